@@ -1,0 +1,48 @@
+/**
+ * The registry of coded errors (STYLE.md §12.7).
+ *
+ * Codes are stable API: tests, logs and the UI match on them. Messages are for people and may
+ * change. Anything that wraps another error passes it as `cause`. Programmer errors (bad arguments,
+ * impossible states) are plain TypeError/RangeError and are not caught.
+ */
+
+export type KitErrorCode =
+  // Wire format (docs/wire-format.md): decoding untrusted bytes fails only with these.
+  | 'WIRE_TRUNCATED' // the bytes end before the structure they announce
+  | 'WIRE_TRAILING' // bytes left over after a complete structure
+  | 'WIRE_MALFORMED' // not the shape the spec allows (bad CBOR, non-canonical, wrong type)
+  | 'WIRE_TOO_LARGE' // a length, count or value is over its bound
+  | 'WIRE_FIELD_INVALID' // a field decodes but its value is out of range or inconsistent
+  | 'WIRE_UNSUPPORTED_VERSION' // a frame of a format version this node does not speak
+  | 'WIRE_ENCODE_INVALID' // a message given to the encoder breaks the schema
+  // Fragmentation and batching (docs/wire-format.md §Fragmentation, §Batching).
+  | 'FRAG_INVALID' // a fragment header is inconsistent with earlier fragments of its message
+  | 'FRAG_DIGEST_MISMATCH' // the reassembled message does not match its digest
+  | 'FRAG_LIMIT' // reassembly buffers are full or a message would be too large
+  // Authentication (docs/wire-format.md §Authentication; DESIGN.md Security).
+  | 'AUTH_MISSING' // a kind that must be signed or tagged arrived without it
+  | 'AUTH_UNKNOWN_KEY' // no key is known for the signer or the origin
+  | 'AUTH_SIGNATURE_INVALID' // an Ed25519 signature does not verify: forged or altered
+  | 'AUTH_TAG_INVALID' // a truncated HMAC tag does not verify: wrong key or altered
+  | 'AUTH_NOT_AUTHORISED' // a valid signature by a key that may not issue this kind
+  | 'AUTH_REPLAY' // this (origin, sequence) was seen before or is older than the window
+  | 'AUTH_EXPIRED' // the message or warning has outlived its lifetime
+  // Keys on disk.
+  | 'KEYS_UNREADABLE' // an identity file exists but cannot be read or parsed
+  | 'KEYS_INSECURE' // an identity file is readable by others than its owner
+  // Command line.
+  | 'CLI_USAGE';
+
+export class KitError extends Error {
+  readonly code: KitErrorCode;
+
+  constructor(code: KitErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KitError';
+    this.code = code;
+  }
+}
+
+export function isKitError(err: unknown, code?: KitErrorCode): err is KitError {
+  return err instanceof KitError && (code === undefined || err.code === code);
+}

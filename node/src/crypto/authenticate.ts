@@ -1,0 +1,132 @@
+/**
+ * Authentication of message frames: making the trailer when sending, and checking it, the
+ * lifetime and the replay window when receiving (DESIGN.md Security; docs/wire-format.md
+ * §Authentication).
+ *
+ * - Warnings and control messages carry an Ed25519 signature by an authorised issuer; the issuer
+ *   id is in the body, and its key must have the power to sign that kind.
+ * - Every other kind carries an 8-byte HMAC-SHA256 tag under the key the kit shares with the
+ *   centre: the origin's key, or the destination's when the centre is the origin.
+ * - Each failure has its own error code, so the log says whether a message was forged, altered,
+ *   replayed or stale.
+ */
+import type { KeyObject } from 'node:crypto';
+import { KitError } from '../errors.js';
+import { type Envelope, expiresAt } from '../wire/envelope.js';
+import { KINDS } from '../wire/kinds.js';
+import type { Authenticator, DecodedFrame, Message } from '../wire/message.js';
+import { sign, verifySignature } from './ed25519.js';
+import { macTag, verifyMacTag } from './mac.js';
+import type { ReplayWindow } from './replay-window.js';
+
+export type IssuerPower = 'warning' | 'control';
+
+export interface IssuerKey {
+  publicKey: KeyObject;
+  powers: readonly IssuerPower[];
+  /** Unix seconds after which the key signs nothing valid. */
+  validUntil?: number;
+}
+
+/** The keys a node knows: looked up, never enumerated. */
+export interface KeyRing {
+  /** The MAC key shared between this kit and the centre. */
+  macKey(nodeId: number): Uint8Array | undefined;
+  issuerKey(issuerId: number): IssuerKey | undefined;
+  /** Whether a node id is one of the county centre's (its messages are tagged with the peer's key). */
+  isCentre(nodeId: number): boolean;
+}
+
+export function macAuthenticator(key: Uint8Array): Authenticator {
+  return { scheme: 'mac', trailer: (bytes) => macTag(key, bytes) };
+}
+
+export function signatureAuthenticator(privateKey: KeyObject): Authenticator {
+  return { scheme: 'signature', trailer: (bytes) => sign(privateKey, bytes) };
+}
+
+/** Which node's MAC key tags a message: the kit's, whichever end of the conversation it is. */
+export function macKeyNode(
+  env: Pick<Envelope, 'origin' | 'dest'>,
+  keys: Pick<KeyRing, 'isCentre'>,
+): number | undefined {
+  if (!keys.isCentre(env.origin)) return env.origin;
+  return env.dest.to === 'node' ? env.dest.node : undefined;
+}
+
+export interface VerifyOptions {
+  keys: KeyRing;
+  /** Records (origin, seq) when everything else passed. */
+  replay: ReplayWindow;
+  /** This node's time, unix seconds. */
+  now: number;
+  /** Whether `now` can be trusted; when not, nothing is rejected as expired (DESIGN.md Time). */
+  clockTrusted: boolean;
+}
+
+/**
+ * Verifies a decoded frame and records its id. Returns the message on success; throws a KitError
+ * with an AUTH_* code otherwise, or WIRE_UNSUPPORTED_VERSION for a kind this version does not know
+ * (relays forward those as they are).
+ */
+export function verifyFrame(frame: DecodedFrame, opts: VerifyOptions): Message {
+  const { message, envelope } = frame;
+  if (!message) {
+    // A later version's kind: its rules are unknown here, so it cannot be trusted, only forwarded.
+    throw new KitError('WIRE_UNSUPPORTED_VERSION', `kind ${envelope.kindCode} is unknown to this version`);
+  }
+  const required = KINDS[message.kind].auth;
+
+  if (required === 'signature') {
+    if (envelope.auth !== 'signature')
+      throw new KitError('AUTH_MISSING', `a ${message.kind} must be signed by an issuer`);
+    const issuerId = (message.body as { issuer: number }).issuer;
+    const issuer = opts.keys.issuerKey(issuerId);
+    if (!issuer) throw new KitError('AUTH_UNKNOWN_KEY', `no key for issuer ${issuerId}`);
+    if (!verifySignature(issuer.publicKey, frame.authenticated, frame.trailer)) {
+      throw new KitError(
+        'AUTH_SIGNATURE_INVALID',
+        `${message.kind} ${id(envelope)}: signature of issuer ${issuerId} does not verify`,
+      );
+    }
+    if (!issuer.powers.includes(message.kind as IssuerPower)) {
+      throw new KitError('AUTH_NOT_AUTHORISED', `issuer ${issuerId} may not sign a ${message.kind}`);
+    }
+    if (opts.clockTrusted && issuer.validUntil !== undefined && opts.now > issuer.validUntil) {
+      throw new KitError('AUTH_NOT_AUTHORISED', `the key of issuer ${issuerId} expired`);
+    }
+  } else {
+    if (envelope.auth !== 'mac') throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag`);
+    const node = macKeyNode(envelope, opts.keys);
+    const key = node === undefined ? undefined : opts.keys.macKey(node);
+    if (!key) throw new KitError('AUTH_UNKNOWN_KEY', `no MAC key for ${id(envelope)}`);
+    if (!verifyMacTag(key, frame.authenticated, frame.trailer)) {
+      throw new KitError('AUTH_TAG_INVALID', `${message.kind} ${id(envelope)}: MAC tag does not verify`);
+    }
+  }
+
+  if (opts.clockTrusted && !envelope.clockUntrusted) {
+    if (opts.now > expiresAt(envelope)) {
+      throw new KitError(
+        'AUTH_EXPIRED',
+        `${message.kind} ${id(envelope)} outlived its ${envelope.lifetimeMin} min lifetime`,
+      );
+    }
+    if (message.kind === 'warning' && opts.now > message.body.expires) {
+      throw new KitError(
+        'AUTH_EXPIRED',
+        `warning ${id(envelope)} expired at ${new Date(message.body.expires * 1000).toISOString()}`,
+      );
+    }
+  }
+
+  const seen = opts.replay.accept(envelope.origin, envelope.seq);
+  if (seen !== 'new') {
+    throw new KitError('AUTH_REPLAY', `${message.kind} ${id(envelope)} is a replay (${seen})`);
+  }
+  return message;
+}
+
+function id(env: Pick<Envelope, 'origin' | 'seq'>): string {
+  return `${env.origin}/${env.seq}`;
+}

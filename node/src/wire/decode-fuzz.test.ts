@@ -1,0 +1,103 @@
+/**
+ * Random and mutated bytes against every decoder of untrusted input: the only thing allowed to
+ * escape is a KitError. 100,000+ cases in all (STYLE.md §12.6: decode never trusts input).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeFixture } from '../../test/reference-keys.js';
+import { KitError } from '../errors.js';
+import { unpackBatch } from './batch.js';
+import { decodeSingle } from './cbor.js';
+import { REFERENCE_MESSAGES } from './fixtures/reference-messages.js';
+import { fragmentFrame, parseFragment } from './fragment.js';
+import { decodeFrame } from './message.js';
+
+/** Everything a link hands up: a batch of fragments and messages. */
+function decodeAnything(bytes: Uint8Array): void {
+  for (const entry of unpackBatch(bytes)) {
+    if (entry[0] === 0x01) parseFragment(entry);
+    else decodeFrame(entry);
+  }
+}
+
+function onlyKitErrors(fn: () => void): boolean {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof KitError)) throw err;
+  }
+  return true;
+}
+
+const valid = REFERENCE_MESSAGES.map(({ message }) => encodeFixture(message));
+const validFragments = fragmentFrame(valid[1] as Uint8Array, 60);
+
+/** A valid frame with some bytes overwritten, inserted or removed. */
+const mutatedArb = fc
+  .tuple(
+    fc.constantFrom(...valid, ...validFragments),
+    fc.array(
+      fc.tuple(fc.constantFrom('set', 'insert', 'delete'), fc.nat(), fc.integer({ min: 0, max: 255 })),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
+  )
+  .map(([frame, edits]) => {
+    const bytes = Array.from(frame);
+    for (const [op, at, value] of edits) {
+      const i = at % (bytes.length + 1);
+      if (op === 'set' && i < bytes.length) bytes[i] = value;
+      else if (op === 'insert') bytes.splice(i, 0, value);
+      else bytes.splice(i, 1);
+    }
+    return Uint8Array.from(bytes);
+  });
+
+/** Frames that start like a message, so the fuzzer gets past b0 often. */
+const messageLikeArb = fc
+  .tuple(
+    fc.integer({ min: 0x40, max: 0x7f }),
+    fc.integer({ min: 0, max: 14 }),
+    fc.uint8Array({ maxLength: 120 }),
+  )
+  .map(([b0, kind, rest]) => Uint8Array.from([b0, kind, ...rest]));
+
+describe('decoders fed random and mutated bytes throw nothing but KitError', () => {
+  it('random bytes (40,000 cases)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyKitErrors(() => decodeAnything(b))),
+      {
+        numRuns: 40_000,
+      },
+    );
+  });
+
+  it('message-like bytes (20,000 cases)', () => {
+    fc.assert(
+      fc.property(messageLikeArb, (b) => onlyKitErrors(() => decodeAnything(b))),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('mutated valid frames and fragments (40,000 cases)', () => {
+    fc.assert(
+      fc.property(mutatedArb, (b) => onlyKitErrors(() => decodeAnything(b))),
+      { numRuns: 40_000 },
+    );
+  });
+
+  it('raw CBOR items (10,000 cases)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => onlyKitErrors(() => decodeSingle(b))),
+      {
+        numRuns: 10_000,
+      },
+    );
+  });
+
+  it('the fuzzer seeds are valid frames', () => {
+    for (const frame of valid) expect(decodeFrame(frame).message).toBeDefined();
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Report (灾情报告): 初报, 续报 and 核报 of one disaster process (DOMAIN.md "Disaster reports";
+ * docs/wire-format.md §report). Kind 1, MAC-tagged by the reporting kit.
+ *
+ * The order of fields is the wire order: the ones every 初报 has come first, so a short report
+ * stops early and pays nothing for what it lacks.
+ */
+import { MAX_HAZARD_CODE } from '../codes/hazard-types.js';
+import { areaCode, geoPoint, indicatorSet, messageRef, personIndex, unixTime } from '../field-codecs.js';
+import { enumOf, flagsOf, optional, type RecordOf, required, text, uint } from '../schema.js';
+
+export const REPORT_STAGES = ['initial', 'update', 'final'] as const;
+/** 四断: the village's road, power, water or telecom is cut. */
+export const CUTS = ['road', 'power', 'water', 'telecom'] as const;
+/** What the reporting place needs most urgently. */
+export const NEEDS = [
+  'drinkingWater',
+  'food',
+  'shelter',
+  'medical',
+  'clothing',
+  'rescue',
+  'evacuationTransport',
+  'power',
+  'communication',
+] as const;
+
+export const reportFields = {
+  /** 初报, 续报 or 核报. */
+  stage: required(enumOf(REPORT_STAGES)),
+  /** Hazard type × 16 + sub-type (codes/hazard-types.ts). */
+  hazard: required(uint(MAX_HAZARD_CODE)),
+  /** Who reports: index in the kit's roster (the 灾害信息员 signed in). */
+  reporter: optional(personIndex),
+  /** The core indicators (codes/indicators.ts); cumulative and current are separate rows. */
+  indicators: required(indicatorSet),
+  cuts: optional(flagsOf(CUTS)),
+  needs: optional(flagsOf(NEEDS)),
+  /** Observation point. */
+  point: optional(geoPoint),
+  /** The 初报 that this 续报 or 核报 continues; absent on a 初报. */
+  incident: optional(messageRef),
+  /** The area reported on when it is not the kit's own. */
+  area: optional(areaCode),
+  /** The figures are as of this time (a 续报's "to 24:00 of the previous day"). */
+  asOf: optional(unixTime),
+  /** Free text: circumstances, and the explanation that a big jump between versions needs. */
+  note: optional(text(300)),
+};
+
+export type ReportBody = RecordOf<typeof reportFields>;
+
+export function checkReport(body: ReportBody): string | undefined {
+  if (body.stage === 'initial' && body.incident)
+    return 'an initial report starts an incident; it references none';
+  if (body.stage !== 'initial' && !body.incident)
+    return 'an update or final report must reference its initial report';
+  return undefined;
+}

@@ -1,0 +1,108 @@
+/**
+ * A whole message frame: envelope, body and authentication trailer (docs/wire-format.md §Frame).
+ *
+ *     frame = envelope | body (CBOR sequence) | trailer (0, 8 or 64 bytes, by b0's auth scheme)
+ *
+ * The authenticated bytes are everything before the trailer, exactly as received: nothing is
+ * re-encoded to verify, so a relay forwards what it cannot parse or verify byte for byte.
+ * Encoding is deterministic: the same message always gives the same bytes.
+ */
+import { KitError } from '../errors.js';
+import { decodeItem, encodeItems, scanSequence } from './cbor.js';
+import { AUTH_TRAILER_BYTES, type Envelope, readEnvelope, writeEnvelope } from './envelope.js';
+import { type BodyByKind, KINDS, type KindName, kindByCode } from './kinds.js';
+import { type CodecContext, decodeFields, encodeFields } from './schema.js';
+import { ByteReader } from './varint.js';
+
+/** Largest message frame before fragmentation (docs/wire-format.md §Fragmentation). */
+export const MAX_FRAME_BYTES = 16_384;
+
+/** A message this node understands: envelope fields, kind name and typed body. */
+export type Message = {
+  [K in KindName]: Omit<Envelope, 'kindCode' | 'auth'> & { kind: K; body: BodyByKind[K] };
+}[KindName];
+
+export type MessageOf<K extends KindName> = Extract<Message, { kind: K }>;
+
+/** What signs or tags the frame: the caller computes the trailer from the authenticated bytes. */
+export type Authenticator =
+  | { scheme: 'none' }
+  | { scheme: 'mac' | 'signature'; trailer: (authenticated: Uint8Array) => Uint8Array };
+
+/** A frame taken apart but not yet verified. */
+export interface DecodedFrame {
+  envelope: Envelope;
+  /** The typed message, or undefined for a kind this version does not know (still routable). */
+  message: Message | undefined;
+  /** The bytes the trailer authenticates (a view into the frame). */
+  authenticated: Uint8Array;
+  /** The signature or tag (a view into the frame); empty when the scheme is 'none'. */
+  trailer: Uint8Array;
+  /** Body items past the fields this version knows: a later version's fields, skipped. */
+  unknownFields: number;
+}
+
+export function encodeMessage(message: Message, auth: Authenticator): Uint8Array {
+  const def = KINDS[message.kind];
+  if (!def) throw new TypeError(`unknown kind ${String((message as { kind: unknown }).kind)}`);
+  const ctx: CodecContext = { createdAt: message.createdAt };
+  const check = def.check as ((b: unknown) => string | undefined) | undefined;
+  const problem = check?.(message.body);
+  if (problem) throw new KitError('WIRE_ENCODE_INVALID', `${message.kind}: ${problem}`);
+  const items = encodeFields(def.fields, message.body as Record<string, unknown>, message.kind, ctx);
+  const head: number[] = [];
+  writeEnvelope(head, { ...message, kindCode: def.code, auth: auth.scheme });
+  const body = encodeItems(items);
+  const authenticated = new Uint8Array(head.length + body.length);
+  authenticated.set(head, 0);
+  authenticated.set(body, head.length);
+  const trailer = auth.scheme === 'none' ? new Uint8Array(0) : auth.trailer(authenticated);
+  if (trailer.length !== AUTH_TRAILER_BYTES[auth.scheme]) {
+    throw new TypeError(
+      `a ${auth.scheme} trailer is ${AUTH_TRAILER_BYTES[auth.scheme]} bytes, got ${trailer.length}`,
+    );
+  }
+  const frame = new Uint8Array(authenticated.length + trailer.length);
+  frame.set(authenticated, 0);
+  frame.set(trailer, authenticated.length);
+  if (frame.length > MAX_FRAME_BYTES)
+    throw new KitError('WIRE_ENCODE_INVALID', `frame over ${MAX_FRAME_BYTES} bytes`);
+  return frame;
+}
+
+/**
+ * Takes a message frame apart. Untrusted input: throws nothing but KitError, and rejects
+ * truncation, trailing bytes, non-canonical CBOR and out-of-range fields.
+ */
+export function decodeFrame(frame: Uint8Array): DecodedFrame {
+  if (frame.length > MAX_FRAME_BYTES)
+    throw new KitError('WIRE_TOO_LARGE', `frame over ${MAX_FRAME_BYTES} bytes`);
+  const reader = new ByteReader(frame);
+  const envelope = readEnvelope(reader);
+  const bodyStart = reader.position;
+  const bodyEnd = frame.length - AUTH_TRAILER_BYTES[envelope.auth];
+  if (bodyEnd < bodyStart)
+    throw new KitError('WIRE_TRUNCATED', 'frame shorter than its envelope and trailer');
+  // Every body item must be well-formed, even those this version skips, so that "trailing garbage"
+  // cannot hide behind "a later version's field".
+  const bounds = scanSequence(frame, bodyStart, bodyEnd);
+  const authenticated = frame.subarray(0, bodyEnd);
+  const trailer = frame.subarray(bodyEnd);
+  const kind = kindByCode(envelope.kindCode);
+  if (!kind)
+    return { envelope, message: undefined, authenticated, trailer, unknownFields: bounds.length - 1 };
+
+  const def = KINDS[kind];
+  const known = Object.keys(def.fields).length;
+  const items: unknown[] = [];
+  for (let i = 0; i < Math.min(known, bounds.length - 1); i++) {
+    items.push(decodeItem(frame, bounds[i] as number, bounds[i + 1] as number));
+  }
+  const body = decodeFields(def.fields, items, kind, { createdAt: envelope.createdAt });
+  const check = def.check as ((b: unknown) => string | undefined) | undefined;
+  const problem = check?.(body);
+  if (problem) throw new KitError('WIRE_FIELD_INVALID', `${kind}: ${problem}`);
+  const { kindCode: _code, auth: _auth, ...rest } = envelope;
+  const message = { ...rest, kind, body } as Message;
+  return { envelope, message, authenticated, trailer, unknownFields: Math.max(0, bounds.length - 1 - known) };
+}

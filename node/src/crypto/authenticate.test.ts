@@ -118,9 +118,11 @@ describe('verifyFrame', () => {
         (frame, at, xor, truncate) => {
           const bytes = Uint8Array.from(frame);
           const i = at % bytes.length;
-          const changed = truncate
-            ? bytes.subarray(0, i)
-            : (bytes.set([(bytes[i] as number) ^ xor], i), bytes);
+          let changed = bytes.subarray(0, i);
+          if (!truncate) {
+            bytes[i] = (bytes[i] as number) ^ xor;
+            changed = bytes;
+          }
           try {
             verify(changed);
           } catch (err) {

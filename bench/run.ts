@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints a table, or with --json one
+ * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
+ */
+import { runWireBench } from './wire-bench.js';
+
+const suites: Record<string, (json: boolean) => Promise<void>> = {
+  wire: runWireBench,
+};
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const names = args.filter((a) => !a.startsWith('--'));
+const selected = names.length > 0 ? names : Object.keys(suites);
+for (const name of selected) {
+  const suite = suites[name];
+  if (!suite) {
+    process.stderr.write(`bench: unknown suite ${name}; suites: ${Object.keys(suites).join(', ')}\n`);
+    process.exitCode = 2;
+    break;
+  }
+  await suite(json);
+}

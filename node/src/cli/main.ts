@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * The `fieldnode` command: parses the first word and hands the rest to a command module.
+ * Errors with a code (KitError) print as "fieldnode: CODE: message" and exit 1; usage errors exit 2.
+ */
+import { isKitError } from '../errors.js';
+import { keysCommand } from './keys-command.js';
+import { packageVersion } from './package-info.js';
+import { wireCommand } from './wire-command.js';
+
+const HELP = `fieldnode ${packageVersion()}: emergency field communications over LoRa mesh, Iridium SBD and IP
+
+Usage: fieldnode <command> [options]
+
+Commands:
+  version                     print the version
+  keys [--data-dir DIR]       create this node's Ed25519 identity on first use and show it
+  keys export [--node-id N]   print the public part as JSON (nothing secret)
+  keys new-secret             make an enrolment secret for a kit (typed in at enrolment)
+  wire decode HEX|-           take a frame apart (batch, fragment or message) and print it as JSON
+  wire encode FILE|-          encode a message written as JSON; prints hex
+      [--secret S]            tag with the MAC key derived from enrolment secret S
+      [--sign --data-dir DIR] sign with this node's identity
+  wire reference [--json]     the reference messages R1–R5 with sizes, credits and hex
+  start                       the daemon (not built yet: see README)
+  help                        this text
+
+Options:
+  --data-dir DIR   where keys and the store live (default: $FIELDNODE_DATA_DIR or ./.fieldnode)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    case 'version':
+    case '--version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'keys':
+      return keysCommand(rest);
+    case 'wire':
+      return wireCommand(rest);
+    case 'start':
+      process.stdout.write(
+        'fieldnode: the daemon (store-and-forward over mesh, satellite and IP) is not built yet.\n' +
+          'Working today: `fieldnode keys`, `fieldnode wire decode|encode|reference`, `npm run bench -- wire`.\n',
+      );
+      return 0;
+    default:
+      process.stderr.write(`fieldnode: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+      return 2;
+  }
+}
+
+async function run(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (err) {
+    if (isKitError(err)) {
+      process.stderr.write(`fieldnode: ${err.code}: ${err.message}\n`);
+      process.exitCode = err.code === 'CLI_USAGE' ? 2 : 1;
+    } else {
+      throw err;
+    }
+  }
+}
+
+await run();

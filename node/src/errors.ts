@@ -46,3 +46,17 @@ export class KitError extends Error {
 export function isKitError(err: unknown, code?: KitErrorCode): err is KitError {
   return err instanceof KitError && (code === undefined || err.code === code);
 }
+
+/**
+ * A short, safe rendering of an untrusted value for an error message: never throws (unlike a
+ * template literal on an object without toString, or JSON.stringify on a bigint) and never long.
+ */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? typeof value);
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 /**
  * The `fieldnode` command: parses the first word and hands the rest to a command module.
- * Errors with a code (KitError) print as "fieldnode: CODE: message" and exit 1; usage errors exit 2.
+ * bin.ts runs it; tests call `runCli` directly.
  */
 import { isKitError } from '../errors.js';
 import { keysCommand } from './keys-command.js';
@@ -58,17 +57,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function run(): Promise<void> {
+/**
+ * Runs the command and returns its exit code. Errors with a code (KitError) print as
+ * "fieldnode: CODE: message" and give 1; usage errors give 2. Anything else is a bug: it throws.
+ */
+export async function runCli(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await main(argv);
   } catch (err) {
-    if (isKitError(err)) {
-      process.stderr.write(`fieldnode: ${err.code}: ${err.message}\n`);
-      process.exitCode = err.code === 'CLI_USAGE' ? 2 : 1;
-    } else {
-      throw err;
-    }
+    if (!isKitError(err)) throw err;
+    process.stderr.write(`fieldnode: ${err.code}: ${err.message}\n`);
+    return err.code === 'CLI_USAGE' ? 2 : 1;
   }
 }
-
-await run();

@@ -14,7 +14,7 @@
  * A binary header rather than CBOR: a relay routes on it without a CBOR parser, and it is 4 bytes
  * shorter than the same fields as CBOR, which decides whether a 初报 costs one satellite credit.
  */
-import { KitError } from '../errors.js';
+import { KitError, show } from '../errors.js';
 import { type ByteReader, pushVarint } from './varint.js';
 
 /** 2024-01-01T00:00:00Z in unix seconds: the wire's time origin. */
@@ -59,24 +59,31 @@ export interface Envelope {
 
 const DEST_TYPES = ['node', 'area', 'role', 'all'] as const;
 
+/**
+ * Appends the envelope to `out`. Messages come from people and tools (the API, the CLI), so every
+ * field is checked and a bad one is a WIRE_ENCODE_INVALID, not a crash.
+ */
 export function writeEnvelope(out: number[], env: Envelope): void {
   const authIndex = AUTH_SCHEMES.indexOf(env.auth);
-  if (authIndex < 0) throw new TypeError(`unknown auth scheme ${env.auth}`);
-  if (![0, 1, 2, 3].includes(env.priority)) throw new TypeError(`priority must be 0..3, got ${env.priority}`);
+  if (authIndex < 0) throw invalidEnvelope(`unknown auth scheme ${show(env.auth)}`);
+  if (![0, 1, 2, 3].includes(env.priority))
+    throw invalidEnvelope(`priority must be 0..3, got ${show(env.priority)}`);
+  if (typeof env.clockUntrusted !== 'boolean') throw invalidEnvelope('clockUntrusted must be true or false');
+  if (!Array.isArray(env.flags)) throw invalidEnvelope('flags must be a list');
   let flagBits = 0;
   for (const f of new Set(env.flags)) {
     const bit = ENVELOPE_FLAGS.indexOf(f);
-    if (bit < 0) throw new TypeError(`unknown envelope flag ${f}`);
+    if (bit < 0) throw invalidEnvelope(`unknown envelope flag ${show(f)}`);
     flagBits |= 1 << bit;
   }
   checkU32(env.origin, 'origin');
   checkU32(env.seq, 'seq');
   checkU32(env.createdAt - WIRE_EPOCH, 'createdAt (seconds since 2024-01-01)');
   if (!Number.isInteger(env.lifetimeMin) || env.lifetimeMin < 1 || env.lifetimeMin > MAX_LIFETIME_MIN) {
-    throw new KitError('WIRE_ENCODE_INVALID', `lifetimeMin must be 1..${MAX_LIFETIME_MIN}`);
+    throw invalidEnvelope(`lifetimeMin must be 1..${MAX_LIFETIME_MIN}`);
   }
   if (!Number.isInteger(env.kindCode) || env.kindCode < 0 || env.kindCode > 255) {
-    throw new TypeError(`kind code must be 0..255, got ${env.kindCode}`);
+    throw invalidEnvelope(`kind code must be 0..255, got ${show(env.kindCode)}`);
   }
   out.push(0x40 | (authIndex << 4) | (env.priority << 2) | (env.clockUntrusted ? 2 : 0) | (flagBits ? 1 : 0));
   out.push(env.kindCode);
@@ -91,32 +98,35 @@ export function writeEnvelope(out: number[], env: Envelope): void {
 
 function checkU32(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 0 || value > U32) {
-    throw new KitError('WIRE_ENCODE_INVALID', `${what} must be an integer in 0..2^32−1, got ${value}`);
+    throw invalidEnvelope(`${what} must be an integer in 0..2^32−1, got ${show(value)}`);
   }
 }
 
+function invalidEnvelope(message: string): KitError {
+  return new KitError('WIRE_ENCODE_INVALID', `envelope: ${message}`);
+}
+
 function destinationToWire(dest: Destination): number {
-  switch (dest.to) {
+  switch (dest?.to) {
     case 'centre':
       return 0;
     case 'node':
       if (!Number.isInteger(dest.node) || dest.node < 1 || dest.node > U32) {
-        throw new KitError('WIRE_ENCODE_INVALID', 'a destination node id is 1..2^32−1 (0 is the centre)');
+        throw invalidEnvelope('a destination node id is 1..2^32−1 (0 is the centre)');
       }
       return dest.node * 4;
     case 'area':
-      if (!isArea(dest.area))
-        throw new KitError('WIRE_ENCODE_INVALID', 'a destination area is a 6, 9 or 12 digit code');
+      if (!isArea(dest.area)) throw invalidEnvelope('a destination area is a 6, 9 or 12 digit code');
       return dest.area * 4 + 1;
     case 'role':
       if (!Number.isInteger(dest.role) || dest.role < 0 || dest.role > 0xffff) {
-        throw new KitError('WIRE_ENCODE_INVALID', 'a destination role is 0..65535');
+        throw invalidEnvelope('a destination role is 0..65535');
       }
       return dest.role * 4 + 2;
     case 'all':
       return 3;
     default:
-      throw new TypeError(`unknown destination ${JSON.stringify(dest)}`);
+      throw invalidEnvelope(`unknown destination ${show(dest)}`);
   }
 }
 

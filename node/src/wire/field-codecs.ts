@@ -2,7 +2,7 @@
  * Codecs for the field types that several message kinds share: geographic points, area codes,
  * message references, times, event codes and indicator sets (docs/wire-format.md §Field types).
  */
-import { KitError } from '../errors.js';
+import { KitError, show } from '../errors.js';
 import {
   eventCodeFromWire,
   eventCodeToWire,
@@ -68,7 +68,7 @@ function round6(x: number): number {
 export const areaCode: Codec<number> = {
   spec: { type: 'custom', name: 'area' },
   encode(value, path) {
-    if (!isAreaCode(value)) throw encodeInvalid(path, `${value} is not a 6, 9 or 12 digit area code`);
+    if (!isAreaCode(value)) throw encodeInvalid(path, `${show(value)} is not a 6, 9 or 12 digit area code`);
     return value;
   },
   decode(raw, path) {
@@ -157,8 +157,9 @@ export const indicatorSet: Codec<IndicatorSet> = {
     let mask = 0;
     const values: number[] = [];
     INDICATORS.forEach((def, bit) => {
-      const v = (value as Record<string, number | undefined>)[def.name];
+      const v = (value as Record<string, unknown>)[def.name];
       if (v === undefined) return;
+      if (typeof v !== 'number') throw encodeInvalid(`${path}.${def.name}`, 'expected a number');
       const units = Math.round(v * def.scale);
       if (
         !Number.isFinite(v) ||

@@ -7,7 +7,7 @@
  * re-encoded to verify, so a relay forwards what it cannot parse or verify byte for byte.
  * Encoding is deterministic: the same message always gives the same bytes.
  */
-import { KitError } from '../errors.js';
+import { KitError, show } from '../errors.js';
 import { decodeItem, encodeItems, scanSequence } from './cbor.js';
 import { AUTH_TRAILER_BYTES, type Envelope, readEnvelope, writeEnvelope } from './envelope.js';
 import { type BodyByKind, KINDS, type KindName, kindByCode } from './kinds.js';
@@ -43,13 +43,15 @@ export interface DecodedFrame {
 }
 
 export function encodeMessage(message: Message, auth: Authenticator): Uint8Array {
-  const def = KINDS[message.kind];
-  if (!def) throw new TypeError(`unknown kind ${String((message as { kind: unknown }).kind)}`);
+  const def =
+    typeof message.kind === 'string' && Object.hasOwn(KINDS, message.kind) ? KINDS[message.kind] : undefined;
+  if (!def) throw new KitError('WIRE_ENCODE_INVALID', `unknown kind ${show(message.kind)}`);
   const ctx: CodecContext = { createdAt: message.createdAt };
+  // Fields first: the cross-field check may assume a well-formed body.
+  const items = encodeFields(def.fields, message.body as Record<string, unknown>, message.kind, ctx);
   const check = def.check as ((b: unknown) => string | undefined) | undefined;
   const problem = check?.(message.body);
   if (problem) throw new KitError('WIRE_ENCODE_INVALID', `${message.kind}: ${problem}`);
-  const items = encodeFields(def.fields, message.body as Record<string, unknown>, message.kind, ctx);
   const head: number[] = [];
   writeEnvelope(head, { ...message, kindCode: def.code, auth: auth.scheme });
   const body = encodeItems(items);

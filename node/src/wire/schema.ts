@@ -9,7 +9,7 @@
  * Each codec carries a `spec` that says what it is, so tests can derive generators from the same
  * schema the codec uses (one source of truth, no hand-kept copies).
  */
-import { KitError } from '../errors.js';
+import { KitError, show } from '../errors.js';
 import type { CborValue } from './cbor.js';
 
 /** What decoding and encoding may need to know about the enclosing message. */
@@ -79,7 +79,7 @@ export function uint(max: number): Codec<number> {
 export function int(min: number, max: number, spec: CodecSpec = { type: 'int', min, max }): Codec<number> {
   const check = (value: unknown, path: string, fail: (p: string, m: string) => KitError): number => {
     if (typeof value !== 'number' || !Number.isInteger(value)) throw fail(path, 'expected an integer');
-    if (value < min || value > max) throw fail(path, `${value} is outside ${min}..${max}`);
+    if (value < min || value > max) throw fail(path, `${show(value)} is outside ${min}..${max}`);
     return value;
   };
   return {
@@ -95,9 +95,10 @@ export function scaled(scale: number, max: number): Codec<number> {
   return {
     spec: { type: 'custom', name: `scaled:${scale}:${max}` },
     encode(value, path, ctx) {
+      if (typeof value !== 'number') throw encodeInvalid(path, 'expected a number');
       const units = Math.round(value * scale);
       if (!Number.isFinite(value) || Math.abs(units - value * scale) > 1e-6) {
-        throw encodeInvalid(path, `${value} has more precision than 1/${scale}`);
+        throw encodeInvalid(path, `${show(value)} has more precision than 1/${scale}`);
       }
       return inner.encode(units, path, ctx);
     },
@@ -123,7 +124,7 @@ export function enumOf<const V extends readonly string[]>(values: V): Codec<V[nu
     spec: { type: 'enum', values },
     encode(value, path) {
       const index = values.indexOf(value);
-      if (index < 0) throw encodeInvalid(path, `unknown value ${JSON.stringify(value)}`);
+      if (index < 0) throw encodeInvalid(path, `unknown value ${show(value)}`);
       return index;
     },
     decode(raw, path) {
@@ -143,10 +144,11 @@ export function flagsOf<const N extends readonly string[]>(names: N): Codec<N[nu
   return {
     spec: { type: 'flags', names },
     encode(value, path) {
+      if (!Array.isArray(value)) throw encodeInvalid(path, 'expected a list of flag names');
       const bits = new Set<number>();
       for (const name of value) {
         const bit = names.indexOf(name);
-        if (bit < 0) throw encodeInvalid(path, `unknown flag ${JSON.stringify(name)}`);
+        if (bit < 0) throw encodeInvalid(path, `unknown flag ${show(name)}`);
         bits.add(bit);
       }
       let mask = 0;

@@ -51,7 +51,14 @@ export const seqRanges: Codec<SeqRange[]> = {
     if (!Array.isArray(value) || value.length === 0)
       throw encodeInvalid(path, 'a receipt confirms at least one id');
     for (const r of value) {
-      if (!isU32(r.origin) || !isU32(r.from) || !isU32(r.to) || r.to < r.from) {
+      if (
+        typeof r !== 'object' ||
+        r === null ||
+        !isU32(r.origin) ||
+        !isU32(r.from) ||
+        !isU32(r.to) ||
+        r.to < r.from
+      ) {
         throw encodeInvalid(path, `bad range ${JSON.stringify(r)}`);
       }
     }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { kitErrorCode } from '../../test/kit-errors.js';
 import { encodeFixture, fixtureKeyRing } from '../../test/reference-keys.js';
-import { isKitError, KitError } from '../errors.js';
+import { KitError } from '../errors.js';
 import { fixtureMacKey } from '../wire/fixtures/fixture-keys.js';
 import { R1, R2, R3, REFERENCE_MESSAGES } from '../wire/fixtures/reference-messages.js';
 import { decodeFrame, encodeMessage, type Message } from '../wire/message.js';
@@ -13,16 +14,6 @@ const NOW = R1.createdAt + 600;
 
 function options(over: Partial<VerifyOptions> = {}): VerifyOptions {
   return { keys: fixtureKeyRing, replay: new ReplayWindow(), now: NOW, clockTrusted: true, ...over };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isKitError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 const verify = (frame: Uint8Array, opts = options()) => verifyFrame(decodeFrame(frame), opts);
@@ -38,7 +29,7 @@ describe('verifyFrame', () => {
   it('a forged signature: AUTH_SIGNATURE_INVALID', () => {
     const forger = generateSigningKeyPair();
     const forged = encodeMessage(R2, signatureAuthenticator(forger.privateKey));
-    expect(codeOf(() => verify(forged))).toBe('AUTH_SIGNATURE_INVALID');
+    expect(kitErrorCode(() => verify(forged))).toBe('AUTH_SIGNATURE_INVALID');
   });
 
   it('an altered signed warning: AUTH_SIGNATURE_INVALID', () => {
@@ -47,63 +38,65 @@ describe('verifyFrame', () => {
     const at = Buffer.from(frame).indexOf(Buffer.from('危', 'utf8'));
     frame[at + 2] = (frame[at + 2] as number) ^ 1;
     expect(decodeFrame(frame).message).toBeDefined();
-    expect(codeOf(() => verify(frame))).toBe('AUTH_SIGNATURE_INVALID');
+    expect(kitErrorCode(() => verify(frame))).toBe('AUTH_SIGNATURE_INVALID');
   });
 
   it('a wrong tag: AUTH_TAG_INVALID', () => {
     const wrongKey = encodeMessage(R1, macAuthenticator(fixtureMacKey(9999)));
-    expect(codeOf(() => verify(wrongKey))).toBe('AUTH_TAG_INVALID');
+    expect(kitErrorCode(() => verify(wrongKey))).toBe('AUTH_TAG_INVALID');
     const flipped = Uint8Array.from(encodeFixture(R1));
     flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 0x80;
-    expect(codeOf(() => verify(flipped))).toBe('AUTH_TAG_INVALID');
+    expect(kitErrorCode(() => verify(flipped))).toBe('AUTH_TAG_INVALID');
   });
 
   it('a replayed (origin, sequence): AUTH_REPLAY', () => {
     const opts = options();
     verify(encodeFixture(R3), opts);
-    expect(codeOf(() => verify(encodeFixture(R3), opts))).toBe('AUTH_REPLAY');
+    expect(kitErrorCode(() => verify(encodeFixture(R3), opts))).toBe('AUTH_REPLAY');
     // Same id, different content: still a replay of the id.
-    expect(codeOf(() => verify(encodeFixture({ ...R3, body: { ...R3.body, evacuated: 90 } }), opts))).toBe(
-      'AUTH_REPLAY',
-    );
+    expect(
+      kitErrorCode(() => verify(encodeFixture({ ...R3, body: { ...R3.body, evacuated: 90 } }), opts)),
+    ).toBe('AUTH_REPLAY');
   });
 
   it('an expired warning: AUTH_EXPIRED', () => {
     const late = options({ now: R2.body.expires + 1 });
-    expect(codeOf(() => verify(encodeFixture(R2), late))).toBe('AUTH_EXPIRED');
+    expect(kitErrorCode(() => verify(encodeFixture(R2), late))).toBe('AUTH_EXPIRED');
   });
 
   it('a message past its lifetime: AUTH_EXPIRED, unless our clock is not trusted', () => {
     const later = R1.createdAt + R1.lifetimeMin * 60 + 1;
-    expect(codeOf(() => verify(encodeFixture(R1), options({ now: later })))).toBe('AUTH_EXPIRED');
+    expect(kitErrorCode(() => verify(encodeFixture(R1), options({ now: later })))).toBe('AUTH_EXPIRED');
     expect(verify(encodeFixture(R1), options({ now: later, clockTrusted: false })).kind).toBe('report');
   });
 
   it('an unsigned warning or untagged report: AUTH_MISSING', () => {
-    expect(codeOf(() => verify(encodeMessage(R2, { scheme: 'none' })))).toBe('AUTH_MISSING');
-    expect(codeOf(() => verify(encodeMessage(R1, { scheme: 'none' })))).toBe('AUTH_MISSING');
+    expect(kitErrorCode(() => verify(encodeMessage(R2, { scheme: 'none' })))).toBe('AUTH_MISSING');
+    expect(kitErrorCode(() => verify(encodeMessage(R1, { scheme: 'none' })))).toBe('AUTH_MISSING');
     // A report "signed" instead of tagged is refused too: kits tag, issuers sign.
     expect(
-      codeOf(() => verify(encodeMessage(R1, signatureAuthenticator(generateSigningKeyPair().privateKey)))),
+      kitErrorCode(() =>
+        verify(encodeMessage(R1, signatureAuthenticator(generateSigningKeyPair().privateKey))),
+      ),
     ).toBe('AUTH_MISSING');
   });
 
   it('an unknown issuer: AUTH_UNKNOWN_KEY; an issuer without the power: AUTH_NOT_AUTHORISED', () => {
     const other: Message = { ...R2, body: { ...R2.body, issuer: 77 } };
-    expect(codeOf(() => verify(encodeFixture(other)))).toBe('AUTH_UNKNOWN_KEY');
+    expect(kitErrorCode(() => verify(encodeFixture(other)))).toBe('AUTH_UNKNOWN_KEY');
     const controlOnly = options({
       keys: {
         ...fixtureKeyRing,
         issuerKey: (id) => ({ ...fixtureKeyRing.issuerKey(id)!, powers: ['control'] }),
       },
     });
-    expect(codeOf(() => verify(encodeFixture(R2), controlOnly))).toBe('AUTH_NOT_AUTHORISED');
+    expect(kitErrorCode(() => verify(encodeFixture(R2), controlOnly))).toBe('AUTH_NOT_AUTHORISED');
   });
 
   it('a failed check does not poison the replay window', () => {
     const opts = options();
     const wrongKey = encodeMessage(R3, macAuthenticator(fixtureMacKey(1234)));
-    expect(codeOf(() => verify(wrongKey, opts))).toBe('AUTH_TAG_INVALID');
+    expect(kitErrorCode(() => verify(wrongKey, opts))).toBe('AUTH_TAG_INVALID');
     expect(verify(encodeFixture(R3), opts).kind).toBe('ack');
   });
 

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError, KitError, type KitErrorCode } from '../errors.js';
+import { expectKitError, mutatedBytes } from '../../test/kit-errors.js';
+import { isKitError } from '../errors.js';
 import { batchOverhead, packBatches, unpackBatch } from './batch.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
 import { encodeVarint, varintLength } from './varint.js';
@@ -13,17 +14,6 @@ interface Item {
   id: number;
   frame: Uint8Array;
   priority: 0 | 1 | 2 | 3;
-}
-
-function expectKitError(fn: () => unknown, code: KitErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(KitError);
-  expect((thrown as KitError).code).toBe(code);
 }
 
 /** A message frame (b0 = 01xxxxxx) of `length` bytes. */
@@ -68,22 +58,6 @@ const items = fc
   );
 
 const capacity = fc.integer({ min: 1, max: 340 });
-
-/** Random bytes mutated by flips, inserts, deletes and truncation. */
-function mutated(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
-  const op = fc.record({ kind: fc.integer({ min: 0, max: 3 }), at: fc.nat(), value: fc.nat(255) });
-  return fc.tuple(valid, fc.array(op, { minLength: 1, maxLength: 4 })).map(([input, ops]) => {
-    const out = [...input];
-    for (const { kind, at, value } of ops) {
-      const pos = out.length === 0 ? 0 : at % out.length;
-      if (kind === 0 && out.length > 0) out[pos] = value;
-      else if (kind === 1) out.splice(pos, 0, value);
-      else if (kind === 2) out.splice(pos, 1);
-      else out.length = pos;
-    }
-    return Uint8Array.from(out);
-  });
-}
 
 describe('packBatches', () => {
   it('puts small frames together and sends a lone frame bare', () => {
@@ -259,7 +233,7 @@ describe('unpackBatch', () => {
   });
 
   it('throws nothing but KitError on mutated batches', () => {
-    fc.assert(fc.property(mutated(validBatch), unpacksOrKitError), { numRuns: 20_000 });
+    fc.assert(fc.property(mutatedBytes(validBatch), unpacksOrKitError), { numRuns: 20_000 });
   });
 
   it('agrees with varintLength on where entries start', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../errors.js';
+import { kitErrorCode } from '../../test/kit-errors.js';
 import { decodeSingle, encodeItems, scanItem } from './cbor.js';
 
 const bytes = (hex: string) => Buffer.from(hex, 'hex');
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isKitError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('strict CBOR', () => {
   it('encodes integers in shortest form, including past 2^32 (cbor-x alone writes a float there)', () => {
@@ -28,29 +18,29 @@ describe('strict CBOR', () => {
   });
 
   it('refuses non-shortest heads, indefinite lengths, reserved simple values and bad UTF-8', () => {
-    expect(codeOf(() => decodeSingle(bytes('1817')))).toBe('WIRE_MALFORMED'); // 23 in two bytes
-    expect(codeOf(() => decodeSingle(bytes('190017')))).toBe('WIRE_MALFORMED');
-    expect(codeOf(() => decodeSingle(bytes('9fff')))).toBe('WIRE_MALFORMED'); // indefinite array
-    expect(codeOf(() => decodeSingle(bytes('f0')))).toBe('WIRE_MALFORMED'); // simple 16
-    expect(codeOf(() => decodeSingle(bytes('62c328')))).toBe('WIRE_MALFORMED'); // invalid UTF-8
-    expect(codeOf(() => decodeSingle(bytes('1b0020000000000000')))).toBe('WIRE_TOO_LARGE'); // 2^53
+    expect(kitErrorCode(() => decodeSingle(bytes('1817')))).toBe('WIRE_MALFORMED'); // 23 in two bytes
+    expect(kitErrorCode(() => decodeSingle(bytes('190017')))).toBe('WIRE_MALFORMED');
+    expect(kitErrorCode(() => decodeSingle(bytes('9fff')))).toBe('WIRE_MALFORMED'); // indefinite array
+    expect(kitErrorCode(() => decodeSingle(bytes('f0')))).toBe('WIRE_MALFORMED'); // simple 16
+    expect(kitErrorCode(() => decodeSingle(bytes('62c328')))).toBe('WIRE_MALFORMED'); // invalid UTF-8
+    expect(kitErrorCode(() => decodeSingle(bytes('1b0020000000000000')))).toBe('WIRE_TOO_LARGE'); // 2^53
   });
 
   it('bounds lengths and counts by the bytes left, and nesting by depth', () => {
-    expect(codeOf(() => decodeSingle(bytes('5a7fffffff00')))).toBe('WIRE_TRUNCATED'); // 2 GiB string
-    expect(codeOf(() => decodeSingle(bytes('9b000000010000000000')))).toBe('WIRE_TRUNCATED'); // 2^32 items
-    expect(codeOf(() => decodeSingle(bytes(`${'81'.repeat(10)}00`)))).toBe('WIRE_TOO_LARGE'); // depth 10
+    expect(kitErrorCode(() => decodeSingle(bytes('5a7fffffff00')))).toBe('WIRE_TRUNCATED'); // 2 GiB string
+    expect(kitErrorCode(() => decodeSingle(bytes('9b000000010000000000')))).toBe('WIRE_TRUNCATED'); // 2^32 items
+    expect(kitErrorCode(() => decodeSingle(bytes(`${'81'.repeat(10)}00`)))).toBe('WIRE_TOO_LARGE'); // depth 10
     expect(decodeSingle(bytes(`${'81'.repeat(8)}00`))).toEqual([[[[[[[[0]]]]]]]]);
   });
 
   it('rejects trailing bytes after a single item', () => {
-    expect(codeOf(() => decodeSingle(bytes('0000')))).toBe('WIRE_TRAILING');
+    expect(kitErrorCode(() => decodeSingle(bytes('0000')))).toBe('WIRE_TRAILING');
   });
 
   it("skips a later version's floats, tags and maps but still checks them", () => {
     expect(scanItem(bytes('fb3ff8000000000000'), 0, 9)).toBe(9);
     expect(scanItem(bytes('c11a5f000000'), 0, 6)).toBe(6);
     expect(scanItem(bytes('a10102'), 0, 3)).toBe(3);
-    expect(codeOf(() => scanItem(bytes('a101'), 0, 2))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => scanItem(bytes('a101'), 0, 2))).toBe('WIRE_TRUNCATED');
   });
 });

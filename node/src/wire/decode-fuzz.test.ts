@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutatedBytes, onlyKitErrors } from '../../test/kit-errors.js';
 import { encodeFixture } from '../../test/reference-keys.js';
-import { KitError } from '../errors.js';
 import { unpackBatch } from './batch.js';
 import { decodeSingle } from './cbor.js';
 import { REFERENCE_MESSAGES } from './fixtures/reference-messages.js';
@@ -20,40 +20,11 @@ function decodeAnything(bytes: Uint8Array): void {
   }
 }
 
-function onlyKitErrors(fn: () => void): boolean {
-  try {
-    fn();
-  } catch (err) {
-    if (!(err instanceof KitError)) throw err;
-  }
-  return true;
-}
-
 const valid = REFERENCE_MESSAGES.map(({ message }) => encodeFixture(message));
 const validFragments = fragmentFrame(valid[1] as Uint8Array, 60);
 
 /** A valid frame with some bytes overwritten, inserted or removed. */
-const mutatedArb = fc
-  .tuple(
-    fc.constantFrom(...valid, ...validFragments),
-    fc.array(
-      fc.tuple(fc.constantFrom('set', 'insert', 'delete'), fc.nat(), fc.integer({ min: 0, max: 255 })),
-      {
-        minLength: 1,
-        maxLength: 4,
-      },
-    ),
-  )
-  .map(([frame, edits]) => {
-    const bytes = Array.from(frame);
-    for (const [op, at, value] of edits) {
-      const i = at % (bytes.length + 1);
-      if (op === 'set' && i < bytes.length) bytes[i] = value;
-      else if (op === 'insert') bytes.splice(i, 0, value);
-      else bytes.splice(i, 1);
-    }
-    return Uint8Array.from(bytes);
-  });
+const mutatedArb = mutatedBytes(fc.constantFrom(...valid, ...validFragments));
 
 /** Frames that start like a message, so the fuzzer gets past b0 often. */
 const messageLikeArb = fc

@@ -1,22 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../errors.js';
+import { kitErrorCode } from '../../test/kit-errors.js';
 import { eventCodeFromWire, eventCodeToWire } from './codes/event-codes.js';
 import { areaCode, geoPoint, indicatorSet } from './field-codecs.js';
 import { normaliseRanges, rangesFromIds, seqRanges } from './kinds/receipt.js';
 import { encodeVarint } from './varint.js';
 
 const ctx = { createdAt: 0 };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isKitError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('points', () => {
   it('any WGS-84 point comes back within one grid step (1.2 m of latitude, 2.4 m of longitude) (property)', () => {
@@ -37,8 +27,8 @@ describe('points', () => {
   });
 
   it('refuses points off the globe', () => {
-    expect(codeOf(() => geoPoint.encode({ lat: 91, lon: 0 }, 'p', ctx))).toBe('WIRE_ENCODE_INVALID');
-    expect(codeOf(() => geoPoint.decode(Uint8Array.of(0xff, 0xff, 0xff, 0, 0), 'p', ctx))).toBe(
+    expect(kitErrorCode(() => geoPoint.encode({ lat: 91, lon: 0 }, 'p', ctx))).toBe('WIRE_ENCODE_INVALID');
+    expect(kitErrorCode(() => geoPoint.decode(Uint8Array.of(0xff, 0xff, 0xff, 0, 0), 'p', ctx))).toBe(
       'WIRE_FIELD_INVALID',
     );
   });
@@ -48,7 +38,7 @@ describe('area codes', () => {
   it('accepts 6, 9 and 12 digits only', () => {
     for (const ok of [430121, 430121101, 430121101201]) expect(areaCode.decode(ok, 'a', ctx)).toBe(ok);
     for (const bad of [43012, 4301211, 43012110120, 4301211012011, -430121]) {
-      expect(codeOf(() => areaCode.decode(bad, 'a', ctx))).toBe('WIRE_FIELD_INVALID');
+      expect(kitErrorCode(() => areaCode.decode(bad, 'a', ctx))).toBe('WIRE_FIELD_INVALID');
     }
   });
 });
@@ -75,16 +65,20 @@ describe('indicator sets', () => {
   it('keeps one decimal for areas and lengths, and refuses more precision or negatives', () => {
     const raw = indicatorSet.encode({ cropsAffectedHa: 12.5, affected: 3 }, 'i', ctx);
     expect(indicatorSet.decode(raw, 'i', ctx)).toEqual({ affected: 3, cropsAffectedHa: 12.5 });
-    expect(codeOf(() => indicatorSet.encode({ cropsAffectedHa: 12.55 }, 'i', ctx))).toBe(
+    expect(kitErrorCode(() => indicatorSet.encode({ cropsAffectedHa: 12.55 }, 'i', ctx))).toBe(
       'WIRE_ENCODE_INVALID',
     );
-    expect(codeOf(() => indicatorSet.encode({ dead: -1 }, 'i', ctx))).toBe('WIRE_ENCODE_INVALID');
-    expect(codeOf(() => indicatorSet.encode({ deaths: 1 } as never, 'i', ctx))).toBe('WIRE_ENCODE_INVALID');
+    expect(kitErrorCode(() => indicatorSet.encode({ dead: -1 }, 'i', ctx))).toBe('WIRE_ENCODE_INVALID');
+    expect(kitErrorCode(() => indicatorSet.encode({ deaths: 1 } as never, 'i', ctx))).toBe(
+      'WIRE_ENCODE_INVALID',
+    );
   });
 
   it('refuses a missing value and trailing bytes', () => {
-    expect(codeOf(() => indicatorSet.decode(Uint8Array.of(0x03, 0x05), 'i', ctx))).toBe('WIRE_FIELD_INVALID');
-    expect(codeOf(() => indicatorSet.decode(Uint8Array.of(0x01, 0x05, 0x00), 'i', ctx))).toBe(
+    expect(kitErrorCode(() => indicatorSet.decode(Uint8Array.of(0x03, 0x05), 'i', ctx))).toBe(
+      'WIRE_FIELD_INVALID',
+    );
+    expect(kitErrorCode(() => indicatorSet.decode(Uint8Array.of(0x01, 0x05, 0x00), 'i', ctx))).toBe(
       'WIRE_TRAILING',
     );
   });
@@ -124,7 +118,7 @@ describe('receipt ranges', () => {
 
   it('refuses origins out of order and ranges past u32', () => {
     expect(
-      codeOf(() =>
+      kitErrorCode(() =>
         seqRanges.decode(
           [
             [5, 1, 0],
@@ -135,6 +129,6 @@ describe('receipt ranges', () => {
         ),
       ),
     ).toBe('WIRE_FIELD_INVALID');
-    expect(codeOf(() => seqRanges.decode([[5, 2 ** 32 - 1, 1]], 'r', ctx))).toBe('WIRE_FIELD_INVALID');
+    expect(kitErrorCode(() => seqRanges.decode([[5, 2 ** 32 - 1, 1]], 'r', ctx))).toBe('WIRE_FIELD_INVALID');
   });
 });

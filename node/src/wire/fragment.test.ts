@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError, KitError, type KitErrorCode } from '../errors.js';
+import { expectKitError, mutatedBytes } from '../../test/kit-errors.js';
+import { isKitError } from '../errors.js';
 import {
   FRAGMENT_HEADER_BYTES,
   fragmentFrame,
@@ -14,17 +15,6 @@ import {
   Reassembler,
   type ReassemblyResult,
 } from './fragment.js';
-
-function expectKitError(fn: () => unknown, code: KitErrorCode): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(KitError);
-  expect((thrown as KitError).code).toBe(code);
-}
 
 /** Deterministic shuffle from a seed, so fast-check can shrink the order. */
 function shuffle<T>(items: readonly T[], seed: number): T[] {
@@ -56,22 +46,6 @@ const mtuAndFrame = fc.integer({ min: 16, max: 300 }).chain((mtu) =>
       .chain((length) => fc.uint8Array({ minLength: length, maxLength: length })),
   ),
 );
-
-/** Random bytes mutated by flips, inserts, deletes and truncation. */
-function mutated(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
-  const op = fc.record({ kind: fc.integer({ min: 0, max: 3 }), at: fc.nat(), value: fc.nat(255) });
-  return fc.tuple(valid, fc.array(op, { minLength: 1, maxLength: 4 })).map(([input, ops]) => {
-    const out = [...input];
-    for (const { kind, at, value } of ops) {
-      const pos = out.length === 0 ? 0 : at % out.length;
-      if (kind === 0 && out.length > 0) out[pos] = value;
-      else if (kind === 1) out.splice(pos, 0, value);
-      else if (kind === 2) out.splice(pos, 1);
-      else out.length = pos;
-    }
-    return Uint8Array.from(out);
-  });
-}
 
 describe('fragmentFrame', () => {
   it('returns a frame that fits unchanged', () => {
@@ -174,7 +148,7 @@ describe('parseFragment', () => {
   });
 
   it('throws nothing but KitError on mutated fragments', () => {
-    fc.assert(fc.property(mutated(valid), parsesOrKitError), { numRuns: 20_000 });
+    fc.assert(fc.property(mutatedBytes(valid), parsesOrKitError), { numRuns: 20_000 });
   });
 });
 

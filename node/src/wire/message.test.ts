@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageArb } from '../../test/arbitraries.js';
+import { kitErrorCode } from '../../test/kit-errors.js';
 import { encodeFixture } from '../../test/reference-keys.js';
-import { isKitError } from '../errors.js';
 import { encodeItems } from './cbor.js';
 import { R1, R2, R3, REFERENCE_MESSAGES } from './fixtures/reference-messages.js';
 import { KIND_NAMES } from './kinds.js';
@@ -10,16 +10,6 @@ import { decodeFrame, encodeMessage } from './message.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const none = { scheme: 'none' } as const;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isKitError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('message codec round trip (every kind)', () => {
   for (const kind of KIND_NAMES) {
@@ -95,7 +85,7 @@ describe('versioning: unknown kinds and fields are skipped, never fatal', () => 
   it('a later message format is refused with its own code', () => {
     const frame = Uint8Array.from(encodeMessage(R3, none));
     frame[0] = (frame[0]! & 0x3f) | 0x80;
-    expect(codeOf(() => decodeFrame(frame))).toBe('WIRE_UNSUPPORTED_VERSION');
+    expect(kitErrorCode(() => decodeFrame(frame))).toBe('WIRE_UNSUPPORTED_VERSION');
   });
 });
 
@@ -105,17 +95,19 @@ describe('decoding untrusted bytes', () => {
   it('rejects truncation inside the envelope and inside a body item', () => {
     // The envelope of R1 is 13 bytes; the point (a 6-byte string) is the last 7.
     for (let n = 0; n < 13; n++)
-      expect(codeOf(() => decodeFrame(frame.subarray(0, n)))).toBe('WIRE_TRUNCATED');
+      expect(kitErrorCode(() => decodeFrame(frame.subarray(0, n)))).toBe('WIRE_TRUNCATED');
     for (let n = frame.length - 6; n < frame.length; n++) {
-      expect(codeOf(() => decodeFrame(frame.subarray(0, n)))).toBe('WIRE_TRUNCATED');
+      expect(kitErrorCode(() => decodeFrame(frame.subarray(0, n)))).toBe('WIRE_TRUNCATED');
     }
     // Cut between items, an unauthenticated frame is a shorter valid message; a tag catches that
     // (crypto/authenticate.test.ts).
   });
 
   it('rejects trailing garbage', () => {
-    expect(codeOf(() => decodeFrame(Buffer.concat([frame, Buffer.from([0xff])])))).toBe('WIRE_MALFORMED');
-    expect(codeOf(() => decodeFrame(Buffer.concat([frame, Buffer.from([0x19, 0x01])])))).toBe(
+    expect(kitErrorCode(() => decodeFrame(Buffer.concat([frame, Buffer.from([0xff])])))).toBe(
+      'WIRE_MALFORMED',
+    );
+    expect(kitErrorCode(() => decodeFrame(Buffer.concat([frame, Buffer.from([0x19, 0x01])])))).toBe(
       'WIRE_TRUNCATED',
     );
   });
@@ -123,14 +115,14 @@ describe('decoding untrusted bytes', () => {
   it('rejects a non-canonical CBOR integer', () => {
     // R3 body starts with the warning ref [1, 57]; spell 57 (0x18 0x39) as 0x19 0x00 0x39.
     const bytes = Buffer.from(hex(encodeMessage(R3, none)).replace('82011839', '8201190039'), 'hex');
-    expect(codeOf(() => decodeFrame(bytes))).toBe('WIRE_MALFORMED');
+    expect(kitErrorCode(() => decodeFrame(bytes))).toBe('WIRE_MALFORMED');
   });
 
   it('rejects a non-canonical varint in the envelope', () => {
     const bytes = Array.from(encodeMessage(R3, none));
     // origin 2107 is bb 10; a redundant zero continuation makes it bb 90 00.
     bytes.splice(2, 2, 0xbb, 0x90, 0x00);
-    expect(codeOf(() => decodeFrame(Uint8Array.from(bytes)))).toBe('WIRE_MALFORMED');
+    expect(kitErrorCode(() => decodeFrame(Uint8Array.from(bytes)))).toBe('WIRE_MALFORMED');
   });
 
   it('rejects a field out of range with WIRE_FIELD_INVALID', () => {
@@ -138,13 +130,13 @@ describe('decoding untrusted bytes', () => {
       hex(encodeMessage(R3, none)).replace('82011839' + '02', '82011839' + '09'),
       'hex',
     );
-    expect(codeOf(() => decodeFrame(bytes))).toBe('WIRE_FIELD_INVALID');
+    expect(kitErrorCode(() => decodeFrame(bytes))).toBe('WIRE_FIELD_INVALID');
   });
 
   it('refuses a container length before allocating for it', () => {
     // An array that claims 2^32 − 1 items in a 30-byte frame.
     const head = Array.from(encodeMessage(R3, none)).slice(0, 13);
     const bytes = Uint8Array.from([...head, 0x9a, 0xff, 0xff, 0xff, 0xff, 0x01]);
-    expect(codeOf(() => decodeFrame(bytes))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => decodeFrame(bytes))).toBe('WIRE_TRUNCATED');
   });
 });

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../errors.js';
+import { kitErrorCode } from '../../test/kit-errors.js';
 import { ByteReader, encodeVarint, varintLength } from './varint.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (isKitError(err)) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('varints', () => {
   it('known encodings', () => {
@@ -35,17 +25,21 @@ describe('varints', () => {
   });
 
   it('refuses a redundant zero byte, an over-long varint, a value over its bound, and truncation', () => {
-    expect(codeOf(() => new ByteReader(Uint8Array.of(0x80, 0x00)).varint('x'))).toBe('WIRE_MALFORMED');
-    expect(codeOf(() => new ByteReader(new Uint8Array(9).fill(0x80)).varint('x'))).toBe('WIRE_TOO_LARGE');
-    expect(codeOf(() => new ByteReader(Uint8Array.of(0x81, 0x01)).varint('x', 128))).toBe('WIRE_TOO_LARGE');
-    expect(codeOf(() => new ByteReader(Uint8Array.of(0x81)).varint('x'))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => new ByteReader(Uint8Array.of(0x80, 0x00)).varint('x'))).toBe('WIRE_MALFORMED');
+    expect(kitErrorCode(() => new ByteReader(new Uint8Array(9).fill(0x80)).varint('x'))).toBe(
+      'WIRE_TOO_LARGE',
+    );
+    expect(kitErrorCode(() => new ByteReader(Uint8Array.of(0x81, 0x01)).varint('x', 128))).toBe(
+      'WIRE_TOO_LARGE',
+    );
+    expect(kitErrorCode(() => new ByteReader(Uint8Array.of(0x81)).varint('x'))).toBe('WIRE_TRUNCATED');
   });
 
   it('the reader bounds every read by the bytes left', () => {
     const reader = new ByteReader(Uint8Array.of(1, 2, 3));
-    expect(codeOf(() => reader.u32be('t'))).toBe('WIRE_TRUNCATED');
-    expect(codeOf(() => reader.take(4, 't'))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => reader.u32be('t'))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => reader.take(4, 't'))).toBe('WIRE_TRUNCATED');
     expect(Array.from(reader.take(3, 't'))).toEqual([1, 2, 3]);
-    expect(codeOf(() => reader.u8('t'))).toBe('WIRE_TRUNCATED');
+    expect(kitErrorCode(() => reader.u8('t'))).toBe('WIRE_TRUNCATED');
   });
 });

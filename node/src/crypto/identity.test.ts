@@ -1,0 +1,112 @@
+/** Tests for identity.ts, each in a fresh temp directory. */
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isKitError, type KitErrorCode } from '../errors.js';
+import {
+  generateSigningKeyPair,
+  keyFingerprint,
+  publicKeyFromRaw,
+  sign,
+  verifySignature,
+} from './ed25519.js';
+import { exportPublicIdentity, loadOrCreateIdentity } from './identity.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fieldnode-identity-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function expectKitError(promise: Promise<unknown>, code: KitErrorCode): Promise<unknown> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isKitError(err, code)).toBe(true);
+  return err;
+}
+
+describe('loadOrCreateIdentity', () => {
+  it('creates a 0600 identity once, then loads the same key', async () => {
+    const dataDir = join(dir, 'data', 'nested');
+    const first = await loadOrCreateIdentity(dataDir);
+    expect(first.created).toBe(true);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    const file = join(dataDir, 'identity.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dataDir)).toEqual(['identity.json']); // no temp file left behind
+
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    expect(json).toMatchObject({ version: 1, algorithm: 'ed25519', createdAt: first.identity.createdAt });
+    expect(json.publicKey).toBe(Buffer.from(first.identity.publicKey).toString('base64'));
+    expect(json.privateKeyPkcs8).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+
+    const second = await loadOrCreateIdentity(dataDir);
+    expect(second.created).toBe(false);
+    expect(second.identity.publicKey).toEqual(first.identity.publicKey);
+    expect(second.identity.createdAt).toBe(first.identity.createdAt);
+    expect(second.identity.fingerprint).toBe(keyFingerprint(first.identity.publicKey));
+    const data = new Uint8Array([9, 9, 9]);
+    const pub = publicKeyFromRaw(first.identity.publicKey);
+    expect(verifySignature(pub, data, sign(second.identity.privateKey, data))).toBe(true);
+  });
+
+  it('refuses a file others can read with KEYS_INSECURE naming the fix', async () => {
+    await loadOrCreateIdentity(dir);
+    const file = join(dir, 'identity.json');
+    await chmod(file, 0o644);
+    const err = await expectKitError(loadOrCreateIdentity(dir), 'KEYS_INSECURE');
+    expect((err as Error).message).toContain(file);
+    expect((err as Error).message).toContain('chmod 600');
+  });
+
+  it('refuses a corrupt file with KEYS_UNREADABLE and a cause', async () => {
+    await writeFile(join(dir, 'identity.json'), '{"version": 1, "algo', { mode: 0o600 });
+    const err = await expectKitError(loadOrCreateIdentity(dir), 'KEYS_UNREADABLE');
+    expect((err as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('refuses a file whose public key does not match its private key', async () => {
+    await loadOrCreateIdentity(dir);
+    const file = join(dir, 'identity.json');
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    json.publicKey = Buffer.from(generateSigningKeyPair().publicKey).toString('base64');
+    await writeFile(file, JSON.stringify(json), { mode: 0o600 });
+    await expectKitError(loadOrCreateIdentity(dir), 'KEYS_UNREADABLE');
+  });
+
+  it('ends with one identity when several processes race in an empty directory', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => loadOrCreateIdentity(dir)));
+    const keys = new Set(results.map((r) => Buffer.from(r.identity.publicKey).toString('hex')));
+    expect(keys.size).toBe(1);
+    expect(results.filter((r) => r.created).length).toBe(1);
+    const onDisk = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8'));
+    expect(keys.has(Buffer.from(onDisk.publicKey, 'base64').toString('hex'))).toBe(true);
+    expect(await readdir(dir)).toEqual(['identity.json']);
+  });
+});
+
+describe('exportPublicIdentity', () => {
+  it('contains the public key and fingerprint and nothing secret', async () => {
+    const { identity } = await loadOrCreateIdentity(dir);
+    const exported = exportPublicIdentity(identity, 17);
+    expect(exported).toEqual({
+      version: 1,
+      algorithm: 'ed25519',
+      publicKey: Buffer.from(identity.publicKey).toString('base64'),
+      fingerprint: identity.fingerprint,
+      nodeId: 17,
+    });
+    const text = JSON.stringify(exported);
+    const pem = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8')).privateKeyPkcs8 as string;
+    const pemBody = pem.split('\n')[1] as string;
+    expect(text).not.toContain(pemBody);
+    expect(text).not.toMatch(/PRIVATE|pkcs8/i);
+    expect(exportPublicIdentity(identity)).not.toHaveProperty('nodeId');
+    expect(() => exportPublicIdentity(identity, -1)).toThrow(TypeError);
+  });
+});

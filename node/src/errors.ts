@@ -30,6 +30,18 @@ export type KitErrorCode =
   // Keys on disk.
   | 'KEYS_UNREADABLE' // an identity file exists but cannot be read or parsed
   | 'KEYS_INSECURE' // an identity file is readable by others than its owner
+  // Links (DESIGN.md "The link contract").
+  | 'LINK_CLOSED' // send() after stop()
+  | 'LINK_NOT_FOUND' // a configured or named link does not exist
+  // The durable store (DESIGN.md Storage).
+  | 'STORE_LOCKED' // another process holds the store
+  | 'STORE_CORRUPT' // a record cannot be decoded; it is left in place and reported
+  | 'STORE_FULL' // the disk is full: nothing new is accepted, nothing stored is lost
+  | 'STORE_IO' // any other storage failure
+  | 'STORE_CLOSED' // the store was used after close()
+  // Configuration.
+  | 'CONFIG_UNREADABLE' // the file cannot be read or parsed
+  | 'CONFIG_INVALID' // the file parses but breaks the schema; the message lists every problem
   // Command line.
   | 'CLI_USAGE';
 

@@ -1,0 +1,129 @@
+/**
+ * The link contract (DESIGN.md "The link contract"; STYLE.md §12.4): what the store-and-forward
+ * core needs from anything that moves frames, be it a Meshtastic radio, an Iridium modem, IP or a
+ * fake in tests.
+ *
+ * A link moves opaque frames of at most `mtu` bytes. `send()` resolves to an outcome per frame and
+ * does not throw for expected field failures (no satellite in view, radio busy, no ack): those are
+ * values with a stable code and whether a later retry can help. Inbound frames and state changes
+ * are events; `state` is emitted only when it changes and always carries a reason when down.
+ * Links report, supervisors retry: no link retries or reconnects on its own, except where the
+ * device protocol itself defines a retry (the SBDIX loop).
+ */
+import type { EventEmitter } from 'node:events';
+
+export type LinkKind = 'meshtastic' | 'iridium-sbd' | 'ip' | 'fake';
+
+/** Why a link is not up. Stable strings, safe to show in the UI and to match in tests. */
+export type LinkDownReason =
+  | 'stopped'
+  | 'no-device'
+  | 'port-error'
+  | 'port-closed'
+  | 'read-error'
+  | 'write-error'
+  | 'config-mismatch'
+  | 'no-service';
+
+export type LinkState =
+  | { status: 'starting' }
+  | { status: 'up'; since: number }
+  | { status: 'down'; reason: LinkDownReason; detail?: string; since: number };
+
+/** Link-level metadata of an inbound frame. */
+export interface FrameMeta {
+  /** The sender's address on this link (mesh node number, IMEI, IP address), when known. */
+  from?: string;
+  rssi?: number;
+  snr?: number;
+}
+
+export interface InboundFrame {
+  /** The receiving link's id. */
+  link: string;
+  /** Exactly one frame, already unframed. */
+  bytes: Uint8Array;
+  /** Unix milliseconds. */
+  receivedAt: number;
+  meta?: FrameMeta;
+}
+
+export type LinkFailureCode =
+  | 'NO_SERVICE'
+  | 'TIMEOUT'
+  | 'NACK'
+  | 'TOO_LARGE'
+  | 'BUSY'
+  | 'DEVICE_ERROR'
+  | 'LINK_DOWN';
+
+/** Confirmation 1 of DESIGN.md: the next hop's radio or the satellite network took the frame. */
+export type SendOutcome =
+  | { ok: true; ref?: string }
+  | { ok: false; retry: 'later' | 'never'; code: LinkFailureCode; detail?: string };
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Link address of the next hop; a broadcast when absent (mesh) or the only peer (satellite, IP). */
+  to?: string;
+}
+
+export interface LinkEvents {
+  state: [LinkState];
+  frame: [InboundFrame];
+}
+
+export interface LinkCounters {
+  txFrames: number;
+  rxFrames: number;
+  txBytes: number;
+  rxBytes: number;
+  errors: number;
+}
+
+export interface Link extends EventEmitter<LinkEvents> {
+  /** Unique id from configuration, e.g. "mesh0", "sbd0". */
+  readonly id: string;
+  readonly kind: LinkKind;
+  /** Largest frame the medium carries in one piece, bytes. */
+  readonly mtu: number;
+  readonly state: LinkState;
+  /** Opens the device, configures it, reads the configuration back and verifies it; emits state. */
+  start(signal?: AbortSignal): Promise<void>;
+  /** Idempotent. Emits { status: 'down', reason: 'stopped' }. */
+  stop(): Promise<void>;
+  /**
+   * Sends one frame of at most `mtu` bytes. Resolves to an outcome; rejects only for programmer
+   * errors and with KitError LINK_CLOSED after stop().
+   */
+  send(frame: Uint8Array, opts?: SendOptions): Promise<SendOutcome>;
+  counters(): Readonly<LinkCounters>;
+}
+
+/**
+ * Optional: how many frames the link can take right now without queuing them inside itself
+ * (flow control: the dispatcher never pushes more than this).
+ */
+export interface SendWindow {
+  sendWindow(): number;
+}
+
+export const hasSendWindow = (l: Link): l is Link & SendWindow =>
+  typeof (l as Partial<SendWindow>).sendWindow === 'function';
+
+/** Optional: signal quality, 0 (none) to 1 (excellent). */
+export interface SignalQuality {
+  signalQuality(): Promise<number>;
+}
+
+export const hasSignalQuality = (l: Link): l is Link & SignalQuality =>
+  typeof (l as Partial<SignalQuality>).signalQuality === 'function';
+
+/** Optional: a time source (GPS on the radio, Iridium network time). */
+export interface TimeSource {
+  /** Unix milliseconds and how the time was learnt, or undefined when the source has none yet. */
+  networkTime(): Promise<{ time: number; source: 'gps' | 'iridium' | 'ntp' } | undefined>;
+}
+
+export const hasTimeSource = (l: Link): l is Link & TimeSource =>
+  typeof (l as Partial<TimeSource>).networkTime === 'function';

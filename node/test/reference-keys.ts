@@ -18,5 +18,6 @@ export const fixtureKeyRing: KeyRing = {
     id === FIXTURE_ISSUER_ID
       ? { publicKey: publicKeyFromRaw(FIXTURE_ISSUER_PUBLIC), powers: ['warning', 'control'] }
       : undefined,
+  nodeKey: () => undefined,
   isCentre: (node) => node === CENTRE_NODE,
 };

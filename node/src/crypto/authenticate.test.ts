@@ -7,7 +7,7 @@ import { fixtureMacKey } from '../wire/fixtures/fixture-keys.js';
 import { R1, R2, R3, REFERENCE_MESSAGES } from '../wire/fixtures/reference-messages.js';
 import { decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { macAuthenticator, signatureAuthenticator, type VerifyOptions, verifyFrame } from './authenticate.js';
-import { generateSigningKeyPair } from './ed25519.js';
+import { generateSigningKeyPair, publicKeyFromRaw } from './ed25519.js';
 import { ReplayWindow } from './replay-window.js';
 
 const NOW = R1.createdAt + 600;
@@ -73,12 +73,20 @@ describe('verifyFrame', () => {
   it('an unsigned warning or untagged report: AUTH_MISSING', () => {
     expect(kitErrorCode(() => verify(encodeMessage(R2, { scheme: 'none' })))).toBe('AUTH_MISSING');
     expect(kitErrorCode(() => verify(encodeMessage(R1, { scheme: 'none' })))).toBe('AUTH_MISSING');
-    // A report "signed" instead of tagged is refused too: kits tag, issuers sign.
-    expect(
-      kitErrorCode(() =>
-        verify(encodeMessage(R1, signatureAuthenticator(generateSigningKeyPair().privateKey))),
-      ),
-    ).toBe('AUTH_MISSING');
+  });
+
+  it("a kit message signed by its node's identity verifies; by anyone else it does not", () => {
+    const kit = generateSigningKeyPair();
+    const keys = {
+      ...fixtureKeyRing,
+      nodeKey: (node: number) => (node === R1.origin ? publicKeyFromRaw(kit.publicKey) : undefined),
+    };
+    expect(verify(encodeMessage(R1, signatureAuthenticator(kit.privateKey)), options({ keys })).kind).toBe(
+      'report',
+    );
+    const other = encodeMessage(R1, signatureAuthenticator(generateSigningKeyPair().privateKey));
+    expect(kitErrorCode(() => verify(other, options({ keys })))).toBe('AUTH_SIGNATURE_INVALID');
+    expect(kitErrorCode(() => verify(other))).toBe('AUTH_UNKNOWN_KEY');
   });
 
   it('an unknown issuer: AUTH_UNKNOWN_KEY; an issuer without the power: AUTH_NOT_AUTHORISED', () => {

@@ -6,7 +6,9 @@
  * - Warnings and control messages carry an Ed25519 signature by an authorised issuer; the issuer
  *   id is in the body, and its key must have the power to sign that kind.
  * - Every other kind carries an 8-byte HMAC-SHA256 tag under the key the kit shares with the
- *   centre: the origin's key, or the destination's when the centre is the origin.
+ *   centre: the origin's key, or the destination's when the centre is the origin. Between two
+ *   nodes that share no key (a custody signal from a relay, a text from kit to kit) it carries
+ *   instead a signature by the origin node's own identity key.
  * - Each failure has its own error code, so the log says whether a message was forged, altered,
  *   replayed or stale.
  */
@@ -33,6 +35,8 @@ export interface KeyRing {
   /** The MAC key shared between this kit and the centre. */
   macKey(nodeId: number): Uint8Array | undefined;
   issuerKey(issuerId: number): IssuerKey | undefined;
+  /** The Ed25519 identity key of a node, for messages it signs as itself. */
+  nodeKey(nodeId: number): KeyObject | undefined;
   /** Whether a node id is one of the county centre's (its messages are tagged with the peer's key). */
   isCentre(nodeId: number): boolean;
 }
@@ -95,8 +99,18 @@ export function verifyFrame(frame: DecodedFrame, opts: VerifyOptions): Message {
     if (opts.clockTrusted && issuer.validUntil !== undefined && opts.now > issuer.validUntil) {
       throw new KitError('AUTH_NOT_AUTHORISED', `the key of issuer ${issuerId} expired`);
     }
+  } else if (envelope.auth === 'signature') {
+    const key = opts.keys.nodeKey(envelope.origin);
+    if (!key) throw new KitError('AUTH_UNKNOWN_KEY', `no identity key for node ${envelope.origin}`);
+    if (!verifySignature(key, frame.authenticated, frame.trailer)) {
+      throw new KitError(
+        'AUTH_SIGNATURE_INVALID',
+        `${message.kind} ${id(envelope)}: signature of node ${envelope.origin} does not verify`,
+      );
+    }
   } else {
-    if (envelope.auth !== 'mac') throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag`);
+    if (envelope.auth !== 'mac')
+      throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag or its node's signature`);
     const node = macKeyNode(envelope, opts.keys);
     const key = node === undefined ? undefined : opts.keys.macKey(node);
     if (!key) throw new KitError('AUTH_UNKNOWN_KEY', `no MAC key for ${id(envelope)}`);

@@ -1,0 +1,206 @@
+/**
+ * The dispatcher of one link: takes what is due from the store's outbox, highest priority first,
+ * never more than the link can take, sends it (fragmenting to the MTU, batching where the link
+ * prefers fewer, larger frames) and records each outcome in the store (issue 3; STYLE.md §12.6:
+ * the store is the retry mechanism). It runs when something is enqueued, when the link comes up
+ * and when the next entry falls due.
+ */
+import { rockblockCredits } from '../../../satellite/src/rockblock/credits.js';
+import { hasSendWindow, type Link, type SendOutcome } from '../link/link.js';
+import type { Logger } from '../log-types.js';
+import type { MessageStore } from '../store/message-store.js';
+import { addEvent, type MessageMeta } from '../store/records.js';
+import { packBatches } from '../wire/batch.js';
+import { fragmentFrame } from '../wire/fragment.js';
+import { type BackoffOptions, backoffMs } from './backoff.js';
+import type { CostClass } from './routing-table.js';
+
+export interface DispatcherOptions {
+  link: Link;
+  costClass: CostClass;
+  store: MessageStore;
+  retry: BackoffOptions;
+  /** Unix ms. */
+  now: () => number;
+  random: () => number;
+  log: Logger;
+  /** Called for a message found expired at send time; the core records and reports it. */
+  onExpired: (id: string) => Promise<void>;
+  /** Called after each recorded outcome (for status and tests). */
+  onOutcome?: (meta: MessageMeta) => void;
+}
+
+/** Frames in flight when the link has no send window of its own. */
+const DEFAULT_WINDOW = 4;
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #inflight = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #pumping = false;
+  #again = false;
+  #stopped = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = options;
+  }
+
+  get linkId(): string {
+    return this.#o.link.id;
+  }
+
+  /** Looks at the outbox soon. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    setImmediate(() => void this.#pump());
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping || this.#stopped) return;
+    this.#pumping = true;
+    try {
+      do {
+        this.#again = false;
+        await this.#pumpOnce();
+      } while (this.#again && !this.#stopped);
+    } catch (err) {
+      this.#o.log.error({ err, link: this.linkId }, 'dispatcher failed; retrying in 5 s');
+      this.#arm(this.#o.now() + 5000);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #pumpOnce(): Promise<void> {
+    const { link, store } = this.#o;
+    if (link.state.status !== 'up') return; // the 'up' event kicks us again
+    const window = hasSendWindow(link) ? link.sendWindow() : DEFAULT_WINDOW - this.#inflight.size;
+    if (window <= 0) return; // an outcome kicks us again
+    const now = this.#o.now();
+    const ids = (await store.due(link.id, now, window + this.#inflight.size)).filter(
+      (id) => !this.#inflight.has(id),
+    );
+    const batch = ids.slice(0, window);
+    if (batch.length === 0) {
+      const next = await store.nextDue(link.id);
+      if (next !== undefined) this.#arm(next);
+      return;
+    }
+    for (const id of batch) this.#inflight.add(id);
+    void this.#sendGroup(batch).finally(() => {
+      for (const id of batch) this.#inflight.delete(id);
+      this.kick();
+    });
+    this.#again = true;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.kick(), Math.max(0, at - this.#o.now()) + 5);
+    this.#timer.unref();
+  }
+
+  async #sendGroup(ids: string[]): Promise<void> {
+    const { link, store } = this.#o;
+    const items: Array<{ id: string; frame: Uint8Array; priority: 0 | 1 | 2 | 3; nextHop?: string }> = [];
+    for (const id of ids) {
+      const [meta, frame] = await Promise.all([store.getMeta(id), store.getFrame(id)]);
+      if (!meta || !frame || meta.out[link.id] === undefined) continue;
+      if (this.#o.now() > meta.expiresAt * 1000) {
+        await this.#o.onExpired(id);
+        continue;
+      }
+      items.push({
+        id,
+        frame,
+        priority: meta.priority,
+        ...(meta.nextHop[link.id] ? { nextHop: meta.nextHop[link.id] } : {}),
+      });
+    }
+    // The satellite bills per message and per 50 bytes: several small messages share one. Other
+    // links send each message alone so that a lost frame loses one message.
+    const units: Array<{ ids: string[]; frames: Uint8Array[]; to?: string }> = [];
+    if (this.#o.costClass === 'satellite') {
+      const { containers, packed, leftover } = packBatches(items, link.mtu);
+      for (const [i, c] of containers.entries())
+        units.push({ ids: (packed[i] ?? []).map((p) => p.id), frames: [c] });
+      for (const item of leftover)
+        units.push({ ids: [item.id], frames: fragmentFrame(item.frame, link.mtu) });
+    } else {
+      for (const item of items) {
+        units.push({
+          ids: [item.id],
+          frames: fragmentFrame(item.frame, link.mtu),
+          ...(item.nextHop ? { to: item.nextHop } : {}),
+        });
+      }
+    }
+    for (const unit of units) {
+      let outcome: SendOutcome = { ok: true };
+      let bytes = 0;
+      for (const frame of unit.frames) {
+        outcome = await link.send(frame, unit.to ? { to: unit.to } : {});
+        if (!outcome.ok) break;
+        bytes += frame.length;
+      }
+      const credits = this.#o.costClass === 'satellite' && outcome.ok ? rockblockCredits(bytes) : 0;
+      for (const id of unit.ids)
+        await this.#record(id, outcome, bytes / unit.ids.length, credits / unit.ids.length);
+    }
+  }
+
+  /** Records one message's outcome on this link, unless a confirmation has meanwhile ended it. */
+  #record(id: string, outcome: SendOutcome, bytes: number, credits: number): Promise<void> {
+    const { store, link } = this.#o;
+    return store.exclusive(async () => {
+      const before = await store.getMeta(id);
+      if (!before || before.out[link.id] === undefined) return;
+      const meta: MessageMeta = structuredClone(before);
+      const now = this.#o.now();
+      const attempt = meta.attempts[link.id] ?? 0;
+      meta.attempts[link.id] = attempt + 1;
+      if (outcome.ok) {
+        meta.txBytes += bytes;
+        meta.credits += credits;
+        if (meta.state === 'queued') meta.state = 'sent';
+        addEvent(meta, { at: now, state: 'sent', link: link.id });
+        const repeatsLeft = (meta.repeats ?? 1) - (attempt + 1);
+        if (meta.expect === 'confirmation' || repeatsLeft > 0) {
+          // Sent is not delivered: wait for custody or a receipt, and send again if none comes.
+          meta.out[link.id] = now + backoffMs(attempt, this.#o.retry, this.#o.random);
+        } else {
+          delete meta.out[link.id];
+        }
+      } else if (outcome.retry === 'later') {
+        meta.out[link.id] = now + backoffMs(attempt, this.#o.retry, this.#o.random);
+        if (attempt === 0)
+          addEvent(meta, { at: now, state: meta.state, link: link.id, detail: outcome.code });
+      } else {
+        delete meta.out[link.id];
+        addEvent(meta, { at: now, state: 'failed', link: link.id, detail: outcome.code });
+        if (Object.keys(meta.out).length === 0 && (meta.state === 'queued' || meta.state === 'sent')) {
+          meta.state = 'failed';
+          this.#o.log.warn(
+            { msgId: id, link: link.id, code: outcome.code },
+            'message failed on its last link',
+          );
+        }
+      }
+      if (Object.keys(meta.out).length === 0 && meta.expect === 'none' && meta.state !== 'failed')
+        meta.done = true;
+      if (meta.state === 'failed') meta.done = true;
+      await store.save(meta, before, { sync: false });
+      this.#o.onOutcome?.(meta);
+    });
+  }
+}

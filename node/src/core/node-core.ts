@@ -1,0 +1,492 @@
+/**
+ * The store-and-forward core of one node (DESIGN.md Architecture, Messages, Security; issue 3):
+ * messages made here are encoded, authenticated, stored and routed; frames from links are
+ * unbatched, reassembled, decoded and deduplicated; what is addressed here is verified, kept in
+ * the inbox and confirmed to its origin with a receipt; what is not is taken into custody,
+ * confirmed to the previous hop, and routed on. Every state change is one store batch, synced
+ * before any confirmation about it leaves the node.
+ */
+
+import type { KeyObject } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  type KeyRing,
+  macAuthenticator,
+  signatureAuthenticator,
+  verifyFrame,
+} from '../crypto/authenticate.js';
+import { ReplayWindow } from '../crypto/replay-window.js';
+import { KitError } from '../errors.js';
+import type { InboundFrame, Link } from '../link/link.js';
+import type { Logger } from '../log-types.js';
+import type { MessageStore } from '../store/message-store.js';
+import { addEvent, type MessageMeta, messageId, parseMessageId } from '../store/records.js';
+import { unpackBatch } from '../wire/batch.js';
+import {
+  type Destination,
+  type EnvelopeFlag,
+  expiresAt,
+  type Priority,
+  WIRE_EPOCH,
+} from '../wire/envelope.js';
+import { Reassembler } from '../wire/fragment.js';
+import { rangesFromIds } from '../wire/kinds/receipt.js';
+import { type BodyByKind, KINDS, type KindName } from '../wire/kinds.js';
+import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
+import type { BackoffOptions } from './backoff.js';
+import { Dispatcher } from './dispatcher.js';
+import type { CostClass, RouteChoice, RoutingTable } from './routing-table.js';
+
+export interface CoreLink {
+  link: Link;
+  costClass: CostClass;
+  /** Link address → node id of the neighbours on this link (for custody signals). */
+  neighbours: Record<string, number>;
+}
+
+export interface NodeCoreOptions {
+  nodeId: number;
+  area?: number;
+  store: MessageStore;
+  links: CoreLink[];
+  routes: RoutingTable;
+  keys: KeyRing;
+  /** This node's identity key (signs what it sends to nodes it shares no MAC key with). */
+  identity: KeyObject;
+  /** This node's MAC key shared with the centre, when it is a kit. */
+  macKey?: Uint8Array;
+  clock: { now(): number; trusted(): boolean };
+  retry: BackoffOptions;
+  latencyBoundMs: readonly [number, number, number, number];
+  log: Logger;
+  /** How long receipts wait to be batched, ms. Default 2000. */
+  receiptDelayMs?: number;
+  /** How often expired messages are looked for, ms. Default 5000. */
+  expiryScanMs?: number;
+  /** Broadcasts are sent this many times in all. Default 3. */
+  broadcastRepeats?: number;
+  random?: () => number;
+}
+
+export interface Draft<K extends KindName = KindName> {
+  kind: K;
+  body: BodyByKind[K];
+  dest: Destination;
+  priority: Priority;
+  lifetimeMin: number;
+  flags?: EnvelopeFlag[];
+}
+
+export interface NodeCoreEvents {
+  /** A message addressed to this node, verified and stored (once per message). */
+  delivered: [Message, MessageMeta];
+  /** A delivery state of a message this node holds changed. */
+  state: [MessageMeta];
+  /** A frame was refused: its code says why (forged, replayed, malformed…). */
+  rejected: [{ code: string; link: string; detail: string }];
+}
+
+function isBroadcast(dest: Destination): boolean {
+  return dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
+}
+
+export class NodeCore extends EventEmitter<NodeCoreEvents> {
+  readonly #o: NodeCoreOptions;
+  readonly #dispatchers = new Map<string, Dispatcher>();
+  readonly #reassembler = new Reassembler();
+  readonly #replay = new ReplayWindow();
+  /** Receipts waiting to be batched: `${scope}:${node}:${link}:${hop}` → ids. */
+  readonly #pendingReceipts = new Map<
+    string,
+    { scope: 'delivered' | 'custody'; node: number; via?: { link: string; to?: string }; ids: string[] }
+  >();
+  #receiptTimer: NodeJS.Timeout | undefined;
+  #expiryTimer: NodeJS.Timeout | undefined;
+  #seq = 0;
+  #started = false;
+  readonly #onFrame = (f: InboundFrame) => void this.#receive(f);
+
+  constructor(options: NodeCoreOptions) {
+    super();
+    this.#o = options;
+  }
+
+  get nodeId(): number {
+    return this.#o.nodeId;
+  }
+
+  async start(): Promise<void> {
+    const { store, links, log } = this.#o;
+    this.#seq = (await store.getKv<number>('seq')) ?? 0;
+    for (const { link, costClass } of links) {
+      const dispatcher = new Dispatcher({
+        link,
+        costClass,
+        store,
+        retry: this.#o.retry,
+        now: () => this.#o.clock.now(),
+        random: this.#o.random ?? Math.random,
+        log: log.child({ mod: 'dispatch', link: link.id }),
+        onExpired: (id) => this.#expire(id),
+        onOutcome: (meta) => this.emit('state', meta),
+      });
+      this.#dispatchers.set(link.id, dispatcher);
+      link.on('frame', this.#onFrame);
+      link.on('state', (s) => {
+        if (s.status === 'up') dispatcher.kick();
+      });
+      dispatcher.kick();
+    }
+    this.#started = true;
+    this.#scheduleExpiry(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#started = false;
+    clearTimeout(this.#receiptTimer);
+    clearTimeout(this.#expiryTimer);
+    await this.#flushReceipts().catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
+    for (const d of this.#dispatchers.values()) d.stop();
+    for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
+  }
+
+  /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
+  async submit(draft: Draft, auth?: Authenticator): Promise<string> {
+    return this.#o.store.exclusive(() => this.#submitLocked(draft, auth));
+  }
+
+  async #submitLocked(
+    draft: Draft,
+    auth?: Authenticator,
+    via?: { link: string; to?: string },
+  ): Promise<string> {
+    const nowMs = this.#o.clock.now();
+    const seq = this.#seq + 1;
+    const message = {
+      kind: draft.kind,
+      origin: this.#o.nodeId,
+      seq,
+      createdAt: Math.max(WIRE_EPOCH, Math.floor(nowMs / 1000)),
+      clockUntrusted: !this.#o.clock.trusted(),
+      priority: draft.priority,
+      lifetimeMin: draft.lifetimeMin,
+      dest: draft.dest,
+      flags: draft.flags ?? [],
+      body: draft.body,
+    } as Message;
+    const frame = encodeMessage(message, auth ?? this.#authFor(message));
+    const custodySignal = message.kind === 'receipt' && message.body.scope === 'custody';
+    const meta = this.#newMeta(
+      { ...message, kindCode: KINDS[message.kind].code },
+      { local: true, forMe: false, custodySignal },
+    );
+    this.#route(meta, via);
+    addEvent(meta, { at: nowMs, state: 'queued' });
+    await this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
+    this.#seq = seq;
+    this.#kick(meta);
+    this.emit('state', meta);
+    return meta.id;
+  }
+
+  /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */
+  #authFor(message: Message): Authenticator {
+    if (KINDS[message.kind].auth === 'signature') {
+      throw new KitError(
+        'AUTH_MISSING',
+        `a ${message.kind} needs an issuer's signature: pass its authenticator`,
+      );
+    }
+    const { keys, nodeId } = this.#o;
+    const toCentre =
+      message.dest.to === 'centre' || (message.dest.to === 'node' && keys.isCentre(message.dest.node));
+    if (toCentre && this.#o.macKey && !keys.isCentre(nodeId)) return macAuthenticator(this.#o.macKey);
+    if (keys.isCentre(nodeId) && message.dest.to === 'node') {
+      const key = keys.macKey(message.dest.node);
+      if (key) return macAuthenticator(key);
+    }
+    return signatureAuthenticator(this.#o.identity);
+  }
+
+  #newMeta(
+    message: Pick<Message, 'origin' | 'seq' | 'priority' | 'createdAt' | 'lifetimeMin' | 'dest' | 'flags'> & {
+      kindCode: number;
+    },
+    where: { local: boolean; forMe: boolean; custodySignal: boolean },
+  ): MessageMeta {
+    const broadcast = isBroadcast(message.dest);
+    // A custody signal goes one hop and is confirmed by nothing: a lost one is asked for again by
+    // the retransmission it failed to stop. Everything else unicast waits for custody or a receipt.
+    const oneShot = broadcast || where.custodySignal;
+    const confirmWith =
+      broadcast || where.custodySignal ? 'none' : message.flags.includes('noReceipt') ? 'custody' : 'receipt';
+    return {
+      id: messageId(message.origin, message.seq),
+      origin: message.origin,
+      seq: message.seq,
+      kindCode: message.kindCode,
+      priority: message.priority,
+      createdAt: message.createdAt,
+      expiresAt: expiresAt(message),
+      dest: message.dest,
+      local: where.local,
+      forMe: where.forMe,
+      state: where.forMe ? 'delivered' : 'queued',
+      out: {},
+      attempts: {},
+      expect: oneShot ? 'none' : 'confirmation',
+      confirmWith,
+      ...(broadcast ? { repeats: this.#o.broadcastRepeats ?? 3 } : {}),
+      nextHop: {},
+      done: false,
+      txBytes: 0,
+      credits: 0,
+      events: [],
+    };
+  }
+
+  /** Fills the meta's outbox entries from the routing table (or the given link). */
+  #route(meta: MessageMeta, via?: { link: string; to?: string }, avoidHop?: string): void {
+    const now = this.#o.clock.now();
+    let choices: RouteChoice[];
+    if (via) {
+      choices = [{ link: via.link, dueAt: now, ...(via.to ? { nextHop: via.to } : {}) }];
+    } else {
+      const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));
+      choices = this.#o.routes
+        .choose(meta.dest, {
+          priority: meta.priority,
+          createdAtMs: meta.createdAt * 1000,
+          now,
+          latencyBoundMs: this.#o.latencyBoundMs,
+          linkClass: (id) => classes.get(id),
+          isCentre: this.#o.keys.isCentre,
+        })
+        .filter((c) => c.nextHop === undefined || c.nextHop !== avoidHop);
+    }
+    for (const c of choices) {
+      meta.out[c.link] = c.dueAt;
+      if (c.nextHop) meta.nextHop[c.link] = c.nextHop;
+    }
+  }
+
+  #kick(meta: MessageMeta): void {
+    for (const link of Object.keys(meta.out)) this.#dispatchers.get(link)?.kick();
+  }
+
+  /** Whether a message to `dest` is for this node. */
+  #isForMe(dest: Destination): boolean {
+    const { nodeId, keys, area } = this.#o;
+    switch (dest.to) {
+      case 'node':
+        return dest.node === nodeId;
+      case 'centre':
+        return keys.isCentre(nodeId);
+      case 'area':
+        return area !== undefined && String(area).startsWith(String(dest.area));
+      default:
+        return true; // everyone, or a role: each kit shows it to the people of that role
+    }
+  }
+
+  async #receive(inbound: InboundFrame): Promise<void> {
+    let entries: Uint8Array[];
+    try {
+      entries = unpackBatch(inbound.bytes);
+    } catch (err) {
+      return this.#reject(inbound, err);
+    }
+    for (const entry of entries) {
+      try {
+        if (entry[0] === 0x01) {
+          const r = this.#reassembler.accept(entry, `${inbound.link}/${inbound.meta?.from ?? ''}`);
+          if (r.status === 'complete') await this.#receiveMessage(r.frame, inbound);
+        } else {
+          await this.#receiveMessage(entry, inbound);
+        }
+      } catch (err) {
+        this.#reject(inbound, err);
+      }
+    }
+  }
+
+  #reject(inbound: InboundFrame, err: unknown): void {
+    if (!(err instanceof KitError)) {
+      this.#o.log.error({ err, link: inbound.link }, 'inbound frame broke the core; frame dropped');
+      return;
+    }
+    const level = err.code.startsWith('AUTH_') ? 'warn' : 'debug';
+    this.#o.log[level]({ code: err.code, link: inbound.link, from: inbound.meta?.from }, err.message);
+    this.emit('rejected', { code: err.code, link: inbound.link, detail: err.message });
+  }
+
+  async #receiveMessage(bytes: Uint8Array, inbound: InboundFrame): Promise<void> {
+    const frame = Uint8Array.from(bytes);
+    const decoded = decodeFrame(frame);
+    const env = decoded.envelope;
+    const id = messageId(env.origin, env.seq);
+    if (env.origin === this.#o.nodeId) return; // our own broadcast, heard back
+    const from = inbound.meta?.from;
+    const prevNode =
+      from === undefined
+        ? undefined
+        : this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours[from];
+    const prevHop = {
+      link: inbound.link,
+      ...(from ? { from } : {}),
+      ...(prevNode !== undefined ? { node: prevNode } : {}),
+    };
+    const forMe = this.#isForMe(env.dest);
+    const broadcast = isBroadcast(env.dest);
+
+    await this.#o.store.exclusive(async () => {
+      const existing = await this.#o.store.getMeta(id);
+      if (existing) {
+        // Seen before: the confirmation we sent may have been lost, so confirm again.
+        this.#confirm(existing, prevHop);
+        return;
+      }
+      let message: Message | undefined;
+      if (forMe && decoded.message) {
+        message = verifyFrame(decoded, {
+          keys: this.#o.keys,
+          replay: this.#replay,
+          now: Math.floor(this.#o.clock.now() / 1000),
+          clockTrusted: this.#o.clock.trusted(),
+        });
+      }
+      const custodySignal = decoded.message?.kind === 'receipt' && decoded.message.body.scope === 'custody';
+      const meta = this.#newMeta(env, { local: false, forMe: forMe && message !== undefined, custodySignal });
+      meta.prevHop = prevHop;
+      const relay = !forMe || broadcast;
+      if (relay) this.#route(meta, undefined, from);
+      if (Object.keys(meta.out).length === 0 && (forMe || meta.expect === 'none')) meta.done = true;
+      addEvent(meta, {
+        at: this.#o.clock.now(),
+        state: meta.state,
+        link: inbound.link,
+        ...(prevNode !== undefined ? { node: prevNode } : {}),
+      });
+      // Synced: custody and receipts go out only for what is on disk.
+      await this.#o.store.admit(meta, frame, { sync: true });
+      this.#confirm(meta, prevHop);
+      this.#kick(meta);
+      this.emit('state', meta);
+      if (message && meta.forMe) {
+        if (message.kind === 'receipt') await this.#applyReceipt(message);
+        this.emit('delivered', message, meta);
+      }
+    });
+  }
+
+  /** Queues the confirmations a stored message earns: a receipt to its origin, custody to the previous hop. */
+  #confirm(meta: MessageMeta, prevHop: { link: string; from?: string; node?: number }): void {
+    if (meta.confirmWith === 'none') return;
+    const via = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
+    const receipt = meta.forMe && meta.confirmWith === 'receipt';
+    if (receipt)
+      this.#queueReceipt('delivered', meta.origin, meta.id, prevHop.node === meta.origin ? via : undefined);
+    // The receipt already tells a neighbouring origin; any other previous hop needs custody.
+    if (prevHop.node !== undefined && !(receipt && prevHop.node === meta.origin)) {
+      this.#queueReceipt('custody', prevHop.node, meta.id, via);
+    }
+  }
+
+  #queueReceipt(
+    scope: 'delivered' | 'custody',
+    node: number,
+    id: string,
+    via?: { link: string; to?: string },
+  ): void {
+    const key = `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
+    const pending = this.#pendingReceipts.get(key) ?? { scope, node, ...(via ? { via } : {}), ids: [] };
+    if (!pending.ids.includes(id)) pending.ids.push(id);
+    this.#pendingReceipts.set(key, pending);
+    if (pending.ids.length >= 48) void this.#flushReceipts();
+    else if (!this.#receiptTimer) {
+      this.#receiptTimer = setTimeout(() => void this.#flushReceipts(), this.#o.receiptDelayMs ?? 2000);
+      this.#receiptTimer.unref();
+    }
+  }
+
+  async #flushReceipts(): Promise<void> {
+    clearTimeout(this.#receiptTimer);
+    this.#receiptTimer = undefined;
+    const all = [...this.#pendingReceipts.values()];
+    this.#pendingReceipts.clear();
+    for (const r of all) {
+      const draft: Draft<'receipt'> = {
+        kind: 'receipt',
+        body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
+        dest: { to: 'node', node: r.node },
+        priority: 1,
+        lifetimeMin: 60,
+        flags: ['noReceipt'],
+      };
+      try {
+        await this.#o.store.exclusive(() => this.#submitLocked(draft, undefined, r.via));
+      } catch (err) {
+        this.#o.log.warn(
+          { err, node: r.node },
+          'could not queue a receipt; the next duplicate will ask again',
+        );
+      }
+    }
+  }
+
+  /** A receipt for messages this node holds: stop retrying them; the origin learns they arrived. */
+  async #applyReceipt(receipt: Extract<Message, { kind: 'receipt' }>): Promise<void> {
+    const scope = receipt.body.scope ?? 'delivered';
+    for (const range of receipt.body.ranges) {
+      for (let seq = range.from; seq <= range.to && seq - range.from < 4096; seq++) {
+        const before = await this.#o.store.getMeta(messageId(range.origin, seq));
+        if (!before || before.done || before.forMe) continue;
+        const meta = structuredClone(before);
+        meta.out = {};
+        const now = this.#o.clock.now();
+        if (scope === 'delivered') {
+          meta.state = 'received';
+          meta.done = true;
+          addEvent(meta, { at: now, state: 'received', node: receipt.origin });
+        } else {
+          meta.state = meta.state === 'received' ? meta.state : 'custody';
+          meta.custodyBy = receipt.origin;
+          meta.done = !meta.local; // a relay's work ends; the origin still awaits the receipt
+          addEvent(meta, { at: now, state: 'custody', node: receipt.origin });
+        }
+        await this.#o.store.save(meta, before, { sync: false });
+        this.emit('state', meta);
+      }
+    }
+  }
+
+  #scheduleExpiry(delayMs: number): void {
+    if (!this.#started) return;
+    this.#expiryTimer = setTimeout(async () => {
+      try {
+        const ids = await this.#o.store.expiredBy(Math.floor(this.#o.clock.now() / 1000));
+        for (const id of ids) await this.#expire(id);
+      } catch (err) {
+        this.#o.log.error({ err }, 'expiry scan failed; trying again');
+      }
+      this.#scheduleExpiry(this.#o.expiryScanMs ?? 5000);
+    }, delayMs);
+    this.#expiryTimer.unref();
+  }
+
+  /** Marks a message expired: reported, with its outbox entries removed; never silently dropped. */
+  #expire(id: string): Promise<void> {
+    return this.#o.store.exclusive(async () => {
+      const before = await this.#o.store.getMeta(id);
+      if (!before || before.done) return;
+      const meta = structuredClone(before);
+      meta.out = {};
+      meta.done = true;
+      if (meta.state !== 'custody') meta.state = 'expired';
+      addEvent(meta, { at: this.#o.clock.now(), state: 'expired' });
+      await this.#o.store.save(meta, before, { sync: false });
+      this.#o.log.info({ msgId: id, state: meta.state }, 'message expired before confirmation');
+      this.emit('state', meta);
+    });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Routes: which links lead towards a destination, to which next hop, at what cost (issue 3,
+ * dispatcher and router; DESIGN.md roles). Routes come from configuration and from neighbours'
+ * beacons. Link cost classes order the choice: IP is cheapest, the mesh cheap, the satellite
+ * costly; the satellite is held back until a message's latency bound has passed without a
+ * cheaper path confirming it.
+ */
+import type { Destination, Priority } from '../wire/envelope.js';
+
+export type CostClass = 'ip' | 'mesh' | 'satellite';
+export const COST_RANK: Readonly<Record<CostClass, number>> = { ip: 0, mesh: 1, satellite: 2 };
+
+/** What a route leads to: a node, the centre, an area, a role, or any destination. */
+export type RouteTarget =
+  | { to: 'centre' }
+  | { to: 'node'; node: number }
+  | { to: 'area'; area: number }
+  | { to: 'role'; role: number }
+  | { to: 'all' }
+  | { to: 'default' };
+
+export interface Route {
+  target: RouteTarget;
+  link: string;
+  /** The next hop's address on that link; absent for a broadcast on the link. */
+  nextHop?: string;
+  /** Extra cost within the link's class (hops, from beacons). */
+  cost: number;
+  /** 'config' or the node id whose beacon taught it. */
+  source: 'config' | number;
+  /** Unix ms after which a learnt route is forgotten. */
+  expiresAt?: number;
+}
+
+export interface RouteChoice {
+  link: string;
+  nextHop?: string;
+  /** When the message becomes due on this link: now, or after the latency bound (satellite). */
+  dueAt: number;
+}
+
+export interface ChooseOptions {
+  priority: Priority;
+  /** Unix ms when the message was created (its latency bound counts from then). */
+  createdAtMs: number;
+  now: number;
+  /** How long each priority may wait for a cheaper path before the satellite is used, ms. */
+  latencyBoundMs: readonly [number, number, number, number];
+  linkClass: (link: string) => CostClass | undefined;
+  /** Links not to use (the one the message came in on, for a unicast relay). */
+  exclude?: ReadonlySet<string>;
+  /** Whether a node id is one of the centre's. */
+  isCentre: (node: number) => boolean;
+}
+
+export class RoutingTable {
+  #routes: Route[] = [];
+
+  constructor(routes: Route[] = []) {
+    this.#routes = [...routes];
+  }
+
+  get routes(): readonly Route[] {
+    return this.#routes;
+  }
+
+  /** Replaces what one neighbour's beacon taught (source = its node id). */
+  learn(source: number, routes: Omit<Route, 'source'>[]): void {
+    this.#routes = [
+      ...this.#routes.filter((r) => r.source !== source),
+      ...routes.map((r) => ({ ...r, source })),
+    ];
+  }
+
+  forgetExpired(now: number): void {
+    this.#routes = this.#routes.filter((r) => r.expiresAt === undefined || r.expiresAt > now);
+  }
+
+  /**
+   * The links a message to `dest` goes out on. Unicast: the best route per cost class, the
+   * cheapest class due now and costlier classes due after the latency bound (so they serve as
+   * the fallback). Broadcast: every matching route, due now, except the satellite under the same
+   * bound rule.
+   */
+  choose(dest: Destination, opts: ChooseOptions): RouteChoice[] {
+    const matching = this.#routes.filter(
+      (r) =>
+        !opts.exclude?.has(r.link) &&
+        opts.linkClass(r.link) !== undefined &&
+        matches(r.target, dest, opts.isCentre),
+    );
+    if (matching.length === 0) return [];
+    const specific = matching.filter((r) => r.target.to !== 'default');
+    const candidates = specific.length > 0 ? specific : matching;
+    const rank = (r: Route) => COST_RANK[opts.linkClass(r.link) as CostClass];
+    const cheapest = Math.min(...candidates.map(rank));
+    const bound = opts.createdAtMs + (opts.latencyBoundMs[opts.priority] ?? 0);
+    const dueFor = (r: Route) =>
+      rank(r) === cheapest || rank(r) < COST_RANK.satellite ? opts.now : Math.max(opts.now, bound);
+
+    const broadcast = dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
+    const byLink = new Map<string, Route>();
+    for (const r of [...candidates].sort((a, b) => rank(a) - rank(b) || a.cost - b.cost)) {
+      if (!byLink.has(r.link)) byLink.set(r.link, r);
+    }
+    let chosen = [...byLink.values()];
+    if (!broadcast) {
+      // One route per cost class: the cheapest path, plus costlier fallbacks.
+      const perClass = new Map<number, Route>();
+      for (const r of chosen) if (!perClass.has(rank(r))) perClass.set(rank(r), r);
+      chosen = [...perClass.values()];
+    }
+    return chosen.map((r) => ({
+      link: r.link,
+      ...(r.nextHop ? { nextHop: r.nextHop } : {}),
+      dueAt: dueFor(r),
+    }));
+  }
+}
+
+function matches(target: RouteTarget, dest: Destination, isCentre: (node: number) => boolean): boolean {
+  switch (target.to) {
+    case 'default':
+      return true;
+    case 'centre':
+      return dest.to === 'centre' || (dest.to === 'node' && isCentre(dest.node));
+    case 'node':
+      return dest.to === 'node' && dest.node === target.node;
+    case 'area':
+      return dest.to === 'area' && String(dest.area).startsWith(String(target.area));
+    case 'role':
+      return dest.to === 'role' && dest.role === target.role;
+    case 'all':
+      return dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
+  }
+}

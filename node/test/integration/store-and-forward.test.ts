@@ -93,7 +93,7 @@ describe('store and forward over a lossy county network', () => {
     const { mesh } = await countyNetwork({ loss: 0.1 }, 11);
     await net.start();
     mesh.setReachable('mesh@2108', 'mesh@G', false);
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await net.node(2108).core.submit(report(i)));
     await new Promise((r) => setTimeout(r, 400));
     const centre = net.node(CENTRE);

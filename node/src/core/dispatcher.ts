@@ -32,6 +32,8 @@ export interface DispatcherOptions {
 
 /** Frames in flight when the link has no send window of its own. */
 const DEFAULT_WINDOW = 4;
+/** How soon to look again when the link's send window is full, ms. */
+const WINDOW_POLL_MS = 20;
 
 export class Dispatcher {
   readonly #o: DispatcherOptions;
@@ -84,7 +86,12 @@ export class Dispatcher {
     const { link, store } = this.#o;
     if (link.state.status !== 'up') return; // the 'up' event kicks us again
     const window = hasSendWindow(link) ? link.sendWindow() : DEFAULT_WINDOW - this.#inflight.size;
-    if (window <= 0) return; // an outcome kicks us again
+    if (window <= 0) {
+      // The link's window reopens when frames leave the air; the contract has no event for
+      // that, so look again shortly.
+      this.#arm(this.#o.now() + WINDOW_POLL_MS);
+      return;
+    }
     const now = this.#o.now();
     const ids = (await store.due(link.id, now, window + this.#inflight.size)).filter(
       (id) => !this.#inflight.has(id),

@@ -58,10 +58,14 @@ describe('loadOrCreateIdentity', () => {
   it('refuses a file others can read with KEYS_INSECURE naming the fix', async () => {
     await loadOrCreateIdentity(dir);
     const file = join(dir, 'identity.json');
-    await chmod(file, 0o644);
-    const err = await expectKitError(loadOrCreateIdentity(dir), 'KEYS_INSECURE');
-    expect((err as Error).message).toContain(file);
-    expect((err as Error).message).toContain('chmod 600');
+    for (const mode of [0o644, 0o640, 0o604, 0o610]) {
+      await chmod(file, mode);
+      const err = await expectKitError(loadOrCreateIdentity(dir), 'KEYS_INSECURE');
+      expect((err as Error).message).toContain(file);
+      expect((err as Error).message).toContain('chmod 600');
+    }
+    await chmod(file, 0o400); // owner-only but read-only is fine
+    expect((await loadOrCreateIdentity(dir)).created).toBe(false);
   });
 
   it('refuses a corrupt file with KEYS_UNREADABLE and a cause', async () => {

@@ -62,35 +62,22 @@ export async function loadOrCreateIdentity(
 
   const { publicKey, privateKey } = generateSigningKeyPair();
   const createdAt = new Date().toISOString();
-  const content = `${JSON.stringify(
-    {
-      version: 1,
-      algorithm: 'ed25519',
-      createdAt,
-      publicKey: Buffer.from(publicKey).toString('base64'),
-      privateKeyPkcs8: privateKeyToPkcs8Pem(privateKey),
-    },
-    null,
-    2,
-  )}\n`;
+  const record = { version: 1, algorithm: 'ed25519', createdAt, publicKey: toBase64(publicKey) };
+  const content = `${JSON.stringify({ ...record, privateKeyPkcs8: privateKeyToPkcs8Pem(privateKey) }, null, 2)}\n`;
 
   // A random name in the same directory: link() cannot cross file systems, and 'wx' guarantees
   // the temp file is ours alone.
   const temp = join(dataDir, `.${IDENTITY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.chmod(0o600); // the umask may only narrow the mode, but be exact about it
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
-  await handle.close();
-
-  try {
-    await link(temp, file);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.chmod(0o600); // the umask may only narrow the mode, but be exact about it
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file); // unlike rename(), never replaces an identity that already exists
   } catch (err) {
     if (!hasCode(err, 'EEXIST')) throw err;
     // Another process won the race; its file is complete because it was synced before linking.
@@ -115,7 +102,7 @@ export function exportPublicIdentity(identity: NodeIdentity, nodeId?: number): P
   const out: PublicIdentity = {
     version: 1,
     algorithm: 'ed25519',
-    publicKey: Buffer.from(identity.publicKey).toString('base64'),
+    publicKey: toBase64(identity.publicKey),
     fingerprint: keyFingerprint(identity.publicKey),
   };
   if (nodeId !== undefined) {
@@ -194,6 +181,10 @@ async function syncDir(dir: string): Promise<void> {
 
 function hasCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
 }
 
 function describe(err: unknown): string {

@@ -42,6 +42,7 @@ export class Dispatcher {
   #pumping = false;
   #again = false;
   #stopped = false;
+  readonly #sending = new Set<Promise<void>>();
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -61,9 +62,11 @@ export class Dispatcher {
     setImmediate(() => void this.#pump());
   }
 
-  stop(): void {
+  /** Stops sending and waits for the sends under way to be recorded. */
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    await Promise.allSettled([...this.#sending]);
   }
 
   async #pump(): Promise<void> {
@@ -103,10 +106,17 @@ export class Dispatcher {
       return;
     }
     for (const id of batch) this.#inflight.add(id);
-    void this.#sendGroup(batch).finally(() => {
-      for (const id of batch) this.#inflight.delete(id);
-      this.kick();
-    });
+    const sending = this.#sendGroup(batch)
+      .catch((err) => {
+        // The entries stay in the outbox: they are due again after a restart or the next kick.
+        if (!this.#stopped) this.#o.log.error({ err, link: link.id }, 'sending failed; will retry');
+      })
+      .finally(() => {
+        for (const id of batch) this.#inflight.delete(id);
+        this.#sending.delete(sending);
+        this.kick();
+      });
+    this.#sending.add(sending);
     this.#again = true;
   }
 

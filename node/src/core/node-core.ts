@@ -146,7 +146,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     clearTimeout(this.#receiptTimer);
     clearTimeout(this.#expiryTimer);
     await this.#flushReceipts().catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
-    for (const d of this.#dispatchers.values()) d.stop();
+    await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
   }
 

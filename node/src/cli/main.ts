@@ -5,6 +5,8 @@
 import { isKitError } from '../errors.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
+import { startCommand } from './start-command.js';
+import { statusCommand } from './status-command.js';
 import { wireCommand } from './wire-command.js';
 
 const HELP = `fieldnode ${packageVersion()}: emergency field communications over LoRa mesh, Iridium SBD and IP
@@ -21,11 +23,18 @@ Commands:
       [--secret S]            tag with the MAC key derived from enrolment secret S
       [--sign --data-dir DIR] sign with this node's identity
   wire reference [--json]     the reference messages R1–R5 with sizes, credits and hex
-  start                       the daemon (not built yet: see README)
+  start [--config FILE]       run the daemon; without --config, a standalone node with no links
+                              in ./.fieldnode (configuration: node/src/config/example.yaml)
+  status [--config FILE | --data-dir DIR] [--json]
+                              ask the running daemon: links, queue, clock
   help                        this text
 
 Options:
   --data-dir DIR   where keys and the store live (default: $FIELDNODE_DATA_DIR or ./.fieldnode)
+  --config FILE    the node's configuration, YAML or JSON
+
+Environment:
+  FIELDNODE_DATA_DIR, FIELDNODE_LOG_LEVEL   override data_dir and log.level of the configuration
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,11 +55,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'wire':
       return wireCommand(rest);
     case 'start':
-      process.stdout.write(
-        'fieldnode: the daemon (store-and-forward over mesh, satellite and IP) is not built yet.\n' +
-          'Working today: `fieldnode keys`, `fieldnode wire decode|encode|reference`, `npm run bench -- wire`.\n',
-      );
-      return 0;
+      return startCommand(rest);
+    case 'status':
+      return statusCommand(rest);
     default:
       process.stderr.write(`fieldnode: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
       return 2;

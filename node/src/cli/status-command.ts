@@ -1,0 +1,113 @@
+/**
+ * `fieldnode status [--config FILE | --data-dir DIR] [--json]`: asks the running daemon over its
+ * control socket (node/src/daemon/control-socket.ts) and prints its links, queue and clock.
+ *
+ * The socket is `control.socket` of the configuration with --config, else <data dir>/control.sock
+ * (the data dir from --data-dir, $FIELDNODE_DATA_DIR or ./.fieldnode, as for `fieldnode keys`).
+ * Exit 1 with a plain sentence when no daemon answers.
+ */
+import { join } from 'node:path';
+import type { NodeStatus } from '../app-contract.js';
+import { loadConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/schema.js';
+import { queryStatus } from '../daemon/control-socket.js';
+import { KitError } from '../errors.js';
+import { dataDir, parseOptions } from './args.js';
+
+export async function statusCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    config: { type: 'string' },
+    'data-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 0)
+    throw new KitError('CLI_USAGE', `status takes no arguments, got ${positionals.join(' ')}`);
+  if (values.config !== undefined && values['data-dir'] !== undefined) {
+    throw new KitError('CLI_USAGE', 'give --config or --data-dir, not both');
+  }
+  const socketPath =
+    values.config === undefined
+      ? join(dataDir(values['data-dir']), DEFAULTS.controlSocketName)
+      : (await loadConfig(values.config)).control.socket;
+
+  const result = await queryStatus(socketPath);
+  if (!result.ok) {
+    const why = {
+      'no-daemon': `no fieldnode daemon answers on ${socketPath}. Is it running (\`fieldnode start\`, or \`systemctl status fieldnode\`)? Check --config or --data-dir.`,
+      denied: `not allowed to use ${socketPath}: run this as the daemon's user (or root).`,
+      timeout: `the daemon on ${socketPath} did not answer in time; it may be busy or stuck.`,
+      protocol: `the daemon on ${socketPath} gave an unexpected answer`,
+    }[result.reason];
+    process.stderr.write(`fieldnode: ${why} (${result.detail})\n`);
+    return 1;
+  }
+  process.stdout.write(
+    values.json ? `${JSON.stringify(result.status, null, 2)}\n` : formatStatus(result.status),
+  );
+  return 0;
+}
+
+/** The status as a few lines for a person at a terminal. */
+export function formatStatus(s: NodeStatus): string {
+  const name = s.node.name === undefined ? '' : ` ${s.node.name}`;
+  const lines = [
+    `node    ${s.node.id} (${s.node.role})${name}, up ${duration(s.clock.now - s.startedAt)}`,
+    `clock   ${iso(s.clock.now)} ${s.clock.trusted ? 'trusted' : 'NOT trusted'} (${s.clock.source})`,
+  ];
+  if (s.links.length === 0) {
+    lines.push('links   none');
+  } else {
+    const rows = [['LINK', 'KIND', 'STATE', 'SENT', 'RECEIVED', 'ERRORS']];
+    for (const link of s.links)
+      rows.push([link.id, link.kind, linkState(link.state), ...counters(link.counters)]);
+    lines.push('links', ...table(rows).map((row) => `  ${row}`));
+  }
+  const queue = Object.entries(s.queue);
+  lines.push(`queue   ${queue.length === 0 ? 'empty' : queue.map(([k, n]) => `${k} ${n}`).join('  ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A link state as `up since …` or `down: reason (detail) since …`; anything else as JSON. */
+function linkState(state: unknown): string {
+  const st = state as { status?: unknown; reason?: unknown; detail?: unknown; since?: unknown } | null;
+  if (typeof st?.status !== 'string') return JSON.stringify(state) ?? '?';
+  const reason = typeof st.reason === 'string' ? `: ${st.reason}` : '';
+  const detail = typeof st.detail === 'string' ? ` (${st.detail})` : '';
+  const since = typeof st.since === 'number' ? ` since ${iso(st.since)}` : '';
+  return `${st.status}${reason}${detail}${since}`;
+}
+
+/** Frames and bytes each way, and errors; counters of another shape as JSON. */
+function counters(c: unknown): [string, string, string] {
+  const n = c as Partial<Record<'txFrames' | 'rxFrames' | 'txBytes' | 'rxBytes' | 'errors', unknown>> | null;
+  if (typeof n?.txFrames !== 'number' || typeof n.rxFrames !== 'number')
+    return [JSON.stringify(c) ?? '', '', ''];
+  return [
+    `${n.txFrames} (${n.txBytes ?? '?'} B)`,
+    `${n.rxFrames} (${n.rxBytes ?? '?'} B)`,
+    String(n.errors ?? '?'),
+  ];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : '?';
+}
+
+function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  const s = Math.floor(ms / 1000);
+  const [d, h, m] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  return `${m}m ${s % 60}s`;
+}

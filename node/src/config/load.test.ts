@@ -1,0 +1,256 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isKitError, type KitError } from '../errors.js';
+import { FIXTURE_ISSUER_PUBLIC } from '../wire/fixtures/fixture-keys.js';
+import { defaultConfig, loadConfig } from './load.js';
+import { parseDestination, parseValidUntil } from './sections.js';
+
+const EXAMPLE = fileURLToPath(new URL('./example.yaml', import.meta.url));
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fieldnode-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+async function loadError(path: string, env: NodeJS.ProcessEnv = {}): Promise<KitError> {
+  const err = await loadConfig(path, { env, cwd: dir }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isKitError(err)) throw new Error(`expected a KitError, got ${String(err)}`);
+  return err;
+}
+
+describe('the example file', () => {
+  it('validates and reads as documented', async () => {
+    const config = await loadConfig(EXAMPLE, { env: {}, cwd: dir });
+    expect(config.node).toEqual({ id: 2107, role: 'kit', area: 430121101201, name: '青山村应急点' });
+    expect(config.dataDir).toBe('/var/lib/fieldnode');
+    expect(config.centreNodes).toEqual([1]);
+    expect(config.keys.enrolmentSecretFile).toBe(
+      join(fileURLToPath(new URL('.', import.meta.url)), 'enrolment.secret'),
+    );
+    const [issuer] = config.keys.issuers;
+    expect(issuer?.publicKey).toEqual(FIXTURE_ISSUER_PUBLIC);
+    expect(issuer?.powers).toEqual(['warning', 'control']);
+    expect(issuer?.validUntil).toBe(Date.UTC(2027, 11, 31, 23, 59, 59) / 1000);
+    expect(config.links.map((l) => [l.id, l.type, l.enabled, l.cost])).toEqual([
+      ['udp0', 'udp', true, 'ip'],
+      ['mesh0', 'meshtastic', false, 'mesh'],
+      ['sat0', 'iridium-sbd', false, 'satellite'],
+    ]);
+    expect(config.links[0]).toMatchObject({
+      mtu: 1200,
+      bind: { host: '0.0.0.0', port: 4710 },
+      peers: [{ name: 'gateway', host: '192.168.10.1', port: 4710, node: 3001 }],
+    });
+    expect(config.links[1]).toMatchObject({ transport: { kind: 'serial' } });
+    expect(config.routes[0]).toEqual({ dest: { to: 'centre' }, via: 'udp0', nextHop: 'gateway', cost: 1 });
+    expect(config.routes[2]).toEqual({ dest: { to: 'all' }, via: 'mesh0' });
+    expect(config.routing).toEqual({
+      beaconIntervalMs: 300_000,
+      latencyBoundMs: { p0: 300_000, p1: 1_800_000, p2: 7_200_000, p3: 86_400_000 },
+    });
+    expect(config.retry).toEqual({ initialMs: 5000, maxMs: 600_000, jitter: 0.2 });
+    expect(config.control.socket).toBe('/var/lib/fieldnode/control.sock');
+    expect(
+      Object.isFrozen(config) && Object.isFrozen(config.links[0]) && Object.isFrozen(config.routes),
+    ).toBe(true);
+  });
+});
+
+describe('defaults and overrides', () => {
+  it('a minimal file gets every default; relative paths in the file follow the file', async () => {
+    const path = await file(
+      'min.yaml',
+      'node: { id: 7, role: gateway }\nlinks:\n  - { id: m, type: meshtastic, host: localhost }\n',
+    );
+    const config = await loadConfig(path, { env: {}, cwd: '/somewhere' });
+    expect(config.dataDir).toBe('/somewhere/.fieldnode');
+    expect(config.control.socket).toBe('/somewhere/.fieldnode/control.sock');
+    expect(config.log.level).toBe('info');
+    expect(config.keys).toEqual({ issuers: [] });
+    expect(config.links[0]).toEqual({
+      id: 'm',
+      type: 'meshtastic',
+      enabled: true,
+      cost: 'mesh',
+      transport: { kind: 'tcp', host: 'localhost', port: 4403 },
+    });
+    expect(config.routing.latencyBoundMs.p3).toBe(86_400_000);
+
+    const rel = await file('rel.yaml', 'node: { id: 7, role: gateway }\ndata_dir: data\n');
+    expect((await loadConfig(rel, { env: {} })).dataDir).toBe(join(dir, 'data'));
+  });
+
+  it('FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL override the file; a bad level is a problem', async () => {
+    const path = await file('c.yaml', 'node: { id: 7, role: team }\ndata_dir: /data\nlog: { level: warn }\n');
+    const config = await loadConfig(path, {
+      env: { FIELDNODE_DATA_DIR: 'env-data', FIELDNODE_LOG_LEVEL: 'debug' },
+      cwd: '/w',
+    });
+    expect(config.dataDir).toBe('/w/env-data');
+    expect(config.log.level).toBe('debug');
+    const err = await loadError(path, { FIELDNODE_LOG_LEVEL: 'loud' });
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain(
+      '$FIELDNODE_LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace',
+    );
+  });
+
+  it('the built-in default is a standalone centre with no links', () => {
+    const config = defaultConfig({ env: {}, cwd: '/w' });
+    expect(config.node).toMatchObject({ id: 1, role: 'centre' });
+    expect(config.links).toEqual([]);
+    expect(config.dataDir).toBe('/w/.fieldnode');
+  });
+});
+
+describe('mistakes', () => {
+  it('every problem in a file is reported, by path, in one CONFIG_INVALID', async () => {
+    const path = await file(
+      'bad.yaml',
+      `node:
+  role: kits
+  area: 4301211
+lgo: { level: info }
+centre_nodes: [1, 1]
+keys:
+  issuers:
+    - { id: 3, public_key: not-base64, powers: [warning, sign] }
+links:
+  - { id: udp0, type: udp, peers: { gw: { host: 10.0.0.1 } } }
+  - { id: mesh0, type: meshtastic, bind: { port: 1 } }
+  - { id: udp0, type: iridium-sbd, port: /dev/ttyUSB0 }
+  - { id: Bad_Id, type: lora }
+routes:
+  - { dest: 'node:0', via: sat9 }
+  - { dest: village, via: udp0 }
+retry: { initial_s: 10, max_s: 5, jitter: 2 }
+`,
+    );
+    const err = await loadError(path);
+    expect(err.code).toBe('CONFIG_INVALID');
+    const expected = [
+      'node.id: required',
+      'node.role: expected one of kit, gateway, team, centre, found text "kits"',
+      'node.area: 4301211 is not a 6, 9 or 12 digit area code',
+      'lgo: unknown key (did you mean log?)',
+      'centre_nodes[1]: 1 is listed twice',
+      'keys.issuers[0].public_key: expected base64 of 32 bytes',
+      'keys.issuers[0].powers[1]: expected one of warning, control, found "sign"',
+      'links[0].bind: required for type udp',
+      'links[0].peers.gw.port: required',
+      'links[1].bind: not used by type meshtastic',
+      'links[1].port: required for type meshtastic (or host, for meshtasticd over TCP)',
+      'links[2].id: "udp0" is already the id of links[0]',
+      'links[3].id: use 1 to 32 of a-z, 0-9 and -',
+      'links[3].type: expected one of udp, meshtastic, iridium-sbd, found text "lora"',
+      'routes[0].dest: node id 0 is not 1..4294967295',
+      'routes[0].via: no link "sat9" (links: udp0, mesh0)',
+      'routes[1].dest: expected centre, all, node:N, area:CODE or role:N, found "village"',
+      'retry.max_s: must be at least initial_s (10)',
+      'retry.jitter: expected a number from 0 to 1, found 2',
+    ];
+    for (const line of expected) expect(err.message).toContain(line);
+    expect(err.message).toContain(`${path}: ${expected.length} problems:`);
+  });
+
+  it('a missing section is one problem, not one per field; a wrong type is named', async () => {
+    const err = await loadError(await file('empty.yaml', 'links: {}\nrouting: { beacon_interval_s: "5" }\n'));
+    expect(err.message).toContain('node: required');
+    expect(err.message).not.toContain('node.id');
+    expect(err.message).toContain('links: expected a list, found a mapping');
+    expect(err.message).toContain('routing.beacon_interval_s: expected a number at least 1, found text "5"');
+  });
+
+  it('a centre must be listed in centre_nodes, and a kit must not be', async () => {
+    const centre = await loadError(await file('c.yaml', 'node: { id: 5, role: centre }\n'));
+    expect(centre.message).toContain(
+      'centre_nodes: node.id 5 has role centre but is not in centre_nodes [1]',
+    );
+    const kit = await loadError(await file('k.yaml', 'node: { id: 9, role: kit }\ncentre_nodes: [1, 9]\n'));
+    expect(kit.message).toContain('centre_nodes: lists node.id 9, whose role is kit, not centre');
+  });
+
+  it('a control socket path too long for a unix socket is refused', async () => {
+    const err = await loadError(
+      await file('s.yaml', `node: { id: 7, role: kit }\ndata_dir: /${'d'.repeat(120)}\n`),
+    );
+    expect(err.message).toMatch(
+      /control\.socket: \/d+\/control\.sock is 13\d bytes; a unix socket path is at most 107/,
+    );
+  });
+});
+
+describe('file formats', () => {
+  it('a JSON file works the same', async () => {
+    const path = await file(
+      'node.json',
+      JSON.stringify({
+        node: { id: 3001, role: 'gateway', area: 430121101 },
+        links: [
+          {
+            id: 'udp0',
+            type: 'udp',
+            bind: { port: 0 },
+            peers: { centre: { host: '127.0.0.1', port: 4710, node: 1 } },
+          },
+        ],
+        routes: [{ dest: 'area:430121', via: 'udp0', next_hop: 'centre' }],
+      }),
+    );
+    const config = await loadConfig(path, { env: {} });
+    expect(config.node).toEqual({ id: 3001, role: 'gateway', area: 430121101 });
+    expect(config.links[0]).toMatchObject({ type: 'udp', cost: 'ip', bind: { host: '0.0.0.0', port: 0 } });
+    expect(config.routes).toEqual([{ dest: { to: 'area', area: 430121 }, via: 'udp0', nextHop: 'centre' }]);
+  });
+
+  it('an unreadable or unparseable file is CONFIG_UNREADABLE with its cause', async () => {
+    const missing = await loadError(join(dir, 'nope.yaml'));
+    expect(missing.code).toBe('CONFIG_UNREADABLE');
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    const yaml = await loadError(await file('bad.yaml', 'node: { id: 7\n'));
+    expect(yaml.code).toBe('CONFIG_UNREADABLE');
+    expect(yaml.cause).toBeDefined();
+    const dup = await loadError(
+      await file('dup.yaml', 'node: { id: 7, role: kit }\nnode: { id: 8, role: kit }\n'),
+    );
+    expect(dup.code).toBe('CONFIG_UNREADABLE');
+    const json = await loadError(await file('bad.json', '{"node": '));
+    expect(json.code).toBe('CONFIG_UNREADABLE');
+    expect(json.cause).toBeInstanceOf(SyntaxError);
+    expect((await loadError(await file('x.conf', 'node: {}'))).code).toBe('CONFIG_UNREADABLE');
+  });
+});
+
+describe('field parsers', () => {
+  it('valid_until: a date means through its end (UTC); a time needs a zone; impossible dates fail', () => {
+    expect(parseValidUntil('2027-12-31')).toBe(Date.UTC(2027, 11, 31, 23, 59, 59) / 1000);
+    expect(parseValidUntil('2027-12-31T18:00:00+08:00')).toBe(Date.UTC(2027, 11, 31, 10) / 1000);
+    for (const bad of ['2027-02-30', '2027-12-31T18:00:00', '31/12/2027', '2027-12-31T24:00Z']) {
+      expect(parseValidUntil(bad)).toBeNaN();
+    }
+  });
+
+  it('route destinations', () => {
+    expect(parseDestination('role:7')).toEqual({ to: 'role', role: 7 });
+    expect(parseDestination('node:2107')).toEqual({ to: 'node', node: 2107 });
+    expect(parseDestination('area:430121101201')).toEqual({ to: 'area', area: 430121101201 });
+    expect(parseDestination('role:70000')).toMatch(/not 0\.\.65535/);
+    expect(parseDestination('area:12')).toMatch(/area code/);
+    expect(parseDestination('node:')).toMatch(/expected/);
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Loading the configuration file (STYLE.md §12.9): read → parse YAML or JSON by extension → check
+ * every field, collecting every problem → typed `Config` (camelCase, durations in ms, paths
+ * absolute) → deep-frozen.
+ *
+ * - A file that cannot be read or parsed: KitError CONFIG_UNREADABLE with the cause.
+ * - A file that parses but is wrong: one KitError CONFIG_INVALID listing every problem by path.
+ * - Relative paths in the file resolve against the file's own directory, so the daemon does not
+ *   depend on the directory systemd starts it in. The defaults and the environment overrides
+ *   resolve against the working directory, as `fieldnode keys` does.
+ * - Only deployment knobs come from the environment: FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { KitError } from '../errors.js';
+import { isAreaCode } from '../wire/field-codecs.js';
+import { Problems, Section } from './reader.js';
+import type { Config, LogLevel, NodeConfig } from './schema.js';
+import { DEFAULTS, LOG_LEVELS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
+import { parseIssuers, parseLinks, parseRoutes } from './sections.js';
+
+export interface LoadConfigOptions {
+  /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL are read. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** What the default data dir and FIELDNODE_DATA_DIR resolve against. Default `process.cwd()`. */
+  cwd?: string;
+}
+
+export interface ParseConfigOptions extends LoadConfigOptions {
+  /** What relative paths in the file resolve against: the file's directory. */
+  baseDir: string;
+  /** Names the file in the error message. Default "configuration". */
+  source?: string;
+}
+
+const U32_MAX = 0xffff_ffff;
+const ROOT_KEYS = [
+  'node',
+  'data_dir',
+  'centre_nodes',
+  'keys',
+  'links',
+  'routes',
+  'routing',
+  'retry',
+  'log',
+  'control',
+];
+
+/** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
+export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Promise<Config> {
+  const path = resolve(opts.cwd ?? process.cwd(), file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new KitError('CONFIG_UNREADABLE', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return parseConfig(parseText(text, path), { ...opts, baseDir: dirname(path), source: path });
+}
+
+/**
+ * The configuration used when no file is given: a standalone node (id 1, the centre of its own
+ * county) with no links, its data in ./.fieldnode. Enough for `npm start` to run the daemon.
+ */
+export function defaultConfig(opts: LoadConfigOptions = {}): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  return parseConfig({ node: { id: 1, role: 'centre', name: 'standalone' } }, { ...opts, baseDir: cwd });
+}
+
+function parseText(text: string, path: string): unknown {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw new KitError('CONFIG_UNREADABLE', `${path} is not valid JSON: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+  if (ext === '.yaml' || ext === '.yml') {
+    // YAML 1.2 core schema: dates stay text and duplicate keys are errors, not "last one wins".
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const list = doc.errors.map((e) => `  ${e.message.replace(/\n/g, '\n    ')}`).join('\n');
+      throw new KitError('CONFIG_UNREADABLE', `${path} is not valid YAML:\n${list}`, {
+        cause: doc.errors[0],
+      });
+    }
+    try {
+      return doc.toJS({ maxAliasCount: 100 });
+    } catch (cause) {
+      throw new KitError('CONFIG_UNREADABLE', `${path}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  throw new KitError('CONFIG_UNREADABLE', `${path}: a configuration file ends in .yaml, .yml or .json`);
+}
+
+/** Checks a parsed file and builds the typed, frozen `Config`; throws CONFIG_INVALID listing every problem. */
+export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const p = new Problems();
+  const root = Section.of(p, raw ?? {}, '', ROOT_KEYS);
+
+  const node = parseNode(root.section('node', ['id', 'role', 'area', 'name'], true));
+
+  const fileDataDir = root.str('data_dir');
+  const envDataDir = env.FIELDNODE_DATA_DIR?.trim() || undefined;
+  const dataDir = envDataDir
+    ? resolve(cwd, envDataDir)
+    : fileDataDir === undefined
+      ? resolve(cwd, DEFAULTS.dataDir)
+      : resolve(opts.baseDir, fileDataDir);
+
+  const centreNodes = parseCentreNodes(root, node, p);
+
+  const keys = root.section('keys', ['enrolment_secret_file', 'issuers']);
+  const secretFile = keys.str('enrolment_secret_file');
+  const issuers = parseIssuers(keys);
+
+  const links = parseLinks(root);
+  const routes = parseRoutes(
+    root,
+    links.map((l) => l.id),
+  );
+
+  const routing = root.section('routing', ['beacon_interval_s', 'latency_bound_s']);
+  const bounds = routing.section('latency_bound_s', ['p0', 'p1', 'p2', 'p3']);
+  const beaconIntervalMs = ms(routing.num('beacon_interval_s', 1, Infinity) ?? DEFAULTS.beaconIntervalS);
+  const bound = (k: 'p0' | 'p1' | 'p2' | 'p3') => ms(bounds.num(k, 0, Infinity) ?? DEFAULTS.latencyBoundS[k]);
+  const latencyBoundMs = { p0: bound('p0'), p1: bound('p1'), p2: bound('p2'), p3: bound('p3') };
+
+  const retry = root.section('retry', ['initial_s', 'max_s', 'jitter']);
+  const initialS = retry.num('initial_s', 0.001, Infinity) ?? DEFAULTS.retry.initialS;
+  const maxS = retry.num('max_s', 0.001, Infinity) ?? DEFAULTS.retry.maxS;
+  if (maxS < initialS) retry.problem('max_s', `must be at least initial_s (${initialS})`);
+  const jitter = retry.num('jitter', 0, 1) ?? DEFAULTS.retry.jitter;
+
+  const level = parseLogLevel(root.section('log', ['level']), env, p);
+
+  const control = root.section('control', ['socket']);
+  const socketInFile = control.str('socket');
+  const socket =
+    socketInFile === undefined
+      ? join(dataDir, DEFAULTS.controlSocketName)
+      : resolve(opts.baseDir, socketInFile);
+  if (Buffer.byteLength(socket) > MAX_UNIX_SOCKET_PATH_BYTES) {
+    control.problem(
+      'socket',
+      `${socket} is ${Buffer.byteLength(socket)} bytes; a unix socket path is at most ${MAX_UNIX_SOCKET_PATH_BYTES}`,
+    );
+  }
+
+  const config: Config = {
+    node,
+    dataDir,
+    centreNodes,
+    keys: {
+      ...(secretFile === undefined ? {} : { enrolmentSecretFile: resolve(opts.baseDir, secretFile) }),
+      issuers,
+    },
+    links,
+    routes,
+    routing: {
+      beaconIntervalMs,
+      latencyBoundMs,
+    },
+    retry: { initialMs: ms(initialS), maxMs: ms(maxS), jitter },
+    log: { level },
+    control: { socket },
+  };
+
+  if (p.list.length > 0) {
+    const n = p.list.length;
+    const where = opts.source ?? 'configuration';
+    throw new KitError(
+      'CONFIG_INVALID',
+      `${where}: ${n} problem${n === 1 ? '' : 's'}:\n${p.list.map((line) => `  - ${line}`).join('\n')}`,
+    );
+  }
+  return deepFreeze(config);
+}
+
+function parseNode(s: Section): NodeConfig {
+  // Placeholders (0, 'kit') stand in only where a problem was recorded, and then nothing is returned.
+  const id = s.int('id', 1, U32_MAX, true) ?? 0;
+  const role = s.oneOf('role', NODE_ROLES, true) ?? 'kit';
+  const area = s.int('area', 100_000, 999_999_999_999);
+  if (area !== undefined && !isAreaCode(area))
+    s.problem('area', `${area} is not a 6, 9 or 12 digit area code`);
+  const name = s.str('name');
+  return { id, role, ...(area === undefined ? {} : { area }), ...(name === undefined ? {} : { name }) };
+}
+
+function parseCentreNodes(root: Section, node: NodeConfig, p: Problems): number[] {
+  if (!root.has('centre_nodes')) {
+    checkCentreRole(root, node, DEFAULTS.centreNodes);
+    return [...DEFAULTS.centreNodes];
+  }
+  const ids: number[] = [];
+  const items = root.list('centre_nodes');
+  if (Array.isArray(root.get('centre_nodes')) && items.length === 0)
+    root.problem('centre_nodes', 'at least one node id');
+  for (const { value, path } of items) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > U32_MAX) {
+      p.add(path, `expected a node id from 1 to ${U32_MAX}, found ${JSON.stringify(value)}`);
+    } else if (ids.includes(value)) {
+      p.add(path, `${value} is listed twice`);
+    } else {
+      ids.push(value);
+    }
+  }
+  checkCentreRole(root, node, ids);
+  return ids;
+}
+
+/** A centre must know it is one, and a kit must not think it is: the MAC key choice depends on it. */
+function checkCentreRole(root: Section, node: NodeConfig, centres: readonly number[]): void {
+  if (node.id === 0) return;
+  const listed = centres.includes(node.id);
+  if (node.role === 'centre' && !listed) {
+    root.problem(
+      'centre_nodes',
+      `node.id ${node.id} has role centre but is not in centre_nodes [${centres.join(', ')}]`,
+    );
+  } else if (node.role !== 'centre' && listed) {
+    root.problem('centre_nodes', `lists node.id ${node.id}, whose role is ${node.role}, not centre`);
+  }
+}
+
+function parseLogLevel(s: Section, env: NodeJS.ProcessEnv, p: Problems): LogLevel {
+  const fromFile = s.oneOf('level', LOG_LEVELS);
+  const fromEnv = env.FIELDNODE_LOG_LEVEL?.trim();
+  if (fromEnv) {
+    if ((LOG_LEVELS as readonly string[]).includes(fromEnv)) return fromEnv as LogLevel;
+    p.add(
+      '$FIELDNODE_LOG_LEVEL',
+      `expected one of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(fromEnv)}`,
+    );
+  }
+  return fromFile ?? DEFAULTS.logLevel;
+}
+
+/** Seconds in the file to milliseconds in Config. */
+function ms(seconds: number): number {
+  return Math.round(seconds * 1000);
+}
+
+/** Freezes plain objects and arrays all the way down. Typed arrays (keys) cannot be frozen. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,185 @@
+/**
+ * The configuration of a node: the typed, frozen `Config` every component is built from, its
+ * enumerations and its defaults (STYLE.md §12.9; DESIGN.md "One program, four roles").
+ *
+ * The file (YAML or JSON) uses snake_case keys and durations in seconds (`beacon_interval_s`);
+ * `Config` uses camelCase and milliseconds (`beaconIntervalMs`). load.ts reads and checks the file
+ * against these types; example.yaml documents every field in place and is tested to validate.
+ * Components receive the part they need (`config.retry`, one `LinkConfig`), never the whole.
+ */
+import type { IssuerPower } from '../crypto/authenticate.js';
+import type { Destination } from '../wire/envelope.js';
+
+export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+/** What a link costs to use; the router prefers cheaper classes (DESIGN.md "Links are scarce"). */
+export const LINK_COSTS = ['ip', 'mesh', 'satellite'] as const;
+export type LinkCost = (typeof LINK_COSTS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const ISSUER_POWERS = ['warning', 'control'] as const satisfies readonly IssuerPower[];
+
+/** The cost class a link has when the file does not say. */
+export const DEFAULT_LINK_COST: Readonly<Record<LinkType, LinkCost>> = {
+  udp: 'ip',
+  meshtastic: 'mesh',
+  'iridium-sbd': 'satellite',
+};
+
+/** meshtasticd's TCP API port (protocols/meshtastic.md §1: "default port 4403"). */
+export const MESHTASTIC_TCP_PORT = 4403;
+
+/** Defaults, in file units (seconds), so example.yaml and this table read the same. */
+export const DEFAULTS = {
+  dataDir: '.fieldnode',
+  centreNodes: [1],
+  beaconIntervalS: 300,
+  /** How long a message of each priority may wait for a cheaper path before the satellite is used. */
+  latencyBoundS: { p0: 300, p1: 1800, p2: 7200, p3: 86400 },
+  retry: { initialS: 5, maxS: 600, jitter: 0.2 },
+  logLevel: 'info',
+  controlSocketName: 'control.sock',
+  udpBindHost: '0.0.0.0',
+} as const;
+
+/** Longest path of a unix socket on Linux: sun_path is 108 bytes with the terminating NUL. */
+export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
+
+export interface NodeConfig {
+  /** This node's id, 1..2^32−1; the origin of every message it creates. Required. */
+  readonly id: number;
+  /** Required. */
+  readonly role: NodeRole;
+  /** GB/T 2260 area code of the place (6 county, 9 township or 12 digit village). Optional. */
+  readonly area?: number;
+  /** A name for people ("青龙村应急点"). Optional. */
+  readonly name?: string;
+}
+
+export interface IssuerConfig {
+  /** Issuer id as it appears in signed warnings and control messages, 0..65535. */
+  readonly id: number;
+  /** The issuer's Ed25519 public key, 32 raw bytes (base64 in the file). */
+  readonly publicKey: Uint8Array;
+  /** What the key may sign. */
+  readonly powers: readonly IssuerPower[];
+  readonly name?: string;
+  /** Unix seconds after which the key signs nothing valid (as `IssuerKey.validUntil`). */
+  readonly validUntil?: number;
+}
+
+export interface KeysConfig {
+  /** Absolute path of the file holding the base32 enrolment secret (`fieldnode keys new-secret`). */
+  readonly enrolmentSecretFile?: string;
+  /** Issuer keys provisioned by the centre. Default: none. */
+  readonly issuers: readonly IssuerConfig[];
+}
+
+interface LinkConfigBase {
+  /** Unique, `[a-z0-9-]+`, e.g. "mesh0"; names the link in logs, routes and the UI. */
+  readonly id: string;
+  /** A disabled link is not loaded at all (no native code). Default true. */
+  readonly enabled: boolean;
+  /** Default by type: udp → ip, meshtastic → mesh, iridium-sbd → satellite. */
+  readonly cost: LinkCost;
+  /** Overrides the adapter's frame size limit, bytes. Default: the adapter's own. */
+  readonly mtu?: number;
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface UdpPeerConfig extends HostPort {
+  /** The peer's name in the file (the key of its entry under `peers`). */
+  readonly name: string;
+  /** The node id behind this address, when known. */
+  readonly node?: number;
+}
+
+export interface UdpLinkConfig extends LinkConfigBase {
+  readonly type: 'udp';
+  /** Local address; host defaults to 0.0.0.0. */
+  readonly bind: HostPort;
+  readonly peers: readonly UdpPeerConfig[];
+}
+
+export interface MeshtasticLinkConfig extends LinkConfigBase {
+  readonly type: 'meshtastic';
+  /** A radio on USB serial, or meshtasticd over TCP (port 4403 unless `tcp_port` says). */
+  readonly transport:
+    | { readonly kind: 'serial'; readonly path: string }
+    | ({ readonly kind: 'tcp' } & HostPort);
+}
+
+export interface IridiumSbdLinkConfig extends LinkConfigBase {
+  readonly type: 'iridium-sbd';
+  /** Serial device of the modem; prefer /dev/serial/by-id/… (STYLE.md §12.9). */
+  readonly port: string;
+}
+
+export type LinkConfig = UdpLinkConfig | MeshtasticLinkConfig | IridiumSbdLinkConfig;
+
+export interface RouteConfig {
+  /** Which messages the route is for, by destination (wire envelope `dest`). */
+  readonly dest: Destination;
+  /** The link id to send them on; it exists in `links`. */
+  readonly via: string;
+  /** The next hop's address on that link (mesh node number, peer name); broadcast when absent. */
+  readonly nextHop?: string;
+  /** Preference among routes to the same destination; lower is preferred. */
+  readonly cost?: number;
+}
+
+export interface RoutingConfig {
+  /** How often a node announces itself to its neighbours, ms. Default 300 s. */
+  readonly beaconIntervalMs: number;
+  /** How long a message of each priority may wait for a cheaper path before the satellite, ms. */
+  readonly latencyBoundMs: {
+    readonly p0: number;
+    readonly p1: number;
+    readonly p2: number;
+    readonly p3: number;
+  };
+}
+
+export interface RetryConfig {
+  /** First retry delay, ms. Default 5 s. */
+  readonly initialMs: number;
+  /** Longest retry delay, ms. Default 600 s. */
+  readonly maxMs: number;
+  /** Random spread of each delay, 0..1 (0.2 = ±20 %). Default 0.2. */
+  readonly jitter: number;
+}
+
+export interface LogConfig {
+  /** Default info; FIELDNODE_LOG_LEVEL overrides the file. */
+  readonly level: LogLevel;
+}
+
+export interface ControlConfig {
+  /** Absolute path of the control socket. Default <data_dir>/control.sock. */
+  readonly socket: string;
+}
+
+export interface Config {
+  readonly node: NodeConfig;
+  /** Absolute. Default ./.fieldnode; FIELDNODE_DATA_DIR overrides the file. */
+  readonly dataDir: string;
+  /** Node ids of the county centre. Default [1]. */
+  readonly centreNodes: readonly number[];
+  readonly keys: KeysConfig;
+  readonly links: readonly LinkConfig[];
+  readonly routes: readonly RouteConfig[];
+  readonly routing: RoutingConfig;
+  readonly retry: RetryConfig;
+  readonly log: LogConfig;
+  readonly control: ControlConfig;
+}

@@ -1,0 +1,223 @@
+/**
+ * The list sections of the configuration file, checked by hand for load.ts (STYLE.md §12.9):
+ * links (DESIGN.md "The link contract"), routes (envelope destinations, docs/wire-format.md) and
+ * issuer keys (DESIGN.md Security).
+ */
+import type { IssuerPower } from '../crypto/authenticate.js';
+import type { Destination } from '../wire/envelope.js';
+import { isAreaCode } from '../wire/field-codecs.js';
+import type { Section } from './reader.js';
+import {
+  DEFAULT_LINK_COST,
+  DEFAULTS,
+  ISSUER_POWERS,
+  type IssuerConfig,
+  LINK_COSTS,
+  LINK_TYPES,
+  type LinkConfig,
+  type LinkType,
+  MESHTASTIC_TCP_PORT,
+  type RouteConfig,
+  type UdpPeerConfig,
+} from './schema.js';
+
+const U32_MAX = 0xffff_ffff;
+const LINK_ID = /^[a-z0-9-]{1,32}$/;
+
+const LINK_COMMON_KEYS = ['id', 'type', 'enabled', 'cost', 'mtu'];
+const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
+  udp: ['bind', 'peers'],
+  meshtastic: ['port', 'host', 'tcp_port'],
+  'iridium-sbd': ['port'],
+};
+const ALL_LINK_KEYS = [...new Set([...LINK_COMMON_KEYS, ...Object.values(LINK_TYPE_KEYS).flat()])];
+
+export function parseLinks(root: Section): LinkConfig[] {
+  const firstUse = new Map<string, string>();
+  return root.list('links').map(({ value, path }) => {
+    const s = root.item(value, path, ALL_LINK_KEYS);
+    const id =
+      s.str('id', true, (text) => (LINK_ID.test(text) ? undefined : 'use 1 to 32 of a-z, 0-9 and -')) ?? '';
+    const type = s.oneOf('type', LINK_TYPES, true);
+    if (id !== '') {
+      const earlier = firstUse.get(id);
+      if (earlier === undefined) firstUse.set(id, path);
+      else s.problem('id', `${JSON.stringify(id)} is already the id of ${earlier}`);
+    }
+    if (type === undefined) return placeholderLink(id);
+    for (const key of ALL_LINK_KEYS) {
+      if (s.has(key) && !LINK_COMMON_KEYS.includes(key) && !LINK_TYPE_KEYS[type].includes(key)) {
+        s.problem(key, `not used by type ${type}`);
+      }
+    }
+    const mtu = s.int('mtu', 1, 65_535);
+    const base = {
+      id,
+      enabled: s.bool('enabled') ?? true,
+      cost: s.oneOf('cost', LINK_COSTS) ?? DEFAULT_LINK_COST[type],
+      ...(mtu === undefined ? {} : { mtu }),
+    };
+    return withTypeSettings(s, type, base);
+  });
+}
+
+function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'type'>): LinkConfig {
+  switch (type) {
+    case 'udp':
+      return { ...base, type, ...parseUdp(s) };
+    case 'meshtastic':
+      return { ...base, type, transport: parseMeshtasticTransport(s) };
+    case 'iridium-sbd':
+      return { ...base, type, port: s.str('port', 'required for type iridium-sbd') ?? '' };
+  }
+}
+
+/** Stands in for a link whose type is wrong; a problem is recorded, so it never leaves load.ts. */
+function placeholderLink(id: string): LinkConfig {
+  return { id, type: 'iridium-sbd', enabled: false, cost: 'satellite', port: '' };
+}
+
+function parseUdp(s: Section) {
+  const bind = s.section('bind', ['host', 'port'], 'required for type udp');
+  const peers: UdpPeerConfig[] = s.entries('peers').map(({ name, value, path }) => {
+    const peer = s.item(value, path, ['host', 'port', 'node']);
+    const node = peer.int('node', 1, U32_MAX);
+    return {
+      name,
+      host: peer.str('host', true) ?? '',
+      port: peer.int('port', 1, 65_535, true) ?? 0,
+      ...(node === undefined ? {} : { node }),
+    };
+  });
+  return {
+    bind: { host: bind.str('host') ?? DEFAULTS.udpBindHost, port: bind.int('port', 0, 65_535, true) ?? 0 },
+    peers,
+  };
+}
+
+function parseMeshtasticTransport(s: Section) {
+  const path = s.str('port');
+  const host = s.str('host');
+  const tcpPort = s.int('tcp_port', 1, 65_535);
+  if (s.has('port') && s.has('host')) {
+    s.problem('host', 'give either port (USB serial) or host (meshtasticd over TCP), not both');
+  } else if (!s.has('port') && !s.has('host')) {
+    s.problem('port', 'required for type meshtastic (or host, for meshtasticd over TCP)');
+  }
+  if (s.has('tcp_port') && !s.has('host')) s.problem('tcp_port', 'only used with host');
+  if (host !== undefined) return { kind: 'tcp' as const, host, port: tcpPort ?? MESHTASTIC_TCP_PORT };
+  return { kind: 'serial' as const, path: path ?? '' };
+}
+
+export function parseRoutes(root: Section, linkIds: readonly string[]): RouteConfig[] {
+  return root.list('routes').map(({ value, path }) => {
+    const s = root.item(value, path, ['dest', 'via', 'next_hop', 'cost']);
+    const text = s.str('dest', true);
+    const dest = text === undefined ? undefined : parseDestination(text);
+    if (typeof dest === 'string') s.problem('dest', dest);
+    const via = s.str('via', true);
+    if (via !== undefined && !linkIds.includes(via)) {
+      const known = [...new Set(linkIds.filter((id) => id !== ''))];
+      s.problem(
+        'via',
+        `no link ${JSON.stringify(via)} (${known.length ? `links: ${known.join(', ')}` : 'no links'})`,
+      );
+    }
+    // A mesh node number may be written bare (YAML reads it as a number) or as "!a1b2c3d4".
+    const rawHop = s.get('next_hop');
+    const nextHop =
+      typeof rawHop === 'number' && Number.isSafeInteger(rawHop) ? String(rawHop) : s.str('next_hop');
+    const cost = s.num('cost', 0, Number.POSITIVE_INFINITY);
+    return {
+      dest: typeof dest === 'object' ? dest : { to: 'all' },
+      via: via ?? '',
+      ...(nextHop === undefined ? {} : { nextHop }),
+      ...(cost === undefined ? {} : { cost }),
+    };
+  });
+}
+
+/** `centre`, `all`, `node:N`, `area:CODE` or `role:N`; a string says what is wrong. */
+export function parseDestination(text: string): Destination | string {
+  if (text === 'centre' || text === 'all') return { to: text };
+  const m = /^(node|area|role):(\d{1,12})$/.exec(text);
+  const n = Number(m?.[2]);
+  if (m?.[1] === 'node')
+    return n >= 1 && n <= U32_MAX ? { to: 'node', node: n } : `node id ${n} is not 1..${U32_MAX}`;
+  if (m?.[1] === 'area')
+    return isAreaCode(n) ? { to: 'area', area: n } : `${n} is not a 6, 9 or 12 digit area code`;
+  if (m?.[1] === 'role') return n <= 0xffff ? { to: 'role', role: n } : `role code ${n} is not 0..65535`;
+  return `expected centre, all, node:N, area:CODE or role:N, found ${JSON.stringify(text)}`;
+}
+
+export function parseIssuers(keys: Section): IssuerConfig[] {
+  const ids = new Map<number, string>();
+  return keys.list('issuers').map(({ value, path }) => {
+    const s = keys.item(value, path, ['id', 'public_key', 'powers', 'name', 'valid_until']);
+    const id = s.int('id', 0, 0xffff, true);
+    if (id !== undefined) {
+      const earlier = ids.get(id);
+      if (earlier === undefined) ids.set(id, path);
+      else s.problem('id', `${id} is already the id of ${earlier}`);
+    }
+    const key = s.str('public_key', true, (t) =>
+      /^[A-Za-z0-9+/]{43}=$/.test(t) ? undefined : 'expected base64 of 32 bytes (44 characters ending in =)',
+    );
+    const name = s.str('name');
+    const untilText = s.str('valid_until');
+    const validUntil = untilText === undefined ? undefined : parseValidUntil(untilText);
+    if (Number.isNaN(validUntil)) {
+      s.problem(
+        'valid_until',
+        'expected a date (2027-12-31) or a time with its zone (2027-12-31T18:00:00+08:00)',
+      );
+    }
+    return {
+      id: id ?? 0,
+      publicKey: key === undefined ? new Uint8Array(32) : new Uint8Array(Buffer.from(key, 'base64')),
+      powers: parsePowers(s),
+      ...(name === undefined ? {} : { name }),
+      ...(validUntil === undefined || Number.isNaN(validUntil) ? {} : { validUntil }),
+    };
+  });
+}
+
+function parsePowers(s: Section): IssuerPower[] {
+  const powers: IssuerPower[] = [];
+  const items = s.list('powers', true);
+  if (Array.isArray(s.get('powers')) && items.length === 0)
+    s.problem('powers', 'at least one of warning, control');
+  for (const { value, path } of items) {
+    if (!(ISSUER_POWERS as readonly unknown[]).includes(value)) {
+      s.problem(
+        path.slice(s.path.length + 1),
+        `expected one of ${ISSUER_POWERS.join(', ')}, found ${JSON.stringify(value)}`,
+      );
+    } else if (powers.includes(value as IssuerPower)) {
+      s.problem(path.slice(s.path.length + 1), `${value} is listed twice`);
+    } else {
+      powers.push(value as IssuerPower);
+    }
+  }
+  return powers;
+}
+
+/**
+ * Unix seconds, or NaN. A bare date means "through the end of that day" (UTC): a key valid until
+ * 2027-12-31 still signs on that day. A time must carry its zone, since the kit's clock is UTC.
+ */
+export function parseValidUntil(text: string): number {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(
+      text,
+    );
+  if (m === null) return Number.NaN;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC rolls 2027-02-30 over into March; a date that does not exist is a typo.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return Number.NaN;
+  }
+  if (m[4] === undefined) return date.getTime() / 1000 + 86_399;
+  return Math.floor(Date.parse(text) / 1000);
+}

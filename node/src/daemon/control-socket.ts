@@ -1,0 +1,248 @@
+/**
+ * The control socket: how `fieldnode status` asks a running daemon about itself (STYLE.md §12.14:
+ * it is opened after the node has started and closed first on shutdown).
+ *
+ * A unix stream socket, mode 0600, in the data directory. The protocol is one JSON request per
+ * line, one JSON reply per line: `{"cmd":"status"}` is answered with the NodeStatus JSON; anything
+ * else with `{"error":{"code","message"}}`. A connection may ask several times; it is closed
+ * after a minute of silence. Local only: nothing here is reachable from the network.
+ */
+import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import type { NodeStatus } from '../app-contract.js';
+import { KitError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/** Longest request line accepted, bytes; a request is a few dozen. */
+const MAX_LINE_BYTES = 4096;
+/** A connection that says nothing for this long is closed, ms. */
+const IDLE_MS = 60_000;
+
+export interface ControlServerOptions {
+  /** Absolute path of the socket (config `control.socket`). */
+  socketPath: string;
+  /** The node's current status; called once per status request. */
+  status: () => NodeStatus;
+  log: Logger;
+}
+
+/** Owns the listening socket and its open connections, and removes the socket file on close. */
+export class ControlServer {
+  private readonly connections = new Set<Socket>();
+  private server: Server | undefined;
+
+  constructor(private readonly opts: ControlServerOptions) {}
+
+  /**
+   * Listens. A socket file left by a daemon that crashed is removed first, after checking that
+   * nobody answers on it; a live one means another daemon runs with this data directory.
+   * @throws KitError STORE_LOCKED when another daemon answers on the socket; CONFIG_INVALID when
+   *   the path is something other than a socket (it is never deleted).
+   */
+  async start(): Promise<void> {
+    const { socketPath } = this.opts;
+    await mkdir(dirname(socketPath), { recursive: true, mode: 0o700 });
+    await removeStaleSocket(socketPath);
+    const server = createServer((socket) => this.serve(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? anotherDaemon(socketPath, err) : err),
+      );
+      server.listen(socketPath, () => {
+        server.removeAllListeners('error');
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.opts.log.error({ err }, 'control socket failed'));
+    this.server = server;
+    // listen() creates the file with the umask's mode; status is for the daemon's own user.
+    await chmod(socketPath, 0o600);
+    this.opts.log.info({ socket: socketPath }, 'control socket listening');
+  }
+
+  /** Stops listening, drops open connections and removes the socket file. Idempotent. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    for (const socket of this.connections) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await unlink(this.opts.socketPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') this.opts.log.warn({ err }, 'could not remove the control socket file');
+    });
+  }
+
+  private serve(socket: Socket): void {
+    this.connections.add(socket);
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('error', (err) => this.opts.log.debug({ err }, 'control connection error'));
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line !== '') socket.write(`${JSON.stringify(this.answer(line))}\n`);
+        newline = buffered.indexOf('\n');
+      }
+      if (Buffer.byteLength(buffered) > MAX_LINE_BYTES) {
+        socket.end(
+          `${JSON.stringify(replyError('TOO_LARGE', `a request is at most ${MAX_LINE_BYTES} bytes`))}\n`,
+        );
+      }
+    });
+  }
+
+  private answer(line: string): unknown {
+    let request: unknown;
+    try {
+      request = JSON.parse(line);
+    } catch {
+      return replyError('BAD_REQUEST', 'a request is one JSON object per line, e.g. {"cmd":"status"}');
+    }
+    const cmd = (request as { cmd?: unknown } | null)?.cmd;
+    if (cmd !== 'status')
+      return replyError('UNKNOWN_COMMAND', `unknown cmd ${JSON.stringify(cmd)}; known: status`);
+    try {
+      return this.opts.status();
+    } catch (err) {
+      this.opts.log.warn({ err }, 'status failed; the control client gets an error');
+      return replyError('INTERNAL', (err as Error).message);
+    }
+  }
+}
+
+function replyError(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+async function removeStaleSocket(path: string): Promise<void> {
+  const stat = await lstat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (stat === undefined) return;
+  if (!stat.isSocket()) {
+    throw new KitError(
+      'CONFIG_INVALID',
+      `control.socket: ${path} exists and is not a socket; not touching it`,
+    );
+  }
+  const probe = await probeSocket(path);
+  // Only a refused connection proves nobody listens; EAGAIN (backlog full) or EACCES may hide a
+  // live daemon, and deleting its socket would make it unreachable.
+  if (probe === 'refused') await unlink(path).catch(ignoreMissing);
+  else if (probe !== 'gone') throw anotherDaemon(path, probe === 'answers' ? undefined : probe);
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+/**
+ * STORE_LOCKED: the socket belongs to another daemon, which then also holds the store of this
+ * data directory (errors.ts has no code of the control socket's own).
+ */
+function anotherDaemon(path: string, cause?: NodeJS.ErrnoException): KitError {
+  const what =
+    cause === undefined ? 'another fieldnode daemon answers on' : `${cause.code ?? cause.message} on`;
+  return new KitError(
+    'STORE_LOCKED',
+    `${what} ${path}: is a daemon already running with this data directory?`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Who is behind a socket file: a listener, nobody (a file left by a crash), or something unclear. */
+function probeSocket(path: string): Promise<'answers' | 'refused' | 'gone' | Error> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('answers');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'ECONNREFUSED' ? 'refused' : err.code === 'ENOENT' ? 'gone' : err),
+    );
+  });
+}
+
+export type StatusQuery =
+  | { ok: true; status: NodeStatus }
+  | {
+      ok: false;
+      /**
+       * no-daemon: nothing listens on the socket; denied: the socket is not ours to use;
+       * timeout: it did not answer; protocol: it answered nonsense or an error.
+       */
+      reason: 'no-daemon' | 'denied' | 'timeout' | 'protocol';
+      detail: string;
+    };
+
+export interface QueryOptions {
+  /** Give up after this long, ms. Default 3000. */
+  timeoutMs?: number;
+}
+
+/** Asks the daemon on `socketPath` for its status. Resolves to a value; never rejects. */
+export function queryStatus(socketPath: string, opts: QueryOptions = {}): Promise<StatusQuery> {
+  return new Promise((resolve) => {
+    const socket = connect(socketPath);
+    let buffered = '';
+    let done = false;
+    const finish = (result: StatusQuery) => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(opts.timeoutMs ?? 3000, () =>
+      finish({
+        ok: false,
+        reason: 'timeout',
+        detail: `no answer on ${socketPath} within ${opts.timeoutMs ?? 3000} ms`,
+      }),
+    );
+    socket.setEncoding('utf8');
+    socket.once('connect', () => socket.write('{"cmd":"status"}\n'));
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) finish(parseReply(buffered.slice(0, newline)));
+    });
+    socket.on('end', () =>
+      finish({ ok: false, reason: 'protocol', detail: 'the daemon closed the connection' }),
+    );
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const reason =
+        err.code === 'ENOENT' || err.code === 'ECONNREFUSED'
+          ? 'no-daemon'
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'denied'
+            : 'protocol';
+      finish({ ok: false, reason, detail: `${socketPath}: ${err.code ?? err.message}` });
+    });
+  });
+}
+
+function parseReply(line: string): StatusQuery {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'protocol', detail: 'the daemon answered something that is not JSON' };
+  }
+  if (typeof reply !== 'object' || reply === null)
+    return { ok: false, reason: 'protocol', detail: 'not an object' };
+  const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
+  if (error !== undefined)
+    return { ok: false, reason: 'protocol', detail: `${error.code}: ${error.message}` };
+  if (!Array.isArray((reply as NodeStatus).links)) {
+    return { ok: false, reason: 'protocol', detail: 'the reply is not a node status' };
+  }
+  return { ok: true, status: reply as NodeStatus };
+}

@@ -1,0 +1,143 @@
+/**
+ * The composition root (STYLE.md §12.2, §12.14): from a configuration, builds the store, the keys,
+ * the links and the store-and-forward core of one node, and starts and stops them in order.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
+import type { Config } from './config/schema.js';
+import { type CoreLink, NodeCore } from './core/node-core.js';
+import { type Route, RoutingTable } from './core/routing-table.js';
+import type { IssuerKey, KeyRing } from './crypto/authenticate.js';
+import { publicKeyFromRaw } from './crypto/ed25519.js';
+import { loadOrCreateIdentity } from './crypto/identity.js';
+import { deriveNodeMacKey, parseEnrolmentSecret } from './crypto/mac.js';
+import { isKitError, KitError } from './errors.js';
+import { createLink } from './links/registry.js';
+import { LinkSupervisor } from './links/supervisor.js';
+import { MessageStore } from './store/message-store.js';
+
+export const createNode: CreateNode = async (config: Config, { log }) => {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const { identity, created } = await loadOrCreateIdentity(config.dataDir);
+  if (created) log.info({ fingerprint: identity.fingerprint }, 'created this node identity');
+  const me = config.node.id;
+  const isCentre = (node: number) => config.centreNodes.includes(node);
+  const secret = config.keys.enrolmentSecretFile
+    ? await readSecret(config.keys.enrolmentSecretFile)
+    : undefined;
+  const issuers = new Map<number, IssuerKey>(
+    config.keys.issuers.map((i) => [
+      i.id,
+      {
+        publicKey: publicKeyFromRaw(i.publicKey),
+        powers: i.powers,
+        ...(i.validUntil !== undefined ? { validUntil: i.validUntil } : {}),
+      },
+    ]),
+  );
+  const keys: KeyRing = {
+    // The centre derives every kit's key; a kit knows only its own.
+    macKey: (node) => (secret && (isCentre(me) || node === me) ? deriveNodeMacKey(secret, node) : undefined),
+    issuerKey: (id) => issuers.get(id),
+    nodeKey: () => undefined, // node keys arrive with enrolment (roster control messages), a later issue
+    isCentre,
+  };
+
+  const links: CoreLink[] = [];
+  for (const lc of config.links.filter((l) => l.enabled)) {
+    try {
+      const built = await createLink(lc, log);
+      links.push({ link: built.link, costClass: lc.cost, neighbours: built.neighbours });
+    } catch (err) {
+      if (!isKitError(err)) throw err;
+      log.error({ code: err.code, link: lc.id }, err.message);
+    }
+  }
+  const routes: Route[] = config.routes.map((r) => ({
+    target: r.dest,
+    link: r.via,
+    ...(r.nextHop ? { nextHop: r.nextHop } : {}),
+    cost: r.cost ?? 0,
+    source: 'config' as const,
+  }));
+
+  const store = await MessageStore.open(join(config.dataDir, 'store'));
+  const clockTrusted = isCentre(me); // kits have no RTC: untrusted until GPS or the centre sets it
+  const bounds = config.routing.latencyBoundMs;
+  const core = new NodeCore({
+    nodeId: me,
+    ...(config.node.area !== undefined ? { area: config.node.area } : {}),
+    store,
+    links,
+    routes: new RoutingTable(routes),
+    keys,
+    identity: identity.privateKey,
+    ...(secret && !isCentre(me) ? { macKey: deriveNodeMacKey(secret, me) } : {}),
+    clock: { now: () => Date.now(), trusted: () => clockTrusted },
+    retry: config.retry,
+    latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
+    log: log.child({ mod: 'core' }),
+  });
+  core.on('delivered', (m) => log.info({ msgId: `${m.origin}/${m.seq}`, kind: m.kind }, 'message delivered'));
+  core.on('rejected', (r) => log.debug(r, 'frame rejected'));
+
+  const supervisor = new LinkSupervisor(
+    links.map((l) => l.link),
+    log.child({ mod: 'links' }),
+  );
+  const startedAt = Date.now();
+  let queue: Record<string, number> = {};
+  let queueTimer: NodeJS.Timeout | undefined;
+  const refreshQueue = async () => {
+    queue = await store.outboxCounts().catch(() => queue);
+  };
+
+  const app: NodeApp & { core: NodeCore } = {
+    core,
+    async start() {
+      await supervisor.start();
+      await core.start();
+      await refreshQueue();
+      queueTimer = setInterval(() => void refreshQueue(), 2000);
+      queueTimer.unref();
+      log.info({ node: me, role: config.node.role, links: links.map((l) => l.link.id) }, 'node started');
+    },
+    async stop() {
+      clearInterval(queueTimer);
+      await core.stop();
+      await supervisor.stop();
+      await store.close();
+      log.info({ node: me }, 'node stopped');
+    },
+    status(): NodeStatus {
+      return {
+        node: { id: me, role: config.node.role, ...(config.node.name ? { name: config.node.name } : {}) },
+        startedAt,
+        clock: {
+          now: Date.now(),
+          trusted: clockTrusted,
+          source: clockTrusted ? 'system' : 'system (untrusted)',
+        },
+        links: links.map(({ link }) => ({
+          id: link.id,
+          kind: link.kind,
+          state: link.state,
+          counters: link.counters(),
+        })),
+        queue,
+      };
+    },
+  };
+  return app;
+};
+
+async function readSecret(file: string): Promise<Uint8Array> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new KitError('KEYS_UNREADABLE', `cannot read the enrolment secret ${file}`, { cause });
+  }
+  return parseEnrolmentSecret(text);
+}

@@ -2,10 +2,12 @@
  * `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints a table, or with --json one
  * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
  */
+import { runStoreBench } from './store-bench.js';
 import { runWireBench } from './wire-bench.js';
 
 const suites: Record<string, (json: boolean) => Promise<void>> = {
   wire: runWireBench,
+  store: runStoreBench,
 };
 
 const args = process.argv.slice(2);

@@ -32,6 +32,10 @@ export interface DispatcherOptions {
 
 /** Frames in flight when the link has no send window of its own. */
 const DEFAULT_WINDOW = 4;
+/** Most frames put in flight by one look at the outbox. */
+const MAX_PER_PUMP = 32;
+/** Most messages in flight on one link at once. */
+const MAX_INFLIGHT = 64;
 /** How soon to look again when the link's send window is full, ms. */
 const WINDOW_POLL_MS = 20;
 
@@ -88,7 +92,13 @@ export class Dispatcher {
   async #pumpOnce(): Promise<void> {
     const { link, store } = this.#o;
     if (link.state.status !== 'up') return; // the 'up' event kicks us again
-    const window = hasSendWindow(link) ? link.sendWindow() : DEFAULT_WINDOW - this.#inflight.size;
+    if (this.#inflight.size >= MAX_INFLIGHT) return; // each recorded outcome kicks us again
+    // The link's own window, capped: due() re-reads the entries in flight, so a huge window
+    // would make every pump read the whole outbox.
+    const window = Math.min(
+      MAX_PER_PUMP,
+      hasSendWindow(link) ? link.sendWindow() : DEFAULT_WINDOW - this.#inflight.size,
+    );
     if (window <= 0) {
       // The link's window reopens when frames leave the air; the contract has no event for
       // that, so look again shortly.

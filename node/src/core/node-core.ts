@@ -155,13 +155,43 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return this.#o.store.exclusive(() => this.#submitLocked(draft, auth));
   }
 
+  /** Like submit() for several messages, stored in one batch with one sync. */
+  async submitMany(drafts: Draft[]): Promise<string[]> {
+    return this.#o.store.exclusive(async () => {
+      const items = drafts.map((draft, i) => this.#prepare(draft, undefined, undefined, this.#seq + 1 + i));
+      const seq = this.#seq + drafts.length;
+      await this.#o.store.admitMany(items, { sync: true, kv: { seq } });
+      this.#seq = seq;
+      for (const { meta } of items) {
+        this.#kick(meta);
+        this.emit('state', meta);
+      }
+      return items.map(({ meta }) => meta.id);
+    });
+  }
+
   async #submitLocked(
     draft: Draft,
     auth?: Authenticator,
     via?: { link: string; to?: string },
   ): Promise<string> {
-    const nowMs = this.#o.clock.now();
     const seq = this.#seq + 1;
+    const { meta, frame } = this.#prepare(draft, auth, via, seq);
+    await this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
+    this.#seq = seq;
+    this.#kick(meta);
+    this.emit('state', meta);
+    return meta.id;
+  }
+
+  /** Encodes and routes a message made here, without storing it yet. */
+  #prepare(
+    draft: Draft,
+    auth: Authenticator | undefined,
+    via: { link: string; to?: string } | undefined,
+    seq: number,
+  ) {
+    const nowMs = this.#o.clock.now();
     const message = {
       kind: draft.kind,
       origin: this.#o.nodeId,
@@ -182,11 +212,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     );
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
-    await this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
-    this.#seq = seq;
-    this.#kick(meta);
-    this.emit('state', meta);
-    return meta.id;
+    return { meta, frame };
   }
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */

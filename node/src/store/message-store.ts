@@ -56,7 +56,7 @@ export class MessageStore {
 
   /** Opens (creating if needed) the store in `dir`. STORE_LOCKED when another process has it. */
   static async open(dir: string): Promise<MessageStore> {
-    const db = new Level<string, Uint8Array>(dir, { valueEncoding: 'view' });
+    const db = new Level<string, Uint8Array>(dir, { valueEncoding: 'view', ...LEVEL_OPTIONS });
     try {
       await db.open();
     } catch (err) {
@@ -114,6 +114,34 @@ export class MessageStore {
     ];
     await this.#batch(ops, opts.sync);
     return 'stored';
+  }
+
+  /**
+   * Stores several new messages in one batch with one sync (the batched path: a burst of reports
+   * or a catch-up after an outage costs one fsync, not one per message). Ids seen before are
+   * skipped and reported.
+   */
+  async admitMany(
+    items: ReadonlyArray<{ meta: MessageMeta; frame: Uint8Array }>,
+    opts: WriteOptions,
+  ): Promise<string[]> {
+    const ops: BatchOp[] = [];
+    const duplicates: string[] = [];
+    const now = cborEncode(Date.now());
+    for (const { meta, frame } of items) {
+      if (await this.hasSeen(meta.id)) {
+        duplicates.push(meta.id);
+        continue;
+      }
+      ops.push(
+        { type: 'put', sublevel: this.#msg, key: meta.id, value: frame },
+        { type: 'put', sublevel: this.#seen, key: meta.id, value: now },
+        ...this.#metaOps(meta, undefined),
+      );
+    }
+    ops.push(...this.#kvOps(opts.kv));
+    await this.#batch(ops, opts.sync);
+    return duplicates;
   }
 
   /** Writes a changed meta and moves its outbox and expiry entries to match, in one batch. */
@@ -240,6 +268,13 @@ type BatchOp =
   | { type: 'del'; sublevel: Sub; key: string };
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * LevelDB tuned for a Raspberry Pi: a 1 MiB write buffer and a 2 MiB block cache instead of
+ * 4 and 8 (records are small and mostly written once), and few open table files (each may be
+ * memory-mapped). Measured by `npm run bench -- store` (peak RSS with 100,000 messages queued).
+ */
+const LEVEL_OPTIONS = { writeBufferSize: 1 << 20, cacheSize: 2 << 20, maxOpenFiles: 64 } as const;
 
 function pad(n: number): string {
   return String(Math.max(0, Math.floor(n))).padStart(15, '0');

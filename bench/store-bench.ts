@@ -1,0 +1,314 @@
+/**
+ * The store benchmark (issue 3): durable enqueue-to-dispatch throughput with a sync per message
+ * and with batched syncs; a seeded 20-node network over fake links with 30 % frame loss and a
+ * gateway that reaches the centre half of the time (delivery ratio, latency, bytes on all links
+ * per byte delivered); and the peak RSS with 100,000 messages queued.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type Draft, NodeCore } from '../node/src/core/node-core.js';
+import { type CostClass, type Route, RoutingTable } from '../node/src/core/routing-table.js';
+import type { KeyRing } from '../node/src/crypto/authenticate.js';
+import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
+import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
+import { createFakeLinkPair, createFakeMedium, type FakeLink } from '../node/src/link/fake-link.js';
+import { silentLogger } from '../node/src/log-types.js';
+import { MessageStore } from '../node/src/store/message-store.js';
+import { printTable } from './table.js';
+
+const SECRET = Uint8Array.from({ length: 32 }, (_, i) => 7 * i);
+const CENTRE = 1;
+const identities = new Map<number, ReturnType<typeof generateSigningKeyPair>>();
+const cleanups: Array<() => Promise<void>> = [];
+
+const keys: KeyRing = {
+  macKey: (n) => deriveNodeMacKey(SECRET, n),
+  issuerKey: () => undefined,
+  nodeKey: (n) => {
+    const id = identities.get(n);
+    return id ? publicKeyFromRaw(id.publicKey) : undefined;
+  },
+  isCentre: (n) => n === CENTRE,
+};
+
+/** A seeded PRNG, so the simulated network is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function node(
+  id: number,
+  links: Array<{ link: FakeLink; cls: CostClass; neighbours?: Record<string, number> }>,
+  routes: Route[],
+  seed = id,
+) {
+  const dir = await mkdtemp(join(tmpdir(), `fieldnode-bench-${id}-`));
+  const store = await MessageStore.open(dir);
+  const identity = generateSigningKeyPair();
+  identities.set(id, identity);
+  const core = new NodeCore({
+    nodeId: id,
+    store,
+    links: links.map((l) => ({ link: l.link, costClass: l.cls, neighbours: l.neighbours ?? {} })),
+    routes: new RoutingTable(routes),
+    keys,
+    identity: identity.privateKey,
+    ...(id !== CENTRE ? { macKey: deriveNodeMacKey(SECRET, id) } : {}),
+    clock: { now: () => Date.now(), trusted: () => true },
+    retry: { initialMs: 2000, maxMs: 8000, jitter: 0.2 },
+    latencyBoundMs: [60_000, 60_000, 60_000, 60_000],
+    log: silentLogger,
+    receiptDelayMs: 1000,
+    random: mulberry32(seed),
+  });
+  cleanups.push(async () => {
+    await core.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { core, store };
+}
+
+const report = (n: number): Draft => ({
+  kind: 'report',
+  body: { stage: 'initial', hazard: 0x12, indicators: { affected: 100 + n, dead: n % 3 } },
+  dest: { to: 'centre' },
+  priority: 1,
+  lifetimeMin: 120,
+});
+
+const toCentre = (link: string, nextHop?: string): Route => ({
+  target: { to: 'centre' },
+  link,
+  ...(nextHop ? { nextHop } : {}),
+  cost: 0,
+  source: 'config',
+});
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}
+
+/** Messages stored durably and handed to a link, per second. */
+async function durableRate(batched: boolean): Promise<number> {
+  const [out, sink] = createFakeLinkPair({ ids: ['out', 'sink'], sendWindow: 10_000 });
+  const { core } = await node(batched ? 901 : 900, [{ link: out, cls: 'ip' }], [toCentre('out')]);
+  await out.start();
+  await sink.start();
+  await core.start();
+  const n = batched ? 5000 : 1000;
+  const start = performance.now();
+  if (batched) {
+    for (let i = 0; i < n; i += 100)
+      await core.submitMany(Array.from({ length: 100 }, (_, k) => report(i + k)));
+  } else {
+    for (let i = 0; i < n; i++) await core.submit(report(i));
+  }
+  await until(() => sink.counters().rxFrames >= n, 60_000);
+  return n / ((performance.now() - start) / 1000);
+}
+
+/** Peak RSS while 100,000 messages are queued behind a link that is down. */
+export async function peakRss(): Promise<number> {
+  const [out] = createFakeLinkPair({ ids: ['down', 'nowhere'] });
+  out.setUp(false);
+  const { core, store } = await node(902, [{ link: out, cls: 'mesh' }], [toCentre('down')]);
+  await out.start();
+  await core.start();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  for (let i = 0; i < 100_000; i += 1000)
+    await core.submitMany(Array.from({ length: 1000 }, (_, k) => report(i + k)));
+  const queued = (await store.outboxCounts()).down ?? 0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  if (queued !== 100_000) throw new Error(`expected 100000 queued, found ${queued}`);
+  return peak / 2 ** 20;
+}
+
+/** 18 kits and a gateway on a lossy mesh, the gateway's IP link to the centre up half the time. */
+async function network() {
+  const KITS = Array.from({ length: 18 }, (_, i) => 2101 + i);
+  const GATEWAY = 3001;
+  const mesh = createFakeMedium({ seed: 42, loss: 0.3, delayMs: { min: 5, max: 40 } });
+  const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'], seed: 43 });
+  const all: FakeLink[] = [ipG, ipC];
+  const centre = await node(
+    CENTRE,
+    [{ link: ipC, cls: 'ip', neighbours: { G: GATEWAY } }],
+    [{ target: { to: 'default' }, link: 'ip@C', nextHop: 'G', cost: 0, source: 'config' }],
+  );
+  const meshG = mesh.attach({ id: 'mesh@G', from: 'G' });
+  all.push(meshG);
+  const gw = await node(
+    GATEWAY,
+    [
+      { link: meshG, cls: 'mesh', neighbours: Object.fromEntries(KITS.map((k) => [`K${k}`, k])) },
+      { link: ipG, cls: 'ip', neighbours: { C: CENTRE } },
+    ],
+    [
+      toCentre('ip@G', 'C'),
+      ...KITS.map((k) => ({
+        target: { to: 'node' as const, node: k },
+        link: 'mesh@G',
+        nextHop: `K${k}`,
+        cost: 0,
+        source: 'config' as const,
+      })),
+    ],
+  );
+  const kits = [];
+  for (const k of KITS) {
+    const link = mesh.attach({ id: `mesh@${k}`, from: `K${k}` });
+    all.push(link);
+    kits.push(
+      await node(k, [{ link, cls: 'mesh', neighbours: { G: GATEWAY } }], [toCentre(`mesh@${k}`, 'G')]),
+    );
+  }
+  const submittedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let deliveredBytes = 0;
+  centre.core.on('delivered', async (m, meta) => {
+    if (m.kind !== 'report') return;
+    const at = submittedAt.get(meta.id);
+    if (at !== undefined) latencies.push((Date.now() - at) / 1000);
+    deliveredBytes += (await centre.store.getFrame(meta.id))?.length ?? 0;
+  });
+  for (const l of all) await l.start();
+  for (const c of [centre, gw, ...kits]) await c.core.start();
+  // The gateway reaches the centre half of the time: 2 s up, 2 s down.
+  let up = true;
+  const flap = setInterval(() => {
+    up = !up;
+    ipG.setUp(up);
+    ipC.setUp(up);
+  }, 2000);
+  const random = mulberry32(99);
+  const sends: Promise<void>[] = [];
+  let count = 0;
+  for (const [i, kit] of kits.entries()) {
+    for (let j = 0; j < 5; j++) {
+      count++;
+      sends.push(
+        new Promise<void>((resolve) =>
+          setTimeout(async () => {
+            const id = await kit.core.submit(report(i * 10 + j));
+            submittedAt.set(id, Date.now());
+            resolve();
+          }, random() * 10_000),
+        ),
+      );
+    }
+  }
+  await Promise.all(sends);
+  await until(() => latencies.length >= count, 120_000);
+  clearInterval(flap);
+  const txBytes = all.reduce((sum, l) => sum + l.counters().txBytes, 0);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return {
+    deliveryRatio: latencies.length / count,
+    latencyP50s: Number(pct(0.5).toFixed(2)),
+    latencyP95s: Number(pct(0.95).toFixed(2)),
+    // Every report crosses two hops (kit → gateway → centre): that much is the work itself, so
+    // the ratio is bytes on all links per byte delivered per hop (1.0: no retry, no confirmation).
+    overheadRatio: Number((txBytes / (deliveredBytes * 2)).toFixed(2)),
+    bytesPerDeliveredByte: Number((txBytes / deliveredBytes).toFixed(2)),
+    messages: count,
+  };
+}
+
+/** V8 flags the daemon runs with on a kit (package.json start script, systemd unit). */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
+
+/** Runs the RSS measurement in a fresh process started as the daemon is, so nothing else counts. */
+async function peakRssInChild(): Promise<number> {
+  const { execFile } = await import('node:child_process');
+  const script = new URL('./store-rss-child.js', import.meta.url).pathname;
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, [...DAEMON_NODE_FLAGS, script], { timeout: 300_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    ),
+  );
+  return Number(out.trim().split('\n').pop());
+}
+
+export async function cleanUp(): Promise<void> {
+  for (const c of cleanups.splice(0)) await c().catch(() => {});
+}
+
+export async function runStoreBench(json: boolean): Promise<void> {
+  try {
+    const peakRssMB = Math.round(await peakRssInChild());
+    const durablePerSec = Math.round(await durableRate(false));
+    const durablePerSecBatched = Math.round(await durableRate(true));
+    const sim = await network();
+    const result = {
+      durablePerSec,
+      durablePerSecBatched,
+      deliveryRatio: sim.deliveryRatio,
+      latencyP50s: sim.latencyP50s,
+      latencyP95s: sim.latencyP95s,
+      overheadRatio: sim.overheadRatio,
+      peakRssMB,
+    };
+    if (json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    process.stdout.write('store: durable store-and-forward (LevelDB in a temp dir, fake links)\n\n');
+    printTable([
+      {
+        measure: 'durable enqueue→dispatch, sync per message',
+        value: durablePerSec,
+        unit: 'msg/s',
+        target: '',
+      },
+      {
+        measure: 'durable enqueue→dispatch, batched syncs (100)',
+        value: durablePerSecBatched,
+        unit: 'msg/s',
+        target: '≥ 1000',
+      },
+      {
+        measure: `delivery ratio, 20 nodes, 30 % loss (${sim.messages} reports)`,
+        value: sim.deliveryRatio,
+        unit: '',
+        target: '1.0',
+      },
+      { measure: 'latency p50', value: sim.latencyP50s, unit: 's', target: '' },
+      { measure: 'latency p95', value: sim.latencyP95s, unit: 's', target: '' },
+      {
+        measure: 'bytes on all links per byte delivered per hop',
+        value: sim.overheadRatio,
+        unit: '',
+        target: '≤ 2.0',
+      },
+      {
+        measure: 'bytes on all links per byte delivered (2 hops)',
+        value: sim.bytesPerDeliveredByte,
+        unit: '',
+        target: '',
+      },
+      { measure: 'peak RSS, 100,000 messages queued', value: peakRssMB, unit: 'MB', target: '≤ 120' },
+    ]);
+  } finally {
+    for (const c of cleanups.splice(0)) await c().catch(() => {});
+  }
+}

@@ -16,6 +16,7 @@ import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { createFakeLinkPair, createFakeMedium, type FakeLink } from '../node/src/link/fake-link.js';
 import { silentLogger } from '../node/src/log-types.js';
 import { MessageStore } from '../node/src/store/message-store.js';
+import { decodeFrame } from '../node/src/wire/message.js';
 import { printTable } from './table.js';
 
 const SECRET = Uint8Array.from({ length: 32 }, (_, i) => 7 * i);
@@ -189,6 +190,21 @@ async function network() {
     if (at !== undefined) latencies.push((Date.now() - at) / 1000);
     deliveredBytes += (await centre.store.getFrame(meta.id))?.length ?? 0;
   });
+  // Bytes on the links by what they carried: where the overhead goes.
+  const byKind: Record<string, number> = {};
+  for (const l of all) {
+    const send = l.send.bind(l);
+    l.send = async (frame, opts) => {
+      const o = await send(frame, opts);
+      if (o.ok) {
+        const m = frame[0] === 0x01 ? undefined : decodeFrame(frame).message;
+        const k =
+          m?.kind === 'receipt' ? `${m.body.scope ?? 'delivered'} receipts` : `${m?.kind ?? 'fragment'}s`;
+        byKind[k] = (byKind[k] ?? 0) + frame.length;
+      }
+      return o;
+    };
+  }
   for (const l of all) await l.start();
   for (const c of [centre, gw, ...kits]) await c.core.start();
   // The gateway reaches the centre half of the time: 2 s up, 2 s down.
@@ -219,6 +235,7 @@ async function network() {
   await until(() => latencies.length >= count, 120_000);
   clearInterval(flap);
   const txBytes = all.reduce((sum, l) => sum + l.counters().txBytes, 0);
+
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
@@ -231,6 +248,7 @@ async function network() {
     overheadRatio: Number((txBytes / (deliveredBytes * 2)).toFixed(2)),
     bytesPerDeliveredByte: Number((txBytes / deliveredBytes).toFixed(2)),
     messages: count,
+    bytesByKind: byKind,
   };
 }
 
@@ -267,6 +285,7 @@ export async function runStoreBench(json: boolean): Promise<void> {
       latencyP95s: sim.latencyP95s,
       overheadRatio: sim.overheadRatio,
       peakRssMB,
+      bytesByKind: sim.bytesByKind,
     };
     if (json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -308,6 +327,8 @@ export async function runStoreBench(json: boolean): Promise<void> {
       },
       { measure: 'peak RSS, 100,000 messages queued', value: peakRssMB, unit: 'MB', target: '≤ 120' },
     ]);
+    process.stdout.write('\nbytes on the links of the 20-node network, by what they carried\n\n');
+    printTable(Object.entries(sim.bytesByKind).map(([carried, bytes]) => ({ carried, bytes })));
   } finally {
     for (const c of cleanups.splice(0)) await c().catch(() => {});
   }

@@ -98,7 +98,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   /** Receipts waiting to be batched: `${scope}:${node}:${link}:${hop}` → ids. */
   readonly #pendingReceipts = new Map<
     string,
-    { scope: 'delivered' | 'custody'; node: number; via?: { link: string; to?: string }; ids: string[] }
+    {
+      scope: 'delivered' | 'custody';
+      node: number;
+      via?: { link: string; to?: string };
+      ids: string[];
+      since: number;
+    }
   >();
   #receiptTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
@@ -145,7 +151,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#started = false;
     clearTimeout(this.#receiptTimer);
     clearTimeout(this.#expiryTimer);
-    await this.#flushReceipts().catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
+    await this.#flushReceipts(true).catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
   }
@@ -396,6 +402,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
       this.#confirm(meta, prevHop);
+      if (relay && decoded.message?.kind === 'receipt') this.#suppressCustody(decoded.message, env.dest);
       this.#kick(meta);
       this.emit('state', meta);
       if (message && meta.forMe) {
@@ -425,7 +432,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     via?: { link: string; to?: string },
   ): void {
     const key = `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
-    const pending = this.#pendingReceipts.get(key) ?? { scope, node, ...(via ? { via } : {}), ids: [] };
+    const pending = this.#pendingReceipts.get(key) ?? {
+      scope,
+      node,
+      ...(via ? { via } : {}),
+      ids: [],
+      since: this.#o.clock.now(),
+    };
     if (!pending.ids.includes(id)) pending.ids.push(id);
     this.#pendingReceipts.set(key, pending);
     if (pending.ids.length >= 48) void this.#flushReceipts();
@@ -435,12 +448,26 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
   }
 
-  async #flushReceipts(): Promise<void> {
+  /**
+   * Sends the batched receipts. Custody signals wait twice as long as receipts: a relay that
+   * forwards the destination's receipt meanwhile drops them (see #suppressCustody), and at the
+   * rates of a village kit most would otherwise go out one id each, 80 bytes a piece.
+   */
+  async #flushReceipts(all = false): Promise<void> {
     clearTimeout(this.#receiptTimer);
     this.#receiptTimer = undefined;
-    const all = [...this.#pendingReceipts.values()];
-    this.#pendingReceipts.clear();
-    for (const r of all) {
+    const delay = this.#o.receiptDelayMs ?? 2000;
+    const now = this.#o.clock.now();
+    const due = [...this.#pendingReceipts.entries()].filter(
+      ([, r]) => all || r.scope === 'delivered' || r.ids.length >= 48 || now - r.since >= 2 * delay,
+    );
+    for (const [key] of due) this.#pendingReceipts.delete(key);
+    if (this.#pendingReceipts.size > 0 && this.#started) {
+      this.#receiptTimer = setTimeout(() => void this.#flushReceipts(), delay);
+      this.#receiptTimer.unref();
+    }
+    for (const [, r] of due) {
+      if (r.ids.length === 0) continue;
       const draft: Draft<'receipt'> = {
         kind: 'receipt',
         body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
@@ -457,6 +484,22 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           'could not queue a receipt; the next duplicate will ask again',
         );
       }
+    }
+  }
+
+  /**
+   * A destination's receipt passing through on its way to a neighbour says more than the custody
+   * signal this relay still holds for the same ids: drop those ids from it.
+   */
+  #suppressCustody(receipt: Extract<Message, { kind: 'receipt' }>, dest: Destination): void {
+    if ((receipt.body.scope ?? 'delivered') !== 'delivered' || dest.to !== 'node') return;
+    const covered = (id: string) => {
+      const { origin, seq } = parseMessageId(id);
+      return receipt.body.ranges.some((r) => r.origin === origin && seq >= r.from && seq <= r.to);
+    };
+    for (const pending of this.#pendingReceipts.values()) {
+      if (pending.scope === 'custody' && pending.node === dest.node)
+        pending.ids = pending.ids.filter((id) => !covered(id));
     }
   }
 

@@ -14,6 +14,7 @@ import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
 import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { createFakeLinkPair, createFakeMedium, type FakeLink } from '../node/src/link/fake-link.js';
+import { seededRandom } from '../node/src/link/seeded-random.js';
 import { silentLogger } from '../node/src/log-types.js';
 import { MessageStore } from '../node/src/store/message-store.js';
 import { decodeFrame } from '../node/src/wire/message.js';
@@ -33,17 +34,6 @@ const keys: KeyRing = {
   },
   isCentre: (n) => n === CENTRE,
 };
-
-/** A seeded PRNG, so the simulated network is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function node(
   id: number,
@@ -68,7 +58,7 @@ async function node(
     latencyBoundMs: [60_000, 60_000, 60_000, 60_000],
     log: silentLogger,
     receiptDelayMs: 1000,
-    random: mulberry32(seed),
+    random: seededRandom(seed),
   });
   cleanups.push(async () => {
     await core.stop();
@@ -214,7 +204,7 @@ async function network() {
     ipG.setUp(up);
     ipC.setUp(up);
   }, 2000);
-  const random = mulberry32(99);
+  const random = seededRandom(99);
   const sends: Promise<void>[] = [];
   let count = 0;
   for (const [i, kit] of kits.entries()) {

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureOutput } from '../../test/capture-output.js';
 import { formatEnrolmentSecret } from '../crypto/mac.js';
 import { FIXTURE_ENROLMENT_SECRET } from '../wire/fixtures/fixture-keys.js';
 import { encodeReference } from '../wire/fixtures/reference-frames.js';
@@ -11,25 +12,13 @@ import { runCli } from './main.js';
 import { packageVersion } from './package-info.js';
 
 let dir: string;
-let out: string;
-let err: string;
+const io = captureOutput();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fieldnode-cli-'));
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
 });
 
 afterEach(async () => {
-  vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -39,29 +28,29 @@ describe('fieldnode command', () => {
   it('--help lists the commands; version prints the package version', async () => {
     expect(await runCli(['--help'])).toBe(0);
     for (const word of ['version', 'keys', 'wire decode', 'wire encode', 'wire reference'])
-      expect(out).toContain(word);
-    out = '';
+      expect(io.out).toContain(word);
+    io.out = '';
     expect(await runCli(['version'])).toBe(0);
-    expect(out.trim()).toBe(packageVersion());
+    expect(io.out.trim()).toBe(packageVersion());
     expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('an unknown command or option is a usage error (exit 2)', async () => {
     expect(await runCli(['fly'])).toBe(2);
     expect(await runCli(['keys', '--nope'])).toBe(2);
-    expect(err).toContain('CLI_USAGE');
+    expect(io.err).toContain('CLI_USAGE');
   });
 
   it('keys creates the identity once, mode 0600, and export shows nothing secret', async () => {
     expect(await runCli(['keys', '--data-dir', dir])).toBe(0);
-    expect(out).toContain('Created a new node identity');
+    expect(io.out).toContain('Created a new node identity');
     expect((await stat(join(dir, 'identity.json'))).mode & 0o777).toBe(0o600);
-    const fingerprint = /fingerprint: (\S+)/.exec(out)?.[1];
-    out = '';
+    const fingerprint = /fingerprint: (\S+)/.exec(io.out)?.[1];
+    io.out = '';
     expect(await runCli(['keys', 'export', '--data-dir', dir, '--node-id', '2107'])).toBe(0);
-    const exported = JSON.parse(out);
+    const exported = JSON.parse(io.out);
     expect(exported).toMatchObject({ algorithm: 'ed25519', nodeId: 2107, fingerprint });
-    expect(out).not.toMatch(/PRIVATE|pkcs8/i);
+    expect(io.out).not.toMatch(/PRIVATE|pkcs8/i);
   });
 
   it('wire encode with the enrolment secret reproduces the R1 test vector', async () => {
@@ -69,32 +58,32 @@ describe('fieldnode command', () => {
     await writeFile(file, messageToJson(R1));
     const secret = formatEnrolmentSecret(FIXTURE_ENROLMENT_SECRET);
     expect(await runCli(['wire', 'encode', file, '--secret', secret])).toBe(0);
-    expect(out.trim()).toBe(hex(encodeReference(R1)));
+    expect(io.out.trim()).toBe(hex(encodeReference(R1)));
   });
 
   it('wire encode reports an invalid message with its code (exit 1)', async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, messageToJson({ ...R3, body: { ...R3.body, state: 'maybe' as 'acted' } }));
     expect(await runCli(['wire', 'encode', file])).toBe(1);
-    expect(err).toContain('WIRE_ENCODE_INVALID');
+    expect(io.err).toContain('WIRE_ENCODE_INVALID');
   });
 
   it('wire decode shows a message, and says what is wrong with garbage', async () => {
     expect(await runCli(['wire', 'decode', hex(encodeReference(R3))])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({
+    expect(JSON.parse(io.out)).toMatchObject({
       type: 'message',
       auth: 'mac',
       message: { kind: 'ack', seq: 306 },
     });
-    out = '';
+    io.out = '';
     expect(await runCli(['wire', 'decode', '5003ff'])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ type: 'invalid', code: 'WIRE_TRUNCATED' });
+    expect(JSON.parse(io.out)).toMatchObject({ type: 'invalid', code: 'WIRE_TRUNCATED' });
     expect(await runCli(['wire', 'decode', 'xyz'])).toBe(2);
   });
 
   it('wire reference lists R1–R5 with sizes and credits', async () => {
     expect(await runCli(['wire', 'reference', '--json'])).toBe(0);
-    const rows = JSON.parse(out) as Array<{ id: string; bytes: number; credits: number }>;
+    const rows = JSON.parse(io.out) as Array<{ id: string; bytes: number; credits: number }>;
     expect(rows.map((r) => r.id)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
     expect(rows[0]).toMatchObject({ bytes: encodeReference(R1).length, credits: 1 });
   });

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureOutput } from '../../test/capture-output.js';
 import { StubNodeApp, stubStatus } from '../../test/stub-node.js';
 import { ControlServer } from '../daemon/control-socket.js';
 import { createRootLogger } from '../log.js';
@@ -10,26 +11,14 @@ import { runCli } from './main.js';
 import { formatStatus } from './status-command.js';
 
 let dir: string;
-let out: string;
-let err: string;
+const io = captureOutput();
 let server: ControlServer | undefined;
 const app = new StubNodeApp();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fieldnode-status-'));
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await server?.close();
   server = undefined;
   await rm(dir, { recursive: true, force: true });
@@ -46,17 +35,17 @@ describe('fieldnode status', () => {
   it('prints node, clock, each link with state and counters, and the queue', async () => {
     await serve(join(dir, 'control.sock'));
     expect(await runCli(['status', '--data-dir', dir])).toBe(0);
-    expect(out).toContain('node    2107 (kit) 青山村应急点, up 20m 0s');
-    expect(out).toContain('clock   2026-07-13T19:20:00Z trusted (gps)');
-    expect(out).toMatch(/udp0 +ip +up since 2026-07-13T19:01:00Z +12 \(840 B\) +9 \(610 B\) +0/);
-    expect(out).toMatch(/sat0 +iridium-sbd +down: no-service \(CSQ 0\) since 2026-07-13T19:05:00Z .* 3$/m);
-    expect(out).toContain('queue   p0 1  p1 4  p2 0  p3 0');
+    expect(io.out).toContain('node    2107 (kit) 青山村应急点, up 20m 0s');
+    expect(io.out).toContain('clock   2026-07-13T19:20:00Z trusted (gps)');
+    expect(io.out).toMatch(/udp0 +ip +up since 2026-07-13T19:01:00Z +12 \(840 B\) +9 \(610 B\) +0/);
+    expect(io.out).toMatch(/sat0 +iridium-sbd +down: no-service \(CSQ 0\) since 2026-07-13T19:05:00Z .* 3$/m);
+    expect(io.out).toContain('queue   p0 1  p1 4  p2 0  p3 0');
   });
 
   it('--json prints the status exactly as the daemon gave it', async () => {
     await serve(join(dir, 'control.sock'));
     expect(await runCli(['status', '--data-dir', dir, '--json'])).toBe(0);
-    expect(JSON.parse(out)).toEqual(stubStatus());
+    expect(JSON.parse(io.out)).toEqual(stubStatus());
   });
 
   it('--config finds the socket named in the configuration', async () => {
@@ -68,18 +57,18 @@ describe('fieldnode status', () => {
     );
     await serve(socket);
     expect(await runCli(['status', '--config', config, '--json'])).toBe(0);
-    expect(JSON.parse(out).node.id).toBe(2107);
+    expect(JSON.parse(io.out).node.id).toBe(2107);
   });
 
   it('says plainly that no daemon answers, and exits 1', async () => {
     expect(await runCli(['status', '--data-dir', dir])).toBe(1);
-    expect(err).toContain(`no fieldnode daemon answers on ${join(dir, 'control.sock')}`);
-    expect(out).toBe('');
+    expect(io.err).toContain(`no fieldnode daemon answers on ${join(dir, 'control.sock')}`);
+    expect(io.out).toBe('');
   });
 
   it('--config and --data-dir together are a usage error', async () => {
     expect(await runCli(['status', '--config', 'x.yaml', '--data-dir', dir])).toBe(2);
-    expect(err).toContain('CLI_USAGE');
+    expect(io.err).toContain('CLI_USAGE');
   });
 
   it('formats states and counters of unknown shape as JSON, and an untrusted clock loudly', () => {

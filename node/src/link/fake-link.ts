@@ -21,6 +21,7 @@ import type {
   SendOutcome,
   SendWindow,
 } from './link.js';
+import { seededRandom } from './seeded-random.js';
 
 /** Faults applied to the frames a link sends. All off by default. */
 export interface FakeFaults {
@@ -66,17 +67,6 @@ export interface FakeLinkPairOptions extends FakeMediumOptions, Pick<FakeLinkOpt
 /** How long a frame held back for reordering waits for a next frame to overtake it, ms. */
 export const REORDER_FLUSH_MS = 50;
 
-/** mulberry32: a tiny, good-enough PRNG for tests (not for anything secret). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Faults = Required<{ [K in keyof FakeFaults]: Exclude<FakeFaults[K], undefined> }>;
 
 function mergeFaults(base: Faults, change: FakeFaults): Faults {
@@ -113,7 +103,7 @@ export class FakeMedium {
   #defaults: Faults;
 
   constructor(opts: FakeMediumOptions = {}) {
-    this.random = mulberry32(opts.seed ?? 1);
+    this.random = seededRandom(opts.seed ?? 1);
     this.#defaults = mergeFaults(NO_FAULTS, opts);
   }
 

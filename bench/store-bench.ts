@@ -58,6 +58,7 @@ async function node(
     latencyBoundMs: [60_000, 60_000, 60_000, 60_000],
     log: silentLogger,
     receiptDelayMs: 1000,
+    beaconIntervalMs: 0, // routes are configured: measure the messages, not the routing chatter
     random: seededRandom(seed),
   });
   cleanups.push(async () => {

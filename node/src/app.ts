@@ -77,6 +77,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     clock: { now: () => Date.now(), trusted: () => clockTrusted },
     retry: config.retry,
     latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
+    beaconIntervalMs: config.routing.beaconIntervalMs,
     log: log.child({ mod: 'core' }),
   });
   core.on('delivered', (m) => log.info({ msgId: `${m.origin}/${m.seq}`, kind: m.kind }, 'message delivered'));

@@ -61,6 +61,8 @@ export interface NodeCoreOptions {
   log: Logger;
   /** How long receipts wait to be batched, ms. Default 2000. */
   receiptDelayMs?: number;
+  /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */
+  beaconIntervalMs?: number;
   /** How often expired messages are looked for, ms. Default 5000. */
   expiryScanMs?: number;
   /** Broadcasts are sent this many times in all. Default 3. */
@@ -108,6 +110,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   >();
   #receiptTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
+  #beaconTimer: NodeJS.Timeout | undefined;
   #seq = 0;
   #started = false;
   readonly #onFrame = (f: InboundFrame) => void this.#receive(f);
@@ -145,12 +148,19 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
     this.#started = true;
     this.#scheduleExpiry(0);
+    const every = this.#o.beaconIntervalMs ?? 300_000;
+    if (every > 0) {
+      // The first beacon soon after start, so neighbours learn a rebooted gateway quickly.
+      this.#beaconTimer = setTimeout(() => void this.#beacon(every), Math.min(every, 1000));
+      this.#beaconTimer.unref();
+    }
   }
 
   async stop(): Promise<void> {
     this.#started = false;
     clearTimeout(this.#receiptTimer);
     clearTimeout(this.#expiryTimer);
+    clearTimeout(this.#beaconTimer);
     await this.#flushReceipts(true).catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
@@ -371,6 +381,17 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const forMe = this.#isForMe(env.dest);
     const broadcast = isBroadcast(env.dest);
 
+    if (decoded.message?.kind === 'beacon') return this.#learn(decoded, inbound);
+    if (from !== undefined && !isBroadcast(env.dest)) {
+      // Replies and receipts to the origin can go back the way this came.
+      this.#o.routes.learnReverse(
+        env.origin,
+        inbound.link,
+        from,
+        this.#o.clock.now() + env.lifetimeMin * 60_000,
+      );
+    }
+
     await this.#o.store.exclusive(async () => {
       const existing = await this.#o.store.getMeta(id);
       if (existing) {
@@ -527,6 +548,98 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         this.emit('state', meta);
       }
     }
+  }
+
+  /** Tells each link's neighbours what this node reaches, then does so again after `every` ms. */
+  async #beacon(every: number): Promise<void> {
+    if (!this.#started) return;
+    const now = this.#o.clock.now();
+    this.#o.routes.forgetExpired(now);
+    for (const { link } of this.#o.links) {
+      if (link.state.status !== 'up') continue;
+      const reaches = this.#reachesVia(link.id);
+      if (reaches.length === 0) continue;
+      try {
+        const seq = ++this.#seq;
+        await this.#o.store.putKv({ seq }, false);
+        const message = {
+          kind: 'beacon',
+          origin: this.#o.nodeId,
+          seq,
+          createdAt: Math.max(WIRE_EPOCH, Math.floor(now / 1000)),
+          clockUntrusted: !this.#o.clock.trusted(),
+          priority: 2,
+          lifetimeMin: Math.max(1, Math.ceil((3 * every) / 60_000)),
+          dest: { to: 'all' },
+          flags: ['noReceipt'],
+          body: { reaches, intervalS: Math.round(every / 1000) },
+        } as Message;
+        // One hop, never stored: a lost beacon is replaced by the next one.
+        await link.send(encodeMessage(message, signatureAuthenticator(this.#o.identity)));
+      } catch (err) {
+        this.#o.log.warn({ err, link: link.id }, 'beacon not sent; the next one will be');
+      }
+    }
+    this.#beaconTimer = setTimeout(() => void this.#beacon(every), every);
+    this.#beaconTimer.unref();
+  }
+
+  /** What this node can announce on a link: the centre, if it is one or has a path there by another link. */
+  #reachesVia(linkId: string): Array<{ to: 'centre'; cost: number }> {
+    if (this.#o.keys.isCentre(this.#o.nodeId)) return [{ to: 'centre', cost: 0 }];
+    // Split horizon: a path learnt on this link is not announced back on it.
+    const costs = this.#o.routes.routes
+      .filter((r) => r.link !== linkId && (r.target.to === 'centre' || r.target.to === 'default'))
+      .map((r) => r.cost);
+    return costs.length === 0 ? [] : [{ to: 'centre', cost: Math.min(...costs) + 1 }];
+  }
+
+  /** Learns routes from a neighbour's beacon, then routes messages that were waiting for one. */
+  async #learn(decoded: ReturnType<typeof decodeFrame>, inbound: InboundFrame): Promise<void> {
+    const env = decoded.envelope;
+    if (env.origin === this.#o.nodeId || inbound.meta?.from === undefined) return;
+    const beacon = verifyFrame(decoded, {
+      keys: this.#o.keys,
+      replay: this.#replay,
+      now: Math.floor(this.#o.clock.now() / 1000),
+      clockTrusted: this.#o.clock.trusted(),
+    });
+    if (beacon.kind !== 'beacon') return;
+    const ttl = 3 * (beacon.body.intervalS ?? 300) * 1000;
+    const now = this.#o.clock.now();
+    const from = inbound.meta.from;
+    const changed = this.#o.routes.learn(
+      env.origin,
+      beacon.body.reaches.flatMap((r) => {
+        const target =
+          r.to === 'centre'
+            ? ({ to: 'centre' } as const)
+            : r.to === 'all'
+              ? ({ to: 'all' } as const)
+              : r.to === 'node'
+                ? ({ to: 'node', node: r.value ?? 0 } as const)
+                : ({ to: 'area', area: r.value ?? 0 } as const);
+        return [{ target, link: inbound.link, nextHop: from, cost: r.cost + 1, expiresAt: now + ttl }];
+      }),
+    );
+    const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
+    if (neighbours && neighbours[from] === undefined) neighbours[from] = env.origin;
+    if (changed) await this.#rerouteWaiting();
+  }
+
+  /** Messages stored with no route (nothing was known then) get one now, if there is one. */
+  async #rerouteWaiting(): Promise<void> {
+    await this.#o.store.exclusive(async () => {
+      for await (const before of this.#o.store.metas()) {
+        if (before.done || before.forMe || Object.keys(before.out).length > 0) continue;
+        if (before.state !== 'queued' && before.state !== 'sent') continue;
+        const meta = structuredClone(before);
+        this.#route(meta, undefined, meta.prevHop?.from);
+        if (Object.keys(meta.out).length === 0) continue;
+        await this.#o.store.save(meta, before, { sync: false });
+        this.#kick(meta);
+      }
+    });
   }
 
   #scheduleExpiry(delayMs: number): void {

@@ -26,8 +26,8 @@ export interface Route {
   nextHop?: string;
   /** Extra cost within the link's class (hops, from beacons). */
   cost: number;
-  /** 'config' or the node id whose beacon taught it. */
-  source: 'config' | number;
+  /** 'config', 'traffic' (learnt from a message's way in), or the node id whose beacon taught it. */
+  source: 'config' | 'traffic' | number;
   /** Unix ms after which a learnt route is forgotten. */
   expiresAt?: number;
 }
@@ -64,12 +64,38 @@ export class RoutingTable {
     return this.#routes;
   }
 
-  /** Replaces what one neighbour's beacon taught (source = its node id). */
-  learn(source: number, routes: Omit<Route, 'source'>[]): void {
+  /**
+   * Replaces what one neighbour's beacon taught (source = its node id). Returns whether the paths
+   * changed (a mere refresh of the same routes does not count).
+   */
+  learn(source: number, routes: Omit<Route, 'source'>[]): boolean {
+    const key = (r: Omit<Route, 'source' | 'expiresAt'>) =>
+      JSON.stringify([r.target, r.link, r.nextHop ?? '', r.cost]);
+    const before = this.#routes
+      .filter((r) => r.source === source)
+      .map(key)
+      .sort()
+      .join('|');
+    const after = routes.map(key).sort().join('|');
     this.#routes = [
       ...this.#routes.filter((r) => r.source !== source),
       ...routes.map((r) => ({ ...r, source })),
     ];
+    return before !== after;
+  }
+
+  /**
+   * Learns the way back to a node from its traffic (reverse-path learning, as AODV does): a
+   * message from `node` arrived on `link` from `nextHop`, so receipts and replies for it can go
+   * back that way. Configured routes to the node are kept and preferred.
+   */
+  learnReverse(node: number, link: string, nextHop: string, expiresAt: number): void {
+    if (this.#routes.some((r) => r.source === 'config' && r.target.to === 'node' && r.target.node === node))
+      return;
+    this.#routes = this.#routes.filter(
+      (r) => !(r.source === 'traffic' && r.target.to === 'node' && r.target.node === node),
+    );
+    this.#routes.push({ target: { to: 'node', node }, link, nextHop, cost: 1, source: 'traffic', expiresAt });
   }
 
   forgetExpired(now: number): void {

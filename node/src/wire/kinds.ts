@@ -3,6 +3,7 @@
  * be authenticated (DESIGN.md Messages, Security; docs/wire-format.md §Kinds).
  */
 import { type AckBody, ackFields, checkAck } from './kinds/ack.js';
+import { type BeaconBody, beaconFields, checkBeacon } from './kinds/beacon.js';
 import { type ControlBody, controlFields } from './kinds/control.js';
 import { type HazardBody, hazardFields } from './kinds/hazard.js';
 import { type PositionBody, positionFields } from './kinds/position.js';
@@ -31,6 +32,7 @@ export interface BodyByKind {
   text: TextBody;
   receipt: ReceiptBody;
   control: ControlBody;
+  beacon: BeaconBody;
 }
 
 export type KindName = keyof BodyByKind;
@@ -60,6 +62,7 @@ export const KINDS: {
   text: { code: 9, fields: textFields, auth: 'mac' },
   receipt: { code: 10, fields: receiptFields, auth: 'mac' },
   control: { code: 11, fields: controlFields, auth: 'signature' },
+  beacon: { code: 12, fields: beaconFields, auth: 'mac', check: checkBeacon },
 };
 
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];

@@ -24,6 +24,8 @@ export interface NodeSpec {
   area?: number;
   links: Array<{ link: Link; costClass: CostClass; neighbours?: Record<string, number> }>;
   routes: Route[];
+  /** Beacons are off unless a test asks for them. */
+  beaconIntervalMs?: number;
 }
 
 export interface TestNode {
@@ -76,6 +78,7 @@ export class TestNetwork {
       log: silentLogger,
       receiptDelayMs: 20,
       expiryScanMs: 50,
+      beaconIntervalMs: spec.beaconIntervalMs ?? 0,
     });
     const node: TestNode = { id: spec.id, core, store, delivered: [], rejected: [], dir };
     core.on('delivered', (m) => node.delivered.push(m));

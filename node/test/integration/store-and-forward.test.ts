@@ -168,3 +168,41 @@ describe('store and forward over a lossy county network', () => {
       expect(net.node(k).delivered.filter((m) => `${m.origin}/${m.seq}` === id)).toHaveLength(1);
   });
 });
+
+describe('routes from beacons', () => {
+  it('a kit with no configured route learns the gateway from its beacon and sends what waited', async () => {
+    net = new TestNetwork();
+    const mesh = createFakeMedium({ seed: 21 });
+    const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'] });
+    const meshG = mesh.attach({ id: 'mesh@G', from: 'G' });
+    const meshK = mesh.attach({ id: 'mesh@K', from: 'K' });
+    await net.add({
+      id: CENTRE,
+      links: [{ link: ipC, costClass: 'ip', neighbours: { G: GATEWAY } }],
+      routes: [{ target: { to: 'default' }, link: 'ip@C', nextHop: 'G', cost: 0, source: 'config' }],
+    });
+    await net.add({
+      id: GATEWAY,
+      links: [
+        { link: meshG, costClass: 'mesh' },
+        { link: ipG, costClass: 'ip', neighbours: { C: CENTRE } },
+      ],
+      routes: [{ target: { to: 'centre' }, link: 'ip@G', nextHop: 'C', cost: 0, source: 'config' }],
+      beaconIntervalMs: 200,
+    });
+    // The kit knows nobody: no routes, no neighbours.
+    await net.add({ id: 2107, links: [{ link: meshK, costClass: 'mesh' }], routes: [] });
+    for (const l of [ipG, ipC, meshG, meshK]) await l.start();
+    await net.start();
+    const id = await net.node(2107).core.submit(report(1));
+    expect((await metaOf(net.node(2107), id))?.out).toEqual({});
+    await eventually('the report reaches the centre', () =>
+      net.node(CENTRE).delivered.some((m) => m.kind === 'report'),
+    );
+    // The gateway learnt the kit from its traffic, so the receipt finds its way back too.
+    await eventually(
+      'the receipt is back',
+      async () => (await metaOf(net.node(2107), id))?.state === 'received',
+    );
+  });
+});

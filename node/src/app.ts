@@ -36,11 +36,13 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       },
     ]),
   );
+  const nodeKeys = new Map(config.keys.nodes.map((n) => [n.id, publicKeyFromRaw(n.publicKey)]));
+  nodeKeys.set(me, publicKeyFromRaw(identity.publicKey));
   const keys: KeyRing = {
     // The centre derives every kit's key; a kit knows only its own.
     macKey: (node) => (secret && (isCentre(me) || node === me) ? deriveNodeMacKey(secret, node) : undefined),
     issuerKey: (id) => issuers.get(id),
-    nodeKey: () => undefined, // node keys arrive with enrolment (roster control messages), a later issue
+    nodeKey: (node) => nodeKeys.get(node),
     isCentre,
   };
 

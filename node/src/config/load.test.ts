@@ -81,7 +81,7 @@ describe('defaults and overrides', () => {
     expect(config.dataDir).toBe('/somewhere/.fieldnode');
     expect(config.control.socket).toBe('/somewhere/.fieldnode/control.sock');
     expect(config.log.level).toBe('info');
-    expect(config.keys).toEqual({ issuers: [] });
+    expect(config.keys).toEqual({ issuers: [], nodes: [] });
     expect(config.links[0]).toEqual({
       id: 'm',
       type: 'meshtastic',

@@ -18,7 +18,7 @@ import { isAreaCode } from '../wire/field-codecs.js';
 import { Problems, Section } from './reader.js';
 import type { Config, LogLevel, NodeConfig } from './schema.js';
 import { DEFAULTS, LOG_LEVELS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
-import { parseIssuers, parseLinks, parseRoutes } from './sections.js';
+import { parseIssuers, parseLinks, parseNodeKeys, parseRoutes } from './sections.js';
 
 export interface LoadConfigOptions {
   /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL are read. Default `process.env`. */
@@ -117,9 +117,10 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
 
   const centreNodes = parseCentreNodes(root, node, p);
 
-  const keys = root.section('keys', ['enrolment_secret_file', 'issuers']);
+  const keys = root.section('keys', ['enrolment_secret_file', 'issuers', 'nodes']);
   const secretFile = keys.str('enrolment_secret_file');
   const issuers = parseIssuers(keys);
+  const nodeKeys = parseNodeKeys(keys);
 
   const links = parseLinks(root);
   const routes = parseRoutes(
@@ -161,6 +162,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     keys: {
       ...(secretFile === undefined ? {} : { enrolmentSecretFile: resolve(opts.baseDir, secretFile) }),
       issuers,
+      nodes: nodeKeys,
     },
     links,
     routes,

@@ -74,11 +74,18 @@ export interface IssuerConfig {
   readonly validUntil?: number;
 }
 
+export interface NodeKeyConfig {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+}
+
 export interface KeysConfig {
   /** Absolute path of the file holding the base32 enrolment secret (`fieldnode keys new-secret`). */
   readonly enrolmentSecretFile?: string;
   /** Issuer keys provisioned by the centre. Default: none. */
   readonly issuers: readonly IssuerConfig[];
+  /** Identity public keys of other nodes (neighbours sign beacons and custody signals with them). */
+  readonly nodes: readonly NodeKeyConfig[];
 }
 
 interface LinkConfigBase {

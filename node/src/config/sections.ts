@@ -221,3 +221,23 @@ export function parseValidUntil(text: string): number {
   if (m[4] === undefined) return date.getTime() / 1000 + 86_399;
   return Math.floor(Date.parse(text) / 1000);
 }
+
+/** `keys.nodes`: other nodes' identity keys, as `fieldnode keys export` prints them. */
+export function parseNodeKeys(keys: Section) {
+  const seen = new Set<number>();
+  return keys.list('nodes').map(({ value, path }) => {
+    const s = keys.item(value, path, ['id', 'public_key']);
+    const id = s.int('id', 1, U32_MAX, true);
+    if (id !== undefined) {
+      if (seen.has(id)) s.problem('id', `${id} is listed twice`);
+      seen.add(id);
+    }
+    const key = s.str('public_key', true, (t) =>
+      /^[A-Za-z0-9+/]{43}=$/.test(t) ? undefined : 'expected base64 of 32 bytes (44 characters ending in =)',
+    );
+    return {
+      id: id ?? 0,
+      publicKey: key === undefined ? new Uint8Array(32) : new Uint8Array(Buffer.from(key, 'base64')),
+    };
+  });
+}

@@ -36,6 +36,8 @@ const DEFAULT_WINDOW = 4;
 const MAX_PER_PUMP = 32;
 /** Most messages in flight on one link at once. */
 const MAX_INFLIGHT = 64;
+/** How long a link rests after a send group failed unexpectedly, ms. */
+const FAILURE_PAUSE_MS = 5000;
 /** How soon to look again when the link's send window is full, ms. */
 const WINDOW_POLL_MS = 20;
 
@@ -47,6 +49,9 @@ export class Dispatcher {
   #again = false;
   #stopped = false;
   readonly #sending = new Set<Promise<void>>();
+  /** Ids whose records cannot be read (STORE_CORRUPT): never picked again in this run. */
+  readonly #poisoned = new Set<string>();
+  #failedAt = 0;
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -118,13 +123,16 @@ export class Dispatcher {
     for (const id of batch) this.#inflight.add(id);
     const sending = this.#sendGroup(batch)
       .catch((err) => {
-        // The entries stay in the outbox: they are due again after a restart or the next kick.
-        if (!this.#stopped) this.#o.log.error({ err, link: link.id }, 'sending failed; will retry');
+        // The entries stay in the outbox: they are due again after a restart or in a while.
+        if (!this.#stopped) this.#o.log.error({ err, link: link.id }, 'sending failed; retrying in 5 s');
+        this.#failedAt = this.#o.now();
       })
       .finally(() => {
         for (const id of batch) this.#inflight.delete(id);
         this.#sending.delete(sending);
-        this.kick();
+        // After a failure, wait instead of spinning on the same error.
+        if (this.#o.now() - this.#failedAt < FAILURE_PAUSE_MS) this.#arm(this.#failedAt + FAILURE_PAUSE_MS);
+        else this.kick();
       });
     this.#sending.add(sending);
     this.#again = true;
@@ -141,7 +149,19 @@ export class Dispatcher {
     const { link, store } = this.#o;
     const items: Array<{ id: string; frame: Uint8Array; priority: 0 | 1 | 2 | 3; nextHop?: string }> = [];
     for (const id of ids) {
-      const [meta, frame] = await Promise.all([store.getMeta(id), store.getFrame(id)]);
+      let meta: MessageMeta | undefined;
+      let frame: Uint8Array | undefined;
+      try {
+        [meta, frame] = await Promise.all([store.getMeta(id), store.getFrame(id)]);
+      } catch (err) {
+        // A record that cannot be read must not stop the link: skip it from now on, say so once.
+        this.#poisoned.add(id);
+        this.#o.log.error(
+          { err, msgId: id, link: link.id },
+          'message record unreadable; skipped on this link',
+        );
+        continue;
+      }
       if (!meta || !frame || meta.out[link.id] === undefined) continue;
       if (this.#o.now() > meta.expiresAt * 1000) {
         await this.#o.onExpired(id);
@@ -201,7 +221,9 @@ export class Dispatcher {
         meta.credits += credits;
         if (meta.state === 'queued') meta.state = 'sent';
         addEvent(meta, { at: now, state: 'sent', link: link.id });
-        const repeatsLeft = (meta.repeats ?? 1) - (attempt + 1);
+        // Refusals (BUSY, LINK_DOWN) count as attempts for the backoff, not as repeats.
+        const sends = meta.events.filter((e) => e.state === 'sent' && e.link === link.id).length;
+        const repeatsLeft = (meta.repeats ?? 1) - sends;
         if (meta.expect === 'confirmation' || repeatsLeft > 0) {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes.
           meta.out[link.id] = now + backoffMs(attempt, this.#o.retry, this.#o.random);

@@ -88,6 +88,13 @@ export interface NodeCoreEvents {
   rejected: [{ code: string; link: string; detail: string }];
 }
 
+/** Most ids one receipt may confirm here; #flushReceipts never puts more than 48 in one. */
+const MAX_RECEIPT_IDS = 1024;
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function isBroadcast(dest: Destination): boolean {
   return dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
 }
@@ -111,6 +118,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   #receiptTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
   #beaconTimer: NodeJS.Timeout | undefined;
+  /** Records found unreadable (STORE_CORRUPT): left in place, not tried again in this run. */
+  readonly #unreadable = new Set<string>();
   #seq = 0;
   #started = false;
   readonly #onFrame = (f: InboundFrame) => void this.#receive(f);
@@ -382,28 +391,41 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const broadcast = isBroadcast(env.dest);
 
     if (decoded.message?.kind === 'beacon') return this.#learn(decoded, inbound);
-    if (from !== undefined && !isBroadcast(env.dest)) {
-      // Replies and receipts to the origin can go back the way this came.
-      this.#o.routes.learnReverse(
-        env.origin,
-        inbound.link,
-        from,
-        this.#o.clock.now() + env.lifetimeMin * 60_000,
-      );
-    }
 
     await this.#o.store.exclusive(async () => {
       const existing = await this.#o.store.getMeta(id);
       if (existing) {
-        // Seen before: the confirmation we sent may have been lost, so confirm again.
-        this.#confirm(existing, prevHop);
+        // A different frame under a known id is a forgery or a kit that lost its store: never
+        // let it confirm (or be confirmed as) the message we hold.
+        if (!sameBytes(await this.#o.store.getFrame(id), frame)) {
+          this.#o.log.warn(
+            { msgId: id, link: inbound.link, from },
+            'a different frame arrived under a known message id; ignored',
+          );
+          this.emit('rejected', {
+            code: 'AUTH_REPLAY',
+            link: inbound.link,
+            detail: `conflicting frame for ${id}`,
+          });
+          return;
+        }
+        // Seen before: the confirmation we sent may have been lost, so confirm again, but only
+        // while this node holds it (delivered here, or on its way on), or to the hop it took it
+        // from once handed on: otherwise two relays hearing each other would hand custody back and
+        // forth and both drop it, and a relay with no way on would stop the kit from trying others.
+        const holding = existing.forMe || (!existing.done && Object.keys(existing.out).length > 0);
+        const handedOn = existing.done && existing.custodyBy !== undefined;
+        if (holding || (handedOn && prevHop.node === existing.prevHop?.node))
+          this.#confirm(existing, prevHop);
         return;
       }
       let message: Message | undefined;
       if (forMe && decoded.message) {
+        // Check the replay window now, record in it only once the message is on disk: a failed
+        // write must not turn every retransmission into a "replay".
         message = verifyFrame(decoded, {
           keys: this.#o.keys,
-          replay: this.#replay,
+          replay: { accept: (origin, seq) => this.#replay.check(origin, seq) },
           now: Math.floor(this.#o.clock.now() / 1000),
           clockTrusted: this.#o.clock.trusted(),
         });
@@ -411,6 +433,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       const custodySignal = decoded.message?.kind === 'receipt' && decoded.message.body.scope === 'custody';
       const meta = this.#newMeta(env, { local: false, forMe: forMe && message !== undefined, custodySignal });
       meta.prevHop = prevHop;
+      if (env.clockUntrusted) {
+        // The origin's clock was not trusted: count the lifetime from now, or a kit whose clock
+        // is behind would have its message expire at the first relay.
+        meta.expiresAt = Math.max(
+          meta.expiresAt,
+          Math.floor(this.#o.clock.now() / 1000) + env.lifetimeMin * 60,
+        );
+      }
       const relay = !forMe || broadcast;
       if (relay) this.#route(meta, undefined, from);
       if (Object.keys(meta.out).length === 0 && (forMe || meta.expect === 'none')) meta.done = true;
@@ -422,7 +452,20 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       });
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
-      this.#confirm(meta, prevHop);
+      if (message) this.#replay.accept(env.origin, env.seq);
+      if (from !== undefined && !broadcast && (message !== undefined || prevNode !== undefined)) {
+        // Replies and receipts to the origin can go back the way this came (only from a verified
+        // message or a known neighbour: a forged frame must not re-point the way back).
+        this.#o.routes.learnReverse(
+          env.origin,
+          inbound.link,
+          from,
+          this.#o.clock.now() + env.lifetimeMin * 60_000,
+        );
+      }
+      // Custody only for what this node can deliver or forward: otherwise the previous hop must
+      // keep trying, perhaps through another neighbour.
+      if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirm(meta, prevHop);
       if (relay && decoded.message?.kind === 'receipt') this.#suppressCustody(decoded.message, env.dest);
       this.#kick(meta);
       this.emit('state', meta);
@@ -524,30 +567,55 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
   }
 
-  /** A receipt for messages this node holds: stop retrying them; the origin learns they arrived. */
+  /**
+   * A receipt for messages this node holds: stop retrying them; the origin learns they arrived.
+   * Only the destination may say 'delivered' and only a neighbour other than the one the message
+   * came from may take custody; at most MAX_RECEIPT_IDS ids are looked at, so one receipt cannot
+   * hold the store for long.
+   */
   async #applyReceipt(receipt: Extract<Message, { kind: 'receipt' }>): Promise<void> {
     const scope = receipt.body.scope ?? 'delivered';
+    const by = receipt.origin;
+    let looked = 0;
     for (const range of receipt.body.ranges) {
-      for (let seq = range.from; seq <= range.to && seq - range.from < 4096; seq++) {
+      for (let seq = range.from; seq <= range.to; seq++) {
+        if (++looked > MAX_RECEIPT_IDS) {
+          this.#o.log.warn({ from: by, ids: looked }, 'receipt covers too many ids; the rest are ignored');
+          return;
+        }
         const before = await this.#o.store.getMeta(messageId(range.origin, seq));
         if (!before || before.done || before.forMe) continue;
+        if (scope === 'delivered' && !this.#isDestination(before, by)) continue;
+        if (scope === 'custody' && (by === before.prevHop?.node || !this.#isNeighbour(by))) continue;
         const meta = structuredClone(before);
         meta.out = {};
         const now = this.#o.clock.now();
         if (scope === 'delivered') {
           meta.state = 'received';
           meta.done = true;
-          addEvent(meta, { at: now, state: 'received', node: receipt.origin });
+          addEvent(meta, { at: now, state: 'received', node: by });
         } else {
-          meta.state = meta.state === 'received' ? meta.state : 'custody';
-          meta.custodyBy = receipt.origin;
+          meta.state = 'custody';
+          meta.custodyBy = by;
           meta.done = !meta.local; // a relay's work ends; the origin still awaits the receipt
-          addEvent(meta, { at: now, state: 'custody', node: receipt.origin });
+          addEvent(meta, { at: now, state: 'custody', node: by });
         }
         await this.#o.store.save(meta, before, { sync: false });
         this.emit('state', meta);
       }
     }
+  }
+
+  /** Whether `node` is the destination of a message (for a broadcast, any node it reached). */
+  #isDestination(meta: MessageMeta, node: number): boolean {
+    const dest = meta.dest;
+    if (dest.to === 'node') return dest.node === node;
+    if (dest.to === 'centre') return this.#o.keys.isCentre(node);
+    return true;
+  }
+
+  #isNeighbour(node: number): boolean {
+    return this.#o.links.some((l) => Object.values(l.neighbours).includes(node));
   }
 
   /** Tells each link's neighbours what this node reaches, then does so again after `every` ms. */
@@ -558,10 +626,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     for (const { link } of this.#o.links) {
       if (link.state.status !== 'up') continue;
       const reaches = this.#reachesVia(link.id);
-      if (reaches.length === 0) continue;
       try {
-        const seq = ++this.#seq;
-        await this.#o.store.putKv({ seq }, false);
+        // A sequence number of its own, taken under the store lock and synced like any other, so
+        // a beacon never shares an id with a message (receivers would take that as a replay).
+        const seq = await this.#o.store.exclusive(async () => {
+          const next = this.#seq + 1;
+          await this.#o.store.putKv({ seq: next }, true);
+          this.#seq = next;
+          return next;
+        });
         const message = {
           kind: 'beacon',
           origin: this.#o.nodeId,
@@ -584,14 +657,19 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#beaconTimer.unref();
   }
 
-  /** What this node can announce on a link: the centre, if it is one or has a path there by another link. */
-  #reachesVia(linkId: string): Array<{ to: 'centre'; cost: number }> {
-    if (this.#o.keys.isCentre(this.#o.nodeId)) return [{ to: 'centre', cost: 0 }];
-    // Split horizon: a path learnt on this link is not announced back on it.
+  /**
+   * What this node announces on a link: itself, and the centre if it is one or has a path there by
+   * another link (split horizon: a path learnt on this link is not announced back on it).
+   */
+  #reachesVia(
+    linkId: string,
+  ): Array<{ to: 'centre'; cost: number } | { to: 'node'; value: number; cost: number }> {
+    const self = { to: 'node' as const, value: this.#o.nodeId, cost: 0 };
+    if (this.#o.keys.isCentre(this.#o.nodeId)) return [self, { to: 'centre', cost: 0 }];
     const costs = this.#o.routes.routes
       .filter((r) => r.link !== linkId && (r.target.to === 'centre' || r.target.to === 'default'))
       .map((r) => r.cost);
-    return costs.length === 0 ? [] : [{ to: 'centre', cost: Math.min(...costs) + 1 }];
+    return costs.length === 0 ? [self] : [self, { to: 'centre', cost: Math.min(...costs) + 1 }];
   }
 
   /** Learns routes from a neighbour's beacon, then routes messages that were waiting for one. */
@@ -647,7 +725,16 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#expiryTimer = setTimeout(async () => {
       try {
         const ids = await this.#o.store.expiredBy(Math.floor(this.#o.clock.now() / 1000));
-        for (const id of ids) await this.#expire(id);
+        for (const id of ids) {
+          if (this.#unreadable.has(id)) continue;
+          try {
+            await this.#expire(id);
+          } catch (err) {
+            // One unreadable record must not stop every other message from expiring.
+            this.#unreadable.add(id);
+            this.#o.log.error({ err, msgId: id }, 'message record unreadable; left in place');
+          }
+        }
       } catch (err) {
         this.#o.log.error({ err }, 'expiry scan failed; trying again');
       }

@@ -60,8 +60,8 @@ export function macKeyNode(
 
 export interface VerifyOptions {
   keys: KeyRing;
-  /** Records (origin, seq) when everything else passed. */
-  replay: ReplayWindow;
+  /** Records (origin, seq) when everything else passed (a caller may pass a check-only view). */
+  replay: Pick<ReplayWindow, 'accept'>;
   /** This node's time, unix seconds. */
   now: number;
   /** Whether `now` can be trusted; when not, nothing is rejected as expired (DESIGN.md Time). */

@@ -191,7 +191,12 @@ describe('routes from beacons', () => {
       beaconIntervalMs: 200,
     });
     // The kit knows nobody: no routes, no neighbours.
-    await net.add({ id: 2107, links: [{ link: meshK, costClass: 'mesh' }], routes: [] });
+    await net.add({
+      id: 2107,
+      links: [{ link: meshK, costClass: 'mesh' }],
+      routes: [],
+      beaconIntervalMs: 200,
+    });
     for (const l of [ipG, ipC, meshG, meshK]) await l.start();
     await net.start();
     const id = await net.node(2107).core.submit(report(1));
@@ -199,7 +204,7 @@ describe('routes from beacons', () => {
     await eventually('the report reaches the centre', () =>
       net.node(CENTRE).delivered.some((m) => m.kind === 'report'),
     );
-    // The gateway learnt the kit from its traffic, so the receipt finds its way back too.
+    // The gateway learnt the kit from the kit's own beacon, so the receipt finds its way back too.
     await eventually(
       'the receipt is back',
       async () => (await metaOf(net.node(2107), id))?.state === 'received',

@@ -244,7 +244,7 @@ async function network() {
 }
 
 /** V8 flags the daemon runs with on a kit (package.json start script, systemd unit). */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
 
 /** Runs the RSS measurement in a fresh process started as the daemon is, so nothing else counts. */
 async function peakRssInChild(): Promise<number> {

@@ -185,7 +185,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return this.#o.store.exclusive(async () => {
       const items = drafts.map((draft, i) => this.#prepare(draft, undefined, undefined, this.#seq + 1 + i));
       const seq = this.#seq + drafts.length;
-      await this.#o.store.admitMany(items, { sync: true, kv: { seq } });
+      await this.#o.store.admitMany(items, { sync: true, kv: { seq }, fresh: true });
       this.#seq = seq;
       for (const { meta } of items) {
         this.#kick(meta);

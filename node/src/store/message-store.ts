@@ -123,13 +123,16 @@ export class MessageStore {
    */
   async admitMany(
     items: ReadonlyArray<{ meta: MessageMeta; frame: Uint8Array }>,
-    opts: WriteOptions,
+    opts: WriteOptions & {
+      /** The ids are new by construction (this node's next sequence numbers): skip the dedup reads. */
+      fresh?: boolean;
+    },
   ): Promise<string[]> {
     const ops: BatchOp[] = [];
     const duplicates: string[] = [];
     const now = cborEncode(Date.now());
     for (const { meta, frame } of items) {
-      if (await this.hasSeen(meta.id)) {
+      if (!opts.fresh && (await this.hasSeen(meta.id))) {
         duplicates.push(meta.id);
         continue;
       }

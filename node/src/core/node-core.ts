@@ -34,7 +34,9 @@ import { rangesFromIds } from '../wire/kinds/receipt.js';
 import { type BodyByKind, KINDS, type KindName } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import type { BackoffOptions } from './backoff.js';
+import { Beacons } from './beacons.js';
 import { Dispatcher } from './dispatcher.js';
+import { ReceiptBatcher } from './receipt-batcher.js';
 import type { CostClass, RouteChoice, RoutingTable } from './routing-table.js';
 
 export interface CoreLink {
@@ -88,7 +90,7 @@ export interface NodeCoreEvents {
   rejected: [{ code: string; link: string; detail: string }];
 }
 
-/** Most ids one receipt may confirm here; #flushReceipts never puts more than 48 in one. */
+/** Most ids one receipt may confirm here; the ReceiptBatcher never puts more than 48 in one. */
 const MAX_RECEIPT_IDS = 1024;
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
@@ -104,20 +106,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #dispatchers = new Map<string, Dispatcher>();
   readonly #reassembler = new Reassembler();
   readonly #replay = new ReplayWindow();
-  /** Receipts waiting to be batched: `${scope}:${node}:${link}:${hop}` → ids. */
-  readonly #pendingReceipts = new Map<
-    string,
-    {
-      scope: 'delivered' | 'custody';
-      node: number;
-      via?: { link: string; to?: string };
-      ids: string[];
-      since: number;
-    }
-  >();
-  #receiptTimer: NodeJS.Timeout | undefined;
+  readonly #receipts: ReceiptBatcher;
   #expiryTimer: NodeJS.Timeout | undefined;
-  #beaconTimer: NodeJS.Timeout | undefined;
+  readonly #beacons: Beacons;
   /** Records found unreadable (STORE_CORRUPT): left in place, not tried again in this run. */
   readonly #unreadable = new Set<string>();
   #seq = 0;
@@ -127,6 +118,42 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   constructor(options: NodeCoreOptions) {
     super();
     this.#o = options;
+    this.#receipts = new ReceiptBatcher({
+      delayMs: options.receiptDelayMs ?? 2000,
+      now: () => options.clock.now(),
+      log: options.log,
+      send: (r) => {
+        const draft: Draft<'receipt'> = {
+          kind: 'receipt',
+          body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
+          dest: { to: 'node', node: r.node },
+          priority: 1,
+          lifetimeMin: 60,
+          flags: ['noReceipt'],
+        };
+        return options.store.exclusive(() => this.#submitLocked(draft, undefined, r.via)).then(() => {});
+      },
+    });
+    this.#beacons = new Beacons({
+      nodeId: options.nodeId,
+      links: options.links,
+      routes: options.routes,
+      keys: options.keys,
+      identity: options.identity,
+      clock: options.clock,
+      replay: this.#replay,
+      // Taken under the store lock and synced like any other, so a beacon never shares an id with
+      // a message (receivers would take that as a replay).
+      nextSeq: () =>
+        options.store.exclusive(async () => {
+          const next = this.#seq + 1;
+          await options.store.putKv({ seq: next }, true);
+          this.#seq = next;
+          return next;
+        }),
+      onNewPath: () => this.#rerouteWaiting(),
+      log: options.log.child({ mod: 'beacons' }),
+    });
   }
 
   get nodeId(): number {
@@ -157,20 +184,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
     this.#started = true;
     this.#scheduleExpiry(0);
-    const every = this.#o.beaconIntervalMs ?? 300_000;
-    if (every > 0) {
-      // The first beacon soon after start, so neighbours learn a rebooted gateway quickly.
-      this.#beaconTimer = setTimeout(() => void this.#beacon(every), Math.min(every, 1000));
-      this.#beaconTimer.unref();
-    }
+    this.#beacons.start(this.#o.beaconIntervalMs ?? 300_000);
   }
 
   async stop(): Promise<void> {
     this.#started = false;
-    clearTimeout(this.#receiptTimer);
     clearTimeout(this.#expiryTimer);
-    clearTimeout(this.#beaconTimer);
-    await this.#flushReceipts(true).catch((err) => this.#o.log.warn({ err }, 'receipts not flushed at stop'));
+    this.#beacons.stop();
+    await this.#receipts.stop();
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
   }
@@ -390,7 +411,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const forMe = this.#isForMe(env.dest);
     const broadcast = isBroadcast(env.dest);
 
-    if (decoded.message?.kind === 'beacon') return this.#learn(decoded, inbound);
+    if (decoded.message?.kind === 'beacon') return this.#beacons.learn(decoded, inbound);
 
     await this.#o.store.exclusive(async () => {
       const existing = await this.#o.store.getMeta(id);
@@ -466,7 +487,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       // Custody only for what this node can deliver or forward: otherwise the previous hop must
       // keep trying, perhaps through another neighbour.
       if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirm(meta, prevHop);
-      if (relay && decoded.message?.kind === 'receipt') this.#suppressCustody(decoded.message, env.dest);
+      if (
+        relay &&
+        decoded.message?.kind === 'receipt' &&
+        (decoded.message.body.scope ?? 'delivered') === 'delivered' &&
+        env.dest.to === 'node'
+      ) {
+        this.#receipts.suppress(env.dest.node, decoded.message.body.ranges);
+      }
       this.#kick(meta);
       this.emit('state', meta);
       if (message && meta.forMe) {
@@ -482,88 +510,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const via = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
     const receipt = meta.forMe && meta.confirmWith === 'receipt';
     if (receipt)
-      this.#queueReceipt('delivered', meta.origin, meta.id, prevHop.node === meta.origin ? via : undefined);
+      this.#receipts.queue('delivered', meta.origin, meta.id, prevHop.node === meta.origin ? via : undefined);
     // The receipt already tells a neighbouring origin; any other previous hop needs custody.
     if (prevHop.node !== undefined && !(receipt && prevHop.node === meta.origin)) {
-      this.#queueReceipt('custody', prevHop.node, meta.id, via);
-    }
-  }
-
-  #queueReceipt(
-    scope: 'delivered' | 'custody',
-    node: number,
-    id: string,
-    via?: { link: string; to?: string },
-  ): void {
-    const key = `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
-    const pending = this.#pendingReceipts.get(key) ?? {
-      scope,
-      node,
-      ...(via ? { via } : {}),
-      ids: [],
-      since: this.#o.clock.now(),
-    };
-    if (!pending.ids.includes(id)) pending.ids.push(id);
-    this.#pendingReceipts.set(key, pending);
-    if (pending.ids.length >= 48) void this.#flushReceipts();
-    else if (!this.#receiptTimer) {
-      this.#receiptTimer = setTimeout(() => void this.#flushReceipts(), this.#o.receiptDelayMs ?? 2000);
-      this.#receiptTimer.unref();
-    }
-  }
-
-  /**
-   * Sends the batched receipts. Custody signals wait twice as long as receipts: a relay that
-   * forwards the destination's receipt meanwhile drops them (see #suppressCustody), and at the
-   * rates of a village kit most would otherwise go out one id each, 80 bytes a piece.
-   */
-  async #flushReceipts(all = false): Promise<void> {
-    clearTimeout(this.#receiptTimer);
-    this.#receiptTimer = undefined;
-    const delay = this.#o.receiptDelayMs ?? 2000;
-    const now = this.#o.clock.now();
-    const due = [...this.#pendingReceipts.entries()].filter(
-      ([, r]) => all || r.scope === 'delivered' || r.ids.length >= 48 || now - r.since >= 2 * delay,
-    );
-    for (const [key] of due) this.#pendingReceipts.delete(key);
-    if (this.#pendingReceipts.size > 0 && this.#started) {
-      this.#receiptTimer = setTimeout(() => void this.#flushReceipts(), delay);
-      this.#receiptTimer.unref();
-    }
-    for (const [, r] of due) {
-      if (r.ids.length === 0) continue;
-      const draft: Draft<'receipt'> = {
-        kind: 'receipt',
-        body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
-        dest: { to: 'node', node: r.node },
-        priority: 1,
-        lifetimeMin: 60,
-        flags: ['noReceipt'],
-      };
-      try {
-        await this.#o.store.exclusive(() => this.#submitLocked(draft, undefined, r.via));
-      } catch (err) {
-        this.#o.log.warn(
-          { err, node: r.node },
-          'could not queue a receipt; the next duplicate will ask again',
-        );
-      }
-    }
-  }
-
-  /**
-   * A destination's receipt passing through on its way to a neighbour says more than the custody
-   * signal this relay still holds for the same ids: drop those ids from it.
-   */
-  #suppressCustody(receipt: Extract<Message, { kind: 'receipt' }>, dest: Destination): void {
-    if ((receipt.body.scope ?? 'delivered') !== 'delivered' || dest.to !== 'node') return;
-    const covered = (id: string) => {
-      const { origin, seq } = parseMessageId(id);
-      return receipt.body.ranges.some((r) => r.origin === origin && seq >= r.from && seq <= r.to);
-    };
-    for (const pending of this.#pendingReceipts.values()) {
-      if (pending.scope === 'custody' && pending.node === dest.node)
-        pending.ids = pending.ids.filter((id) => !covered(id));
+      this.#receipts.queue('custody', prevHop.node, meta.id, via);
     }
   }
 
@@ -616,93 +566,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   #isNeighbour(node: number): boolean {
     return this.#o.links.some((l) => Object.values(l.neighbours).includes(node));
-  }
-
-  /** Tells each link's neighbours what this node reaches, then does so again after `every` ms. */
-  async #beacon(every: number): Promise<void> {
-    if (!this.#started) return;
-    const now = this.#o.clock.now();
-    this.#o.routes.forgetExpired(now);
-    for (const { link } of this.#o.links) {
-      if (link.state.status !== 'up') continue;
-      const reaches = this.#reachesVia(link.id);
-      try {
-        // A sequence number of its own, taken under the store lock and synced like any other, so
-        // a beacon never shares an id with a message (receivers would take that as a replay).
-        const seq = await this.#o.store.exclusive(async () => {
-          const next = this.#seq + 1;
-          await this.#o.store.putKv({ seq: next }, true);
-          this.#seq = next;
-          return next;
-        });
-        const message = {
-          kind: 'beacon',
-          origin: this.#o.nodeId,
-          seq,
-          createdAt: Math.max(WIRE_EPOCH, Math.floor(now / 1000)),
-          clockUntrusted: !this.#o.clock.trusted(),
-          priority: 2,
-          lifetimeMin: Math.max(1, Math.ceil((3 * every) / 60_000)),
-          dest: { to: 'all' },
-          flags: ['noReceipt'],
-          body: { reaches, intervalS: Math.round(every / 1000) },
-        } as Message;
-        // One hop, never stored: a lost beacon is replaced by the next one.
-        await link.send(encodeMessage(message, signatureAuthenticator(this.#o.identity)));
-      } catch (err) {
-        this.#o.log.warn({ err, link: link.id }, 'beacon not sent; the next one will be');
-      }
-    }
-    this.#beaconTimer = setTimeout(() => void this.#beacon(every), every);
-    this.#beaconTimer.unref();
-  }
-
-  /**
-   * What this node announces on a link: itself, and the centre if it is one or has a path there by
-   * another link (split horizon: a path learnt on this link is not announced back on it).
-   */
-  #reachesVia(
-    linkId: string,
-  ): Array<{ to: 'centre'; cost: number } | { to: 'node'; value: number; cost: number }> {
-    const self = { to: 'node' as const, value: this.#o.nodeId, cost: 0 };
-    if (this.#o.keys.isCentre(this.#o.nodeId)) return [self, { to: 'centre', cost: 0 }];
-    const costs = this.#o.routes.routes
-      .filter((r) => r.link !== linkId && (r.target.to === 'centre' || r.target.to === 'default'))
-      .map((r) => r.cost);
-    return costs.length === 0 ? [self] : [self, { to: 'centre', cost: Math.min(...costs) + 1 }];
-  }
-
-  /** Learns routes from a neighbour's beacon, then routes messages that were waiting for one. */
-  async #learn(decoded: ReturnType<typeof decodeFrame>, inbound: InboundFrame): Promise<void> {
-    const env = decoded.envelope;
-    if (env.origin === this.#o.nodeId || inbound.meta?.from === undefined) return;
-    const beacon = verifyFrame(decoded, {
-      keys: this.#o.keys,
-      replay: this.#replay,
-      now: Math.floor(this.#o.clock.now() / 1000),
-      clockTrusted: this.#o.clock.trusted(),
-    });
-    if (beacon.kind !== 'beacon') return;
-    const ttl = 3 * (beacon.body.intervalS ?? 300) * 1000;
-    const now = this.#o.clock.now();
-    const from = inbound.meta.from;
-    const changed = this.#o.routes.learn(
-      env.origin,
-      beacon.body.reaches.flatMap((r) => {
-        const target =
-          r.to === 'centre'
-            ? ({ to: 'centre' } as const)
-            : r.to === 'all'
-              ? ({ to: 'all' } as const)
-              : r.to === 'node'
-                ? ({ to: 'node', node: r.value ?? 0 } as const)
-                : ({ to: 'area', area: r.value ?? 0 } as const);
-        return [{ target, link: inbound.link, nextHop: from, cost: r.cost + 1, expiresAt: now + ttl }];
-      }),
-    );
-    const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
-    if (neighbours && neighbours[from] === undefined) neighbours[from] = env.origin;
-    if (changed) await this.#rerouteWaiting();
   }
 
   /** Messages stored with no route (nothing was known then) get one now, if there is one. */

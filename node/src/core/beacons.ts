@@ -1,0 +1,138 @@
+/**
+ * Beacons (issue 3: routes from small periodic beacons; docs/store-and-forward.md §Routing): every
+ * interval, tell each link's neighbours what this node reaches (itself, and the centre with its
+ * hop count, by split horizon); learn routes from the neighbours' beacons. One hop, never stored,
+ * signed with the node identity and verified before anything is learnt.
+ */
+import type { KeyObject } from 'node:crypto';
+import { type KeyRing, signatureAuthenticator, verifyFrame } from '../crypto/authenticate.js';
+import type { ReplayWindow } from '../crypto/replay-window.js';
+import type { InboundFrame } from '../link/link.js';
+import type { Logger } from '../log-types.js';
+import { WIRE_EPOCH } from '../wire/envelope.js';
+import type { BeaconBody } from '../wire/kinds/beacon.js';
+import { type DecodedFrame, encodeMessage, type Message } from '../wire/message.js';
+import type { CoreLink } from './node-core.js';
+import type { RouteTarget, RoutingTable } from './routing-table.js';
+
+export interface BeaconsOptions {
+  nodeId: number;
+  links: readonly CoreLink[];
+  routes: RoutingTable;
+  keys: KeyRing;
+  identity: KeyObject;
+  clock: { now(): number; trusted(): boolean };
+  replay: Pick<ReplayWindow, 'accept'>;
+  /** A fresh sequence number, taken and synced as for any message (a beacon must not share one). */
+  nextSeq: () => Promise<number>;
+  /** Called when a beacon brought a path the table did not have. */
+  onNewPath: () => Promise<void>;
+  log: Logger;
+}
+
+export class Beacons {
+  readonly #o: BeaconsOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(options: BeaconsOptions) {
+    this.#o = options;
+  }
+
+  /** Sends the first beacon soon (so neighbours learn a rebooted gateway quickly), then every `everyMs`. */
+  start(everyMs: number): void {
+    if (everyMs <= 0) return;
+    this.#running = true;
+    this.#schedule(everyMs, Math.min(everyMs, 1000));
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(everyMs: number, delayMs: number): void {
+    this.#timer = setTimeout(() => void this.#send(everyMs), delayMs);
+    this.#timer.unref();
+  }
+
+  async #send(everyMs: number): Promise<void> {
+    if (!this.#running) return;
+    const now = this.#o.clock.now();
+    this.#o.routes.forgetExpired(now);
+    for (const { link } of this.#o.links) {
+      if (link.state.status !== 'up') continue;
+      try {
+        const message = {
+          kind: 'beacon',
+          origin: this.#o.nodeId,
+          seq: await this.#o.nextSeq(),
+          createdAt: Math.max(WIRE_EPOCH, Math.floor(now / 1000)),
+          clockUntrusted: !this.#o.clock.trusted(),
+          priority: 2,
+          lifetimeMin: Math.max(1, Math.ceil((3 * everyMs) / 60_000)),
+          dest: { to: 'all' },
+          flags: ['noReceipt'],
+          body: { reaches: this.#reachesVia(link.id), intervalS: Math.round(everyMs / 1000) },
+        } as Message;
+        // One hop, never stored: a lost beacon is replaced by the next one.
+        await link.send(encodeMessage(message, signatureAuthenticator(this.#o.identity)));
+      } catch (err) {
+        this.#o.log.warn({ err, link: link.id }, 'beacon not sent; the next one will be');
+      }
+    }
+    if (this.#running) this.#schedule(everyMs, everyMs);
+  }
+
+  /** Itself, and the centre if it is one or has a path there by another link (split horizon). */
+  #reachesVia(linkId: string): BeaconBody['reaches'] {
+    const self = { to: 'node' as const, value: this.#o.nodeId, cost: 0 };
+    if (this.#o.keys.isCentre(this.#o.nodeId)) return [self, { to: 'centre', cost: 0 }];
+    const costs = this.#o.routes.routes
+      .filter((r) => r.link !== linkId && (r.target.to === 'centre' || r.target.to === 'default'))
+      .map((r) => r.cost);
+    return costs.length === 0 ? [self] : [self, { to: 'centre', cost: Math.min(...costs) + 1 }];
+  }
+
+  /** Verifies a neighbour's beacon and learns its routes; throws a KitError when it does not verify. */
+  async learn(decoded: DecodedFrame, inbound: InboundFrame): Promise<void> {
+    const env = decoded.envelope;
+    const from = inbound.meta?.from;
+    if (env.origin === this.#o.nodeId || from === undefined) return;
+    const beacon = verifyFrame(decoded, {
+      keys: this.#o.keys,
+      replay: this.#o.replay,
+      now: Math.floor(this.#o.clock.now() / 1000),
+      clockTrusted: this.#o.clock.trusted(),
+    });
+    if (beacon.kind !== 'beacon') return;
+    const now = this.#o.clock.now();
+    const expiresAt = now + 3 * (beacon.body.intervalS ?? 300) * 1000;
+    const changed = this.#o.routes.learn(
+      env.origin,
+      beacon.body.reaches.map((r) => ({
+        target: target(r),
+        link: inbound.link,
+        nextHop: from,
+        cost: r.cost + 1,
+        expiresAt,
+      })),
+    );
+    const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
+    if (neighbours && neighbours[from] === undefined) neighbours[from] = env.origin;
+    if (changed) await this.#o.onNewPath();
+  }
+}
+
+function target(r: BeaconBody['reaches'][number]): RouteTarget {
+  switch (r.to) {
+    case 'centre':
+      return { to: 'centre' };
+    case 'all':
+      return { to: 'all' };
+    case 'node':
+      return { to: 'node', node: r.value ?? 0 };
+    default:
+      return { to: 'area', area: r.value ?? 0 };
+  }
+}

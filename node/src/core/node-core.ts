@@ -22,20 +22,17 @@ import type { Logger } from '../log-types.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta, messageId, parseMessageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
-import {
-  type Destination,
-  type EnvelopeFlag,
-  expiresAt,
-  type Priority,
-  WIRE_EPOCH,
-} from '../wire/envelope.js';
+import { type Destination, type EnvelopeFlag, type Priority, WIRE_EPOCH } from '../wire/envelope.js';
 import { Reassembler } from '../wire/fragment.js';
 import { rangesFromIds } from '../wire/kinds/receipt.js';
 import { type BodyByKind, KINDS, type KindName } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
+import { applyReceipt } from './apply-receipt.js';
 import type { BackoffOptions } from './backoff.js';
 import { Beacons } from './beacons.js';
 import { Dispatcher } from './dispatcher.js';
+import { Expiry } from './expiry.js';
+import { isBroadcast, newMeta } from './new-meta.js';
 import { ReceiptBatcher } from './receipt-batcher.js';
 import type { CostClass, RouteChoice, RoutingTable } from './routing-table.js';
 
@@ -90,15 +87,8 @@ export interface NodeCoreEvents {
   rejected: [{ code: string; link: string; detail: string }];
 }
 
-/** Most ids one receipt may confirm here; the ReceiptBatcher never puts more than 48 in one. */
-const MAX_RECEIPT_IDS = 1024;
-
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function isBroadcast(dest: Destination): boolean {
-  return dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
 }
 
 export class NodeCore extends EventEmitter<NodeCoreEvents> {
@@ -107,12 +97,12 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #reassembler = new Reassembler();
   readonly #replay = new ReplayWindow();
   readonly #receipts: ReceiptBatcher;
-  #expiryTimer: NodeJS.Timeout | undefined;
   readonly #beacons: Beacons;
-  /** Records found unreadable (STORE_CORRUPT): left in place, not tried again in this run. */
-  readonly #unreadable = new Set<string>();
+  readonly #expiry: Expiry;
   #seq = 0;
-  #started = false;
+  get #repeats(): number {
+    return this.#o.broadcastRepeats ?? 3;
+  }
   readonly #onFrame = (f: InboundFrame) => void this.#receive(f);
 
   constructor(options: NodeCoreOptions) {
@@ -133,6 +123,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         };
         return options.store.exclusive(() => this.#submitLocked(draft, undefined, r.via)).then(() => {});
       },
+    });
+    this.#expiry = new Expiry({
+      store: options.store,
+      now: () => options.clock.now(),
+      scanMs: options.expiryScanMs ?? 5000,
+      log: options.log,
+      onExpired: (meta) => this.emit('state', meta),
     });
     this.#beacons = new Beacons({
       nodeId: options.nodeId,
@@ -172,7 +169,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         now: () => this.#o.clock.now(),
         random: this.#o.random ?? Math.random,
         log: log.child({ mod: 'dispatch', link: link.id }),
-        onExpired: (id) => this.#expire(id),
+        onExpired: (id) => this.#expiry.expire(id),
         onOutcome: (meta) => this.emit('state', meta),
       });
       this.#dispatchers.set(link.id, dispatcher);
@@ -182,14 +179,12 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       });
       dispatcher.kick();
     }
-    this.#started = true;
-    this.#scheduleExpiry(0);
+    this.#expiry.start();
     this.#beacons.start(this.#o.beaconIntervalMs ?? 300_000);
   }
 
   async stop(): Promise<void> {
-    this.#started = false;
-    clearTimeout(this.#expiryTimer);
+    this.#expiry.stop();
     this.#beacons.stop();
     await this.#receipts.stop();
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
@@ -252,9 +247,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     } as Message;
     const frame = encodeMessage(message, auth ?? this.#authFor(message));
     const custodySignal = message.kind === 'receipt' && message.body.scope === 'custody';
-    const meta = this.#newMeta(
+    const meta = newMeta(
       { ...message, kindCode: KINDS[message.kind].code },
-      { local: true, forMe: false, custodySignal },
+      { local: true, forMe: false, custodySignal, broadcastRepeats: this.#repeats },
     );
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
@@ -278,43 +273,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       if (key) return macAuthenticator(key);
     }
     return signatureAuthenticator(this.#o.identity);
-  }
-
-  #newMeta(
-    message: Pick<Message, 'origin' | 'seq' | 'priority' | 'createdAt' | 'lifetimeMin' | 'dest' | 'flags'> & {
-      kindCode: number;
-    },
-    where: { local: boolean; forMe: boolean; custodySignal: boolean },
-  ): MessageMeta {
-    const broadcast = isBroadcast(message.dest);
-    // A custody signal goes one hop and is confirmed by nothing: a lost one is asked for again by
-    // the retransmission it failed to stop. Everything else unicast waits for custody or a receipt.
-    const oneShot = broadcast || where.custodySignal;
-    const confirmWith =
-      broadcast || where.custodySignal ? 'none' : message.flags.includes('noReceipt') ? 'custody' : 'receipt';
-    return {
-      id: messageId(message.origin, message.seq),
-      origin: message.origin,
-      seq: message.seq,
-      kindCode: message.kindCode,
-      priority: message.priority,
-      createdAt: message.createdAt,
-      expiresAt: expiresAt(message),
-      dest: message.dest,
-      local: where.local,
-      forMe: where.forMe,
-      state: where.forMe ? 'delivered' : 'queued',
-      out: {},
-      attempts: {},
-      expect: oneShot ? 'none' : 'confirmation',
-      confirmWith,
-      ...(broadcast ? { repeats: this.#o.broadcastRepeats ?? 3 } : {}),
-      nextHop: {},
-      done: false,
-      txBytes: 0,
-      credits: 0,
-      events: [],
-    };
   }
 
   /** Fills the meta's outbox entries from the routing table (or the given link). */
@@ -452,7 +410,12 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         });
       }
       const custodySignal = decoded.message?.kind === 'receipt' && decoded.message.body.scope === 'custody';
-      const meta = this.#newMeta(env, { local: false, forMe: forMe && message !== undefined, custodySignal });
+      const meta = newMeta(env, {
+        local: false,
+        forMe: forMe && message !== undefined,
+        custodySignal,
+        broadcastRepeats: this.#repeats,
+      });
       meta.prevHop = prevHop;
       if (env.clockUntrusted) {
         // The origin's clock was not trusted: count the lifetime from now, or a kit whose clock
@@ -498,7 +461,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       this.#kick(meta);
       this.emit('state', meta);
       if (message && meta.forMe) {
-        if (message.kind === 'receipt') await this.#applyReceipt(message);
+        if (message.kind === 'receipt')
+          await applyReceipt(message, {
+            store: this.#o.store,
+            isCentre: this.#o.keys.isCentre,
+            isNeighbour: (node) => this.#o.links.some((l) => Object.values(l.neighbours).includes(node)),
+            now: () => this.#o.clock.now(),
+            log: this.#o.log,
+            onState: (meta) => this.emit('state', meta),
+          });
         this.emit('delivered', message, meta);
       }
     });
@@ -517,57 +488,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
   }
 
-  /**
-   * A receipt for messages this node holds: stop retrying them; the origin learns they arrived.
-   * Only the destination may say 'delivered' and only a neighbour other than the one the message
-   * came from may take custody; at most MAX_RECEIPT_IDS ids are looked at, so one receipt cannot
-   * hold the store for long.
-   */
-  async #applyReceipt(receipt: Extract<Message, { kind: 'receipt' }>): Promise<void> {
-    const scope = receipt.body.scope ?? 'delivered';
-    const by = receipt.origin;
-    let looked = 0;
-    for (const range of receipt.body.ranges) {
-      for (let seq = range.from; seq <= range.to; seq++) {
-        if (++looked > MAX_RECEIPT_IDS) {
-          this.#o.log.warn({ from: by, ids: looked }, 'receipt covers too many ids; the rest are ignored');
-          return;
-        }
-        const before = await this.#o.store.getMeta(messageId(range.origin, seq));
-        if (!before || before.done || before.forMe) continue;
-        if (scope === 'delivered' && !this.#isDestination(before, by)) continue;
-        if (scope === 'custody' && (by === before.prevHop?.node || !this.#isNeighbour(by))) continue;
-        const meta = structuredClone(before);
-        meta.out = {};
-        const now = this.#o.clock.now();
-        if (scope === 'delivered') {
-          meta.state = 'received';
-          meta.done = true;
-          addEvent(meta, { at: now, state: 'received', node: by });
-        } else {
-          meta.state = 'custody';
-          meta.custodyBy = by;
-          meta.done = !meta.local; // a relay's work ends; the origin still awaits the receipt
-          addEvent(meta, { at: now, state: 'custody', node: by });
-        }
-        await this.#o.store.save(meta, before, { sync: false });
-        this.emit('state', meta);
-      }
-    }
-  }
-
-  /** Whether `node` is the destination of a message (for a broadcast, any node it reached). */
-  #isDestination(meta: MessageMeta, node: number): boolean {
-    const dest = meta.dest;
-    if (dest.to === 'node') return dest.node === node;
-    if (dest.to === 'centre') return this.#o.keys.isCentre(node);
-    return true;
-  }
-
-  #isNeighbour(node: number): boolean {
-    return this.#o.links.some((l) => Object.values(l.neighbours).includes(node));
-  }
-
   /** Messages stored with no route (nothing was known then) get one now, if there is one. */
   async #rerouteWaiting(): Promise<void> {
     await this.#o.store.exclusive(async () => {
@@ -580,45 +500,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         await this.#o.store.save(meta, before, { sync: false });
         this.#kick(meta);
       }
-    });
-  }
-
-  #scheduleExpiry(delayMs: number): void {
-    if (!this.#started) return;
-    this.#expiryTimer = setTimeout(async () => {
-      try {
-        const ids = await this.#o.store.expiredBy(Math.floor(this.#o.clock.now() / 1000));
-        for (const id of ids) {
-          if (this.#unreadable.has(id)) continue;
-          try {
-            await this.#expire(id);
-          } catch (err) {
-            // One unreadable record must not stop every other message from expiring.
-            this.#unreadable.add(id);
-            this.#o.log.error({ err, msgId: id }, 'message record unreadable; left in place');
-          }
-        }
-      } catch (err) {
-        this.#o.log.error({ err }, 'expiry scan failed; trying again');
-      }
-      this.#scheduleExpiry(this.#o.expiryScanMs ?? 5000);
-    }, delayMs);
-    this.#expiryTimer.unref();
-  }
-
-  /** Marks a message expired: reported, with its outbox entries removed; never silently dropped. */
-  #expire(id: string): Promise<void> {
-    return this.#o.store.exclusive(async () => {
-      const before = await this.#o.store.getMeta(id);
-      if (!before || before.done) return;
-      const meta = structuredClone(before);
-      meta.out = {};
-      meta.done = true;
-      if (meta.state !== 'custody') meta.state = 'expired';
-      addEvent(meta, { at: this.#o.clock.now(), state: 'expired' });
-      await this.#o.store.save(meta, before, { sync: false });
-      this.#o.log.info({ msgId: id, state: meta.state }, 'message expired before confirmation');
-      this.emit('state', meta);
     });
   }
 }

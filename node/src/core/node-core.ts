@@ -99,6 +99,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #receipts: ReceiptBatcher;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
+  /** When each (id, hop) was last confirmed, to answer a burst of duplicates once. */
+  readonly #lastConfirmed = new Map<string, number>();
   #seq = 0;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
@@ -117,7 +119,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           kind: 'receipt',
           body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
           dest: { to: 'node', node: r.node },
-          priority: 1,
+          priority: r.priority,
           lifetimeMin: 60,
           flags: ['noReceipt'],
         };
@@ -478,13 +480,28 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   /** Queues the confirmations a stored message earns: a receipt to its origin, custody to the previous hop. */
   #confirm(meta: MessageMeta, prevHop: { link: string; from?: string; node?: number }): void {
     if (meta.confirmWith === 'none') return;
+    // Duplicates come in bursts (mesh flooding, retransmissions, or someone replaying captured
+    // frames): confirm the same id over the same hop at most once per receipt delay.
+    const key = `${meta.id}@${prevHop.link}/${prevHop.from ?? ''}`;
+    const now = this.#o.clock.now();
+    const last = this.#lastConfirmed.get(key);
+    if (last !== undefined && now - last < (this.#o.receiptDelayMs ?? 2000)) return;
+    this.#lastConfirmed.set(key, now);
+    if (this.#lastConfirmed.size > 4096)
+      this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
     const via = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
     const receipt = meta.forMe && meta.confirmWith === 'receipt';
     if (receipt)
-      this.#receipts.queue('delivered', meta.origin, meta.id, prevHop.node === meta.origin ? via : undefined);
+      this.#receipts.queue(
+        'delivered',
+        meta.origin,
+        meta.id,
+        meta.priority,
+        prevHop.node === meta.origin ? via : undefined,
+      );
     // The receipt already tells a neighbouring origin; any other previous hop needs custody.
     if (prevHop.node !== undefined && !(receipt && prevHop.node === meta.origin)) {
-      this.#receipts.queue('custody', prevHop.node, meta.id, via);
+      this.#receipts.queue('custody', prevHop.node, meta.id, meta.priority, via);
     }
   }
 

@@ -26,6 +26,8 @@ export interface PendingReceipt {
   ids: string[];
   /** Unix ms when the first id was queued. */
   since: number;
+  /** The highest priority of the messages it confirms: a P0 warning's receipt is P0 too. */
+  priority: 0 | 1 | 2 | 3;
 }
 
 export interface ReceiptBatcherOptions {
@@ -50,16 +52,18 @@ export class ReceiptBatcher {
     this.#o = options;
   }
 
-  queue(scope: ReceiptScope, node: number, id: string, via?: Hop): void {
+  queue(scope: ReceiptScope, node: number, id: string, priority: 0 | 1 | 2 | 3, via?: Hop): void {
     const key = `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
-    const pending = this.#pending.get(key) ?? {
+    const pending: PendingReceipt = this.#pending.get(key) ?? {
       scope,
       node,
       ...(via ? { via } : {}),
       ids: [],
       since: this.#o.now(),
+      priority,
     };
     if (!pending.ids.includes(id)) pending.ids.push(id);
+    if (priority < pending.priority) pending.priority = priority;
     this.#pending.set(key, pending);
     if (pending.ids.length >= MAX_IDS_PER_RECEIPT) void this.flush();
     else this.#arm();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { queuedMeta } from '../../test/meta-fixture.js';
 import { MessageStore } from './message-store.js';
-import type { MessageMeta } from './records.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -14,31 +14,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function meta(id: string, priority: 0 | 1 | 2 | 3, out: Record<string, number>): MessageMeta {
-  const [origin, seq] = id.split('/').map(Number) as [number, number];
-  return {
-    id,
-    origin,
-    seq,
-    kindCode: 1,
-    priority,
-    createdAt: 1_800_000_000,
-    expiresAt: 1_800_003_600,
-    dest: { to: 'centre' },
-    local: true,
-    forMe: false,
-    state: 'queued',
-    out,
-    attempts: {},
-    expect: 'confirmation',
-    confirmWith: 'receipt',
-    nextHop: {},
-    done: false,
-    txBytes: 0,
-    credits: 0,
-    events: [],
-  };
-}
+const meta = queuedMeta;
 
 const frame = Uint8Array.of(0x54, 1, 2, 3);
 

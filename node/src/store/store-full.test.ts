@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queuedMeta } from '../../test/meta-fixture.js';
 import { MessageStore } from './message-store.js';
-import type { MessageMeta } from './records.js';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'fieldnode-full-'));
 let mounted = false;
@@ -30,30 +30,7 @@ afterAll(() => {
   rmSync(mountPoint, { recursive: true, force: true });
 });
 
-function meta(seq: number): MessageMeta {
-  return {
-    id: `2107/${seq}`,
-    origin: 2107,
-    seq,
-    kindCode: 1,
-    priority: 1,
-    createdAt: 1_800_000_000,
-    expiresAt: 1_800_003_600,
-    dest: { to: 'centre' },
-    local: true,
-    forMe: false,
-    state: 'queued',
-    out: { mesh: seq },
-    attempts: {},
-    expect: 'confirmation',
-    confirmWith: 'receipt',
-    nextHop: {},
-    done: false,
-    txBytes: 0,
-    credits: 0,
-    events: [],
-  };
-}
+const meta = (seq: number) => queuedMeta(`2107/${seq}`, 1, { mesh: seq });
 
 describe.skipIf(!mounted)('a full disk', () => {
   it('refuses new messages with STORE_FULL and keeps every message stored before', async () => {

@@ -95,7 +95,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #o: NodeCoreOptions;
   readonly #dispatchers = new Map<string, Dispatcher>();
   readonly #reassembler = new Reassembler();
-  readonly #replay = new ReplayWindow();
+  #replay = new ReplayWindow();
+  /** The replay window changed since it was last saved. */
+  #replayDirty = false;
+  #replayTimer: NodeJS.Timeout | undefined;
   readonly #receipts: ReceiptBatcher;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
@@ -140,7 +143,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       keys: options.keys,
       identity: options.identity,
       clock: options.clock,
-      replay: this.#replay,
+      replay: { accept: (origin, seq) => this.#acceptReplay(origin, seq) },
       // Taken under the store lock and synced like any other, so a beacon never shares an id with
       // a message (receivers would take that as a replay).
       nextSeq: () =>
@@ -162,6 +165,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async start(): Promise<void> {
     const { store, links, log } = this.#o;
     this.#seq = (await store.getKv<number>('seq')) ?? 0;
+    await this.#loadReplay();
     for (const { link, costClass } of links) {
       const dispatcher = new Dispatcher({
         link,
@@ -188,9 +192,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async stop(): Promise<void> {
     this.#expiry.stop();
     this.#beacons.stop();
+    clearInterval(this.#replayTimer);
     await this.#receipts.stop();
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
+    await this.#saveReplay();
   }
 
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
@@ -256,6 +262,38 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
     return { meta, frame };
+  }
+
+  #acceptReplay(origin: number, seq: number) {
+    const verdict = this.#replay.accept(origin, seq);
+    if (verdict === 'new') this.#replayDirty = true;
+    return verdict;
+  }
+
+  /**
+   * The replay window survives restarts (saved every minute and at stop): without it, a captured
+   * frame of a message this node never stored would be accepted again after a power cut.
+   */
+  async #loadReplay(): Promise<void> {
+    try {
+      const saved = await this.#o.store.getKv<unknown>('replay');
+      if (saved !== undefined) this.#replay = ReplayWindow.fromJSON(saved);
+    } catch (err) {
+      this.#o.log.warn({ err }, 'saved replay window unreadable; starting with an empty one');
+    }
+    this.#replayTimer = setInterval(() => void this.#saveReplay(), 60_000);
+    this.#replayTimer.unref();
+  }
+
+  async #saveReplay(): Promise<void> {
+    if (!this.#replayDirty) return;
+    this.#replayDirty = false;
+    try {
+      await this.#o.store.putKv({ replay: this.#replay.toJSON() }, false);
+    } catch (err) {
+      this.#replayDirty = true;
+      this.#o.log.warn({ err }, 'replay window not saved; will try again');
+    }
   }
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */
@@ -438,7 +476,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       });
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
-      if (message) this.#replay.accept(env.origin, env.seq);
+      if (message) this.#acceptReplay(env.origin, env.seq);
       if (from !== undefined && !broadcast && (message !== undefined || prevNode !== undefined)) {
         // Replies and receipts to the origin can go back the way this came (only from a verified
         // message or a known neighbour: a forged frame must not re-point the way back).

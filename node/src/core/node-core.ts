@@ -444,7 +444,16 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         // write must not turn every retransmission into a "replay".
         message = verifyFrame(decoded, {
           keys: this.#o.keys,
-          replay: { accept: (origin, seq) => this.#replay.check(origin, seq) },
+          // A message older than the window but never stored here (no tombstone: checked above)
+          // is late, not replayed: store and forward delivers far out of order (a kit's backlog
+          // after an outage). Its lifetime bounds how late it may be. Only what is never stored
+          // (beacons) relies on the window alone.
+          replay: {
+            accept: (origin, seq) => {
+              const verdict = this.#replay.check(origin, seq);
+              return verdict === 'too-old' ? 'new' : verdict;
+            },
+          },
           now: Math.floor(this.#o.clock.now() / 1000),
           clockTrusted: this.#o.clock.trusted(),
         });

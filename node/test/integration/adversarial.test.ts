@@ -115,3 +115,31 @@ it('a relay with no way on does not take custody, so the kit keeps trying', asyn
   expect(atKit?.state).toBe('sent');
   expect(Object.keys(atKit?.out ?? {})).toEqual(['k']);
 });
+
+it('a late message far below the replay window is still delivered once: late is not replayed', async () => {
+  net = new TestNetwork();
+  const [a] = createFakeLinkPair({ ids: ['a', 'b'], from: ['C', 'K'] });
+  await net.add({
+    id: CENTRE,
+    links: [{ link: a, costClass: 'ip', neighbours: { K: 2107 } }],
+    routes: [{ target: { to: 'default' }, link: 'a', nextHop: 'K', cost: 0, source: 'config' }],
+  });
+  await a.start();
+  await net.start();
+  const frame = (seq: number) =>
+    encodeMessage(
+      { ...report(seq), origin: 2107, seq, createdAt: now(), clockUntrusted: false, flags: [] } as never,
+      macAuthenticator(deriveNodeMacKey(SECRET, 2107)),
+    );
+  a.inject(frame(5000), 'K'); // the kit's newest, first
+  a.inject(frame(5), 'K'); // its backlog, 4995 sequences behind
+  await eventually('both delivered', () => net.node(CENTRE).delivered.length === 2);
+  a.inject(frame(5), 'K'); // a copy of it: deduplicated by its tombstone
+  await new Promise((r) => setTimeout(r, 100));
+  expect(
+    net
+      .node(CENTRE)
+      .delivered.map((m) => m.seq)
+      .sort((x, y) => x - y),
+  ).toEqual([5, 5000]);
+});

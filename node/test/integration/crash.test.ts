@@ -72,6 +72,7 @@ it(`loses nothing confirmed and delivers nothing twice across ${KILLS} SIGKILLs`
   await net.start();
 
   const delivered: string[] = [];
+  const childLog: string[] = [];
   let child: ChildProcess | undefined;
   const startChild = async () => {
     const c = spawn(process.execPath, [BIN, 'start', '--config', join(dir, 'centre.json')], {
@@ -84,6 +85,8 @@ it(`loses nothing confirmed and delivers nothing twice across ${KILLS} SIGKILLs`
       let nl = buffer.indexOf('\n');
       while (nl >= 0) {
         const line = buffer.slice(0, nl);
+        childLog.push(line);
+        if (childLog.length > 200) childLog.shift();
         buffer = buffer.slice(nl + 1);
         nl = buffer.indexOf('\n');
         try {
@@ -134,15 +137,24 @@ it(`loses nothing confirmed and delivers nothing twice across ${KILLS} SIGKILLs`
 
   // A last, clean run lets everything through.
   await startChild();
-  await eventually(
-    'every report confirmed',
-    async () => {
-      for await (const m of kit.store.metas())
-        if (m.local && m.kindCode === 1 && m.state !== 'received') return false;
-      return true;
-    },
-    60_000,
-  );
+  try {
+    await eventually(
+      'every report confirmed',
+      async () => {
+        for await (const m of kit.store.metas())
+          if (m.local && m.kindCode === 1 && m.state !== 'received') return false;
+        return true;
+      },
+      60_000,
+    );
+  } catch (err) {
+    // Say which reports are stuck and how they got there, then fail.
+    for await (const m of kit.store.metas()) {
+      if (m.local && m.kindCode === 1 && m.state !== 'received') console.log('stuck', JSON.stringify(m));
+    }
+    console.log(`centre log tail:\n${childLog.slice(-30).join('\n')}`);
+    throw err;
+  }
   const exited = new Promise((r) => child?.once('exit', r));
   child?.kill('SIGTERM');
   await exited;

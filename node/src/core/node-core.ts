@@ -15,7 +15,6 @@ import {
   signatureAuthenticator,
   verifyFrame,
 } from '../crypto/authenticate.js';
-import { ReplayWindow } from '../crypto/replay-window.js';
 import { KitError } from '../errors.js';
 import type { InboundFrame, Link } from '../link/link.js';
 import type { Logger } from '../log-types.js';
@@ -35,6 +34,7 @@ import { Expiry } from './expiry.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import { ReceiptBatcher } from './receipt-batcher.js';
 import type { CostClass, RouteChoice, RoutingTable } from './routing-table.js';
+import { SavedReplayWindow } from './saved-replay-window.js';
 
 export interface CoreLink {
   link: Link;
@@ -95,10 +95,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #o: NodeCoreOptions;
   readonly #dispatchers = new Map<string, Dispatcher>();
   readonly #reassembler = new Reassembler();
-  #replay = new ReplayWindow();
-  /** The replay window changed since it was last saved. */
-  #replayDirty = false;
-  #replayTimer: NodeJS.Timeout | undefined;
+  readonly #replay: SavedReplayWindow;
   readonly #receipts: ReceiptBatcher;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
@@ -113,6 +110,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   constructor(options: NodeCoreOptions) {
     super();
     this.#o = options;
+    this.#replay = new SavedReplayWindow(options.store, options.log);
     this.#receipts = new ReceiptBatcher({
       delayMs: options.receiptDelayMs ?? 2000,
       now: () => options.clock.now(),
@@ -143,7 +141,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       keys: options.keys,
       identity: options.identity,
       clock: options.clock,
-      replay: { accept: (origin, seq) => this.#acceptReplay(origin, seq) },
+      replay: this.#replay,
       // Taken under the store lock and synced like any other, so a beacon never shares an id with
       // a message (receivers would take that as a replay).
       nextSeq: () =>
@@ -165,7 +163,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async start(): Promise<void> {
     const { store, links, log } = this.#o;
     this.#seq = (await store.getKv<number>('seq')) ?? 0;
-    await this.#loadReplay();
+    await this.#replay.start();
     for (const { link, costClass } of links) {
       const dispatcher = new Dispatcher({
         link,
@@ -192,11 +190,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async stop(): Promise<void> {
     this.#expiry.stop();
     this.#beacons.stop();
-    clearInterval(this.#replayTimer);
     await this.#receipts.stop();
     await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
-    await this.#saveReplay();
+    await this.#replay.stop();
   }
 
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
@@ -262,38 +259,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
     return { meta, frame };
-  }
-
-  #acceptReplay(origin: number, seq: number) {
-    const verdict = this.#replay.accept(origin, seq);
-    if (verdict === 'new') this.#replayDirty = true;
-    return verdict;
-  }
-
-  /**
-   * The replay window survives restarts (saved every minute and at stop): without it, a captured
-   * frame of a message this node never stored would be accepted again after a power cut.
-   */
-  async #loadReplay(): Promise<void> {
-    try {
-      const saved = await this.#o.store.getKv<unknown>('replay');
-      if (saved !== undefined) this.#replay = ReplayWindow.fromJSON(saved);
-    } catch (err) {
-      this.#o.log.warn({ err }, 'saved replay window unreadable; starting with an empty one');
-    }
-    this.#replayTimer = setInterval(() => void this.#saveReplay(), 60_000);
-    this.#replayTimer.unref();
-  }
-
-  async #saveReplay(): Promise<void> {
-    if (!this.#replayDirty) return;
-    this.#replayDirty = false;
-    try {
-      await this.#o.store.putKv({ replay: this.#replay.toJSON() }, false);
-    } catch (err) {
-      this.#replayDirty = true;
-      this.#o.log.warn({ err }, 'replay window not saved; will try again');
-    }
   }
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */
@@ -444,16 +409,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         // write must not turn every retransmission into a "replay".
         message = verifyFrame(decoded, {
           keys: this.#o.keys,
-          // A message older than the window but never stored here (no tombstone: checked above)
-          // is late, not replayed: store and forward delivers far out of order (a kit's backlog
-          // after an outage). Its lifetime bounds how late it may be. Only what is never stored
-          // (beacons) relies on the window alone.
-          replay: {
-            accept: (origin, seq) => {
-              const verdict = this.#replay.check(origin, seq);
-              return verdict === 'too-old' ? 'new' : verdict;
-            },
-          },
+          replay: { accept: (origin, seq) => this.#replay.checkStored(origin, seq) },
           now: Math.floor(this.#o.clock.now() / 1000),
           clockTrusted: this.#o.clock.trusted(),
         });
@@ -485,7 +441,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       });
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
-      if (message) this.#acceptReplay(env.origin, env.seq);
+      if (message) this.#replay.accept(env.origin, env.seq);
       if (from !== undefined && !broadcast && (message !== undefined || prevNode !== undefined)) {
         // Replies and receipts to the origin can go back the way this came (only from a verified
         // message or a known neighbour: a forged frame must not re-point the way back).

@@ -33,6 +33,21 @@ export type KitErrorCode =
   // Links (DESIGN.md "The link contract").
   | 'LINK_CLOSED' // send() after stop()
   | 'LINK_NOT_FOUND' // a configured or named link does not exist
+  // The Meshtastic adapter (protocols/meshtastic.md).
+  | 'MESH_DECODE' // a ToRadio/FromRadio/Routing protobuf does not decode
+  | 'MESH_HANDSHAKE' // the device did not complete the want_config handshake in time
+  | 'MESH_SESSION_CLOSED' // the device session ended (reboot, port gone, socket closed, silence)
+  | 'MESH_PORT' // the serial port or TCP socket could not be opened
+  // The Iridium SBD adapter and the centre's satellite ingress (protocols/iridium.md).
+  | 'AT_TIMEOUT' // the modem did not answer a command within its timeout
+  | 'AT_ERROR' // the modem answered ERROR or an unexpected result
+  | 'AT_MALFORMED' // a response line does not have the documented shape
+  | 'AT_CLOSED' // the AT channel's stream ended or was closed
+  | 'SBD_CHECKSUM' // an SBD buffer's checksum does not match
+  | 'SBD_BUDGET' // the credit budget does not allow this session
+  | 'JWT_INVALID' // a push token does not verify: malformed, wrong algorithm, key or claims
+  | 'DIRECTIP_MALFORMED' // a DirectIP message breaks the protocol's lengths or structure
+  | 'ROCKBLOCK_MT_FAILED' // the RockBLOCK MT endpoint refused a message
   // The durable store (DESIGN.md Storage).
   | 'STORE_LOCKED' // another process holds the store
   | 'STORE_CORRUPT' // a record cannot be decoded; it is left in place and reported

@@ -176,18 +176,25 @@ export class Dispatcher {
     }
     // The satellite bills per message and per 50 bytes: several small messages share one. Other
     // links send each message alone so that a lost frame loses one message.
-    const units: Array<{ ids: string[]; frames: Uint8Array[]; to?: string }> = [];
+    const units: Array<{ ids: string[]; frames: Uint8Array[]; to?: string; priority: 0 | 1 | 2 | 3 }> = [];
+    const priorityOf = (ids: readonly string[]) =>
+      Math.min(...ids.map((id) => items.find((i) => i.id === id)?.priority ?? 3)) as 0 | 1 | 2 | 3;
     if (this.#o.costClass === 'satellite') {
       const { containers, packed, leftover } = packBatches(items, link.mtu);
       for (const [i, c] of containers.entries())
-        units.push({ ids: (packed[i] ?? []).map((p) => p.id), frames: [c] });
+        units.push({
+          ids: (packed[i] ?? []).map((p) => p.id),
+          frames: [c],
+          priority: priorityOf((packed[i] ?? []).map((p) => p.id)),
+        });
       for (const item of leftover)
-        units.push({ ids: [item.id], frames: fragmentFrame(item.frame, link.mtu) });
+        units.push({ ids: [item.id], frames: fragmentFrame(item.frame, link.mtu), priority: item.priority });
     } else {
       for (const item of items) {
         units.push({
           ids: [item.id],
           frames: fragmentFrame(item.frame, link.mtu),
+          priority: item.priority,
           ...(item.nextHop ? { to: item.nextHop } : {}),
         });
       }
@@ -196,7 +203,7 @@ export class Dispatcher {
       let outcome: SendOutcome = { ok: true };
       let bytes = 0;
       for (const frame of unit.frames) {
-        outcome = await link.send(frame, unit.to ? { to: unit.to } : {});
+        outcome = await link.send(frame, { priority: unit.priority, ...(unit.to ? { to: unit.to } : {}) });
         if (!outcome.ok) break;
         bytes += frame.length;
       }

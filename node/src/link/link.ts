@@ -66,6 +66,12 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Link address of the next hop; a broadcast when absent (mesh) or the only peer (satellite, IP). */
   to?: string;
+  /**
+   * The highest priority (0 = P0, life safety) among the messages in the frame. A link may use it
+   * to schedule: the satellite sends P0 at once and holds lower classes to share a session; the
+   * mesh radio queues P0 as ALERT.
+   */
+  priority?: 0 | 1 | 2 | 3;
 }
 
 export interface LinkEvents {

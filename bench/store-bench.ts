@@ -189,8 +189,9 @@ async function network() {
       const o = await send(frame, opts);
       if (o.ok) {
         const m = frame[0] === 0x01 ? undefined : decodeFrame(frame).message;
-        const k =
+        const what =
           m?.kind === 'receipt' ? `${m.body.scope ?? 'delivered'} receipts` : `${m?.kind ?? 'fragment'}s`;
+        const k = `${what} on ${l.id.startsWith('ip') ? 'ip' : 'mesh'}`;
         byKind[k] = (byKind[k] ?? 0) + frame.length;
       }
       return o;

@@ -64,6 +64,8 @@ declare module '@meshtastic/protobufs' {
       minAppVersion: number;
       deviceId: Uint8Array;
       pioEnv: string;
+      firmwareEdition: number;
+      nodedbCount: number;
     };
     type User = Message<'meshtastic.User'> & {
       id: string;
@@ -172,6 +174,14 @@ declare module '@meshtastic/protobufs' {
     const ClientNotificationSchema: GenMessage<ClientNotification>;
     const ToRadioSchema: GenMessage<ToRadio>;
     const FromRadioSchema: GenMessage<FromRadio>;
+  }
+
+  namespace Admin {
+    type AdminMessage = Message<'meshtastic.AdminMessage'> & {
+      sessionPasskey: Uint8Array;
+      payloadVariant: Oneof<{ rebootSeconds: number; shutdownSeconds: number }>;
+    };
+    const AdminMessageSchema: GenMessage<AdminMessage>;
   }
 
   namespace Config {

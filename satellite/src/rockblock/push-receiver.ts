@@ -1,0 +1,347 @@
+/**
+ * The county centre's receiver of RockBLOCK MO pushes (protocols/iridium.md §2.1, §2.2, §7.5): an
+ * HTTP POST handler for node:http that verifies the push token, answers at once, and hands what it
+ * verified to its listeners afterwards.
+ *
+ * Answers (Rock7 wants a 200 within 3 s and, by its "guaranteed delivery", retries anything else):
+ * - 200: the token verified. Whether the push was new, a duplicate, a mailbox check or a payload
+ *   that is not fieldnode's (quarantined) makes no difference to Rock7: it has been kept.
+ * - 403: a body we could read whose token does not verify (malformed token, algorithm other than
+ *   RS256, signature, issuer, expired). Forged or altered; logged with the reason.
+ * - 400: a body that does not parse or has no token; 413: a body over `maxBodyBytes`; 415: not a
+ *   form or JSON body; 405: not a POST; 404: another path than `path`.
+ * - 503 (Retry-After 60): `accepting` is false, e.g. the link that consumes pushes is stopped.
+ *   Rock7 keeps the push and retries, so nothing is acknowledged that nobody will take.
+ *
+ * Everything comes from the verified claims (imei, momsn, data, transmit_time); the unsigned body
+ * fields are only compared with them, and a disagreement is logged. Pushes are deduplicated on
+ * (imei, momsn, transmit_time) over the last `dedupeLimit` pushes; across restarts the core's own
+ * message ids deduplicate.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
+import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
+import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
+import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
+import { bodyMismatches, pushFromClaims, pushKey, type RockblockPush } from './push-claims.js';
+
+/** A push that verified, is new, and is a fieldnode frame or a mailbox check (empty data). */
+export interface ReceivedPush extends RockblockPush {
+  /** Unix ms. */
+  receivedAt: number;
+}
+
+/** A request that was answered with something other than 200. */
+export interface PushRejection {
+  status: number;
+  /** A stable word: a JwtRejection, a body problem, or the HTTP reason. */
+  reason: string;
+  detail: string;
+  /** The peer's address, for the log. */
+  remote?: string;
+}
+
+export interface PushReceiverEvents {
+  push: [ReceivedPush];
+  quarantine: [QuarantinedPayload];
+  rejected: [PushRejection];
+}
+
+export interface PushReceiverCounters {
+  /** New verified pushes handed on as `push`, mailbox checks included. */
+  accepted: number;
+  mailboxChecks: number;
+  duplicates: number;
+  quarantined: number;
+  rejected: number;
+}
+
+/** Options for {@link RockblockPushReceiver}. */
+export interface RockblockPushReceiverOptions {
+  /** The key push tokens must verify with. Default: the published Rock7 key (rock7-key.ts). */
+  key?: Rock7JwtVerifierOptions['key'];
+  /** Only this path is served, e.g. "/rockblock/mo". Default: any path. */
+  path?: string;
+  /** Largest body read, bytes. Default 16 KiB; a real push is about 1.2 KB. */
+  maxBodyBytes?: number;
+  /** A body not complete within this is dropped, ms. Default 2000 (Rock7 gives up at 3 s). */
+  bodyTimeoutMs?: number;
+  /** How many recent pushes are remembered for deduplication. Default 10,000. */
+  dedupeLimit?: number;
+  /** How many quarantined payloads are kept in memory (listeners get every one). Default 100. */
+  quarantineLimit?: number;
+  /** Unix ms now. Default Date.now. */
+  now?: () => number;
+  log?: Logger;
+}
+
+const DEFAULT_MAX_BODY = 16 * 1024;
+
+/** Verifies RockBLOCK pushes; mount {@link handle} in a server or call {@link listen}. */
+export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
+  /** While false, every request gets 503 so Rock7 keeps and retries its pushes. */
+  accepting = true;
+  readonly #verifier: Rock7JwtVerifier;
+  readonly #path: string | undefined;
+  readonly #maxBody: number;
+  readonly #bodyTimeoutMs: number;
+  readonly #dedupeLimit: number;
+  readonly #seen = new Map<string, true>();
+  readonly #quarantine: QuarantineList;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #counters: PushReceiverCounters = {
+    accepted: 0,
+    mailboxChecks: 0,
+    duplicates: 0,
+    quarantined: 0,
+    rejected: 0,
+  };
+  #server: Server | undefined;
+
+  constructor(opts: RockblockPushReceiverOptions = {}) {
+    super();
+    this.#now = opts.now ?? Date.now;
+    this.#verifier = new Rock7JwtVerifier({
+      now: this.#now,
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+    });
+    this.#path = opts.path;
+    this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.#bodyTimeoutMs = opts.bodyTimeoutMs ?? 2000;
+    this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
+    this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
+    this.#log = opts.log ?? silentLogger;
+  }
+
+  /** A node:http request listener. Never throws; every request gets an answer. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const remote = req.socket.remoteAddress;
+    const reject = (status: number, reason: string, detail: string, headers: Record<string, string> = {}) => {
+      this.#counters.rejected++;
+      const rejection: PushRejection = { status, reason, detail, ...(remote ? { remote } : {}) };
+      this.#log.warn({ status, reason, detail, remote }, 'rockblock push refused');
+      answer(res, status, reason, headers);
+      this.emit('rejected', rejection);
+    };
+    if (!this.accepting) {
+      req.resume();
+      reject(503, 'not-accepting', 'the receiving link is not up', { 'Retry-After': '60' });
+      return;
+    }
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (this.#path !== undefined && path !== this.#path) {
+      req.resume();
+      reject(404, 'not-found', `path ${path}`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      reject(405, 'method', `method ${req.method}`, { Allow: 'POST' });
+      return;
+    }
+    readBody(req, this.#maxBody, this.#bodyTimeoutMs).then(
+      (body) => {
+        if (body === 'too-large')
+          reject(413, 'too-large', `body over ${this.#maxBody} bytes`, { Connection: 'close' });
+        else if (body !== 'incomplete') this.#receive(req.headers['content-type'], body, res, reject);
+      },
+      () => {}, // the peer went away; there is nobody to answer
+    );
+  };
+
+  /** Serves pushes on its own HTTP server; resolves with the bound address (port 0 picks one). */
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    if (this.#server) throw new Error('the push receiver is already listening');
+    const server = createServer(this.handle);
+    // Rock7 holds connections open (Connection: Keep-Alive); do not let idle ones block close().
+    server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#server = server;
+    return server.address() as AddressInfo;
+  }
+
+  /** Closes the server started by {@link listen}, if any, and its connections. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** The address {@link listen} bound, while listening. */
+  address(): AddressInfo | undefined {
+    return (this.#server?.address() as AddressInfo | null) ?? undefined;
+  }
+
+  /** The quarantined payloads still in memory, oldest first. */
+  quarantined(): readonly QuarantinedPayload[] {
+    return this.#quarantine.items();
+  }
+
+  counters(): Readonly<PushReceiverCounters> {
+    return { ...this.#counters };
+  }
+
+  #receive(
+    contentType: string | undefined,
+    bytes: Uint8Array,
+    res: ServerResponse,
+    reject: (status: number, reason: string, detail: string) => void,
+  ): void {
+    let body: Readonly<Record<string, unknown>>;
+    try {
+      body = parsePushBody(contentType, bytes);
+    } catch (err) {
+      const problem = pushBodyProblem(err) ?? 'malformed';
+      reject(problem === 'unsupported-type' ? 415 : 400, problem, (err as Error).message);
+      return;
+    }
+    const token = tokenOf(body);
+    if (token === undefined) {
+      reject(400, 'no-token', 'the body has no JWT field');
+      return;
+    }
+    let claims: JwtClaims;
+    try {
+      claims = this.#verifier.verify(token);
+    } catch (err) {
+      reject(403, jwtRejection(err) ?? 'malformed', (err as Error).message);
+      return;
+    }
+
+    // Authentic from here on: answer first (Rock7's 3 s), then process.
+    const receivedAt = this.#now();
+    const mismatched = bodyMismatches(claims, body);
+    if (mismatched.length > 0) {
+      this.#log.warn(
+        { fields: mismatched },
+        'rockblock push: unsigned body fields disagree with the token; using the token',
+      );
+    }
+    let push: RockblockPush;
+    try {
+      push = pushFromClaims(claims);
+    } catch (err) {
+      answer(res, 200, 'OK');
+      this.#keep({
+        via: 'rockblock',
+        reason: 'claims',
+        detail: (err as Error).message,
+        source: claims,
+        receivedAt,
+      });
+      return;
+    }
+    const key = pushKey(push);
+    if (this.#seen.has(key)) {
+      this.#counters.duplicates++;
+      answer(res, 200, 'OK');
+      this.#log.debug({ imei: push.imei, momsn: push.momsn }, 'rockblock push: duplicate');
+      return;
+    }
+    this.#remember(key);
+    answer(res, 200, 'OK');
+
+    const why = push.data.length === 0 ? undefined : whyNotFieldnode(push.data);
+    if (why !== undefined) {
+      this.#keep({
+        via: 'rockblock',
+        reason: why,
+        imei: push.imei,
+        momsn: push.momsn,
+        sessionTime: push.transmitTime,
+        data: push.data,
+        source: claims,
+        receivedAt,
+      });
+      return;
+    }
+    this.#counters.accepted++;
+    if (push.data.length === 0) this.#counters.mailboxChecks++;
+    setImmediate(() => this.emit('push', { ...push, receivedAt }));
+  }
+
+  #remember(key: string): void {
+    this.#seen.set(key, true);
+    if (this.#seen.size > this.#dedupeLimit) {
+      const oldest = this.#seen.keys().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
+    }
+  }
+
+  #keep(item: QuarantinedPayload): void {
+    this.#counters.quarantined++;
+    this.#quarantine.add(item);
+    this.#log.warn(
+      { imei: item.imei, momsn: item.momsn, reason: item.reason, bytes: item.data?.length },
+      'rockblock push quarantined: not a fieldnode frame',
+    );
+    setImmediate(() => this.emit('quarantine', item));
+  }
+}
+
+function answer(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+/** The request body, 'too-large' past `max` bytes, or 'incomplete' if it stops or stalls. */
+function readBody(
+  req: IncomingMessage,
+  max: number,
+  timeoutMs: number,
+): Promise<Uint8Array | 'too-large' | 'incomplete'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve('incomplete');
+    }, timeoutMs);
+    timer.unref();
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        clearTimeout(timer);
+        req.removeAllListeners('data');
+        req.resume();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(new Uint8Array(Buffer.concat(chunks)));
+    });
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}

@@ -11,8 +11,11 @@ import type { NotFieldnode } from './fieldnode-payload.js';
 export interface QuarantinedPayload {
   /** 'rockblock' (web push) or 'directip' (MO message). */
   via: 'rockblock' | 'directip';
-  /** Why it was kept aside: not a fieldnode frame, or a signed push in an unexpected shape. */
-  reason: NotFieldnode | 'claims';
+  /**
+   * Why it was kept aside: a {@link NotFieldnode} word (not a fieldnode frame), 'claims' (a signed
+   * push in an unexpected shape), or a configured classifier's own word.
+   */
+  reason: NotFieldnode | 'claims' | (string & {});
   /** Human detail for the log. */
   detail?: string;
   imei?: string;

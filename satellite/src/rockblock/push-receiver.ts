@@ -73,6 +73,12 @@ export interface RockblockPushReceiverOptions {
   dedupeLimit?: number;
   /** How many quarantined payloads are kept in memory (listeners get every one). Default 100. */
   quarantineLimit?: number;
+  /**
+   * Why a payload is not a frame to hand on (it is quarantined), or undefined to hand it on.
+   * Default whyNotFieldnode: only fieldnode frames pass. A link carrying opaque frames (the link
+   * contract tests) passes `() => undefined`.
+   */
+  classify?: (data: Uint8Array) => string | undefined;
   /** Unix ms now. Default Date.now. */
   now?: () => number;
   log?: Logger;
@@ -91,6 +97,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly #dedupeLimit: number;
   readonly #seen = new Map<string, true>();
   readonly #quarantine: QuarantineList;
+  readonly #classify: (data: Uint8Array) => string | undefined;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #counters: PushReceiverCounters = {
@@ -114,6 +121,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#bodyTimeoutMs = opts.bodyTimeoutMs ?? 2000;
     this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
     this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
+    this.#classify = opts.classify ?? whyNotFieldnode;
     this.#log = opts.log ?? silentLogger;
   }
 
@@ -255,7 +263,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#remember(key);
     answer(res, 200, 'OK');
 
-    const why = push.data.length === 0 ? undefined : whyNotFieldnode(push.data);
+    const why = push.data.length === 0 ? undefined : this.#classify(push.data);
     if (why !== undefined) {
       this.#keep({
         via: 'rockblock',

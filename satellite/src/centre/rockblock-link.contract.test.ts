@@ -1,0 +1,256 @@
+/**
+ * The shared link contract (node/src/link/contract.ts) for the centre's RockBLOCK link, over real
+ * HTTP on 127.0.0.1, then what is particular to it.
+ *
+ * The world of the test: the simulated Iridium network (sim/iridium/simulated-network.ts) with the
+ * simulated RockBLOCK cloud on it (sim/rockblock/rockblock-cloud.ts), which pushes signed webhooks
+ * to the link's push receiver and serves the MT API its MT client calls. The peer is a simulated
+ * kit, NetworkKitLink (sim/iridium/network-kit-link.ts): a link that opens sessions on the
+ * network's session() as a modem does after SBDIX, answering ring alerts with mailbox checks, so
+ * its MO frames travel gateway → cloud → webhook → receiver → link, and the link's MT frames MT
+ * API → gateway queue → ring alert → mailbox check → peer.
+ *
+ * The contract's frames are arbitrary bytes, not fieldnode frames, so the receiver here hands on
+ * every payload (`classify: () => undefined`); the fieldnode filter is tested in the receiver's
+ * own tests and below.
+ */
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLinkContract } from '../../../node/src/link/contract.js';
+import type { InboundFrame } from '../../../node/src/link/link.js';
+import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
+import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
+import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
+import { recordingLogger } from '../../sim/recording-logger.js';
+import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
+import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
+import { RockblockMtClient } from '../rockblock/mt-client.js';
+import { RockblockPushReceiver } from '../rockblock/push-receiver.js';
+import type { QuarantinedPayload } from './quarantine.js';
+import { RockblockLink } from './rockblock-link.js';
+
+const HOST = '127.0.0.1';
+const KIT = '300434060000010';
+const OTHER_KIT = '300434060000020';
+const USER = 'county-centre';
+const PASSWORD = 'pw-Zq8!never-logged';
+
+/** A port that was free a moment ago (bind 0, read, close). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface World {
+  network: SimulatedIridiumNetwork;
+  cloud: RockblockCloudSim;
+  link: RockblockLink;
+  peer: NetworkKitLink;
+  receiver: RockblockPushReceiver;
+  log: ReturnType<typeof recordingLogger>;
+  teardown(): Promise<void>;
+}
+
+/** `fieldnodeOnly`: the receiver's default classifier instead of passing every payload on. */
+async function world(opts: { fieldnodeOnly?: boolean; password?: string } = {}): Promise<World> {
+  const log = recordingLogger();
+  const port = await freePort();
+  const network = new SimulatedIridiumNetwork({ log });
+  const cloud = new RockblockCloudSim({
+    network,
+    account: { username: USER, password: PASSWORD, devices: [{ imei: KIT }, { imei: OTHER_KIT }] },
+    pushUrl: `http://${HOST}:${port}/rockblock/mo`,
+    pushRetryDelaysMs: [50],
+    log,
+  });
+  await cloud.listen(0, HOST);
+  const receiver = new RockblockPushReceiver({
+    key: TEST_ROCK7_PUBLIC_KEY_PEM,
+    path: '/rockblock/mo',
+    ...(opts.fieldnodeOnly ? {} : { classify: () => undefined }),
+    log,
+  });
+  const mt = new RockblockMtClient({
+    endpoint: cloud.mtUrl(),
+    username: USER,
+    password: opts.password ?? PASSWORD,
+    attempts: 2,
+    retryDelayMs: 20,
+    log,
+  });
+  const link = new RockblockLink({
+    id: 'rockblock0',
+    receiver,
+    listen: { host: HOST, port },
+    mt,
+    defaultImeis: [KIT],
+    log,
+  });
+  const peer = new NetworkKitLink({ id: 'kit-sbd', imei: KIT, network });
+  await peer.start();
+  return {
+    network,
+    cloud,
+    link,
+    peer,
+    receiver,
+    log,
+    async teardown() {
+      await Promise.all([link.stop(), peer.stop()]);
+      await cloud.close();
+      network.close();
+    },
+  };
+}
+
+runLinkContract('rockblock web services over 127.0.0.1, simulated cloud and kit', async () => {
+  const w = await world();
+  return { link: w.link, peer: w.peer, teardown: () => w.teardown() };
+});
+
+function nextFrame(link: RockblockLink | NetworkKitLink, ms = 2000): Promise<InboundFrame> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no frame at ${link.id} within ${ms} ms`)), ms);
+    link.once('frame', (f) => {
+      clearTimeout(timer);
+      resolve(f);
+    });
+  });
+}
+
+describe('RockblockLink', () => {
+  const worlds: World[] = [];
+  afterEach(async () => {
+    await Promise.all(worlds.splice(0).map((w) => w.teardown()));
+  });
+  const make = async (...args: Parameters<typeof world>) => {
+    const w = await world(...args);
+    worlds.push(w);
+    return w;
+  };
+
+  it('names the sending kit by IMEI and sends to the IMEI in `to`', async () => {
+    const w = await make();
+    await w.link.start();
+    const other = new NetworkKitLink({ id: 'kit-2', imei: OTHER_KIT, network: w.network, momsn: 500 });
+    await other.start();
+    try {
+      const atLink = nextFrame(w.link);
+      expect(await other.send(Uint8Array.of(0x41, 1))).toEqual({ ok: true, ref: '500' });
+      expect((await atLink).meta).toEqual({ from: OTHER_KIT });
+
+      const atOther = nextFrame(other);
+      const seenByKit: InboundFrame[] = [];
+      w.peer.on('frame', (f) => seenByKit.push(f));
+      const outcome = await w.link.send(Uint8Array.of(0x42, 2), { to: OTHER_KIT });
+      expect(outcome).toMatchObject({ ok: true, ref: expect.stringMatching(/^\d+$/) });
+      expect((await atOther).bytes).toEqual(Uint8Array.of(0x42, 2));
+      expect(seenByKit).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers 503 to pushes while down, and the cloud delivers them once it is up', async () => {
+    const w = await make();
+    // Not started: the port is closed, so the cloud's first attempts fail and it retries.
+    expect(await w.peer.send(Uint8Array.of(0x43, 3))).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(w.cloud.counters().failedAttempts).toBeGreaterThan(0);
+    const atLink = nextFrame(w.link);
+    await w.link.start();
+    expect((await atLink).bytes).toEqual(Uint8Array.of(0x43, 3));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the cloud reads its 200
+    expect(w.cloud.counters()).toMatchObject({ delivered: 1, pending: 0 });
+  });
+
+  it('refuses IMEIs it cannot send to without trying, and maps FAILED codes', async () => {
+    const w = await make();
+    await w.link.start();
+    expect(await w.link.send(Uint8Array.of(1), { to: '12345' })).toMatchObject({
+      ok: false,
+      retry: 'never',
+      code: 'DEVICE_ERROR',
+    });
+    // On no account: FAILED,11, never to be retried.
+    expect(await w.link.send(Uint8Array.of(1), { to: '300434069999999' })).toMatchObject({
+      ok: false,
+      retry: 'never',
+      code: 'NACK',
+    });
+    expect(w.cloud.counters()).toMatchObject({ mtAccepted: 0, mtRefused: 1 });
+  });
+
+  it('maps refused credentials to a later retry and never logs the password', async () => {
+    const w = await make({ password: 'a-wrong-password' });
+    await w.link.start();
+    const outcome = await w.link.send(Uint8Array.of(1));
+    expect(outcome).toMatchObject({ ok: false, retry: 'later', code: 'DEVICE_ERROR' });
+    expect(outcome.ok || outcome.detail).toMatch(/FAILED 10 Invalid login credentials/);
+    expect(w.log.lines.length).toBeGreaterThan(0);
+    for (const line of w.log.lines) {
+      expect(line.text).not.toContain('a-wrong-password');
+      expect(line.text).not.toContain(PASSWORD);
+    }
+  });
+
+  it('hands fieldnode frames on and quarantines other payloads, with the default classifier', async () => {
+    const w = await make({ fieldnodeOnly: true });
+    const quarantined: QuarantinedPayload[] = [];
+    w.receiver.on('quarantine', (q) => quarantined.push(q));
+    await w.link.start();
+    const frame = referenceFrames()[0]?.frame as Uint8Array;
+    const atLink = nextFrame(w.link);
+    expect(await w.peer.send(new TextEncoder().encode('hello from the portal'))).toMatchObject({ ok: true });
+    expect(await w.peer.send(frame)).toMatchObject({ ok: true });
+    expect((await atLink).bytes).toEqual(frame);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(quarantined.map((q) => [q.imei, Buffer.from(q.data ?? []).toString()])).toEqual([
+      [KIT, 'hello from the portal'],
+    ]);
+    expect(w.link.counters().rxFrames).toBe(1);
+  });
+
+  it('does not count mailbox checks as frames, and the network bills them', async () => {
+    const w = await make();
+    await w.link.start();
+    const atPeer = nextFrame(w.peer);
+    expect(await w.link.send(Uint8Array.of(9, 9, 9))).toMatchObject({ ok: true });
+    await atPeer; // delivered by a mailbox check after the ring alert
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(w.receiver.counters().mailboxChecks).toBeGreaterThanOrEqual(1);
+    expect(w.link.counters().rxFrames).toBe(0);
+    expect(w.network.account(KIT)).toMatchObject({
+      mailboxChecks: 1,
+      mtDelivered: 1,
+      moCredits: 1,
+      mtCredits: 1,
+    });
+  });
+
+  it('goes down with port-error when the push port is taken, and up on a later start()', async () => {
+    const w = await make();
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => holder.listen(port, HOST, resolve));
+    const link = new RockblockLink({
+      id: 'rb-busy',
+      receiver: new RockblockPushReceiver(),
+      listen: { host: HOST, port },
+      mt: new RockblockMtClient({ endpoint: w.cloud.mtUrl(), username: USER, password: PASSWORD }),
+    });
+    try {
+      await link.start();
+      expect(link.state).toMatchObject({ status: 'down', reason: 'port-error' });
+      expect(await link.send(Uint8Array.of(1), { to: KIT })).toMatchObject({ ok: false, code: 'LINK_DOWN' });
+      await new Promise((resolve) => holder.close(resolve));
+      await link.start();
+      expect(link.state.status).toBe('up');
+    } finally {
+      await link.stop();
+    }
+  });
+});

@@ -59,6 +59,8 @@ export interface RockblockCloudOptions {
   pushRetryDelaysMs?: readonly number[];
   /** A push attempt's limit, ms. Default 3000. */
   pushTimeoutMs?: number;
+  /** Unix seconds for the tokens' `iat`. Default from Date.now. */
+  unixNow?: () => number;
   /** Devices seen in sessions join the account (for the standalone simulator). Default false. */
   autoRegister?: boolean;
   log?: Logger;
@@ -102,6 +104,7 @@ export class RockblockCloudSim {
       ...(opts.signingKey ? { key: opts.signingKey } : {}),
       ...(opts.pushRetryDelaysMs ? { retryDelaysMs: opts.pushRetryDelaysMs } : {}),
       ...(opts.pushTimeoutMs !== undefined ? { timeoutMs: opts.pushTimeoutMs } : {}),
+      ...(opts.unixNow ? { unixNow: opts.unixNow } : {}),
       log: this.#log,
     });
     this.#onMo = (mo) => this.#moSession(mo);

@@ -1,0 +1,478 @@
+/**
+ * A simulated Meshtastic device as its host sees it (protocols/meshtastic.md §1, §8.8): the
+ * firmware's stream side (`SerialConsole` on serial, `ServerAPI` on TCP) over one host byte
+ * stream at a time, a phone API (device-phone-api.ts), the MeshService queues, and a MeshSide
+ * that stands for the routers and the radio. It owns the device's life: boot text and the
+ * `rebooted` frame, text mode until the first frame, debug text, idle timeouts, and reboots
+ * (UART: the port stays; native USB: the port vanishes; TCP: the socket closes).
+ *
+ * Writes are made as the firmware makes them: after each batch of frames read, everything
+ * `getFromRadio` has is written at once (`StreamAPI::writeStream`).
+ */
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { seededRandom } from '../../../node/src/link/seeded-random.js';
+import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import {
+  create,
+  encodeFromRadio,
+  type FromRadio,
+  type MeshPacket,
+  Schemas,
+} from '../../src/meshtastic/codec.js';
+import { SESSION_IDLE_TIMEOUT_MS } from '../../src/meshtastic/constants.js';
+import { encodeStreamFrame } from '../../src/meshtastic/framing.js';
+import { packetIdGenerator } from './client-packet-rules.js';
+import {
+  applySerialFaults,
+  ESP32_ROM_TEXT,
+  formatLogLine,
+  logRecord,
+  PERIODIC_LINE,
+  type SerialFaultOptions,
+} from './console-text.js';
+import {
+  type DeviceLogLevel,
+  DevicePhoneApi,
+  type PhoneApiHost,
+  type PhoneApiState,
+} from './device-phone-api.js';
+import { type DeviceSettings, type DeviceSettingsInput, resolveDeviceSettings } from './device-settings.js';
+import { DeviceStreamReader } from './device-stream-reader.js';
+import { type DeviceProfile, deviceProfile } from './firmware-profile.js';
+import type { MeshSide } from './mesh-side.js';
+import { RealClock, type SimClock, type SimTimer } from './sim-clock.js';
+import { type ToPhoneOutcome, ToPhoneQueues } from './to-phone-queues.js';
+
+export interface DebugTextOptions {
+  /** Print a periodic status line every so many simulated ms; 0 for none. Default 0. */
+  periodicMs?: number;
+  /** ANSI colour around the level, as the firmware prints on hardware. Default true. */
+  colour?: boolean;
+}
+
+export interface SimulatedDeviceOptions {
+  /** The routers and radio behind the phone API (mesh-router.ts, or scripted-mesh-side.ts). */
+  meshSide: MeshSide;
+  /** Default a `RealClock`. Every timeout, rate limit and reboot delay runs on it. */
+  clock?: SimClock;
+  /** Default `deviceProfile()`: firmware 2.6.11 behind a USB-UART bridge. */
+  profile?: DeviceProfile;
+  /** Identity, channels, configs, NodeDB, files. Defaults in device-settings.ts. */
+  settings?: DeviceSettingsInput;
+  /** Seed of the device's randomness: packet ids and faults. Default 1. */
+  seed?: number;
+  /** The simulator's own log (transitions, not the device's debug text). Default silent. */
+  log?: Logger;
+  /** Serial only: ROM and boot lines around the `rebooted` frame at each boot (§1.6). Default false. */
+  bootText?: boolean;
+  /**
+   * Serial only: the firmware's log lines (§1.3), as plain text (before the first frame, and
+   * after it unless `debug_log_api_enabled`) or as framed `log_record`. False, the default, is a
+   * device that prints nothing.
+   */
+  debugText?: boolean | DebugTextOptions;
+  /** Serial only: text inside frames and torn frames (§1.3, firmware#10975). Default none. */
+  faults?: SerialFaultOptions;
+  /**
+   * `SERIAL_CONNECTION_TIMEOUT` and, from 2.7.21, `TCP_IDLE_TIMEOUT_MS`: the session closes after
+   * this long without a ToRadio (§1.5). Default 15 min.
+   */
+  idleTimeoutMs?: number;
+  /** How long a reboot keeps the device down, simulated ms. Default 3000. */
+  rebootDelayMs?: number;
+  /**
+   * Refuse client packets locally as the firmware's router does before the radio (router-checks.ts:
+   * TOO_LARGE, NO_CHANNEL, PKI_FAILED with their NAKs; hop limit and DM channel defaults). Set
+   * false when the mesh side does these itself (mesh-router.ts), so its duty-cycle check keeps
+   * its place before them. Default true.
+   */
+  routerChecks?: boolean;
+}
+
+export type HostCloseReason = 'disconnect' | 'idle-timeout' | 'replaced' | 'reboot' | 'stopped';
+
+export interface SimulatedDeviceEvents {
+  /** Every line the firmware logs, whether or not it reaches the port. */
+  log: [level: DeviceLogLevel, thread: string, message: string];
+  /** The device came up; `rebootCount` is what `my_info` now reports. */
+  booted: [rebootCount: number];
+  /** The device went down for a reboot. */
+  rebooting: [];
+  /** Native USB: the port disappeared at reboot (the pty is torn down). */
+  portVanished: [];
+  /** Native USB: the port is back after the reboot delay. */
+  portReturned: [];
+  /** The device closed the host's stream (TCP), or a reboot tore it down. */
+  hostClosed: [reason: HostCloseReason];
+  /** The phone API went back to SEND_NOTHING ("Lost phone connection", disconnect). */
+  sessionClosed: [reason: 'disconnect' | 'idle-timeout'];
+  /** What the to-phone queue did with a packet from the mesh side (§1.7). */
+  toPhone: [packet: MeshPacket, outcome: ToPhoneOutcome | 'dropped-down'];
+}
+
+export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
+  readonly profile: DeviceProfile;
+  readonly settings: DeviceSettings;
+  readonly #meshSide: MeshSide;
+  readonly #clock: SimClock;
+  readonly #log: Logger;
+  readonly #opts: SimulatedDeviceOptions;
+  readonly #queues: ToPhoneQueues;
+  readonly #reader: DeviceStreamReader;
+  readonly #random: () => number;
+  readonly #debug: Required<DebugTextOptions> | undefined;
+  #nextId: () => number = () => 0;
+  #rebootCount: number;
+  #up = false;
+  #started = false;
+  #bootAtMs = 0;
+  #phone: DevicePhoneApi | undefined;
+  /** SerialConsole: `canWrite` and `usingProtobufs`, both false until the first frame. */
+  #canWrite = false;
+  #usingProtobufs = false;
+  #stream: Duplex | undefined;
+  #unlisten: (() => void) | undefined;
+  #closeReason: HostCloseReason = 'disconnect';
+  #pumpQueued = false;
+  readonly #host: PhoneApiHost;
+  readonly #timers = new Map<'idle' | 'boot' | 'admin' | 'periodic', SimTimer>();
+
+  constructor(options: SimulatedDeviceOptions) {
+    super();
+    this.#opts = options;
+    this.#meshSide = options.meshSide;
+    this.#clock = options.clock ?? new RealClock();
+    this.#log = (options.log ?? silentLogger).child({
+      mod: 'sim.meshtastic',
+      node: options.meshSide.nodeNum,
+    });
+    this.profile = options.profile ?? deviceProfile();
+    this.settings = resolveDeviceSettings(options.meshSide.nodeNum, this.profile, options.settings);
+    this.#rebootCount = this.settings.rebootCount;
+    this.#queues = new ToPhoneQueues(this.profile.toPhoneQueueSize);
+    this.#reader = new DeviceStreamReader((p) => this.#onFrame(p));
+    this.#random = seededRandom(options.seed ?? 1);
+    const d = options.debugText;
+    this.#debug =
+      d === undefined || d === false ? undefined : { periodicMs: 0, colour: true, ...(d === true ? {} : d) };
+    this.#host = {
+      profile: this.profile,
+      settings: this.settings,
+      meshSide: this.#meshSide,
+      queues: this.#queues,
+      routerChecks: options.routerChecks ?? true,
+      rebootCount: () => this.#rebootCount,
+      nowMs: () => this.#clock.now() - this.#bootAtMs,
+      deviceTimeSec: () => this.#deviceTimeSec(),
+      nextPacketId: () => this.#nextId(),
+      log: (level, thread, message) => this.log(level, thread, message),
+      scheduleReboot: (seconds) => this.#scheduleReboot(seconds),
+      wake: () => this.#schedulePump(),
+    };
+  }
+
+  get nodeNum(): number {
+    return this.#meshSide.nodeNum;
+  }
+
+  get rebootCount(): number {
+    return this.#rebootCount;
+  }
+
+  get isUp(): boolean {
+    return this.#up;
+  }
+
+  /** The phone API's state, or undefined when there is none (TCP without a client, or down). */
+  get sessionState(): PhoneApiState | undefined {
+    return this.#phone?.state;
+  }
+
+  /** Powers the device on. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#meshSide.onToPhone((p) => this.#onToPhone(p));
+    this.#boot(false);
+  }
+
+  /** Powers the device off for good; the host stream is left to its owner. */
+  stop(): void {
+    this.#up = false;
+    for (const t of this.#timers.values()) t.cancel();
+    this.#timers.clear();
+    this.detach();
+  }
+
+  /** Connects the host's stream. On TCP a second client force-closes the first (§1.2). */
+  attach(stream: Duplex): void {
+    if (this.#stream === stream) return;
+    const tcp = this.profile.transport === 'tcp';
+    if (this.#stream !== undefined) {
+      if (tcp) {
+        this.log('INFO', 'ApiServer', 'Force close previous TCP connection');
+        this.#closeHost('replaced');
+      } else {
+        this.detach();
+      }
+    }
+    if (tcp && !this.#up) {
+      stream.destroy();
+      return;
+    }
+    this.#stream = stream;
+    const onData = (chunk: Buffer): void => {
+      if (this.#up && this.#stream === stream) this.#reader.push(chunk);
+    };
+    const onGone = (): void => {
+      if (this.#stream === stream) this.#hostGone();
+    };
+    const onError = (err: Error): void => this.#log.debug({ err }, 'host stream error');
+    stream.on('data', onData);
+    stream.on('close', onGone);
+    stream.on('end', onGone);
+    stream.on('error', onError);
+    this.#unlisten = () => {
+      stream.off('data', onData);
+      stream.off('close', onGone);
+      stream.off('end', onGone);
+      stream.off('error', onError);
+    };
+    if (tcp) {
+      // A new ServerAPI: its own PhoneAPI, duplicate-id window and rate limits.
+      this.log('INFO', 'ServerAPI', 'Incoming API connection');
+      this.#reader.reset();
+      this.#phone = new DevicePhoneApi(this.#host, {
+        closeTransport: () => this.#closeHost(this.#closeReason),
+      });
+      this.#armIdle();
+    }
+    this.#schedulePump();
+  }
+
+  /** Stops using the host stream without closing it. */
+  detach(): void {
+    this.#unlisten?.();
+    this.#unlisten = undefined;
+    this.#stream = undefined;
+    if (this.profile.transport === 'tcp') {
+      this.#phone = undefined;
+      this.#timers.get('idle')?.cancel();
+    }
+  }
+
+  /** Reboots now (as a crash or power cycle would); the admin `reboot_seconds` lands here too. */
+  reboot(): void {
+    if (!this.#up) return;
+    this.log('INFO', 'Power', 'Rebooting');
+    this.#up = false;
+    for (const t of this.#timers.values()) t.cancel();
+    this.#timers.clear();
+    this.#meshSide.reset();
+    this.#queues.clear();
+    this.#reader.reset();
+    this.#phone = undefined;
+    this.emit('rebooting');
+    if (this.profile.transport === 'tcp') {
+      if (this.#stream !== undefined) this.#closeHost('reboot');
+    } else if (this.profile.transport === 'native-usb') {
+      // The USB device re-enumerates: the port is gone for the host and for us.
+      const s = this.#stream;
+      this.detach();
+      s?.destroy();
+      this.emit('hostClosed', 'reboot');
+      this.emit('portVanished');
+    }
+    this.#timers.set(
+      'boot',
+      this.#clock.after(this.#opts.rebootDelayMs ?? 3000, () => this.#boot(true)),
+    );
+  }
+
+  /** Prints one firmware log line (and emits `log`). */
+  log(level: DeviceLogLevel, thread: string, message: string): void {
+    this.emit('log', level, thread, message);
+    if (this.#debug === undefined || this.profile.transport === 'tcp' || !this.#up) return;
+    if (this.#usingProtobufs && this.settings.debugLogApiEnabled) {
+      this.#writeFrame(logRecord(level, thread, message, this.#deviceTimeSec()));
+    } else {
+      this.#write(Buffer.from(this.#logLine(level, thread, message), 'utf8'));
+    }
+  }
+
+  #boot(again: boolean): void {
+    if (again) this.#rebootCount++;
+    this.#up = true;
+    this.#bootAtMs = this.#clock.now();
+    this.#queues.clear();
+    this.#reader.reset();
+    this.#nextId = packetIdGenerator(this.#random);
+    this.#canWrite = false;
+    this.#usingProtobufs = false;
+    const serial = this.profile.transport !== 'tcp';
+    this.#phone = serial ? new DevicePhoneApi(this.#host) : undefined;
+    this.#log.info({ rebootCount: this.#rebootCount }, 'simulated device booted');
+    if (this.profile.transport === 'native-usb' && again) this.emit('portReturned');
+    if (serial) {
+      if (this.#opts.bootText === true && this.profile.transport === 'uart')
+        this.#write(Buffer.from(ESP32_ROM_TEXT));
+      // SerialConsole's constructor: emitRebooted() before the host has said anything (§1.6).
+      if (!this.profile.native)
+        this.#writeFrame(create(Schemas.FromRadio, { payloadVariant: { case: 'rebooted', value: true } }));
+      if (this.#opts.bootText === true) {
+        this.log(
+          'INFO',
+          'Main',
+          `Booted, wake cause 0 (boot count ${this.#rebootCount}), reset_reason=reset`,
+        );
+        this.log(
+          'INFO',
+          'Main',
+          `Meshtastic hwvendor=${this.settings.hwModel}, swver=${this.profile.firmware.text}`,
+        );
+      }
+    }
+    const periodic = this.#debug?.periodicMs ?? 0;
+    if (periodic > 0) this.#periodic(periodic);
+    this.emit('booted', this.#rebootCount);
+  }
+
+  #periodic(ms: number): void {
+    this.#timers.set(
+      'periodic',
+      this.#clock.after(ms, () => {
+        this.log(...PERIODIC_LINE);
+        this.#periodic(ms);
+      }),
+    );
+  }
+
+  #onFrame(payload: Uint8Array): void {
+    const phone = this.#phone;
+    if (phone === undefined) return;
+    if (this.profile.transport !== 'tcp') {
+      // SerialConsole::handleToRadio: only with serial enabled; any complete frame, even one that
+      // will not decode, switches the port to protobufs.
+      if (!this.settings.serialEnabled) return;
+      this.#usingProtobufs = true;
+      this.#canWrite = true;
+    }
+    const wasConnected = phone.isConnected;
+    phone.handleToRadio(payload);
+    if (wasConnected && !phone.isConnected) this.emit('sessionClosed', 'disconnect');
+    this.#armIdle();
+    this.#schedulePump();
+  }
+
+  #onToPhone(p: MeshPacket): void {
+    if (!this.#up) {
+      this.emit('toPhone', p, 'dropped-down');
+      return;
+    }
+    const outcome = this.#queues.sendToPhone(p);
+    if (outcome === 'dropped-full') this.log('WARN', 'Router', 'ToPhone queue is full, drop packet');
+    if (outcome === 'queued-evicted-oldest')
+      this.log('WARN', 'Router', 'ToPhone queue is full, discard oldest');
+    this.emit('toPhone', p, outcome);
+    this.#schedulePump();
+  }
+
+  #armIdle(): void {
+    this.#timers.get('idle')?.cancel();
+    const tcp = this.profile.transport === 'tcp';
+    if (tcp && !this.profile.features.tcpIdleTimeout) return;
+    const phone = this.#phone;
+    if (phone === undefined) return;
+    const ms = this.#opts.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
+    this.#timers.set(
+      'idle',
+      this.#clock.after(ms, () => {
+        if (this.#phone !== phone) return;
+        if (tcp) {
+          this.log('WARN', 'ServerAPI', `TCP connection timeout, no data for ${ms} ms`);
+          this.#closeReason = 'idle-timeout';
+          phone.close();
+          this.#closeReason = 'disconnect';
+          this.emit('sessionClosed', 'idle-timeout');
+        } else if (phone.isConnected) {
+          // checkConnectionTimeout: the device stops sending packets; its text goes on.
+          this.log('INFO', 'SerialConsole', 'Lost phone connection');
+          phone.close();
+          this.emit('sessionClosed', 'idle-timeout');
+        }
+      }),
+    );
+  }
+
+  #scheduleReboot(seconds: number): void {
+    this.#timers.get('admin')?.cancel();
+    this.#timers.delete('admin');
+    if (seconds < 0) return;
+    this.#timers.set(
+      'admin',
+      this.#clock.after(seconds * 1000, () => this.reboot()),
+    );
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** StreamAPI::writeStream: everything available, at once. */
+  #pump(): void {
+    const phone = this.#phone;
+    if (!this.#up || phone === undefined) return;
+    if (this.profile.transport === 'tcp' ? this.#stream === undefined : !this.#canWrite) return;
+    for (let m = phone.getFromRadio(); m !== undefined; m = phone.getFromRadio()) this.#writeFrame(m);
+  }
+
+  /** The ToRadio.disconnect path of a TCP session, and the idle timeout: `ServerAPI::close()`. */
+  #closeHost(reason: HostCloseReason): void {
+    const s = this.#stream;
+    if (s === undefined) return;
+    this.detach();
+    s.destroy();
+    this.emit('hostClosed', reason);
+  }
+
+  #hostGone(): void {
+    if (this.profile.transport === 'tcp')
+      this.log('INFO', 'ServerAPI', 'Client dropped connection, suspend API service');
+    this.detach();
+  }
+
+  #writeFrame(m: FromRadio): void {
+    let bytes = encodeStreamFrame(encodeFromRadio(m));
+    const faults = this.#opts.faults;
+    if (faults !== undefined && this.profile.transport !== 'tcp') {
+      bytes = applySerialFaults(bytes, faults, this.#random, () => this.#logLine(...PERIODIC_LINE));
+    }
+    this.#write(bytes);
+  }
+
+  #write(bytes: Uint8Array): void {
+    const s = this.#stream;
+    // Serial without a host: the bytes go out of the UART and are lost (§1.7).
+    if (s === undefined || s.destroyed || !s.writable) return;
+    s.write(bytes);
+  }
+
+  #logLine(level: DeviceLogLevel, thread: string, message: string): string {
+    return formatLogLine(level, thread, message, {
+      uptimeMs: this.#clock.now() - this.#bootAtMs,
+      rtcSec: this.#deviceTimeSec(),
+      colour: this.#debug?.colour ?? true,
+    });
+  }
+
+  #deviceTimeSec(): number {
+    const epoch = this.settings.rtcEpochSec;
+    return epoch === undefined ? 0 : epoch + Math.floor(this.#clock.now() / 1000);
+  }
+}

@@ -69,12 +69,12 @@ describe('SessionScheduler', () => {
     const s = scheduler();
     s.hold([message(20, 2)], false, 2, 0);
     expect(s.decide(0).wakeAt).toBe(30 * MIN); // no periodic checks: only the hold
-    s.ring();
+    s.ring(MIN);
     const plan = s.decide(MIN).session as SessionPlan;
     expect(plan).toMatchObject({ reason: 'ring', answerRing: true, credits: 1 });
     expect(plan.units).toHaveLength(1);
     s.succeeded(plan, ok, MIN);
-    s.ring();
+    s.ring(2 * MIN);
     expect(s.decide(2 * MIN).session).toMatchObject({
       reason: 'ring',
       units: [],
@@ -86,7 +86,7 @@ describe('SessionScheduler', () => {
 
   it('keeps checking while the gateway holds more MT messages, but not for one that is too large', () => {
     const s = scheduler();
-    s.ring();
+    s.ring(0);
     const first = s.decide(0).session as SessionPlan;
     s.succeeded(first, { ...ok, mtQueued: 2, mtReceived: true, mtCredits: 1 }, 0);
     expect(s.decide(0).session).toMatchObject({ reason: 'mt-queued', answerRing: false });
@@ -123,8 +123,10 @@ describe('SessionScheduler', () => {
     s.hold([message(20, 0)], false, 0, 5 * MIN + 1000);
     expect(s.decide(5 * MIN + 1000)).toMatchObject({ wakeAt: 5 * MIN + 30_000 });
     expect(s.decide(5 * MIN + 30_000).session?.units.map((u) => u.priority)).toEqual([0, 1]);
+    s.failed(30_000, 5 * MIN + 50_000); // the P0 failed too: now it backs off (fifth failure, 480 s)
+    expect(s.decide(5 * MIN + 80_000)).toMatchObject({ wakeAt: 5 * MIN + 50_000 + 480_000 });
     s.failed(180_000, 6 * MIN); // 36
-    s.ring();
+    s.ring(6 * MIN + 1000);
     expect(s.decide(6 * MIN + 30_000).session).toBeUndefined();
     expect(s.decide(6 * MIN + 180_000).session).toMatchObject({ answerRing: true });
   });
@@ -167,7 +169,7 @@ describe('SessionScheduler', () => {
   it('does not let a check go over budget when P0 may not either', () => {
     const s = scheduler({ perDay: 1, p0OverBudget: false });
     s.budget.spend(1, 0);
-    s.ring();
+    s.ring(0);
     expect(s.decide(0).session).toBeUndefined();
     expect(s.decide(1).session).toBeUndefined(); // the ring request was dropped, not retried in a loop
   });

@@ -12,9 +12,10 @@
  * credit (§7.3), and every session with an MO checks the mailbox anyway.
  *
  * Failures: a failed session backs off 30 s → 60 → … 10 min with jitter, at least the MO status's
- * own minimum (36: 180 s). A P0 frame or a ring alert does not wait out a long backoff: it may go
- * `initialMs` after the failure (still never before the status's minimum); neither does the
- * modem's report that service is back (+CIEV:1,1). A frame due for longer than `giveUpMs` is
+ * own minimum (36: 180 s). A P0 frame or a ring alert that arrives during a long backoff does not
+ * wait it out: it may go `initialMs` after the last failure (still never before the status's
+ * minimum); once it has failed too, it backs off like the rest. Nor does the modem's report that
+ * service is back (+CIEV:1,1) wait out a backoff. A frame due for longer than `giveUpMs` is
  * handed back to the caller (retry later): the store is the retry mechanism, and another link may
  * have come up meanwhile.
  */
@@ -71,6 +72,8 @@ export class SessionScheduler {
   #units: HeldUnit[] = [];
   #nextId = 1;
   #ring = false;
+  /** Clock ms of the last ring alert. */
+  #ringAt = 0;
   #followUp = false;
   #warningSince: number | undefined;
   /** Clock ms of the last successful session (every session checks the mailbox). */
@@ -120,8 +123,9 @@ export class SessionScheduler {
   }
 
   /** An SBDRING arrived: the next session answers it. */
-  ring(): void {
+  ring(now: number): void {
     this.#ring = true;
+    this.#ringAt = now;
   }
 
   /** +CIEV:1,1 after a failure: the sky is back, so do not wait out a long backoff. */
@@ -163,7 +167,11 @@ export class SessionScheduler {
           ? 'warning'
           : undefined;
     const reason: SessionReason | undefined = due.length > 0 ? 'due' : full ? 'full' : mailbox;
-    const urgent = this.#ring || due.some((u) => u.priority === 0);
+    // Only what has not been tried since the last failure cuts the backoff short: a P0 that keeps
+    // failing backs off like anything else.
+    const urgent =
+      (this.#ring && this.#ringAt > this.#lastFailureAt) ||
+      due.some((u) => u.priority === 0 && u.arrivedAt > this.#lastFailureAt);
     const startAt =
       this.#failures === 0 ? now : urgent ? Math.min(this.#retryAt, this.#urgentAt()) : this.#retryAt;
 

@@ -1,0 +1,625 @@
+/**
+ * The Iridium SBD link (DESIGN.md "The link contract"; issue 5 item 3; protocols/iridium.md §1.3,
+ * §1.6, §2.4, §7.1–§7.3): a Link over an SbdModem that holds frames by priority so that several
+ * share one MO message, runs each session in the order of §7.1 (sbd-session.ts), backs off after
+ * failures (§7.2), reads every MT message the gateway hands over, and counts credits against a
+ * budget (session-scheduler.ts, credit-budget.ts).
+ *
+ * - send() resolves when a session carrying the frame succeeds (`ref` = the MOMSN), or with
+ *   `retry: 'later'` when the link goes down, the budget refuses it (code BUSY, detail SBD_BUDGET),
+ *   its session's end was not seen (TIMEOUT: whether it went is unknown, and the link never sends
+ *   an MO again on a guess), or no session succeeded for `giveUpMs` after it fell due
+ *   (NO_SERVICE). The store is the retry mechanism: the link retries only sessions (§7.2), never
+ *   frames it has answered for.
+ * - Frames that are wire messages, fragments or batch containers are unpacked and repacked with
+ *   whatever else is held into one batch container (mo-frames.ts); other frames go alone.
+ * - Inbound MT messages are `frame` events with `meta.from = 'gateway'`: an MT message carries no
+ *   sender address, only that the Iridium gateway queued it. Configure the centre's node id as the
+ *   neighbour 'gateway' for custody signals.
+ * - Alarms (alarms.ts) are `alarm` events with stable codes; `session` events describe each session
+ *   (for status pages, tests and the benchmark); both on `sbdEvents`.
+ * - MO status 12/14/15/16/34 (configuration) and 33/64/65 (hardware) take the link down and keep
+ *   it down for `stopPauseMs` or until {@link SbdLink.acknowledgeAlarm}: retrying cannot help.
+ */
+import { EventEmitter } from 'node:events';
+import { isKitError, KitError } from '../../../node/src/errors.js';
+import type {
+  Link,
+  LinkCounters,
+  LinkDownReason,
+  LinkEvents,
+  LinkState,
+  SendOptions,
+  SendOutcome,
+  SendWindow,
+  SignalQuality,
+  TimeSource,
+} from '../../../node/src/link/link.js';
+import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import type { SbdModem } from '../modem/sbd-modem.js';
+import { AlarmBoard, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
+import { type SbdClock, type SbdTimer, systemClock } from './clock.js';
+import { CreditBudget, type CreditBudgetOptions } from './credit-budget.js';
+import { type Priority, packMo, splitFrame } from './mo-frames.js';
+import { creditsFor, type HeldUnit } from './mo-plan.js';
+import type { SbdBackoffOptions } from './sbd-backoff.js';
+import { type MoBuffer, runSbdSession } from './sbd-session.js';
+import { type SessionPlan, type SessionReason, SessionScheduler } from './session-scheduler.js';
+
+export interface SbdLinkOptions {
+  /** Link id from configuration, e.g. "sbd0". */
+  id: string;
+  /**
+   * The modem driver, or a function that makes one (opening the serial port): called by every
+   * start(), so a link whose port closed comes back on a fresh port when the supervisor restarts it.
+   */
+  modem: SbdModem | (() => SbdModem | Promise<SbdModem>);
+  /** Timers and durations: holds, backoffs, budget day. Default the system clock. */
+  clock?: SbdClock;
+  /** Unix ms for state and frame time stamps. Default Date.now. */
+  now?: () => number;
+  /** Longest hold per priority P0..P3, ms. Default [0, 5 min, 30 min, 2 h]. */
+  holdMs?: readonly [number, number, number, number];
+  /** Credit limits per rolling day and per incident, alarm thresholds, P0 over budget. Default: no limits. */
+  budget?: CreditBudgetOptions;
+  /** Session backoff. Default 30 s doubling to 10 min, jitter 0.2 (§7.2). */
+  backoff?: SbdBackoffOptions;
+  /** Mailbox-check interval while a warning is active ({@link SbdLink.setWarningActive}), ms. Default 10 min. */
+  warningCheckMs?: number;
+  /** A due frame with no successful session for this long is handed back (NO_SERVICE), ms. Default 30 min. */
+  giveUpMs?: number;
+  /** Priority of a frame sent without one that carries no message header. Default 1. */
+  defaultPriority?: Priority;
+  /** Frames held at most (the send window the dispatcher sees). Default 64. */
+  maxHeld?: number;
+  /** How long a stop alarm keeps the link down before it tries again, ms. Default 6 h / 10 min. */
+  stopPauseMs?: { configuration: number; hardware: number };
+  /** How long stop() waits for a session under way, ms of `clock`. Default 150_000. */
+  stopGraceMs?: number;
+  /** [0, 1) for the backoff jitter. Default Math.random. */
+  random?: () => number;
+  log?: Logger;
+}
+
+/** One session as it went, for observers. */
+export interface SbdSessionRecord {
+  /** Unix ms and clock ms of the session's end. */
+  at: number;
+  clockAt: number;
+  reason: SessionReason;
+  answerRing: boolean;
+  /** Bytes of the MO (0: a mailbox check) and the send()s it carried. */
+  moBytes: number;
+  frames: number;
+  outcome: 'ok' | 'failed' | 'stopped' | 'uncertain' | 'not-started';
+  moStatus?: number;
+  momsn?: number;
+  /** Credits billed: MO (min 1) plus MT, only when the session succeeded (§2.4). */
+  credits: number;
+  mtBytes?: number;
+  mtQueued?: number;
+}
+
+/**
+ * What the link tells beyond the contract's `state` and `frame`, on {@link SbdLink.sbdEvents} (a
+ * separate emitter: a Link's own events are exactly the contract's).
+ */
+export interface SbdLinkEvents {
+  alarm: [SbdAlarm];
+  session: [SbdSessionRecord];
+}
+
+export interface SbdLinkCounters extends LinkCounters {
+  /** SBDIX/SBDIXA commands issued, and how many succeeded or failed. */
+  sessions: number;
+  sessionsOk: number;
+  sessionsFailed: number;
+  /** Successful sessions that carried an MO, and those that only checked the mailbox. */
+  moMessages: number;
+  mailboxChecks: number;
+  /** Credits billed for the MO direction (min 1 a session), the MT direction, and in all. */
+  moCredits: number;
+  mtCredits: number;
+  credits: number;
+}
+
+interface Pending {
+  resolve: (o: SendOutcome) => void;
+  bytes: number;
+  unit: HeldUnit;
+  cleanup: () => void;
+}
+
+const DOWN_REASONS: Partial<Record<string, LinkDownReason>> = {
+  AT_TIMEOUT: 'no-device',
+  AT_CLOSED: 'port-closed',
+  AT_ERROR: 'config-mismatch',
+  AT_MALFORMED: 'config-mismatch',
+};
+
+export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindow, SignalQuality, TimeSource {
+  readonly id: string;
+  readonly kind = 'iridium-sbd' as const;
+  readonly mtu = 340;
+  /** `alarm` and `session` events. */
+  readonly sbdEvents = new EventEmitter<SbdLinkEvents>();
+  readonly #o: SbdLinkOptions;
+  readonly #clock: SbdClock;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #scheduler: SessionScheduler;
+  readonly #alarms: AlarmBoard;
+  readonly #pending = new Map<number, Pending>();
+  readonly #counters: SbdLinkCounters = {
+    txFrames: 0,
+    rxFrames: 0,
+    txBytes: 0,
+    rxBytes: 0,
+    errors: 0,
+    sessions: 0,
+    sessionsOk: 0,
+    sessionsFailed: 0,
+    moMessages: 0,
+    mailboxChecks: 0,
+    moCredits: 0,
+    mtCredits: 0,
+    credits: 0,
+  };
+  #state: LinkState;
+  #modem: SbdModem | undefined;
+  #detach: (() => void) | undefined;
+  readonly #buffer: { state: MoBuffer } = { state: { kind: 'unknown' } };
+  #starting: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+  #closed = false;
+  #cycle: Promise<void> | undefined;
+  #timer: SbdTimer | undefined;
+  /** While a stop alarm lasts: clock ms when the link may try again. */
+  #pausedUntil: number | undefined;
+  #pauseTimer: SbdTimer | undefined;
+  #imei: string | undefined;
+
+  constructor(options: SbdLinkOptions) {
+    super();
+    this.#o = options;
+    this.id = options.id;
+    this.#clock = options.clock ?? systemClock;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log ?? silentLogger;
+    this.#scheduler = new SessionScheduler({
+      mtu: this.mtu,
+      budget: new CreditBudget(options.budget),
+      ...(options.holdMs ? { holdMs: options.holdMs } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.warningCheckMs !== undefined ? { warningCheckMs: options.warningCheckMs } : {}),
+      ...(options.giveUpMs !== undefined ? { giveUpMs: options.giveUpMs } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    this.#alarms = new AlarmBoard((alarm) => {
+      this.#log[alarm.active ? 'warn' : 'info']({ alarm }, alarm.active ? 'SBD alarm' : 'SBD alarm cleared');
+      this.sbdEvents.emit('alarm', alarm);
+    });
+    this.#state = { status: 'down', reason: 'stopped', since: this.#now() };
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** The modem's IMEI, once started. */
+  get imei(): string | undefined {
+    return this.#imei;
+  }
+
+  counters(): Readonly<SbdLinkCounters> {
+    return { ...this.#counters };
+  }
+
+  /** Active alarms. */
+  alarms(): SbdAlarm[] {
+    return this.#alarms.list();
+  }
+
+  sendWindow(): number {
+    return Math.max(0, (this.#o.maxHeld ?? 64) - this.#pending.size);
+  }
+
+  /** Credits spent in the last 24 h and in the current incident. */
+  creditsUsed(): { day: number; incident: number } {
+    const b = this.#scheduler.budget;
+    return { day: b.usedToday(this.#clock.now()), incident: b.usedInIncident() };
+  }
+
+  /** A warning is active: check the mailbox every `warningCheckMs` if no session did. */
+  setWarningActive(active: boolean): void {
+    this.#scheduler.setWarningActive(active, this.#clock.now());
+    this.#wake();
+  }
+
+  /** A new incident: its credit count starts from zero, optionally under a new limit. */
+  startIncident(limit?: number): void {
+    this.#budgetAlarms(this.#scheduler.budget.startIncident(this.#clock.now(), limit));
+    this.#wake();
+  }
+
+  /** An operator has seen a stop alarm (SBD_STOPPED, SBD_HARDWARE): clear it and try again. */
+  acknowledgeAlarm(code: SbdAlarmCode): void {
+    this.#alarms.clear(code, this.#now(), 'acknowledged');
+    if ((code === 'SBD_STOPPED' || code === 'SBD_HARDWARE') && this.#pausedUntil !== undefined) {
+      this.#endPause();
+    }
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.#closed) throw new KitError('LINK_CLOSED', `link ${this.id} is stopped`);
+    if (this.#starting) return this.#starting;
+    if (this.#state.status === 'up') return;
+    if (this.#pausedUntil !== undefined) return; // a stop alarm holds it down
+    this.#starting = this.#start(signal).finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #start(signal: AbortSignal | undefined): Promise<void> {
+    this.#setState({ status: 'starting' });
+    try {
+      const modem = typeof this.#o.modem === 'function' ? await this.#o.modem() : this.#o.modem;
+      this.#attach(modem);
+      const info = await modem.start(signal);
+      if (this.#closed) return;
+      this.#imei = info.imei;
+      this.#buffer.state = { kind: 'unknown' }; // whatever a previous run left
+      this.#setState({ status: 'up', since: this.#now() });
+      this.#wake();
+    } catch (err) {
+      if (this.#closed) return;
+      const code = isKitError(err) ? err.code : '';
+      this.#goDown(DOWN_REASONS[code] ?? 'port-error', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  stop(): Promise<void> {
+    if (!this.#stopping) this.#stopping = this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
+    this.#closed = true;
+    this.#timer?.cancel();
+    this.#pauseTimer?.cancel();
+    this.#handBackHeld({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link is stopping' });
+    await this.#starting?.catch(() => {});
+    if (this.#cycle) {
+      // A session under way settles its frames; do not wait for ever on a hung modem.
+      let timer: SbdTimer | undefined;
+      await Promise.race([
+        this.#cycle,
+        new Promise<void>((resolve) => {
+          timer = this.#clock.after(this.#o.stopGraceMs ?? 150_000, resolve);
+        }),
+      ]);
+      timer?.cancel();
+    }
+    this.#detach?.();
+    this.#detach = undefined;
+    try {
+      await this.#modem?.close();
+    } catch (err) {
+      this.#log.warn({ err, link: this.id }, 'the modem did not close cleanly');
+    }
+    this.#handBackHeld({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link stopped' });
+    this.#setState({ status: 'down', reason: 'stopped', since: this.#now() });
+  }
+
+  send(frame: Uint8Array, opts: SendOptions = {}): Promise<SendOutcome> {
+    if (this.#closed) return Promise.reject(new KitError('LINK_CLOSED', `link ${this.id} is stopped`));
+    if (!(frame instanceof Uint8Array) || frame.length === 0)
+      return Promise.reject(new RangeError('send() needs a non-empty Uint8Array'));
+    if (frame.length > this.mtu)
+      return Promise.resolve(
+        fail('never', 'TOO_LARGE', `${frame.length} bytes, the MO limit is ${this.mtu}`),
+      );
+    if (this.#state.status !== 'up') return Promise.resolve(fail('later', 'LINK_DOWN', this.#downDetail()));
+    const split = splitFrame(frame.slice());
+    const priority = opts.priority ?? split.priority ?? this.#o.defaultPriority ?? 1;
+    const budget = this.#scheduler.budget;
+    const now = this.#clock.now();
+    if (!budget.allows(1, priority, now))
+      return Promise.resolve(
+        fail('later', 'BUSY', `SBD_BUDGET: no credits left (day ${budget.usedToday(now)} used)`),
+      );
+    if (opts.signal?.aborted) return Promise.resolve(fail('later', 'BUSY', 'aborted'));
+
+    const unit = this.#scheduler.hold(split.entries, split.opaque, priority, now);
+    return new Promise<SendOutcome>((resolve) => {
+      const onAbort = () => {
+        if (this.#scheduler.release(unit.id)) this.#settle(unit.id, fail('later', 'BUSY', 'aborted'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(unit.id, {
+        resolve,
+        bytes: frame.length,
+        unit,
+        cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
+      });
+      this.#wake();
+    });
+  }
+
+  async signalQuality(): Promise<number> {
+    if (!this.#modem || this.#state.status !== 'up') return 0;
+    return (await this.#modem.signalQuality()) / 5;
+  }
+
+  async networkTime(): Promise<{ time: number; source: 'iridium' } | undefined> {
+    if (!this.#modem || this.#state.status !== 'up') return undefined;
+    const time = await this.#modem.networkTime();
+    return time === undefined ? undefined : { time, source: 'iridium' };
+  }
+
+  #attach(modem: SbdModem): void {
+    if (this.#modem === modem && this.#detach) return;
+    this.#detach?.();
+    this.#modem = modem;
+    const onRing = () => {
+      this.#scheduler.ring(this.#clock.now());
+      this.#wake();
+    };
+    const onService = (available: boolean) => {
+      if (!available) return;
+      this.#scheduler.serviceBack();
+      this.#wake();
+    };
+    const onClosed = (err: Error | undefined) => {
+      if (this.#closed) return;
+      this.#goDown('port-closed', err?.message ?? 'the modem stream ended');
+    };
+    modem.on('ring', onRing);
+    modem.on('service', onService);
+    modem.on('closed', onClosed);
+    this.#detach = () => {
+      modem.off('ring', onRing);
+      modem.off('service', onService);
+      modem.off('closed', onClosed);
+    };
+  }
+
+  /**
+   * Looks at the queue soon, unless a session is under way (it looks again when done). "Soon" is
+   * a zero-delay timer, so frames handed over together share the decision.
+   */
+  #wake(): void {
+    if (this.#cycle || this.#closed || this.#state.status !== 'up') return;
+    this.#timer?.cancel();
+    this.#timer = this.#clock.after(0, () => {
+      this.#timer = undefined;
+      if (this.#cycle || this.#closed || this.#state.status !== 'up') return;
+      this.#cycle = this.#runCycle().finally(() => {
+        this.#cycle = undefined;
+      });
+    });
+  }
+
+  async #runCycle(): Promise<void> {
+    try {
+      while (!this.#closed && this.#state.status === 'up') {
+        const now = this.#clock.now();
+        this.#budgetAlarms(this.#scheduler.budget.check(now));
+        const decision = this.#scheduler.decide(now);
+        for (const { unit, reason } of decision.drop) {
+          this.#settle(
+            unit.id,
+            reason === 'budget'
+              ? fail('later', 'BUSY', 'SBD_BUDGET: the credit budget does not allow this session')
+              : fail('later', 'NO_SERVICE', `no successful session for ${this.#o.giveUpMs ?? 1_800_000} ms`),
+          );
+        }
+        if (!decision.session) {
+          if (decision.wakeAt !== undefined) {
+            this.#timer = this.#clock.after(decision.wakeAt - now, () => this.#wake());
+          }
+          return;
+        }
+        await this.#runSession(decision.session);
+      }
+    } catch (err) {
+      // A bug, not a field failure: say so, and do not leave senders waiting for ever.
+      this.#log.error({ err, link: this.id }, 'SBD session loop failed');
+      this.#goDown('port-error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async #runSession(plan: SessionPlan): Promise<void> {
+    const modem = this.#modem as SbdModem;
+    const mo = plan.units.length === 0 ? undefined : moOf(plan.units);
+    const out = await runSbdSession(modem, this.#buffer, { mo, answerRing: plan.answerRing });
+    const clockAt = this.#clock.now();
+    const record: SbdSessionRecord = {
+      at: this.#now(),
+      clockAt,
+      reason: plan.reason,
+      answerRing: plan.answerRing,
+      moBytes: mo?.length ?? 0,
+      frames: plan.units.length,
+      outcome: 'not-started',
+      credits: 0,
+    };
+
+    if (out.kind === 'not-started') {
+      this.#counters.errors += 1;
+      this.#log.warn({ err: out.error, stage: out.stage, link: this.id }, 'SBD session could not start');
+      this.#scheduler.failed(0, clockAt);
+      this.sbdEvents.emit('session', record);
+      if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
+      return;
+    }
+    this.#counters.sessions += 1;
+    if (out.kind === 'uncertain') {
+      // Whether the MO went is unknown: hand the frames back rather than risk sending them twice.
+      this.#counters.errors += 1;
+      this.#counters.sessionsFailed += 1;
+      this.#log.warn({ err: out.error, link: this.id }, 'SBD session ended unseen');
+      this.#scheduler.failed(0, clockAt, plan.units);
+      for (const u of plan.units)
+        this.#settle(u.id, fail('later', 'TIMEOUT', 'the session did not answer; it may have gone'));
+      this.sbdEvents.emit('session', { ...record, outcome: 'uncertain' });
+      if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
+      return;
+    }
+
+    const { result, cls } = out;
+    Object.assign(record, { moStatus: result.moStatus, momsn: result.momsn, mtQueued: result.mtQueued });
+    if (out.mt) this.#receive(out.mt, record);
+    this.#mtAlarms(result.moStatus, out.mtError, result.mtStatus);
+
+    if (cls.kind === 'success') {
+      const mtCredits = out.mt ? creditsFor(out.mt.length, this.#scheduler.creditBytes) : 0;
+      this.#counters.sessionsOk += 1;
+      if (mo) this.#counters.moMessages += 1;
+      else this.#counters.mailboxChecks += 1;
+      this.#counters.moCredits += plan.credits;
+      this.#counters.mtCredits += mtCredits;
+      this.#counters.credits += plan.credits + mtCredits;
+      record.outcome = 'ok';
+      record.credits = plan.credits + mtCredits;
+      const crossings = this.#scheduler.succeeded(
+        plan,
+        {
+          mtQueued: result.mtQueued,
+          mtReceived: out.mt !== undefined,
+          mtTooLarge: result.moStatus === 1,
+          mtCredits,
+        },
+        clockAt,
+      );
+      for (const u of plan.units) {
+        const p = this.#pending.get(u.id);
+        if (p) {
+          this.#counters.txFrames += 1;
+          this.#counters.txBytes += p.bytes;
+        }
+        this.#settle(u.id, { ok: true, ref: String(result.momsn) });
+      }
+      this.#alarms.clear('SBD_HARDWARE', this.#now(), 'a session succeeded');
+      this.#alarms.clear('SBD_STOPPED', this.#now(), 'a session succeeded');
+      this.sbdEvents.emit('session', record);
+      this.#budgetAlarms(crossings);
+      return;
+    }
+
+    this.#counters.sessionsFailed += 1;
+    if (cls.kind === 'transient') {
+      record.outcome = 'failed';
+      this.#scheduler.failed(cls.minBackoffMs, clockAt);
+      this.sbdEvents.emit('session', record);
+      return;
+    }
+    // Retrying cannot help: stop, say why, and keep the link down for a while.
+    record.outcome = 'stopped';
+    this.#scheduler.failed(0, clockAt);
+    this.sbdEvents.emit('session', record);
+    const code = cls.alarm === 'hardware' ? 'SBD_HARDWARE' : 'SBD_STOPPED';
+    this.#alarms.raise({ code, at: this.#now(), detail: cls.detail, moStatus: result.moStatus });
+    const pause = this.#o.stopPauseMs ?? { configuration: 6 * 3_600_000, hardware: 600_000 };
+    this.#pausedUntil = clockAt + pause[cls.alarm];
+    this.#pauseTimer = this.#clock.after(pause[cls.alarm], () => this.#endPause());
+    this.#goDown(cls.alarm === 'hardware' ? 'no-device' : 'no-service', cls.detail);
+  }
+
+  #receive(mt: Uint8Array, record: SbdSessionRecord): void {
+    record.mtBytes = mt.length;
+    this.#counters.rxFrames += 1;
+    this.#counters.rxBytes += mt.length;
+    this.emit('frame', { link: this.id, bytes: mt, receivedAt: this.#now(), meta: { from: 'gateway' } });
+  }
+
+  #mtAlarms(moStatus: number, mtError: unknown, mtStatus: number): void {
+    const at = this.#now();
+    if (moStatus === 1)
+      this.#alarms.raise({
+        code: 'SBD_MT_TOO_LARGE',
+        at,
+        detail: 'an MT message over 270 bytes waits at the gateway and cannot be delivered',
+        moStatus,
+      });
+    else if (moStatus === 0) this.#alarms.clear('SBD_MT_TOO_LARGE', at, 'no MT message is stuck');
+    if (mtError !== undefined) {
+      this.#counters.errors += 1;
+      this.#alarms.raise({
+        code: 'SBD_MT_LOST',
+        at,
+        detail: `an MT message could not be read: ${mtError instanceof Error ? mtError.message : String(mtError)}`,
+      });
+    } else if (mtStatus === 1) this.#alarms.clear('SBD_MT_LOST', at, 'an MT message was read');
+  }
+
+  #budgetAlarms(crossings: ReturnType<CreditBudget['check']>): void {
+    const at = this.#now();
+    for (const c of crossings) {
+      const code = c.threshold >= 1 ? 'SBD_BUDGET_EXHAUSTED' : 'SBD_BUDGET_WARNING';
+      const detail = `${c.used} of ${c.limit} credits used (${c.scope})`;
+      if (c.raised)
+        this.#alarms.raise({ code, at, detail, budget: { scope: c.scope, used: c.used, limit: c.limit } });
+      else this.#alarms.clear(code, at, detail, c.scope);
+    }
+  }
+
+  #endPause(): void {
+    this.#pauseTimer?.cancel();
+    this.#pauseTimer = undefined;
+    this.#pausedUntil = undefined;
+    if (!this.#closed) void this.start();
+  }
+
+  #goDown(reason: LinkDownReason, detail: string): void {
+    this.#timer?.cancel();
+    this.#setState({ status: 'down', reason, detail, since: this.#now() });
+    this.#handBackHeld(fail('later', 'LINK_DOWN', detail));
+  }
+
+  /** Settles every held frame that no session is carrying right now. */
+  #handBackHeld(outcome: SendOutcome): void {
+    for (const unit of [...this.#scheduler.held]) {
+      this.#scheduler.release(unit.id);
+      this.#settle(unit.id, outcome);
+    }
+  }
+
+  #settle(id: number, outcome: SendOutcome): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    p.cleanup();
+    p.resolve(outcome);
+  }
+
+  #downDetail(): string {
+    const s = this.#state;
+    return s.status === 'down' ? `${s.reason}${s.detail ? `: ${s.detail}` : ''}` : s.status;
+  }
+
+  #setState(next: LinkState): void {
+    const s = this.#state;
+    const same =
+      s.status === next.status &&
+      (s.status !== 'down' ||
+        (next.status === 'down' && s.reason === next.reason && s.detail === next.detail));
+    if (same) return;
+    this.#state = next;
+    if (next.status === 'down' && next.reason !== 'stopped')
+      this.#log.warn({ link: this.id, reason: next.reason, detail: next.detail }, 'SBD link down');
+    this.emit('state', next);
+  }
+}
+
+function fail(retry: 'later' | 'never', code: Extract<SendOutcome, { ok: false }>['code'], detail: string) {
+  return { ok: false, retry, code, detail } as const satisfies SendOutcome;
+}
+
+/** The MO for these units: the opaque frame alone, or every entry in one container. */
+function moOf(units: readonly HeldUnit[]): Uint8Array {
+  const first = units[0] as HeldUnit;
+  if (first.opaque) return first.entries[0] as Uint8Array;
+  return packMo(units.flatMap((u) => u.entries));
+}

@@ -88,7 +88,7 @@ export class ScriptedMeshSide implements MeshSide {
       });
       this.#react(p);
     }
-    return this.queueStatus();
+    return { ...this.queueStatus(), res };
   }
 
   queueStatus(): QueueResult {

@@ -1,0 +1,58 @@
+/**
+ * Routing ACKs and NAKs as the phone sees them (protocols/meshtastic.md §2.5, §1.11): MeshPackets
+ * with `decoded.portnum = ROUTING_APP (5)`, payload an encoded `Routing{error_reason}` and
+ * `request_id` the id of the packet they answer.
+ *
+ * A local one (implicit ACK, MAX_RETRANSMIT and the other NAKs the device makes itself) has
+ * `from = to = own node`, a fresh id and nothing else set, so that it encodes exactly as the §1.11
+ * golden vector "NAK MAX_RETRANSMIT, generated locally" does.
+ */
+import {
+  create,
+  type Data,
+  decodeRouting,
+  encodeRouting,
+  type MeshPacket,
+  Schemas,
+} from '../../src/meshtastic/codec.js';
+import { PortNum, RoutingError } from '../../src/meshtastic/constants.js';
+
+/** The `Data` of an ACK (error NONE) or NAK answering packet `requestId`. */
+export function routingData(error: number, requestId: number): Data {
+  const payload = encodeRouting(create(Schemas.Routing, { variant: { case: 'errorReason', value: error } }));
+  return create(Schemas.Data, { portnum: PortNum.ROUTING_APP, payload, requestId });
+}
+
+/** An ACK or NAK the device hands its own phone (from = to = self). */
+export function localRoutingPacket(
+  self: number,
+  id: number,
+  channel: number,
+  error: number,
+  requestId: number,
+): MeshPacket {
+  return create(Schemas.MeshPacket, {
+    from: self,
+    to: self,
+    id,
+    channel,
+    payloadVariant: { case: 'decoded', value: routingData(error, requestId) },
+  });
+}
+
+/**
+ * The `Routing.error_reason` a decoded ROUTING_APP `Data` carries, or undefined when it is not a
+ * routing error packet (another portnum, a route request/reply, bytes that do not decode).
+ */
+export function routingErrorOf(data: Data): number | undefined {
+  if (data.portnum !== PortNum.ROUTING_APP) return undefined;
+  try {
+    const routing = decodeRouting(data.payload);
+    return routing.variant.case === 'errorReason' ? routing.variant.value : undefined;
+  } catch {
+    // A ROUTING_APP payload that does not decode is nobody's ACK; the caller treats it as data.
+    return undefined;
+  }
+}
+
+export const isAck = (error: number | undefined): boolean => error === RoutingError.NONE;

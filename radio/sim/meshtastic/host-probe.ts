@@ -58,6 +58,15 @@ export async function settle(rounds = 4): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** Polls `check` until it is true; fails after `ms` of wall time (real sockets and ptys). */
+export async function until(check: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 export class HostProbe {
   #bytes: Buffer[] = [];
   #closed = false;
@@ -110,6 +119,24 @@ export class HostProbe {
 
   write(bytes: Uint8Array): void {
     this.stream.write(bytes);
+  }
+
+  /** Waits (wall time) until a frame satisfies `check`. */
+  async waitForFrame(check: (m: FromRadio) => boolean, ms = 3000): Promise<FromRadio> {
+    let found: FromRadio | undefined;
+    await until(() => (found = this.frames().find(check)) !== undefined, ms, 'a frame');
+    return found as FromRadio;
+  }
+
+  /** Sends want_config_id and waits (wall time) for its config_complete_id. */
+  async handshakeOverIo(nonce = 0x12345678, ms = 3000): Promise<FromRadio[]> {
+    this.clear();
+    this.send({ case: 'wantConfigId', value: nonce });
+    await this.waitForFrame(
+      (m) => m.payloadVariant.case === 'configCompleteId' && m.payloadVariant.value === nonce,
+      ms,
+    );
+    return this.frames();
   }
 
   /** Sends want_config_id and waits until the dump has arrived. */

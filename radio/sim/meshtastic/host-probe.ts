@@ -123,9 +123,10 @@ export class HostProbe {
 
   /** Waits (wall time) until a frame satisfies `check`. */
   async waitForFrame(check: (m: FromRadio) => boolean, ms = 3000): Promise<FromRadio> {
-    let found: FromRadio | undefined;
-    await until(() => (found = this.frames().find(check)) !== undefined, ms, 'a frame');
-    return found as FromRadio;
+    await until(() => this.frames().some(check), ms, 'a frame');
+    const found = this.frames().find(check);
+    if (found === undefined) throw new Error('frame vanished');
+    return found;
   }
 
   /** Sends want_config_id and waits (wall time) for its config_complete_id. */

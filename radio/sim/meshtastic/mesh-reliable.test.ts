@@ -39,7 +39,7 @@ function net(
 describe('real ACK (§2.5)', () => {
   it('ReliableRouter: a want_ack DM to a neighbour is ACKed by the destination (from = destination), sent once', () => {
     const { clock, network, phone, txOf } = net([1, 2], chainLinks([1, 2], { snr: 6.5, rssi: -90 }), {
-      nodes: [{ num: 1 }, { num: 2, rtcEpochMs: 1_700_000_000_000 }],
+      nodes: [{ num: 1 }, { num: 2, deviceTimeSec: () => 1_700_000_000 + Math.floor(clock.now() / 1000) }],
     });
     const p = clientPacket({ to: 2, wantAck: true, bytes: 50 });
     expect(network.router(1).sendToMesh(p)).toEqual({ res: 0, free: 15, maxlen: 16 });
@@ -56,7 +56,7 @@ describe('real ACK (§2.5)', () => {
       wantAck: true,
     });
     // rx_time is the device's clock when it has one.
-    expect(got[0]?.packet.rxTime).toBe(Math.floor((1_700_000_000_000 + (got[0]?.at ?? 0)) / 1000));
+    expect(got[0]?.packet.rxTime).toBe(1_700_000_000 + Math.floor((got[0]?.at ?? 0) / 1000));
     const acks = answers(phone(1), p.id);
     expect(acks.map((a) => [a.routing, a.packet.from, a.packet.to])).toEqual([[RoutingError.NONE, 2, 1]]);
     expect(
@@ -149,6 +149,14 @@ describe('retransmission and MAX_RETRANSMIT (§2.5)', () => {
     const nak = answers(phone(1), p.id);
     expect(nak.map((a) => [a.routing, a.packet.from, a.packet.to])).toEqual([
       [RoutingError.MAX_RETRANSMIT, 1, 1],
+    ]);
+    // As in the §1.11 vector: decoded{portnum 5, payload Routing{error_reason=5} = 18 05, request_id}.
+    const data =
+      nak[0]?.packet.payloadVariant.case === 'decoded' ? nak[0].packet.payloadVariant.value : undefined;
+    expect(data && [data.portnum, Buffer.from(data.payload).toString('hex'), data.requestId]).toEqual([
+      PortNum.ROUTING_APP,
+      '1805',
+      p.id,
     ]);
     // Channel utilisation stays under 20 % on LONG_FAST, so CW stays 3: three equal intervals.
     expect(nak[0]?.at).toBeCloseTo(3 * interval, 6);

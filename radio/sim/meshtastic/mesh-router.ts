@@ -88,8 +88,11 @@ export interface MeshRouterOptions {
   /** PacketHistory size and expiry (packet-history.ts). */
   historyCapacity?: number;
   historyExpireMs?: number;
-  /** Unix ms at sim time 0 if the device knows the time (GPS, phone); rx_time is 0 otherwise. */
-  rtcEpochMs?: number;
+  /**
+   * The device's clock, Unix seconds, 0 when it has no valid time (`getValidTime`): what rx_time
+   * is set to. Defaults to no time.
+   */
+  deviceTimeSec?: () => number;
   log?: Logger;
 }
 
@@ -213,7 +216,7 @@ export class MeshRouter implements MeshSide {
         this.#emit({ type: 'retransmit', from: n, id: p.id });
         this.#routerSend(p, 'own');
       },
-      giveUp: (p) => this.#localRouting(RoutingError.MAX_RETRANSMIT, p),
+      giveUp: (p) => this.#localRouting(RoutingError.MAX_RETRANSMIT, p, p.channel),
     });
   }
 
@@ -316,12 +319,12 @@ export class MeshRouter implements MeshSide {
     if (this.#dutyLimited()) {
       // Ours: NAK to the phone. An ACK we owe someone is dropped quietly (the firmware would NAK
       // its own ACK to our phone; nobody can act on that).
-      if (kind === 'own') this.#localRouting(RoutingError.DUTY_CYCLE_LIMIT, p);
+      if (kind === 'own') this.#abortSendAndNak(RoutingError.DUTY_CYCLE_LIMIT, p);
       return { res: RoutingError.DUTY_CYCLE_LIMIT, phyBytes: 0 };
     }
     const sealed = sealPacket(p, this.#ctx);
     if (!sealed.ok) {
-      if (kind === 'own') this.#localRouting(sealed.error, p);
+      if (kind === 'own') this.#abortSendAndNak(sealed.error, p);
       return { res: sealed.error, phyBytes: 0 };
     }
     // FloodingRouter::send records our own packet so its echoes are not relayed back to us.
@@ -359,9 +362,23 @@ export class MeshRouter implements MeshSide {
   }
 
   /** An ACK or NAK made here for our own phone; it also ends the packet's retransmissions. */
-  #localRouting(error: number, p: MeshPacket): void {
+  #localRouting(error: number, p: MeshPacket, channel: number): void {
     this.#reliable.stop(p.id);
-    this.#toPhone(localRoutingPacket(this.nodeNum, this.#newId(), p.channel, error, p.id));
+    this.#toPhone(
+      localRoutingPacket({
+        self: this.nodeNum,
+        id: this.#newId(),
+        channel,
+        error,
+        requestId: p.id,
+        rxTime: this.#rxTime(),
+      }),
+    );
+  }
+
+  /** `Router::abortSendAndNak`: the NAK goes on channel 0, "so we don't use the failing hash again". */
+  #abortSendAndNak(error: number, p: MeshPacket): void {
+    this.#localRouting(error, p, 0);
   }
 
   /** An ACK or NAK we send over the mesh to `to` about its packet `requestId`. */
@@ -439,7 +456,7 @@ export class MeshRouter implements MeshSide {
   /** A neighbour rebroadcast our packet: an implicit ACK if we were waiting for one (§2.5). */
   #heardOwnPacket(id: number): void {
     const original = this.#reliable.get(id);
-    if (original !== undefined) this.#localRouting(RoutingError.NONE, original);
+    if (original !== undefined) this.#localRouting(RoutingError.NONE, original, original.channel);
   }
 
   #onDuplicate(air: AirPacket, opened: Opened | undefined, rx: Reception): void {
@@ -530,7 +547,6 @@ export class MeshRouter implements MeshSide {
   }
 
   #rxTime(): number {
-    const rtc = this.#o.rtcEpochMs;
-    return rtc === undefined ? 0 : Math.floor((rtc + this.#clock.now()) / 1000);
+    return this.#o.deviceTimeSec?.() ?? 0;
   }
 }

@@ -4,8 +4,10 @@
  * `request_id` the id of the packet they answer.
  *
  * A local one (implicit ACK, MAX_RETRANSMIT and the other NAKs the device makes itself) has
- * `from = to = own node`, a fresh id and nothing else set, so that it encodes exactly as the §1.11
- * golden vector "NAK MAX_RETRANSMIT, generated locally" does.
+ * `from = to = own node` and a fresh id, as in the §1.11 golden vector "NAK MAX_RETRANSMIT,
+ * generated locally"; like every packet `allocAckNak` makes it also has priority ACK, and like
+ * everything `Router::handleReceived` hands the phone, rx_time (0 when the device has no time).
+ * The phone API's router-checks.ts makes its NAKs the same way.
  */
 import {
   create,
@@ -15,7 +17,7 @@ import {
   type MeshPacket,
   Schemas,
 } from '../../src/meshtastic/codec.js';
-import { PortNum, RoutingError } from '../../src/meshtastic/constants.js';
+import { PortNum, Priority } from '../../src/meshtastic/constants.js';
 
 /** The `Data` of an ACK (error NONE) or NAK answering packet `requestId`. */
 export function routingData(error: number, requestId: number): Data {
@@ -24,19 +26,22 @@ export function routingData(error: number, requestId: number): Data {
 }
 
 /** An ACK or NAK the device hands its own phone (from = to = self). */
-export function localRoutingPacket(
-  self: number,
-  id: number,
-  channel: number,
-  error: number,
-  requestId: number,
-): MeshPacket {
+export function localRoutingPacket(f: {
+  self: number;
+  id: number;
+  channel: number;
+  error: number;
+  requestId: number;
+  rxTime: number;
+}): MeshPacket {
   return create(Schemas.MeshPacket, {
-    from: self,
-    to: self,
-    id,
-    channel,
-    payloadVariant: { case: 'decoded', value: routingData(error, requestId) },
+    from: f.self,
+    to: f.self,
+    id: f.id,
+    channel: f.channel,
+    rxTime: f.rxTime,
+    priority: Priority.ACK,
+    payloadVariant: { case: 'decoded', value: routingData(f.error, f.requestId) },
   });
 }
 
@@ -54,5 +59,3 @@ export function routingErrorOf(data: Data): number | undefined {
     return undefined;
   }
 }
-
-export const isAck = (error: number | undefined): boolean => error === RoutingError.NONE;

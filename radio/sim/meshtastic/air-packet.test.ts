@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/errors.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { meshtasticPhyBytes } from '../../src/lora/airtime.js';
+import { create, Schemas } from '../../src/meshtastic/codec.js';
 import { RoutingError } from '../../src/meshtastic/constants.js';
 import { decodeAirPacket, encodeAirPacket } from './air-packet.js';
 import {
@@ -152,6 +153,23 @@ describe('sealPacket (§2.4 perhapsEncode)', () => {
     const d = sealPacket(clientPacket({ wantAck: true, to: 5 }), ctx());
     expect(b.ok && decodeAirPacket(b.bytes).header.wantAck).toBe(false);
     expect(d.ok && decodeAirPacket(d.bytes).header.wantAck).toBe(true);
+  });
+
+  it('a client packet already `encrypted` goes on air as is, its channel field as the hash byte', () => {
+    const p = create(Schemas.MeshPacket, {
+      to: 5,
+      id: 9,
+      channel: 0x2a,
+      hopLimit: 3,
+      hopStart: 3,
+      payloadVariant: { case: 'encrypted', value: Uint8Array.of(1, 2, 3) },
+    });
+    const sealed = sealPacket(p, ctx());
+    if (!sealed.ok) throw new Error('seal failed');
+    expect(decodeAirPacket(sealed.bytes)).toMatchObject({
+      header: { channelHash: 0x2a },
+      payload: Uint8Array.of(1, 2, 3),
+    });
   });
 
   it('a receiver on the same channel opens it; one on another channel cannot', () => {

@@ -96,6 +96,23 @@ describe('rebroadcast suppression (§5.1)', () => {
     expect([2, 3, 4].map((n) => txOf(n, p.id).length)).toEqual([1, 1, 1]);
   });
 
+  it('ROUTER_LATE does not cancel: it relays after the client that went first', () => {
+    const nodes: MeshNodeSpec[] = [
+      { num: 1 },
+      { num: 2 },
+      { num: 3, role: DeviceRole.ROUTER_LATE, rebroadcastMode: RebroadcastMode.ALL },
+    ];
+    for (let seed = 1; seed <= 5; seed++) {
+      const { clock, network, txOf } = net(nodes, fullMeshLinks([1, 2, 3]), seed);
+      const p = clientPacket();
+      network.router(1).sendToMesh(p);
+      clock.advance(60_000);
+      const [early] = [...txOf(2, p.id), ...txOf(3, p.id)].sort((a, b) => a.at - b.at);
+      expect(txOf(3, p.id)).toHaveLength(1);
+      if (early?.node === 2) expect(txOf(3, p.id)[0]?.at).toBeGreaterThan(early.at);
+    }
+  });
+
   it('ROUTER relays ahead of CLIENTs: a client that hears the router first cancels', () => {
     // 1 is heard by 2 (router) and 3 (client); 2 and 3 hear each other; 4 hears only 3 and 2.
     const nodes: MeshNodeSpec[] = [

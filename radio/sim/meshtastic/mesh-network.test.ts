@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import { DeviceRole, RoutingError } from '../../src/meshtastic/constants.js';
+import { loraTimeOnAirMs } from '../../src/lora/airtime.js';
+import { DeviceRole, ModemPreset, RoutingError } from '../../src/meshtastic/constants.js';
+import { presetParams } from './lora-timing.js';
 import { chainLinks, fullMeshLinks, MeshNetwork } from './mesh-network.js';
 import { answers, clientPacket, received, tapPhone } from './mesh-test-helpers.js';
 import { randomPositions } from './path-loss.js';
@@ -57,6 +59,31 @@ describe('per-link loss', () => {
     expect(ratio).toBeGreaterThan(0.77);
     expect(ratio).toBeLessThan(0.83);
     expect(network.medium.counters().losses).toBe(1000 - phone.length);
+  });
+});
+
+describe('time on air through the router (§2.4, §4.3)', () => {
+  it.each([
+    [ModemPreset.LONG_FAST, 50, 73, 805],
+    [ModemPreset.LONG_FAST, 100, 123, 1174],
+    [ModemPreset.LONG_FAST, 200, 224, 1911],
+    [ModemPreset.LONG_SLOW, 50, 73, 4858],
+    [ModemPreset.LONG_SLOW, 100, 123, 7479],
+    [ModemPreset.LONG_SLOW, 200, 224, 12722],
+  ])('preset %i: a %i B PRIVATE_APP broadcast is %i PHY bytes and %i ms on air', (preset, app, phy, ms) => {
+    const clock = new VirtualClock();
+    const network = new MeshNetwork({ nodes: [{ num: 1 }], seed: 1, clock, preset });
+    const tx: Array<{ bytes: number; airtimeMs: number }> = [];
+    network.medium.onEvent((e) => {
+      if (e.type === 'tx') tx.push({ bytes: e.bytes, airtimeMs: e.airtimeMs });
+    });
+    network.router(1).sendToMesh(clientPacket({ bytes: app }));
+    clock.advance(60_000);
+    expect(tx).toHaveLength(1);
+    expect(tx[0]?.bytes).toBe(phy);
+    expect(tx[0]?.airtimeMs).toBe(loraTimeOnAirMs(phy, presetParams(preset)));
+    expect(Math.round(tx[0]?.airtimeMs ?? 0)).toBe(ms);
+    expect(network.medium.counters().byNode.get(1)?.airtimeMs).toBe(tx[0]?.airtimeMs);
   });
 });
 

@@ -185,7 +185,17 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
 
   async close(): Promise<void> {
     this.#channel.close();
-    const port = this.#port;
+    // A SerialPort must be closed through its binding (destroy() leaves the device open and
+    // locked); any other stream is destroyed.
+    const port = this.#port as Duplex & {
+      close?: (cb: (err?: Error | null) => void) => void;
+      isOpen?: boolean;
+    };
+    if (typeof port.close === 'function') {
+      const close = port.close.bind(port);
+      if (port.isOpen !== false) await new Promise<void>((resolve) => close(() => resolve()));
+      return;
+    }
     if (port.destroyed) return;
     await new Promise<void>((resolve) => {
       port.once('close', () => resolve());

@@ -22,6 +22,8 @@ export interface ScriptedNetworkOptions {
   maxQueue?: number;
   /** Send every MO message back to its sender as an MT message. Default false. */
   loopback?: boolean;
+  /** Told about every session that reached the gateway, with what the gateway answered. */
+  onSession?: (req: GatewaySessionRequest, result: GatewaySessionResult) => void;
 }
 
 export interface DeliveredMo {
@@ -52,6 +54,7 @@ export class ScriptedNetwork implements IridiumNetwork {
   readonly #rings = new Map<string, Set<() => void>>();
   readonly #lastRing = new Map<string, number>();
   readonly #failures: number[] = [];
+  readonly #onSession: ((req: GatewaySessionRequest, result: GatewaySessionResult) => void) | undefined;
 
   constructor(options: ScriptedNetworkOptions) {
     this.#clock = options.clock;
@@ -59,6 +62,7 @@ export class ScriptedNetwork implements IridiumNetwork {
     this.#holdoffMs = options.ringHoldoffMs ?? 10_000;
     this.#maxQueue = options.maxQueue ?? 50;
     this.#loopback = options.loopback ?? false;
+    this.#onSession = options.onSession;
   }
 
   /**
@@ -95,6 +99,12 @@ export class ScriptedNetwork implements IridiumNetwork {
   }
 
   session(req: GatewaySessionRequest): GatewaySessionResult {
+    const result = this.#session(req);
+    this.#onSession?.(req, result);
+    return result;
+  }
+
+  #session(req: GatewaySessionRequest): GatewaySessionResult {
     this.sessions.push({ ...req, mo: req.mo === undefined ? undefined : Uint8Array.from(req.mo) });
     const failure = this.#failures.shift();
     const queue = this.#queue(req.imei);

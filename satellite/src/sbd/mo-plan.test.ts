@@ -92,26 +92,17 @@ describe('planMo', () => {
     expect([0, 1, 50, 51, 100, 340].map((b) => creditsFor(b, 50))).toEqual([1, 1, 1, 2, 2, 7]);
   });
 
-  it('carries what is due, and lets held frames ride along within the credits already paid', () => {
-    const due = unit(60, { dueAt: 0 }); // 60 bytes: 2 credits, 100 bytes paid for
-    const rider = unit(30, { dueAt: 1000 }); // 60 + 30 + container overhead ≤ 100
-    const tooBig = unit(70, { dueAt: 1000, priority: 2 }); // 3 credits, and 164 bytes would not clear with 3
-    const p = plan([due, rider, tooBig]);
-    expect(p.units).toEqual([due, rider]);
-    expect(p.bytes).toBe(sizeOf([due, rider]));
-    expect(p.credits).toBe(2);
-  });
-
-  it('takes one more credit when that clears everything held, not when something would stay', () => {
-    const due = unit(40, { dueAt: 0 });
-    const a = unit(25, { dueAt: 9000 });
-    const b = unit(20, { dueAt: 9000 });
-    // 40 + 25 + 20 + 4 bytes of container = 89 ≤ 100: two credits carry all three.
-    expect(plan([due, a, b]).units).toEqual([due, a, b]);
-    expect(plan([due, a, b]).credits).toBe(2);
-    // Add a fourth that cannot fit two credits: nothing rides along past the one credit paid.
-    const c = unit(45, { dueAt: 9000 });
-    expect(plan([due, a, b, c]).units).toEqual([due]);
+  it('carries what is due, and lets held frames ride along in urgency order while the MO fits 340 bytes', () => {
+    const due = unit(100, { dueAt: 0 });
+    const p3 = unit(150, { dueAt: 1000, priority: 3 });
+    const p2big = unit(150, { dueAt: 1000, priority: 2 });
+    const p2 = unit(100, { dueAt: 2000, priority: 2 });
+    const p = plan([due, p3, p2big, p2]);
+    // 100 + 150 + 4 bytes of container (type, 1- and 2-byte lengths) = 254; another would pass 340.
+    expect(p.units).toEqual([due, p2big]);
+    expect(p.bytes).toBe(sizeOf([due, p2big]));
+    expect(p.bytes).toBe(254);
+    expect(p.credits).toBe(6);
   });
 
   it('orders by priority then due time, and a P0 is never left out for a lower priority', () => {
@@ -141,12 +132,11 @@ describe('planMo', () => {
     expect(p.bytes).toBeLessThanOrEqual(340);
   });
 
-  it('for a mailbox check (nothing due) pays one credit and fills it, and clears the queue with a second', () => {
-    const small = unit(20, { dueAt: 9000 });
-    expect(plan([small]).units).toEqual([small]);
-    const big = unit(80, { dueAt: 9000 }); // two credits alone, and it clears the queue
-    expect(plan([big]).units).toEqual([big]);
-    expect(plan([unit(120, { dueAt: 9000 })]).units).toEqual([]); // three credits: not now
-    expect(plan([]).credits).toBe(1);
+  it('for a mailbox check (nothing due) takes held frames along, and costs one credit when there are none', () => {
+    const a = unit(120, { dueAt: 9000 });
+    const b = unit(120, { dueAt: 9000, priority: 3 });
+    const c = unit(120, { dueAt: 9000, priority: 3 });
+    expect(plan([a, b, c]).units).toEqual([a, b]);
+    expect(plan([])).toEqual({ units: [], bytes: 0, credits: 1 });
   });
 });

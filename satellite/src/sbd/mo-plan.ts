@@ -1,19 +1,20 @@
 /**
  * What goes into the next MO message (issue 5 item 3; protocols/iridium.md §2.4, §7.3): pure
- * packing of held frames into one SBD message of at most `mtu` bytes, filled to the credits it
- * costs anyway.
+ * packing of held frames into one SBD message of at most `mtu` bytes.
  *
  * The rule, in order:
  * 1. Mandatory: every held frame whose hold has run out (or, when the held frames no longer fit one
  *    MO, all of them: waiting would not make the first MO any fuller), most urgent first, oldest
  *    first within a priority, each if it still fits (first fit, like node/src/wire/batch.ts).
- * 2. Paid: the credits those cost, `max(1, ceil(bytes / 50))`; a session with nothing mandatory
- *    (a mailbox check) costs one credit anyway.
- * 3. Free riders: frames still on hold join, in the same order, while the MO stays within the
- *    bytes already paid for.
- * 4. Clearing: if everything still held then fits with ONE more credit, it all goes: one credit now
- *    is cheaper than the one-credit minimum of a later session that would carry the rest.
+ * 2. Riders: once a session goes anyway, every other held frame joins, in the same order, while
+ *    the MO stays within its 340 bytes. A frame held back costs its bytes later all the same (on
+ *    average its share of a credit), plus, if it then goes alone, the one-credit minimum of its own
+ *    session, the receipt MT that session brings back and the mailbox check that fetches it.
+ *    Measured on the benchmark's day (bench/satellite-bench.ts): riding only within the credits
+ *    already paid (one more if that cleared the queue) spent 719 credits and left P0 p90 at 622 s;
+ *    filling the MO spent 628 and brought P0 p90 to 206 s.
  * Opaque frames (not wire messages) share an MO with nothing; frames of one send() stay together.
+ * The credit budget may then trim the plan (session-scheduler.ts).
  */
 import { type Priority, packedSize } from './mo-frames.js';
 
@@ -89,18 +90,9 @@ export function planMo(input: MoPlanInput): MoPlan {
   if (chosen[0]?.opaque)
     return { units: chosen, bytes: sizeOf(chosen), credits: creditsFor(sizeOf(chosen), creditBytes) };
 
-  const paid = creditsFor(chosen.length === 0 ? 0 : sizeOf(chosen), creditBytes);
   for (const u of ordered) {
     if (chosen.includes(u) || u.opaque) continue;
-    if (fits(u, Math.min(mtu, paid * creditBytes))) chosen.push(u);
-  }
-  const rest = ordered.filter((u) => !chosen.includes(u));
-  if (
-    rest.length > 0 &&
-    rest.every((u) => !u.opaque) &&
-    sizeOf([...chosen, ...rest]) <= Math.min(mtu, (paid + 1) * creditBytes)
-  ) {
-    chosen.push(...rest);
+    if (fits(u, mtu)) chosen.push(u);
   }
   chosen.sort(byUrgency);
   const bytes = chosen.length === 0 ? 0 : sizeOf(chosen);

@@ -68,6 +68,11 @@ export interface SbdLinkOptions {
   warningCheckMs?: number;
   /** A due frame with no successful session for this long is handed back (NO_SERVICE), ms. Default 30 min. */
   giveUpMs?: number;
+  /**
+   * Unpack wire frames and repack them with what else is held (default true). False sends every
+   * frame alone, as given: one SBD message per send(), the naive way the benchmark compares with.
+   */
+  batching?: boolean;
   /** Priority of a frame sent without one that carries no message header. Default 1. */
   defaultPriority?: Priority;
   /** Frames held at most (the send window the dispatcher sees). Default 64. */
@@ -321,7 +326,9 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
         fail('never', 'TOO_LARGE', `${frame.length} bytes, the MO limit is ${this.mtu}`),
       );
     if (this.#state.status !== 'up') return Promise.resolve(fail('later', 'LINK_DOWN', this.#downDetail()));
-    const split = splitFrame(frame.slice());
+    const copy = frame.slice();
+    const split =
+      this.#o.batching === false ? { ...splitFrame(copy), entries: [copy], opaque: true } : splitFrame(copy);
     const priority = opts.priority ?? split.priority ?? this.#o.defaultPriority ?? 1;
     const budget = this.#scheduler.budget;
     const now = this.#clock.now();

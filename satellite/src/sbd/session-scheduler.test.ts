@@ -36,22 +36,23 @@ describe('SessionScheduler', () => {
     s.hold([message(30, 0)], false, 0, 1000);
     const p0 = s.decide(1000).session as SessionPlan;
     expect(p0.reason).toBe('due');
-    // The P0 pays one credit for 30 bytes; the held three (+60 bytes) clear the queue for one more.
+    // The held three ride along with the P0: 30 + 3 × 20 + 5 bytes of container, two credits.
     expect(p0.units.map((u) => u.priority)).toEqual([0, 1, 2, 3]);
     expect(p0.credits).toBe(2);
   });
 
-  it('takes along only what fits the credits being paid, leaving the rest held', () => {
+  it('takes along what else is held while the MO fits, leaving the rest held', () => {
     const s = scheduler();
-    s.hold([message(45, 1)], false, 1, 0);
-    s.hold([message(45, 2)], false, 2, 0);
-    s.hold([message(45, 3)], false, 3, 0);
+    s.hold([message(200, 1)], false, 1, 0);
+    s.hold([message(200, 2)], false, 2, 0);
+    s.hold([message(100, 3)], false, 3, 0);
     s.hold([message(40, 0)], false, 0, 10);
     const plan = s.decide(10).session as SessionPlan;
-    expect(plan.units.map((u) => u.priority)).toEqual([0]); // 40 + 45 > 50, and all four need 4 credits
+    expect(plan.units.map((u) => u.priority)).toEqual([0, 1]); // 243 bytes; +100 or +200 passes 340
+    expect(plan.credits).toBe(5);
     s.succeeded(plan, ok, 20);
-    expect(s.held.map((u) => u.priority)).toEqual([1, 2, 3]);
-    expect(s.decide(20)).toMatchObject({ wakeAt: 5 * MIN });
+    expect(s.held.map((u) => u.priority)).toEqual([2, 3]);
+    expect(s.decide(20)).toMatchObject({ wakeAt: 30 * MIN });
   });
 
   it('goes before any hold runs out once the held frames fill an MO', () => {

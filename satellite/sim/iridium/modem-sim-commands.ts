@@ -115,7 +115,7 @@ const TABLE: readonly (readonly [RegExp, Handler])[] = [
   [/^\+CSQF$/, say((h) => `+CSQF:${h.state.lastSignal}`)],
   [/^-MSSTM$/, say((h) => `-MSSTM: ${h.msstmNow()}`)],
   [
-    /^\+SBDWB=(\d{1,6})$/,
+    /^\+SBDWB=(\d{1,9})$/,
     (h, m) => {
       const n = Number(m[1]);
       // Result 3 comes instead of READY (§1.3).

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeSbdrbBlock, withChecksum } from '../../src/at/sbd-checksum.js';
 import { simRig } from './modem-sim-rig.js';
-import { constantSky } from './modem-sim-sky.js';
+import { constantSky, windowSky } from './modem-sim-sky.js';
 
 const hello = Buffer.from('hello');
 
@@ -116,6 +116,8 @@ describe('§7.4 item 3: exact strings', () => {
     expect(r.take()).toBe('3\r\n\r\nOK\r\n');
     await r.send('AT+SBDWB=341\r');
     expect(r.take()).toBe('3\r\n\r\nOK\r\n');
+    await r.send('AT+SBDWB=123456789\r');
+    expect(r.take()).toBe('3\r\n\r\nOK\r\n');
     await r.send('AT+SBDWB=340\r');
     expect(r.take()).toBe('READY\r\n');
   });
@@ -207,6 +209,26 @@ describe('§7.4 item 4: URCs only at line boundaries, never inside SBDRB, held w
     expect(r.take()).toBe('');
     await r.advance(500);
     expect(r.take()).toBe('\r\n+CSQ:5\r\n\r\nOK\r\n+CIEV:0,5\r\n');
+  });
+});
+
+describe('+CIEV follows the sky while AT+CIER asks for it', () => {
+  it('reports each change, and nothing after AT+CIER=0', async () => {
+    const sky = windowSky([
+      { from: 1_000, to: 2_000, signal: 3 },
+      { from: 3_000, to: 4_000, signal: 5 },
+    ]);
+    const r = simRig({ echo: false, sky });
+    await r.send('AT+CIER=1,1,1\r');
+    expect(r.take()).toBe('\r\nOK\r\n+CIEV:0,0\r\n+CIEV:1,0\r\n');
+    await r.advance(1_000);
+    expect(r.take()).toBe('+CIEV:0,3\r\n+CIEV:1,1\r\n');
+    await r.advance(1_000);
+    expect(r.take()).toBe('+CIEV:0,0\r\n+CIEV:1,0\r\n');
+    await r.send('AT+CIER=0\r');
+    expect(r.take()).toBe('\r\nOK\r\n');
+    await r.advance(2_000);
+    expect(r.take()).toBe('');
   });
 });
 

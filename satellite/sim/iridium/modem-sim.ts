@@ -293,7 +293,10 @@ export class IridiumModemSim {
 
   #reportIndicators(): void {
     const c = this.state.cier;
-    if (c.mode !== 1) return;
+    if (c.mode !== 1) {
+      this.#watch?.cancel();
+      return;
+    }
     const signal = this.#sky.signalAt(this.#clock.now());
     if (c.signal) this.#urc(`+CIEV:0,${signal}`);
     if (c.service) this.#urc(`+CIEV:1,${signal > 0 ? 1 : 0}`);
@@ -311,6 +314,7 @@ export class IridiumModemSim {
     const next = this.#sky.nextChangeAfter(now);
     if (next === undefined) return;
     this.#watch = this.#clock.after(next - now, () => {
+      if (this.#closed || this.state.cier !== c) return;
       const signal = this.#sky.signalAt(this.#clock.now());
       const service = signal > 0 ? 1 : 0;
       if (c.signal && signal !== this.#reported.signal) this.#urc(`+CIEV:0,${signal}`);

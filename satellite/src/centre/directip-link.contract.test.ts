@@ -1,0 +1,149 @@
+/**
+ * The shared link contract (node/src/link/contract.ts) for the centre's DirectIP link over real
+ * TCP on 127.0.0.1, then what is particular to it.
+ *
+ * The world of the test: the simulated Iridium network with the simulated DirectIP gateway on it
+ * (sim/directip/directip-gateway.ts), which delivers MO messages to the link's MO server (with MO
+ * confirmation provisioned) and takes the link's MT messages on its MT server. The peer is the
+ * simulated kit NetworkKitLink (sim/iridium/network-kit-link.ts), as in the RockBLOCK link's
+ * contract test. The receiver passes every payload on (`classify: () => undefined`) because the
+ * contract's frames are arbitrary bytes.
+ */
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLinkContract } from '../../../node/src/link/contract.js';
+import type { InboundFrame } from '../../../node/src/link/link.js';
+import { DirectIpGatewaySim } from '../../sim/directip/directip-gateway.js';
+import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
+import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
+import { DirectIpMoServer } from '../directip/mo-server.js';
+import { DirectIpMtClient } from '../directip/mt-client.js';
+import { DirectIpLink } from './directip-link.js';
+
+const HOST = '127.0.0.1';
+const KIT = '300434060000010';
+const OTHER_KIT = '300434060000020';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function world() {
+  const network = new SimulatedIridiumNetwork();
+  const moPort = await freePort();
+  const gateway = new DirectIpGatewaySim({
+    network,
+    imeis: [KIT, OTHER_KIT],
+    moTarget: { host: HOST, port: moPort },
+    moConfirmation: true,
+    moRetryDelaysMs: [50],
+  });
+  const { port: mtPort } = await gateway.listenMt(0, HOST);
+  const link = new DirectIpLink({
+    id: 'directip0',
+    server: new DirectIpMoServer({ confirm: true, classify: () => undefined }),
+    listen: { host: HOST, port: moPort },
+    mt: new DirectIpMtClient({ host: HOST, port: mtPort, timeoutMs: 1000 }),
+    defaultImeis: [KIT],
+  });
+  const peer = new NetworkKitLink({ id: 'kit-sbd', imei: KIT, network });
+  await peer.start();
+  return {
+    network,
+    gateway,
+    link,
+    peer,
+    async teardown() {
+      await Promise.all([link.stop(), peer.stop()]);
+      await gateway.close();
+      network.close();
+    },
+  };
+}
+
+runLinkContract('directip over 127.0.0.1, simulated gateway and kit', async () => {
+  const w = await world();
+  return { link: w.link, peer: w.peer, teardown: () => w.teardown() };
+});
+
+function nextFrame(link: DirectIpLink | NetworkKitLink, ms = 2000): Promise<InboundFrame> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no frame at ${link.id} within ${ms} ms`)), ms);
+    link.once('frame', (f) => {
+      clearTimeout(timer);
+      resolve(f);
+    });
+  });
+}
+
+describe('DirectIpLink', () => {
+  const worlds: Awaited<ReturnType<typeof world>>[] = [];
+  afterEach(async () => {
+    await Promise.all(worlds.splice(0).map((w) => w.teardown()));
+  });
+
+  it('names the kit by IMEI, sends to `to`, and maps refusals of the gateway', async () => {
+    const w = await world();
+    worlds.push(w);
+    await w.link.start();
+    const other = new NetworkKitLink({ id: 'kit-2', imei: OTHER_KIT, network: w.network });
+    await other.start();
+    try {
+      const atLink = nextFrame(w.link);
+      await other.send(Uint8Array.of(0x51));
+      expect((await atLink).meta).toEqual({ from: OTHER_KIT });
+      const atOther = nextFrame(other);
+      expect(await w.link.send(Uint8Array.of(0x52), { to: OTHER_KIT, priority: 0 })).toMatchObject({
+        ok: true,
+      });
+      expect((await atOther).bytes).toEqual(Uint8Array.of(0x52));
+      // Not provisioned at the gateway: status −2, never to be retried.
+      expect(await w.link.send(Uint8Array.of(1), { to: '300434069999999' })).toMatchObject({
+        ok: false,
+        retry: 'never',
+        code: 'NACK',
+        detail: expect.stringMatching(/status -2/),
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('keeps the gateway waiting while down: MO messages arrive once it is up', async () => {
+    const w = await world();
+    worlds.push(w);
+    expect(await w.peer.send(Uint8Array.of(0x53))).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(w.gateway.counters().moFailedAttempts).toBeGreaterThan(0);
+    const atLink = nextFrame(w.link);
+    await w.link.start();
+    expect((await atLink).bytes).toEqual(Uint8Array.of(0x53));
+  });
+
+  it('reports a gateway that cannot be reached as DEVICE_ERROR, to retry later', async () => {
+    const w = await world();
+    worlds.push(w);
+    const link = new DirectIpLink({
+      id: 'directip-x',
+      server: new DirectIpMoServer(),
+      listen: { host: HOST, port: 0 },
+      mt: new DirectIpMtClient({ host: HOST, port: await freePort(), timeoutMs: 500 }),
+      defaultImeis: [KIT],
+    });
+    try {
+      await link.start();
+      expect(await link.send(Uint8Array.of(1))).toMatchObject({
+        ok: false,
+        retry: 'later',
+        code: 'DEVICE_ERROR',
+      });
+      expect(link.counters().errors).toBe(1);
+    } finally {
+      await link.stop();
+    }
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The county centre's DirectIP MO server (protocols/iridium.md §3.1, §3.3, §7.5): the Iridium
+ * gateway connects, sends one MO message and closes. With MO confirmation provisioned
+ * (`confirm`), the server answers exactly `01 00 04 05 00 01 01` once it has kept the message,
+ * or `… 00` when it could not read it; without, nothing is sent back.
+ *
+ * Kept means: decoded, deduplicated on (IMEI, MOMSN, session time), and handed to the `mo`
+ * listeners, or to `quarantine` when the payload is not a fieldnode frame. The gateway retries
+ * whatever it could not deliver for up to 12 h, so a message seen twice is answered as success
+ * and not handed on again. While `accepting` is false the server drops connections unread, so
+ * the gateway keeps its messages for later.
+ *
+ * DirectIP has no authentication of its own: the gateway's source address is the only sign of
+ * who is calling (Iridium whitelists addresses the other way round), so `allowedSources` can
+ * restrict it; the payloads are authenticated end to end by the core in any case.
+ */
+import { EventEmitter } from 'node:events';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
+import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
+import { decodeMo, encodeMoConfirmation, type MoMessage } from './mo.js';
+import { ReadTimeoutError, readMessage } from './read-message.js';
+
+/** A new MO message as the centre received it. */
+export interface ReceivedMo {
+  message: MoMessage;
+  /** Unix ms. */
+  receivedAt: number;
+  remote?: string;
+}
+
+export interface MoRejection {
+  reason: 'malformed' | 'timeout' | 'source' | 'not-accepting';
+  detail: string;
+  remote?: string;
+}
+
+export interface MoServerEvents {
+  mo: [ReceivedMo];
+  quarantine: [QuarantinedPayload];
+  rejected: [MoRejection];
+}
+
+export interface MoServerCounters {
+  accepted: number;
+  duplicates: number;
+  quarantined: number;
+  rejected: number;
+}
+
+export interface DirectIpMoServerOptions {
+  /** Answer with an MO confirmation (only if Iridium has provisioned it). Default false. */
+  confirm?: boolean;
+  /** A connection without a complete message by then is dropped, ms. Default 10,000. */
+  readTimeoutMs?: number;
+  /** Only these source addresses may deliver; default any. */
+  allowedSources?: readonly string[];
+  /** Why a payload is not a frame to hand on (quarantine), or undefined. Default whyNotFieldnode. */
+  classify?: (data: Uint8Array) => string | undefined;
+  /** Recent messages remembered for deduplication. Default 10,000. */
+  dedupeLimit?: number;
+  /** Quarantined payloads kept in memory. Default 100. */
+  quarantineLimit?: number;
+  now?: () => number;
+  log?: Logger;
+}
+
+export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
+  /** While false, connections are dropped unread. */
+  accepting = true;
+  readonly #confirm: boolean;
+  readonly #readTimeoutMs: number;
+  readonly #allowed: ReadonlySet<string> | undefined;
+  readonly #classify: (data: Uint8Array) => string | undefined;
+  readonly #dedupeLimit: number;
+  readonly #seen = new Map<string, true>();
+  readonly #quarantine: QuarantineList;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #sockets = new Set<Socket>();
+  readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, quarantined: 0, rejected: 0 };
+  #server: Server | undefined;
+
+  constructor(opts: DirectIpMoServerOptions = {}) {
+    super();
+    this.#confirm = opts.confirm ?? false;
+    this.#readTimeoutMs = opts.readTimeoutMs ?? 10_000;
+    this.#allowed = opts.allowedSources ? new Set(opts.allowedSources) : undefined;
+    this.#classify = opts.classify ?? whyNotFieldnode;
+    this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
+    this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
+    this.#now = opts.now ?? Date.now;
+    this.#log = opts.log ?? silentLogger;
+  }
+
+  async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
+    if (this.#server) throw new Error('the DirectIP MO server is already listening');
+    const server = createServer((socket) => this.#connection(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#server = server;
+    return server.address() as AddressInfo;
+  }
+
+  address(): AddressInfo | undefined {
+    return (this.#server?.address() as AddressInfo | null) ?? undefined;
+  }
+
+  /** Stops listening and drops open connections (their gateway will retry). */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  quarantined(): readonly QuarantinedPayload[] {
+    return this.#quarantine.items();
+  }
+
+  counters(): Readonly<MoServerCounters> {
+    return { ...this.#counters };
+  }
+
+  #reject(socket: Socket, rejection: MoRejection, answer: boolean): void {
+    this.#counters.rejected++;
+    this.#log.warn(rejection, 'directip MO refused');
+    this.emit('rejected', rejection);
+    if (answer && this.#confirm && socket.writable) socket.end(encodeMoConfirmation(false));
+    else socket.destroy();
+  }
+
+  #connection(socket: Socket): void {
+    const remote = socket.remoteAddress;
+    const at = remote ? { remote } : {};
+    socket.on('error', () => {}); // a reset by the peer is reported through readMessage
+    if (!this.accepting) {
+      this.#reject(socket, { reason: 'not-accepting', detail: 'the receiving link is not up', ...at }, false);
+      return;
+    }
+    if (this.#allowed && !(remote && this.#allowed.has(remote))) {
+      this.#reject(socket, { reason: 'source', detail: `source ${remote} is not allowed`, ...at }, false);
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    readMessage(socket, this.#readTimeoutMs).then(
+      ({ message, extra }) => {
+        let mo: MoMessage;
+        try {
+          mo = decodeMo(message);
+        } catch (err) {
+          this.#reject(socket, { reason: 'malformed', detail: (err as Error).message, ...at }, true);
+          return;
+        }
+        if (extra > 0) this.#log.warn({ extra, remote }, 'directip MO: bytes after the message ignored');
+        this.#keep(mo, remote);
+        if (this.#confirm) socket.end(encodeMoConfirmation(true));
+        else socket.end();
+      },
+      (err: Error) => {
+        const reason = err instanceof ReadTimeoutError ? 'timeout' : 'malformed';
+        this.#reject(socket, { reason, detail: err.message, ...at }, reason === 'malformed');
+      },
+    );
+  }
+
+  #keep(mo: MoMessage, remote: string | undefined): void {
+    const { header } = mo;
+    const key = `${header.imei}|${header.momsn}|${header.sessionTime}`;
+    if (this.#seen.has(key)) {
+      this.#counters.duplicates++;
+      this.#log.debug({ imei: header.imei, momsn: header.momsn }, 'directip MO: duplicate');
+      return;
+    }
+    this.#seen.set(key, true);
+    if (this.#seen.size > this.#dedupeLimit) {
+      const oldest = this.#seen.keys().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
+    }
+    const receivedAt = this.#now();
+    const why = mo.payload === undefined ? undefined : this.#classify(mo.payload);
+    if (why !== undefined) {
+      const item: QuarantinedPayload = {
+        via: 'directip',
+        reason: why,
+        imei: header.imei,
+        momsn: header.momsn,
+        sessionTime: header.sessionTime * 1000,
+        ...(mo.payload ? { data: mo.payload } : {}),
+        source: { ...header, ...(mo.location ? { location: mo.location } : {}) },
+        receivedAt,
+      };
+      this.#counters.quarantined++;
+      this.#quarantine.add(item);
+      this.#log.warn(
+        { imei: header.imei, momsn: header.momsn, reason: why },
+        'directip MO quarantined: not a fieldnode frame',
+      );
+      setImmediate(() => this.emit('quarantine', item));
+      return;
+    }
+    this.#counters.accepted++;
+    setImmediate(() => this.emit('mo', { message: mo, receivedAt, ...(remote ? { remote } : {}) }));
+  }
+}

@@ -11,7 +11,6 @@
  * (path-loss.ts); explicit links are applied after, so they can override computed ones.
  */
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import type { Logger } from '../../../node/src/log-types.js';
 import { ModemPreset } from '../../src/meshtastic/constants.js';
 import { MeshRouter, type MeshRouterOptions, type RouterEvent } from './mesh-router.js';
 import { linksFromPositions, type PathLossOptions, type Position } from './path-loss.js';
@@ -50,7 +49,6 @@ export interface MeshNetworkOptions {
   /** Medium options (rf-medium.ts). */
   captureDb?: number;
   senseDelayMs?: number;
-  log?: Logger;
 }
 
 export class MeshNetwork {
@@ -74,7 +72,6 @@ export class MeshNetwork {
       const { num, position: _position, ...rest } = spec;
       const router = new MeshRouter({
         ...(opts.region !== undefined && { region: opts.region }),
-        ...(opts.log !== undefined && { log: opts.log }),
         ...rest,
         nodeNum: num,
         medium: this.medium,

@@ -1,0 +1,308 @@
+/**
+ * A simulated device's transmit side (protocols/meshtastic.md §1.8, §2.4, §2.5, §4.4): the
+ * firmware's `Router::send` with its duty-cycle and encoding checks, the TX queue and the radio's
+ * transmit timer, the ReliableRouter's retransmission records, and the ACKs and NAKs the device
+ * makes, for its own phone or for others. mesh-router.ts decides what to send; this sends it.
+ *
+ * `Router::send`, in the firmware's order: the duty-cycle check (NAK DUTY_CYCLE_LIMIT); sealing
+ * (NAK TOO_LARGE, NO_CHANNEL, PKI_FAILED); tx disabled or region UNSET (res 34); the TX queue
+ * (res 32 when full with nothing lower to evict). A local NAK ends the packet's retransmission
+ * record; res 32 and 34 do not, so such a packet is retried at the retransmission interval and may
+ * still end in MAX_RETRANSMIT, as in the firmware, where the record is made before the send is
+ * attempted. The QueueStatus `res` of a local NAK is the Routing error itself, which is what the
+ * firmware's `Router::send` returns ("FIXME - this isn't a valid ErrorCode") [U].
+ */
+import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
+import { PortNum, Priority, QueueErrno, RegionCode, RoutingError } from '../../src/meshtastic/constants.js';
+import { type AirPacket, encodeAirPacket, lastByte } from './air-packet.js';
+import { AirtimeWindow } from './airtime-window.js';
+import { DUTY_CYCLE_WINDOW_MS, dutyCycleExceeded } from './duty-cycle.js';
+import { lateWindowMs, relayDelayMs, retransmissionIntervalMs, txDelayMs } from './lora-timing.js';
+import type { PacketHistory } from './packet-history.js';
+import { type SealingContext, sealPacket } from './packet-sealing.js';
+import { RadioScheduler } from './radio-scheduler.js';
+import { Retransmissions } from './retransmissions.js';
+import type { RadioPort, RfMedium } from './rf-medium.js';
+import type { RouterEventInit, RouterStats } from './router-events.js';
+import { localRoutingPacket, routingData } from './routing-packets.js';
+import type { SimClock } from './sim-clock.js';
+import { TxQueue, type TxQueueEntry } from './tx-queue.js';
+
+export interface MeshTransmitterOptions {
+  nodeNum: number;
+  clock: SimClock;
+  random: () => number;
+  medium: RfMedium;
+  port: RadioPort;
+  role: number;
+  region: number;
+  txEnabled: boolean;
+  overrideDutyCycle: boolean;
+  /** `lora.hop_limit`, for the ACKs and NAKs we send. */
+  hopLimit: number;
+  sealing: SealingContext;
+  /** The device's PacketHistory: our own packets are recorded in it as they are sent. */
+  history: PacketHistory;
+  /** Counters shared with the router; this updates the tx ones. */
+  stats: RouterStats;
+  emit: (e: RouterEventInit) => void;
+  toPhone: (p: MeshPacket) => void;
+  /** rx_time for packets handed to our phone. */
+  rxTime: () => number;
+}
+
+interface QueuedTx extends TxQueueEntry {
+  bytes: Uint8Array;
+  hopLimit: number;
+}
+
+type SendKind = 'own' | 'generated';
+
+export class MeshTransmitter {
+  readonly #o: MeshTransmitterOptions;
+  readonly #queue = new TxQueue<QueuedTx>();
+  readonly #scheduler: RadioScheduler<QueuedTx>;
+  readonly #reliable: Retransmissions<MeshPacket>;
+  readonly #txWindow = new AirtimeWindow(DUTY_CYCLE_WINDOW_MS);
+  #lastId: number | undefined;
+
+  constructor(opts: MeshTransmitterOptions) {
+    this.#o = opts;
+    this.#scheduler = new RadioScheduler({
+      clock: opts.clock,
+      port: opts.port,
+      queue: this.#queue,
+      backoffMs: () => this.#txDelay(),
+      onTransmit: (item, airtime) => this.#onTransmit(item, airtime),
+    });
+    this.#reliable = new Retransmissions<MeshPacket>({
+      clock: opts.clock,
+      intervalMs: (phy) =>
+        retransmissionIntervalMs(
+          opts.medium.airtimeMs(phy),
+          opts.medium.slotTimeMs,
+          opts.port.channelUtilizationPercent(),
+        ),
+      retransmit: (p) => {
+        opts.emit({ type: 'retransmit', from: p.from, id: p.id });
+        this.#routerSend(p, 'own');
+      },
+      giveUp: (p) => this.localRouting(RoutingError.MAX_RETRANSMIT, p.id, p.channel),
+    });
+  }
+
+  /** TX queue room, as QueueStatus `free`/`maxlen` report it. */
+  get free(): number {
+    return this.#queue.free;
+  }
+
+  get capacity(): number {
+    return this.#queue.capacity;
+  }
+
+  get queueLength(): number {
+    return this.#queue.length;
+  }
+
+  /** Packets of ours awaiting an ACK. */
+  get pendingAcks(): number {
+    return this.#reliable.size;
+  }
+
+  /** TX airtime over the last hour, ms (what the duty-cycle limit checks). */
+  txAirtimeLastHourMs(): number {
+    return this.#txWindow.busyMs(this.#o.clock.now(), DUTY_CYCLE_WINDOW_MS);
+  }
+
+  /** The radio finished a transmission. */
+  transmitDone(): void {
+    this.#scheduler.transmitDone();
+  }
+
+  /** A new packet id, like the firmware's generateId: a random start, then counting up; never 0. */
+  newId(): number {
+    const next = ((this.#lastId ?? Math.floor(this.#o.random() * 2 ** 32)) + 1) >>> 0;
+    this.#lastId = next === 0 ? 1 : next;
+    return this.#lastId;
+  }
+
+  /**
+   * A client packet, with from, id, hop_limit, hop_start and priority already set: sent, and
+   * tracked for retransmission if it wants an ACK. Returns the QueueStatus `res`.
+   */
+  sendOwn(p: MeshPacket): number {
+    const { res, phyBytes } = this.#routerSend(p, 'own');
+    const recordKept = res === QueueErrno.OK || res === QueueErrno.UNKNOWN || res === QueueErrno.DISABLED;
+    if (p.wantAck && recordKept) this.#reliable.start(p.id, p, phyBytes);
+    return res;
+  }
+
+  /** An ACK or NAK we send over the mesh to `to` about its packet `requestId`. */
+  sendRouting(
+    to: number,
+    error: number,
+    requestId: number,
+    channel: number,
+    hopLimit = this.#o.hopLimit,
+  ): void {
+    const p = create(Schemas.MeshPacket, {
+      from: this.#o.nodeNum,
+      to,
+      id: this.newId(),
+      channel,
+      hopLimit,
+      hopStart: hopLimit,
+      priority: Priority.ACK,
+      payloadVariant: { case: 'decoded', value: routingData(error, requestId) },
+    });
+    this.#routerSend(p, 'generated');
+  }
+
+  /** An ACK or NAK made here for our own phone about our packet `id`; it ends its retransmissions. */
+  localRouting(error: number, id: number, channel: number): void {
+    this.#reliable.stop(id);
+    this.#o.toPhone(
+      localRoutingPacket({
+        self: this.#o.nodeNum,
+        id: this.newId(),
+        channel,
+        error,
+        requestId: id,
+        rxTime: this.#o.rxTime(),
+      }),
+    );
+  }
+
+  /** We heard our packet `id` relayed: an implicit ACK if we were waiting for one (§2.5). */
+  implicitAck(id: number): void {
+    const original = this.#reliable.get(id);
+    if (original !== undefined) this.localRouting(RoutingError.NONE, id, original.channel);
+  }
+
+  /** An ACK, NAK or reply for our packet `id` arrived: no more retransmissions. */
+  stopRetransmission(id: number): void {
+    this.#reliable.stop(id);
+  }
+
+  /**
+   * Queues a relayed copy of `air` with one hop less, after the SNR-weighted delay of our role
+   * (§5.1). Dropped silently when TX is off or over the duty cycle (§4.4), or the queue is full.
+   */
+  queueRelay(air: AirPacket, portnum: number | undefined, snr: number): void {
+    const h = air.header;
+    if (!this.#txEnabled()) return;
+    if (this.#dutyLimited()) {
+      this.#o.emit({ type: 'relay-dropped', from: h.from, id: h.id, reason: 'duty-cycle' });
+      return;
+    }
+    const delay = relayDelayMs(this.#o.random, this.#o.role, snr, this.#o.medium.slotTimeMs);
+    const hopLimit = h.hopLimit - 1;
+    // The same ciphertext under a header with one hop less and us as the relayer.
+    const bytes = encodeAirPacket({
+      header: { ...h, hopLimit, relayNode: lastByte(this.#o.nodeNum) },
+      payload: air.payload,
+    });
+    const entry: QueuedTx = {
+      from: h.from,
+      id: h.id,
+      priority: portnum === PortNum.ROUTING_APP ? Priority.ACK : Priority.DEFAULT,
+      relay: true,
+      notBefore: this.#o.clock.now() + delay,
+      bytes,
+      hopLimit,
+    };
+    if (this.#enqueue(entry)) this.#o.emit({ type: 'relay-queued', from: h.from, id: h.id, hopLimit });
+    else this.#o.emit({ type: 'relay-dropped', from: h.from, id: h.id, reason: 'queue-full' });
+  }
+
+  /** `findInTxQueue`: a copy of (from, id) is still waiting. */
+  isQueued(from: number, id: number): boolean {
+    return this.#queue.find(from, id) !== undefined;
+  }
+
+  /** `cancelSending` for our waiting relay of (from, id); returns how many copies went. */
+  cancelRelay(from: number, id: number): number {
+    return this.#queue.remove(from, id, (e) => e.relay);
+  }
+
+  /** ROUTER_LATE: push our waiting relay of (from, id) to the end of the clients' window. */
+  clampToLateWindow(from: number, id: number): void {
+    const mine = this.#queue.find(from, id);
+    if (mine?.relay !== true) return;
+    const late = this.#o.clock.now() + lateWindowMs(this.#o.medium.slotTimeMs);
+    mine.notBefore = Math.max(mine.notBefore, late);
+  }
+
+  /** A reboot: the radio stops, and queue, records and airtime history are RAM and lost. */
+  reset(): void {
+    this.#o.port.abort();
+    this.#scheduler.clear();
+    this.#queue.clear();
+    this.#reliable.clear();
+    this.#txWindow.clear();
+  }
+
+  #txDelay(): number {
+    return txDelayMs(this.#o.random, this.#o.port.channelUtilizationPercent(), this.#o.medium.slotTimeMs);
+  }
+
+  #dutyLimited(): boolean {
+    return dutyCycleExceeded(this.#o.region, this.txAirtimeLastHourMs(), this.#o.overrideDutyCycle);
+  }
+
+  #txEnabled(): boolean {
+    return this.#o.txEnabled && this.#o.region !== RegionCode.UNSET;
+  }
+
+  /** `Router::send` for a packet from us: ours from the phone (`own`) or one we make (`generated`). */
+  #routerSend(p: MeshPacket, kind: SendKind): { res: number; phyBytes: number } {
+    if (this.#dutyLimited()) {
+      // Ours: NAK to the phone. An ACK we owe someone is dropped quietly (the firmware would NAK
+      // its own ACK to our phone; nobody can act on that).
+      if (kind === 'own') this.#abortSendAndNak(RoutingError.DUTY_CYCLE_LIMIT, p);
+      return { res: RoutingError.DUTY_CYCLE_LIMIT, phyBytes: 0 };
+    }
+    const sealed = sealPacket(p, this.#o.sealing);
+    if (!sealed.ok) {
+      if (kind === 'own') this.#abortSendAndNak(sealed.error, p);
+      return { res: sealed.error, phyBytes: 0 };
+    }
+    // FloodingRouter::send records our own packet so its echoes are not relayed back to us.
+    this.#o.history.wasSeenRecently(p.from, p.id);
+    if (!this.#txEnabled()) return { res: QueueErrno.DISABLED, phyBytes: sealed.phyBytes };
+    const entry: QueuedTx = {
+      from: p.from,
+      id: p.id,
+      priority: p.priority === Priority.UNSET ? Priority.DEFAULT : p.priority,
+      relay: false,
+      // The contention delay is the radio's (radio-scheduler.ts).
+      notBefore: this.#o.clock.now(),
+      bytes: sealed.bytes,
+      hopLimit: p.hopLimit,
+    };
+    if (!this.#enqueue(entry)) return { res: QueueErrno.UNKNOWN, phyBytes: sealed.phyBytes };
+    return { res: QueueErrno.OK, phyBytes: sealed.phyBytes };
+  }
+
+  /** `Router::abortSendAndNak`: the NAK goes on channel 0, "so we don't use the failing hash again". */
+  #abortSendAndNak(error: number, p: MeshPacket): void {
+    this.localRouting(error, p.id, 0);
+  }
+
+  #enqueue(entry: QueuedTx): boolean {
+    const r = this.#queue.enqueue(entry);
+    if (r.evicted !== undefined) {
+      this.#o.emit({ type: 'evicted', from: r.evicted.from, id: r.evicted.id, relay: r.evicted.relay });
+    }
+    if (r.ok) this.#scheduler.queued(!entry.relay);
+    return r.ok;
+  }
+
+  #onTransmit(item: QueuedTx, airtimeMs: number): void {
+    const now = this.#o.clock.now();
+    this.#txWindow.add(now, now + airtimeMs);
+    if (item.relay) this.#o.stats.txRelay++;
+    else this.#o.stats.txOwn++;
+    this.#o.emit({ type: 'tx', from: item.from, id: item.id, hopLimit: item.hopLimit, relay: item.relay });
+  }
+}

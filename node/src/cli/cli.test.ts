@@ -27,7 +27,15 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 describe('fieldnode command', () => {
   it('--help lists the commands; version prints the package version', async () => {
     expect(await runCli(['--help'])).toBe(0);
-    for (const word of ['version', 'keys', 'wire decode', 'wire encode', 'wire reference'])
+    for (const word of [
+      'version',
+      'keys',
+      'wire decode',
+      'wire encode',
+      'wire reference',
+      'sim meshtastic',
+      'sim iridium',
+    ])
       expect(io.out).toContain(word);
     io.out = '';
     expect(await runCli(['version'])).toBe(0);
@@ -38,7 +46,9 @@ describe('fieldnode command', () => {
   it('an unknown command or option is a usage error (exit 2)', async () => {
     expect(await runCli(['fly'])).toBe(2);
     expect(await runCli(['keys', '--nope'])).toBe(2);
+    expect(await runCli(['sim', 'teleporter'])).toBe(2);
     expect(io.err).toContain('CLI_USAGE');
+    expect(io.err).toContain('sim: expected meshtastic, iridium or rockblock');
   });
 
   it('keys creates the identity once, mode 0600, and export shows nothing secret', async () => {

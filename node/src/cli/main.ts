@@ -5,6 +5,7 @@
 import { isKitError } from '../errors.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
+import { SIM_HELP, simCommand } from './sim-command.js';
 import { startCommand } from './start-command.js';
 import { statusCommand } from './status-command.js';
 import { wireCommand } from './wire-command.js';
@@ -27,6 +28,7 @@ Commands:
                               in ./.fieldnode (configuration: node/src/config/example.yaml)
   status [--config FILE | --data-dir DIR] [--json]
                               ask the running daemon: links, queue, clock
+${SIM_HELP}
   help                        this text
 
 Options:
@@ -58,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       return startCommand(rest);
     case 'status':
       return statusCommand(rest);
+    case 'sim':
+      return simCommand(rest);
     default:
       process.stderr.write(`fieldnode: unknown command ${JSON.stringify(command)}\n\n${HELP}`);
       return 2;

@@ -1,0 +1,223 @@
+/**
+ * The seeded day of the satellite benchmark (issue 5 item 5): what a township gateway sends up and
+ * what the county centre sends down during one flood incident, as real wire frames (the codec and
+ * fixture keys of node/src/wire/, the reference messages R1–R5 varied), so that frame sizes and
+ * therefore credits are what fieldnode would really pay.
+ *
+ * Up (the gateway relays from the villages and teams, to the centre):
+ * - 30 villages each file a 初报 (P1) in the first 6 h, and two 续报 (P1) 1–3 h and 4–8 h later;
+ * - after each of the 3 warnings reaches the gateway, 20 villages answer it (叫应, P0) within
+ *   2–30 min (answers are made when the warning arrives, see `answersFor`);
+ * - 3 rescue teams report their position (P2, flagged noReceipt: routine, superseded by the next)
+ *   every 20 min from hour 1.
+ * Down (MT): the 3 warnings (P0, signed by the county issuer) at hours 3, 9 and 15, and the
+ * centre's confirmations of every MO (`confirmationsFor`): a delivered-receipt per origin, and one
+ * custody receipt to the gateway for noReceipt messages, packed into containers of ≤ 270 bytes as
+ * the centre's core packs what it sends by satellite.
+ */
+import { macAuthenticator, signatureAuthenticator } from '../node/src/crypto/authenticate.js';
+import { seededRandom } from '../node/src/link/seeded-random.js';
+import { packBatches, unpackBatch } from '../node/src/wire/batch.js';
+import { FIXTURE_ISSUER_KEY, fixtureMacKey } from '../node/src/wire/fixtures/fixture-keys.js';
+import {
+  CENTRE_NODE,
+  GATEWAY_NODE,
+  R1,
+  R2,
+  R3,
+  R4,
+  REFERENCE_TIME,
+} from '../node/src/wire/fixtures/reference-messages.js';
+import { rangesFromIds } from '../node/src/wire/kinds/receipt.js';
+import { decodeFrame, encodeMessage, type MessageOf } from '../node/src/wire/message.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const VILLAGES = Array.from({ length: 30 }, (_, i) => 2101 + i);
+const TEAMS = [5001, 5002, 5003];
+/** The largest MT message (§1.4). */
+export const MT_MAX = 270;
+
+export type Priority = 0 | 1 | 2 | 3;
+
+/** One frame the gateway is to send, at clock ms `at`. */
+export interface Uplink {
+  at: number;
+  frame: Uint8Array;
+  priority: Priority;
+  label: 'report' | 'answer' | 'position';
+}
+
+/** One MT message the centre queues, at clock ms `at`. */
+export interface Downlink {
+  at: number;
+  payload: Uint8Array;
+  label: 'warning';
+}
+
+export interface Day {
+  /** Up traffic that does not depend on what comes down. */
+  uplinks: Uplink[];
+  warnings: Downlink[];
+}
+
+/** Per-origin sequence numbers, so that every message id is new. */
+class Sequences {
+  readonly #next = new Map<number, number>();
+  take(origin: number): number {
+    const n = (this.#next.get(origin) ?? 100) + 1;
+    this.#next.set(origin, n);
+    return n;
+  }
+}
+
+const kitFrame = (m: MessageOf<'report' | 'ack' | 'position'>) =>
+  encodeMessage(m, macAuthenticator(fixtureMacKey(m.origin)));
+const secondsAt = (at: number) => REFERENCE_TIME + Math.floor(at / 1000);
+
+export class DayBuilder {
+  readonly #random: () => number;
+  readonly #seq = new Sequences();
+
+  constructor(seed: number) {
+    this.#random = seededRandom(seed);
+  }
+
+  #between(lo: number, hi: number): number {
+    return lo + Math.floor(this.#random() * (hi - lo));
+  }
+
+  build(): Day {
+    const uplinks: Uplink[] = [];
+    for (const village of VILLAGES) {
+      const first = this.#between(0, 6 * HOUR);
+      const initial = this.#report(village, first, undefined);
+      uplinks.push(initial.uplink);
+      for (const [lo, hi] of [
+        [1 * HOUR, 3 * HOUR],
+        [4 * HOUR, 8 * HOUR],
+      ] as const) {
+        uplinks.push(this.#report(village, first + this.#between(lo, hi), initial.seq).uplink);
+      }
+    }
+    for (const team of TEAMS) {
+      const offset = this.#between(0, 20 * MIN);
+      for (let at = HOUR + offset; at < 24 * HOUR; at += 20 * MIN) uplinks.push(this.#position(team, at));
+    }
+    const warnings = [3, 9, 15].map((h, i) => this.#warning(h * HOUR + this.#between(0, 30 * MIN), i));
+    uplinks.sort((a, b) => a.at - b.at);
+    return { uplinks, warnings };
+  }
+
+  /** The 20 answers to a warning that reached the gateway at `arrivedAt`. */
+  answersFor(warning: Uint8Array, arrivedAt: number): Uplink[] {
+    const decoded = decodeFrame(warning).envelope;
+    const answering = [...VILLAGES].sort(() => this.#random() - 0.5).slice(0, 20);
+    return answering.map((village) => {
+      const at = arrivedAt + this.#between(2 * MIN, 30 * MIN);
+      const evacuated = this.#between(0, 400);
+      const m: MessageOf<'ack'> = {
+        ...R3,
+        origin: village,
+        seq: this.#seq.take(village),
+        createdAt: secondsAt(at),
+        body: {
+          warning: { origin: decoded.origin, seq: decoded.seq },
+          state: evacuated > 0 ? 'acted' : 'acknowledged',
+          person: this.#between(1, 12),
+          ...(evacuated > 0 ? { evacuated } : {}),
+        },
+      };
+      return { at, frame: kitFrame(m), priority: 0 as const, label: 'answer' as const };
+    });
+  }
+
+  #report(village: number, at: number, initialSeq: number | undefined): { uplink: Uplink; seq: number } {
+    const seq = this.#seq.take(village);
+    const n = (lo: number, hi: number) => this.#between(lo, hi);
+    const m: MessageOf<'report'> = {
+      ...R1,
+      origin: village,
+      seq,
+      createdAt: secondsAt(at),
+      body: {
+        ...R1.body,
+        stage: initialSeq === undefined ? 'initial' : 'update',
+        indicators: {
+          affected: n(50, 3000),
+          dead: n(0, 3),
+          missing: n(0, 5),
+          injured: n(0, 20),
+          relocatedCumulative: n(0, 800),
+          relocatedCurrent: n(0, 800),
+          collapsedRooms: n(0, 30),
+        },
+        point: { lat: 28.1 + this.#random() * 0.3, lon: 112.8 + this.#random() * 0.3 },
+        ...(initialSeq !== undefined ? { incident: { origin: village, seq: initialSeq } } : {}),
+      },
+    };
+    return { uplink: { at, frame: kitFrame(m), priority: 1, label: 'report' }, seq };
+  }
+
+  #position(team: number, at: number): Uplink {
+    const m: MessageOf<'position'> = {
+      ...R4,
+      origin: team,
+      seq: this.#seq.take(team),
+      createdAt: secondsAt(at),
+      flags: ['noReceipt'],
+      body: {
+        point: { lat: 28.15 + this.#random() * 0.1, lon: 112.9 + this.#random() * 0.1 },
+        speedMps: Math.round(this.#random() * 30) / 10,
+        headingDeg: this.#between(0, 360),
+        person: this.#between(1, 8),
+      },
+    };
+    return { at, frame: kitFrame(m), priority: 2, label: 'position' };
+  }
+
+  #warning(at: number, i: number): Downlink {
+    const m: MessageOf<'warning'> = {
+      ...R2,
+      seq: R2.seq + i,
+      createdAt: secondsAt(at),
+      body: { ...R2.body, onset: secondsAt(at), expires: secondsAt(at) + 6 * 3600 },
+    };
+    return { at, payload: encodeMessage(m, signatureAuthenticator(FIXTURE_ISSUER_KEY)), label: 'warning' };
+  }
+}
+
+/**
+ * What the centre's core sends back for one MO message: a delivered-receipt to each origin whose
+ * messages want one, a custody receipt to the gateway for the noReceipt ones, packed into MT
+ * containers of at most 270 bytes.
+ */
+export function confirmationsFor(mo: Uint8Array, centreSeq: () => number, at: number): Uint8Array[] {
+  const byOrigin = new Map<number, Array<{ origin: number; seq: number; priority: Priority }>>();
+  const custody: Array<{ origin: number; seq: number; priority: Priority }> = [];
+  for (const entry of unpackBatch(mo)) {
+    const env = decodeFrame(entry).envelope;
+    const id = { origin: env.origin, seq: env.seq, priority: env.priority as Priority };
+    if (env.flags.includes('noReceipt')) custody.push(id);
+    else byOrigin.set(env.origin, [...(byOrigin.get(env.origin) ?? []), id]);
+  }
+  const receipt = (node: number, ids: typeof custody, scope: 'delivered' | 'custody') => {
+    const priority = Math.min(...ids.map((i) => i.priority)) as Priority;
+    const m: MessageOf<'receipt'> = {
+      kind: 'receipt',
+      origin: CENTRE_NODE,
+      seq: centreSeq(),
+      createdAt: secondsAt(at),
+      clockUntrusted: false,
+      priority,
+      lifetimeMin: 60,
+      dest: { to: 'node', node },
+      flags: ['noReceipt'],
+      body: { ranges: rangesFromIds(ids), scope },
+    };
+    return { frame: encodeMessage(m, macAuthenticator(fixtureMacKey(node))), priority };
+  };
+  const items = [...byOrigin].map(([origin, ids]) => receipt(origin, ids, 'delivered'));
+  if (custody.length > 0) items.push(receipt(GATEWAY_NODE, custody, 'custody'));
+  return packBatches(items, MT_MAX).containers;
+}

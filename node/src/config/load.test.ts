@@ -56,7 +56,13 @@ describe('the example file', () => {
       bind: { host: '0.0.0.0', port: 4710 },
       peers: [{ name: 'gateway', host: '192.168.10.1', port: 4710, node: 3001 }],
     });
-    expect(config.links[1]).toMatchObject({ transport: { kind: 'serial' } });
+    expect(config.links[1]).toMatchObject({
+      transport: { kind: 'serial' },
+      portnum: 256,
+      channel: 0,
+      hopLimit: 3,
+      neighbours: { '!a1b2c3d4': 3001 },
+    });
     expect(config.routes[0]).toEqual({ dest: { to: 'centre' }, via: 'udp0', nextHop: 'gateway', cost: 1 });
     expect(config.routes[2]).toEqual({ dest: { to: 'all' }, via: 'mesh0' });
     expect(config.routing).toEqual({
@@ -88,6 +94,7 @@ describe('defaults and overrides', () => {
       enabled: true,
       cost: 'mesh',
       transport: { kind: 'tcp', host: 'localhost', port: 4403 },
+      neighbours: {},
     });
     expect(config.routing.latencyBoundMs.p3).toBe(86_400_000);
 
@@ -135,6 +142,7 @@ links:
   - { id: mesh0, type: meshtastic, bind: { port: 1 } }
   - { id: udp0, type: iridium-sbd, port: /dev/ttyUSB0 }
   - { id: Bad_Id, type: lora }
+  - { id: mesh1, type: meshtastic, host: h, mtu: 230, portnum: 257, hop_limit: 9, neighbours: { a1b2: 5, '!zz': 6, '!0a': 0 } }
 routes:
   - { dest: 'node:0', via: sat9 }
   - { dest: village, via: udp0 }
@@ -158,8 +166,14 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
       'links[2].id: "udp0" is already the id of links[0]',
       'links[3].id: use 1 to 32 of a-z, 0-9 and -',
       'links[3].type: expected one of udp, meshtastic, iridium-sbd, found text "lora"',
+      'links[4].mtu: at most 219 for type meshtastic',
+      'links[4].portnum: 257 is taken by ATAK_FORWARDER; use 256 or 258..511',
+      'links[4].hop_limit: ',
+      'links[4].neighbours.a1b2: a mesh node number',
+      'links[4].neighbours.!zz: a mesh node number',
+      'links[4].neighbours.!0a: a node id 1..4294967295',
       'routes[0].dest: node id 0 is not 1..4294967295',
-      'routes[0].via: no link "sat9" (links: udp0, mesh0)',
+      'routes[0].via: no link "sat9" (links: udp0, mesh0, mesh1)',
       'routes[1].dest: expected centre, all, node:N, area:CODE or role:N, found "village"',
       'retry.max_s: must be at least initial_s (10)',
       'retry.jitter: expected a number from 0 to 1, found 2',

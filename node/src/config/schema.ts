@@ -124,6 +124,14 @@ export interface MeshtasticLinkConfig extends LinkConfigBase {
   readonly transport:
     | { readonly kind: 'serial'; readonly path: string }
     | ({ readonly kind: 'tcp' } & HostPort);
+  /** Our private portnum, 256..511 but 257. Default 256 (PRIVATE_APP). */
+  readonly portnum?: number;
+  /** The radio's channel index our frames go on, 0..7. Default 0. */
+  readonly channel?: number;
+  /** Hop limit of our packets, 1..7. Default: the radio's own LoRa hop_limit. */
+  readonly hopLimit?: number;
+  /** Mesh node number (as written in the file) → fieldnode node id, for custody signals. */
+  readonly neighbours: Readonly<Record<string, number>>;
 }
 
 export interface IridiumSbdLinkConfig extends LinkConfigBase {

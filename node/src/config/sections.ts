@@ -27,7 +27,7 @@ const LINK_ID = /^[a-z0-9-]{1,32}$/;
 const LINK_COMMON_KEYS = ['id', 'type', 'enabled', 'cost', 'mtu'];
 const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
   udp: ['bind', 'peers'],
-  meshtastic: ['port', 'host', 'tcp_port'],
+  meshtastic: ['port', 'host', 'tcp_port', 'portnum', 'channel', 'hop_limit', 'neighbours'],
   'iridium-sbd': ['port'],
 };
 const ALL_LINK_KEYS = [...new Set([...LINK_COMMON_KEYS, ...Object.values(LINK_TYPE_KEYS).flat()])];
@@ -66,7 +66,7 @@ function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'ty
     case 'udp':
       return { ...base, type, ...parseUdp(s) };
     case 'meshtastic':
-      return { ...base, type, transport: parseMeshtasticTransport(s) };
+      return { ...base, type, transport: parseMeshtasticTransport(s), ...parseMeshtasticRadio(s) };
     case 'iridium-sbd':
       return { ...base, type, port: s.str('port', 'required for type iridium-sbd') ?? '' };
   }
@@ -92,6 +92,38 @@ function parseUdp(s: Section) {
   return {
     bind: { host: bind.str('host') ?? DEFAULTS.udpBindHost, port: bind.int('port', 0, 65_535, true) ?? 0 },
     peers,
+  };
+}
+
+/** A Meshtastic node number as the mesh writes it: `!` and 1–8 hex digits, or decimal. */
+const MESH_NODE = /^(![0-9a-fA-F]{1,8}|[1-9][0-9]{0,9})$/;
+
+function parseMeshtasticRadio(s: Section) {
+  // 256–511 are for private applications; 257 is ATAK_FORWARDER (protocols/meshtastic.md §2.3).
+  const portnum = s.int('portnum', 256, 511);
+  if (portnum === 257) s.problem('portnum', '257 is taken by ATAK_FORWARDER; use 256 or 258..511');
+  const mtu = s.get('mtu');
+  // 219 bytes is the payload limit of a PKI-encrypted direct message (protocols/meshtastic.md §2.4).
+  if (typeof mtu === 'number' && mtu > 219) s.problem('mtu', 'at most 219 for type meshtastic');
+  const channel = s.int('channel', 0, 7);
+  const hopLimit = s.int('hop_limit', 1, 7);
+  const neighbours: Record<string, number> = {};
+  for (const { name, value } of s.entries('neighbours')) {
+    if (!MESH_NODE.test(name)) {
+      s.problem(`neighbours.${name}`, 'a mesh node number: "!" and hex digits (e.g. !a1b2c3d4) or decimal');
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > U32_MAX) {
+      s.problem(`neighbours.${name}`, `a node id 1..${U32_MAX}`);
+      continue;
+    }
+    neighbours[name] = value;
+  }
+  return {
+    ...(portnum === undefined ? {} : { portnum }),
+    ...(channel === undefined ? {} : { channel }),
+    ...(hopLimit === undefined ? {} : { hopLimit }),
+    neighbours,
   };
 }
 

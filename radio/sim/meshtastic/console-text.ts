@@ -7,7 +7,7 @@
  */
 import { create, type FromRadio, Schemas } from '../../src/meshtastic/codec.js';
 import { HEADER_LEN, LogLevel } from '../../src/meshtastic/constants.js';
-import type { DeviceLogLevel } from './device-phone-api.js';
+import type { DeviceLogLevel } from './phone-api-host.js';
 
 /** `MESHTASTIC_LOG_LEVEL_*` (DebugConfiguration.h): five characters, padded. */
 const LEVEL_TEXT: Record<DeviceLogLevel, string> = {

@@ -13,103 +13,35 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
-import {
-  create,
-  encodeFromRadio,
-  type FromRadio,
-  type MeshPacket,
-  Schemas,
-} from '../../src/meshtastic/codec.js';
+import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import { SESSION_IDLE_TIMEOUT_MS } from '../../src/meshtastic/constants.js';
-import { encodeStreamFrame } from '../../src/meshtastic/framing.js';
 import { packetIdGenerator } from './client-packet-rules.js';
-import {
-  applySerialFaults,
-  ESP32_ROM_TEXT,
-  formatLogLine,
-  logRecord,
-  PERIODIC_LINE,
-  type SerialFaultOptions,
-} from './console-text.js';
+import { ESP32_ROM_TEXT, PERIODIC_LINE } from './console-text.js';
+import { type DebugTextOptions, DeviceOutput } from './device-output.js';
 import {
   type DeviceLogLevel,
   DevicePhoneApi,
   type PhoneApiHost,
   type PhoneApiState,
 } from './device-phone-api.js';
-import { type DeviceSettings, type DeviceSettingsInput, resolveDeviceSettings } from './device-settings.js';
+import { type DeviceSettings, resolveDeviceSettings } from './device-settings.js';
 import { DeviceStreamReader } from './device-stream-reader.js';
 import { type DeviceProfile, deviceProfile } from './firmware-profile.js';
 import type { MeshSide } from './mesh-side.js';
 import { RealClock, type SimClock, type SimTimer } from './sim-clock.js';
-import { type ToPhoneOutcome, ToPhoneQueues } from './to-phone-queues.js';
+import type {
+  HostCloseReason,
+  SimulatedDeviceEvents,
+  SimulatedDeviceOptions,
+} from './simulated-device-options.js';
+import { ToPhoneQueues } from './to-phone-queues.js';
 
-export interface DebugTextOptions {
-  /** Print a periodic status line every so many simulated ms; 0 for none. Default 0. */
-  periodicMs?: number;
-  /** ANSI colour around the level, as the firmware prints on hardware. Default true. */
-  colour?: boolean;
-}
-
-export interface SimulatedDeviceOptions {
-  /** The routers and radio behind the phone API (mesh-router.ts, or scripted-mesh-side.ts). */
-  meshSide: MeshSide;
-  /** Default a `RealClock`. Every timeout, rate limit and reboot delay runs on it. */
-  clock?: SimClock;
-  /** Default `deviceProfile()`: firmware 2.6.11 behind a USB-UART bridge. */
-  profile?: DeviceProfile;
-  /** Identity, channels, configs, NodeDB, files. Defaults in device-settings.ts. */
-  settings?: DeviceSettingsInput;
-  /** Seed of the device's randomness: packet ids and faults. Default 1. */
-  seed?: number;
-  /** The simulator's own log (transitions, not the device's debug text). Default silent. */
-  log?: Logger;
-  /** Serial only: ROM and boot lines around the `rebooted` frame at each boot (§1.6). Default false. */
-  bootText?: boolean;
-  /**
-   * Serial only: the firmware's log lines (§1.3), as plain text (before the first frame, and
-   * after it unless `debug_log_api_enabled`) or as framed `log_record`. False, the default, is a
-   * device that prints nothing.
-   */
-  debugText?: boolean | DebugTextOptions;
-  /** Serial only: text inside frames and torn frames (§1.3, firmware#10975). Default none. */
-  faults?: SerialFaultOptions;
-  /**
-   * `SERIAL_CONNECTION_TIMEOUT` and, from 2.7.21, `TCP_IDLE_TIMEOUT_MS`: the session closes after
-   * this long without a ToRadio (§1.5). Default 15 min.
-   */
-  idleTimeoutMs?: number;
-  /** How long a reboot keeps the device down, simulated ms. Default 3000. */
-  rebootDelayMs?: number;
-  /**
-   * Refuse client packets locally as the firmware's router does before the radio (router-checks.ts:
-   * TOO_LARGE, NO_CHANNEL, PKI_FAILED with their NAKs; hop limit and DM channel defaults). Set
-   * false when the mesh side does these itself (mesh-router.ts), so its duty-cycle check keeps
-   * its place before them. Default true.
-   */
-  routerChecks?: boolean;
-}
-
-export type HostCloseReason = 'disconnect' | 'idle-timeout' | 'replaced' | 'reboot' | 'stopped';
-
-export interface SimulatedDeviceEvents {
-  /** Every line the firmware logs, whether or not it reaches the port. */
-  log: [level: DeviceLogLevel, thread: string, message: string];
-  /** The device came up; `rebootCount` is what `my_info` now reports. */
-  booted: [rebootCount: number];
-  /** The device went down for a reboot. */
-  rebooting: [];
-  /** Native USB: the port disappeared at reboot (the pty is torn down). */
-  portVanished: [];
-  /** Native USB: the port is back after the reboot delay. */
-  portReturned: [];
-  /** The device closed the host's stream (TCP), or a reboot tore it down. */
-  hostClosed: [reason: HostCloseReason];
-  /** The phone API went back to SEND_NOTHING ("Lost phone connection", disconnect). */
-  sessionClosed: [reason: 'disconnect' | 'idle-timeout'];
-  /** What the to-phone queue did with a packet from the mesh side (§1.7). */
-  toPhone: [packet: MeshPacket, outcome: ToPhoneOutcome | 'dropped-down'];
-}
+export type { DebugTextOptions } from './device-output.js';
+export type {
+  HostCloseReason,
+  SimulatedDeviceEvents,
+  SimulatedDeviceOptions,
+} from './simulated-device-options.js';
 
 export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   readonly profile: DeviceProfile;
@@ -130,8 +62,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   #phone: DevicePhoneApi | undefined;
   /** SerialConsole: `canWrite` and `usingProtobufs`, both false until the first frame. */
   #canWrite = false;
-  #usingProtobufs = false;
-  #stream: Duplex | undefined;
+  readonly #out: DeviceOutput;
   #unlisten: (() => void) | undefined;
   #closeReason: HostCloseReason = 'disconnect';
   #pumpQueued = false;
@@ -156,6 +87,15 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     const d = options.debugText;
     this.#debug =
       d === undefined || d === false ? undefined : { periodicMs: 0, colour: true, ...(d === true ? {} : d) };
+    this.#out = new DeviceOutput({
+      serial: this.profile.transport !== 'tcp',
+      debug: this.#debug,
+      faults: options.faults,
+      debugLogApiEnabled: this.settings.debugLogApiEnabled,
+      random: this.#random,
+      uptimeMs: () => this.#clock.now() - this.#bootAtMs,
+      rtcSec: () => this.#deviceTimeSec(),
+    });
     this.#host = {
       profile: this.profile,
       settings: this.settings,
@@ -207,9 +147,9 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
 
   /** Connects the host's stream. On TCP a second client force-closes the first (§1.2). */
   attach(stream: Duplex): void {
-    if (this.#stream === stream) return;
+    if (this.#out.stream === stream) return;
     const tcp = this.profile.transport === 'tcp';
-    if (this.#stream !== undefined) {
+    if (this.#out.stream !== undefined) {
       if (tcp) {
         this.log('INFO', 'ApiServer', 'Force close previous TCP connection');
         this.#closeHost('replaced');
@@ -221,12 +161,12 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       stream.destroy();
       return;
     }
-    this.#stream = stream;
+    this.#out.stream = stream;
     const onData = (chunk: Buffer): void => {
-      if (this.#up && this.#stream === stream) this.#reader.push(chunk);
+      if (this.#up && this.#out.stream === stream) this.#reader.push(chunk);
     };
     const onGone = (): void => {
-      if (this.#stream === stream) this.#hostGone();
+      if (this.#out.stream === stream) this.#hostGone();
     };
     const onError = (err: Error): void => this.#log.debug({ err }, 'host stream error');
     stream.on('data', onData);
@@ -255,7 +195,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   detach(): void {
     this.#unlisten?.();
     this.#unlisten = undefined;
-    this.#stream = undefined;
+    this.#out.stream = undefined;
     if (this.profile.transport === 'tcp') {
       this.#phone = undefined;
       this.#timers.get('idle')?.cancel();
@@ -275,10 +215,10 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     this.#phone = undefined;
     this.emit('rebooting');
     if (this.profile.transport === 'tcp') {
-      if (this.#stream !== undefined) this.#closeHost('reboot');
+      if (this.#out.stream !== undefined) this.#closeHost('reboot');
     } else if (this.profile.transport === 'native-usb') {
       // The USB device re-enumerates: the port is gone for the host and for us.
-      const s = this.#stream;
+      const s = this.#out.stream;
       this.detach();
       s?.destroy();
       this.emit('hostClosed', 'reboot');
@@ -293,12 +233,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   /** Prints one firmware log line (and emits `log`). */
   log(level: DeviceLogLevel, thread: string, message: string): void {
     this.emit('log', level, thread, message);
-    if (this.#debug === undefined || this.profile.transport === 'tcp' || !this.#up) return;
-    if (this.#usingProtobufs && this.settings.debugLogApiEnabled) {
-      this.#writeFrame(logRecord(level, thread, message, this.#deviceTimeSec()));
-    } else {
-      this.#write(Buffer.from(this.#logLine(level, thread, message), 'utf8'));
-    }
+    if (this.#up) this.#out.log(level, thread, message);
   }
 
   #boot(again: boolean): void {
@@ -309,17 +244,17 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     this.#reader.reset();
     this.#nextId = packetIdGenerator(this.#random);
     this.#canWrite = false;
-    this.#usingProtobufs = false;
+    this.#out.usingProtobufs = false;
     const serial = this.profile.transport !== 'tcp';
     this.#phone = serial ? new DevicePhoneApi(this.#host) : undefined;
     this.#log.info({ rebootCount: this.#rebootCount }, 'simulated device booted');
     if (this.profile.transport === 'native-usb' && again) this.emit('portReturned');
     if (serial) {
       if (this.#opts.bootText === true && this.profile.transport === 'uart')
-        this.#write(Buffer.from(ESP32_ROM_TEXT));
+        this.#out.write(Buffer.from(ESP32_ROM_TEXT));
       // SerialConsole's constructor: emitRebooted() before the host has said anything (§1.6).
       if (!this.profile.native)
-        this.#writeFrame(create(Schemas.FromRadio, { payloadVariant: { case: 'rebooted', value: true } }));
+        this.#out.frame(create(Schemas.FromRadio, { payloadVariant: { case: 'rebooted', value: true } }));
       if (this.#opts.bootText === true) {
         this.log(
           'INFO',
@@ -355,7 +290,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       // SerialConsole::handleToRadio: only with serial enabled; any complete frame, even one that
       // will not decode, switches the port to protobufs.
       if (!this.settings.serialEnabled) return;
-      this.#usingProtobufs = true;
+      this.#out.usingProtobufs = true;
       this.#canWrite = true;
     }
     const wasConnected = phone.isConnected;
@@ -428,13 +363,13 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   #pump(): void {
     const phone = this.#phone;
     if (!this.#up || phone === undefined) return;
-    if (this.profile.transport === 'tcp' ? this.#stream === undefined : !this.#canWrite) return;
-    for (let m = phone.getFromRadio(); m !== undefined; m = phone.getFromRadio()) this.#writeFrame(m);
+    if (this.profile.transport === 'tcp' ? this.#out.stream === undefined : !this.#canWrite) return;
+    for (let m = phone.getFromRadio(); m !== undefined; m = phone.getFromRadio()) this.#out.frame(m);
   }
 
   /** The ToRadio.disconnect path of a TCP session, and the idle timeout: `ServerAPI::close()`. */
   #closeHost(reason: HostCloseReason): void {
-    const s = this.#stream;
+    const s = this.#out.stream;
     if (s === undefined) return;
     this.detach();
     s.destroy();
@@ -445,30 +380,6 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     if (this.profile.transport === 'tcp')
       this.log('INFO', 'ServerAPI', 'Client dropped connection, suspend API service');
     this.detach();
-  }
-
-  #writeFrame(m: FromRadio): void {
-    let bytes = encodeStreamFrame(encodeFromRadio(m));
-    const faults = this.#opts.faults;
-    if (faults !== undefined && this.profile.transport !== 'tcp') {
-      bytes = applySerialFaults(bytes, faults, this.#random, () => this.#logLine(...PERIODIC_LINE));
-    }
-    this.#write(bytes);
-  }
-
-  #write(bytes: Uint8Array): void {
-    const s = this.#stream;
-    // Serial without a host: the bytes go out of the UART and are lost (§1.7).
-    if (s === undefined || s.destroyed || !s.writable) return;
-    s.write(bytes);
-  }
-
-  #logLine(level: DeviceLogLevel, thread: string, message: string): string {
-    return formatLogLine(level, thread, message, {
-      uptimeMs: this.#clock.now() - this.#bootAtMs,
-      rtcSec: this.#deviceTimeSec(),
-      colour: this.#debug?.colour ?? true,
-    });
   }
 
   #deviceTimeSec(): number {

@@ -1,0 +1,105 @@
+/**
+ * Tests for `fieldnode sim rockblock` (sim-command.ts): it serves the MT API and /sim/* on the
+ * port given, pushes sessions to --push-url signed with the test key it prints, and stops when
+ * told; bad arguments are usage errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { isKitError } from '../../../node/src/errors.js';
+import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
+import { RockblockMtClient } from '../../src/rockblock/mt-client.js';
+import { type ReceivedPush, RockblockPushReceiver } from '../../src/rockblock/push-receiver.js';
+import { runRockblockSim } from './sim-command.js';
+
+const IMEI = '300434060000010';
+
+async function usageError(args: string[]): Promise<string> {
+  try {
+    await runRockblockSim(args, { out: () => {}, stop: AbortSignal.abort() });
+  } catch (err) {
+    if (isKitError(err, 'CLI_USAGE')) return err.message;
+    throw err;
+  }
+  return 'no error';
+}
+
+describe('fieldnode sim rockblock', () => {
+  it('pushes sessions to --push-url with the key it prints, and serves the MT API until stopped', async () => {
+    let out = '';
+    let ready: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const stop = new AbortController();
+
+    // The centre's receiver, trusting the key the simulator prints.
+    const keyOf = (text: string) =>
+      /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n/.exec(text)?.[0];
+    const probe = new RockblockPushReceiver();
+    const { port: pushPort } = await probe.listen(0);
+    await probe.close();
+
+    const sim = runRockblockSim(
+      ['--port', '0', '--push-url', `http://127.0.0.1:${pushPort}/mo`, '--imei', IMEI],
+      {
+        out: (t) => {
+          out += t;
+          if (t.includes('TEST key')) ready();
+        },
+        stop: stop.signal,
+        env: { FIELDNODE_ROCKBLOCK_USERNAME: 'u1', FIELDNODE_ROCKBLOCK_PASSWORD: 'p1' },
+      },
+    );
+    await started;
+    const key = keyOf(out);
+    expect(key).toBeDefined();
+    const receiver = new RockblockPushReceiver({ key: key as string });
+    await receiver.listen(pushPort);
+    const pushes: ReceivedPush[] = [];
+    receiver.on('push', (p) => pushes.push(p));
+    try {
+      const base = /MT API (http:\/\/[^ ,]+)\/rockblock\/MT/.exec(out)?.[1];
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const frame = referenceFrames()[0]?.frame as Uint8Array;
+      const session = await fetch(`${base}/sim/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ imei: IMEI, data: Buffer.from(frame).toString('hex') }),
+      });
+      expect(await session.json()).toEqual({ moStatus: 0, momsn: 0, mt: null, mtQueued: 0 });
+      for (let i = 0; i < 100 && pushes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(pushes.map((p) => [p.imei, p.momsn])).toEqual([[IMEI, 0]]);
+      expect(pushes[0]?.data).toEqual(frame);
+
+      const mt = new RockblockMtClient({ endpoint: `${base}/rockblock/MT`, username: 'u1', password: 'p1' });
+      expect((await mt.send(IMEI, Uint8Array.of(0xab))).mtId).toMatch(/^\d+$/);
+      const check = await fetch(`${base}/sim/session`, {
+        method: 'POST',
+        body: new URLSearchParams({ imei: IMEI }),
+      });
+      expect(await check.json()).toEqual({
+        moStatus: 0,
+        momsn: 1,
+        mt: { mtmsn: 1, data: 'ab' },
+        mtQueued: 0,
+      });
+      const status = await (await fetch(`${base}/sim/status`)).json();
+      expect(status).toMatchObject({ mtAccepted: 1, delivered: expect.any(Number) });
+      expect(out).toContain(`MO ${IMEI} MOMSN 0: ${frame.length} bytes`);
+    } finally {
+      stop.abort();
+      expect(await sim).toBe(0);
+      await receiver.close();
+    }
+    expect(out).toContain('RockBLOCK simulator stopped.');
+    expect(out).not.toContain('p1');
+  });
+
+  it('refuses bad arguments as usage errors', async () => {
+    expect(await usageError([])).toMatch(/--port/);
+    expect(await usageError(['--port', 'x'])).toMatch(/--port/);
+    expect(await usageError(['--port', '1', '--push-url', 'ftp://x'])).toMatch(/http/);
+    expect(await usageError(['--port', '1', '--imei', '123'])).toMatch(/15 digits/);
+    expect(await usageError(['--port', '1', '--push-format', 'xml'])).toMatch(/json or form/);
+    expect(await usageError(['--bogus'])).toMatch(/bogus/);
+  });
+});

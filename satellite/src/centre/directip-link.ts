@@ -172,7 +172,7 @@ export class DirectIpLink extends EventEmitter<LinkEvents> implements Link {
 
   #receive(mo: ReceivedMo): void {
     const payload = mo.message.payload;
-    if (payload === undefined || this.#state.status !== 'up') return;
+    if (payload === undefined) return; // a mailbox check
     this.#counters.rxFrames++;
     this.#counters.rxBytes += payload.length;
     this.emit('frame', {
@@ -208,6 +208,8 @@ export class DirectIpLink extends EventEmitter<LinkEvents> implements Link {
   async #close(): Promise<void> {
     await this.#starting;
     this.server.accepting = false;
+    // What was acknowledged just before is handed on in the next turn: take it before leaving.
+    await new Promise((resolve) => setImmediate(resolve));
     this.server.off('mo', this.#onMo);
     this.#aborts.abort();
     await this.server.close();

@@ -153,7 +153,7 @@ export class RockblockLink extends EventEmitter<LinkEvents> implements Link {
   }
 
   #receive(push: ReceivedPush): void {
-    if (push.data.length === 0 || this.#state.status !== 'up') return; // a mailbox check
+    if (push.data.length === 0) return; // a mailbox check
     this.#counters.rxFrames++;
     this.#counters.rxBytes += push.data.length;
     this.emit('frame', {
@@ -186,6 +186,8 @@ export class RockblockLink extends EventEmitter<LinkEvents> implements Link {
   async #close(): Promise<void> {
     await this.#starting;
     this.receiver.accepting = false;
+    // What was acknowledged just before is handed on in the next turn: take it before leaving.
+    await new Promise((resolve) => setImmediate(resolve));
     this.receiver.off('push', this.#onPush);
     this.#aborts.abort();
     if (this.#listening) await this.receiver.close();

@@ -53,7 +53,7 @@ export interface SimulatedDeviceOptions {
   routerChecks?: boolean;
 }
 
-export type HostCloseReason = 'disconnect' | 'idle-timeout' | 'replaced' | 'reboot' | 'stopped';
+export type HostCloseReason = 'disconnect' | 'idle-timeout' | 'replaced' | 'reboot';
 
 export interface SimulatedDeviceEvents {
   /** Every line the firmware logs, whether or not it reaches the port. */

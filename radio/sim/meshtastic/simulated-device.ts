@@ -60,7 +60,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   #started = false;
   #bootAtMs = 0;
   #phone: DevicePhoneApi | undefined;
-  /** SerialConsole: `canWrite` and `usingProtobufs`, both false until the first frame. */
+  /** SerialConsole `canWrite`: false until the first frame (`usingProtobufs` is in DeviceOutput). */
   #canWrite = false;
   readonly #out: DeviceOutput;
   #unlisten: (() => void) | undefined;
@@ -220,8 +220,10 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       // The USB device re-enumerates: the port is gone for the host and for us.
       const s = this.#out.stream;
       this.detach();
-      s?.destroy();
-      this.emit('hostClosed', 'reboot');
+      if (s !== undefined) {
+        s.destroy();
+        this.emit('hostClosed', 'reboot');
+      }
       this.emit('portVanished');
     }
     this.#timers.set(

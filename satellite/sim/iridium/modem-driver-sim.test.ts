@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/errors.js';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { RealClock, VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
 import { ModemDriver, type ModemDriverOptions } from '../../src/modem/modem-driver.js';
 import { runSbdExchange } from '../../src/modem/sbd-exchange.js';
@@ -24,12 +24,12 @@ function pair(sim: Partial<ModemSimOptions> = {}, driver: Partial<ModemDriverOpt
   const d = new ModemDriver({
     port: host,
     pollIntervalMs: 5,
-    pollTimeoutMs: 20,
-    powerUpTimeoutMs: 2_000,
-    commandTimeoutMs: 500,
-    sessionTimeoutMs: 1_000,
-    writeTimeoutMs: 500,
-    signalTimeoutMs: 500,
+    pollTimeoutMs: 200,
+    powerUpTimeoutMs: 5_000,
+    commandTimeoutMs: 2_000,
+    sessionTimeoutMs: 3_000,
+    writeTimeoutMs: 2_000,
+    signalTimeoutMs: 2_000,
     ...driver,
   });
   return { clock, network, modem, driver: d };
@@ -93,20 +93,38 @@ describe('driver ↔ simulator over createDuplexPair', () => {
   });
 
   it('signal and service events follow the sky through +CIEV', async () => {
-    // Visible for the first 2 simulated seconds (2 ms here), then dark.
-    const { driver } = pair({ sky: windowSky([{ from: 0, to: 2_000, signal: 3 }]) });
+    // On a VirtualClock the sky changes exactly when the test says, however loaded the machine is.
+    const clock = new VirtualClock();
+    const network = new ScriptedNetwork({ clock });
+    const modem = new IridiumModemSim({
+      clock,
+      network,
+      sky: windowSky([{ from: 0, to: 2_000, signal: 3 }]),
+    });
+    const [host, device] = createDuplexPair();
+    modem.attach(device);
+    const driver = new ModemDriver({ port: host, commandTimeoutMs: 2_000, signalTimeoutMs: 2_000 });
     const events: string[] = [];
     driver.on('signal', (n) => events.push(`signal ${n}`));
     driver.on('service', (s) => events.push(`service ${s}`));
-    const dark = new Promise<void>((resolve) => driver.on('service', (s) => !s && resolve()));
     await driver.start();
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual(['signal 3', 'service true']);
+    const dark = new Promise<void>((resolve) => driver.on('service', (s) => !s && resolve()));
+    clock.advance(2_000);
     await dark;
-    expect(events).toEqual(expect.arrayContaining(['service true', 'signal 0', 'service false']));
+    expect(events).toEqual(['signal 3', 'service true', 'signal 0', 'service false']);
     expect(await driver.networkTime()).toBeUndefined();
-    expect(await driver.signalQuality()).toBe(0);
-    const r = await runSbdExchange(driver, { payload: bytes('x') });
-    expect(r.session.moStatus).toBe(32);
-    expect(r.outcome.kind).toBe('transient');
+    // +CSQ and the session take simulated seconds: keep the clock moving while the driver waits.
+    const pump = setInterval(() => clock.advance(1_000), 1);
+    try {
+      expect(await driver.signalQuality()).toBe(0);
+      const r = await runSbdExchange(driver, { payload: bytes('x') });
+      expect(r.session.moStatus).toBe(32);
+      expect(r.outcome.kind).toBe('transient');
+    } finally {
+      clearInterval(pump);
+    }
     await driver.close();
   });
 
@@ -134,7 +152,7 @@ describe('driver ↔ simulator over createDuplexPair', () => {
   });
 
   it('faults through the driver: SBDWB partial write → result 1; scripted MO statuses classified', async () => {
-    const { driver, modem } = pair({}, { writeTimeoutMs: 500 });
+    const { driver, modem } = pair({}, { writeTimeoutMs: 5_000 });
     await driver.start();
     modem.faults.dropSbdwbBytes(1);
     const err = await driver.writeMo(bytes('hello')).catch((e: unknown) => e);

@@ -7,7 +7,7 @@ import { encodeSbdrbBlock } from '../at/sbd-checksum.js';
 import { playTranscript, type TranscriptStep } from '../at/transcript-peer.js';
 import { ModemDriver, type ModemDriverOptions } from './modem-driver.js';
 
-const fast = { commandTimeoutMs: 300, pollIntervalMs: 5, pollTimeoutMs: 20, powerUpTimeoutMs: 2_000 };
+const fast = { commandTimeoutMs: 1_000, pollIntervalMs: 5, pollTimeoutMs: 200, powerUpTimeoutMs: 5_000 };
 
 function setup(extra: Partial<ModemDriverOptions> = {}): { driver: ModemDriver; device: Duplex } {
   const [host, device] = createDuplexPair();
@@ -98,6 +98,25 @@ describe('ModemDriver.start (§7.1 "Init")', () => {
     await driver.start();
     await p.done;
     expect(polls).toBe(silent + 1);
+  });
+
+  it('a slow modem answering polls late: the late OKs are not taken for later commands', async () => {
+    const { driver, device } = setup({ indicatorEvents: false, pollTimeoutMs: 20 });
+    let pending = '';
+    let slowPolls = 2;
+    device.on('data', (b: Buffer) => {
+      pending += b.toString('latin1');
+      for (let i = pending.indexOf('\r'); i >= 0; i = pending.indexOf('\r')) {
+        const cmd = pending.slice(0, i);
+        pending = pending.slice(i + 1);
+        const answer = cmd === 'AT+CGSN' ? `\r\n${IMEI}\r\n\r\nOK\r\n` : '\r\nOK\r\n';
+        // The first polls are answered after their timeout, as a modem still waking up might;
+        // the other commands take 10 ms each, so a late OK would land in the middle of start-up.
+        if (cmd === 'AT' && slowPolls-- > 0) setTimeout(() => device.write(answer), 30);
+        else setTimeout(() => device.write(answer), 10);
+      }
+    });
+    await expect(driver.start()).resolves.toMatchObject({ imei: IMEI });
   });
 
   it('gives up with AT_TIMEOUT after powerUpTimeoutMs', async () => {

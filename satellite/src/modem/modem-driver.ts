@@ -205,13 +205,21 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
 
   async #pollUntilAlive(signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + this.#o.powerUpTimeoutMs;
-    for (;;) {
+    for (let polls = 1; ; polls++) {
       try {
         await this.#channel.command('AT', {
           timeoutMs: this.#o.pollTimeoutMs,
           numericResults: true,
           ...(signal ? { signal } : {}),
         });
+        // A poll that timed out may still be answered late (this OK may be the previous poll's, and
+        // this poll's own OK still on its way); taken for the next command's answer, it would shift
+        // every answer by one. Lines with no command outstanding are dropped, so a pause longer than
+        // the gap between two polls lets such late answers go by.
+        if (polls > 1) {
+          const pause = 2 * this.#o.pollTimeoutMs + this.#o.pollIntervalMs;
+          await sleep(pause, undefined, signal ? { signal } : {});
+        }
         return;
       } catch (err) {
         if (!isKitError(err, 'AT_TIMEOUT') && !isKitError(err, 'AT_ERROR')) throw err;

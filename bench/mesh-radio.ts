@@ -1,0 +1,149 @@
+/**
+ * For the mesh benchmark and the radio tests (issue 4): a fieldnode MeshtasticLink on a simulated
+ * Meshtastic device that sits on a router of a simulated mesh (radio/sim/meshtastic/
+ * mesh-network.ts), joined by one of the three ways a host reaches a radio (protocols/meshtastic.md §1.1, §1.2): an in-process byte stream, a real
+ * pseudo-terminal pair through the serialport package, or TCP on 127.0.0.1.
+ *
+ * The mesh runs on a sped-up clock, so the link's own waits (heartbeat, ACK timeout) are scaled
+ * by the same factor: a real radio and its host share one time, and a heartbeat that came 50
+ * times too rarely would let the device's 15-minute session timeout (§1.5) close the session.
+ */
+
+import type { DeviceProfileInput } from '../radio/sim/meshtastic/firmware-profile.js';
+import { deviceProfile } from '../radio/sim/meshtastic/firmware-profile.js';
+import type { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
+import { PtyDevice } from '../radio/sim/meshtastic/pty-device.js';
+import { SimulatedDevice, type SimulatedDeviceOptions } from '../radio/sim/meshtastic/simulated-device.js';
+import { MeshtasticTcpServer } from '../radio/sim/meshtastic/tcp-server.js';
+import {
+  MeshtasticLink,
+  type MeshtasticLinkOptions,
+  type MeshtasticLinkTimeouts,
+} from '../radio/src/meshtastic/meshtastic-link.js';
+import { formatNodeId } from '../radio/src/meshtastic/node-id.js';
+import {
+  defaultAckTimeoutMs,
+  PRESET_PARAMS,
+  SLOWEST_PARAMS,
+} from '../radio/src/meshtastic/retransmit-timing.js';
+import { createDuplexPair } from '../radio/src/stream/duplex-pair.js';
+import { SerialTransport } from '../radio/src/transports/serial-transport.js';
+import { StreamTransport } from '../radio/src/transports/stream-transport.js';
+import { TcpTransport } from '../radio/src/transports/tcp-transport.js';
+import type { Transport } from '../radio/src/transports/transport.js';
+
+/** The link's default mtu (§8.5); the ACK wait is sized for a frame that long. */
+const MTU = 200;
+
+export interface SimRadioOptions {
+  network: MeshNetwork;
+  /** The router the device sits on. */
+  node: number;
+  /** How fast the network's clock runs against wall time (mesh-paced-clock.ts). */
+  speedup: number;
+  linkId: string;
+  profile?: DeviceProfileInput;
+  device?: Omit<SimulatedDeviceOptions, 'meshSide' | 'clock' | 'profile'>;
+  link?: Omit<MeshtasticLinkOptions, 'id' | 'transport'>;
+  /** How the host reaches the device. Default 'stream'. */
+  via?: HostPath;
+}
+
+/**
+ * 'stream': an in-process byte stream pair (radio/src/stream/duplex-pair.ts), a new one per open;
+ * 'pty': a socat pseudo-terminal pair, the device end and the host end each opened with the
+ * serialport package (pty-device.ts, serial-transport.ts); 'tcp': the device's TCP API on
+ * 127.0.0.1 and a socket to it (tcp-server.ts, tcp-transport.ts).
+ */
+export type HostPath = 'stream' | 'pty' | 'tcp';
+
+interface HostEnd {
+  transport: Transport;
+  close(): Promise<void>;
+}
+
+export interface SimRadio {
+  device: SimulatedDevice;
+  link: MeshtasticLink;
+  /** The link address of this radio, as inbound frames carry it in meta.from. */
+  address: string;
+  /** Stops the link, the transport's far end and the device. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function hostEnd(via: HostPath, device: SimulatedDevice): Promise<HostEnd> {
+  switch (via) {
+    case 'stream': {
+      const transport = new StreamTransport(
+        () => {
+          const [deviceEnd, hostEnd] = createDuplexPair();
+          device.attach(deviceEnd);
+          return hostEnd;
+        },
+        `in-process stream to ${formatNodeId(device.nodeNum)}`,
+      );
+      return { transport, close: async () => {} };
+    }
+    case 'pty': {
+      const pty = new PtyDevice({ device });
+      await pty.open();
+      return { transport: new SerialTransport({ path: pty.hostPath }), close: () => pty.close() };
+    }
+    case 'tcp': {
+      const server = new MeshtasticTcpServer({ device, port: 0 });
+      const { host, port } = await server.listen();
+      return { transport: new TcpTransport({ host, port }), close: () => server.close() };
+    }
+  }
+}
+
+/** The link's waits for a mesh running `speedup` times faster than wall time. */
+export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkTimeouts {
+  const params = PRESET_PARAMS[preset] ?? SLOWEST_PARAMS;
+  return {
+    // 45 s of mesh time, and never under 200 ms of wall time, so heartbeats stay cheap.
+    heartbeatMs: Math.max(200, Math.round(45_000 / speedup)),
+    // The firmware's whole retransmission schedule in mesh time, plus wall time for the host.
+    ackMs: Math.ceil(defaultAckTimeoutMs(params, MTU) / speedup) + 2000,
+    wakeDelayMs: 20,
+    reconnectInitialMs: 100,
+    reconnectMaxMs: 1000,
+  };
+}
+
+/** Powers on a simulated device on `opts.node` and makes a link to it (not started). */
+export async function simRadio(opts: SimRadioOptions): Promise<SimRadio> {
+  const router = opts.network.router(opts.node);
+  const via = opts.via ?? 'stream';
+  const device = new SimulatedDevice({
+    meshSide: router,
+    clock: opts.network.clock,
+    profile: deviceProfile({ transport: via === 'tcp' ? 'tcp' : 'uart', ...opts.profile }),
+    // The router does the firmware's own checks before the radio, duty cycle first.
+    routerChecks: false,
+    ...opts.device,
+    settings: { modemPreset: opts.network.medium.preset, ...opts.device?.settings },
+  });
+  device.start();
+  const { transport, close: closeTransport } = await hostEnd(via, device);
+  const link = new MeshtasticLink({
+    timeouts: scaledTimeouts(opts.speedup, opts.network.medium.preset),
+    ...opts.link,
+    id: opts.linkId,
+    transport,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    device,
+    link,
+    address: formatNodeId(opts.node),
+    close: () => {
+      closing ??= (async () => {
+        await link.stop();
+        await closeTransport();
+        device.stop();
+      })();
+      return closing;
+    },
+  };
+}

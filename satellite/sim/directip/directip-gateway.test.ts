@@ -63,7 +63,7 @@ describe('DirectIpGatewaySim MO delivery', () => {
     t.network.queueMt(IMEI, Uint8Array.of(9));
     t.network.session({ imei: IMEI, momsn: 75, mo: Uint8Array.of(1, 2), at: AT });
     t.network.session({ imei: IMEI, momsn: 76, mo: undefined, at: AT + 2000 });
-    await until(() => t.mos.length === 2, 'two MO messages');
+    await until(() => t.mos.length === 2 && t.gateway.counters().moDelivered === 2, 'two MO messages');
     expect(t.mos[0]?.message.header).toMatchObject({
       imei: IMEI,
       momsn: 75,
@@ -100,7 +100,7 @@ describe('DirectIpGatewaySim MO delivery', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(t.mos).toEqual([]);
     t.clock.advance(1);
-    await until(() => t.mos.length === 2, 'both messages');
+    await until(() => t.mos.length === 2 && t.gateway.counters().moDelivered === 2, 'both messages');
     expect(t.mos.map((m) => m.message.header.momsn)).toEqual([1, 2]);
     expect(t.gateway.counters()).toMatchObject({ moDelivered: 2, moFailedAttempts: 2, moPending: 0 });
   });

@@ -163,7 +163,9 @@ describe('RockblockLink', () => {
     const atLink = nextFrame(w.link);
     await w.link.start();
     expect((await atLink).bytes).toEqual(Uint8Array.of(0x43, 3));
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the cloud reads its 200
+    // The cloud reads its 200 a moment after the link has the frame.
+    for (let i = 0; i < 100 && w.cloud.counters().delivered === 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
     expect(w.cloud.counters()).toMatchObject({ delivered: 1, pending: 0 });
   });
 

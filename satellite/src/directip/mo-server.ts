@@ -7,7 +7,7 @@
  * Kept means: decoded, deduplicated on (IMEI, MOMSN, session time), and handed to the `mo`
  * listeners, or to `quarantine` when the payload is not a fieldnode frame. The gateway retries
  * whatever it could not deliver for up to 12 h, so a message seen twice is answered as success
- * and not handed on again. While `accepting` is false the server drops connections unread, so
+ * and not handed on again. While `accepting` is false the server resets connections unread, so
  * the gateway keeps its messages for later.
  *
  * DirectIP has no authentication of its own: the gateway's source address is the only sign of
@@ -134,7 +134,9 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     this.#log.warn(rejection, 'directip MO refused');
     this.emit('rejected', rejection);
     if (answer && this.#confirm && socket.writable) socket.end(encodeMoConfirmation(false));
-    else socket.destroy();
+    // A reset, not a clean close: a gateway without MO confirmation must see that nothing was
+    // taken, or it counts the message delivered.
+    else socket.resetAndDestroy();
   }
 
   #connection(socket: Socket): void {

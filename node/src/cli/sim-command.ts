@@ -24,6 +24,10 @@ export async function simCommand(args: string[]): Promise<number> {
       const { iridiumSimCommand } = await import('../../../satellite/sim/iridium/iridium-sim-command.js');
       return iridiumSimCommand(rest);
     }
+    case 'rockblock': {
+      const { rockblockSimCommand } = await import('../../../satellite/sim/rockblock/sim-command.js');
+      return rockblockSimCommand(rest);
+    }
     default:
       throw new KitError(
         'CLI_USAGE',

@@ -165,7 +165,7 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
       'links[1].port: required for type meshtastic (or host, for meshtasticd over TCP)',
       'links[2].id: "udp0" is already the id of links[0]',
       'links[3].id: use 1 to 32 of a-z, 0-9 and -',
-      'links[3].type: expected one of udp, meshtastic, iridium-sbd, found text "lora"',
+      'links[3].type: expected one of udp, meshtastic, iridium-sbd, rockblock, directip, found text "lora"',
       'links[4].mtu: at most 219 for type meshtastic',
       'links[4].portnum: 257 is taken by ATAK_FORWARDER; use 256 or 258..511',
       'links[4].hop_limit: ',
@@ -210,6 +210,53 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
 });
 
 describe('file formats', () => {
+  it('the centre’s satellite ingress links: rockblock and directip', async () => {
+    const ok = await file(
+      'centre.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - id: rb
+    type: rockblock
+    listen: { port: 8480 }
+    verify_key_file: sim.pem
+    imeis: { '300534060000001': 2107 }
+  - id: dip
+    type: directip
+    listen: { host: 127.0.0.1, port: 10800 }
+    mt_gateway: { host: 127.0.0.1, port: 10801 }
+`,
+    );
+    const config = await loadConfig(ok, { env: {} });
+    expect(config.links[0]).toEqual({
+      id: 'rb',
+      type: 'rockblock',
+      enabled: true,
+      cost: 'satellite',
+      listen: { host: '0.0.0.0', port: 8480 },
+      verifyKeyFile: join(dir, 'sim.pem'),
+      imeis: { '300534060000001': 2107 },
+    });
+    expect(config.links[1]).toMatchObject({ type: 'directip', confirm: false, mtGateway: { port: 10801 } });
+
+    const bad = await file(
+      'bad.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - { id: rb, type: rockblock, path: push, mt_endpoint: 'https://u:p@example.invalid/MT', imeis: { '1234': 5 } }
+  - { id: dip, type: directip, listen: { port: 1 } }
+`,
+    );
+    const err = await loadError(bad);
+    for (const line of [
+      'links[0].listen: required for type rockblock',
+      'links[0].path: a URL path starting with /',
+      'links[0].mt_endpoint: no credentials in the URL',
+      'links[0].imeis.1234: an IMEI is 15 digits',
+      'links[1].mt_gateway: required for type directip',
+    ])
+      expect(err.message).toContain(line);
+  });
+
   it('a JSON file works the same', async () => {
     const path = await file(
       'node.json',

@@ -122,7 +122,11 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const issuers = parseIssuers(keys);
   const nodeKeys = parseNodeKeys(keys);
 
-  const links = parseLinks(root);
+  const links = parseLinks(root).map((l) =>
+    l.type === 'rockblock' && l.verifyKeyFile !== undefined
+      ? { ...l, verifyKeyFile: resolve(opts.baseDir, l.verifyKeyFile) }
+      : l,
+  );
   const routes = parseRoutes(
     root,
     links.map((l) => l.id),

@@ -13,7 +13,7 @@ import type { Destination } from '../wire/envelope.js';
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
-export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd'] as const;
+export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd', 'rockblock', 'directip'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
 /** What a link costs to use; the router prefers cheaper classes (DESIGN.md "Links are scarce"). */
@@ -30,6 +30,8 @@ export const DEFAULT_LINK_COST: Readonly<Record<LinkType, LinkCost>> = {
   udp: 'ip',
   meshtastic: 'mesh',
   'iridium-sbd': 'satellite',
+  rockblock: 'satellite',
+  directip: 'satellite',
 };
 
 /** meshtasticd's TCP API port (protocols/meshtastic.md §1: "default port 4403"). */
@@ -140,7 +142,44 @@ export interface IridiumSbdLinkConfig extends LinkConfigBase {
   readonly port: string;
 }
 
-export type LinkConfig = UdpLinkConfig | MeshtasticLinkConfig | IridiumSbdLinkConfig;
+/**
+ * The county centre's Iridium ingress through the RockBLOCK web services (protocols/iridium.md §2):
+ * pushes from Rock7 in, the MT API out. Credentials come from FIELDNODE_ROCKBLOCK_USERNAME and
+ * FIELDNODE_ROCKBLOCK_PASSWORD, never from this file.
+ */
+export interface RockblockLinkConfig extends LinkConfigBase {
+  readonly type: 'rockblock';
+  /** Where the push receiver listens (behind the centre's TLS proxy). */
+  readonly listen: HostPort;
+  /** The URL path pushes arrive on. Default the receiver's own. */
+  readonly path?: string;
+  /** The MT endpoint. Default Rock7's. */
+  readonly mtEndpoint?: string;
+  /** A PEM public key to verify pushes with instead of Rock7's: for a simulator only. */
+  readonly verifyKeyFile?: string;
+  /** IMEI → the node id of the kit behind it. */
+  readonly imeis: Readonly<Record<string, number>>;
+}
+
+/** The centre's Iridium ingress through DirectIP (protocols/iridium.md §3). */
+export interface DirectIpLinkConfig extends LinkConfigBase {
+  readonly type: 'directip';
+  /** Where the MO server listens. */
+  readonly listen: HostPort;
+  /** The gateway's MT DirectIP address. */
+  readonly mtGateway: HostPort;
+  /** Answer each MO message with an MO confirmation (when provisioned). Default false. */
+  readonly confirm: boolean;
+  /** IMEI → the node id of the kit behind it. */
+  readonly imeis: Readonly<Record<string, number>>;
+}
+
+export type LinkConfig =
+  | UdpLinkConfig
+  | MeshtasticLinkConfig
+  | IridiumSbdLinkConfig
+  | RockblockLinkConfig
+  | DirectIpLinkConfig;
 
 export interface RouteConfig {
   /** Which messages the route is for, by destination (wire envelope `dest`). */

@@ -7,6 +7,7 @@ import type { IssuerPower } from '../crypto/authenticate.js';
 import type { Destination } from '../wire/envelope.js';
 import { isAreaCode } from '../wire/field-codecs.js';
 import type { Section } from './reader.js';
+import { DIRECTIP_KEYS, parseDirectIp, parseRockblock, ROCKBLOCK_KEYS } from './satellite-sections.js';
 import {
   DEFAULT_LINK_COST,
   DEFAULTS,
@@ -29,6 +30,8 @@ const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
   udp: ['bind', 'peers'],
   meshtastic: ['port', 'host', 'tcp_port', 'portnum', 'channel', 'hop_limit', 'neighbours'],
   'iridium-sbd': ['port'],
+  rockblock: ROCKBLOCK_KEYS,
+  directip: DIRECTIP_KEYS,
 };
 const ALL_LINK_KEYS = [...new Set([...LINK_COMMON_KEYS, ...Object.values(LINK_TYPE_KEYS).flat()])];
 
@@ -69,6 +72,10 @@ function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'ty
       return { ...base, type, transport: parseMeshtasticTransport(s), ...parseMeshtasticRadio(s) };
     case 'iridium-sbd':
       return { ...base, type, port: s.str('port', 'required for type iridium-sbd') ?? '' };
+    case 'rockblock':
+      return { ...base, type, ...parseRockblock(s) };
+    case 'directip':
+      return { ...base, type, ...parseDirectIp(s) };
   }
 }
 

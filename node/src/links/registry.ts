@@ -7,6 +7,7 @@ import type { LinkConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
 import type { Link } from '../link/link.js';
 import type { Logger } from '../log-types.js';
+import { createDirectIpLink, createRockblockLink } from './satellite-ingress.js';
 
 export interface BuiltLink {
   link: Link;
@@ -61,6 +62,10 @@ export async function createLink(config: LinkConfig, log: Logger): Promise<Built
       });
       return { link, neighbours };
     }
+    case 'rockblock':
+      return createRockblockLink(config, log);
+    case 'directip':
+      return createDirectIpLink(config, log);
     default:
       // The Iridium link is wired in its own step; say so instead of pretending.
       throw new KitError('LINK_NOT_FOUND', `link ${config.id}: type ${config.type} is not built yet`);

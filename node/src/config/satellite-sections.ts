@@ -1,0 +1,63 @@
+/**
+ * The configuration of the county centre's satellite ingress links (issue 5, item 4;
+ * protocols/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
+ * (STYLE.md §12.9).
+ */
+import type { Section } from './reader.js';
+import type { HostPort } from './schema.js';
+
+export const ROCKBLOCK_KEYS = ['listen', 'path', 'mt_endpoint', 'verify_key_file', 'imeis'];
+export const DIRECTIP_KEYS = ['listen', 'mt_gateway', 'confirm', 'imeis'];
+
+const IMEI = /^\d{15}$/;
+const U32_MAX = 0xffff_ffff;
+
+function hostPort(s: Section, key: string, what: string): HostPort {
+  const hp = s.section(key, ['host', 'port'], `required for ${what}`);
+  return { host: hp.str('host') ?? '0.0.0.0', port: hp.int('port', 0, 65_535, true) ?? 0 };
+}
+
+/** IMEI (15 digits) → node id of the kit behind that modem. */
+function imeis(s: Section): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const { name, value } of s.entries('imeis')) {
+    if (!IMEI.test(name)) s.problem(`imeis.${name}`, 'an IMEI is 15 digits');
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > U32_MAX)
+      s.problem(`imeis.${name}`, `a node id 1..${U32_MAX}`);
+    else out[name] = value;
+  }
+  return out;
+}
+
+export function parseRockblock(s: Section) {
+  const path = s.str('path', undefined, (p) =>
+    p.startsWith('/') ? undefined : 'a URL path starting with /',
+  );
+  const mtEndpoint = s.str('mt_endpoint', undefined, (u) => {
+    try {
+      const url = new URL(u);
+      if (url.username !== '' || url.password !== '')
+        return 'no credentials in the URL: use FIELDNODE_ROCKBLOCK_USERNAME and _PASSWORD';
+      return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'an http(s) URL';
+    } catch {
+      return 'an http(s) URL';
+    }
+  });
+  const verifyKeyFile = s.str('verify_key_file');
+  return {
+    listen: hostPort(s, 'listen', 'type rockblock'),
+    ...(path === undefined ? {} : { path }),
+    ...(mtEndpoint === undefined ? {} : { mtEndpoint }),
+    ...(verifyKeyFile === undefined ? {} : { verifyKeyFile }),
+    imeis: imeis(s),
+  };
+}
+
+export function parseDirectIp(s: Section) {
+  return {
+    listen: hostPort(s, 'listen', 'type directip'),
+    mtGateway: hostPort(s, 'mt_gateway', 'type directip'),
+    confirm: s.bool('confirm') ?? false,
+    imeis: imeis(s),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The county centre's satellite ingress links, built from configuration (issue 5, item 4;
+ * protocols/iridium.md §2, §3): RockBLOCK pushes in and the MT API out, or DirectIP both ways.
+ * Loaded lazily by registry.ts. A verified push that is not a fieldnode message is quarantined:
+ * kept in the receiver and written to the log whole, so nothing that was paid for is lost.
+ */
+import { readFile } from 'node:fs/promises';
+import type { DirectIpLinkConfig, RockblockLinkConfig } from '../config/schema.js';
+import { KitError } from '../errors.js';
+import type { Logger } from '../log-types.js';
+import type { BuiltLink } from './registry.js';
+
+export async function createRockblockLink(config: RockblockLinkConfig, log: Logger): Promise<BuiltLink> {
+  const [{ RockblockLink }, { RockblockPushReceiver }, { RockblockMtClient }] = await Promise.all([
+    import('../../../satellite/src/centre/rockblock-link.js'),
+    import('../../../satellite/src/rockblock/push-receiver.js'),
+    import('../../../satellite/src/rockblock/mt-client.js'),
+  ]);
+  const linkLog = log.child({ mod: 'link', link: config.id });
+  let key: string | undefined;
+  if (config.verifyKeyFile !== undefined) {
+    try {
+      key = await readFile(config.verifyKeyFile, 'utf8');
+    } catch (cause) {
+      throw new KitError('CONFIG_UNREADABLE', `link ${config.id}: cannot read ${config.verifyKeyFile}`, {
+        cause,
+      });
+    }
+    linkLog.warn({ file: config.verifyKeyFile }, 'pushes are verified with a key other than Rock7’s');
+  }
+  const receiver = new RockblockPushReceiver({
+    ...(key === undefined ? {} : { key }),
+    ...(config.path === undefined ? {} : { path: config.path }),
+    log: linkLog,
+  });
+  receiver.on('quarantine', (q) => linkLog.warn({ quarantined: q }, 'satellite payload quarantined'));
+  const mt = new RockblockMtClient({
+    ...(config.mtEndpoint === undefined ? {} : { endpoint: config.mtEndpoint }),
+    log: linkLog,
+  });
+  const link = new RockblockLink({ id: config.id, receiver, listen: config.listen, mt, log: linkLog });
+  return { link, neighbours: { ...config.imeis } };
+}
+
+export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger): Promise<BuiltLink> {
+  const [{ DirectIpLink }, { DirectIpMoServer }, { DirectIpMtClient }] = await Promise.all([
+    import('../../../satellite/src/centre/directip-link.js'),
+    import('../../../satellite/src/directip/mo-server.js'),
+    import('../../../satellite/src/directip/mt-client.js'),
+  ]);
+  const linkLog = log.child({ mod: 'link', link: config.id });
+  const server = new DirectIpMoServer({ confirm: config.confirm, log: linkLog });
+  server.on('quarantine', (q) => linkLog.warn({ quarantined: q }, 'satellite payload quarantined'));
+  const mt = new DirectIpMtClient({ host: config.mtGateway.host, port: config.mtGateway.port, log: linkLog });
+  const link = new DirectIpLink({
+    id: config.id,
+    server,
+    listen: config.listen,
+    mt,
+    ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
+    log: linkLog,
+  });
+  return { link, neighbours: { ...config.imeis } };
+}

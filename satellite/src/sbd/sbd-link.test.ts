@@ -270,6 +270,21 @@ describe('SbdLink sessions (§7.1)', () => {
     expect(r.frames).toHaveLength(1);
   });
 
+  it("does not forget a frame handed over just as another one's outcome arrives", async () => {
+    // However many turns the caller takes before sending again, the session loop may be at its
+    // last look or past it: neither may leave the new frame unseen.
+    for (let hops = 0; hops < 8; hops++) {
+      const r = await rig();
+      let second: SendOutcome | undefined;
+      void r.link.send(message(20, 0, 1)).then(async () => {
+        for (let i = 0; i < hops; i++) await null;
+        second = await r.link.send(message(20, 0, 2));
+      });
+      await r.clock.runUntil(() => second !== undefined, 5 * MIN);
+      expect(second, `after ${hops} turns`).toEqual({ ok: true, ref: '41' });
+    }
+  });
+
   it('lets a send be aborted while it is held', async () => {
     const r = await rig();
     const abort = new AbortController();

@@ -178,6 +178,8 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   #stopping: Promise<void> | undefined;
   #closed = false;
   #cycle: Promise<void> | undefined;
+  /** Something changed while a cycle ran: look again after it. */
+  #again = false;
   #timer: SbdTimer | undefined;
   /** While a stop alarm lasts: clock ms when the link may try again. */
   #pausedUntil: number | undefined;
@@ -397,13 +399,20 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
    * a zero-delay timer, so frames handed over together share the decision.
    */
   #wake(): void {
-    if (this.#cycle || this.#closed || this.#state.status !== 'up') return;
+    if (this.#closed || this.#state.status !== 'up') return;
+    if (this.#cycle) {
+      // The cycle may be past its last look: have it look again when it ends.
+      this.#again = true;
+      return;
+    }
     this.#timer?.cancel();
     this.#timer = this.#clock.after(0, () => {
       this.#timer = undefined;
       if (this.#cycle || this.#closed || this.#state.status !== 'up') return;
+      this.#again = false;
       this.#cycle = this.#runCycle().finally(() => {
         this.#cycle = undefined;
+        if (this.#again) this.#wake();
       });
     });
   }
@@ -412,6 +421,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     try {
       while (!this.#closed && this.#state.status === 'up') {
         const now = this.#clock.now();
+        this.#again = false;
         this.#budgetAlarms(this.#scheduler.budget.check(now));
         const decision = this.#scheduler.decide(now);
         for (const { unit, reason } of decision.drop) {

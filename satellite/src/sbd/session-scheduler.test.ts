@@ -167,6 +167,17 @@ describe('SessionScheduler', () => {
     expect(plan.credits).toBe(1);
   });
 
+  it('keeps due frames that did not fit this MO for the next one, refusing nothing without a budget', () => {
+    const s = scheduler();
+    const a = s.hold([Uint8Array.of(0x0a, 1)], true, 0, 0);
+    const b = s.hold([Uint8Array.of(0x0b, 2)], true, 0, 0);
+    const first = s.decide(0);
+    expect(first.drop).toEqual([]);
+    expect(first.session?.units).toEqual([a]); // opaque frames go alone
+    s.succeeded(first.session as SessionPlan, ok, 1);
+    expect(s.decide(1).session?.units).toEqual([b]);
+  });
+
   it('does not let a check go over budget when P0 may not either', () => {
     const s = scheduler({ perDay: 1, p0OverBudget: false });
     s.budget.spend(1, 0);

@@ -201,7 +201,9 @@ export class SessionScheduler {
       this.#followUp = false;
       if (this.#warningSince !== undefined) this.#lastCheck = now;
     }
-    for (const unit of due) if (!kept?.units.includes(unit)) drop.push({ unit, reason: 'budget' });
+    // Refused are the due units the budget took out (what did not fit the MO waits for the next).
+    for (const unit of due)
+      if (plan.units.includes(unit) && !kept?.units.includes(unit)) drop.push({ unit, reason: 'budget' });
     for (const { unit } of drop) this.release(unit.id);
     if (kept === undefined || (kept.units.length === 0 && mailbox === undefined)) {
       return { drop, ...this.#nextWake(now) };

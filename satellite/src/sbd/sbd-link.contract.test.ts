@@ -1,0 +1,27 @@
+/**
+ * The shared link contract (node/src/link/contract.ts) for the SBD link over the real path of a
+ * kit: the AT driver on a real pseudo-terminal (socat) through the real serialport package, the
+ * modem simulator on the pty's other end, the simulated Iridium network and RockBLOCK cloud
+ * (satellite/test/support/satellite-world.ts).
+ *
+ * The peer is the county centre's RockBLOCK link: what the gateway's modem sends reaches it as a
+ * signed webhook over HTTP on 127.0.0.1; what it sends goes through the RockBLOCK MT API into the
+ * gateway's MT queue, rings the modem, and comes back on the link's next session. The contract's
+ * frames are arbitrary bytes (the link sends them alone, as given), so the centre's receiver hands
+ * on every payload. Holds are 2 s of simulated time so that frames go promptly.
+ */
+import { existsSync } from 'node:fs';
+import { describe } from 'vitest';
+import { runLinkContract } from '../../../node/src/link/contract.js';
+import { SOCAT, satelliteWorld } from '../../test/support/satellite-world.js';
+
+describe.skipIf(!existsSync(SOCAT))('SBD link over a socat pty', () => {
+  runLinkContract(
+    'iridium-sbd: driver on a pty, modem simulator, simulated network, RockBLOCK centre link',
+    async () => {
+      const w = await satelliteWorld({ anyPayload: true, link: { holdMs: [0, 2000, 2000, 2000] } });
+      return { link: w.sbd, peer: w.centre, teardown: () => w.teardown() };
+    },
+    { timeoutMs: 10_000 },
+  );
+});

@@ -36,6 +36,10 @@ export interface FrameMeta {
   from?: string;
   rssi?: number;
   snr?: number;
+  /** Hops the frame travelled to reach this radio (mesh links), when the sender reported it. */
+  hopsAway?: number;
+  /** The receiving device's own receive time, Unix ms, when it had one (may be unsynchronised). */
+  deviceRxTime?: number;
 }
 
 export interface InboundFrame {

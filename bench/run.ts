@@ -2,12 +2,16 @@
  * `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints a table, or with --json one
  * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
  */
+import { runMeshBench } from './mesh-bench.js';
+import { runSatelliteBench } from './satellite-bench.js';
 import { runStoreBench } from './store-bench.js';
 import { runWireBench } from './wire-bench.js';
 
 const suites: Record<string, (json: boolean) => Promise<void>> = {
   wire: runWireBench,
   store: runStoreBench,
+  mesh: runMeshBench,
+  satellite: runSatelliteBench,
 };
 
 const args = process.argv.slice(2);

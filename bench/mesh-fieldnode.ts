@@ -37,6 +37,8 @@ export interface FieldNodesOptions {
   centre?: number;
   /** Seeds each core's backoff jitter (seed + node id). Default 1. */
   seed?: number;
+  /** Retry backoff in simulated seconds. Default fieldnode's (DEFAULTS.retry). */
+  retry?: { initialS: number; maxS: number; jitter: number };
 }
 
 export interface FieldNodeSpec {
@@ -96,7 +98,8 @@ export class FieldNodes {
     const store = await MessageStore.open(dir);
     const identity = generateSigningKeyPair();
     this.#identities.set(spec.id, identity);
-    const { retry, latencyBoundS: b } = DEFAULTS;
+    const { latencyBoundS: b } = DEFAULTS;
+    const retry = this.#o.retry ?? DEFAULTS.retry;
     const core = new NodeCore({
       nodeId: spec.id,
       ...(spec.area !== undefined && { area: spec.area }),

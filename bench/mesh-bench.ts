@@ -1,0 +1,95 @@
+/**
+ * The mesh benchmark (issue 4): one seeded hour of reports in a 20-radio county mesh on LONG_FAST
+ * (mesh-scenario.ts: 15 kits 2–4 hops from a gateway, lossy links, a relay off the air for 15
+ * minutes), run twice over the same simulated radios, medium and seed:
+ *
+ * - fieldnode: real cores and LevelDB stores, MeshtasticLinks on the simulated devices,
+ *   store-and-forward with custody and end-to-end receipts (mesh-fieldnode-side.ts);
+ * - baseline: what users have today, plain Meshtastic broadcasts of the same bytes at the same
+ *   moments, want_ack off, hop limit 3, no application-level retry (mesh-baseline-side.ts).
+ *
+ * Measured per side: the delivery ratio (every report has a path within its lifetime: the
+ * outage ends in the hour), the median latency in simulated seconds, and the airtime per
+ * delivered report: the time on air of every radio in the medium, relays, ACKs, receipts and
+ * retries included, divided by the reports delivered. The mesh runs on a paced virtual clock
+ * SPEEDUP times faster than wall time (mesh-paced-clock.ts), so the two runs take about two
+ * minutes together.
+ *
+ * Prints a table, or with --json one line:
+ * {"fieldnode":{"deliveryRatio","latencyP50s","airtimePerDeliveredS"},"baseline":{…}}.
+ */
+import { performance } from 'node:perf_hooks';
+import { runBaselineSide } from './mesh-baseline-side.js';
+import { runFieldnodeSide } from './mesh-fieldnode-side.js';
+import { KITS, OUTAGE, REPORTS_PER_KIT, SEED } from './mesh-scenario.js';
+import { summarise } from './mesh-world.js';
+import { printTable } from './table.js';
+
+/** Simulated seconds per wall second. */
+const SPEEDUP = 100;
+/** How long after the hour the fieldnode side may still deliver, simulated ms. */
+const FIELDNODE_DRAIN_MS = 30 * 60_000;
+/** How long after the last send the baseline's floods are given to land, simulated ms. */
+const BASELINE_DRAIN_MS = 2 * 60_000;
+
+export async function runMeshBench(json: boolean): Promise<void> {
+  const started = performance.now();
+  const fieldnodeRun = await runFieldnodeSide({ speedup: SPEEDUP, drainMs: FIELDNODE_DRAIN_MS });
+  const baselineRun = await runBaselineSide({
+    speedup: SPEEDUP,
+    drainMs: BASELINE_DRAIN_MS,
+    frames: fieldnodeRun.frames,
+  });
+  const wallS = Math.round((performance.now() - started) / 100) / 10;
+  const fieldnode = summarise(fieldnodeRun);
+  const baseline = summarise(baselineRun);
+
+  if (json) {
+    const pick = (s: typeof fieldnode) => ({
+      deliveryRatio: s.deliveryRatio,
+      latencyP50s: s.latencyP50s,
+      airtimePerDeliveredS: s.airtimePerDeliveredS,
+    });
+    process.stdout.write(`${JSON.stringify({ fieldnode: pick(fieldnode), baseline: pick(baseline) })}\n`);
+    return;
+  }
+  process.stdout.write(
+    `mesh: ${KITS.length} kits × ${REPORTS_PER_KIT} reports in one simulated hour, 20 radios on LONG_FAST, ` +
+      `seed ${SEED}, relay ${OUTAGE.relay} off air from minute ${OUTAGE.fromMs / 60_000} to ${OUTAGE.toMs / 60_000}; ` +
+      `mesh ${SPEEDUP}× wall time, ${wallS} s wall\n\n`,
+  );
+  const row = (measure: string, f: number | string | null, b: number | string | null, unit: string) => ({
+    measure,
+    fieldnode: f,
+    baseline: b,
+    unit,
+  });
+  printTable([
+    row('reports offered', fieldnodeRun.offered, baselineRun.offered, ''),
+    row('reports delivered', fieldnodeRun.delivered, baselineRun.delivered, ''),
+    row('delivery ratio', fieldnode.deliveryRatio, baseline.deliveryRatio, ''),
+    row('latency p50', fieldnode.latencyP50s, baseline.latencyP50s, 's'),
+    row('latency p95', fieldnode.latencyP95s, baseline.latencyP95s, 's'),
+    row('airtime per delivered report', fieldnode.airtimePerDeliveredS, baseline.airtimePerDeliveredS, 's'),
+    row('total airtime, all radios', seconds(fieldnodeRun.airtimeMs), seconds(baselineRun.airtimeMs), 's'),
+    row('transmissions, all radios', fieldnodeRun.transmissions, baselineRun.transmissions, ''),
+    row(
+      'transmissions per delivered report',
+      perDelivered(fieldnodeRun.transmissions, fieldnodeRun.delivered),
+      perDelivered(baselineRun.transmissions, baselineRun.delivered),
+      '',
+    ),
+    row('frames the kits gave their radios', fieldnodeRun.kitFrames, baselineRun.offered, ''),
+    row('frames the gateway gave its radio', fieldnodeRun.gatewayFrames, 0, ''),
+    row('receipts back at the kits', fieldnodeRun.receiptsBack, null, ''),
+    row('simulated run', minutes(fieldnodeRun.simulatedMin), minutes(baselineRun.simulatedMin), 'min'),
+  ]);
+  if (fieldnodeRun.rejected.length > 0) {
+    process.stdout.write(`\nframes refused by the cores: ${fieldnodeRun.rejected.join('; ')}\n`);
+  }
+}
+
+const perDelivered = (n: number, delivered: number) =>
+  delivered === 0 ? null : Math.round((n / delivered) * 10) / 10;
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+const minutes = (min: number) => Math.round(min * 10) / 10;

@@ -33,6 +33,7 @@ import {
   mtFlagProblem,
 } from '../../src/directip/mt.js';
 import { readMessage } from '../../src/directip/read-message.js';
+import { closeServer, listenOn } from '../../src/net/listen.js';
 import type { NetworkTimer } from '../iridium/network-clock.js';
 import type { MoDelivery, SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 
@@ -120,15 +121,9 @@ export class DirectIpGatewaySim {
   /** Serves MT DirectIP; resolves with the bound address. */
   async listenMt(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
     const server = createServer((socket) => this.#mtConnection(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(server, port, host);
     this.#server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   counters(): Readonly<DirectIpGatewayCounters> {
@@ -142,7 +137,7 @@ export class DirectIpGatewaySim {
     for (const s of this.#sockets) s.destroy();
     const server = this.#server;
     this.#server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server);
   }
 
   #moSession(mo: MoDelivery): void {

@@ -18,6 +18,7 @@ import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { boundAddress, closeServer, listenOn } from '../../src/net/listen.js';
 import { rockblockCredits } from '../../src/rockblock/credits.js';
 import type { MoDelivery, SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 import { PushDelivery, type PushDeliveryCounters } from './push-delivery.js';
@@ -149,20 +150,14 @@ export class RockblockCloudSim {
   /** Serves the MT API; resolves with the bound address. */
   async listen(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
     const server = createServer(this.handle);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(server, port, host);
     this.#server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   /** The MT endpoint URL while listening. */
   mtUrl(): string {
-    const a = this.#server?.address() as AddressInfo | null | undefined;
+    const a = boundAddress(this.#server);
     if (!a) throw new Error('the RockBLOCK cloud simulator is not listening');
     return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}${MT_PATH}`;
   }
@@ -183,12 +178,7 @@ export class RockblockCloudSim {
     this.#delivery.close();
     const server = this.#server;
     this.#server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    if (server) await closeServer(server);
   }
 
   #moSession(mo: MoDelivery): void {

@@ -19,6 +19,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
+import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { decodeMo, encodeMoConfirmation, type MoMessage } from './mo.js';
 import { ReadTimeoutError, readMessage } from './read-message.js';
 
@@ -97,19 +98,13 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     if (this.#server) throw new Error('the DirectIP MO server is already listening');
     const server = createServer((socket) => this.#connection(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(server, port, host);
     this.#server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   address(): AddressInfo | undefined {
-    return (this.#server?.address() as AddressInfo | null) ?? undefined;
+    return boundAddress(this.#server);
   }
 
   /** Stops listening and drops open connections (their gateway will retry). */
@@ -118,7 +113,7 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     this.#server = undefined;
     if (!server) return;
     for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   quarantined(): readonly QuarantinedPayload[] {

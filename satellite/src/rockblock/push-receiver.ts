@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
+import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
 import { bodyMismatches, pushFromClaims, pushKey, type RockblockPush } from './push-claims.js';
@@ -167,15 +168,9 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     const server = createServer(this.handle);
     // Rock7 holds connections open (Connection: Keep-Alive); do not let idle ones block close().
     server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const address = await listenOn(server, port, host);
     this.#server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   /** Closes the server started by {@link listen}, if any, and its connections. */
@@ -183,15 +178,12 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** The address {@link listen} bound, while listening. */
   address(): AddressInfo | undefined {
-    return (this.#server?.address() as AddressInfo | null) ?? undefined;
+    return boundAddress(this.#server);
   }
 
   /** The quarantined payloads still in memory, oldest first. */

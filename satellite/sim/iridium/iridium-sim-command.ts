@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { KitError } from '../../../node/src/errors.js';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
 import { constantSky, seededSky } from './modem-sim-sky.js';
 import { startPtyModem } from './pty-modem.js';
 import { ScriptedNetwork } from './scripted-network.js';
@@ -26,12 +27,7 @@ A simulated Iridium 9603 (RockBLOCK) modem on a pseudo-terminal, until Ctrl-C.
   --speedup N         run simulated time N times faster than real time (default 1)
 `;
 
-export interface IridiumSimIo {
-  /** Where to print (standard output in the CLI). */
-  out(text: string): void;
-  /** Aborted to stop the simulator (SIGINT/SIGTERM in the CLI). */
-  stop: AbortSignal;
-}
+export type IridiumSimIo = SimIo;
 
 function usage(message: string): KitError {
   return new KitError('CLI_USAGE', `${message}\n\n${IRIDIUM_SIM_USAGE}`);
@@ -111,23 +107,13 @@ export async function runIridiumSim(args: string[], io: IridiumSimIo): Promise<n
       `(satellite in view ${Math.round(visible * 100)}% of the time, seed ${seed}` +
       `${loopback ? ', loopback' : ''}${speedup === 1 ? '' : `, ${speedup}x`}). Ctrl-C stops it.\n`,
   );
-  if (!io.stop.aborted)
-    await new Promise<void>((resolve) => io.stop.addEventListener('abort', () => resolve()));
+  await untilAborted(io.stop);
   await modem.close();
   io.out('Iridium simulator stopped.\n');
   return 0;
 }
 
 /** The CLI entry: runs the simulator until SIGINT or SIGTERM. */
-export async function iridiumSimCommand(args: string[]): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await runIridiumSim(args, { out: (text) => process.stdout.write(text), stop: stop.signal });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+export function iridiumSimCommand(args: string[]): Promise<number> {
+  return runUntilSignal((io) => runIridiumSim(args, io));
 }

@@ -15,9 +15,11 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { KitError } from '../../../node/src/errors.js';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { closeServer, listenOn } from '../../src/net/listen.js';
 import { MT_PASSWORD_ENV, MT_USERNAME_ENV } from '../../src/rockblock/mt-client.js';
 import { hexToBytes } from '../../src/rockblock/push-claims.js';
 import { SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
+import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
 import { MT_PATH, RockblockCloudSim } from './rockblock-cloud.js';
 import { TEST_ROCK7_PUBLIC_KEY_PEM } from './test-key.js';
 
@@ -39,10 +41,7 @@ The MT API takes the credentials in $${MT_USERNAME_ENV} and $${MT_PASSWORD_ENV}
 GET /sim/status prints the counters as JSON.
 `;
 
-export interface RockblockSimIo {
-  out(text: string): void;
-  /** Aborted to stop (SIGINT/SIGTERM in the CLI). */
-  stop: AbortSignal;
+export interface RockblockSimIo extends SimIo {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -132,14 +131,9 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
     if (path === MT_PATH) cloud.handle(req, res);
     else void simRoute(req, res, path, network, cloud);
   });
+  let bound: AddressInfo;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    bound = await listenOn(server, port, host);
   } catch (err) {
     await cloud.close();
     network.close();
@@ -147,7 +141,6 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
       cause: err,
     });
   }
-  const bound = server.address() as AddressInfo;
 
   let modem: { hostPath: string; close(): Promise<void> } | undefined;
   if (values.pty === true) {
@@ -162,11 +155,9 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
       `${modem ? `, modem ${modemImei} on ${modem.hostPath}` : ''}. Ctrl-C stops it.\n` +
       `Pushes are signed with this TEST key; give it to the centre's push receiver:\n${TEST_ROCK7_PUBLIC_KEY_PEM}`,
   );
-  if (!io.stop.aborted)
-    await new Promise<void>((resolve) => io.stop.addEventListener('abort', () => resolve()));
+  await untilAborted(io.stop);
   await modem?.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeServer(server);
   await cloud.close();
   network.close();
   io.out('RockBLOCK simulator stopped.\n');
@@ -219,15 +210,6 @@ async function simRoute(
 }
 
 /** The CLI entry: runs the simulator until SIGINT or SIGTERM. */
-export async function rockblockSimCommand(args: string[]): Promise<number> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await runRockblockSim(args, { out: (text) => process.stdout.write(text), stop: stop.signal });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+export function rockblockSimCommand(args: string[]): Promise<number> {
+  return runUntilSignal((io) => runRockblockSim(args, io));
 }

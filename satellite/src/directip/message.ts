@@ -3,7 +3,8 @@
  * overall length (u16 big-endian, the bytes after these three), then information elements, each
  * `id u8 | length u16 BE | body`. Messages are delimited only by their lengths: "if there are too
  * many or too few bytes… the overall message will be dropped", so decoding is exact, and every
- * length is checked against the bytes that are really there before anything is read.
+ * length is checked against the bytes that are really there before anything is read. Also what
+ * MO and MT messages (mo.ts, mt.ts; §3.3, §3.4) share: IMEI fields, field ranges, payload IEs.
  */
 import { KitError } from '../../../node/src/errors.js';
 
@@ -150,4 +151,38 @@ export function writeImei(out: Uint8Array, at: number, imei: string): void {
     throw new RangeError(`IMEI must be 15 printable ASCII characters, got ${JSON.stringify(imei)}`);
   }
   for (let i = 0; i < 15; i++) out[at + i] = imei.charCodeAt(i);
+}
+
+/** A field to write: an integer 0..`max`. @throws RangeError otherwise. */
+export function uint(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`${name} ${value} is not 0..${max}`);
+  return value;
+}
+
+/**
+ * A decoded MO or MT payload IE: 1..`max` bytes, copied out of the message.
+ *
+ * @throws KitError DIRECTIP_MALFORMED for an empty or oversized payload.
+ */
+export function readPayload(direction: 'MO' | 'MT', body: Uint8Array, max: number): Uint8Array {
+  if (body.length < 1 || body.length > max) malformed(`${direction} payload of ${body.length} bytes`);
+  return Uint8Array.from(body);
+}
+
+/**
+ * An MO or MT payload IE to encode.
+ *
+ * @throws RangeError unless the payload is 1..`max` bytes.
+ */
+export function payloadElement(
+  direction: 'MO' | 'MT',
+  id: number,
+  payload: Uint8Array,
+  max: number,
+): InformationElement {
+  if (payload.length < 1 || payload.length > max) {
+    throw new RangeError(`${direction} payload of ${payload.length} bytes is not 1..${max}`);
+  }
+  return { id, body: payload };
 }

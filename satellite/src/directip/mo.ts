@@ -13,8 +13,11 @@ import {
   exactLength,
   type InformationElement,
   malformed,
+  payloadElement,
   pickElements,
   readImei,
+  readPayload,
+  uint,
   view,
   writeImei,
 } from './message.js';
@@ -119,21 +122,11 @@ export function decodeMo(bytes: Uint8Array): MoMessage {
   if (header === undefined) malformed('MO message without a header IE');
   const message: MoMessage = { header: decodeHeader(header) };
   const payload = found.get(MO_PAYLOAD_IE);
-  if (payload !== undefined) {
-    if (payload.length < 1 || payload.length > MAX_MO_PAYLOAD)
-      malformed(`MO payload of ${payload.length} bytes`);
-    message.payload = Uint8Array.from(payload);
-  }
+  if (payload !== undefined) message.payload = readPayload('MO', payload, MAX_MO_PAYLOAD);
   const location = found.get(MO_LOCATION_IE);
   if (location !== undefined) message.location = decodeLocation(location);
   if (skipped.length > 0) message.skipped = skipped;
   return message;
-}
-
-function u(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max)
-    throw new RangeError(`${name} ${value} is not 0..${max}`);
-  return value;
 }
 
 /**
@@ -145,33 +138,29 @@ export function encodeMo(message: MoMessage): Uint8Array {
   const { header: h } = message;
   const header = new Uint8Array(MO_HEADER_BYTES);
   const hv = view(header);
-  hv.setUint32(0, u('cdrReference', h.cdrReference, 0xffff_ffff));
+  hv.setUint32(0, uint('cdrReference', h.cdrReference, 0xffff_ffff));
   if (!/^\d{15}$/.test(h.imei))
     throw new RangeError(`MO IMEI must be 15 digits, got ${JSON.stringify(h.imei)}`);
   writeImei(header, 4, h.imei);
-  hv.setUint8(19, u('sessionStatus', h.sessionStatus, 0xff));
-  hv.setUint16(20, u('momsn', h.momsn, 0xffff));
-  hv.setUint16(22, u('mtmsn', h.mtmsn, 0xffff));
-  hv.setUint32(24, u('sessionTime', h.sessionTime, 0xffff_ffff));
+  hv.setUint8(19, uint('sessionStatus', h.sessionStatus, 0xff));
+  hv.setUint16(20, uint('momsn', h.momsn, 0xffff));
+  hv.setUint16(22, uint('mtmsn', h.mtmsn, 0xffff));
+  hv.setUint32(24, uint('sessionTime', h.sessionTime, 0xffff_ffff));
   const ies: InformationElement[] = [{ id: MO_HEADER_IE, body: header }];
   if (message.location) {
     const l = message.location;
     const body = new Uint8Array(MO_LOCATION_BYTES);
     const lv = view(body);
     lv.setUint8(0, (l.south ? 0x02 : 0) | (l.west ? 0x01 : 0));
-    lv.setUint8(1, u('latDegrees', l.latDegrees, 90));
-    lv.setUint16(2, u('latMinuteThousandths', l.latMinuteThousandths, 59_999));
-    lv.setUint8(4, u('lonDegrees', l.lonDegrees, 180));
-    lv.setUint16(5, u('lonMinuteThousandths', l.lonMinuteThousandths, 59_999));
-    lv.setUint32(7, u('cepKm', l.cepKm, 0xffff_ffff));
+    lv.setUint8(1, uint('latDegrees', l.latDegrees, 90));
+    lv.setUint16(2, uint('latMinuteThousandths', l.latMinuteThousandths, 59_999));
+    lv.setUint8(4, uint('lonDegrees', l.lonDegrees, 180));
+    lv.setUint16(5, uint('lonMinuteThousandths', l.lonMinuteThousandths, 59_999));
+    lv.setUint32(7, uint('cepKm', l.cepKm, 0xffff_ffff));
     ies.push({ id: MO_LOCATION_IE, body });
   }
-  if (message.payload !== undefined) {
-    if (message.payload.length < 1 || message.payload.length > MAX_MO_PAYLOAD) {
-      throw new RangeError(`MO payload of ${message.payload.length} bytes is not 1..${MAX_MO_PAYLOAD}`);
-    }
-    ies.push({ id: MO_PAYLOAD_IE, body: message.payload });
-  }
+  if (message.payload !== undefined)
+    ies.push(payloadElement('MO', MO_PAYLOAD_IE, message.payload, MAX_MO_PAYLOAD));
   return encodeMessage(ies);
 }
 

@@ -12,8 +12,11 @@ import {
   exactLength,
   type InformationElement,
   malformed,
+  payloadElement,
   pickElements,
   readImei,
+  readPayload,
+  uint,
   view,
   writeImei,
 } from './message.js';
@@ -115,12 +118,6 @@ export function mtStatusMeaning(status: number): MtStatusMeaning {
   return MT_STATUS[status] ?? { ok: false, description: `undocumented status ${status}`, retry: 'later' };
 }
 
-function u(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max)
-    throw new RangeError(`${name} ${value} is not 0..${max}`);
-  return value;
-}
-
 /**
  * Decodes a vendor's MT message (the gateway side). Flag combinations are not checked here: a
  * gateway answers them with status −7, which needs the header decoded.
@@ -138,11 +135,7 @@ export function decodeMt(bytes: Uint8Array): MtMessage {
     header: { clientMessageId: hv.getUint32(0), imei: readImei(header, 4, false), flags: hv.getUint16(19) },
   };
   const payload = found.get(MT_PAYLOAD_IE);
-  if (payload !== undefined) {
-    if (payload.length < 1 || payload.length > MAX_MT_PAYLOAD)
-      malformed(`MT payload of ${payload.length} bytes`);
-    message.payload = Uint8Array.from(payload);
-  }
+  if (payload !== undefined) message.payload = readPayload('MT', payload, MAX_MT_PAYLOAD);
   const priority = found.get(MT_PRIORITY_IE);
   if (priority !== undefined) {
     exactLength(MT_PRIORITY_IE, priority, 2);
@@ -163,19 +156,15 @@ export function encodeMt(message: MtMessage): Uint8Array {
   if (problem) throw new RangeError(`MT flags: ${problem}`);
   const header = new Uint8Array(MT_HEADER_BYTES);
   const hv = view(header);
-  hv.setUint32(0, u('clientMessageId', h.clientMessageId, 0xffff_ffff));
+  hv.setUint32(0, uint('clientMessageId', h.clientMessageId, 0xffff_ffff));
   writeImei(header, 4, h.imei);
   hv.setUint16(19, h.flags);
   const ies: InformationElement[] = [{ id: MT_HEADER_IE, body: header }];
-  if (message.payload !== undefined) {
-    if (message.payload.length < 1 || message.payload.length > MAX_MT_PAYLOAD) {
-      throw new RangeError(`MT payload of ${message.payload.length} bytes is not 1..${MAX_MT_PAYLOAD}`);
-    }
-    ies.push({ id: MT_PAYLOAD_IE, body: message.payload });
-  }
+  if (message.payload !== undefined)
+    ies.push(payloadElement('MT', MT_PAYLOAD_IE, message.payload, MAX_MT_PAYLOAD));
   if (message.priority !== undefined) {
     const body = new Uint8Array(2);
-    view(body).setUint16(0, u('priority', message.priority, 0xffff));
+    view(body).setUint16(0, uint('priority', message.priority, 0xffff));
     ies.push({ id: MT_PRIORITY_IE, body });
   }
   return encodeMessage(ies);
@@ -204,9 +193,9 @@ export function decodeMtConfirmation(bytes: Uint8Array): MtConfirmation {
 export function encodeMtConfirmation(c: MtConfirmation): Uint8Array {
   const body = new Uint8Array(MT_CONFIRMATION_BYTES);
   const v = view(body);
-  v.setUint32(0, u('clientMessageId', c.clientMessageId, 0xffff_ffff));
+  v.setUint32(0, uint('clientMessageId', c.clientMessageId, 0xffff_ffff));
   writeImei(body, 4, c.imei);
-  v.setUint32(19, u('autoIdReference', c.autoIdReference, 0xffff_ffff));
+  v.setUint32(19, uint('autoIdReference', c.autoIdReference, 0xffff_ffff));
   if (!Number.isInteger(c.status) || c.status < -32_768 || c.status > 32_767) {
     throw new RangeError(`status ${c.status} is not an i16`);
   }

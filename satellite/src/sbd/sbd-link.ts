@@ -103,6 +103,8 @@ export interface SbdSessionRecord {
   credits: number;
   mtBytes?: number;
   mtQueued?: number;
+  /** Why a session did not start or was not seen to end. */
+  error?: string;
 }
 
 /**
@@ -467,7 +469,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       this.#counters.errors += 1;
       this.#log.warn({ err: out.error, stage: out.stage, link: this.id }, 'SBD session could not start');
       this.#scheduler.failed(0, clockAt);
-      this.sbdEvents.emit('session', record);
+      this.sbdEvents.emit('session', { ...record, error: `${out.stage}: ${errorText(out.error)}` });
       if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
       return;
     }
@@ -480,7 +482,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       this.#scheduler.failed(0, clockAt, plan.units);
       for (const u of plan.units)
         this.#settle(u.id, fail('later', 'TIMEOUT', 'the session did not answer; it may have gone'));
-      this.sbdEvents.emit('session', { ...record, outcome: 'uncertain' });
+      this.sbdEvents.emit('session', { ...record, outcome: 'uncertain', error: errorText(out.error) });
       if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
       return;
     }
@@ -629,6 +631,8 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     this.emit('state', next);
   }
 }
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function fail(retry: 'later' | 'never', code: Extract<SendOutcome, { ok: false }>['code'], detail: string) {
   return { ok: false, retry, code, detail } as const satisfies SendOutcome;

@@ -14,12 +14,14 @@ import type { CoreLink } from '../node/src/core/node-core.js';
 import type { Route } from '../node/src/core/routing-table.js';
 import { createFakeLinkPair } from '../node/src/link/fake-link.js';
 import { FieldNodes } from './mesh-fieldnode.js';
-import { CENTRE, GATEWAY, HOUR_MS, KITS, offers, reportDraft } from './mesh-scenario.js';
+import { CENTRE, GATEWAY, KITS, offers, reportDraft } from './mesh-scenario.js';
 import { meshWorld, type SideResult } from './mesh-world.js';
 
 export interface FieldnodeRun extends SideResult {
   /** The frame each offer became, in offer order: the baseline sends the same bytes. */
   frames: Uint8Array[];
+  /** The reports' lifetime, simulated minutes. */
+  lifetimeMin: number;
   /** Reports whose receipt reached the kit. */
   receiptsBack: number;
   /** Frames the kits' links handed to their radios (reports, custody of receipts, and resends). */
@@ -38,7 +40,11 @@ const route = (target: Route['target'], link: string, nextHop: string): Route =>
   source: 'config',
 });
 
-export async function runFieldnodeSide(opts: { speedup: number; drainMs: number }): Promise<FieldnodeRun> {
+/**
+ * Runs the hour and goes on until every report is delivered and its receipt is back at its kit,
+ * or its lifetime has ended.
+ */
+export async function runFieldnodeSide(opts: { speedup: number }): Promise<FieldnodeRun> {
   const world = await meshWorld(opts.speedup);
   const nodes = new FieldNodes({ speedup: opts.speedup, centre: CENTRE });
   const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'] });
@@ -86,8 +92,9 @@ export async function runFieldnodeSide(opts: { speedup: number; drainMs: number 
 
     const { clock, startMs } = world;
     const offered = offers();
-    // One wall minute of lifetime is `speedup` simulated minutes: enough for the hour and the drain.
-    const lifetimeMin = Math.max(1, Math.ceil((HOUR_MS + opts.drainMs) / 60_000 / opts.speedup));
+    // The shortest lifetime the wire format has, one minute of the cores' (wall) time, is
+    // `speedup` simulated minutes: two hours at 120×.
+    const lifetimeMs = 60_000 * opts.speedup;
     const submittedAt = new Map<string, number>();
     const ids: Array<string | undefined> = offered.map(() => undefined);
     const frames: Uint8Array[] = offered.map(() => new Uint8Array());
@@ -97,7 +104,7 @@ export async function runFieldnodeSide(opts: { speedup: number; drainMs: number 
         const kit = nodes.node(o.kit);
         const at = clock.now();
         submissions.push(
-          kit.core.submit(reportDraft(o.n, lifetimeMin)).then(async (id) => {
+          kit.core.submit(reportDraft(o.n, 1)).then(async (id) => {
             submittedAt.set(id, at);
             ids[i] = id;
             frames[i] = (await kit.store.getFrame(id)) ?? new Uint8Array();
@@ -110,38 +117,38 @@ export async function runFieldnodeSide(opts: { speedup: number; drainMs: number 
       if (m.kind === 'report' && !deliveredAt.has(meta.id)) deliveredAt.set(meta.id, clock.now());
     });
 
-    const receipts = async (): Promise<number> => {
-      let n = 0;
+    const receiptBack = async (id: string): Promise<boolean> =>
+      (await nodes.node(Number(id.split('/')[0])).store.getMeta(id))?.state === 'received';
+    /** Every report delivered with its receipt back at the kit, or past its lifetime. */
+    const settled = async (): Promise<boolean> => {
       for (const id of ids) {
-        if (id === undefined) continue;
-        const origin = Number(id.split('/')[0]);
-        if ((await nodes.node(origin).store.getMeta(id))?.state === 'received') n++;
+        if (id === undefined) return false;
+        if (clock.now() >= (submittedAt.get(id) ?? 0) + lifetimeMs) continue;
+        if (!deliveredAt.has(id) || !(await receiptBack(id))) return false;
       }
-      return n;
+      return true;
     };
-    const horizon = startMs + HOUR_MS + opts.drainMs;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (clock.now() >= horizon) break;
-      const allIn = ids.every((id) => id !== undefined) && deliveredAt.size === offered.length;
-      if (allIn && (await receipts()) === offered.length) break;
-    }
+    while (!(await settled())) await new Promise((r) => setTimeout(r, 50));
     await Promise.all(submissions);
 
     const latenciesS: number[] = [];
     for (const [id, at] of deliveredAt) {
       const from = submittedAt.get(id);
-      if (from !== undefined) latenciesS.push((at - from) / 1000);
+      // Delivered within its lifetime: what counts.
+      if (from !== undefined && at - from <= lifetimeMs) latenciesS.push((at - from) / 1000);
     }
+    let receiptsBack = 0;
+    for (const id of ids) if (id !== undefined && (await receiptBack(id))) receiptsBack++;
     return {
       offered: offered.length,
-      delivered: deliveredAt.size,
+      delivered: latenciesS.length,
       latenciesS,
       airtimeMs: world.airtimeMs(),
       transmissions: world.network.medium.counters().transmissions,
       simulatedMin: (clock.now() - startMs) / 60_000,
       frames,
-      receiptsBack: await receipts(),
+      receiptsBack,
+      lifetimeMin: lifetimeMs / 60_000,
       kitFrames: KITS.reduce((n, k) => n + (world.radios.get(k.id)?.link.counters().txFrames ?? 0), 0),
       gatewayFrames: gatewayRadio.link.counters().txFrames,
       rejected: [...nodes.nodes.values()].flatMap((n) => n.rejected),

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { locationDegrees } from '../../src/directip/mo.js';
 import { DirectIpMoServer, type ReceivedMo } from '../../src/directip/mo-server.js';
+import { freePort } from '../../test/support/link-helpers.js';
 import { SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 import { DirectIpGatewaySim } from './directip-gateway.js';
 
@@ -19,14 +20,6 @@ const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -9,13 +9,12 @@
  * contract test. The receiver passes every payload on (`classify: () => undefined`) because the
  * contract's frames are arbitrary bytes.
  */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLinkContract } from '../../../node/src/link/contract.js';
-import type { InboundFrame } from '../../../node/src/link/link.js';
 import { DirectIpGatewaySim } from '../../sim/directip/directip-gateway.js';
 import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
+import { freePort, nextFrame } from '../../test/support/link-helpers.js';
 import { DirectIpMoServer } from '../directip/mo-server.js';
 import { DirectIpMtClient } from '../directip/mt-client.js';
 import { DirectIpLink } from './directip-link.js';
@@ -23,14 +22,6 @@ import { DirectIpLink } from './directip-link.js';
 const HOST = '127.0.0.1';
 const KIT = '300434060000010';
 const OTHER_KIT = '300434060000020';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function world() {
   const network = new SimulatedIridiumNetwork();
@@ -69,16 +60,6 @@ runLinkContract('directip over 127.0.0.1, simulated gateway and kit', async () =
   const w = await world();
   return { link: w.link, peer: w.peer, teardown: () => w.teardown() };
 });
-
-function nextFrame(link: DirectIpLink | NetworkKitLink, ms = 2000): Promise<InboundFrame> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no frame at ${link.id} within ${ms} ms`)), ms);
-    link.once('frame', (f) => {
-      clearTimeout(timer);
-      resolve(f);
-    });
-  });
-}
 
 describe('DirectIpLink', () => {
   const worlds: Awaited<ReturnType<typeof world>>[] = [];

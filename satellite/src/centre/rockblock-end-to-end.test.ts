@@ -7,48 +7,23 @@
  * the gateway queue and a ring alert back to the modem. Simulated time runs 1000× faster, so a
  * 20-second session takes 20 ms.
  */
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
 import { IridiumModemSim } from '../../sim/iridium/modem-sim.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
-import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
-import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
+import { rockblockCentre } from '../../test/support/rockblock-centre.js';
 import { ModemDriver } from '../modem/modem-driver.js';
 import { runSbdExchange } from '../modem/sbd-exchange.js';
-import { RockblockMtClient } from '../rockblock/mt-client.js';
-import { RockblockPushReceiver } from '../rockblock/push-receiver.js';
-import { RockblockLink } from './rockblock-link.js';
 
 const KIT_IMEI = '300434060000777';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('kit modem → simulated Iridium and RockBLOCK → centre link, and back', () => {
   it('carries a fieldnode report up and a warning down', async () => {
     const clock = new RealClock(1000);
     const network = new SimulatedIridiumNetwork({ clock });
-    const pushPort = await freePort();
-    const cloud = new RockblockCloudSim({
-      network,
-      account: { username: 'centre', password: 'secret', devices: [{ imei: KIT_IMEI }] },
-      pushUrl: `http://127.0.0.1:${pushPort}/mo`,
-    });
-    await cloud.listen(0);
-    const centre = new RockblockLink({
-      id: 'rockblock0',
-      receiver: new RockblockPushReceiver({ key: TEST_ROCK7_PUBLIC_KEY_PEM }),
-      listen: { host: '127.0.0.1', port: pushPort },
-      mt: new RockblockMtClient({ endpoint: cloud.mtUrl(), username: 'centre', password: 'secret' }),
-    });
+    const { cloud, link: centre } = await rockblockCentre({ network, imeis: [KIT_IMEI] });
     const modem = new IridiumModemSim({ clock, network, imei: KIT_IMEI, sessionMs: [5_000, 20_000] });
     const [host, device] = createDuplexPair();
     modem.attach(device);

@@ -22,27 +22,21 @@ import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frame
 import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { recordingLogger } from '../../sim/recording-logger.js';
-import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
-import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
+import type { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
+import { freePort, nextFrame } from '../../test/support/link-helpers.js';
+import {
+  CENTRE_HOST as HOST,
+  CENTRE_PASSWORD as PASSWORD,
+  rockblockCentre,
+  CENTRE_USER as USER,
+} from '../../test/support/rockblock-centre.js';
 import { RockblockMtClient } from '../rockblock/mt-client.js';
 import { RockblockPushReceiver } from '../rockblock/push-receiver.js';
 import type { QuarantinedPayload } from './quarantine.js';
 import { RockblockLink } from './rockblock-link.js';
 
-const HOST = '127.0.0.1';
 const KIT = '300434060000010';
 const OTHER_KIT = '300434060000020';
-const USER = 'county-centre';
-const PASSWORD = 'pw-Zq8!never-logged';
-
-/** A port that was free a moment ago (bind 0, read, close). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface World {
   network: SimulatedIridiumNetwork;
@@ -57,36 +51,14 @@ interface World {
 /** `fieldnodeOnly`: the receiver's default classifier instead of passing every payload on. */
 async function world(opts: { fieldnodeOnly?: boolean; password?: string } = {}): Promise<World> {
   const log = recordingLogger();
-  const port = await freePort();
   const network = new SimulatedIridiumNetwork({ log });
-  const cloud = new RockblockCloudSim({
+  const { cloud, receiver, link } = await rockblockCentre({
     network,
-    account: { username: USER, password: PASSWORD, devices: [{ imei: KIT }, { imei: OTHER_KIT }] },
-    pushUrl: `http://${HOST}:${port}/rockblock/mo`,
+    imeis: [KIT, OTHER_KIT],
+    anyPayload: !opts.fieldnodeOnly,
+    ...(opts.password ? { password: opts.password } : {}),
+    mtAttempts: 2,
     pushRetryDelaysMs: [50],
-    log,
-  });
-  await cloud.listen(0, HOST);
-  const receiver = new RockblockPushReceiver({
-    key: TEST_ROCK7_PUBLIC_KEY_PEM,
-    path: '/rockblock/mo',
-    ...(opts.fieldnodeOnly ? {} : { classify: () => undefined }),
-    log,
-  });
-  const mt = new RockblockMtClient({
-    endpoint: cloud.mtUrl(),
-    username: USER,
-    password: opts.password ?? PASSWORD,
-    attempts: 2,
-    retryDelayMs: 20,
-    log,
-  });
-  const link = new RockblockLink({
-    id: 'rockblock0',
-    receiver,
-    listen: { host: HOST, port },
-    mt,
-    defaultImeis: [KIT],
     log,
   });
   const peer = new NetworkKitLink({ id: 'kit-sbd', imei: KIT, network });
@@ -110,16 +82,6 @@ runLinkContract('rockblock web services over 127.0.0.1, simulated cloud and kit'
   const w = await world();
   return { link: w.link, peer: w.peer, teardown: () => w.teardown() };
 });
-
-function nextFrame(link: RockblockLink | NetworkKitLink, ms = 2000): Promise<InboundFrame> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no frame at ${link.id} within ${ms} ms`)), ms);
-    link.once('frame', (f) => {
-      clearTimeout(timer);
-      resolve(f);
-    });
-  });
-}
 
 describe('RockblockLink', () => {
   const worlds: World[] = [];

@@ -1,15 +1,14 @@
 /**
  * The world of the satellite link's contract and end-to-end tests (issue 5 "Must show": link
- * contract over pty, end to end): the modem simulator behind a real socat pty pair opened with the
+ * contract over pty, end to end; protocols/iridium.md §7.4): the modem simulator behind a real socat pty pair opened with the
  * real serialport package, the AT driver on the host end, the simulated Iridium network with the
- * simulated RockBLOCK cloud on it, and the county centre's RockBLOCK link (push receiver over HTTP
- * on 127.0.0.1 with the cloud's test key, MT client to the cloud's MT API).
+ * simulated RockBLOCK cloud on it, and the county centre's RockBLOCK link (rockblock-centre.ts:
+ * push receiver over HTTP on 127.0.0.1 with the cloud's test key, MT client to the cloud's MT API).
  *
  * The gateway's SbdLink makes a fresh driver on a fresh SerialPort at every start(), as the daemon
  * would. Everything simulated runs on one sped-up RealClock: sessions of 5–20 s, holds and
  * backoffs of minutes pass in milliseconds.
  */
-import { createServer } from 'node:net';
 import { SerialPort } from 'serialport';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import type { ModemSimOptions } from '../../sim/iridium/modem-sim.js';
@@ -18,17 +17,12 @@ import {
   SimulatedIridiumNetwork,
   type SimulatedIridiumNetworkOptions,
 } from '../../sim/iridium/simulated-network.js';
-import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
-import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
-import { RockblockLink } from '../../src/centre/rockblock-link.js';
+import type { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
+import type { RockblockLink } from '../../src/centre/rockblock-link.js';
 import { ModemDriver } from '../../src/modem/modem-driver.js';
-import { RockblockMtClient } from '../../src/rockblock/mt-client.js';
-import { RockblockPushReceiver } from '../../src/rockblock/push-receiver.js';
 import { SbdLink, type SbdLinkOptions } from '../../src/sbd/sbd-link.js';
+import { rockblockCentre } from './rockblock-centre.js';
 
-const HOST = '127.0.0.1';
-const USER = 'county-centre';
-const PASSWORD = 'pw-test-only';
 export const SOCAT = '/usr/bin/socat';
 
 export interface SatelliteWorld {
@@ -53,14 +47,6 @@ export interface WorldOptions {
   anyPayload?: boolean;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function openSerial(path: string): Promise<SerialPort> {
   const port = new SerialPort({ path, baudRate: 19200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
@@ -71,33 +57,11 @@ export async function satelliteWorld(o: WorldOptions = {}): Promise<SatelliteWor
   const clock = new RealClock(o.speedup ?? 200);
   const network = new SimulatedIridiumNetwork({ clock, ...o.network });
   const modem = await startPtyModem({ clock, network, epochMs: Date.now(), ...o.modem });
-  const imei = modem.sim.imei;
-  const port = await freePort();
-  const cloud = new RockblockCloudSim({
+  const { cloud, link: centre } = await rockblockCentre({
     network,
-    account: { username: USER, password: PASSWORD, devices: [{ imei }] },
-    pushUrl: `http://${HOST}:${port}/rockblock/mo`,
+    imeis: [modem.sim.imei],
+    anyPayload: o.anyPayload === true,
     pushRetryDelaysMs: [50, 100, 200],
-  });
-  await cloud.listen(0, HOST);
-  const receiver = new RockblockPushReceiver({
-    key: TEST_ROCK7_PUBLIC_KEY_PEM,
-    path: '/rockblock/mo',
-    ...(o.anyPayload ? { classify: () => undefined } : {}),
-  });
-  const mt = new RockblockMtClient({
-    endpoint: cloud.mtUrl(),
-    username: USER,
-    password: PASSWORD,
-    attempts: 3,
-    retryDelayMs: 20,
-  });
-  const centre = new RockblockLink({
-    id: 'rockblock0',
-    receiver,
-    listen: { host: HOST, port },
-    mt,
-    defaultImeis: [imei],
   });
   await centre.start();
   const sbd = new SbdLink({

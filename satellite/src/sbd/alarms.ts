@@ -3,6 +3,7 @@
  * the daemon shows to the operator and logs. An alarm is raised once when its condition starts and
  * cleared once when it ends (`active: false`), never repeated while it lasts.
  */
+import type { BudgetCrossing } from './credit-budget.js';
 
 export type SbdAlarmCode =
   /** A credit budget passed a warning threshold (default 80 %). */
@@ -35,6 +36,22 @@ export interface SbdAlarm {
   budget?: { scope: 'day' | 'incident'; used: number; limit: number };
 }
 
+/** A change to the alarm board, decided by pure code and applied by the link. */
+export type AlarmChange =
+  | { raise: Omit<SbdAlarm, 'active' | 'at'> }
+  | { clear: SbdAlarmCode; detail: string; scope?: 'day' | 'incident' };
+
+/** The budget alarms for threshold crossings (credit-budget.ts): below 100 % a warning. */
+export function budgetAlarmChanges(crossings: readonly BudgetCrossing[]): AlarmChange[] {
+  return crossings.map((c) => {
+    const code = c.threshold >= 1 ? 'SBD_BUDGET_EXHAUSTED' : 'SBD_BUDGET_WARNING';
+    const detail = `${c.used} of ${c.limit} credits used (${c.scope})`;
+    return c.raised
+      ? { raise: { code, detail, budget: { scope: c.scope, used: c.used, limit: c.limit } } }
+      : { clear: code, detail, scope: c.scope };
+  });
+}
+
 /** The active alarms of one link, keyed by code (and budget scope): raise and clear only on change. */
 export class AlarmBoard {
   readonly #active = new Map<string, SbdAlarm>();
@@ -59,6 +76,13 @@ export class AlarmBoard {
     if (!was) return;
     this.#active.delete(key);
     this.emit({ ...was, active: false, at, detail });
+  }
+
+  apply(changes: readonly AlarmChange[], at: number): void {
+    for (const c of changes) {
+      if ('raise' in c) this.raise({ ...c.raise, at });
+      else this.clear(c.clear, at, c.detail, c.scope);
+    }
   }
 
   isActive(code: SbdAlarmCode, scope?: 'day' | 'incident'): boolean {

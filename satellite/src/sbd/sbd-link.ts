@@ -25,7 +25,6 @@ import { EventEmitter } from 'node:events';
 import { isKitError, KitError } from '../../../node/src/errors.js';
 import type {
   Link,
-  LinkCounters,
   LinkDownReason,
   LinkEvents,
   LinkState,
@@ -37,98 +36,22 @@ import type {
 } from '../../../node/src/link/link.js';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
-import { AlarmBoard, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
+import { AlarmBoard, budgetAlarmChanges, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
 import { type SbdClock, type SbdTimer, systemClock } from './clock.js';
-import { CreditBudget, type CreditBudgetOptions } from './credit-budget.js';
-import { type Priority, packMo, splitFrame } from './mo-frames.js';
-import { creditsFor, type HeldUnit } from './mo-plan.js';
-import type { SbdBackoffOptions } from './sbd-backoff.js';
+import { type BudgetCrossing, CreditBudget } from './credit-budget.js';
+import { packMo, splitFrame } from './mo-frames.js';
+import type { HeldUnit } from './mo-plan.js';
+import {
+  type SbdLinkCounters,
+  type SbdLinkEvents,
+  type SbdLinkOptions,
+  zeroCounters,
+} from './sbd-link-types.js';
 import { type MoBuffer, runSbdSession } from './sbd-session.js';
-import { type SessionPlan, type SessionReason, SessionScheduler } from './session-scheduler.js';
+import { type SessionPlan, SessionScheduler } from './session-scheduler.js';
+import { judgeSession } from './session-verdict.js';
 
-export interface SbdLinkOptions {
-  /** Link id from configuration, e.g. "sbd0". */
-  id: string;
-  /**
-   * The modem driver, or a function that makes one (opening the serial port): called by every
-   * start(), so a link whose port closed comes back on a fresh port when the supervisor restarts it.
-   */
-  modem: SbdModem | (() => SbdModem | Promise<SbdModem>);
-  /** Timers and durations: holds, backoffs, budget day. Default the system clock. */
-  clock?: SbdClock;
-  /** Unix ms for state and frame time stamps. Default Date.now. */
-  now?: () => number;
-  /** Longest hold per priority P0..P3, ms. Default [0, 5 min, 30 min, 2 h]. */
-  holdMs?: readonly [number, number, number, number];
-  /** Credit limits per rolling day and per incident, alarm thresholds, P0 over budget. Default: no limits. */
-  budget?: CreditBudgetOptions;
-  /** Session backoff. Default 30 s doubling to 10 min, jitter 0.2 (§7.2). */
-  backoff?: SbdBackoffOptions;
-  /** Mailbox-check interval while a warning is active ({@link SbdLink.setWarningActive}), ms. Default 10 min. */
-  warningCheckMs?: number;
-  /** A due frame with no successful session for this long is handed back (NO_SERVICE), ms. Default 30 min. */
-  giveUpMs?: number;
-  /**
-   * Unpack wire frames and repack them with what else is held (default true). False sends every
-   * frame alone, as given: one SBD message per send(), the naive way the benchmark compares with.
-   */
-  batching?: boolean;
-  /** Priority of a frame sent without one that carries no message header. Default 1. */
-  defaultPriority?: Priority;
-  /** Frames held at most (the send window the dispatcher sees). Default 64. */
-  maxHeld?: number;
-  /** How long a stop alarm keeps the link down before it tries again, ms. Default 6 h / 10 min. */
-  stopPauseMs?: { configuration: number; hardware: number };
-  /** How long stop() waits for a session under way, ms of `clock`. Default 150_000. */
-  stopGraceMs?: number;
-  /** [0, 1) for the backoff jitter. Default Math.random. */
-  random?: () => number;
-  log?: Logger;
-}
-
-/** One session as it went, for observers. */
-export interface SbdSessionRecord {
-  /** Unix ms and clock ms of the session's end. */
-  at: number;
-  clockAt: number;
-  reason: SessionReason;
-  answerRing: boolean;
-  /** Bytes of the MO (0: a mailbox check) and the send()s it carried. */
-  moBytes: number;
-  frames: number;
-  outcome: 'ok' | 'failed' | 'stopped' | 'uncertain' | 'not-started';
-  moStatus?: number;
-  momsn?: number;
-  /** Credits billed: MO (min 1) plus MT, only when the session succeeded (§2.4). */
-  credits: number;
-  mtBytes?: number;
-  mtQueued?: number;
-  /** Why a session did not start or was not seen to end. */
-  error?: string;
-}
-
-/**
- * What the link tells beyond the contract's `state` and `frame`, on {@link SbdLink.sbdEvents} (a
- * separate emitter: a Link's own events are exactly the contract's).
- */
-export interface SbdLinkEvents {
-  alarm: [SbdAlarm];
-  session: [SbdSessionRecord];
-}
-
-export interface SbdLinkCounters extends LinkCounters {
-  /** SBDIX/SBDIXA commands issued, and how many succeeded or failed. */
-  sessions: number;
-  sessionsOk: number;
-  sessionsFailed: number;
-  /** Successful sessions that carried an MO, and those that only checked the mailbox. */
-  moMessages: number;
-  mailboxChecks: number;
-  /** Credits billed for the MO direction (min 1 a session), the MT direction, and in all. */
-  moCredits: number;
-  mtCredits: number;
-  credits: number;
-}
+export type { SbdLinkCounters, SbdLinkEvents, SbdLinkOptions, SbdSessionRecord } from './sbd-link-types.js';
 
 interface Pending {
   resolve: (o: SendOutcome) => void;
@@ -157,21 +80,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   readonly #scheduler: SessionScheduler;
   readonly #alarms: AlarmBoard;
   readonly #pending = new Map<number, Pending>();
-  readonly #counters: SbdLinkCounters = {
-    txFrames: 0,
-    rxFrames: 0,
-    txBytes: 0,
-    rxBytes: 0,
-    errors: 0,
-    sessions: 0,
-    sessionsOk: 0,
-    sessionsFailed: 0,
-    moMessages: 0,
-    mailboxChecks: 0,
-    moCredits: 0,
-    mtCredits: 0,
-    credits: 0,
-  };
+  readonly #counters: SbdLinkCounters = zeroCounters();
   #state: LinkState;
   #modem: SbdModem | undefined;
   #detach: (() => void) | undefined;
@@ -247,7 +156,10 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
 
   /** A new incident: its credit count starts from zero, optionally under a new limit. */
   startIncident(limit?: number): void {
-    this.#budgetAlarms(this.#scheduler.budget.startIncident(this.#clock.now(), limit));
+    this.#alarms.apply(
+      budgetAlarmChanges(this.#scheduler.budget.startIncident(this.#clock.now(), limit)),
+      this.#now(),
+    );
     this.#wake();
   }
 
@@ -424,7 +336,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       while (!this.#closed && this.#state.status === 'up') {
         const now = this.#clock.now();
         this.#again = false;
-        this.#budgetAlarms(this.#scheduler.budget.check(now));
+        this.#alarms.apply(budgetAlarmChanges(this.#scheduler.budget.check(now)), this.#now());
         const decision = this.#scheduler.decide(now);
         for (const { unit, reason } of decision.drop) {
           this.#settle(
@@ -450,138 +362,61 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   }
 
   async #runSession(plan: SessionPlan): Promise<void> {
-    const modem = this.#modem as SbdModem;
     const mo = plan.units.length === 0 ? undefined : moOf(plan.units);
-    const out = await runSbdSession(modem, this.#buffer, { mo, answerRing: plan.answerRing });
+    const out = await runSbdSession(this.#modem as SbdModem, this.#buffer, {
+      mo,
+      answerRing: plan.answerRing,
+    });
+    const v = judgeSession(out, plan, this.#scheduler.creditBytes);
     const clockAt = this.#clock.now();
-    const record: SbdSessionRecord = {
+    for (const [key, n] of Object.entries(v.count)) this.#counters[key as keyof SbdLinkCounters] += n;
+    if (v.record.error !== undefined)
+      this.#log.warn({ link: this.id, error: v.record.error }, 'SBD session failed');
+    if (v.mt) this.#receive(v.mt);
+    this.#alarms.apply(v.alarms, this.#now());
+
+    let crossings: BudgetCrossing[] = [];
+    if (v.scheduler.kind === 'succeeded') {
+      crossings = this.#scheduler.succeeded(plan, v.scheduler, clockAt);
+      for (const u of plan.units) {
+        const p = this.#pending.get(u.id);
+        if (!p) continue;
+        this.#counters.txFrames += 1;
+        this.#counters.txBytes += p.bytes;
+      }
+    } else {
+      const released = v.scheduler.releaseCarried ? plan.units : [];
+      this.#scheduler.failed(v.scheduler.minBackoffMs, clockAt, released);
+    }
+    if (v.carried) for (const u of plan.units) this.#settle(u.id, v.carried);
+    this.sbdEvents.emit('session', {
       at: this.#now(),
       clockAt,
       reason: plan.reason,
       answerRing: plan.answerRing,
       moBytes: mo?.length ?? 0,
       frames: plan.units.length,
-      outcome: 'not-started',
-      credits: 0,
-    };
-
-    if (out.kind === 'not-started') {
-      this.#counters.errors += 1;
-      this.#log.warn({ err: out.error, stage: out.stage, link: this.id }, 'SBD session could not start');
-      this.#scheduler.failed(0, clockAt);
-      this.sbdEvents.emit('session', { ...record, error: `${out.stage}: ${errorText(out.error)}` });
-      if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
-      return;
+      ...v.record,
+    });
+    this.#alarms.apply(budgetAlarmChanges(crossings), this.#now());
+    if (v.down) {
+      if (v.down.pause) this.#pause(v.down.pause);
+      this.#goDown(v.down.reason, v.down.detail);
     }
-    this.#counters.sessions += 1;
-    if (out.kind === 'uncertain') {
-      // Whether the MO went is unknown: hand the frames back rather than risk sending them twice.
-      this.#counters.errors += 1;
-      this.#counters.sessionsFailed += 1;
-      this.#log.warn({ err: out.error, link: this.id }, 'SBD session ended unseen');
-      this.#scheduler.failed(0, clockAt, plan.units);
-      for (const u of plan.units)
-        this.#settle(u.id, fail('later', 'TIMEOUT', 'the session did not answer; it may have gone'));
-      this.sbdEvents.emit('session', { ...record, outcome: 'uncertain', error: errorText(out.error) });
-      if (isKitError(out.error, 'AT_CLOSED')) this.#goDown('port-closed', 'the modem stream closed');
-      return;
-    }
-
-    const { result, cls } = out;
-    Object.assign(record, { moStatus: result.moStatus, momsn: result.momsn, mtQueued: result.mtQueued });
-    if (out.mt) this.#receive(out.mt, record);
-    this.#mtAlarms(result.moStatus, out.mtError, result.mtStatus);
-
-    if (cls.kind === 'success') {
-      const mtCredits = out.mt ? creditsFor(out.mt.length, this.#scheduler.creditBytes) : 0;
-      this.#counters.sessionsOk += 1;
-      if (mo) this.#counters.moMessages += 1;
-      else this.#counters.mailboxChecks += 1;
-      this.#counters.moCredits += plan.credits;
-      this.#counters.mtCredits += mtCredits;
-      this.#counters.credits += plan.credits + mtCredits;
-      record.outcome = 'ok';
-      record.credits = plan.credits + mtCredits;
-      const crossings = this.#scheduler.succeeded(
-        plan,
-        {
-          mtQueued: result.mtQueued,
-          mtReceived: out.mt !== undefined,
-          mtTooLarge: result.moStatus === 1,
-          mtCredits,
-        },
-        clockAt,
-      );
-      for (const u of plan.units) {
-        const p = this.#pending.get(u.id);
-        if (p) {
-          this.#counters.txFrames += 1;
-          this.#counters.txBytes += p.bytes;
-        }
-        this.#settle(u.id, { ok: true, ref: String(result.momsn) });
-      }
-      this.#alarms.clear('SBD_HARDWARE', this.#now(), 'a session succeeded');
-      this.#alarms.clear('SBD_STOPPED', this.#now(), 'a session succeeded');
-      this.sbdEvents.emit('session', record);
-      this.#budgetAlarms(crossings);
-      return;
-    }
-
-    this.#counters.sessionsFailed += 1;
-    if (cls.kind === 'transient') {
-      record.outcome = 'failed';
-      this.#scheduler.failed(cls.minBackoffMs, clockAt);
-      this.sbdEvents.emit('session', record);
-      return;
-    }
-    // Retrying cannot help: stop, say why, and keep the link down for a while.
-    record.outcome = 'stopped';
-    this.#scheduler.failed(0, clockAt);
-    this.sbdEvents.emit('session', record);
-    const code = cls.alarm === 'hardware' ? 'SBD_HARDWARE' : 'SBD_STOPPED';
-    this.#alarms.raise({ code, at: this.#now(), detail: cls.detail, moStatus: result.moStatus });
-    const pause = this.#o.stopPauseMs ?? { configuration: 6 * 3_600_000, hardware: 600_000 };
-    this.#pausedUntil = clockAt + pause[cls.alarm];
-    this.#pauseTimer = this.#clock.after(pause[cls.alarm], () => this.#endPause());
-    this.#goDown(cls.alarm === 'hardware' ? 'no-device' : 'no-service', cls.detail);
   }
 
-  #receive(mt: Uint8Array, record: SbdSessionRecord): void {
-    record.mtBytes = mt.length;
+  #receive(mt: Uint8Array): void {
     this.#counters.rxFrames += 1;
     this.#counters.rxBytes += mt.length;
     this.emit('frame', { link: this.id, bytes: mt, receivedAt: this.#now(), meta: { from: 'gateway' } });
   }
 
-  #mtAlarms(moStatus: number, mtError: unknown, mtStatus: number): void {
-    const at = this.#now();
-    if (moStatus === 1)
-      this.#alarms.raise({
-        code: 'SBD_MT_TOO_LARGE',
-        at,
-        detail: 'an MT message over 270 bytes waits at the gateway and cannot be delivered',
-        moStatus,
-      });
-    else if (moStatus === 0) this.#alarms.clear('SBD_MT_TOO_LARGE', at, 'no MT message is stuck');
-    if (mtError !== undefined) {
-      this.#counters.errors += 1;
-      this.#alarms.raise({
-        code: 'SBD_MT_LOST',
-        at,
-        detail: `an MT message could not be read: ${mtError instanceof Error ? mtError.message : String(mtError)}`,
-      });
-    } else if (mtStatus === 1) this.#alarms.clear('SBD_MT_LOST', at, 'an MT message was read');
-  }
-
-  #budgetAlarms(crossings: ReturnType<CreditBudget['check']>): void {
-    const at = this.#now();
-    for (const c of crossings) {
-      const code = c.threshold >= 1 ? 'SBD_BUDGET_EXHAUSTED' : 'SBD_BUDGET_WARNING';
-      const detail = `${c.used} of ${c.limit} credits used (${c.scope})`;
-      if (c.raised)
-        this.#alarms.raise({ code, at, detail, budget: { scope: c.scope, used: c.used, limit: c.limit } });
-      else this.#alarms.clear(code, at, detail, c.scope);
-    }
+  /** A stop alarm: keep the link down for the pause of its kind, or until acknowledged. */
+  #pause(kind: 'configuration' | 'hardware'): void {
+    const pause = this.#o.stopPauseMs ?? { configuration: 6 * 3_600_000, hardware: 600_000 };
+    this.#pauseTimer?.cancel();
+    this.#pausedUntil = this.#clock.now() + pause[kind];
+    this.#pauseTimer = this.#clock.after(pause[kind], () => this.#endPause());
   }
 
   #endPause(): void {
@@ -631,8 +466,6 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     this.emit('state', next);
   }
 }
-
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function fail(retry: 'later' | 'never', code: Extract<SendOutcome, { ok: false }>['code'], detail: string) {
   return { ok: false, retry, code, detail } as const satisfies SendOutcome;

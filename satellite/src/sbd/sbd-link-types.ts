@@ -1,0 +1,115 @@
+/**
+ * The SBD link's options, counters, events and session records (issue 5 item 3): what the daemon's
+ * configuration sets and what its status pages read. The link itself is in sbd-link.ts.
+ */
+import type { LinkCounters } from '../../../node/src/link/link.js';
+import type { Logger } from '../../../node/src/log-types.js';
+import type { SbdModem } from '../modem/sbd-modem.js';
+import type { SbdAlarm } from './alarms.js';
+import type { SbdClock } from './clock.js';
+import type { CreditBudgetOptions } from './credit-budget.js';
+import type { Priority } from './mo-frames.js';
+import type { SbdBackoffOptions } from './sbd-backoff.js';
+import type { SessionReason } from './session-scheduler.js';
+
+export interface SbdLinkOptions {
+  /** Link id from configuration, e.g. "sbd0". */
+  id: string;
+  /**
+   * The modem driver, or a function that makes one (opening the serial port): called by every
+   * start(), so a link whose port closed comes back on a fresh port when the supervisor restarts it.
+   */
+  modem: SbdModem | (() => SbdModem | Promise<SbdModem>);
+  /** Timers and durations: holds, backoffs, budget day. Default the system clock. */
+  clock?: SbdClock;
+  /** Unix ms for state and frame time stamps. Default Date.now. */
+  now?: () => number;
+  /** Longest hold per priority P0..P3, ms. Default [0, 5 min, 30 min, 2 h]. */
+  holdMs?: readonly [number, number, number, number];
+  /** Credit limits per rolling day and per incident, alarm thresholds, P0 over budget. Default: no limits. */
+  budget?: CreditBudgetOptions;
+  /** Session backoff. Default 30 s doubling to 10 min, jitter 0.2 (§7.2). */
+  backoff?: SbdBackoffOptions;
+  /** Mailbox-check interval while a warning is active ({@link SbdLink.setWarningActive}), ms. Default 10 min. */
+  warningCheckMs?: number;
+  /** A due frame with no successful session for this long is handed back (NO_SERVICE), ms. Default 30 min. */
+  giveUpMs?: number;
+  /**
+   * Unpack wire frames and repack them with what else is held (default true). False sends every
+   * frame alone, as given: one SBD message per send(), the naive way the benchmark compares with.
+   */
+  batching?: boolean;
+  /** Priority of a frame sent without one that carries no message header. Default 1. */
+  defaultPriority?: Priority;
+  /** Frames held at most (the send window the dispatcher sees). Default 64. */
+  maxHeld?: number;
+  /** How long a stop alarm keeps the link down before it tries again, ms. Default 6 h / 10 min. */
+  stopPauseMs?: { configuration: number; hardware: number };
+  /** How long stop() waits for a session under way, ms of `clock`. Default 150_000. */
+  stopGraceMs?: number;
+  /** [0, 1) for the backoff jitter. Default Math.random. */
+  random?: () => number;
+  log?: Logger;
+}
+
+/** One session as it went, for observers. */
+export interface SbdSessionRecord {
+  /** Unix ms and clock ms of the session's end. */
+  at: number;
+  clockAt: number;
+  reason: SessionReason;
+  answerRing: boolean;
+  /** Bytes of the MO (0: a mailbox check) and the send()s it carried. */
+  moBytes: number;
+  frames: number;
+  outcome: 'ok' | 'failed' | 'stopped' | 'uncertain' | 'not-started';
+  moStatus?: number;
+  momsn?: number;
+  /** Credits billed: MO (min 1) plus MT, only when the session succeeded (§2.4). */
+  credits: number;
+  mtBytes?: number;
+  mtQueued?: number;
+  /** Why a session did not start or was not seen to end. */
+  error?: string;
+}
+
+/**
+ * What the link tells beyond the contract's `state` and `frame`, on {@link SbdLink.sbdEvents} (a
+ * separate emitter: a Link's own events are exactly the contract's).
+ */
+export interface SbdLinkEvents {
+  alarm: [SbdAlarm];
+  session: [SbdSessionRecord];
+}
+
+export interface SbdLinkCounters extends LinkCounters {
+  /** SBDIX/SBDIXA commands issued, and how many succeeded or failed. */
+  sessions: number;
+  sessionsOk: number;
+  sessionsFailed: number;
+  /** Successful sessions that carried an MO, and those that only checked the mailbox. */
+  moMessages: number;
+  mailboxChecks: number;
+  /** Credits billed for the MO direction (min 1 a session), the MT direction, and in all. */
+  moCredits: number;
+  mtCredits: number;
+  credits: number;
+}
+
+export function zeroCounters(): SbdLinkCounters {
+  return {
+    txFrames: 0,
+    rxFrames: 0,
+    txBytes: 0,
+    rxBytes: 0,
+    errors: 0,
+    sessions: 0,
+    sessionsOk: 0,
+    sessionsFailed: 0,
+    moMessages: 0,
+    mailboxChecks: 0,
+    moCredits: 0,
+    mtCredits: 0,
+    credits: 0,
+  };
+}

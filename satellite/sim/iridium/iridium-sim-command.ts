@@ -6,10 +6,10 @@
  * --loopback each comes back as an MT message (with a ring alert). The lead wires this into the CLI;
  * later it can sit on the simulated RockBLOCK network instead.
  */
-import { parseArgs } from 'node:util';
-import { KitError } from '../../../node/src/errors.js';
+import type { KitError } from '../../../node/src/errors.js';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
+import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { constantSky, seededSky } from './modem-sim-sky.js';
 import { startPtyModem } from './pty-modem.js';
 import { ScriptedNetwork } from './scripted-network.js';
@@ -29,9 +29,7 @@ A simulated Iridium 9603 (RockBLOCK) modem on a pseudo-terminal, until Ctrl-C.
 
 export type IridiumSimIo = SimIo;
 
-function usage(message: string): KitError {
-  return new KitError('CLI_USAGE', `${message}\n\n${IRIDIUM_SIM_USAGE}`);
-}
+const usage = (message: string): KitError => usageError(IRIDIUM_SIM_USAGE, message);
 
 function numberOption(
   text: string | undefined,
@@ -46,35 +44,25 @@ function numberOption(
 
 /** Runs the simulator until `io.stop` is aborted; returns the exit code. */
 export async function runIridiumSim(args: string[], io: IridiumSimIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        pty: { type: 'boolean' },
-        link: { type: 'string' },
-        imei: { type: 'string' },
-        visible: { type: 'string' },
-        seed: { type: 'string' },
-        loopback: { type: 'boolean' },
-        speedup: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (cause) {
-    throw new KitError('CLI_USAGE', `${(cause as Error).message}\n\n${IRIDIUM_SIM_USAGE}`, { cause });
-  }
-  if (values.help === true) {
-    io.out(IRIDIUM_SIM_USAGE);
-    return 0;
-  }
+  const values = parseSimArgs(
+    args,
+    {
+      pty: { type: 'boolean' },
+      link: { type: 'string' },
+      imei: { type: 'string' },
+      visible: { type: 'string' },
+      seed: { type: 'string' },
+      loopback: { type: 'boolean' },
+      speedup: { type: 'string' },
+    },
+    IRIDIUM_SIM_USAGE,
+    io,
+  );
+  if (values === undefined) return 0;
   if (values.pty !== true) throw usage('--pty is required (the only transport so far)');
-  const imei = typeof values.imei === 'string' ? values.imei : '300534060000001';
+  const str = (k: string): string | undefined => stringOption(values, k);
+  const imei = str('imei') ?? '300534060000001';
   if (!/^\d{15}$/.test(imei)) throw usage(`an IMEI has 15 digits, not ${JSON.stringify(imei)}`);
-  const str = (k: string): string | undefined =>
-    typeof values[k] === 'string' ? (values[k] as string) : undefined;
   const visible = numberOption(str('visible'), '--visible', (n) => n >= 0 && n <= 1) ?? 1;
   const seed = numberOption(str('seed'), '--seed', (n) => Number.isInteger(n) && n >= 0) ?? 1;
   const speedup = numberOption(str('speedup'), '--speedup', (n) => n > 0 && n <= 1_000_000) ?? 1;

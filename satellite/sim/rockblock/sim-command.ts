@@ -12,7 +12,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
 import { KitError } from '../../../node/src/errors.js';
 import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { closeServer, listenOn } from '../../src/net/listen.js';
@@ -20,6 +19,7 @@ import { MT_PASSWORD_ENV, MT_USERNAME_ENV } from '../../src/rockblock/mt-client.
 import { hexToBytes } from '../../src/rockblock/push-claims.js';
 import { SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
+import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { MT_PATH, RockblockCloudSim } from './rockblock-cloud.js';
 import { TEST_ROCK7_PUBLIC_KEY_PEM } from './test-key.js';
 
@@ -45,40 +45,29 @@ export interface RockblockSimIo extends SimIo {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-function usage(message: string): KitError {
-  return new KitError('CLI_USAGE', `${message}\n\n${ROCKBLOCK_SIM_USAGE}`);
-}
+const usage = (message: string): KitError => usageError(ROCKBLOCK_SIM_USAGE, message);
 
 const IMEI = /^\d{15}$/;
 
 /** Runs the simulator until `io.stop` aborts; returns the exit code. */
 export async function runRockblockSim(args: string[], io: RockblockSimIo): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'push-url': { type: 'string' },
-        'push-format': { type: 'string' },
-        imei: { type: 'string', multiple: true },
-        pty: { type: 'boolean' },
-        link: { type: 'string' },
-        'modem-imei': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (cause) {
-    throw new KitError('CLI_USAGE', `${(cause as Error).message}\n\n${ROCKBLOCK_SIM_USAGE}`, { cause });
-  }
-  if (values.help === true) {
-    io.out(ROCKBLOCK_SIM_USAGE);
-    return 0;
-  }
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const values = parseSimArgs(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'push-url': { type: 'string' },
+      'push-format': { type: 'string' },
+      imei: { type: 'string', multiple: true },
+      pty: { type: 'boolean' },
+      link: { type: 'string' },
+      'modem-imei': { type: 'string' },
+    },
+    ROCKBLOCK_SIM_USAGE,
+    io,
+  );
+  if (values === undefined) return 0;
+  const str = (k: string): string | undefined => stringOption(values, k);
   const portText = str('port');
   const port = Number(portText);
   if (portText === undefined || !Number.isInteger(port) || port < 0 || port > 65_535) {

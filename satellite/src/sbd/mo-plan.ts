@@ -11,8 +11,8 @@
  *    average its share of a credit), plus, if it then goes alone, the one-credit minimum of its own
  *    session, the receipt MT that session brings back and the mailbox check that fetches it.
  *    Measured on the benchmark's day (bench/satellite-bench.ts): riding only within the credits
- *    already paid (one more if that cleared the queue) spent 719 credits and left P0 p90 at 622 s;
- *    filling the MO spent 628 and brought P0 p90 to 206 s.
+ *    already paid (one more if that cleared the queue) spent 732 credits, P0 p90 596 s; filling
+ *    the MO spent 628, P0 p90 206 s.
  * Opaque frames (not wire messages) share an MO with nothing; frames of one send() stay together.
  * The credit budget may then trim the plan (session-scheduler.ts).
  */

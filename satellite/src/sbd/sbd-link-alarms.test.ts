@@ -1,0 +1,121 @@
+/**
+ * Tests for sbd-link.ts: stop and hardware alarms (§7.2 "stop and alert"), the credit budget and
+ * its alarms, the port closing, and start-up failures with their down reasons.
+ */
+import { describe, expect, it } from 'vitest';
+import { SteppingClock } from '../../../bench/satellite-clock.js';
+import { KitError } from '../../../node/src/errors.js';
+import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
+import { FakeSbdModem } from '../../test/support/fake-sbd-modem.js';
+import { MIN, message, rig, S, send, stopRigsAfterEach } from '../../test/support/sbd-link-rig.js';
+import { SbdLink } from './sbd-link.js';
+
+stopRigsAfterEach();
+
+describe('SbdLink alarms and budget', () => {
+  it('stops on MO status 15: SBD_STOPPED, down no-service, held frames handed back, until acknowledged', async () => {
+    const network = new SimulatedIridiumNetwork({ gatewayStatus: () => 15 });
+    const r = await rig({}, network);
+    const h = send(r.link, message(30, 0, 1));
+    const held = send(r.link, message(30, 3, 2));
+    await r.clock.runUntil(() => h.outcome !== undefined && held.outcome !== undefined, 5 * MIN);
+    expect(h.outcome).toMatchObject({ ok: false, retry: 'later', code: 'LINK_DOWN' });
+    expect(held.outcome).toMatchObject({ ok: false, retry: 'later', code: 'LINK_DOWN' });
+    expect(r.alarms).toMatchObject([{ code: 'SBD_STOPPED', active: true, moStatus: 15 }]);
+    expect(r.link.state).toMatchObject({ status: 'down', reason: 'no-service' });
+    const states = r.states.length;
+    await r.link.start(); // what the supervisor does: it stays down, without a new state event
+    expect(r.link.state.status).toBe('down');
+    expect(r.states).toHaveLength(states);
+    expect(r.modem.started).toBe(1);
+    r.link.acknowledgeAlarm('SBD_STOPPED');
+    await r.clock.run(S);
+    expect(r.link.state.status).toBe('up');
+    expect(r.alarms.at(-1)).toMatchObject({ code: 'SBD_STOPPED', active: false });
+  });
+
+  it('raises SBD_HARDWARE on MO status 33 and goes down no-device for the hardware pause', async () => {
+    const r = await rig({ stopPauseMs: { configuration: 3_600_000, hardware: 10 * MIN } });
+    r.modem.radio = () => 33;
+    const h = send(r.link, message(30, 0, 1));
+    await r.clock.runUntil(() => h.outcome !== undefined, 5 * MIN);
+    expect(r.alarms).toMatchObject([{ code: 'SBD_HARDWARE', active: true, moStatus: 33 }]);
+    expect(r.link.state).toMatchObject({ status: 'down', reason: 'no-device' });
+    r.modem.radio = undefined;
+    await r.clock.run(10 * MIN);
+    expect(r.link.state.status).toBe('up'); // tried again after the pause
+  });
+
+  it('refuses P1 with SBD_BUDGET once the day is spent, raises 80 % and 100 % once each, and still sends P0', async () => {
+    const r = await rig({ budget: { perDay: 5 } });
+    const sizes = [50, 50, 50, 50, 50, 50];
+    const handles = sizes.map((size, i) => send(r.link, message(size, 0, i)));
+    await r.clock.runUntil(() => handles.every((h) => h.outcome), 30 * MIN);
+    expect(handles.every((h) => h.outcome?.ok)).toBe(true); // P0 goes over budget
+    const p1 = send(r.link, message(20, 1, 9));
+    await r.clock.run(S);
+    expect(p1.outcome).toMatchObject({ ok: false, retry: 'later', code: 'BUSY' });
+    expect(p1.outcome?.ok === false && p1.outcome.detail).toMatch(/^SBD_BUDGET/);
+    expect(r.alarms.map((a) => [a.code, a.active, a.budget?.scope])).toEqual([
+      ['SBD_BUDGET_WARNING', true, 'day'],
+      ['SBD_BUDGET_EXHAUSTED', true, 'day'],
+    ]);
+    // The first P0 went alone (1 credit); the five sent with it shared the next MO (256 bytes, 6).
+    expect(r.link.creditsUsed()).toEqual({ day: 7, incident: 7 });
+  });
+
+  it('goes down port-closed when the modem stream closes, handing back what it held', async () => {
+    const r = await rig();
+    const h = send(r.link, message(30, 2, 1));
+    r.modem.emit('closed', new Error('EIO'));
+    await r.clock.run(S);
+    expect(r.link.state).toMatchObject({ status: 'down', reason: 'port-closed', detail: 'EIO' });
+    expect(h.outcome).toMatchObject({ ok: false, retry: 'later', code: 'LINK_DOWN' });
+    expect(await r.link.send(message(10, 0, 2))).toMatchObject({ ok: false, code: 'LINK_DOWN' });
+  });
+});
+
+describe('SbdLink start', () => {
+  it.each([
+    [new KitError('AT_TIMEOUT', 'the modem did not answer AT'), 'no-device'],
+    [new KitError('AT_CLOSED', 'the AT channel closed'), 'port-closed'],
+    [new Error('ENOENT /dev/ttyUSB0'), 'port-error'],
+  ] as const)('resolves down with a reason when the modem does not start (%s)', async (error, reason) => {
+    const clock = new SteppingClock();
+    const modem = new FakeSbdModem({ network: new SimulatedIridiumNetwork({ clock }), clock });
+    modem.startError = error as KitError;
+    const link = new SbdLink({ id: 'sbd0', modem, clock });
+    await expect(link.start()).resolves.toBeUndefined();
+    expect(link.state).toMatchObject({ status: 'down', reason, detail: error.message });
+    await link.stop();
+  });
+
+  it('calls a modem factory on every start, so a restart gets a fresh port', async () => {
+    const clock = new SteppingClock();
+    const network = new SimulatedIridiumNetwork({ clock });
+    const made: FakeSbdModem[] = [];
+    const link = new SbdLink({
+      id: 'sbd0',
+      clock,
+      modem: () => {
+        const m = new FakeSbdModem({ network, clock });
+        made.push(m);
+        return m;
+      },
+    });
+    await link.start();
+    made[0]?.emit('closed', undefined);
+    expect(link.state).toMatchObject({ status: 'down', reason: 'port-closed' });
+    await link.start();
+    expect(link.state.status).toBe('up');
+    expect(made).toHaveLength(2);
+    expect(link.imei).toBe('300434060000001');
+    await link.stop();
+  });
+
+  it('offers signal quality and Iridium time as optional capabilities', async () => {
+    const r = await rig();
+    expect(await r.link.signalQuality()).toBeCloseTo(0.8);
+    expect(await r.link.networkTime()).toEqual({ time: Date.UTC(2026, 6, 14), source: 'iridium' });
+  });
+});

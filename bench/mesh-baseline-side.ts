@@ -51,9 +51,14 @@ export async function runBaselineSide(opts: {
       clock.after(startMs + o.atMs - clock.now(), () => {
         sentAt.set(key(bytes), clock.now());
         sends.push(
-          radio.link.send(bytes).then((outcome) => {
-            if (!outcome.ok) sendFailures++;
-          }),
+          radio.link.send(bytes).then(
+            (outcome) => {
+              if (!outcome.ok) sendFailures++;
+            },
+            () => {
+              sendFailures++;
+            },
+          ),
         );
       });
     }

@@ -14,7 +14,7 @@ import type { CoreLink } from '../node/src/core/node-core.js';
 import type { Route } from '../node/src/core/routing-table.js';
 import { createFakeLinkPair } from '../node/src/link/fake-link.js';
 import { FieldNodes } from './mesh-fieldnode.js';
-import { CENTRE, GATEWAY, KITS, offers, reportDraft } from './mesh-scenario.js';
+import { CENTRE, GATEWAY, HOUR_MS, KITS, offers, reportDraft } from './mesh-scenario.js';
 import { meshWorld, type SideResult } from './mesh-world.js';
 
 export interface FieldnodeRun extends SideResult {
@@ -98,18 +98,19 @@ export async function runFieldnodeSide(opts: { speedup: number }): Promise<Field
     const submittedAt = new Map<string, number>();
     const ids: Array<string | undefined> = offered.map(() => undefined);
     const frames: Uint8Array[] = offered.map(() => new Uint8Array());
-    const submissions: Promise<void>[] = [];
+    const failures: unknown[] = [];
     for (const [i, o] of offered.entries()) {
       clock.after(startMs + o.atMs - clock.now(), () => {
         const kit = nodes.node(o.kit);
         const at = clock.now();
-        submissions.push(
-          kit.core.submit(reportDraft(o.n, 1)).then(async (id) => {
+        kit.core
+          .submit(reportDraft(o.n, 1))
+          .then(async (id) => {
             submittedAt.set(id, at);
-            ids[i] = id;
             frames[i] = (await kit.store.getFrame(id)) ?? new Uint8Array();
-          }),
-        );
+            ids[i] = id;
+          })
+          .catch((err: unknown) => failures.push(err));
       });
     }
     const deliveredAt = new Map<string, number>();
@@ -128,8 +129,12 @@ export async function runFieldnodeSide(opts: { speedup: number }): Promise<Field
       }
       return true;
     };
-    while (!(await settled())) await new Promise((r) => setTimeout(r, 50));
-    await Promise.all(submissions);
+    // A bound for a run that went wrong: the last offer's lifetime is over by then.
+    const end = startMs + HOUR_MS + lifetimeMs;
+    while (failures.length === 0 && clock.now() < end && !(await settled())) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (failures.length > 0) throw new Error('a kit refused a report', { cause: failures[0] });
 
     const latenciesS: number[] = [];
     for (const [id, at] of deliveredAt) {

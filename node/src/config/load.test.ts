@@ -63,6 +63,11 @@ describe('the example file', () => {
       hopLimit: 3,
       neighbours: { '!a1b2c3d4': 3001 },
     });
+    expect(config.links[2]).toMatchObject({
+      ringAlerts: true,
+      holdMs: [300_000, 1_800_000, 7_200_000],
+      budget: { perDay: 200, perIncident: 1000 },
+    });
     expect(config.routes[0]).toEqual({ dest: { to: 'centre' }, via: 'udp0', nextHop: 'gateway', cost: 1 });
     expect(config.routes[2]).toEqual({ dest: { to: 'all' }, via: 'mesh0' });
     expect(config.routing).toEqual({
@@ -244,6 +249,8 @@ links:
 links:
   - { id: rb, type: rockblock, path: push, mt_endpoint: 'https://u:p@example.invalid/MT', imeis: { '1234': 5 } }
   - { id: dip, type: directip, listen: { port: 1 } }
+  - { id: sat, type: iridium-sbd, port: /dev/x, hold_s: { p1: 600, p2: 60, p3: 7200 }, budget: { per_day: 0 } }
+  - { id: sat2, type: iridium-sbd, port: /dev/y, hold_s: { p1: 600 } }
 `,
     );
     const err = await loadError(bad);
@@ -253,6 +260,9 @@ links:
       'links[0].mt_endpoint: no credentials in the URL',
       'links[0].imeis.1234: an IMEI is 15 digits',
       'links[1].mt_gateway: required for type directip',
+      'links[2].hold_s: a lower priority may not wait less than a higher one',
+      'links[2].budget.per_day: ',
+      'links[3].hold_s: give p1, p2 and p3 together',
     ])
       expect(err.message).toContain(line);
   });

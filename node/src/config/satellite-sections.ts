@@ -29,6 +29,34 @@ function imeis(s: Section): Record<string, number> {
   return out;
 }
 
+/** A kit's or gateway's own modem (protocols/iridium.md §1, §7.1–§7.3). */
+export function parseIridiumSbd(s: Section) {
+  const port = s.str('port', 'required for type iridium-sbd') ?? '';
+  const hold = s.section('hold_s', ['p1', 'p2', 'p3']);
+  const holdS = (['p1', 'p2', 'p3'] as const).map((k) => hold.num(k, 0, 7 * 24 * 3600));
+  const budget = s.section('budget', ['per_day', 'per_incident']);
+  const perDay = budget.int('per_day', 1, 1_000_000);
+  const perIncident = budget.int('per_incident', 1, 1_000_000);
+  const peerNode = s.int('peer_node', 1, U32_MAX);
+  const holdMs = holdS.every((v) => v !== undefined)
+    ? (holdS.map((v) => (v as number) * 1000) as [number, number, number])
+    : undefined;
+  if (holdMs === undefined && holdS.some((v) => v !== undefined))
+    s.problem('hold_s', 'give p1, p2 and p3 together');
+  if (holdMs !== undefined && !(holdMs[0] <= holdMs[1] && holdMs[1] <= holdMs[2]))
+    s.problem('hold_s', 'a lower priority may not wait less than a higher one (p1 ≤ p2 ≤ p3)');
+  return {
+    port,
+    ringAlerts: s.bool('ring_alerts') ?? false,
+    ...(holdMs === undefined ? {} : { holdMs }),
+    budget: {
+      ...(perDay === undefined ? {} : { perDay }),
+      ...(perIncident === undefined ? {} : { perIncident }),
+    },
+    ...(peerNode === undefined ? {} : { peerNode }),
+  };
+}
+
 export function parseRockblock(s: Section) {
   const path = s.str('path', undefined, (p) =>
     p.startsWith('/') ? undefined : 'a URL path starting with /',

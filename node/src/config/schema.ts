@@ -140,6 +140,14 @@ export interface IridiumSbdLinkConfig extends LinkConfigBase {
   readonly type: 'iridium-sbd';
   /** Serial device of the modem; prefer /dev/serial/by-id/… (STYLE.md §12.9). */
   readonly port: string;
+  /** Ask the modem for ring alerts (AT+SBDMTA=1): MT messages come at once, at 40–50 mA idle. */
+  readonly ringAlerts: boolean;
+  /** How long P1, P2 and P3 frames may wait to share a session, ms (P0 never waits). */
+  readonly holdMs?: readonly [number, number, number];
+  /** Credits allowed in any 24 hours and per incident. Default: no limit. */
+  readonly budget: { readonly perDay?: number; readonly perIncident?: number };
+  /** The node id behind the satellite: the centre, by default the first of centre_nodes. */
+  readonly peerNode?: number;
 }
 
 /**

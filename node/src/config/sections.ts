@@ -7,7 +7,13 @@ import type { IssuerPower } from '../crypto/authenticate.js';
 import type { Destination } from '../wire/envelope.js';
 import { isAreaCode } from '../wire/field-codecs.js';
 import type { Section } from './reader.js';
-import { DIRECTIP_KEYS, parseDirectIp, parseRockblock, ROCKBLOCK_KEYS } from './satellite-sections.js';
+import {
+  DIRECTIP_KEYS,
+  parseDirectIp,
+  parseIridiumSbd,
+  parseRockblock,
+  ROCKBLOCK_KEYS,
+} from './satellite-sections.js';
 import {
   DEFAULT_LINK_COST,
   DEFAULTS,
@@ -29,7 +35,7 @@ const LINK_COMMON_KEYS = ['id', 'type', 'enabled', 'cost', 'mtu'];
 const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
   udp: ['bind', 'peers'],
   meshtastic: ['port', 'host', 'tcp_port', 'portnum', 'channel', 'hop_limit', 'neighbours'],
-  'iridium-sbd': ['port'],
+  'iridium-sbd': ['port', 'ring_alerts', 'hold_s', 'budget', 'peer_node'],
   rockblock: ROCKBLOCK_KEYS,
   directip: DIRECTIP_KEYS,
 };
@@ -71,7 +77,7 @@ function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'ty
     case 'meshtastic':
       return { ...base, type, transport: parseMeshtasticTransport(s), ...parseMeshtasticRadio(s) };
     case 'iridium-sbd':
-      return { ...base, type, port: s.str('port', 'required for type iridium-sbd') ?? '' };
+      return { ...base, type, ...parseIridiumSbd(s) };
     case 'rockblock':
       return { ...base, type, ...parseRockblock(s) };
     case 'directip':
@@ -81,7 +87,15 @@ function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'ty
 
 /** Stands in for a link whose type is wrong; a problem is recorded, so it never leaves load.ts. */
 function placeholderLink(id: string): LinkConfig {
-  return { id, type: 'iridium-sbd', enabled: false, cost: 'satellite', port: '' };
+  return {
+    id,
+    type: 'iridium-sbd',
+    enabled: false,
+    cost: 'satellite',
+    port: '',
+    ringAlerts: false,
+    budget: {},
+  };
 }
 
 function parseUdp(s: Section) {

@@ -4,10 +4,9 @@
  */
 
 import type { LinkConfig } from '../config/schema.js';
-import { KitError } from '../errors.js';
 import type { Link } from '../link/link.js';
 import type { Logger } from '../log-types.js';
-import { createDirectIpLink, createRockblockLink } from './satellite-ingress.js';
+import { createDirectIpLink, createRockblockLink, createSbdLink } from './satellite-ingress.js';
 
 export interface BuiltLink {
   link: Link;
@@ -15,7 +14,17 @@ export interface BuiltLink {
   neighbours: Record<string, number>;
 }
 
-export async function createLink(config: LinkConfig, log: Logger): Promise<BuiltLink> {
+/** What a link may need to know of the node it serves. */
+export interface LinkContext {
+  /** The county centre's node ids (the satellite's peer by default). */
+  centreNodes: readonly number[];
+}
+
+export async function createLink(
+  config: LinkConfig,
+  log: Logger,
+  context: LinkContext = { centreNodes: [1] },
+): Promise<BuiltLink> {
   switch (config.type) {
     case 'udp': {
       const { UdpLink } = await import('./udp-link.js');
@@ -62,12 +71,11 @@ export async function createLink(config: LinkConfig, log: Logger): Promise<Built
       });
       return { link, neighbours };
     }
+    case 'iridium-sbd':
+      return createSbdLink(config, log, context.centreNodes);
     case 'rockblock':
       return createRockblockLink(config, log);
     case 'directip':
       return createDirectIpLink(config, log);
-    default:
-      // The Iridium link is wired in its own step; say so instead of pretending.
-      throw new KitError('LINK_NOT_FOUND', `link ${config.id}: type ${config.type} is not built yet`);
   }
 }

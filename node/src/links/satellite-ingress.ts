@@ -1,11 +1,12 @@
 /**
- * The county centre's satellite ingress links, built from configuration (issue 5, item 4;
- * protocols/iridium.md §2, §3): RockBLOCK pushes in and the MT API out, or DirectIP both ways.
+ * The satellite links, built from configuration (issue 5; protocols/iridium.md): a kit's own
+ * 9602/9603 modem (SbdLink), and the county centre's ingress: RockBLOCK pushes in and the MT API
+ * out, or DirectIP both ways.
  * Loaded lazily by registry.ts. A verified push that is not a fieldnode message is quarantined:
  * kept in the receiver and written to the log whole, so nothing that was paid for is lost.
  */
 import { readFile } from 'node:fs/promises';
-import type { DirectIpLinkConfig, RockblockLinkConfig } from '../config/schema.js';
+import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
 import type { Logger } from '../log-types.js';
 import type { BuiltLink } from './registry.js';
@@ -61,4 +62,34 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     log: linkLog,
   });
   return { link, neighbours: { ...config.imeis } };
+}
+
+export async function createSbdLink(
+  config: IridiumSbdLinkConfig,
+  log: Logger,
+  centreNodes: readonly number[],
+): Promise<BuiltLink> {
+  const [{ SbdLink }, { ModemDriver }, { openModemPort }] = await Promise.all([
+    import('../../../satellite/src/sbd/sbd-link.js'),
+    import('../../../satellite/src/modem/modem-driver.js'),
+    import('../../../satellite/src/modem/serial-port.js'),
+  ]);
+  const linkLog = log.child({ mod: 'link', link: config.id });
+  const link = new SbdLink({
+    id: config.id,
+    // A fresh port and driver at every start(): a modem that was unplugged comes back.
+    modem: async () =>
+      new ModemDriver({
+        port: await openModemPort(config.port),
+        ringAlerts: config.ringAlerts,
+        log: linkLog,
+      }),
+    ...(config.holdMs === undefined ? {} : { holdMs: [0, ...config.holdMs] as const }),
+    budget: config.budget,
+    log: linkLog,
+  });
+  link.sbdEvents.on('alarm', (alarm) => linkLog.warn({ alarm }, 'satellite alarm'));
+  // Everything from the satellite comes from the gateway side: the centre, unless told otherwise.
+  const peer = config.peerNode ?? centreNodes[0];
+  return { link, neighbours: peer === undefined ? {} : { gateway: peer } };
 }

@@ -163,6 +163,9 @@ export class Dispatcher {
         continue;
       }
       if (!meta || !frame || meta.out[link.id] === undefined) continue;
+      // A pump that read the outbox before another group's outcome was saved may pick a message
+      // whose send was just recorded: no longer due, so not sent twice.
+      if ((meta.out[link.id] as number) > this.#o.now()) continue;
       if (this.#o.now() > meta.expiresAt * 1000) {
         await this.#o.onExpired(id);
         continue;

@@ -214,10 +214,9 @@ it.skipIf(!existsSync(SOCAT))(
     expect(gateway.delivered.filter((m) => m.kind === 'warning')).toHaveLength(1);
 
     // At the network: no MOMSN twice, and every message in exactly as many MO messages as the link
-    // said it sent it: the link never sends anything twice. The core's dispatcher can hand a message
-    // over once more right after its outcome was recorded (a pump that read the outbox before the
-    // record was saved; reported to the lead), so the same message, even the same MO payload, may
-    // show up twice at the network, but only ever for a message the core handed over twice.
+    // said it sent it: the link never sends anything twice. The core hands a message over again
+    // only when its confirmation is late (a retry by design), so the same message may show up in
+    // a second MO message, but only ever for a message the core handed over twice.
     const momsns = mos.map((m) => m.momsn);
     expect(new Set(momsns).size).toBe(momsns.length);
     const carried = new Map<string, number>();

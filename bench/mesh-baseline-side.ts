@@ -75,6 +75,7 @@ export async function runBaselineSide(opts: {
     }
     return {
       offered: offered.length,
+      shares: world.ledger.shares(),
       delivered: deliveredAt.size,
       latenciesS,
       airtimeMs: world.airtimeMs(),

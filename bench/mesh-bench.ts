@@ -24,6 +24,7 @@
  * {"fieldnode":{"deliveryRatio","latencyP50s","airtimePerDeliveredS"},"baseline":{…}}.
  */
 import { performance } from 'node:perf_hooks';
+import type { AirtimeShare } from './mesh-airtime.js';
 import { runBaselineSide } from './mesh-baseline-side.js';
 import { runFieldnodeSide } from './mesh-fieldnode-side.js';
 import { KITS, OUTAGE, REPORTS_PER_KIT, SEED } from './mesh-scenario.js';
@@ -88,9 +89,30 @@ export async function runMeshBench(json: boolean): Promise<void> {
     row('report lifetime', fieldnodeRun.lifetimeMin, null, 'min'),
     row('simulated run', minutes(fieldnodeRun.simulatedMin), minutes(baselineRun.simulatedMin), 'min'),
   ]);
+  process.stdout.write('\nwhere the airtime went: what was on air, and why\n\n');
+  printTable(breakdown(fieldnodeRun.shares, baselineRun.shares));
   if (fieldnodeRun.rejected.length > 0) {
     process.stdout.write(`\nframes refused by the cores: ${fieldnodeRun.rejected.join('; ')}\n`);
   }
+}
+
+/** One row per (what, why) on either side, the fieldnode side's order. */
+function breakdown(fieldnode: readonly AirtimeShare[], baseline: readonly AirtimeShare[]) {
+  const key = (s: AirtimeShare) => `${s.carried}|${s.why}`;
+  const keys = [...new Set([...fieldnode, ...baseline].map(key))];
+  return keys.map((k) => {
+    const f = fieldnode.find((s) => key(s) === k);
+    const b = baseline.find((s) => key(s) === k);
+    const [carried, why] = k.split('|');
+    return {
+      carried: carried ?? '',
+      why: why ?? '',
+      'fieldnode tx': f?.transmissions ?? 0,
+      'fieldnode airtime s': seconds(f?.airtimeMs ?? 0),
+      'baseline tx': b?.transmissions ?? 0,
+      'baseline airtime s': seconds(b?.airtimeMs ?? 0),
+    };
+  });
 }
 
 const perDelivered = (n: number, delivered: number) =>

@@ -146,6 +146,7 @@ export async function runFieldnodeSide(opts: { speedup: number }): Promise<Field
     for (const id of ids) if (id !== undefined && (await receiptBack(id))) receiptsBack++;
     return {
       offered: offered.length,
+      shares: world.ledger.shares(),
       delivered: latenciesS.length,
       latenciesS,
       airtimeMs: world.airtimeMs(),

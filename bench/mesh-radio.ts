@@ -100,11 +100,19 @@ async function hostEnd(via: HostPath, device: SimulatedDevice): Promise<HostEnd>
 /** The link's waits for a mesh running `speedup` times faster than wall time. */
 export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkTimeouts {
   const params = PRESET_PARAMS[preset] ?? SLOWEST_PARAMS;
+  const scaled = (ms: number, floorMs: number) => Math.max(floorMs, Math.round(ms / speedup));
   return {
     // 45 s of mesh time, and never under 200 ms of wall time, so heartbeats stay cheap.
-    heartbeatMs: Math.max(200, Math.round(45_000 / speedup)),
+    heartbeatMs: scaled(45_000, 200),
     // The firmware's whole retransmission schedule in mesh time, plus wall time for the host.
     ackMs: Math.ceil(defaultAckTimeoutMs(params, MTU) / speedup) + 2000,
+    // A radio whose TX queue was reported full is probed after 10 s of mesh time (a 2.6 radio
+    // answers no heartbeat, so nothing else reopens the window): unscaled, a full queue would
+    // silence the link for 20 simulated minutes at 120×.
+    zeroWindowProbeMs: scaled(10_000, 20),
+    queuePollMs: scaled(1000, 10),
+    // The QueueStatus comes at once from a live radio; the floor allows for a busy event loop.
+    queueStatusMs: scaled(10_000, 1000),
     wakeDelayMs: 20,
     reconnectInitialMs: 100,
     reconnectMaxMs: 1000,

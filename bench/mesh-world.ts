@@ -9,6 +9,7 @@
 import { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
 import type { LinkQuality } from '../radio/sim/meshtastic/rf-medium.js';
 import { ModemPreset, RegionCode } from '../radio/src/meshtastic/constants.js';
+import { AirtimeLedger, type AirtimeShare } from './mesh-airtime.js';
 import { PacedClock } from './mesh-paced-clock.js';
 import { type SimRadio, simRadio } from './mesh-radio.js';
 import {
@@ -31,6 +32,8 @@ export interface MeshWorld {
   startMs: number;
   /** Total time on air of every radio so far, ms. */
   airtimeMs(): number;
+  /** The same, by what was carried and why it was on air. */
+  ledger: AirtimeLedger;
   close(): Promise<void>;
 }
 
@@ -44,13 +47,17 @@ export async function meshWorld(speedup: number): Promise<MeshWorld> {
     seed: SEED,
     clock,
   });
+  const hosts = [{ id: GATEWAY, radio: GATEWAY_RADIO }, ...KITS];
+  const ledger = new AirtimeLedger(
+    network,
+    hosts.map((h) => h.radio),
+  );
   const radios = new Map<number, SimRadio>();
   const close = async (): Promise<void> => {
     for (const r of radios.values()) await r.close();
     clock.stop();
   };
   try {
-    const hosts = [{ id: GATEWAY, radio: GATEWAY_RADIO }, ...KITS];
     for (const h of hosts) {
       radios.set(h.id, await simRadio({ network, node: h.radio, speedup, linkId: `mesh@${h.id}` }));
     }
@@ -69,6 +76,7 @@ export async function meshWorld(speedup: number): Promise<MeshWorld> {
     network,
     radios,
     startMs,
+    ledger,
     airtimeMs: () => {
       let sum = 0;
       for (const n of network.medium.counters().byNode.values()) sum += n.airtimeMs;
@@ -99,6 +107,8 @@ function scheduleOutage(network: MeshNetwork, clock: PacedClock, startMs: number
 
 export interface SideResult {
   offered: number;
+  /** Where the airtime went. */
+  shares: AirtimeShare[];
   delivered: number;
   /** Simulated seconds from offer to delivery, one per delivered message. */
   latenciesS: number[];

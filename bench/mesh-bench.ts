@@ -17,10 +17,11 @@
  *
  * The mesh runs on a paced virtual clock SPEEDUP times faster than wall time (mesh-paced-clock.ts)
  * and the cores on wall time with their timings scaled to match (mesh-fieldnode.ts), so the two
- * runs take one to two minutes. The medium is seeded, the hosts' timing is the machine's: two runs
- * give close, not identical, figures.
+ * runs take one to two minutes. The medium and the baseline are seeded and repeat exactly; the
+ * cores' timing is the machine's, and a congested mesh amplifies small differences, so fieldnode's
+ * airtime and tail latency differ from run to run (the delivery ratio has not).
  *
- * Prints a table, or with --json one line:
+ * Prints a table and where the airtime went (mesh-airtime.ts), or with --json one line:
  * {"fieldnode":{"deliveryRatio","latencyP50s","airtimePerDeliveredS"},"baseline":{…}}.
  */
 import { performance } from 'node:perf_hooks';

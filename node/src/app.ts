@@ -108,8 +108,11 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     },
     async stop() {
       clearInterval(queueTimer);
-      await core.stop();
+      // Sending stops first; then the links, which settles sends still waiting for a radio ACK
+      // (up to minutes on LONG_SLOW) or a satellite session; then their outcomes are recorded.
+      const coreStopped = core.stop();
       await supervisor.stop();
+      await coreStopped;
       await store.close();
       log.info({ node: me }, 'node stopped');
     },

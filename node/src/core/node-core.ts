@@ -187,11 +187,17 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#beacons.start(this.#o.beaconIntervalMs ?? 300_000);
   }
 
+  /**
+   * Stops sending at once (nothing new goes to a link after this call returns), then saves what is
+   * pending and waits for the sends in flight to be recorded. The caller stops the links meanwhile
+   * (app.ts), which settles sends that would otherwise wait for an ACK or a satellite session.
+   */
   async stop(): Promise<void> {
     this.#expiry.stop();
     this.#beacons.stop();
+    const dispatchers = Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     await this.#receipts.stop();
-    await Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
+    await dispatchers;
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
     await this.#replay.stop();
   }

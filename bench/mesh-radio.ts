@@ -23,6 +23,7 @@ import {
 import { formatNodeId } from '../radio/src/meshtastic/node-id.js';
 import {
   defaultAckTimeoutMs,
+  meshRoundTripMs,
   PRESET_PARAMS,
   SLOWEST_PARAMS,
 } from '../radio/src/meshtastic/retransmit-timing.js';
@@ -106,6 +107,8 @@ export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkT
     heartbeatMs: scaled(45_000, 200),
     // The firmware's whole retransmission schedule in mesh time, plus wall time for the host.
     ackMs: Math.ceil(defaultAckTimeoutMs(params, MTU) / speedup) + 2000,
+    // The least wait for custody or a receipt before the core sends again, in mesh time.
+    roundTripMs: scaled(meshRoundTripMs(params, 3), 50),
     // A radio whose TX queue was reported full is probed after 10 s of mesh time (a 2.6 radio
     // answers no heartbeat, so nothing else reopens the window): unscaled, a full queue would
     // silence the link for 20 simulated minutes at 120×.

@@ -6,7 +6,7 @@
  * and when the next entry falls due.
  */
 import { rockblockCredits } from '../../../satellite/src/rockblock/credits.js';
-import { hasSendWindow, type Link, type SendOutcome } from '../link/link.js';
+import { hasConfirmationWait, hasSendWindow, type Link, type SendOutcome } from '../link/link.js';
 import type { Logger } from '../log-types.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
@@ -235,8 +235,10 @@ export class Dispatcher {
         const sends = meta.events.filter((e) => e.state === 'sent' && e.link === link.id).length;
         const repeatsLeft = (meta.repeats ?? 1) - sends;
         if (meta.expect === 'confirmation' || repeatsLeft > 0) {
-          // Sent is not delivered: wait for custody or a receipt, and send again if none comes.
-          meta.out[link.id] = now + backoffMs(attempt, this.#o.retry, this.#o.random);
+          // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
+          // never before the medium could have brought one back.
+          const wait = hasConfirmationWait(link) ? link.confirmationWaitMs() : 0;
+          meta.out[link.id] = now + Math.max(wait, backoffMs(attempt, this.#o.retry, this.#o.random));
         } else {
           delete meta.out[link.id];
         }

@@ -121,6 +121,19 @@ export interface SendWindow {
 export const hasSendWindow = (l: Link): l is Link & SendWindow =>
   typeof (l as Partial<SendWindow>).sendWindow === 'function';
 
+/**
+ * Optional: how long a confirmation from beyond this link takes at the least, ms: the round trip
+ * of the medium (a LoRa mesh of several hops takes tens of seconds). The core does not send a
+ * message again on this link before that long, whatever its retry settings, so that a slow medium
+ * is not flooded with copies of what is still on its way.
+ */
+export interface ConfirmationWait {
+  confirmationWaitMs(): number;
+}
+
+export const hasConfirmationWait = (l: Link): l is Link & ConfirmationWait =>
+  typeof (l as Partial<ConfirmationWait>).confirmationWaitMs === 'function';
+
 /** Optional: signal quality, 0 (none) to 1 (excellent). */
 export interface SignalQuality {
   signalQuality(): Promise<number>;

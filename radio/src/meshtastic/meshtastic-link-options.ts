@@ -14,6 +14,11 @@ export interface MeshtasticLinkTimeouts {
   wakeDelayMs?: number;
   /** Heartbeat period. Default 45000. */
   heartbeatMs?: number;
+  /**
+   * The least wait for a confirmation over the mesh before the core sends again. Default computed
+   * from the radio's modulation and the hop limit (retransmit-timing.ts meshRoundTripMs).
+   */
+  roundTripMs?: number;
   /** No frame for this long is silence. Default 2 × heartbeatMs. */
   silenceMs?: number;
   /** Wait for a packet's QueueStatus. Default 10000. */

@@ -62,7 +62,7 @@ import {
 import { formatNodeId, parseNodeId } from './node-id.js';
 import { checkRadioConfig } from './radio-config-check.js';
 import { RecentPackets } from './recent-packets.js';
-import { defaultAckTimeoutMs, modulationOf, SLOWEST_PARAMS } from './retransmit-timing.js';
+import { defaultAckTimeoutMs, meshRoundTripMs, modulationOf, SLOWEST_PARAMS } from './retransmit-timing.js';
 import { sendOutcomeOf } from './send-outcome.js';
 
 export type { MeshtasticLinkOptions, MeshtasticLinkTimeouts } from './meshtastic-link-options.js';
@@ -156,6 +156,17 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
   }
 
   /** The radio as its latest handshake described it. */
+  /**
+   * The least time a confirmation takes over the mesh (node/src/link/link.ts ConfirmationWait),
+   * from the radio's modulation and our hop limit; `timeouts.roundTripMs` overrides it.
+   */
+  confirmationWaitMs(): number {
+    if (this.#t.roundTripMs !== undefined) return this.#t.roundTripMs;
+    const info = this.device;
+    const params = info?.lora ? modulationOf(info.lora) : SLOWEST_PARAMS;
+    return meshRoundTripMs(params, info ? this.#hopLimitFor(info) : (this.#hopLimit ?? 3));
+  }
+
   get device(): DeviceInfo | undefined {
     return this.#info;
   }

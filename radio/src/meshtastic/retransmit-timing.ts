@@ -103,3 +103,22 @@ export function maxRetransmitMs(params: LoraParams, payloadBytes: number): numbe
 export function defaultAckTimeoutMs(params: LoraParams, payloadBytes: number): number {
   return Math.ceil(1.25 * maxRetransmitMs(params, payloadBytes) + 10_000);
 }
+
+/** Application payload assumed for a round trip: a report one way, a custody signal back. */
+const ROUND_TRIP_PAYLOAD = 120;
+/** What a receiver waits to batch its confirmations (node/src/core/receipt-batcher.ts, custody). */
+const RECEIVER_BATCHING_MS = 4000;
+
+/**
+ * The least time a confirmation from `hops` relays away takes on this modulation: out and back,
+ * each hop one transmission of a mid-sized frame plus the relay's mean contention delay (half the
+ * widest window, §2.5, §5.1), plus the receiver's batching, with half again as margin. LONG_FAST,
+ * 3 hops: 50 s; LONG_SLOW: about 3 min. The core sends nothing again sooner.
+ */
+export function meshRoundTripMs(params: LoraParams, hops: number): number {
+  const airtime = loraTimeOnAirMs(meshtasticPhyBytes(ROUND_TRIP_PAYLOAD), params);
+  const contention = (2 ** CW_MAX / 2) * slotTimeMs(params);
+  const perHop = airtime + contention;
+  const oneWay = Math.max(1, hops) * perHop;
+  return Math.ceil(1.5 * (2 * oneWay + RECEIVER_BATCHING_MS));
+}

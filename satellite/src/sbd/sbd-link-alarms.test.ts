@@ -113,6 +113,41 @@ describe('SbdLink start', () => {
     await link.stop();
   });
 
+  it('closes the last modem before the factory opens the port again (a port stays locked while open)', async () => {
+    const clock = new SteppingClock();
+    const network = new SimulatedIridiumNetwork({ clock });
+    const made: Array<{ modem: FakeSbdModem; closed: boolean }> = [];
+    const closedBeforeNext: boolean[] = [];
+    const link = new SbdLink({
+      id: 'sbd0',
+      clock,
+      modem: () => {
+        const last = made.at(-1);
+        if (last) closedBeforeNext.push(last.closed);
+        const entry = { modem: new FakeSbdModem({ network, clock }), closed: false };
+        const close = entry.modem.close.bind(entry.modem);
+        entry.modem.close = async () => {
+          entry.closed = true;
+          await close();
+        };
+        // The first two modems do not answer (asleep, unpowered): start fails, the port stays open.
+        if (made.length < 2)
+          entry.modem.start = async () => {
+            throw new KitError('AT_TIMEOUT', 'no answer to AT');
+          };
+        made.push(entry);
+        return entry.modem;
+      },
+    });
+    await link.start();
+    expect(link.state.status).toBe('down');
+    await link.start();
+    await link.start();
+    expect(link.state.status).toBe('up');
+    expect(closedBeforeNext).toEqual([true, true]);
+    await link.stop();
+  });
+
   it('offers signal quality and Iridium time as optional capabilities', async () => {
     const r = await rig();
     expect(await r.link.signalQuality()).toBeCloseTo(0.8);

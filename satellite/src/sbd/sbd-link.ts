@@ -185,6 +185,13 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   async #start(signal: AbortSignal | undefined): Promise<void> {
     this.#setState({ status: 'starting' });
     try {
+      if (typeof this.#o.modem === 'function' && this.#modem !== undefined) {
+        // The factory opens the port again: release the last one first, or the new open finds
+        // the device still locked by us and the link stays down until the daemon restarts.
+        const previous = this.#modem;
+        this.#modem = undefined;
+        await previous.close().catch(() => {});
+      }
       const modem = typeof this.#o.modem === 'function' ? await this.#o.modem() : this.#o.modem;
       this.#attach(modem);
       const info = await modem.start(signal);

@@ -114,6 +114,7 @@ export class Dispatcher {
     const ids = (await store.due(link.id, now, window + this.#inflight.size)).filter(
       (id) => !this.#inflight.has(id),
     );
+    if (this.#stopped) return; // stop() came while the outbox was read: nothing new goes out
     const batch = ids.slice(0, window);
     if (batch.length === 0) {
       const next = await store.nextDue(link.id);
@@ -183,15 +184,25 @@ export class Dispatcher {
     const priorityOf = (ids: readonly string[]) =>
       Math.min(...ids.map((id) => items.find((i) => i.id === id)?.priority ?? 3)) as 0 | 1 | 2 | 3;
     if (this.#o.costClass === 'satellite') {
-      const { containers, packed, leftover } = packBatches(items, link.mtu);
-      for (const [i, c] of containers.entries())
-        units.push({
-          ids: (packed[i] ?? []).map((p) => p.id),
-          frames: [c],
-          priority: priorityOf((packed[i] ?? []).map((p) => p.id)),
-        });
-      for (const item of leftover)
-        units.push({ ids: [item.id], frames: fragmentFrame(item.frame, link.mtu), priority: item.priority });
+      // One batch per next hop: at the centre each kit has its own modem (IMEI), and a batch
+      // goes to one of them.
+      const byHop = new Map<string | undefined, typeof items>();
+      for (const item of items) byHop.set(item.nextHop, [...(byHop.get(item.nextHop) ?? []), item]);
+      for (const [to, group] of byHop) {
+        const hop = to === undefined ? {} : { to };
+        const { containers, packed, leftover } = packBatches(group, link.mtu);
+        for (const [i, c] of containers.entries()) {
+          const ids = (packed[i] ?? []).map((p) => p.id);
+          units.push({ ids, frames: [c], priority: priorityOf(ids), ...hop });
+        }
+        for (const item of leftover)
+          units.push({
+            ids: [item.id],
+            frames: fragmentFrame(item.frame, link.mtu),
+            priority: item.priority,
+            ...hop,
+          });
+      }
     } else {
       for (const item of items) {
         units.push({
@@ -203,6 +214,8 @@ export class Dispatcher {
       }
     }
     for (const unit of units) {
+      // After stop(), the rest stays in the outbox, due again at the next start.
+      if (this.#stopped) return;
       let outcome: SendOutcome = { ok: true };
       let bytes = 0;
       for (const frame of unit.frames) {

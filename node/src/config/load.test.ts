@@ -229,6 +229,7 @@ links:
     type: directip
     listen: { host: 127.0.0.1, port: 10800 }
     mt_gateway: { host: 127.0.0.1, port: 10801 }
+    allowed_sources: [127.0.0.1]
 `,
     );
     const config = await loadConfig(ok, { env: {} });
@@ -241,7 +242,12 @@ links:
       verifyKeyFile: join(dir, 'sim.pem'),
       imeis: { '300534060000001': 2107 },
     });
-    expect(config.links[1]).toMatchObject({ type: 'directip', confirm: false, mtGateway: { port: 10801 } });
+    expect(config.links[1]).toMatchObject({
+      type: 'directip',
+      confirm: false,
+      mtGateway: { port: 10801 },
+      allowedSources: ['127.0.0.1'],
+    });
 
     const bad = await file(
       'bad.yaml',
@@ -260,6 +266,7 @@ links:
       'links[0].mt_endpoint: no credentials in the URL',
       'links[0].imeis.1234: an IMEI is 15 digits',
       'links[1].mt_gateway: required for type directip',
+      'links[1].allowed_sources: required for type directip: the gateway addresses',
       'links[2].hold_s: a lower priority may not wait less than a higher one',
       'links[2].budget.per_day: ',
       'links[3].hold_s: give p1, p2 and p3 together',

@@ -3,11 +3,12 @@
  * protocols/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
  * (STYLE.md §12.9).
  */
+import { isIP } from 'node:net';
 import type { Section } from './reader.js';
 import type { HostPort } from './schema.js';
 
 export const ROCKBLOCK_KEYS = ['listen', 'path', 'mt_endpoint', 'verify_key_file', 'imeis'];
-export const DIRECTIP_KEYS = ['listen', 'mt_gateway', 'confirm', 'imeis'];
+export const DIRECTIP_KEYS = ['listen', 'mt_gateway', 'confirm', 'allowed_sources', 'imeis'];
 
 const IMEI = /^\d{15}$/;
 const U32_MAX = 0xffff_ffff;
@@ -86,6 +87,14 @@ export function parseDirectIp(s: Section) {
     listen: hostPort(s, 'listen', 'type directip'),
     mtGateway: hostPort(s, 'mt_gateway', 'type directip'),
     confirm: s.bool('confirm') ?? false,
+    // DirectIP has no authentication: only the gateway's addresses may deliver MO messages.
+    allowedSources: s
+      .list('allowed_sources', 'required for type directip: the gateway addresses')
+      .flatMap(({ value, path }) => {
+        if (typeof value === 'string' && isIP(value) !== 0) return [value];
+        s.problem(path.slice(path.lastIndexOf('allowed_sources')), 'an IP address');
+        return [];
+      }),
     imeis: imeis(s),
   };
 }

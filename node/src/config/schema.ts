@@ -178,6 +178,8 @@ export interface DirectIpLinkConfig extends LinkConfigBase {
   readonly mtGateway: HostPort;
   /** Answer each MO message with an MO confirmation (when provisioned). Default false. */
   readonly confirm: boolean;
+  /** The gateway's addresses: MO messages from anywhere else are refused (DirectIP has no auth). */
+  readonly allowedSources: readonly string[];
   /** IMEI → the node id of the kit behind it. */
   readonly imeis: Readonly<Record<string, number>>;
 }

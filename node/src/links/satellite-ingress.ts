@@ -50,7 +50,11 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     import('../../../satellite/src/directip/mt-client.js'),
   ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
-  const server = new DirectIpMoServer({ confirm: config.confirm, log: linkLog });
+  const server = new DirectIpMoServer({
+    confirm: config.confirm,
+    allowedSources: config.allowedSources,
+    log: linkLog,
+  });
   server.on('quarantine', (q) => linkLog.warn({ quarantined: q }, 'satellite payload quarantined'));
   const mt = new DirectIpMtClient({ host: config.mtGateway.host, port: config.mtGateway.port, log: linkLog });
   const link = new DirectIpLink({

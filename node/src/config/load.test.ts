@@ -147,7 +147,7 @@ links:
   - { id: mesh0, type: meshtastic, bind: { port: 1 } }
   - { id: udp0, type: iridium-sbd, port: /dev/ttyUSB0 }
   - { id: Bad_Id, type: lora }
-  - { id: mesh1, type: meshtastic, host: h, mtu: 230, portnum: 257, hop_limit: 9, neighbours: { a1b2: 5, '!zz': 6, '!0a': 0 } }
+  - { id: mesh1, type: meshtastic, host: h, mtu: 230, portnum: 257, hop_limit: 9, neighbours: { a1b2: 5, '!zz': 6, '!0a': 0, '!ffffffff': 7 } }
 routes:
   - { dest: 'node:0', via: sat9 }
   - { dest: village, via: udp0 }
@@ -177,6 +177,7 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
       'links[4].neighbours.a1b2: a mesh node number',
       'links[4].neighbours.!zz: a mesh node number',
       'links[4].neighbours.!0a: a node id 1..4294967295',
+      'links[4].neighbours.!ffffffff: a mesh node number',
       'routes[0].dest: node id 0 is not 1..4294967295',
       'routes[0].via: no link "sat9" (links: udp0, mesh0, mesh1)',
       'routes[1].dest: expected centre, all, node:N, area:CODE or role:N, found "village"',

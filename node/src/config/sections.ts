@@ -130,7 +130,8 @@ function parseMeshtasticRadio(s: Section) {
   const hopLimit = s.int('hop_limit', 1, 7);
   const neighbours: Record<string, number> = {};
   for (const { name, value } of s.entries('neighbours')) {
-    if (!MESH_NODE.test(name)) {
+    const num = name.startsWith('!') ? Number.parseInt(name.slice(1), 16) : Number(name);
+    if (!MESH_NODE.test(name) || !(num > 0 && num < U32_MAX)) {
       s.problem(`neighbours.${name}`, 'a mesh node number: "!" and hex digits (e.g. !a1b2c3d4) or decimal');
       continue;
     }

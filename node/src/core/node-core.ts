@@ -7,85 +7,29 @@
  * before any confirmation about it leaves the node.
  */
 
-import type { KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  type KeyRing,
-  macAuthenticator,
-  signatureAuthenticator,
-  verifyFrame,
-} from '../crypto/authenticate.js';
+import { verifyFrame } from '../crypto/authenticate.js';
 import { KitError } from '../errors.js';
-import type { InboundFrame, Link } from '../link/link.js';
-import type { Logger } from '../log-types.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId, parseMessageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
-import { type Destination, type EnvelopeFlag, type Priority, WIRE_EPOCH } from '../wire/envelope.js';
+import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
 import { Reassembler } from '../wire/fragment.js';
 import { rangesFromIds } from '../wire/kinds/receipt.js';
-import { type BodyByKind, KINDS, type KindName } from '../wire/kinds.js';
+import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
+import { authenticatorFor, isForNode } from './addressing.js';
 import { applyReceipt } from './apply-receipt.js';
-import type { BackoffOptions } from './backoff.js';
 import { Beacons } from './beacons.js';
+import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import { ReceiptBatcher } from './receipt-batcher.js';
-import type { CostClass, RouteChoice, RoutingTable } from './routing-table.js';
+import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 
-export interface CoreLink {
-  link: Link;
-  costClass: CostClass;
-  /** Link address → node id of the neighbours on this link (for custody signals). */
-  neighbours: Record<string, number>;
-}
-
-export interface NodeCoreOptions {
-  nodeId: number;
-  area?: number;
-  store: MessageStore;
-  links: CoreLink[];
-  routes: RoutingTable;
-  keys: KeyRing;
-  /** This node's identity key (signs what it sends to nodes it shares no MAC key with). */
-  identity: KeyObject;
-  /** This node's MAC key shared with the centre, when it is a kit. */
-  macKey?: Uint8Array;
-  clock: { now(): number; trusted(): boolean };
-  retry: BackoffOptions;
-  latencyBoundMs: readonly [number, number, number, number];
-  log: Logger;
-  /** How long receipts wait to be batched, ms. Default 2000. */
-  receiptDelayMs?: number;
-  /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */
-  beaconIntervalMs?: number;
-  /** How often expired messages are looked for, ms. Default 5000. */
-  expiryScanMs?: number;
-  /** Broadcasts are sent this many times in all. Default 3. */
-  broadcastRepeats?: number;
-  random?: () => number;
-}
-
-export interface Draft<K extends KindName = KindName> {
-  kind: K;
-  body: BodyByKind[K];
-  dest: Destination;
-  priority: Priority;
-  lifetimeMin: number;
-  flags?: EnvelopeFlag[];
-}
-
-export interface NodeCoreEvents {
-  /** A message addressed to this node, verified and stored (once per message). */
-  delivered: [Message, MessageMeta];
-  /** A delivery state of a message this node holds changed. */
-  state: [MessageMeta];
-  /** A frame was refused: its code says why (forged, replayed, malformed…). */
-  rejected: [{ code: string; link: string; detail: string }];
-}
+export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -269,21 +213,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */
   #authFor(message: Message): Authenticator {
-    if (KINDS[message.kind].auth === 'signature') {
-      throw new KitError(
-        'AUTH_MISSING',
-        `a ${message.kind} needs an issuer's signature: pass its authenticator`,
-      );
-    }
-    const { keys, nodeId } = this.#o;
-    const toCentre =
-      message.dest.to === 'centre' || (message.dest.to === 'node' && keys.isCentre(message.dest.node));
-    if (toCentre && this.#o.macKey && !keys.isCentre(nodeId)) return macAuthenticator(this.#o.macKey);
-    if (keys.isCentre(nodeId) && message.dest.to === 'node') {
-      const key = keys.macKey(message.dest.node);
-      if (key) return macAuthenticator(key);
-    }
-    return signatureAuthenticator(this.#o.identity);
+    return authenticatorFor(message, this.#o);
   }
 
   /** Fills the meta's outbox entries from the routing table (or the given link). */
@@ -315,19 +245,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     for (const link of Object.keys(meta.out)) this.#dispatchers.get(link)?.kick();
   }
 
-  /** Whether a message to `dest` is for this node. */
   #isForMe(dest: Destination): boolean {
-    const { nodeId, keys, area } = this.#o;
-    switch (dest.to) {
-      case 'node':
-        return dest.node === nodeId;
-      case 'centre':
-        return keys.isCentre(nodeId);
-      case 'area':
-        return area !== undefined && String(area).startsWith(String(dest.area));
-      default:
-        return true; // everyone, or a role: each kit shows it to the people of that role
-    }
+    return isForNode(dest, this.#o);
   }
 
   async #receive(inbound: InboundFrame): Promise<void> {

@@ -1,0 +1,67 @@
+/**
+ * The shapes the store-and-forward core is built from and speaks in (DESIGN.md Architecture,
+ * "The link contract", Messages): its links, its options, a message as the rest of the daemon
+ * drafts it, and the events it emits. node-core.ts implements them and re-exports them.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { KeyRing } from '../crypto/authenticate.js';
+import type { Link } from '../link/link.js';
+import type { Logger } from '../log-types.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { MessageMeta } from '../store/records.js';
+import type { Destination, EnvelopeFlag, Priority } from '../wire/envelope.js';
+import type { BodyByKind, KindName } from '../wire/kinds.js';
+import type { Message } from '../wire/message.js';
+import type { BackoffOptions } from './backoff.js';
+import type { CostClass, RoutingTable } from './routing-table.js';
+
+export interface CoreLink {
+  link: Link;
+  costClass: CostClass;
+  /** Link address → node id of the neighbours on this link (for custody signals). */
+  neighbours: Record<string, number>;
+}
+
+export interface NodeCoreOptions {
+  nodeId: number;
+  area?: number;
+  store: MessageStore;
+  links: CoreLink[];
+  routes: RoutingTable;
+  keys: KeyRing;
+  /** This node's identity key (signs what it sends to nodes it shares no MAC key with). */
+  identity: KeyObject;
+  /** This node's MAC key shared with the centre, when it is a kit. */
+  macKey?: Uint8Array;
+  clock: { now(): number; trusted(): boolean };
+  retry: BackoffOptions;
+  latencyBoundMs: readonly [number, number, number, number];
+  log: Logger;
+  /** How long receipts wait to be batched, ms. Default 2000. */
+  receiptDelayMs?: number;
+  /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */
+  beaconIntervalMs?: number;
+  /** How often expired messages are looked for, ms. Default 5000. */
+  expiryScanMs?: number;
+  /** Broadcasts are sent this many times in all. Default 3. */
+  broadcastRepeats?: number;
+  random?: () => number;
+}
+
+export interface Draft<K extends KindName = KindName> {
+  kind: K;
+  body: BodyByKind[K];
+  dest: Destination;
+  priority: Priority;
+  lifetimeMin: number;
+  flags?: EnvelopeFlag[];
+}
+
+export interface NodeCoreEvents {
+  /** A message addressed to this node, verified and stored (once per message). */
+  delivered: [Message, MessageMeta];
+  /** A delivery state of a message this node holds changed. */
+  state: [MessageMeta];
+  /** A frame was refused: its code says why (forged, replayed, malformed…). */
+  rejected: [{ code: string; link: string; detail: string }];
+}

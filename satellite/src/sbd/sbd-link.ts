@@ -19,7 +19,9 @@
  * - Alarms (alarms.ts) are `alarm` events with stable codes; `session` events describe each session
  *   (for status pages, tests and the benchmark); both on `sbdEvents`.
  * - MO status 12/14/15/16/34 (configuration) and 33/64/65 (hardware) take the link down and keep
- *   it down for `stopPauseMs` or until {@link SbdLink.acknowledgeAlarm}: retrying cannot help.
+ *   it down for `stopPauseMs` or until {@link SbdLink.acknowledgeAlarm}: retrying cannot help
+ *   (stop-pause.ts).
+ * - Who waits on each held frame, and how it is answered, is in held-frames.ts.
  */
 import { EventEmitter } from 'node:events';
 import { isKitError, KitError } from '../../../node/src/errors.js';
@@ -39,8 +41,8 @@ import type { SbdModem } from '../modem/sbd-modem.js';
 import { AlarmBoard, budgetAlarmChanges, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
 import { type SbdClock, type SbdTimer, systemClock } from './clock.js';
 import { type BudgetCrossing, CreditBudget } from './credit-budget.js';
-import { packMo, splitFrame } from './mo-frames.js';
-import type { HeldUnit } from './mo-plan.js';
+import { fail, HeldFrames, moOf } from './held-frames.js';
+import { splitFrame } from './mo-frames.js';
 import {
   type SbdLinkCounters,
   type SbdLinkEvents,
@@ -50,15 +52,9 @@ import {
 import { type MoBuffer, runSbdSession } from './sbd-session.js';
 import { type SessionPlan, SessionScheduler } from './session-scheduler.js';
 import { judgeSession } from './session-verdict.js';
+import { StopPause } from './stop-pause.js';
 
 export type { SbdLinkCounters, SbdLinkEvents, SbdLinkOptions, SbdSessionRecord } from './sbd-link-types.js';
-
-interface Pending {
-  resolve: (o: SendOutcome) => void;
-  bytes: number;
-  unit: HeldUnit;
-  cleanup: () => void;
-}
 
 const DOWN_REASONS: Partial<Record<string, LinkDownReason>> = {
   AT_TIMEOUT: 'no-device',
@@ -79,7 +75,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   readonly #log: Logger;
   readonly #scheduler: SessionScheduler;
   readonly #alarms: AlarmBoard;
-  readonly #pending = new Map<number, Pending>();
+  readonly #held: HeldFrames;
   readonly #counters: SbdLinkCounters = zeroCounters();
   #state: LinkState;
   #modem: SbdModem | undefined;
@@ -92,9 +88,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   /** Something changed while a cycle ran: look again after it. */
   #again = false;
   #timer: SbdTimer | undefined;
-  /** While a stop alarm lasts: clock ms when the link may try again. */
-  #pausedUntil: number | undefined;
-  #pauseTimer: SbdTimer | undefined;
+  readonly #pause: StopPause;
   #imei: string | undefined;
 
   constructor(options: SbdLinkOptions) {
@@ -113,9 +107,13 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       ...(options.giveUpMs !== undefined ? { giveUpMs: options.giveUpMs } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
+    this.#held = new HeldFrames(this.#scheduler);
     this.#alarms = new AlarmBoard((alarm) => {
       this.#log[alarm.active ? 'warn' : 'info']({ alarm }, alarm.active ? 'SBD alarm' : 'SBD alarm cleared');
       this.sbdEvents.emit('alarm', alarm);
+    });
+    this.#pause = new StopPause(this.#clock, options, () => {
+      if (!this.#closed) void this.start();
     });
     this.#state = { status: 'down', reason: 'stopped', since: this.#now() };
   }
@@ -139,7 +137,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   }
 
   sendWindow(): number {
-    return Math.max(0, (this.#o.maxHeld ?? 64) - this.#pending.size);
+    return Math.max(0, (this.#o.maxHeld ?? 64) - this.#held.size);
   }
 
   /** Credits spent in the last 24 h and in the current incident. */
@@ -166,16 +164,14 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   /** An operator has seen a stop alarm (SBD_STOPPED, SBD_HARDWARE): clear it and try again. */
   acknowledgeAlarm(code: SbdAlarmCode): void {
     this.#alarms.clear(code, this.#now(), 'acknowledged');
-    if ((code === 'SBD_STOPPED' || code === 'SBD_HARDWARE') && this.#pausedUntil !== undefined) {
-      this.#endPause();
-    }
+    if ((code === 'SBD_STOPPED' || code === 'SBD_HARDWARE') && this.#pause.active) this.#pause.end();
   }
 
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#closed) throw new KitError('LINK_CLOSED', `link ${this.id} is stopped`);
     if (this.#starting) return this.#starting;
     if (this.#state.status === 'up') return;
-    if (this.#pausedUntil !== undefined) return; // a stop alarm holds it down
+    if (this.#pause.active) return; // a stop alarm holds it down
     this.#starting = this.#start(signal).finally(() => {
       this.#starting = undefined;
     });
@@ -215,8 +211,8 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
   async #stop(): Promise<void> {
     this.#closed = true;
     this.#timer?.cancel();
-    this.#pauseTimer?.cancel();
-    this.#handBackHeld({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link is stopping' });
+    this.#pause.cancelTimer();
+    this.#held.handBack({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link is stopping' });
     await this.#starting?.catch(() => {});
     if (this.#cycle) {
       // A session under way settles its frames; do not wait for ever on a hung modem.
@@ -236,7 +232,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     } catch (err) {
       this.#log.warn({ err, link: this.id }, 'the modem did not close cleanly');
     }
-    this.#handBackHeld({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link stopped' });
+    this.#held.handBack({ ok: false, retry: 'later', code: 'LINK_DOWN', detail: 'the link stopped' });
     this.#setState({ status: 'down', reason: 'stopped', since: this.#now() });
   }
 
@@ -264,10 +260,10 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     const unit = this.#scheduler.hold(split.entries, split.opaque, priority, now);
     return new Promise<SendOutcome>((resolve) => {
       const onAbort = () => {
-        if (this.#scheduler.release(unit.id)) this.#settle(unit.id, fail('later', 'BUSY', 'aborted'));
+        if (this.#scheduler.release(unit.id)) this.#held.settle(unit.id, fail('later', 'BUSY', 'aborted'));
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(unit.id, {
+      this.#held.add(unit.id, {
         resolve,
         bytes: frame.length,
         unit,
@@ -346,7 +342,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
         this.#alarms.apply(budgetAlarmChanges(this.#scheduler.budget.check(now)), this.#now());
         const decision = this.#scheduler.decide(now);
         for (const { unit, reason } of decision.drop) {
-          this.#settle(
+          this.#held.settle(
             unit.id,
             reason === 'budget'
               ? fail('later', 'BUSY', 'SBD_BUDGET: the credit budget does not allow this session')
@@ -386,16 +382,16 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     if (v.scheduler.kind === 'succeeded') {
       crossings = this.#scheduler.succeeded(plan, v.scheduler, clockAt);
       for (const u of plan.units) {
-        const p = this.#pending.get(u.id);
-        if (!p) continue;
+        const bytes = this.#held.bytes(u.id);
+        if (bytes === undefined) continue;
         this.#counters.txFrames += 1;
-        this.#counters.txBytes += p.bytes;
+        this.#counters.txBytes += bytes;
       }
     } else {
       const released = v.scheduler.releaseCarried ? plan.units : [];
       this.#scheduler.failed(v.scheduler.minBackoffMs, clockAt, released);
     }
-    if (v.carried) for (const u of plan.units) this.#settle(u.id, v.carried);
+    if (v.carried) for (const u of plan.units) this.#held.settle(u.id, v.carried);
     this.sbdEvents.emit('session', {
       at: this.#now(),
       clockAt,
@@ -407,7 +403,7 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     });
     this.#alarms.apply(budgetAlarmChanges(crossings), this.#now());
     if (v.down) {
-      if (v.down.pause) this.#pause(v.down.pause);
+      if (v.down.pause) this.#pause.start(v.down.pause);
       this.#goDown(v.down.reason, v.down.detail);
     }
   }
@@ -418,41 +414,10 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
     this.emit('frame', { link: this.id, bytes: mt, receivedAt: this.#now(), meta: { from: 'gateway' } });
   }
 
-  /** A stop alarm: keep the link down for the pause of its kind, or until acknowledged. */
-  #pause(kind: 'configuration' | 'hardware'): void {
-    const pause = this.#o.stopPauseMs ?? { configuration: 6 * 3_600_000, hardware: 600_000 };
-    this.#pauseTimer?.cancel();
-    this.#pausedUntil = this.#clock.now() + pause[kind];
-    this.#pauseTimer = this.#clock.after(pause[kind], () => this.#endPause());
-  }
-
-  #endPause(): void {
-    this.#pauseTimer?.cancel();
-    this.#pauseTimer = undefined;
-    this.#pausedUntil = undefined;
-    if (!this.#closed) void this.start();
-  }
-
   #goDown(reason: LinkDownReason, detail: string): void {
     this.#timer?.cancel();
     this.#setState({ status: 'down', reason, detail, since: this.#now() });
-    this.#handBackHeld(fail('later', 'LINK_DOWN', detail));
-  }
-
-  /** Settles every held frame that no session is carrying right now. */
-  #handBackHeld(outcome: SendOutcome): void {
-    for (const unit of [...this.#scheduler.held]) {
-      this.#scheduler.release(unit.id);
-      this.#settle(unit.id, outcome);
-    }
-  }
-
-  #settle(id: number, outcome: SendOutcome): void {
-    const p = this.#pending.get(id);
-    if (!p) return;
-    this.#pending.delete(id);
-    p.cleanup();
-    p.resolve(outcome);
+    this.#held.handBack(fail('later', 'LINK_DOWN', detail));
   }
 
   #downDetail(): string {
@@ -472,15 +437,4 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       this.#log.warn({ link: this.id, reason: next.reason, detail: next.detail }, 'SBD link down');
     this.emit('state', next);
   }
-}
-
-function fail(retry: 'later' | 'never', code: Extract<SendOutcome, { ok: false }>['code'], detail: string) {
-  return { ok: false, retry, code, detail } as const satisfies SendOutcome;
-}
-
-/** The MO for these units: the opaque frame alone, or every entry in one container. */
-function moOf(units: readonly HeldUnit[]): Uint8Array {
-  const first = units[0] as HeldUnit;
-  if (first.opaque) return first.entries[0] as Uint8Array;
-  return packMo(units.flatMap((u) => u.entries));
 }

@@ -54,6 +54,7 @@ import { BROADCAST_NUM, MAX_NUM_CHANNELS, PortNum, Priority } from './constants.
 import type { DeviceInfo, OwnPosition } from './device-info.js';
 import { DeviceSession } from './device-session.js';
 import type { ReceivedPacket, SessionCloseReason } from './device-session-types.js';
+import { gpsTimeOf } from './gps-time.js';
 import {
   type MeshtasticLinkOptions,
   type MeshtasticLinkTimeouts,
@@ -80,11 +81,6 @@ const CLOSE_REASONS: Record<Exclude<SessionCloseReason, 'closed'>, LinkDownReaso
   'write-error': 'write-error',
   'handshake-failed': 'no-device',
 };
-
-/** Unix seconds before which a GPS time is not believed (2020-01-01). */
-const GPS_EPOCH_FLOOR = 1_577_836_800;
-const LOC_INTERNAL = 2;
-const LOC_EXTERNAL = 3;
 
 function intIn(name: string, v: number | undefined, min: number, max: number, dflt: number): number {
   const n = v ?? dflt;
@@ -267,15 +263,10 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
   /**
    * The radio's GPS time, extrapolated from the last fix it reported for itself: only from a GPS
    * (location source internal or external, not a position set by hand), with a plausible time,
-   * no older than `maxGpsAgeMs`.
+   * no older than `maxGpsAgeMs` (gps-time.ts).
    */
   async networkTime(): Promise<{ time: number; source: 'gps' } | undefined> {
-    const p = this.#position;
-    if (p === undefined || p.time < GPS_EPOCH_FLOOR) return undefined;
-    if (p.locationSource !== LOC_INTERNAL && p.locationSource !== LOC_EXTERNAL) return undefined;
-    const age = Date.now() - p.receivedAt;
-    if (age < 0 || age > this.#maxGpsAgeMs) return undefined;
-    return { time: p.time * 1000 + age, source: 'gps' };
+    return gpsTimeOf(this.#position, this.#maxGpsAgeMs);
   }
 
   counters(): Readonly<LinkCounters & { reconnects: number; deviceLosses: number }> {

@@ -151,7 +151,6 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     return this.#state;
   }
 
-  /** The radio as its latest handshake described it. */
   /**
    * The least time a confirmation takes over the mesh (node/src/link/link.ts ConfirmationWait),
    * from the radio's modulation and our hop limit; `timeouts.roundTripMs` overrides it.
@@ -163,6 +162,7 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     return meshRoundTripMs(params, info ? this.#hopLimitFor(info) : (this.#hopLimit ?? 3));
   }
 
+  /** The radio as its latest handshake described it. */
   get device(): DeviceInfo | undefined {
     return this.#info;
   }

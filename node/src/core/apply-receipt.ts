@@ -1,7 +1,14 @@
 /**
  * What a receipt addressed to this node does to the messages it holds (docs/store-and-forward.md
  * §Confirmations): a 'delivered' receipt from the destination ends them ('received'); a custody
- * signal from a neighbour hands them on ('custody'). Receipts from anyone else change nothing.
+ * signal from the neighbour they were handed to hands them on ('custody'); a 'vouched' receipt
+ * from that neighbour says the destination has them ('received'). Receipts from anyone else change
+ * nothing.
+ *
+ * A message made here that is in custody elsewhere stays in the outbox, due again after
+ * `receiptWaitMs`: custody and vouched receipts go one hop and are confirmed by nothing, so an
+ * origin that never hears how its message ended asks its custodian again, which answers from what
+ * it knows.
  */
 import type { Logger } from '../log-types.js';
 import type { MessageStore } from '../store/message-store.js';
@@ -15,50 +22,85 @@ export const MAX_RECEIPT_IDS = 1024;
 export interface ApplyReceiptDeps {
   store: MessageStore;
   isCentre: (node: number) => boolean;
-  isNeighbour: (node: number) => boolean;
+  /** Whether `node` is the neighbour this message was sent toward (any neighbour when no next hop was named). */
+  sentToward: (meta: MessageMeta, node: number) => boolean;
+  /** How long an origin waits for the end-to-end receipt after custody before asking again, ms. */
+  receiptWaitMs: number;
   /** Unix ms. */
   now: () => number;
   log: Logger;
   onState: (meta: MessageMeta) => void;
 }
 
-/** Applies a verified receipt; runs inside the store's exclusive section. */
+/**
+ * Applies a verified receipt; runs inside the store's exclusive section. Returns the messages it
+ * ended as 'received' that this node relayed: their previous hops are owed a vouched receipt.
+ */
 export async function applyReceipt(
   receipt: Extract<Message, { kind: 'receipt' }>,
   deps: ApplyReceiptDeps,
-): Promise<void> {
+): Promise<MessageMeta[]> {
   const scope = receipt.body.scope ?? 'delivered';
   const by = receipt.origin;
+  const relayed: MessageMeta[] = [];
   let looked = 0;
   for (const range of receipt.body.ranges) {
     for (let seq = range.from; seq <= range.to; seq++) {
       if (++looked > MAX_RECEIPT_IDS) {
         deps.log.warn({ from: by, ids: looked }, 'receipt covers too many ids; the rest are ignored');
-        return;
+        return relayed;
       }
       const before = await deps.store.getMeta(messageId(range.origin, seq));
-      if (!before || before.done || before.forMe) continue;
-      // Only the destination may say 'delivered'; only a neighbour other than the one the message
-      // came from may take custody.
-      if (scope === 'delivered' && !isDestination(before, by, deps.isCentre)) continue;
-      if (scope === 'custody' && (by === before.prevHop?.node || !deps.isNeighbour(by))) continue;
+      if (!before || before.forMe) continue;
+      if (!mayConfirm(before, scope, by, deps)) continue;
       const meta = structuredClone(before);
-      meta.out = {};
       const at = deps.now();
-      if (scope === 'delivered') {
-        meta.state = 'received';
-        meta.done = true;
-        addEvent(meta, { at, state: 'received', node: by });
-      } else {
+      if (scope === 'custody') {
         meta.state = 'custody';
         meta.custodyBy = by;
-        meta.done = !meta.local; // a relay's work ends; the origin still awaits the receipt
+        meta.out = {};
+        if (meta.local && meta.confirmWith === 'receipt') {
+          // Still awaiting the receipt: ask the custodian again if it never comes.
+          for (const link of Object.keys(before.out)) meta.out[link] = at + deps.receiptWaitMs;
+        } else {
+          meta.done = true; // a relay's work ends, and so does that of an origin that wants no receipt
+        }
         addEvent(meta, { at, state: 'custody', node: by });
+      } else {
+        meta.state = 'received';
+        meta.done = true;
+        meta.out = {};
+        addEvent(meta, {
+          at,
+          state: 'received',
+          node: by,
+          ...(scope === 'vouched' ? { detail: 'vouched for by the custodian' } : {}),
+        });
+        if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop?.node !== undefined)
+          relayed.push(meta);
       }
       await deps.store.save(meta, before, { sync: false });
       deps.onState(meta);
     }
   }
+  return relayed;
+}
+
+/**
+ * Only the destination may say 'delivered' (again, while the message is open here: a relay may
+ * have ended it with custody and still owe its previous hop the news); custody and vouched come
+ * from the neighbour the message was handed toward, never from the one it came from.
+ */
+function mayConfirm(
+  meta: MessageMeta,
+  scope: 'delivered' | 'custody' | 'vouched',
+  by: number,
+  deps: ApplyReceiptDeps,
+): boolean {
+  if (['received', 'acknowledged', 'expired', 'failed'].includes(meta.state)) return false;
+  if (scope === 'delivered') return isDestination(meta, by, deps.isCentre);
+  if (by === meta.prevHop?.node || !deps.sentToward(meta, by)) return false;
+  return scope === 'vouched' || !meta.done;
 }
 
 /** Whether `node` is the destination of a message (for a broadcast, any node it reached). */

@@ -39,6 +39,11 @@ export interface NodeCoreOptions {
   log: Logger;
   /** How long receipts wait to be batched, ms. Default 2000. */
   receiptDelayMs?: number;
+  /**
+   * How long a message made here waits for its end-to-end receipt once in custody elsewhere
+   * before it is sent again (its custodian answers from what it knows), ms. Default 600,000.
+   */
+  receiptWaitMs?: number;
   /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */
   beaconIntervalMs?: number;
   /** How often expired messages are looked for, ms. Default 5000. */

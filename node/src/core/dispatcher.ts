@@ -20,6 +20,13 @@ export interface DispatcherOptions {
   costClass: CostClass;
   store: MessageStore;
   retry: BackoffOptions;
+  /** How long a message in custody elsewhere waits before it is sent again, ms (apply-receipt.ts). */
+  receiptWaitMs: number;
+  /**
+   * When the link comes back, what already went out on it waits this long before it is sent
+   * again, ms: the confirmations the peer held while the link was down come first.
+   */
+  upGraceMs: number;
   /** Unix ms. */
   now: () => number;
   random: () => number;
@@ -69,6 +76,33 @@ export class Dispatcher {
       return;
     }
     setImmediate(() => void this.#pump());
+  }
+
+  /**
+   * The link came (back) up: send what waits, but give the peer `upGraceMs` to deliver the
+   * confirmations it held before repeating what went out before the link went down (otherwise
+   * every outage ends with a burst of copies of messages the peer already has).
+   */
+  linkUp(): void {
+    if (this.#stopped) return;
+    const { store, link } = this.#o;
+    const now = this.#o.now();
+    const until = now + this.#o.upGraceMs;
+    void store
+      .exclusive(async () => {
+        for (const id of await store.due(link.id, until, MAX_INFLIGHT * 4)) {
+          const before = await store.getMeta(id);
+          if (!before || before.out[link.id] === undefined || !before.attempts[link.id]) continue;
+          if (before.expect !== 'confirmation') continue;
+          const meta = structuredClone(before);
+          meta.out[link.id] = until;
+          await store.save(meta, before, { sync: false });
+        }
+      })
+      .catch((err) =>
+        this.#o.log.warn({ err, link: link.id }, 'could not defer repeats after the link came up'),
+      )
+      .finally(() => this.kick());
   }
 
   /** Stops sending and waits for the sends under way to be recorded. */
@@ -250,7 +284,11 @@ export class Dispatcher {
         if (meta.expect === 'confirmation' || repeatsLeft > 0) {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
           // never before the medium could have brought one back.
-          const wait = hasConfirmationWait(link) ? link.confirmationWaitMs() : 0;
+          // A message in custody elsewhere was only asking its custodian how it ended.
+          const wait = Math.max(
+            hasConfirmationWait(link) ? link.confirmationWaitMs() : 0,
+            meta.state === 'custody' ? this.#o.receiptWaitMs : 0,
+          );
           meta.out[link.id] = now + Math.max(wait, backoffMs(attempt, this.#o.retry, this.#o.random));
         } else {
           delete meta.out[link.id];

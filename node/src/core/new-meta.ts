@@ -22,17 +22,18 @@ export interface MetaWhere {
   local: boolean;
   /** Addressed to this node and verified. */
   forMe: boolean;
-  /** A custody signal (a receipt with scope custody). */
-  custodySignal: boolean;
+  /** A receipt (of any scope). */
+  receipt: boolean;
   /** How many times a broadcast is sent. */
   broadcastRepeats: number;
 }
 
 export function newMeta(message: MetaSource, where: MetaWhere): MessageMeta {
   const broadcast = isBroadcast(message.dest);
-  // A custody signal goes one hop and is confirmed by nothing: a lost one is asked for again by
-  // the retransmission it failed to stop. Everything else unicast waits for custody or a receipt.
-  const oneShot = broadcast || where.custodySignal;
+  // A receipt is sent once and confirmed by nothing: a lost one is asked for again by the
+  // retransmission it failed to stop (an origin asks its custodian again after the receipt wait).
+  // Everything else unicast waits for custody or a receipt.
+  const oneShot = broadcast || where.receipt;
   const confirmWith = oneShot ? 'none' : message.flags.includes('noReceipt') ? 'custody' : 'receipt';
   return {
     id: messageId(message.origin, message.seq),
@@ -50,7 +51,7 @@ export function newMeta(message: MetaSource, where: MetaWhere): MessageMeta {
     attempts: {},
     expect: oneShot ? 'none' : 'confirmation',
     confirmWith,
-    ...(broadcast ? { repeats: where.broadcastRepeats } : {}),
+    ...(broadcast && !where.receipt ? { repeats: where.broadcastRepeats } : {}),
     nextHop: {},
     done: false,
     txBytes: 0,

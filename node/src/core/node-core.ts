@@ -21,6 +21,7 @@ import { type Authenticator, decodeFrame, encodeMessage, type Message } from '..
 import { authenticatorFor, isForNode } from './addressing.js';
 import { applyReceipt } from './apply-receipt.js';
 import { Beacons } from './beacons.js';
+import { confirmationsFor, confirmsDuplicate, type PrevHop, sentToward } from './confirmations.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
@@ -30,6 +31,9 @@ import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+
+/** How long an origin waits for the end-to-end receipt after custody before asking again. */
+export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -63,7 +67,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         const draft: Draft<'receipt'> = {
           kind: 'receipt',
           body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
-          dest: { to: 'node', node: r.node },
+          dest: r.node === undefined ? { to: 'all' } : { to: 'node', node: r.node },
           priority: r.priority,
           lifetimeMin: 60,
           flags: ['noReceipt'],
@@ -114,6 +118,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         costClass,
         store,
         retry: this.#o.retry,
+        receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
+        upGraceMs: 2 * (this.#o.receiptDelayMs ?? 2000),
         now: () => this.#o.clock.now(),
         random: this.#o.random ?? Math.random,
         log: log.child({ mod: 'dispatch', link: link.id }),
@@ -123,7 +129,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       this.#dispatchers.set(link.id, dispatcher);
       link.on('frame', this.#onFrame);
       link.on('state', (s) => {
-        if (s.status === 'up') dispatcher.kick();
+        if (s.status === 'up') dispatcher.linkUp();
       });
       dispatcher.kick();
     }
@@ -201,10 +207,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       body: draft.body,
     } as Message;
     const frame = encodeMessage(message, auth ?? this.#authFor(message));
-    const custodySignal = message.kind === 'receipt' && message.body.scope === 'custody';
     const meta = newMeta(
       { ...message, kindCode: KINDS[message.kind].code },
-      { local: true, forMe: false, custodySignal, broadcastRepeats: this.#repeats },
+      { local: true, forMe: false, receipt: message.kind === 'receipt', broadcastRepeats: this.#repeats },
     );
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
@@ -300,6 +305,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const broadcast = isBroadcast(env.dest);
 
     if (decoded.message?.kind === 'beacon') return this.#beacons.learn(decoded, inbound);
+    // Custody and vouched receipts go one hop: applied by whom they address, never forwarded.
+    const receiptScope =
+      decoded.message?.kind === 'receipt' ? (decoded.message.body.scope ?? 'delivered') : undefined;
+    const oneHop = receiptScope === 'custody' || receiptScope === 'vouched';
+    if (oneHop && !forMe) return;
 
     await this.#o.store.exclusive(async () => {
       const existing = await this.#o.store.getMeta(id);
@@ -318,14 +328,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           });
           return;
         }
-        // Seen before: the confirmation we sent may have been lost, so confirm again, but only
-        // while this node holds it (delivered here, or on its way on), or to the hop it took it
-        // from once handed on: otherwise two relays hearing each other would hand custody back and
-        // forth and both drop it, and a relay with no way on would stop the kit from trying others.
-        const holding = existing.forMe || (!existing.done && Object.keys(existing.out).length > 0);
-        const handedOn = existing.done && existing.custodyBy !== undefined;
-        if (holding || (handedOn && prevHop.node === existing.prevHop?.node))
-          this.#confirm(existing, prevHop);
+        // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
+        // whom: confirmations.ts).
+        if (confirmsDuplicate(existing, prevHop)) this.#confirm(existing, prevHop);
         return;
       }
       let message: Message | undefined;
@@ -339,11 +344,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           clockTrusted: this.#o.clock.trusted(),
         });
       }
-      const custodySignal = decoded.message?.kind === 'receipt' && decoded.message.body.scope === 'custody';
       const meta = newMeta(env, {
         local: false,
         forMe: forMe && message !== undefined,
-        custodySignal,
+        receipt: receiptScope !== undefined,
         broadcastRepeats: this.#repeats,
       });
       meta.prevHop = prevHop;
@@ -355,7 +359,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           Math.floor(this.#o.clock.now() / 1000) + env.lifetimeMin * 60,
         );
       }
-      const relay = !forMe || broadcast;
+      const relay = !oneHop && (!forMe || broadcast);
       if (relay) this.#route(meta, undefined, from);
       if (Object.keys(meta.out).length === 0 && (forMe || meta.expect === 'none')) meta.done = true;
       addEvent(meta, {
@@ -383,54 +387,53 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       if (
         relay &&
         decoded.message?.kind === 'receipt' &&
-        (decoded.message.body.scope ?? 'delivered') === 'delivered' &&
+        receiptScope === 'delivered' &&
         env.dest.to === 'node'
-      ) {
-        this.#receipts.suppress(env.dest.node, decoded.message.body.ranges);
-      }
+      )
+        this.#receipts.suppress(decoded.message.body.ranges, env.dest.node);
       this.#kick(meta);
       this.emit('state', meta);
       if (message && meta.forMe) {
-        if (message.kind === 'receipt')
-          await applyReceipt(message, {
-            store: this.#o.store,
-            isCentre: this.#o.keys.isCentre,
-            isNeighbour: (node) => this.#o.links.some((l) => Object.values(l.neighbours).includes(node)),
-            now: () => this.#o.clock.now(),
-            log: this.#o.log,
-            onState: (meta) => this.emit('state', meta),
-          });
+        if (message.kind === 'receipt') await this.#applyReceipt(message, inbound.link);
         this.emit('delivered', message, meta);
       }
     });
   }
 
-  /** Queues the confirmations a stored message earns: a receipt to its origin, custody to the previous hop. */
-  #confirm(meta: MessageMeta, prevHop: { link: string; from?: string; node?: number }): void {
+  /**
+   * Queues the confirmations a stored message earns (confirmations.ts). `news`: its state changed
+   * here (the destination's word came), so what it earns changed too.
+   */
+  #confirm(meta: MessageMeta, prevHop: PrevHop, news = false): void {
     if (meta.confirmWith === 'none') return;
     // Duplicates come in bursts (mesh flooding, retransmissions, or someone replaying captured
     // frames): confirm the same id over the same hop at most once per receipt delay.
     const key = `${meta.id}@${prevHop.link}/${prevHop.from ?? ''}`;
     const now = this.#o.clock.now();
     const last = this.#lastConfirmed.get(key);
-    if (last !== undefined && now - last < (this.#o.receiptDelayMs ?? 2000)) return;
+    if (!news && last !== undefined && now - last < (this.#o.receiptDelayMs ?? 2000)) return;
     this.#lastConfirmed.set(key, now);
     if (this.#lastConfirmed.size > 4096)
       this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
-    const via = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
-    const receipt = meta.forMe && meta.confirmWith === 'receipt';
-    if (receipt)
-      this.#receipts.queue(
-        'delivered',
-        meta.origin,
-        meta.id,
-        meta.priority,
-        prevHop.node === meta.origin ? via : undefined,
-      );
-    // The receipt already tells a neighbouring origin; any other previous hop needs custody.
-    if (prevHop.node !== undefined && !(receipt && prevHop.node === meta.origin)) {
-      this.#receipts.queue('custody', prevHop.node, meta.id, meta.priority, via);
-    }
+    for (const c of confirmationsFor(meta, prevHop))
+      this.#receipts.queue(c.scope, c.node, meta.id, meta.priority, c.via);
+  }
+
+  /** Applies a receipt addressed here, and vouches for what it ended that this node relayed. */
+  async #applyReceipt(receipt: Extract<Message, { kind: 'receipt' }>, link: string): Promise<void> {
+    const neighbours = (id: string) => this.#o.links.find((l) => l.link.id === id)?.neighbours;
+    const relayed = await applyReceipt(receipt, {
+      store: this.#o.store,
+      isCentre: this.#o.keys.isCentre,
+      sentToward: (meta, node) => sentToward(meta, node, link, neighbours),
+      receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
+      now: () => this.#o.clock.now(),
+      log: this.#o.log,
+      onState: (meta) => this.emit('state', meta),
+    });
+    if (relayed.length > 0)
+      this.#receipts.suppress(relayed.map((m) => ({ origin: m.origin, from: m.seq, to: m.seq })));
+    for (const meta of relayed) if (meta.prevHop) this.#confirm(meta, meta.prevHop, true);
   }
 
   /** Messages stored with no route (nothing was known then) get one now, if there is one. */

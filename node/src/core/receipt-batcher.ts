@@ -1,17 +1,20 @@
 /**
  * Batches confirmations (DESIGN.md Messages, confirmation 2; docs/store-and-forward.md
- * §Confirmations): ids waiting for an end-to-end receipt or a custody signal to the same node over
- * the same hop are sent together, one receipt covering many ids as ranges.
+ * §Confirmations): ids waiting for a receipt to the same node over the same hop are sent together,
+ * one receipt covering many ids as ranges.
  *
- * Receipts wait `delayMs`; custody signals twice as long, because a relay that forwards the
- * destination's receipt for the same ids meanwhile drops them (`suppress`), and at a village's
- * message rate most would otherwise go out one id each, 80 bytes a piece.
+ * Custody and vouched receipts go one hop, so those of one link are batched across neighbours:
+ * when several neighbours are owed one, a single frame to everyone on the link answers them all
+ * (each applies what it holds), which on a shared radio channel costs one signature instead of one
+ * per neighbour. A vouched receipt ends its origin's wait for good, and nothing confirms it, so its
+ * ids ride along in the next {@link VOUCHED_ECHOES} vouched frames of that link too: a few bytes per
+ * origin, against the origin asking again a receipt wait later.
  */
 import type { Logger } from '../log-types.js';
 import { parseMessageId } from '../store/records.js';
 import type { SeqRange } from '../wire/kinds/receipt.js';
 
-export type ReceiptScope = 'delivered' | 'custody';
+export type ReceiptScope = 'delivered' | 'custody' | 'vouched';
 export interface Hop {
   link: string;
   to?: string;
@@ -19,8 +22,8 @@ export interface Hop {
 
 export interface PendingReceipt {
   scope: ReceiptScope;
-  /** The node the receipt goes to. */
-  node: number;
+  /** The node the receipt goes to; undefined: everyone on the `via` link. */
+  node: number | undefined;
   /** The hop to send it over; routed like any message when absent. */
   via?: Hop;
   ids: string[];
@@ -31,7 +34,7 @@ export interface PendingReceipt {
 }
 
 export interface ReceiptBatcherOptions {
-  /** How long receipts wait to be batched, ms; custody signals wait twice as long. */
+  /** How long receipts wait to be batched, ms. */
   delayMs: number;
   /** Queues one receipt message (the core stores and routes it). */
   send: (receipt: PendingReceipt) => Promise<void>;
@@ -42,9 +45,25 @@ export interface ReceiptBatcherOptions {
 /** Ids in one receipt at most: one LoRa frame's worth of ranges. */
 export const MAX_IDS_PER_RECEIPT = 48;
 
+/** How many later vouched frames of a link repeat the ids of one. */
+export const VOUCHED_ECHOES = 2;
+
+interface Echo {
+  id: string;
+  node: number;
+  to: string | undefined;
+  left: number;
+}
+
 export class ReceiptBatcher {
   readonly #o: ReceiptBatcherOptions;
   readonly #pending = new Map<string, PendingReceipt>();
+  /** Per one-hop batch: the neighbours it answers, node → link address. */
+  readonly #hops = new Map<string, Map<number, string | undefined>>();
+  /** Per one-hop batch: which neighbour each id is for. */
+  readonly #idNodes = new Map<string, Map<string, number>>();
+  /** Per one-hop vouched batch key: ids sent lately, repeated in the next frames. */
+  readonly #echoes = new Map<string, Echo[]>();
   #timer: NodeJS.Timeout | undefined;
   #running = true;
 
@@ -53,7 +72,8 @@ export class ReceiptBatcher {
   }
 
   queue(scope: ReceiptScope, node: number, id: string, priority: 0 | 1 | 2 | 3, via?: Hop): void {
-    const key = `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
+    const oneHop = scope !== 'delivered' && via !== undefined;
+    const key = oneHop ? `${scope}:${via.link}` : `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
     const pending: PendingReceipt = this.#pending.get(key) ?? {
       scope,
       node,
@@ -62,6 +82,14 @@ export class ReceiptBatcher {
       since: this.#o.now(),
       priority,
     };
+    if (oneHop) {
+      const hops = this.#hops.get(key) ?? new Map<number, string | undefined>();
+      hops.set(node, via.to);
+      this.#hops.set(key, hops);
+      const idNodes = this.#idNodes.get(key) ?? new Map<string, number>();
+      idNodes.set(id, node);
+      this.#idNodes.set(key, idNodes);
+    }
     if (!pending.ids.includes(id)) pending.ids.push(id);
     if (priority < pending.priority) pending.priority = priority;
     this.#pending.set(key, pending);
@@ -70,17 +98,20 @@ export class ReceiptBatcher {
   }
 
   /**
-   * The destination's receipt for `ranges`, passing through here on its way to `node`, says more
-   * than a custody signal for the same ids: drop them from it.
+   * Something stronger than a custody signal now covers `ranges` (the destination's receipt
+   * passing through here, or a vouched receipt for them): drop them from pending custody signals,
+   * to `node` only when given.
    */
-  suppress(node: number, ranges: readonly SeqRange[]): void {
+  suppress(ranges: readonly SeqRange[], node?: number): void {
     const covered = (id: string) => {
       const { origin, seq } = parseMessageId(id);
       return ranges.some((r) => r.origin === origin && seq >= r.from && seq <= r.to);
     };
-    for (const pending of this.#pending.values()) {
-      if (pending.scope === 'custody' && pending.node === node)
-        pending.ids = pending.ids.filter((id) => !covered(id));
+    for (const [key, pending] of this.#pending) {
+      if (pending.scope !== 'custody') continue;
+      const hops = this.#hops.get(key);
+      if (node !== undefined && (hops ? !hops.has(node) : pending.node !== node)) continue;
+      pending.ids = pending.ids.filter((id) => !covered(id));
     }
   }
 
@@ -90,13 +121,23 @@ export class ReceiptBatcher {
     this.#timer = undefined;
     const now = this.#o.now();
     const due = [...this.#pending.entries()].filter(
-      ([, r]) =>
-        all ||
-        r.scope === 'delivered' ||
-        r.ids.length >= MAX_IDS_PER_RECEIPT ||
-        now - r.since >= 2 * this.#o.delayMs,
+      ([, r]) => all || r.ids.length >= MAX_IDS_PER_RECEIPT || now - r.since >= this.#o.delayMs,
     );
-    for (const [key] of due) this.#pending.delete(key);
+    for (const [key, r] of due) {
+      this.#pending.delete(key);
+      const hops = this.#hops.get(key);
+      const idNodes = this.#idNodes.get(key);
+      this.#hops.delete(key);
+      this.#idNodes.delete(key);
+      if (hops && r.via) {
+        if (r.scope === 'vouched') this.#echo(key, r, hops, idNodes ?? new Map());
+        // One neighbour: to it; several: one frame to everyone on the link.
+        const only = hops.size === 1 ? [...hops][0] : undefined;
+        const to = only?.[1];
+        r.node = only?.[0];
+        r.via = { link: r.via.link, ...(to !== undefined ? { to } : {}) };
+      }
+    }
     this.#arm();
     for (const [, r] of due) {
       if (r.ids.length === 0) continue;
@@ -109,6 +150,28 @@ export class ReceiptBatcher {
         );
       }
     }
+  }
+
+  /** Adds the ids of earlier vouched frames to this one, and remembers this one's for the next. */
+  #echo(
+    key: string,
+    r: PendingReceipt,
+    hops: Map<number, string | undefined>,
+    idNodes: Map<string, number>,
+  ): void {
+    const fresh: Echo[] = [];
+    for (const id of r.ids) {
+      const node = idNodes.get(id);
+      if (node !== undefined) fresh.push({ id, node, to: hops.get(node), left: VOUCHED_ECHOES });
+    }
+    const earlier = (this.#echoes.get(key) ?? []).filter((e) => !r.ids.includes(e.id));
+    for (const e of earlier) {
+      if (r.ids.length >= MAX_IDS_PER_RECEIPT) break;
+      r.ids.push(e.id);
+      hops.set(e.node, e.to);
+    }
+    const next = [...fresh, ...earlier.map((e) => ({ ...e, left: e.left - 1 }))].filter((e) => e.left > 0);
+    this.#echoes.set(key, next.slice(0, MAX_IDS_PER_RECEIPT));
   }
 
   /** Sends everything pending and stops the timer. */

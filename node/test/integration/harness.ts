@@ -77,6 +77,8 @@ export class TestNetwork {
       latencyBoundMs: [2000, 4000, 8000, 16000],
       log: silentLogger,
       receiptDelayMs: 20,
+      // A lost vouched receipt is asked for again this soon (the default is ten minutes).
+      receiptWaitMs: 1500,
       expiryScanMs: 50,
       beaconIntervalMs: spec.beaconIntervalMs ?? 0,
     });

@@ -103,11 +103,15 @@ export const seqRanges: Codec<SeqRange[]> = {
   },
 };
 
-export const RECEIPT_SCOPES = ['delivered', 'custody'] as const;
+export const RECEIPT_SCOPES = ['delivered', 'custody', 'vouched'] as const;
 
 export const receiptFields = {
   ranges: required(seqRanges),
-  /** 'delivered': the destination has stored them (end to end); 'custody': this hop took custody. */
+  /**
+   * 'delivered': the destination has stored them (end to end); 'custody': this hop took custody;
+   * 'vouched': this hop, which took custody of them, has the destination's 'delivered' for them.
+   * Custody and vouched receipts go one hop and are never forwarded (docs/store-and-forward.md).
+   */
   scope: optional(enumOf(RECEIPT_SCOPES)),
 };
 

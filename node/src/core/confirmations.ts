@@ -1,0 +1,79 @@
+/**
+ * Which confirmations a stored message earns, and from whom they may come (docs/store-and-
+ * forward.md §Confirmations): pure functions of a message's record and the hop it came over, used
+ * by node-core.ts.
+ *
+ * The destination answers the hop the message came from: its origin with the end-to-end receipt,
+ * or a relay with one 'delivered' receipt for everything that relay brought, which the relay then
+ * vouches for to its own previous hops. So the destination's word crosses each hop once, as one
+ * frame for many origins, instead of once per origin all the way back.
+ */
+import type { MessageMeta } from '../store/records.js';
+import type { Hop, ReceiptScope } from './receipt-batcher.js';
+
+export interface PrevHop {
+  link: string;
+  /** The sender's address on that link. */
+  from?: string;
+  /** The sender's node id, when it is a known neighbour. */
+  node?: number;
+}
+
+export interface Confirmation {
+  scope: ReceiptScope;
+  /** The node the receipt goes to. */
+  node: number;
+  /** The hop to send it over; routed like any message when absent. */
+  via?: Hop;
+}
+
+/** The confirmations a stored copy of `meta`, just heard from `prevHop`, earns. */
+export function confirmationsFor(meta: MessageMeta, prevHop: PrevHop): Confirmation[] {
+  if (meta.confirmWith === 'none') return [];
+  const via: Hop = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
+  const neighbour = prevHop.node;
+  if (meta.forMe) {
+    if (meta.confirmWith === 'receipt') {
+      // The origin itself, or nobody we know (routed back like any message): the end-to-end
+      // receipt to the origin. A relay: 'delivered' to it, covering every origin it brought.
+      if (neighbour === undefined || neighbour === meta.origin)
+        return [{ scope: 'delivered', node: meta.origin, ...(neighbour === undefined ? {} : { via }) }];
+      return [{ scope: 'delivered', node: neighbour, via }];
+    }
+    return neighbour === undefined ? [] : [{ scope: 'custody', node: neighbour, via }];
+  }
+  if (neighbour === undefined) return [];
+  // A relay that already has the destination's word says so; otherwise it has taken custody.
+  const vouch = meta.state === 'received' && meta.confirmWith === 'receipt';
+  return [{ scope: vouch ? 'vouched' : 'custody', node: neighbour, via }];
+}
+
+/**
+ * Whether a duplicate of a stored message, heard from `prevHop`, is confirmed again: while this
+ * node holds it (delivered here, or on its way on), or to the hop it came from once handed on or
+ * ended. Otherwise two relays hearing each other would hand custody back and forth and both drop
+ * it, and a relay with no way on would stop the kit from trying others.
+ */
+export function confirmsDuplicate(existing: MessageMeta, prevHop: PrevHop): boolean {
+  if (existing.forMe) return true;
+  if (!existing.done && Object.keys(existing.out).length > 0) return true;
+  const answered = existing.done && (existing.custodyBy !== undefined || existing.state === 'received');
+  return answered && prevHop.node !== undefined && prevHop.node === existing.prevHop?.node;
+}
+
+/**
+ * Whether a custody or vouched receipt from `node`, heard on `link`, may speak for `meta`: the
+ * message was routed over that link, to that node (or to anyone there when no next hop was named).
+ */
+export function sentToward(
+  meta: MessageMeta,
+  node: number,
+  link: string,
+  neighbours: (link: string) => Record<string, number> | undefined,
+): boolean {
+  if (meta.out[link] === undefined && meta.attempts[link] === undefined) return false;
+  const onLink = neighbours(link);
+  if (!onLink) return false;
+  const hop = meta.nextHop[link];
+  return hop !== undefined ? onLink[hop] === node : Object.values(onLink).includes(node);
+}

@@ -80,6 +80,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     retry: config.retry,
     latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
     beaconIntervalMs: config.routing.beaconIntervalMs,
+    receiptWaitMs: config.routing.receiptWaitMs,
     log: log.child({ mod: 'core' }),
   });
   core.on('delivered', (m) => log.info({ msgId: `${m.origin}/${m.seq}`, kind: m.kind }, 'message delivered'));

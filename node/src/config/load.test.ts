@@ -72,6 +72,7 @@ describe('the example file', () => {
     expect(config.routes[2]).toEqual({ dest: { to: 'all' }, via: 'mesh0' });
     expect(config.routing).toEqual({
       beaconIntervalMs: 300_000,
+      receiptWaitMs: 600_000,
       latencyBoundMs: { p0: 300_000, p1: 1_800_000, p2: 7_200_000, p3: 86_400_000 },
     });
     expect(config.retry).toEqual({ initialMs: 5000, maxMs: 600_000, jitter: 0.2 });

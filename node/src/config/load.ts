@@ -132,9 +132,10 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     links.map((l) => l.id),
   );
 
-  const routing = root.section('routing', ['beacon_interval_s', 'latency_bound_s']);
+  const routing = root.section('routing', ['beacon_interval_s', 'receipt_wait_s', 'latency_bound_s']);
   const bounds = routing.section('latency_bound_s', ['p0', 'p1', 'p2', 'p3']);
   const beaconIntervalMs = ms(routing.num('beacon_interval_s', 1, Infinity) ?? DEFAULTS.beaconIntervalS);
+  const receiptWaitMs = ms(routing.num('receipt_wait_s', 1, Infinity) ?? DEFAULTS.receiptWaitS);
   const bound = (k: 'p0' | 'p1' | 'p2' | 'p3') => ms(bounds.num(k, 0, Infinity) ?? DEFAULTS.latencyBoundS[k]);
   const latencyBoundMs = { p0: bound('p0'), p1: bound('p1'), p2: bound('p2'), p3: bound('p3') };
 
@@ -172,6 +173,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     routes,
     routing: {
       beaconIntervalMs,
+      receiptWaitMs,
       latencyBoundMs,
     },
     retry: { initialMs: ms(initialS), maxMs: ms(maxS), jitter },

@@ -42,6 +42,8 @@ export const DEFAULTS = {
   dataDir: '.fieldnode',
   centreNodes: [1],
   beaconIntervalS: 300,
+  /** How long an origin waits for the end-to-end receipt once its message is in custody. */
+  receiptWaitS: 600,
   /** How long a message of each priority may wait for a cheaper path before the satellite is used. */
   latencyBoundS: { p0: 300, p1: 1800, p2: 7200, p3: 86400 },
   retry: { initialS: 5, maxS: 600, jitter: 0.2 },
@@ -205,6 +207,11 @@ export interface RouteConfig {
 export interface RoutingConfig {
   /** How often a node announces itself to its neighbours, ms. Default 300 s. */
   readonly beaconIntervalMs: number;
+  /**
+   * How long a message made here waits for its end-to-end receipt once a neighbour has custody
+   * before it asks that neighbour again (by sending it again), ms. Default 600 s.
+   */
+  readonly receiptWaitMs: number;
   /** How long a message of each priority may wait for a cheaper path before the satellite, ms. */
   readonly latencyBoundMs: {
     readonly p0: number;

@@ -66,7 +66,7 @@ export async function runSatelliteBench(json: boolean): Promise<void> {
     run: r.mode === 'fieldnode' ? 'fieldnode (holds, batching)' : 'naive (one SBD msg each, at once)',
     messages: r.messages,
     'MO msgs': r.moMessages,
-    'mailbox checks ring/mt/warn': `${r.mailboxChecks} = ${r.checksBy.ring}/${r.checksBy['mt-queued']}/${r.checksBy.warning}`,
+    'mailbox checks ring/mt/warn/reply': `${r.mailboxChecks} = ${r.checksBy.ring}/${r.checksBy['mt-queued']}/${r.checksBy.warning}/${r.checksBy.reply}`,
     'sessions (ok)': `${r.sessions} (${r.sessionsOk})`,
     'credits MO+MT': `${r.credits} = ${r.moCredits}+${r.mtCredits}`,
     'P0 p50/p90 s': `${seconds(median(r.latencyMs[0]))}/${seconds(percentile(r.latencyMs[0], 0.9))}`,

@@ -17,7 +17,13 @@ import { SimulatedIridiumNetwork } from '../satellite/sim/iridium/simulated-netw
 import { ModemDriver } from '../satellite/src/modem/modem-driver.js';
 import { SbdLink, type SbdSessionRecord } from '../satellite/src/sbd/sbd-link.js';
 import { SteppingClock } from './satellite-clock.js';
-import { confirmationsFor, type DayBuilder, type Priority, type Uplink } from './satellite-scenario.js';
+import {
+  CentreConfirmations,
+  type DayBuilder,
+  naiveConfirmationsFor,
+  type Priority,
+  type Uplink,
+} from './satellite-scenario.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -35,7 +41,7 @@ export interface DayResult {
   sessionsOk: number;
   mailboxChecks: number;
   /** Successful mailbox checks by why they went: ring alert, MT still queued, active warning. */
-  checksBy: { ring: number; 'mt-queued': number; warning: number };
+  checksBy: { ring: number; 'mt-queued': number; warning: number; reply: number };
   /** Messages sent up, and how many SBD messages carried them. */
   messages: number;
   moMessages: number;
@@ -124,7 +130,11 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
   };
   for (const w of day.warnings) at(w.at, () => queueMt(w.payload, 'warning'));
 
-  let centreSeq = 1000;
+  let naiveSeq = 1000;
+  const centre = new CentreConfirmations(clock, (payload) =>
+    // The MT API call.
+    clock.after(1000, () => queueMt(payload, 'receipts')),
+  );
   const seen = { payloads: new Set<string>(), momsns: new Set<number>(), messages: new Set<string>() };
   const repeated = { mos: 0, momsns: 0, messages: 0 };
   network.on('mo', (d) => {
@@ -139,11 +149,14 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
       if (seen.messages.has(id)) repeated.messages++;
       seen.messages.add(id);
     }
-    const containers = confirmationsFor(d.payload, () => centreSeq++, clock.now());
-    // The centre's receipt delay (2 s) and the MT API call.
-    clock.after(3000, () => {
-      for (const c of containers) queueMt(c, 'receipts');
-    });
+    if (o.mode === 'fieldnode') centre.onMo(d.payload, imei);
+    else {
+      const containers = naiveConfirmationsFor(d.payload, () => naiveSeq++, clock.now());
+      // The centre's receipt delay (2 s) and the MT API call.
+      clock.after(3000, () => {
+        for (const c of containers) queueMt(c, 'receipts');
+      });
+    }
   });
 
   let warningUntil = 0;
@@ -172,6 +185,7 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
       clock.now() >= 24 * HOUR &&
       warningsIn === day.warnings.length &&
       delivered === expected &&
+      centre.held === 0 &&
       network.queued(imei) === 0,
     48 * HOUR,
   );
@@ -185,7 +199,7 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
   if (expected < 0)
     throw new Error(`the ${o.mode} day did not drain: ${delivered} delivered, ${warningsIn} warnings in`);
 
-  const checksBy = { ring: 0, 'mt-queued': 0, warning: 0 };
+  const checksBy = { ring: 0, 'mt-queued': 0, warning: 0, reply: 0 };
   for (const s of sessions) {
     if (s.outcome === 'ok' && s.frames === 0 && s.reason !== 'due' && s.reason !== 'full')
       checksBy[s.reason]++;

@@ -11,12 +11,18 @@
  * - 3 rescue teams report their position (P2, flagged noReceipt: routine, superseded by the next)
  *   every 20 min from hour 1.
  * Down (MT): the 3 warnings (P0, signed by the county issuer) at hours 3, 9 and 15, and the
- * centre's confirmations of every MO (`confirmationsFor`): a delivered-receipt per origin, and one
- * custody receipt to the gateway for noReceipt messages, packed into containers of ≤ 270 bytes as
- * the centre's core packs what it sends by satellite.
+ * centre's confirmations (`CentreConfirmations`): as the centre's core answers a relay, 'delivered'
+ * receipts to the gateway covering every message it relayed, whatever its origin, held up to the
+ * satellite receipt hold; the gateway vouches for them to the villages over the mesh.
  */
+
+import { confirmationsFor } from '../node/src/core/confirmations.js';
+import { newMeta } from '../node/src/core/new-meta.js';
+import { ReceiptBatcher } from '../node/src/core/receipt-batcher.js';
 import { macAuthenticator, signatureAuthenticator } from '../node/src/crypto/authenticate.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
+import { silentLogger } from '../node/src/log-types.js';
+import { parseMessageId } from '../node/src/store/records.js';
 import { packBatches, unpackBatch } from '../node/src/wire/batch.js';
 import { FIXTURE_ISSUER_KEY, fixtureMacKey } from '../node/src/wire/fixtures/fixture-keys.js';
 import {
@@ -30,6 +36,7 @@ import {
 } from '../node/src/wire/fixtures/reference-messages.js';
 import { rangesFromIds } from '../node/src/wire/kinds/receipt.js';
 import { decodeFrame, encodeMessage, type MessageOf } from '../node/src/wire/message.js';
+import { SATELLITE_RECEIPT_HOLD_MS } from '../satellite/src/satellite-confirmations.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -188,11 +195,70 @@ export class DayBuilder {
 }
 
 /**
- * What the centre's core sends back for one MO message: a delivered-receipt to each origin whose
- * messages want one, a custody receipt to the gateway for the noReceipt ones, packed into MT
- * containers of at most 270 bytes.
+ * The centre's answers to the gateway's MO messages, made by the centre core's own rules: what a
+ * message relayed by the gateway earns (node/src/core/confirmations.ts: one 'delivered' receipt
+ * to the gateway for every origin it relayed), batched and held as the core holds receipts that
+ * go back by satellite (node/src/core/receipt-batcher.ts with SATELLITE_RECEIPT_HOLD_MS), each
+ * receipt tagged with the gateway's key and handed to `queueMt` as one MT message.
  */
-export function confirmationsFor(mo: Uint8Array, centreSeq: () => number, at: number): Uint8Array[] {
+export class CentreConfirmations {
+  readonly #batcher: ReceiptBatcher;
+  #seq = 1000;
+
+  constructor(
+    clock: { now(): number; after(ms: number, fn: () => void): { cancel(): void } },
+    queueMt: (payload: Uint8Array) => void,
+  ) {
+    this.#batcher = new ReceiptBatcher({
+      delayMs: 2000, // the core's default receipt delay
+      holdMs: (r) => SATELLITE_RECEIPT_HOLD_MS[r.priority],
+      now: () => clock.now(),
+      after: (ms, fn) => clock.after(ms, fn),
+      log: silentLogger,
+      send: async (r) => {
+        const m: MessageOf<'receipt'> = {
+          kind: 'receipt',
+          origin: CENTRE_NODE,
+          seq: this.#seq++,
+          createdAt: secondsAt(clock.now()),
+          clockUntrusted: false,
+          priority: r.priority,
+          lifetimeMin: 60,
+          dest: r.node === undefined ? { to: 'all' } : { to: 'node', node: r.node },
+          flags: ['noReceipt'],
+          body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
+        };
+        queueMt(encodeMessage(m, macAuthenticator(fixtureMacKey(r.node ?? GATEWAY_NODE))));
+      },
+    });
+  }
+
+  /** The centre stored every message of this MO, relayed by the gateway over `imei`. */
+  onMo(mo: Uint8Array, imei: string): void {
+    for (const entry of unpackBatch(mo)) {
+      const env = decodeFrame(entry).envelope;
+      const meta = newMeta(
+        { ...env, kindCode: env.kindCode },
+        { local: false, forMe: true, receipt: false, broadcastRepeats: 1 },
+      );
+      for (const c of confirmationsFor(meta, { link: 'rockblock0', from: imei, node: GATEWAY_NODE }, true))
+        this.#batcher.queue(c.scope, c.node, meta.id, meta.priority, c.via);
+    }
+  }
+
+  /** Ids whose receipt the centre still holds. */
+  get held(): number {
+    return this.#batcher.pendingIds;
+  }
+}
+
+/**
+ * The naive centre's answer to one MO message: at once, a receipt to each origin whose messages
+ * want one (through the gateway) and a custody receipt to the gateway for the others, as separate
+ * messages packed into MT containers of at most 270 bytes: the reference the benchmark compares
+ * with, where every fieldnode message travels alone in its own SBD message.
+ */
+export function naiveConfirmationsFor(mo: Uint8Array, centreSeq: () => number, at: number): Uint8Array[] {
   const byOrigin = new Map<number, Array<{ origin: number; seq: number; priority: Priority }>>();
   const custody: Array<{ origin: number; seq: number; priority: Priority }> = [];
   for (const entry of unpackBatch(mo)) {

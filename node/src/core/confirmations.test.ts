@@ -123,6 +123,17 @@ describe('confirmationsFor at the destination', () => {
     const out = confirmationsFor(meta({ forMe: true }), { link: 'ip', from: 'c', node: CENTRE });
     expect(out.map((c) => c.node)).toEqual([CENTRE]);
   });
+
+  it('over the satellite, answers nothing for a message that wants no receipt, and the rest as ever', () => {
+    const noReceipt = meta({ forMe: true, flags: ['noReceipt'] });
+    expect(confirmationsFor(noReceipt, fromR2NoAddress, true)).toStrictEqual([]);
+    expect(confirmationsFor(noReceipt, fromR2NoAddress, false)).toStrictEqual([
+      { scope: 'delivered', node: R2, via: { link: 'sat' } },
+    ]);
+    expect(confirmationsFor(meta({ forMe: true }), fromR2NoAddress, true)).toStrictEqual([
+      { scope: 'delivered', node: R2, via: { link: 'sat' } },
+    ]);
+  });
 });
 
 describe('confirmationsFor at a relay', () => {

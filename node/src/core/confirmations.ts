@@ -27,20 +27,25 @@ export interface Confirmation {
   via?: Hop;
 }
 
-/** The confirmations a stored copy of `meta`, just heard from `prevHop`, earns. */
-export function confirmationsFor(meta: MessageMeta, prevHop: PrevHop): Confirmation[] {
+/**
+ * The confirmations a stored copy of `meta`, just heard from `prevHop`, earns. `overSatellite`:
+ * it came over Iridium, which stores and forwards what it accepted, so a message that wants no
+ * receipt was done for its sender when Iridium took it (dispatcher.ts) and earns nothing here.
+ */
+export function confirmationsFor(meta: MessageMeta, prevHop: PrevHop, overSatellite = false): Confirmation[] {
   if (meta.confirmWith === 'none') return [];
+  if (overSatellite && meta.confirmWith === 'custody') return [];
   const via: Hop = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
   const neighbour = prevHop.node;
   if (meta.forMe) {
-    if (meta.confirmWith === 'receipt') {
-      // The origin itself, or nobody we know (routed back like any message): the end-to-end
-      // receipt to the origin. A relay: 'delivered' to it, covering every origin it brought.
-      if (neighbour === undefined || neighbour === meta.origin)
-        return [{ scope: 'delivered', node: meta.origin, ...(neighbour === undefined ? {} : { via }) }];
+    // A relay: 'delivered' to it, covering every origin it brought (those that want no receipt
+    // too: it ends the relay's work all the same, in the same frame).
+    if (neighbour !== undefined && neighbour !== meta.origin)
       return [{ scope: 'delivered', node: neighbour, via }];
-    }
-    return neighbour === undefined ? [] : [{ scope: 'custody', node: neighbour, via }];
+    if (meta.confirmWith === 'custody')
+      return neighbour === undefined ? [] : [{ scope: 'custody', node: neighbour, via }];
+    // The origin itself, or nobody we know (routed back like any message): the end-to-end receipt.
+    return [{ scope: 'delivered', node: meta.origin, ...(neighbour === undefined ? {} : { via }) }];
   }
   if (neighbour === undefined) return [];
   // A relay that already has the destination's word says so; otherwise it has taken custody.

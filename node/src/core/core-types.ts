@@ -44,6 +44,11 @@ export interface NodeCoreOptions {
    * before it is sent again (its custodian answers from what it knows), ms. Default 600,000.
    */
   receiptWaitMs?: number;
+  /**
+   * How long receipts that go back over a satellite hop are held, per priority of the most
+   * urgent message they confirm, ms. Default SATELLITE_RECEIPT_HOLD_MS (satellite/src/satellite-confirmations.ts).
+   */
+  satelliteReceiptHoldMs?: readonly [number, number, number, number];
   /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */
   beaconIntervalMs?: number;
   /** How often expired messages are looked for, ms. Default 5000. */

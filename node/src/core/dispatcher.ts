@@ -281,7 +281,11 @@ export class Dispatcher {
         // Refusals (BUSY, LINK_DOWN) count as attempts for the backoff, not as repeats.
         const sends = meta.events.filter((e) => e.state === 'sent' && e.link === link.id).length;
         const repeatsLeft = (meta.repeats ?? 1) - sends;
-        if (meta.expect === 'confirmation' || repeatsLeft > 0) {
+        // Iridium stores and forwards what it accepted: a message that wants no receipt (a
+        // routine position) needs no word back over it, which would cost an MT message and a
+        // mailbox check (confirmations.ts, the other end's rule).
+        const delivered = this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
+        if ((meta.expect === 'confirmation' && !delivered) || repeatsLeft > 0) {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
           // never before the medium could have brought one back.
           // A message in custody elsewhere was only asking its custodian how it ended.
@@ -308,7 +312,12 @@ export class Dispatcher {
           );
         }
       }
-      if (Object.keys(meta.out).length === 0 && meta.expect === 'none' && meta.state !== 'failed')
+      const handedOver = outcome.ok && this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
+      if (
+        Object.keys(meta.out).length === 0 &&
+        (meta.expect === 'none' || handedOver) &&
+        meta.state !== 'failed'
+      )
         meta.done = true;
       if (meta.state === 'failed') meta.done = true;
       await store.save(meta, before, { sync: false });

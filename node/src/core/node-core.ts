@@ -8,6 +8,7 @@
  */
 
 import { EventEmitter } from 'node:events';
+import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-confirmations.js';
 import { verifyFrame } from '../crypto/authenticate.js';
 import { KitError } from '../errors.js';
 import type { InboundFrame } from '../link/link.js';
@@ -59,8 +60,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
+    const costClass = (link: string) => options.links.find((l) => l.link.id === link)?.costClass;
     this.#receipts = new ReceiptBatcher({
       delayMs: options.receiptDelayMs ?? 2000,
+      holdMs: (r) =>
+        r.via && costClass(r.via.link) === 'satellite'
+          ? (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority]
+          : 0,
       now: () => options.clock.now(),
       log: options.log,
       send: (r) => {
@@ -415,7 +421,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#lastConfirmed.set(key, now);
     if (this.#lastConfirmed.size > 4096)
       this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
-    for (const c of confirmationsFor(meta, prevHop))
+    const overSatellite = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass === 'satellite';
+    for (const c of confirmationsFor(meta, prevHop, overSatellite))
       this.#receipts.queue(c.scope, c.node, meta.id, meta.priority, c.via);
   }
 

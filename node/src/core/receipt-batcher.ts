@@ -36,10 +36,23 @@ export interface PendingReceipt {
 export interface ReceiptBatcherOptions {
   /** How long receipts wait to be batched, ms. */
   delayMs: number;
+  /**
+   * How long this receipt may wait, when longer than `delayMs` (the core holds receipts that go
+   * by satellite, where every MT message costs credits and a mailbox check: see node-core.ts).
+   */
+  holdMs?: (receipt: PendingReceipt) => number;
   /** Queues one receipt message (the core stores and routes it). */
   send: (receipt: PendingReceipt) => Promise<void>;
   now: () => number;
   log: Logger;
+  /** Runs `fn` after `ms`; returns how to cancel it. Default setTimeout (unref'd). */
+  after?: (ms: number, fn: () => void) => { cancel(): void };
+}
+
+function timeout(ms: number, fn: () => void): { cancel(): void } {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return { cancel: () => clearTimeout(t) };
 }
 
 /** Ids in one receipt at most: one LoRa frame's worth of ranges. */
@@ -64,7 +77,7 @@ export class ReceiptBatcher {
   readonly #idNodes = new Map<string, Map<string, number>>();
   /** Per one-hop vouched batch key: ids sent lately, repeated in the next frames. */
   readonly #echoes = new Map<string, Echo[]>();
-  #timer: NodeJS.Timeout | undefined;
+  #timer: { cancel(): void } | undefined;
   #running = true;
 
   constructor(options: ReceiptBatcherOptions) {
@@ -109,19 +122,30 @@ export class ReceiptBatcher {
     };
     for (const [key, pending] of this.#pending) {
       if (pending.scope !== 'custody') continue;
-      const hops = this.#hops.get(key);
-      if (node !== undefined && (hops ? !hops.has(node) : pending.node !== node)) continue;
-      pending.ids = pending.ids.filter((id) => !covered(id));
+      const idNodes = this.#idNodes.get(key);
+      // In a link's shared batch, only the ids owed to `node`; in a batch to one node, all of them.
+      const owedTo = (id: string) =>
+        node === undefined || (idNodes ? idNodes.get(id) === node : pending.node === node);
+      pending.ids = pending.ids.filter((id) => !(covered(id) && owedTo(id)));
+      if (idNodes) this.#forgetUnowed(key, pending, idNodes);
     }
+  }
+
+  /** A neighbour owed nothing more in a shared batch is no longer one it answers. */
+  #forgetUnowed(key: string, pending: PendingReceipt, idNodes: Map<string, number>): void {
+    for (const id of [...idNodes.keys()]) if (!pending.ids.includes(id)) idNodes.delete(id);
+    const owed = new Set(idNodes.values());
+    const hops = this.#hops.get(key);
+    for (const n of [...(hops?.keys() ?? [])]) if (!owed.has(n)) hops?.delete(n);
   }
 
   /** Sends what is due (everything when `all`), and looks again later for the rest. */
   async flush(all = false): Promise<void> {
-    clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
     const now = this.#o.now();
     const due = [...this.#pending.entries()].filter(
-      ([, r]) => all || r.ids.length >= MAX_IDS_PER_RECEIPT || now - r.since >= this.#o.delayMs,
+      ([, r]) => all || r.ids.length >= MAX_IDS_PER_RECEIPT || now >= this.#dueAt(r),
     );
     for (const [key, r] of due) {
       this.#pending.delete(key);
@@ -174,15 +198,27 @@ export class ReceiptBatcher {
     this.#echoes.set(key, next.slice(0, MAX_IDS_PER_RECEIPT));
   }
 
+  /** Ids waiting to be confirmed. */
+  get pendingIds(): number {
+    let n = 0;
+    for (const r of this.#pending.values()) n += r.ids.length;
+    return n;
+  }
+
   /** Sends everything pending and stops the timer. */
   async stop(): Promise<void> {
     this.#running = false;
     await this.flush(true);
   }
 
+  #dueAt(r: PendingReceipt): number {
+    return r.since + Math.max(this.#o.delayMs, this.#o.holdMs?.(r) ?? 0);
+  }
+
   #arm(): void {
-    if (this.#timer || !this.#running || this.#pending.size === 0) return;
-    this.#timer = setTimeout(() => void this.flush(), this.#o.delayMs);
-    this.#timer.unref();
+    if (!this.#running || this.#pending.size === 0) return;
+    const next = Math.min(...[...this.#pending.values()].map((r) => this.#dueAt(r)));
+    this.#timer?.cancel();
+    this.#timer = (this.#o.after ?? timeout)(Math.max(0, next - this.#o.now()), () => void this.flush());
   }
 }

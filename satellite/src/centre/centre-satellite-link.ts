@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { KitError, show } from '../../../node/src/errors.js';
 import type {
+  ConfirmationWait,
   Link,
   LinkCounters,
   LinkDownReason,
@@ -26,6 +27,7 @@ import type {
   SendOutcome,
 } from '../../../node/src/link/link.js';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { SATELLITE_CONFIRMATION_WAIT_MS } from '../satellite-confirmations.js';
 
 /** The centre's receiving server: RockblockPushReceiver or DirectIpMoServer. */
 export interface CentreIngress {
@@ -65,7 +67,7 @@ export function failed(retry: 'later' | 'never', code: LinkFailureCode, detail: 
 type Failure = SendOutcome & { ok: false };
 
 /** A centre satellite link (kind 'iridium-sbd'). stop() is final. */
-export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> implements Link {
+export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> implements Link, ConfirmationWait {
   readonly id: string;
   readonly kind = 'iridium-sbd' as const;
   readonly mtu: number;
@@ -94,6 +96,14 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
     this.#defaults = [...(opts.defaultImeis ?? [])];
     this.#log = opts.log ?? silentLogger;
     this.#ingress.accepting = false;
+  }
+
+  /**
+   * An MT message waits at Iridium for the kit's next session, and a copy sent meanwhile is billed
+   * again when it is delivered: wait for the kit's confirmation first.
+   */
+  confirmationWaitMs(): number {
+    return SATELLITE_CONFIRMATION_WAIT_MS;
   }
 
   /** Starts handing the ingress server's new frames to {@link handOn}. */

@@ -41,6 +41,18 @@ export interface SbdLinkOptions {
   batching?: boolean;
   /** Priority of a frame sent without one that carries no message header. Default 1. */
   defaultPriority?: Priority;
+  /**
+   * How long the core waits for the centre's confirmation of a sent frame before sending it
+   * again, ms. Default 1 h (satellite/src/satellite-confirmations.ts).
+   */
+  confirmationWaitMs?: number;
+  /**
+   * When the centre's receipt of an MO is due by the priority of its most urgent frame, and how
+   * long past that the link checks the mailbox for it if no ring alert came, ms. Defaults:
+   * satellite/src/satellite-confirmations.ts.
+   */
+  replyHoldMs?: readonly [number, number, number, number];
+  replyGraceMs?: number;
   /** Frames held at most (the send window the dispatcher sees). Default 64. */
   maxHeld?: number;
   /** How long a stop alarm keeps the link down before it tries again, ms. Default 6 h / 10 min. */

@@ -26,6 +26,7 @@
 import { EventEmitter } from 'node:events';
 import { isKitError, KitError } from '../../../node/src/errors.js';
 import type {
+  ConfirmationWait,
   Link,
   LinkDownReason,
   LinkEvents,
@@ -38,6 +39,7 @@ import type {
 } from '../../../node/src/link/link.js';
 import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
+import { SATELLITE_CONFIRMATION_WAIT_MS } from '../satellite-confirmations.js';
 import { AlarmBoard, budgetAlarmChanges, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
 import { type SbdClock, type SbdTimer, systemClock } from './clock.js';
 import { type BudgetCrossing, CreditBudget } from './credit-budget.js';
@@ -63,7 +65,10 @@ const DOWN_REASONS: Partial<Record<string, LinkDownReason>> = {
   AT_MALFORMED: 'config-mismatch',
 };
 
-export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindow, SignalQuality, TimeSource {
+export class SbdLink
+  extends EventEmitter<LinkEvents>
+  implements Link, SendWindow, SignalQuality, TimeSource, ConfirmationWait
+{
   readonly id: string;
   readonly kind = 'iridium-sbd' as const;
   readonly mtu = 340;
@@ -105,6 +110,8 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.warningCheckMs !== undefined ? { warningCheckMs: options.warningCheckMs } : {}),
       ...(options.giveUpMs !== undefined ? { giveUpMs: options.giveUpMs } : {}),
+      ...(options.replyHoldMs ? { replyHoldMs: options.replyHoldMs } : {}),
+      ...(options.replyGraceMs !== undefined ? { replyGraceMs: options.replyGraceMs } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
     this.#held = new HeldFrames(this.#scheduler);
@@ -138,6 +145,11 @@ export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindo
 
   sendWindow(): number {
     return Math.max(0, (this.#o.maxHeld ?? 64) - this.#held.size);
+  }
+
+  /** A repeat costs credits: wait for the centre's (held) receipt first. */
+  confirmationWaitMs(): number {
+    return this.#o.confirmationWaitMs ?? SATELLITE_CONFIRMATION_WAIT_MS;
   }
 
   /** Credits spent in the last 24 h and in the current incident. */

@@ -19,7 +19,13 @@ function scheduler(
   budget: CreditBudgetOptions = {},
   extra: Partial<ConstructorParameters<typeof SessionScheduler>[0]> = {},
 ) {
-  return new SessionScheduler({ budget: new CreditBudget(budget), random: () => 0.5, ...extra });
+  // The overdue-receipt check has its own tests below; elsewhere it would only add sessions.
+  return new SessionScheduler({
+    budget: new CreditBudget(budget),
+    random: () => 0.5,
+    replyGraceMs: Number.POSITIVE_INFINITY,
+    ...extra,
+  });
 }
 
 const ok = { mtQueued: 0, mtReceived: false, mtTooLarge: false, mtCredits: 0 };
@@ -184,5 +190,52 @@ describe('SessionScheduler', () => {
     s.ring(0);
     expect(s.decide(0).session).toBeUndefined();
     expect(s.decide(1).session).toBeUndefined(); // the ring request was dropped, not retried in a loop
+  });
+});
+
+describe('SessionScheduler: a receipt that does not come', () => {
+  const holds = [60_000, 600_000, 1_800_000, 1_800_000] as const;
+  const sendOne = (s: SessionScheduler, priority: Priority, at: number) => {
+    s.hold([message(30, priority)], false, priority, at);
+    const plan = s.decide(at).session as SessionPlan;
+    expect(plan.reason).toBe('due');
+    return plan;
+  };
+
+  it('checks the mailbox when the receipt is overdue and nothing came down, twice at most', () => {
+    const s = scheduler({}, { replyHoldMs: holds, replyGraceMs: 5 * MIN, holdMs: [0, 0, 0, 0] });
+    s.succeeded(sendOne(s, 1, 0), ok, 0);
+    // Due by the P1 receipt hold (10 min) plus the grace (5 min); nothing before.
+    const waiting = s.decide(14 * MIN);
+    expect(waiting.session).toBeUndefined();
+    expect(waiting.wakeAt).toBe(15 * MIN);
+    const check = s.decide(15 * MIN).session as SessionPlan;
+    expect(check.reason).toBe('reply');
+    expect(check.units).toHaveLength(0);
+    // It came back empty: one more look two graces later, then the core's confirmation wait.
+    s.succeeded(check, ok, 15 * MIN);
+    expect(s.decide(24 * MIN).session).toBeUndefined();
+    const again = s.decide(25 * MIN).session as SessionPlan;
+    expect(again.reason).toBe('reply');
+    s.succeeded(again, ok, 25 * MIN);
+    expect(s.decide(24 * 60 * MIN).session).toBeUndefined();
+  });
+
+  it('counts from the most urgent frame of the MO, and forgets it when an MT comes down', () => {
+    const s = scheduler({}, { replyHoldMs: holds, replyGraceMs: 5 * MIN, holdMs: [0, 0, 0, 0] });
+    s.succeeded(sendOne(s, 0, 0), ok, 0);
+    expect(s.decide(0).wakeAt).toBe(6 * MIN); // P0: 1 min hold + 5 min grace
+    // A later session brings an MT (the centre's receipt): nothing is overdue any more.
+    s.succeeded(sendOne(s, 2, 2 * MIN), { ...ok, mtReceived: true, mtCredits: 1 }, 2 * MIN);
+    // …but the frame it just sent awaits its own receipt: 30 min + 5 min from then.
+    expect(s.decide(10 * MIN).session).toBeUndefined();
+    expect(s.decide(10 * MIN).wakeAt).toBe(37 * MIN);
+    expect((s.decide(37 * MIN).session as SessionPlan).reason).toBe('reply');
+  });
+
+  it('never checks with an infinite grace', () => {
+    const s = scheduler({}, { holdMs: [0, 0, 0, 0] });
+    s.succeeded(sendOne(s, 1, 0), ok, 0);
+    expect(s.decide(24 * 60 * MIN).session).toBeUndefined();
   });
 });

@@ -8,8 +8,10 @@
  * that several messages share one MO message and its credits. A session goes when a hold runs out,
  * when the held frames fill an MO, when a ring alert says an MT message waits, when the last
  * session left MT messages queued at the gateway, or, while a warning is active, when no session
- * has checked the mailbox for `warningCheckMs`. Never otherwise: an empty mailbox check costs a
- * credit (§7.3), and every session with an MO checks the mailbox anyway.
+ * has checked the mailbox for `warningCheckMs`, or when the receipt for what went up is overdue
+ * and nothing has come down since (its ring alert was missed: §1.3; two checks, then the core's
+ * confirmation wait takes over). Never otherwise: an empty mailbox check costs a credit (§7.3),
+ * and every session with an MO checks the mailbox anyway.
  *
  * Failures: a failed session backs off 30 s → 60 → … 10 min with jitter, at least the MO status's
  * own minimum (36: 180 s). A P0 frame or a ring alert that arrives during a long backoff does not
@@ -19,6 +21,8 @@
  * handed back to the caller (retry later): the store is the retry mechanism, and another link may
  * have come up meanwhile.
  */
+
+import { SATELLITE_RECEIPT_HOLD_MS, SATELLITE_REPLY_GRACE_MS } from '../satellite-confirmations.js';
 import type { BudgetCrossing, CreditBudget } from './credit-budget.js';
 import type { Priority } from './mo-frames.js';
 import { byUrgency, creditsFor, fillsMo, type HeldUnit, type MoPlan, planMo, sizeOf } from './mo-plan.js';
@@ -37,13 +41,24 @@ export interface SessionSchedulerOptions {
   warningCheckMs?: number;
   /** A frame due this long without a successful session is handed back, ms. Default 1_800_000. */
   giveUpMs?: number;
+  /**
+   * When the centre's receipt for an MO is due, per the priority of its most urgent frame, and
+   * how long after that to wait for it before checking the mailbox once, ms. Defaults
+   * SATELLITE_RECEIPT_HOLD_MS and SATELLITE_REPLY_GRACE_MS (satellite-confirmations.ts); a reply
+   * grace of Infinity never checks.
+   */
+  replyHoldMs?: readonly [number, number, number, number];
+  replyGraceMs?: number;
   /** [0, 1) for the backoff jitter. Default Math.random. */
   random?: () => number;
 }
 
 export const DEFAULT_HOLD_MS: readonly [number, number, number, number] = [0, 300_000, 1_800_000, 7_200_000];
 
-export type SessionReason = 'due' | 'full' | 'ring' | 'mt-queued' | 'warning';
+/** Mailbox checks for one overdue receipt at most. */
+const REPLY_LOOKS = 2;
+
+export type SessionReason = 'due' | 'full' | 'ring' | 'mt-queued' | 'warning' | 'reply';
 
 export interface SessionPlan extends MoPlan {
   reason: SessionReason;
@@ -68,7 +83,13 @@ export class SessionScheduler {
   readonly #backoff: Required<SbdBackoffOptions>;
   readonly #warningCheckMs: number;
   readonly #giveUpMs: number;
+  readonly #replyHoldMs: readonly [number, number, number, number];
+  readonly #replyGraceMs: number;
   readonly #random: () => number;
+  /** Clock ms by which an MT (the receipt of what went up) should have come; nothing since. */
+  #replyBy: number | undefined;
+  /** Mailbox checks made for the overdue receipt so far. */
+  #replyLooks = 0;
   #units: HeldUnit[] = [];
   #nextId = 1;
   #ring = false;
@@ -94,6 +115,8 @@ export class SessionScheduler {
     this.#backoff = { ...DEFAULT_SBD_BACKOFF, ...options.backoff };
     this.#warningCheckMs = options.warningCheckMs ?? 600_000;
     this.#giveUpMs = options.giveUpMs ?? 1_800_000;
+    this.#replyHoldMs = options.replyHoldMs ?? SATELLITE_RECEIPT_HOLD_MS;
+    this.#replyGraceMs = options.replyGraceMs ?? SATELLITE_REPLY_GRACE_MS;
     this.#random = options.random ?? Math.random;
   }
 
@@ -165,7 +188,9 @@ export class SessionScheduler {
         ? 'mt-queued'
         : warningAt !== undefined && warningAt <= now
           ? 'warning'
-          : undefined;
+          : this.#replyBy !== undefined && this.#replyBy <= now
+            ? 'reply'
+            : undefined;
     const reason: SessionReason | undefined = due.length > 0 ? 'due' : full ? 'full' : mailbox;
     // Only what has not been tried since the last failure cuts the backoff short: a P0 that keeps
     // failing backs off like anything else.
@@ -179,6 +204,7 @@ export class SessionScheduler {
       const times = [
         ...this.#units.map((u) => u.dueAt).filter((t) => t > now),
         ...(warningAt !== undefined && warningAt > now ? [warningAt] : []),
+        ...(this.#replyBy !== undefined && this.#replyBy > now ? [this.#replyBy] : []),
         ...(reason !== undefined ? [startAt] : []),
         // A later P0 or ring may go sooner than the backoff; decide() is asked again on those.
       ];
@@ -199,6 +225,7 @@ export class SessionScheduler {
       // request rather than ask again at once; a new ring or warning interval raises it again.
       this.#ring = false;
       this.#followUp = false;
+      this.#replyBy = undefined;
       if (this.#warningSince !== undefined) this.#lastCheck = now;
     }
     // Refused are the due units the budget took out (what did not fit the MO waits for the next).
@@ -236,6 +263,25 @@ export class SessionScheduler {
     // Loop while the gateway holds more, but not on an MT too big to ever arrive (each check
     // would cost a credit and bring nothing), nor when a check came back empty.
     this.#followUp = result.mtQueued > 0 && result.mtReceived && !result.mtTooLarge;
+    // Something came down: the centre has answered what went before (it sends a gateway's
+    // receipts together). A session that looked for an overdue receipt in vain looks once more,
+    // two graces later (the receipt may have been held longer, or its MO pushed late); after
+    // that the core's confirmation wait takes over.
+    if (result.mtReceived) {
+      this.#replyBy = undefined;
+      this.#replyLooks = 0;
+    } else if (this.#replyBy !== undefined && this.#replyBy <= now) {
+      this.#replyLooks += 1;
+      this.#replyBy = this.#replyLooks < REPLY_LOOKS ? now + 2 * this.#replyGraceMs : undefined;
+      if (this.#replyBy === undefined) this.#replyLooks = 0;
+    }
+    const sent = plan.units.filter((u) => !u.opaque);
+    if (sent.length > 0 && Number.isFinite(this.#replyGraceMs)) {
+      const top = Math.min(...sent.map((u) => u.priority)) as Priority;
+      const by = now + this.#replyHoldMs[top] + this.#replyGraceMs;
+      if (this.#replyBy === undefined) this.#replyLooks = 0;
+      this.#replyBy = Math.min(this.#replyBy ?? by, by);
+    }
     return this.budget.spend(plan.credits + result.mtCredits, now);
   }
 
@@ -270,6 +316,7 @@ export class SessionScheduler {
     const times = this.#units.map((u) => u.dueAt).filter((t) => t > now);
     const w = this.#warningAt();
     if (w !== undefined && w > now) times.push(w);
+    if (this.#replyBy !== undefined && this.#replyBy > now) times.push(this.#replyBy);
     return times.length > 0 ? { wakeAt: Math.min(...times) } : {};
   }
 

@@ -123,6 +123,7 @@ export class FieldNodes {
       ],
       log: silentLogger,
       receiptDelayMs: this.wallMs(RECEIPT_DELAY_MS),
+      receiptWaitMs: this.wallMs(DEFAULTS.receiptWaitS * 1000),
       expiryScanMs: this.wallMs(EXPIRY_SCAN_MS),
       // Routes are configured: what is measured is the messages, not the routing chatter.
       beaconIntervalMs: 0,

@@ -287,6 +287,7 @@ export async function runStoreBench(json: boolean): Promise<void> {
       latencyP95s: sim.latencyP95s,
       overheadRatio: sim.overheadRatio,
       peakRssMB,
+      receiptRatio: sim.receiptRatio,
       bytesByKind: sim.bytesByKind,
     };
     if (json) {
@@ -313,6 +314,7 @@ export async function runStoreBench(json: boolean): Promise<void> {
         unit: '',
         target: '1.0',
       },
+      { measure: 'receipts back at their origins', value: sim.receiptRatio, unit: '', target: '' },
       { measure: 'latency p50', value: sim.latencyP50s, unit: 's', target: '' },
       { measure: 'latency p95', value: sim.latencyP95s, unit: 's', target: '' },
       {

@@ -59,6 +59,8 @@ export class Dispatcher {
   /** Ids whose records cannot be read (STORE_CORRUPT): never picked again in this run. */
   readonly #poisoned = new Set<string>();
   #failedAt = 0;
+  /** Ids held back once by linkUp() since they were last sent here. */
+  readonly #deferred = new Set<string>();
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -81,7 +83,8 @@ export class Dispatcher {
   /**
    * The link came (back) up: send what waits, but give the peer `upGraceMs` to deliver the
    * confirmations it held before repeating what went out before the link went down (otherwise
-   * every outage ends with a burst of copies of messages the peer already has).
+   * every outage ends with a burst of copies of messages the peer already has). Once per send: a
+   * link that keeps going down within the grace must not hold a message back forever.
    */
   linkUp(): void {
     if (this.#stopped) return;
@@ -93,7 +96,8 @@ export class Dispatcher {
         for (const id of await store.due(link.id, until, MAX_INFLIGHT * 4)) {
           const before = await store.getMeta(id);
           if (!before || before.out[link.id] === undefined || !before.attempts[link.id]) continue;
-          if (before.expect !== 'confirmation') continue;
+          if (before.expect !== 'confirmation' || this.#deferred.has(id)) continue;
+          this.#deferred.add(id);
           const meta = structuredClone(before);
           meta.out[link.id] = until;
           await store.save(meta, before, { sync: false });
@@ -273,6 +277,7 @@ export class Dispatcher {
       const now = this.#o.now();
       const attempt = meta.attempts[link.id] ?? 0;
       meta.attempts[link.id] = attempt + 1;
+      this.#deferred.delete(id);
       if (outcome.ok) {
         meta.txBytes += bytes;
         meta.credits += credits;

@@ -125,7 +125,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         store,
         retry: this.#o.retry,
         receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
-        upGraceMs: 2 * (this.#o.receiptDelayMs ?? 2000),
+        // The peer's held confirmations are overdue by then and go as soon as its side is up.
+        upGraceMs: this.#o.receiptDelayMs ?? 2000,
         now: () => this.#o.clock.now(),
         random: this.#o.random ?? Math.random,
         log: log.child({ mod: 'dispatch', link: link.id }),

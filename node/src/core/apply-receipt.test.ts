@@ -259,6 +259,20 @@ describe('vouched', () => {
     expect(await store.outboxCounts()).toEqual({});
   });
 
+  it('rides in a custody signal: one frame hands one message on and ends another', async () => {
+    await hold({ seq: 1, local: true, change: { nextHop: { mesh: 'G' } } });
+    await hold({
+      seq: 2,
+      local: true,
+      change: { state: 'custody', custodyBy: G, out: { mesh: NOW + WAIT } },
+    });
+    const both = receipt(G, 'custody', one(1));
+    both.body.vouched = one(2);
+    expect(await applyReceipt(both, deps())).toEqual([]);
+    expect(await get(1)).toMatchObject({ state: 'custody', custodyBy: G, done: false });
+    expect(await get(2)).toMatchObject({ state: 'received', done: true });
+  });
+
   it('not from another relay nor from the previous hop', async () => {
     const before = await hold({ seq: 1, change: { state: 'custody', done: true, custodyBy: G, out: {} } });
     for (const by of [R3, K]) expect(await applyReceipt(receipt(by, 'vouched', one(1)), deps())).toEqual([]);

@@ -40,49 +40,55 @@ export async function applyReceipt(
   receipt: Extract<Message, { kind: 'receipt' }>,
   deps: ApplyReceiptDeps,
 ): Promise<MessageMeta[]> {
-  const scope = receipt.body.scope ?? 'delivered';
   const by = receipt.origin;
   const relayed: MessageMeta[] = [];
   let looked = 0;
-  for (const range of receipt.body.ranges) {
-    for (let seq = range.from; seq <= range.to; seq++) {
-      if (++looked > MAX_RECEIPT_IDS) {
-        deps.log.warn({ from: by, ids: looked }, 'receipt covers too many ids; the rest are ignored');
-        return relayed;
-      }
-      const before = await deps.store.getMeta(messageId(range.origin, seq));
-      if (!before || before.forMe) continue;
-      if (!mayConfirm(before, scope, by, deps)) continue;
-      const meta = structuredClone(before);
-      const at = deps.now();
-      if (scope === 'custody') {
-        meta.state = 'custody';
-        meta.custodyBy = by;
-        meta.out = {};
-        if (meta.local && meta.confirmWith === 'receipt') {
-          // Still awaiting the receipt: ask the custodian again if it never comes.
-          for (const link of Object.keys(before.out)) meta.out[link] = at + deps.receiptWaitMs;
-        } else {
-          meta.done = true; // a relay's work ends, and so does that of an origin that wants no receipt
+  // A custody signal may vouch for other ids in the same frame (wire-format.md §4.4).
+  const parts: Array<{ scope: 'delivered' | 'custody' | 'vouched'; ranges: typeof receipt.body.ranges }> = [
+    { scope: receipt.body.scope ?? 'delivered', ranges: receipt.body.ranges },
+  ];
+  if (receipt.body.scope === 'custody' && receipt.body.vouched)
+    parts.push({ scope: 'vouched', ranges: receipt.body.vouched });
+  for (const { scope, ranges } of parts)
+    for (const range of ranges) {
+      for (let seq = range.from; seq <= range.to; seq++) {
+        if (++looked > MAX_RECEIPT_IDS) {
+          deps.log.warn({ from: by, ids: looked }, 'receipt covers too many ids; the rest are ignored');
+          return relayed;
         }
-        addEvent(meta, { at, state: 'custody', node: by });
-      } else {
-        meta.state = 'received';
-        meta.done = true;
-        meta.out = {};
-        addEvent(meta, {
-          at,
-          state: 'received',
-          node: by,
-          ...(scope === 'vouched' ? { detail: 'vouched for by the custodian' } : {}),
-        });
-        if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop?.node !== undefined)
-          relayed.push(meta);
+        const before = await deps.store.getMeta(messageId(range.origin, seq));
+        if (!before || before.forMe) continue;
+        if (!mayConfirm(before, scope, by, deps)) continue;
+        const meta = structuredClone(before);
+        const at = deps.now();
+        if (scope === 'custody') {
+          meta.state = 'custody';
+          meta.custodyBy = by;
+          meta.out = {};
+          if (meta.local && meta.confirmWith === 'receipt') {
+            // Still awaiting the receipt: ask the custodian again if it never comes.
+            for (const link of Object.keys(before.out)) meta.out[link] = at + deps.receiptWaitMs;
+          } else {
+            meta.done = true; // a relay's work ends, and so does that of an origin that wants no receipt
+          }
+          addEvent(meta, { at, state: 'custody', node: by });
+        } else {
+          meta.state = 'received';
+          meta.done = true;
+          meta.out = {};
+          addEvent(meta, {
+            at,
+            state: 'received',
+            node: by,
+            ...(scope === 'vouched' ? { detail: 'vouched for by the custodian' } : {}),
+          });
+          if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop?.node !== undefined)
+            relayed.push(meta);
+        }
+        await deps.store.save(meta, before, { sync: false });
+        deps.onState(meta);
       }
-      await deps.store.save(meta, before, { sync: false });
-      deps.onState(meta);
     }
-  }
   return relayed;
 }
 

@@ -12,11 +12,10 @@ import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-conf
 import { verifyFrame } from '../crypto/authenticate.js';
 import { KitError } from '../errors.js';
 import type { InboundFrame } from '../link/link.js';
-import { addEvent, type MessageMeta, messageId, parseMessageId } from '../store/records.js';
+import { addEvent, type MessageMeta, messageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
 import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
 import { Reassembler } from '../wire/fragment.js';
-import { rangesFromIds } from '../wire/kinds/receipt.js';
 import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { authenticatorFor, isForNode } from './addressing.js';
@@ -27,11 +26,15 @@ import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
 import { isBroadcast, newMeta } from './new-meta.js';
-import { ReceiptBatcher } from './receipt-batcher.js';
+import { type PendingReceipt, ReceiptBatcher } from './receipt-batcher.js';
+import { receiptDraft, splitToFit } from './receipt-frames.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+
+/** How many receipt delays a vouched receipt waits for a custody signal to ride with. */
+const VOUCHED_HOLD_DELAYS = 4;
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
@@ -63,23 +66,16 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const costClass = (link: string) => options.links.find((l) => l.link.id === link)?.costClass;
     this.#receipts = new ReceiptBatcher({
       delayMs: options.receiptDelayMs ?? 2000,
-      holdMs: (r) =>
-        r.via && costClass(r.via.link) === 'satellite'
-          ? (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority]
-          : 0,
+      holdMs: (r) => {
+        if (r.via && costClass(r.via.link) === 'satellite')
+          return (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority];
+        // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
+        // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
+        return r.scope === 'vouched' ? VOUCHED_HOLD_DELAYS * (options.receiptDelayMs ?? 2000) : 0;
+      },
       now: () => options.clock.now(),
       log: options.log,
-      send: (r) => {
-        const draft: Draft<'receipt'> = {
-          kind: 'receipt',
-          body: { ranges: rangesFromIds(r.ids.map(parseMessageId)), scope: r.scope },
-          dest: r.node === undefined ? { to: 'all' } : { to: 'node', node: r.node },
-          priority: r.priority,
-          lifetimeMin: 60,
-          flags: ['noReceipt'],
-        };
-        return options.store.exclusive(() => this.#submitLocked(draft, undefined, r.via)).then(() => {});
-      },
+      send: (r) => this.#sendReceipt(r),
     });
     this.#expiry = new Expiry({
       store: options.store,
@@ -425,6 +421,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const overSatellite = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass === 'satellite';
     for (const c of confirmationsFor(meta, prevHop, overSatellite))
       this.#receipts.queue(c.scope, c.node, meta.id, meta.priority, c.via);
+  }
+
+  /** Stores and routes a batch of confirmations: as one receipt, or several when one frame is too small. */
+  async #sendReceipt(r: PendingReceipt): Promise<void> {
+    const mtu = this.#o.links.find((l) => l.link.id === r.via?.link)?.link.mtu ?? Number.POSITIVE_INFINITY;
+    const size = (part: PendingReceipt) =>
+      this.#prepare(receiptDraft(part), undefined, part.via, this.#seq + 1).frame.length;
+    for (const part of splitToFit(r, size, mtu))
+      await this.#o.store.exclusive(() => this.#submitLocked(receiptDraft(part), undefined, part.via));
   }
 
   /** Applies a receipt addressed here, and vouches for what it ended that this node relayed. */

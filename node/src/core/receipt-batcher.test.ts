@@ -76,14 +76,44 @@ describe('one-hop batches (custody, vouched)', () => {
     ]);
   });
 
-  it('keeps links and scopes apart', async () => {
+  it("keeps links apart, and puts a link's custody and vouched ids in one frame", async () => {
     const { batcher, sent } = setup();
     batcher.queue('custody', A, id(1), 2, meshA);
     batcher.queue('custody', A, id(2), 2, { link: 'ip', to: '127.0.0.1' });
-    batcher.queue('vouched', A, id(3), 2, meshA);
+    batcher.queue('vouched', A, id(3), 1, meshA);
+    batcher.queue('vouched', B, id(4), 2, { link: 'ip', to: '127.0.0.2' });
     await batcher.flush(true);
-    const got = sent.map((r) => `${r.scope} ${r.via?.link} ${r.ids.join(',')}`).sort();
-    expect(got).toEqual([`custody ip ${id(2)}`, `custody mesh ${id(1)}`, `vouched mesh ${id(3)}`]);
+    const got = sent
+      .map(
+        (r) =>
+          `${r.scope} ${r.via?.link} ${r.ids.join(',')} +${(r.vouchedIds ?? []).join(',')} P${r.priority}`,
+      )
+      .sort();
+    expect(got).toEqual([`custody ip ${id(2)} +${id(4)} P2`, `custody mesh ${id(1)} +${id(3)} P1`]);
+    // Two neighbours on ip: to everyone there; one on mesh: to it.
+    expect(sent.find((r) => r.via?.link === 'ip')?.node).toBeUndefined();
+    expect(sent.find((r) => r.via?.link === 'mesh')?.node).toBe(A);
+  });
+
+  it("flushes a link's vouched ids early with its due custody signal", async () => {
+    const { batcher, sent, advance } = setup(1000);
+    batcher.queue('custody', A, id(1), 2, meshA);
+    advance(500);
+    batcher.queue('vouched', A, id(2), 2, meshA);
+    advance(500); // the custody signal is due, the vouched receipt not yet
+    await batcher.flush();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.vouchedIds).toEqual([id(2)]);
+    expect(batcher.pendingIds).toBe(0);
+  });
+
+  it('sends vouched ids alone when every custody id was taken over', async () => {
+    const { batcher, sent } = setup();
+    batcher.queue('custody', A, id(1), 2, meshA);
+    batcher.queue('vouched', A, id(1), 2, meshA);
+    batcher.suppress([{ origin: KIT, from: 1, to: 1 }]);
+    await batcher.flush(true);
+    expect(sent.map((r) => [r.scope, r.ids, r.vouchedIds])).toEqual([['vouched', [id(1)], undefined]]);
   });
 
   it('custody without a hop is routed: batched per node, never sent to everyone', async () => {

@@ -31,6 +31,8 @@ export interface PendingReceipt {
   since: number;
   /** The highest priority of the messages it confirms: a P0 warning's receipt is P0 too. */
   priority: 0 | 1 | 2 | 3;
+  /** With a custody signal, the ids vouched for to the same link in the same frame. */
+  vouchedIds?: string[];
 }
 
 export interface ReceiptBatcherOptions {
@@ -60,6 +62,13 @@ export const MAX_IDS_PER_RECEIPT = 48;
 
 /** How many later vouched frames of a link repeat the ids of one. */
 export const VOUCHED_ECHOES = 2;
+
+/** What goes one hop on one link at a flush: custody and vouched ids, and whom they answer. */
+interface LinkBatch {
+  custody?: PendingReceipt;
+  vouched?: PendingReceipt;
+  hops: Map<number, string | undefined>;
+}
 
 interface Echo {
   id: string;
@@ -147,23 +156,47 @@ export class ReceiptBatcher {
     const due = [...this.#pending.entries()].filter(
       ([, r]) => all || r.ids.length >= MAX_IDS_PER_RECEIPT || now >= this.#dueAt(r),
     );
+    // Custody and vouched receipts of one link go together: one frame, one signature.
+    for (const [, r] of [...due]) {
+      if (r.scope === 'delivered' || !r.via) continue;
+      const partner = `${r.scope === 'custody' ? 'vouched' : 'custody'}:${r.via.link}`;
+      const other = this.#pending.get(partner);
+      if (other && !due.some(([k]) => k === partner)) due.push([partner, other]);
+    }
+    const oneHop = new Map<string, LinkBatch>();
+    const sends: PendingReceipt[] = [];
     for (const [key, r] of due) {
       this.#pending.delete(key);
       const hops = this.#hops.get(key);
       const idNodes = this.#idNodes.get(key);
       this.#hops.delete(key);
       this.#idNodes.delete(key);
-      if (hops && r.via) {
-        if (r.scope === 'vouched') this.#echo(key, r, hops, idNodes ?? new Map());
-        // One neighbour: to it; several: one frame to everyone on the link.
-        const only = hops.size === 1 ? [...hops][0] : undefined;
-        const to = only?.[1];
-        r.node = only?.[0];
-        r.via = { link: r.via.link, ...(to !== undefined ? { to } : {}) };
+      if (!hops || !r.via || r.scope === 'delivered') {
+        sends.push(r);
+        continue;
       }
+      if (r.scope === 'vouched') this.#echo(key, r, hops, idNodes ?? new Map());
+      const link: LinkBatch = oneHop.get(r.via.link) ?? { hops: new Map() };
+      for (const [n, to] of hops) link.hops.set(n, to);
+      link[r.scope] = r;
+      oneHop.set(r.via.link, link);
+    }
+    for (const [link, { custody, vouched, hops }] of oneHop) {
+      const r = custody && custody.ids.length > 0 ? custody : vouched;
+      if (!r) continue; // custody whose ids a vouched receipt took over, and nothing else
+      if (r === custody && vouched && vouched.ids.length > 0) {
+        r.vouchedIds = vouched.ids;
+        r.priority = Math.min(r.priority, vouched.priority) as 0 | 1 | 2 | 3;
+      }
+      // One neighbour: to it; several: one frame to everyone on the link.
+      const only = hops.size === 1 ? [...hops][0] : undefined;
+      const to = only?.[1];
+      r.node = only?.[0];
+      r.via = { link, ...(to !== undefined ? { to } : {}) };
+      sends.push(r);
     }
     this.#arm();
-    for (const [, r] of due) {
+    for (const r of sends) {
       if (r.ids.length === 0) continue;
       try {
         await this.#o.send(r);

@@ -113,6 +113,8 @@ export const receiptFields = {
    * Custody and vouched receipts go one hop and are never forwarded (docs/store-and-forward.md).
    */
   scope: optional(enumOf(RECEIPT_SCOPES)),
+  /** With scope 'custody': ids this hop also vouches for, in the same frame (one signature). */
+  vouched: optional(seqRanges),
 };
 
 export type ReceiptBody = RecordOf<typeof receiptFields>;

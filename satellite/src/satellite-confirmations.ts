@@ -26,8 +26,10 @@ export const SATELLITE_REPLY_GRACE_MS = 300_000;
  * How long fieldnode waits, after Iridium accepted a message, for the other end's confirmation to
  * come back before it sends the message again (the link contract's ConfirmationWait capability,
  * node/src/link/link.ts), for the kit's SBD link and the centre's RockBLOCK and DirectIP links.
- * A repeat costs credits, and the confirmation is slow by design: the receipt hold above, the
- * kit's own hold of its frames, an MT waiting for the kit's next session, a missed ring alert.
- * An hour covers them; a message still unconfirmed then is sent again.
+ * A repeat costs credits, and the confirmation is slow by design: the centre's receipt hold above
+ * (only the centre holds receipts; a kit's SBD link holds its frames up to its own P1/P2 holds, 5
+ * and 30 min, and P3's 2 h, which this does not cover: a P3 from the centre to a kit may be sent
+ * twice), an MT waiting for the kit's next session, a missed ring alert. An hour covers the rest;
+ * a message still unconfirmed then is sent again.
  */
 export const SATELLITE_CONFIRMATION_WAIT_MS = 3_600_000;

@@ -24,8 +24,13 @@ export interface ApplyReceiptDeps {
   isCentre: (node: number) => boolean;
   /** Whether `node` is the neighbour this message was sent toward (any neighbour when no next hop was named). */
   sentToward: (meta: MessageMeta, node: number) => boolean;
-  /** How long an origin waits for the end-to-end receipt after custody before asking again, ms. */
+  /**
+   * How long an origin waits for the end-to-end receipt after custody before asking again over
+   * the link the custody came on, ms (at least that link's confirmation wait).
+   */
   receiptWaitMs: number;
+  /** The link the receipt came on. */
+  link?: string;
   /** Unix ms. */
   now: () => number;
   log: Logger;
@@ -66,8 +71,11 @@ export async function applyReceipt(
           meta.custodyBy = by;
           meta.out = {};
           if (meta.local && meta.confirmWith === 'receipt') {
-            // Still awaiting the receipt: ask the custodian again if it never comes.
-            for (const link of Object.keys(before.out)) meta.out[link] = at + deps.receiptWaitMs;
+            // Still awaiting the receipt: ask the custodian again, over the link it answered on,
+            // if it never comes (other links stop: the message is in custody).
+            const link = deps.link;
+            if (link !== undefined && (before.out[link] !== undefined || before.attempts[link] !== undefined))
+              meta.out[link] = at + deps.receiptWaitMs;
           } else {
             meta.done = true; // a relay's work ends, and so does that of an origin that wants no receipt
           }
@@ -82,8 +90,7 @@ export async function applyReceipt(
             node: by,
             ...(scope === 'vouched' ? { detail: 'vouched for by the custodian' } : {}),
           });
-          if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop?.node !== undefined)
-            relayed.push(meta);
+          if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop !== undefined) relayed.push(meta);
         }
         await deps.store.save(meta, before, { sync: false });
         deps.onState(meta);

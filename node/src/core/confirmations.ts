@@ -63,7 +63,14 @@ export function confirmsDuplicate(existing: MessageMeta, prevHop: PrevHop): bool
   if (existing.forMe) return true;
   if (!existing.done && Object.keys(existing.out).length > 0) return true;
   const answered = existing.done && (existing.custodyBy !== undefined || existing.state === 'received');
-  return answered && prevHop.node !== undefined && prevHop.node === existing.prevHop?.node;
+  const from = existing.prevHop;
+  if (!answered || !from) return false;
+  // The same hop: the same neighbour, or the same address on the same link (its node id may have
+  // become known only since).
+  return (
+    (prevHop.node !== undefined && prevHop.node === from.node) ||
+    (prevHop.from !== undefined && prevHop.link === from.link && prevHop.from === from.from)
+  );
 }
 
 /**

@@ -98,6 +98,9 @@ export class Dispatcher {
           if (!before || before.out[link.id] === undefined || !before.attempts[link.id]) continue;
           if (before.expect !== 'confirmation' || this.#deferred.has(id)) continue;
           this.#deferred.add(id);
+          // Ids ended by a receipt are never sent again here: keep the set bounded.
+          if (this.#deferred.size > 4096)
+            this.#deferred.delete(this.#deferred.values().next().value as string);
           const meta = structuredClone(before);
           meta.out[link.id] = until;
           await store.save(meta, before, { sync: false });

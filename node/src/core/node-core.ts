@@ -2,16 +2,17 @@
  * The store-and-forward core of one node (DESIGN.md Architecture, Messages, Security; issue 3):
  * messages made here are encoded, authenticated, stored and routed; frames from links are
  * unbatched, reassembled, decoded and deduplicated; what is addressed here is verified, kept in
- * the inbox and confirmed to its origin with a receipt; what is not is taken into custody,
- * confirmed to the previous hop, and routed on. Every state change is one store batch, synced
- * before any confirmation about it leaves the node.
+ * the inbox and confirmed to the hop it came from (its origin, or a relay that vouches for it on
+ * its way back: confirmations.ts); what is not is taken into custody, confirmed to the previous
+ * hop, and routed on. Every state change is one store batch, synced before any confirmation about
+ * it leaves the node.
  */
 
 import { EventEmitter } from 'node:events';
 import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-confirmations.js';
 import { verifyFrame } from '../crypto/authenticate.js';
 import { KitError } from '../errors.js';
-import type { InboundFrame } from '../link/link.js';
+import { hasConfirmationWait, type InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
 import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
@@ -67,7 +68,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#receipts = new ReceiptBatcher({
       delayMs: options.receiptDelayMs ?? 2000,
       holdMs: (r) => {
-        if (r.via && costClass(r.via.link) === 'satellite')
+        // The centre holds what it sends by satellite; a kit's SBD link holds its frames itself.
+        if (r.via && costClass(r.via.link) === 'satellite' && options.keys.isCentre(options.nodeId))
           return (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority];
         // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
         // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
@@ -75,6 +77,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       },
       now: () => options.clock.now(),
       log: options.log,
+      shared: (link) => costClass(link) === 'mesh',
       send: (r) => this.#sendReceipt(r),
     });
     this.#expiry = new Expiry({
@@ -333,7 +336,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         }
         // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
         // whom: confirmations.ts).
-        if (confirmsDuplicate(existing, prevHop)) this.#confirm(existing, prevHop);
+        if (confirmsDuplicate(existing, prevHop)) {
+          this.#confirm(existing, prevHop);
+          await this.#askCustodian(existing);
+        }
         return;
       }
       let message: Message | undefined;
@@ -439,14 +445,54 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       store: this.#o.store,
       isCentre: this.#o.keys.isCentre,
       sentToward: (meta, node) => sentToward(meta, node, link, neighbours),
-      receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
+      receiptWaitMs: Math.max(this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS, this.#confirmationWait(link)),
+      link,
       now: () => this.#o.clock.now(),
       log: this.#o.log,
       onState: (meta) => this.emit('state', meta),
     });
-    if (relayed.length > 0)
-      this.#receipts.suppress(relayed.map((m) => ({ origin: m.origin, from: m.seq, to: m.seq })));
-    for (const meta of relayed) if (meta.prevHop) this.#confirm(meta, meta.prevHop, true);
+    for (const meta of relayed) {
+      if (!meta.prevHop) continue;
+      const prevHop = this.#knownHop(meta.prevHop);
+      // The vouched receipt says more than custody to that hop (custody owed elsewhere stays).
+      if (prevHop.node !== undefined)
+        this.#receipts.suppress([{ origin: meta.origin, from: meta.seq, to: meta.seq }], prevHop.node);
+      this.#confirm(meta, prevHop, true);
+    }
+  }
+
+  #confirmationWait(link: string): number {
+    const l = this.#o.links.find((c) => c.link.id === link)?.link;
+    return l && hasConfirmationWait(l) ? l.confirmationWaitMs() : 0;
+  }
+
+  /** The hop with its node id looked up again: a neighbour may have become known since. */
+  #knownHop(hop: PrevHop): PrevHop {
+    if (hop.node !== undefined || hop.from === undefined) return hop;
+    const node = this.#o.links.find((l) => l.link.id === hop.link)?.neighbours[hop.from];
+    return node === undefined ? hop : { ...hop, node };
+  }
+
+  /**
+   * A relay that handed a message on and still has no word from the destination, asked again by
+   * its previous hop, asks its own custodian again: otherwise a vouched receipt lost between two
+   * relays would leave the origin asking a relay that never learns more.
+   */
+  async #askCustodian(existing: MessageMeta): Promise<void> {
+    if (existing.local || existing.forMe || existing.state !== 'custody' || existing.custodyBy === undefined)
+      return;
+    const custodian = existing.custodyBy;
+    const neighbours = (id: string) => this.#o.links.find((l) => l.link.id === id)?.neighbours;
+    const links = Object.keys(existing.attempts).filter((l) =>
+      sentToward(existing, custodian, l, neighbours),
+    );
+    if (links.length === 0) return;
+    const meta = structuredClone(existing);
+    const now = this.#o.clock.now();
+    for (const l of links) meta.out[l] = now;
+    meta.done = false;
+    await this.#o.store.save(meta, existing, { sync: false });
+    this.#kick(meta);
   }
 
   /** Messages stored with no route (nothing was known then) get one now, if there is one. */

@@ -116,6 +116,27 @@ describe('one-hop batches (custody, vouched)', () => {
     expect(sent.map((r) => [r.scope, r.ids, r.vouchedIds])).toEqual([['vouched', [id(1)], undefined]]);
   });
 
+  it('on a link that is not one shared channel, one frame per neighbour, never to everyone', async () => {
+    const sent: PendingReceipt[] = [];
+    const batcher = new ReceiptBatcher({
+      delayMs: 1000,
+      now: () => 0,
+      log: silentLogger,
+      shared: (link) => link !== 'sat',
+      send: async (r) => {
+        sent.push(structuredClone(r));
+      },
+    });
+    batcher.queue('custody', A, id(1), 2, { link: 'sat', to: '300234010000001' });
+    batcher.queue('custody', B, id(2), 2, { link: 'sat', to: '300234010000002' });
+    batcher.queue('vouched', A, id(3), 2, { link: 'sat', to: '300234010000001' });
+    await batcher.flush(true);
+    expect(sent.map((r) => [r.node, r.via?.to, r.ids, r.vouchedIds]).sort()).toEqual([
+      [A, '300234010000001', [id(1)], [id(3)]],
+      [B, '300234010000002', [id(2)], undefined],
+    ]);
+  });
+
   it('custody without a hop is routed: batched per node, never sent to everyone', async () => {
     const { batcher, sent } = setup();
     batcher.queue('custody', A, id(1), 2);

@@ -47,8 +47,18 @@ export interface ReceiptBatcherOptions {
   send: (receipt: PendingReceipt) => Promise<void>;
   now: () => number;
   log: Logger;
+  /**
+   * Whether one frame to everyone on a link reaches all its neighbours (a radio channel), so that
+   * one-hop receipts owed to several are batched together. Default: every link.
+   */
+  shared?: (link: string) => boolean;
   /** Runs `fn` after `ms`; returns how to cancel it. Default setTimeout (unref'd). */
   after?: (ms: number, fn: () => void) => { cancel(): void };
+}
+
+/** A batch key without its scope: custody and vouched batches of one group share a frame. */
+function groupOf(key: string): string {
+  return key.slice(key.indexOf(':') + 1);
 }
 
 function timeout(ms: number, fn: () => void): { cancel(): void } {
@@ -65,6 +75,7 @@ export const VOUCHED_ECHOES = 2;
 
 /** What goes one hop on one link at a flush: custody and vouched ids, and whom they answer. */
 interface LinkBatch {
+  link: string;
   custody?: PendingReceipt;
   vouched?: PendingReceipt;
   hops: Map<number, string | undefined>;
@@ -95,7 +106,11 @@ export class ReceiptBatcher {
 
   queue(scope: ReceiptScope, node: number, id: string, priority: 0 | 1 | 2 | 3, via?: Hop): void {
     const oneHop = scope !== 'delivered' && via !== undefined;
-    const key = oneHop ? `${scope}:${via.link}` : `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
+    // Across neighbours only where one frame reaches them all; elsewhere one batch per neighbour.
+    const key =
+      oneHop && (this.#o.shared?.(via.link) ?? true)
+        ? `${scope}:${via.link}`
+        : `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
     const pending: PendingReceipt = this.#pending.get(key) ?? {
       scope,
       node,
@@ -120,9 +135,9 @@ export class ReceiptBatcher {
   }
 
   /**
-   * Something stronger than a custody signal now covers `ranges` (the destination's receipt
-   * passing through here, or a vouched receipt for them): drop them from pending custody signals,
-   * to `node` only when given.
+   * Something stronger than a custody signal now covers `ranges` for `node` (the destination's
+   * receipt passing through here on its way to it, or this node about to vouch for them to it):
+   * drop them from the custody signals pending for it (for everyone when no node is given).
    */
   suppress(ranges: readonly SeqRange[], node?: number): void {
     const covered = (id: string) => {
@@ -157,9 +172,9 @@ export class ReceiptBatcher {
       ([, r]) => all || r.ids.length >= MAX_IDS_PER_RECEIPT || now >= this.#dueAt(r),
     );
     // Custody and vouched receipts of one link go together: one frame, one signature.
-    for (const [, r] of [...due]) {
+    for (const [key, r] of [...due]) {
       if (r.scope === 'delivered' || !r.via) continue;
-      const partner = `${r.scope === 'custody' ? 'vouched' : 'custody'}:${r.via.link}`;
+      const partner = `${r.scope === 'custody' ? 'vouched' : 'custody'}:${groupOf(key)}`;
       const other = this.#pending.get(partner);
       if (other && !due.some(([k]) => k === partner)) due.push([partner, other]);
     }
@@ -176,12 +191,13 @@ export class ReceiptBatcher {
         continue;
       }
       if (r.scope === 'vouched') this.#echo(key, r, hops, idNodes ?? new Map());
-      const link: LinkBatch = oneHop.get(r.via.link) ?? { hops: new Map() };
-      for (const [n, to] of hops) link.hops.set(n, to);
-      link[r.scope] = r;
-      oneHop.set(r.via.link, link);
+      const group = groupOf(key);
+      const batch: LinkBatch = oneHop.get(group) ?? { link: r.via.link, hops: new Map() };
+      for (const [n, to] of hops) batch.hops.set(n, to);
+      batch[r.scope] = r;
+      oneHop.set(group, batch);
     }
-    for (const [link, { custody, vouched, hops }] of oneHop) {
+    for (const { link, custody, vouched, hops } of oneHop.values()) {
       const r = custody && custody.ids.length > 0 ? custody : vouched;
       if (!r) continue; // custody whose ids a vouched receipt took over, and nothing else
       if (r === custody && vouched && vouched.ids.length > 0) {

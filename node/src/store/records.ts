@@ -46,7 +46,10 @@ export interface MessageMeta {
   attempts: Record<string, number>;
   /** What ends this node's work on it: a custody or end-to-end confirmation, or nothing (receipts, broadcasts). */
   expect: 'confirmation' | 'none';
-  /** What a stored copy earns: an end-to-end receipt (and custody), custody only, or nothing. */
+  /**
+   * What a stored copy earns: the destination's word (and custody until it comes), custody only,
+   * or nothing (core/confirmations.ts).
+   */
   confirmWith: 'receipt' | 'custody' | 'none';
   /** Broadcasts are repeated this many times in all (confirmations cannot come from every hearer). */
   repeats?: number;

@@ -6,6 +6,7 @@
  */
 import { batchOverhead, packBatches, unpackBatch } from '../../../node/src/wire/batch.js';
 import { FRAGMENT_HEADER_BYTES, FRAGMENT_TYPE } from '../../../node/src/wire/fragment.js';
+import { decodeFrame } from '../../../node/src/wire/message.js';
 
 export type Priority = 0 | 1 | 2 | 3;
 
@@ -59,4 +60,21 @@ export function packMo(entries: readonly Uint8Array[]): Uint8Array {
   const { containers } = packBatches(items, Number.MAX_SAFE_INTEGER);
   if (containers.length !== 1) throw new Error('packMo: entries did not fit one container');
   return containers[0] as Uint8Array;
+}
+
+/** The receipt kind's code (docs/wire-format.md §4). */
+const RECEIPT_KIND = 10;
+
+/**
+ * Whether the centre will answer this entry (store-and-forward.md §Satellite): a message that is
+ * not a receipt and wants one (no noReceipt flag). Fragments and what cannot be read: assume so.
+ */
+export function expectsAnswer(entry: Uint8Array): boolean {
+  if (!isMessage(entry)) return true;
+  try {
+    const env = decodeFrame(entry).envelope;
+    return env.kindCode !== RECEIPT_KIND && !env.flags.includes('noReceipt');
+  } catch {
+    return true;
+  }
 }

@@ -24,7 +24,7 @@
 
 import { SATELLITE_RECEIPT_HOLD_MS, SATELLITE_REPLY_GRACE_MS } from '../satellite-confirmations.js';
 import type { BudgetCrossing, CreditBudget } from './credit-budget.js';
-import type { Priority } from './mo-frames.js';
+import { expectsAnswer, type Priority } from './mo-frames.js';
 import { byUrgency, creditsFor, fillsMo, type HeldUnit, type MoPlan, planMo, sizeOf } from './mo-plan.js';
 import { DEFAULT_SBD_BACKOFF, type SbdBackoffOptions, sbdBackoffMs } from './sbd-backoff.js';
 
@@ -275,7 +275,8 @@ export class SessionScheduler {
       this.#replyBy = this.#replyLooks < REPLY_LOOKS ? now + 2 * this.#replyGraceMs : undefined;
       if (this.#replyBy === undefined) this.#replyLooks = 0;
     }
-    const sent = plan.units.filter((u) => !u.opaque);
+    // Only what the centre answers: not receipts, not messages that want none.
+    const sent = plan.units.filter((u) => !u.opaque && u.entries.some(expectsAnswer));
     if (sent.length > 0 && Number.isFinite(this.#replyGraceMs)) {
       const top = Math.min(...sent.map((u) => u.priority)) as Priority;
       const by = now + this.#replyHoldMs[top] + this.#replyGraceMs;

@@ -9,7 +9,6 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-confirmations.js';
 import { verifyFrame } from '../crypto/authenticate.js';
 import { KitError } from '../errors.js';
 import { hasConfirmationWait, type InboundFrame } from '../link/link.js';
@@ -22,20 +21,17 @@ import { type Authenticator, decodeFrame, encodeMessage, type Message } from '..
 import { authenticatorFor, isForNode } from './addressing.js';
 import { applyReceipt } from './apply-receipt.js';
 import { Beacons } from './beacons.js';
-import { confirmationsFor, confirmsDuplicate, type PrevHop, sentToward } from './confirmations.js';
+import { confirmsDuplicate, sentToward } from './confirmations.js';
+import { Confirmer } from './confirmer.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
 import { isBroadcast, newMeta } from './new-meta.js';
-import { type PendingReceipt, ReceiptBatcher } from './receipt-batcher.js';
-import { receiptDraft, splitToFit } from './receipt-frames.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
-
-/** How many receipt delays a vouched receipt waits for a custody signal to ride with. */
-const VOUCHED_HOLD_DELAYS = 4;
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
@@ -49,11 +45,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #dispatchers = new Map<string, Dispatcher>();
   readonly #reassembler = new Reassembler();
   readonly #replay: SavedReplayWindow;
-  readonly #receipts: ReceiptBatcher;
+  readonly #confirmer: Confirmer;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
-  /** When each (id, hop) was last confirmed, to answer a burst of duplicates once. */
-  readonly #lastConfirmed = new Map<string, number>();
   #seq = 0;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
@@ -64,21 +58,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
-    const costClass = (link: string) => options.links.find((l) => l.link.id === link)?.costClass;
-    this.#receipts = new ReceiptBatcher({
-      delayMs: options.receiptDelayMs ?? 2000,
-      holdMs: (r) => {
-        // The centre holds what it sends by satellite; a kit's SBD link holds its frames itself.
-        if (r.via && costClass(r.via.link) === 'satellite' && options.keys.isCentre(options.nodeId))
-          return (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority];
-        // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
-        // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
-        return r.scope === 'vouched' ? VOUCHED_HOLD_DELAYS * (options.receiptDelayMs ?? 2000) : 0;
-      },
-      now: () => options.clock.now(),
-      log: options.log,
-      shared: (link) => costClass(link) === 'mesh',
-      send: (r) => this.#sendReceipt(r),
+    this.#confirmer = new Confirmer(options, {
+      frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
+      submit: (draft, via) =>
+        options.store.exclusive(() => this.#submitLocked(draft, undefined, via)).then(() => {}),
     });
     this.#expiry = new Expiry({
       store: options.store,
@@ -152,7 +135,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#expiry.stop();
     this.#beacons.stop();
     const dispatchers = Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
-    await this.#receipts.stop();
+    await this.#confirmer.stop();
     await dispatchers;
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
     await this.#replay.stop();
@@ -337,8 +320,12 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
         // whom: confirmations.ts).
         if (confirmsDuplicate(existing, prevHop)) {
-          this.#confirm(existing, prevHop);
-          await this.#askCustodian(existing);
+          this.#confirmer.confirm(existing, prevHop);
+          const reopened = reopenTowardCustodian(existing, this.#o.links, this.#o.clock.now());
+          if (reopened) {
+            await this.#o.store.save(reopened, existing, { sync: false });
+            this.#kick(reopened);
+          }
         }
         return;
       }
@@ -392,14 +379,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       }
       // Custody only for what this node can deliver or forward: otherwise the previous hop must
       // keep trying, perhaps through another neighbour.
-      if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirm(meta, prevHop);
+      if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirmer.confirm(meta, prevHop);
       if (
         relay &&
         decoded.message?.kind === 'receipt' &&
         receiptScope === 'delivered' &&
         env.dest.to === 'node'
       )
-        this.#receipts.suppress(decoded.message.body.ranges, env.dest.node);
+        this.#confirmer.suppress(decoded.message.body.ranges, env.dest.node);
       this.#kick(meta);
       this.emit('state', meta);
       if (message && meta.forMe) {
@@ -409,43 +396,17 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     });
   }
 
-  /**
-   * Queues the confirmations a stored message earns (confirmations.ts). `news`: its state changed
-   * here (the destination's word came), so what it earns changed too.
-   */
-  #confirm(meta: MessageMeta, prevHop: PrevHop, news = false): void {
-    if (meta.confirmWith === 'none') return;
-    // Duplicates come in bursts (mesh flooding, retransmissions, or someone replaying captured
-    // frames): confirm the same id over the same hop at most once per receipt delay.
-    const key = `${meta.id}@${prevHop.link}/${prevHop.from ?? ''}`;
-    const now = this.#o.clock.now();
-    const last = this.#lastConfirmed.get(key);
-    if (!news && last !== undefined && now - last < (this.#o.receiptDelayMs ?? 2000)) return;
-    this.#lastConfirmed.set(key, now);
-    if (this.#lastConfirmed.size > 4096)
-      this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
-    const overSatellite = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass === 'satellite';
-    for (const c of confirmationsFor(meta, prevHop, overSatellite))
-      this.#receipts.queue(c.scope, c.node, meta.id, meta.priority, c.via);
-  }
-
-  /** Stores and routes a batch of confirmations: as one receipt, or several when one frame is too small. */
-  async #sendReceipt(r: PendingReceipt): Promise<void> {
-    const mtu = this.#o.links.find((l) => l.link.id === r.via?.link)?.link.mtu ?? Number.POSITIVE_INFINITY;
-    const size = (part: PendingReceipt) =>
-      this.#prepare(receiptDraft(part), undefined, part.via, this.#seq + 1).frame.length;
-    for (const part of splitToFit(r, size, mtu))
-      await this.#o.store.exclusive(() => this.#submitLocked(receiptDraft(part), undefined, part.via));
-  }
-
   /** Applies a receipt addressed here, and vouches for what it ended that this node relayed. */
   async #applyReceipt(receipt: Extract<Message, { kind: 'receipt' }>, link: string): Promise<void> {
-    const neighbours = (id: string) => this.#o.links.find((l) => l.link.id === id)?.neighbours;
+    const coreLink = this.#o.links.find((l) => l.link.id === link)?.link;
     const relayed = await applyReceipt(receipt, {
       store: this.#o.store,
       isCentre: this.#o.keys.isCentre,
-      sentToward: (meta, node) => sentToward(meta, node, link, neighbours),
-      receiptWaitMs: Math.max(this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS, this.#confirmationWait(link)),
+      sentToward: (meta, node) => sentToward(meta, node, link, neighboursOn(this.#o.links)),
+      receiptWaitMs: Math.max(
+        this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
+        coreLink && hasConfirmationWait(coreLink) ? coreLink.confirmationWaitMs() : 0,
+      ),
       link,
       now: () => this.#o.clock.now(),
       log: this.#o.log,
@@ -453,46 +414,12 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     });
     for (const meta of relayed) {
       if (!meta.prevHop) continue;
-      const prevHop = this.#knownHop(meta.prevHop);
+      const prevHop = knownHop(meta.prevHop, this.#o.links);
       // The vouched receipt says more than custody to that hop (custody owed elsewhere stays).
       if (prevHop.node !== undefined)
-        this.#receipts.suppress([{ origin: meta.origin, from: meta.seq, to: meta.seq }], prevHop.node);
-      this.#confirm(meta, prevHop, true);
+        this.#confirmer.suppress([{ origin: meta.origin, from: meta.seq, to: meta.seq }], prevHop.node);
+      this.#confirmer.confirm(meta, prevHop, true);
     }
-  }
-
-  #confirmationWait(link: string): number {
-    const l = this.#o.links.find((c) => c.link.id === link)?.link;
-    return l && hasConfirmationWait(l) ? l.confirmationWaitMs() : 0;
-  }
-
-  /** The hop with its node id looked up again: a neighbour may have become known since. */
-  #knownHop(hop: PrevHop): PrevHop {
-    if (hop.node !== undefined || hop.from === undefined) return hop;
-    const node = this.#o.links.find((l) => l.link.id === hop.link)?.neighbours[hop.from];
-    return node === undefined ? hop : { ...hop, node };
-  }
-
-  /**
-   * A relay that handed a message on and still has no word from the destination, asked again by
-   * its previous hop, asks its own custodian again: otherwise a vouched receipt lost between two
-   * relays would leave the origin asking a relay that never learns more.
-   */
-  async #askCustodian(existing: MessageMeta): Promise<void> {
-    if (existing.local || existing.forMe || existing.state !== 'custody' || existing.custodyBy === undefined)
-      return;
-    const custodian = existing.custodyBy;
-    const neighbours = (id: string) => this.#o.links.find((l) => l.link.id === id)?.neighbours;
-    const links = Object.keys(existing.attempts).filter((l) =>
-      sentToward(existing, custodian, l, neighbours),
-    );
-    if (links.length === 0) return;
-    const meta = structuredClone(existing);
-    const now = this.#o.clock.now();
-    for (const l of links) meta.out[l] = now;
-    meta.done = false;
-    await this.#o.store.save(meta, existing, { sync: false });
-    this.#kick(meta);
   }
 
   /** Messages stored with no route (nothing was known then) get one now, if there is one. */

@@ -10,7 +10,7 @@ import type { SbdClock } from './clock.js';
 import type { CreditBudgetOptions } from './credit-budget.js';
 import type { Priority } from './mo-frames.js';
 import type { SbdBackoffOptions } from './sbd-backoff.js';
-import type { SessionReason } from './session-scheduler.js';
+import type { SessionReason, SessionSchedulerOptions } from './session-scheduler.js';
 
 export interface SbdLinkOptions {
   /** Link id from configuration, e.g. "sbd0". */
@@ -124,4 +124,20 @@ export function zeroCounters(): SbdLinkCounters {
     mtCredits: 0,
     credits: 0,
   };
+}
+
+/** The link's options that its session scheduler takes, those given only. */
+export function schedulerOptionsOf(o: SbdLinkOptions): Omit<SessionSchedulerOptions, 'mtu' | 'budget'> {
+  const picked: Omit<SessionSchedulerOptions, 'mtu' | 'budget'> = {};
+  for (const key of [
+    'holdMs',
+    'backoff',
+    'warningCheckMs',
+    'giveUpMs',
+    'replyHoldMs',
+    'replyGraceMs',
+    'random',
+  ] as const)
+    if (o[key] !== undefined) Object.assign(picked, { [key]: o[key] });
+  return picked;
 }

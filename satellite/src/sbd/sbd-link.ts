@@ -49,6 +49,7 @@ import {
   type SbdLinkCounters,
   type SbdLinkEvents,
   type SbdLinkOptions,
+  schedulerOptionsOf,
   zeroCounters,
 } from './sbd-link-types.js';
 import { type MoBuffer, runSbdSession } from './sbd-session.js';
@@ -106,13 +107,7 @@ export class SbdLink
     this.#scheduler = new SessionScheduler({
       mtu: this.mtu,
       budget: new CreditBudget(options.budget),
-      ...(options.holdMs ? { holdMs: options.holdMs } : {}),
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.warningCheckMs !== undefined ? { warningCheckMs: options.warningCheckMs } : {}),
-      ...(options.giveUpMs !== undefined ? { giveUpMs: options.giveUpMs } : {}),
-      ...(options.replyHoldMs ? { replyHoldMs: options.replyHoldMs } : {}),
-      ...(options.replyGraceMs !== undefined ? { replyGraceMs: options.replyGraceMs } : {}),
-      ...(options.random ? { random: options.random } : {}),
+      ...schedulerOptionsOf(options),
     });
     this.#held = new HeldFrames(this.#scheduler);
     this.#alarms = new AlarmBoard((alarm) => {

@@ -115,6 +115,18 @@ it('holds a repeat for upGraceMs after the link comes up, and sends a fresh mess
   expect((await store.getMeta(`${ORIGIN}/1`))?.attempts.mesh).toBe(2);
 });
 
+it('sends at once what the link refused while it was down (attempted, never sent)', async () => {
+  await queue(1, { attempts: { mesh: 2 }, out: { mesh: Date.now() - 1000 } });
+  await queue(2, attempted());
+  await ours.start();
+  await peer.start();
+  const up = Date.now();
+  dispatcher.linkUp();
+  await until('the refused message', () => seqs().includes(1));
+  expect(heard.find((h) => h.seq === 1)?.at ?? Number.POSITIVE_INFINITY).toBeLessThan(up + GRACE);
+  expect(seqs()).toEqual([1]);
+});
+
 it('leaves alone what is due after the grace, what is on other links, and repeats that expect nothing', async () => {
   const later = Date.now() + 10_000;
   // Held by the grace: the yardstick for "at once" below.

@@ -95,7 +95,9 @@ export class Dispatcher {
       .exclusive(async () => {
         for (const id of await store.due(link.id, until, MAX_INFLIGHT * 4)) {
           const before = await store.getMeta(id);
-          if (!before || before.out[link.id] === undefined || !before.attempts[link.id]) continue;
+          if (!before || before.out[link.id] === undefined) continue;
+          // Only what went out on this link: a send refused while it was down (LINK_DOWN) goes at once.
+          if (!before.events.some((e) => e.state === 'sent' && e.link === link.id)) continue;
           if (before.expect !== 'confirmation' || this.#deferred.has(id)) continue;
           this.#deferred.add(id);
           // Ids ended by a receipt are never sent again here: keep the set bounded.

@@ -283,6 +283,10 @@ export class Dispatcher {
       const attempt = meta.attempts[link.id] ?? 0;
       meta.attempts[link.id] = attempt + 1;
       this.#deferred.delete(id);
+      // Iridium stores and forwards what it accepted: a message that wants no receipt (a
+      // routine position) needs no word back over it, which would cost an MT message and a
+      // mailbox check (confirmations.ts, the other end's rule).
+      const handedOver = outcome.ok && this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
       if (outcome.ok) {
         meta.txBytes += bytes;
         meta.credits += credits;
@@ -291,11 +295,7 @@ export class Dispatcher {
         // Refusals (BUSY, LINK_DOWN) count as attempts for the backoff, not as repeats.
         const sends = meta.events.filter((e) => e.state === 'sent' && e.link === link.id).length;
         const repeatsLeft = (meta.repeats ?? 1) - sends;
-        // Iridium stores and forwards what it accepted: a message that wants no receipt (a
-        // routine position) needs no word back over it, which would cost an MT message and a
-        // mailbox check (confirmations.ts, the other end's rule).
-        const delivered = this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
-        if ((meta.expect === 'confirmation' && !delivered) || repeatsLeft > 0) {
+        if ((meta.expect === 'confirmation' && !handedOver) || repeatsLeft > 0) {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
           // never before the medium could have brought one back.
           // A message in custody elsewhere was only asking its custodian how it ended.
@@ -322,7 +322,6 @@ export class Dispatcher {
           );
         }
       }
-      const handedOver = outcome.ok && this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
       if (
         Object.keys(meta.out).length === 0 &&
         (meta.expect === 'none' || handedOver) &&

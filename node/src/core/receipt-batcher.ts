@@ -81,20 +81,22 @@ interface LinkBatch {
   hops: Map<number, string | undefined>;
 }
 
-interface Echo {
-  id: string;
+/** The neighbour a one-hop id is owed to, and its address on the link. */
+interface Owed {
   node: number;
   to: string | undefined;
+}
+
+interface Echo extends Owed {
+  id: string;
   left: number;
 }
 
 export class ReceiptBatcher {
   readonly #o: ReceiptBatcherOptions;
   readonly #pending = new Map<string, PendingReceipt>();
-  /** Per one-hop batch: the neighbours it answers, node → link address. */
-  readonly #hops = new Map<string, Map<number, string | undefined>>();
-  /** Per one-hop batch: which neighbour each id is for. */
-  readonly #idNodes = new Map<string, Map<string, number>>();
+  /** Per one-hop batch: which neighbour each id is owed to (the neighbours it answers follow). */
+  readonly #owed = new Map<string, Map<string, Owed>>();
   /** Per one-hop vouched batch key: ids sent lately, repeated in the next frames. */
   readonly #echoes = new Map<string, Echo[]>();
   #timer: { cancel(): void } | undefined;
@@ -120,12 +122,9 @@ export class ReceiptBatcher {
       priority,
     };
     if (oneHop) {
-      const hops = this.#hops.get(key) ?? new Map<number, string | undefined>();
-      hops.set(node, via.to);
-      this.#hops.set(key, hops);
-      const idNodes = this.#idNodes.get(key) ?? new Map<string, number>();
-      idNodes.set(id, node);
-      this.#idNodes.set(key, idNodes);
+      const owed = this.#owed.get(key) ?? new Map<string, Owed>();
+      owed.set(id, { node, to: via.to });
+      this.#owed.set(key, owed);
     }
     if (!pending.ids.includes(id)) pending.ids.push(id);
     if (priority < pending.priority) pending.priority = priority;
@@ -146,21 +145,14 @@ export class ReceiptBatcher {
     };
     for (const [key, pending] of this.#pending) {
       if (pending.scope !== 'custody') continue;
-      const idNodes = this.#idNodes.get(key);
+      const owed = this.#owed.get(key);
       // In a link's shared batch, only the ids owed to `node`; in a batch to one node, all of them.
       const owedTo = (id: string) =>
-        node === undefined || (idNodes ? idNodes.get(id) === node : pending.node === node);
-      pending.ids = pending.ids.filter((id) => !(covered(id) && owedTo(id)));
-      if (idNodes) this.#forgetUnowed(key, pending, idNodes);
+        node === undefined || (owed ? owed.get(id)?.node === node : pending.node === node);
+      const dropped = pending.ids.filter((id) => covered(id) && owedTo(id));
+      pending.ids = pending.ids.filter((id) => !dropped.includes(id));
+      for (const id of dropped) owed?.delete(id);
     }
-  }
-
-  /** A neighbour owed nothing more in a shared batch is no longer one it answers. */
-  #forgetUnowed(key: string, pending: PendingReceipt, idNodes: Map<string, number>): void {
-    for (const id of [...idNodes.keys()]) if (!pending.ids.includes(id)) idNodes.delete(id);
-    const owed = new Set(idNodes.values());
-    const hops = this.#hops.get(key);
-    for (const n of [...(hops?.keys() ?? [])]) if (!owed.has(n)) hops?.delete(n);
   }
 
   /** Sends what is due (everything when `all`), and looks again later for the rest. */
@@ -182,18 +174,19 @@ export class ReceiptBatcher {
     const sends: PendingReceipt[] = [];
     for (const [key, r] of due) {
       this.#pending.delete(key);
-      const hops = this.#hops.get(key);
-      const idNodes = this.#idNodes.get(key);
-      this.#hops.delete(key);
-      this.#idNodes.delete(key);
-      if (!hops || !r.via || r.scope === 'delivered') {
+      const owed = this.#owed.get(key);
+      this.#owed.delete(key);
+      if (!owed || !r.via || r.scope === 'delivered') {
         sends.push(r);
         continue;
       }
-      if (r.scope === 'vouched') this.#echo(key, r, hops, idNodes ?? new Map());
+      if (r.scope === 'vouched') this.#echo(key, r, owed);
       const group = groupOf(key);
       const batch: LinkBatch = oneHop.get(group) ?? { link: r.via.link, hops: new Map() };
-      for (const [n, to] of hops) batch.hops.set(n, to);
+      for (const id of r.ids) {
+        const o = owed.get(id);
+        if (o) batch.hops.set(o.node, o.to);
+      }
       batch[r.scope] = r;
       oneHop.set(group, batch);
     }
@@ -226,22 +219,17 @@ export class ReceiptBatcher {
   }
 
   /** Adds the ids of earlier vouched frames to this one, and remembers this one's for the next. */
-  #echo(
-    key: string,
-    r: PendingReceipt,
-    hops: Map<number, string | undefined>,
-    idNodes: Map<string, number>,
-  ): void {
+  #echo(key: string, r: PendingReceipt, owed: Map<string, Owed>): void {
     const fresh: Echo[] = [];
     for (const id of r.ids) {
-      const node = idNodes.get(id);
-      if (node !== undefined) fresh.push({ id, node, to: hops.get(node), left: VOUCHED_ECHOES });
+      const o = owed.get(id);
+      if (o) fresh.push({ id, ...o, left: VOUCHED_ECHOES });
     }
     const earlier = (this.#echoes.get(key) ?? []).filter((e) => !r.ids.includes(e.id));
     for (const e of earlier) {
       if (r.ids.length >= MAX_IDS_PER_RECEIPT) break;
       r.ids.push(e.id);
-      hops.set(e.node, e.to);
+      owed.set(e.id, { node: e.node, to: e.to });
     }
     const next = [...fresh, ...earlier.map((e) => ({ ...e, left: e.left - 1 }))].filter((e) => e.left > 0);
     this.#echoes.set(key, next.slice(0, MAX_IDS_PER_RECEIPT));

@@ -116,13 +116,28 @@ describe('receipt ranges', () => {
     );
   });
 
-  it('refuses origins out of order and ranges past u32', () => {
+  it('gives every origin after the first as the step from the one before, less one', () => {
+    const ranges = [
+      { origin: 2101, from: 3, to: 3 },
+      { origin: 2102, from: 1, to: 5 },
+      { origin: 2110, from: 7, to: 7 },
+    ];
+    const wire = seqRanges.encode(ranges, 'r', ctx);
+    expect(wire).toEqual([
+      [2101, 3, 0],
+      [0, 1, 4],
+      [7, 7, 0],
+    ]);
+    expect(seqRanges.decode(wire, 'r', ctx)).toEqual(ranges);
+  });
+
+  it('refuses origins and ranges past u32', () => {
     expect(
       kitErrorCode(() =>
         seqRanges.decode(
           [
-            [5, 1, 0],
-            [3, 1, 0],
+            [2 ** 32 - 1, 1, 0],
+            [0, 1, 0],
           ],
           'r',
           ctx,

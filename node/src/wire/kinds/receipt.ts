@@ -5,7 +5,10 @@
  * Ids are grouped by origin and sent as ranges. Per origin the wire form is one CBOR array
  * `[origin, first, extra₁, gap₂, extra₂, …]`: the first range starts at `first` and covers
  * `extra₁ + 1` sequences; each later range starts `gap + 2` after the previous range's end (ranges
- * never touch, so a gap of 0 means one sequence missing). Small numbers, few bytes.
+ * never touch, so a gap of 0 means one sequence missing). Origins ascend, and every group after
+ * the first gives its origin as the step from the previous one, less one: a county numbers its
+ * kits close together, so the step is one CBOR byte where the id itself is three (a receipt that
+ * answers 18 villages is 34 bytes shorter, on a 200-byte radio frame). Small numbers, few bytes.
  */
 
 import type { CborValue } from '../cbor.js';
@@ -68,7 +71,8 @@ export const seqRanges: Codec<SeqRange[]> = {
       if (prev?.origin === r.origin) {
         (groups[groups.length - 1] as CborValue[]).push(r.from - prev.to - 2, r.to - r.from);
       } else {
-        groups.push([r.origin, r.from, r.to - r.from]);
+        const origin = prev === undefined ? r.origin : r.origin - prev.origin - 1;
+        groups.push([origin, r.from, r.to - r.from]);
       }
       prev = r;
     }
@@ -88,14 +92,16 @@ export const seqRanges: Codec<SeqRange[]> = {
         throw invalid(where, 'bad group shape');
       if (group.length > 1 + 2 * MAX_RANGES_PER_GROUP) throw invalid(where, 'too many ranges');
       if (!group.every(isU32)) throw invalid(where, 'numbers must be u32');
-      const [origin, first] = group as number[];
-      if ((origin as number) <= lastOrigin) throw invalid(where, 'origins must ascend');
-      lastOrigin = origin as number;
+      const [step, first] = group as number[];
+      // The first group names its origin; each later one the step from the previous origin, less one.
+      const origin = g === 0 ? (step as number) : lastOrigin + 1 + (step as number);
+      if (origin > U32_MAX) throw invalid(where, 'origin past u32');
+      lastOrigin = origin;
       let from = first as number;
       for (let i = 2; i < group.length; i += 2) {
         const to = from + (group[i] as number);
         if (to > U32_MAX) throw invalid(where, 'range runs past u32');
-        out.push({ origin: origin as number, from, to });
+        out.push({ origin, from, to });
         if (i + 1 < group.length) from = to + (group[i + 1] as number) + 2;
       }
     }

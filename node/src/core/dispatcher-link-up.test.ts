@@ -151,3 +151,19 @@ it('leaves alone what is due after the grace, what is on other links, and repeat
   expect(other?.out.mesh).toBe(later);
   expect(other?.out.sat).toBeLessThan(up);
 });
+
+it('holds the repeat when something else wakes the dispatcher as the link comes up', async () => {
+  await queue(1, attempted());
+  await ours.start();
+  await peer.start();
+  const up = Date.now();
+  // A message for this link arrives at the moment the link comes back: its kick must not send
+  // the repeat ahead of the grace (the hold is decided when a message is picked).
+  dispatcher.kick();
+  dispatcher.linkUp();
+  await queue(2);
+  dispatcher.kick();
+  await until('the repeat', () => seqs().includes(1));
+  expect(seqs()).toEqual([2, 1]);
+  expect((heard.find((h) => h.seq === 1)?.at ?? 0) - up).toBeGreaterThanOrEqual(GRACE);
+});

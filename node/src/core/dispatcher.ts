@@ -61,6 +61,8 @@ export class Dispatcher {
   #failedAt = 0;
   /** Ids held back once by linkUp() since they were last sent here. */
   readonly #deferred = new Set<string>();
+  /** Until when repeats of what went out before the link came back up wait (linkUp()). */
+  #graceUntil = 0;
 
   constructor(options: DispatcherOptions) {
     this.#o = options;
@@ -84,34 +86,39 @@ export class Dispatcher {
    * The link came (back) up: send what waits, but give the peer `upGraceMs` to deliver the
    * confirmations it held before repeating what went out before the link went down (otherwise
    * every outage ends with a burst of copies of messages the peer already has). Once per send: a
-   * link that keeps going down within the grace must not hold a message back forever.
+   * link that keeps going down within the grace must not hold a message back forever. The hold is
+   * decided when a message is picked to be sent, not by a scan here: anything else that wakes the
+   * dispatcher at the same moment (a message arriving for this link) would otherwise race the scan
+   * and send the repeats at once.
    */
   linkUp(): void {
     if (this.#stopped) return;
+    this.#graceUntil = this.#o.now() + this.#o.upGraceMs;
+    this.kick();
+  }
+
+  /** Whether a due message waits for the grace after the link came up (see linkUp()). */
+  #heldForPeer(meta: MessageMeta, now: number): boolean {
+    if (now >= this.#graceUntil || meta.expect !== 'confirmation' || this.#deferred.has(meta.id))
+      return false;
+    // Only what went out on this link: a send refused while it was down (LINK_DOWN) goes at once.
+    return meta.events.some((e) => e.state === 'sent' && e.link === this.#o.link.id);
+  }
+
+  /** Moves a message's next send on this link to the end of the grace, once per send. */
+  #holdForPeer(id: string): Promise<void> {
     const { store, link } = this.#o;
-    const now = this.#o.now();
-    const until = now + this.#o.upGraceMs;
-    void store
-      .exclusive(async () => {
-        for (const id of await store.due(link.id, until, MAX_INFLIGHT * 4)) {
-          const before = await store.getMeta(id);
-          if (!before || before.out[link.id] === undefined) continue;
-          // Only what went out on this link: a send refused while it was down (LINK_DOWN) goes at once.
-          if (!before.events.some((e) => e.state === 'sent' && e.link === link.id)) continue;
-          if (before.expect !== 'confirmation' || this.#deferred.has(id)) continue;
-          this.#deferred.add(id);
-          // Ids ended by a receipt are never sent again here: keep the set bounded.
-          if (this.#deferred.size > 4096)
-            this.#deferred.delete(this.#deferred.values().next().value as string);
-          const meta = structuredClone(before);
-          meta.out[link.id] = until;
-          await store.save(meta, before, { sync: false });
-        }
-      })
-      .catch((err) =>
-        this.#o.log.warn({ err, link: link.id }, 'could not defer repeats after the link came up'),
-      )
-      .finally(() => this.kick());
+    this.#deferred.add(id);
+    // Ids ended by a receipt are never sent again here: keep the set bounded.
+    if (this.#deferred.size > 4096) this.#deferred.delete(this.#deferred.values().next().value as string);
+    return store.exclusive(async () => {
+      const before = await store.getMeta(id);
+      const due = before?.out[link.id];
+      if (!before || due === undefined || due >= this.#graceUntil) return;
+      const meta = structuredClone(before);
+      meta.out[link.id] = this.#graceUntil;
+      await store.save(meta, before, { sync: false });
+    });
   }
 
   /** Stops sending and waits for the sends under way to be recorded. */
@@ -210,6 +217,10 @@ export class Dispatcher {
       // A pump that read the outbox before another group's outcome was saved may pick a message
       // whose send was just recorded: no longer due, so not sent twice.
       if ((meta.out[link.id] as number) > this.#o.now()) continue;
+      if (this.#heldForPeer(meta, this.#o.now())) {
+        await this.#holdForPeer(id);
+        continue;
+      }
       if (this.#o.now() > meta.expiresAt * 1000) {
         await this.#o.onExpired(id);
         continue;

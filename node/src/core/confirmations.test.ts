@@ -108,7 +108,13 @@ describe('confirmationsFor at the destination', () => {
       fromKit,
       [{ scope: 'custody', node: KIT, via: { link: 'mesh', to: 'K' } }],
     ],
-    ['noReceipt, from an unknown sender: nothing', { forMe: true, flags: ['noReceipt'] }, fromUnknown, []],
+    [
+      'noReceipt, from a sender with no id here: custody at its address',
+      { forMe: true, flags: ['noReceipt'] },
+      fromUnknown,
+      [{ scope: 'custody', node: undefined, via: { link: 'mesh', to: 'X' } }],
+    ],
+    ['noReceipt, from no address at all: nothing', { forMe: true, flags: ['noReceipt'] }, fromNowhere, []],
     ['a receipt: nothing (receipts are confirmed by nothing)', { forMe: true, receipt: true }, fromKit, []],
     ['a broadcast: nothing', { forMe: true, broadcast: true }, fromKit, []],
   ];
@@ -168,9 +174,20 @@ describe('confirmationsFor at a relay', () => {
       fromR2,
       [{ scope: 'vouched', node: R2, via: { link: 'mesh', to: 'R2' } }],
     ],
-    ['from an unknown sender: nothing', { change: { state: 'sent' } }, fromUnknown, []],
     [
-      'received, from an unknown sender: nothing',
+      'from a sender with no id here: custody at its address (a team passing by)',
+      { change: { state: 'sent' } },
+      fromUnknown,
+      [{ scope: 'custody', node: undefined, via: { link: 'mesh', to: 'X' } }],
+    ],
+    [
+      'received, from a sender with no id here: vouched at its address',
+      { change: { state: 'received', done: true } },
+      fromUnknown,
+      [{ scope: 'vouched', node: undefined, via: { link: 'mesh', to: 'X' } }],
+    ],
+    [
+      'received, from no address at all: nothing',
       { change: { state: 'received', done: true } },
       fromNowhere,
       [],

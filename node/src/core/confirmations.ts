@@ -21,8 +21,11 @@ export interface PrevHop {
 
 export interface Confirmation {
   scope: ReceiptScope;
-  /** The node the receipt goes to. */
-  node: number;
+  /**
+   * The node the receipt goes to; undefined for a one-hop receipt to a neighbour this node has no
+   * id for (not in its configuration: a team's kit passing by), answered at its address.
+   */
+  node: number | undefined;
   /** The hop to send it over; routed like any message when absent. */
   via?: Hop;
 }
@@ -43,11 +46,13 @@ export function confirmationsFor(meta: MessageMeta, prevHop: PrevHop, overSatell
     if (neighbour !== undefined && neighbour !== meta.origin)
       return [{ scope: 'delivered', node: neighbour, via }];
     if (meta.confirmWith === 'custody')
-      return neighbour === undefined ? [] : [{ scope: 'custody', node: neighbour, via }];
+      return neighbour === undefined && !prevHop.from ? [] : [{ scope: 'custody', node: neighbour, via }];
     // The origin itself, or nobody we know (routed back like any message): the end-to-end receipt.
     return [{ scope: 'delivered', node: meta.origin, ...(neighbour === undefined ? {} : { via }) }];
   }
-  if (neighbour === undefined) return [];
+  // A sender with no id here is answered at its address: otherwise a kit passing by (a team's)
+  // would ask until its message expired, and the destination's word would stop at this relay.
+  if (neighbour === undefined && !prevHop.from) return [];
   // A relay that already has the destination's word says so; otherwise it has taken custody.
   const vouch = meta.state === 'received' && meta.confirmWith === 'receipt';
   return [{ scope: vouch ? 'vouched' : 'custody', node: neighbour, via }];

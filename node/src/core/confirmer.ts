@@ -73,8 +73,8 @@ export class Confirmer {
   }
 
   /** Drops custody owed (to `node`, or to anyone) for ids that now earn something stronger. */
-  suppress(ranges: readonly SeqRange[], node?: number): void {
-    this.#batcher.suppress(ranges, node);
+  suppress(ranges: readonly SeqRange[], node?: number, to?: string): void {
+    this.#batcher.suppress(ranges, node, to);
   }
 
   /** Sends everything pending. */

@@ -416,8 +416,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       if (!meta.prevHop) continue;
       const prevHop = knownHop(meta.prevHop, this.#o.links);
       // The vouched receipt says more than custody to that hop (custody owed elsewhere stays).
-      if (prevHop.node !== undefined)
-        this.#confirmer.suppress([{ origin: meta.origin, from: meta.seq, to: meta.seq }], prevHop.node);
+      const id = [{ origin: meta.origin, from: meta.seq, to: meta.seq }];
+      if (prevHop.node !== undefined) this.#confirmer.suppress(id, prevHop.node);
+      else if (prevHop.from !== undefined) this.#confirmer.suppress(id, undefined, prevHop.from);
       this.#confirmer.confirm(meta, prevHop, true);
     }
   }

@@ -137,6 +137,35 @@ describe('one-hop batches (custody, vouched)', () => {
     ]);
   });
 
+  it('a neighbour with no id is answered at its address; with another neighbour, to everyone', async () => {
+    const meshX = { link: 'mesh', to: 'X' };
+    const alone = setup();
+    alone.batcher.queue('custody', undefined, id(1, 2901), 1, meshX);
+    await alone.batcher.flush(true);
+    expect(alone.sent).toHaveLength(1);
+    expect(alone.sent[0]).toMatchObject({ scope: 'custody', node: undefined, ids: [id(1, 2901)] });
+    expect(alone.sent[0]?.via).toStrictEqual(meshX);
+
+    const shared = setup();
+    shared.batcher.queue('custody', undefined, id(1, 2901), 1, meshX);
+    shared.batcher.queue('custody', A, id(2), 1, meshA);
+    await shared.batcher.flush(true);
+    expect(shared.sent).toHaveLength(1);
+    expect(shared.sent[0]?.node).toBeUndefined();
+    expect(shared.sent[0]?.via).toStrictEqual({ link: 'mesh' });
+  });
+
+  it('suppress with an address drops only custody owed to the neighbour at it', async () => {
+    const { batcher, sent } = setup();
+    batcher.queue('custody', undefined, id(1), 1, { link: 'mesh', to: 'X' });
+    batcher.queue('custody', A, id(2), 1, meshA);
+    batcher.suppress([{ origin: KIT, from: 1, to: 2 }], undefined, 'X');
+    await batcher.flush(true);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ node: A, ids: [id(2)] });
+    expect(sent[0]?.via).toStrictEqual(meshA);
+  });
+
   it('custody without a hop is routed: batched per node, never sent to everyone', async () => {
     const { batcher, sent } = setup();
     batcher.queue('custody', A, id(1), 2);

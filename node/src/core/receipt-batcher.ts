@@ -78,14 +78,20 @@ interface LinkBatch {
   link: string;
   custody?: PendingReceipt;
   vouched?: PendingReceipt;
-  hops: Map<number, string | undefined>;
+  /** The neighbours it answers, by {@link hopKey}. */
+  hops: Map<string, Owed>;
 }
 
-/** The neighbour a one-hop id is owed to, and its address on the link. */
+/**
+ * The neighbour a one-hop id is owed to, and its address on the link. `node` is undefined for a
+ * sender this node has no id for (not in its configuration): it is answered at its address.
+ */
 interface Owed {
-  node: number;
+  node: number | undefined;
   to: string | undefined;
 }
+
+const hopKey = (o: Owed) => (o.node !== undefined ? `#${o.node}` : `@${o.to ?? ''}`);
 
 interface Echo extends Owed {
   id: string;
@@ -106,13 +112,17 @@ export class ReceiptBatcher {
     this.#o = options;
   }
 
-  queue(scope: ReceiptScope, node: number, id: string, priority: 0 | 1 | 2 | 3, via?: Hop): void {
+  /**
+   * Queues the confirmation of `id` to `node` (undefined: whoever is at `via.to`, a neighbour this
+   * node has no id for; one-hop scopes only).
+   */
+  queue(scope: ReceiptScope, node: number | undefined, id: string, priority: 0 | 1 | 2 | 3, via?: Hop): void {
     const oneHop = scope !== 'delivered' && via !== undefined;
     // Across neighbours only where one frame reaches them all; elsewhere one batch per neighbour.
     const key =
       oneHop && (this.#o.shared?.(via.link) ?? true)
         ? `${scope}:${via.link}`
-        : `${scope}:${node}:${via?.link ?? ''}:${via?.to ?? ''}`;
+        : `${scope}:${node ?? ''}:${via?.link ?? ''}:${via?.to ?? ''}`;
     const pending: PendingReceipt = this.#pending.get(key) ?? {
       scope,
       node,
@@ -136,9 +146,10 @@ export class ReceiptBatcher {
   /**
    * Something stronger than a custody signal now covers `ranges` for `node` (the destination's
    * receipt passing through here on its way to it, or this node about to vouch for them to it):
-   * drop them from the custody signals pending for it (for everyone when no node is given).
+   * drop them from the custody signals pending for it (for everyone when no node is given; for a
+   * neighbour with no id, `to` is its address).
    */
-  suppress(ranges: readonly SeqRange[], node?: number): void {
+  suppress(ranges: readonly SeqRange[], node?: number, to?: string): void {
     const covered = (id: string) => {
       const { origin, seq } = parseMessageId(id);
       return ranges.some((r) => r.origin === origin && seq >= r.from && seq <= r.to);
@@ -147,8 +158,12 @@ export class ReceiptBatcher {
       if (pending.scope !== 'custody') continue;
       const owed = this.#owed.get(key);
       // In a link's shared batch, only the ids owed to `node`; in a batch to one node, all of them.
-      const owedTo = (id: string) =>
-        node === undefined || (owed ? owed.get(id)?.node === node : pending.node === node);
+      const owedTo = (id: string) => {
+        const o = owed?.get(id);
+        if (node !== undefined) return o ? o.node === node : pending.node === node;
+        if (to !== undefined) return o !== undefined && o.node === undefined && o.to === to;
+        return true;
+      };
       const dropped = pending.ids.filter((id) => covered(id) && owedTo(id));
       pending.ids = pending.ids.filter((id) => !dropped.includes(id));
       for (const id of dropped) owed?.delete(id);
@@ -185,7 +200,7 @@ export class ReceiptBatcher {
       const batch: LinkBatch = oneHop.get(group) ?? { link: r.via.link, hops: new Map() };
       for (const id of r.ids) {
         const o = owed.get(id);
-        if (o) batch.hops.set(o.node, o.to);
+        if (o) batch.hops.set(hopKey(o), o);
       }
       batch[r.scope] = r;
       oneHop.set(group, batch);
@@ -197,10 +212,11 @@ export class ReceiptBatcher {
         r.vouchedIds = vouched.ids;
         r.priority = Math.min(r.priority, vouched.priority) as 0 | 1 | 2 | 3;
       }
-      // One neighbour: to it; several: one frame to everyone on the link.
-      const only = hops.size === 1 ? [...hops][0] : undefined;
-      const to = only?.[1];
-      r.node = only?.[0];
+      // One neighbour: to it (to everyone at its address when it has no id); several: one frame
+      // to everyone on the link.
+      const only = hops.size === 1 ? [...hops.values()][0] : undefined;
+      const to = only?.to;
+      r.node = only?.node;
       r.via = { link, ...(to !== undefined ? { to } : {}) };
       sends.push(r);
     }

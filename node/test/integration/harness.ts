@@ -89,6 +89,15 @@ export class TestNetwork {
     return node;
   }
 
+  /** The centre, reaching everything through `gateway` at address `at` on `link` (IP). */
+  addCentreBehind(link: Link, gateway: number, at = 'G'): Promise<TestNode> {
+    return this.add({
+      id: CENTRE,
+      links: [{ link, costClass: 'ip', neighbours: { [at]: gateway } }],
+      routes: [{ target: { to: 'default' }, link: link.id, nextHop: at, cost: 0, source: 'config' }],
+    });
+  }
+
   async start(): Promise<void> {
     for (const n of this.nodes.values()) await n.core.start();
   }

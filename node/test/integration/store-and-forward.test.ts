@@ -27,11 +27,7 @@ async function countyNetwork(faults: { loss?: number; duplicate?: number; reorde
     ...faults,
   });
   const meshG = mesh.attach({ id: 'mesh@G', from: 'G' });
-  await net.add({
-    id: CENTRE,
-    links: [{ link: ipC, costClass: 'ip', neighbours: { G: GATEWAY } }],
-    routes: [{ target: { to: 'default' }, link: 'ip@C', nextHop: 'G', cost: 0, source: 'config' }],
-  });
+  await net.addCentreBehind(ipC, GATEWAY);
   await net.add({
     id: GATEWAY,
     links: [

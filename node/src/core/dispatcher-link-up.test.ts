@@ -167,3 +167,36 @@ it('holds the repeat when something else wakes the dispatcher as the link comes 
   expect(seqs()).toEqual([2, 1]);
   expect((heard.find((h) => h.seq === 1)?.at ?? 0) - up).toBeGreaterThanOrEqual(GRACE);
 });
+
+it('holds a repeat once per send: the link coming up again within the grace does not hold it longer', async () => {
+  await queue(1, attempted());
+  await ours.start();
+  await peer.start();
+  const first = Date.now();
+  dispatcher.linkUp();
+  await new Promise((r) => setTimeout(r, GRACE / 2));
+  const second = Date.now();
+  dispatcher.linkUp(); // down and up again: the repeat already waited once
+  await until('the repeat', () => seqs().includes(1));
+  const at = heard.find((h) => h.seq === 1)?.at ?? 0;
+  expect(at - first).toBeGreaterThanOrEqual(GRACE);
+  expect(at - second).toBeLessThan(GRACE - 50);
+});
+
+it('a refusal on this link is not a send, though the message went out on another link', async () => {
+  await queue(1, {
+    state: 'sent',
+    attempts: { mesh: 1, sat: 1 },
+    out: { mesh: Date.now() - 1000 },
+    events: [
+      { at: Date.now() - 5000, state: 'sent', link: 'sat' },
+      { at: Date.now() - 4000, state: 'sent', link: 'mesh', detail: 'LINK_DOWN' },
+    ],
+  });
+  await ours.start();
+  await peer.start();
+  const up = Date.now();
+  dispatcher.linkUp();
+  await until('the message', () => seqs().includes(1));
+  expect((heard.find((h) => h.seq === 1)?.at ?? Number.POSITIVE_INFINITY) - up).toBeLessThan(GRACE);
+});

@@ -102,7 +102,7 @@ export class Dispatcher {
     if (now >= this.#graceUntil || meta.expect !== 'confirmation' || this.#deferred.has(meta.id))
       return false;
     // Only what went out on this link: a send refused while it was down (LINK_DOWN) goes at once.
-    return meta.events.some((e) => e.state === 'sent' && e.link === this.#o.link.id);
+    return sendsOn(meta, this.#o.link.id) > 0;
   }
 
   /** Moves a message's next send on this link to the end of the grace, once per send. */
@@ -217,12 +217,12 @@ export class Dispatcher {
       // A pump that read the outbox before another group's outcome was saved may pick a message
       // whose send was just recorded: no longer due, so not sent twice.
       if ((meta.out[link.id] as number) > this.#o.now()) continue;
-      if (this.#heldForPeer(meta, this.#o.now())) {
-        await this.#holdForPeer(id);
-        continue;
-      }
       if (this.#o.now() > meta.expiresAt * 1000) {
         await this.#o.onExpired(id);
+        continue;
+      }
+      if (this.#heldForPeer(meta, this.#o.now())) {
+        await this.#holdForPeer(id);
         continue;
       }
       items.push({
@@ -304,8 +304,7 @@ export class Dispatcher {
         if (meta.state === 'queued') meta.state = 'sent';
         addEvent(meta, { at: now, state: 'sent', link: link.id });
         // Refusals (BUSY, LINK_DOWN) count as attempts for the backoff, not as repeats.
-        const sends = meta.events.filter((e) => e.state === 'sent' && e.link === link.id).length;
-        const repeatsLeft = (meta.repeats ?? 1) - sends;
+        const repeatsLeft = (meta.repeats ?? 1) - sendsOn(meta, link.id);
         if ((meta.expect === 'confirmation' && !handedOver) || repeatsLeft > 0) {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
           // never before the medium could have brought one back.
@@ -344,4 +343,12 @@ export class Dispatcher {
       this.#o.onOutcome?.(meta);
     });
   }
+}
+
+/**
+ * How many times a message went out on a link. A refusal (BUSY, LINK_DOWN) is recorded with the
+ * message's state, which is 'sent' once another link took it, and its code: it is not a send.
+ */
+function sendsOn(meta: MessageMeta, link: string): number {
+  return meta.events.filter((e) => e.state === 'sent' && e.link === link && e.detail === undefined).length;
 }

@@ -121,7 +121,7 @@ describe('confirmationsFor at the destination', () => {
   for (const [name, build, prevHop, expected] of cases) {
     it(name, () => {
       // toStrictEqual: a `via` that should be absent must be absent, not undefined.
-      expect(confirmationsFor(meta(build), prevHop)).toStrictEqual(expected);
+      expect(confirmationsFor(meta(build), prevHop, { shared: true })).toStrictEqual(expected);
     });
   }
 
@@ -132,13 +132,27 @@ describe('confirmationsFor at the destination', () => {
 
   it('over the satellite, answers nothing for a message that wants no receipt, and the rest as ever', () => {
     const noReceipt = meta({ forMe: true, flags: ['noReceipt'] });
-    expect(confirmationsFor(noReceipt, fromR2NoAddress, true)).toStrictEqual([]);
-    expect(confirmationsFor(noReceipt, fromR2NoAddress, false)).toStrictEqual([
+    expect(confirmationsFor(noReceipt, fromR2NoAddress, { satellite: true })).toStrictEqual([]);
+    expect(confirmationsFor(noReceipt, fromR2NoAddress, {})).toStrictEqual([
       { scope: 'delivered', node: R2, via: { link: 'sat' } },
     ]);
-    expect(confirmationsFor(meta({ forMe: true }), fromR2NoAddress, true)).toStrictEqual([
+    expect(confirmationsFor(meta({ forMe: true }), fromR2NoAddress, { satellite: true })).toStrictEqual([
       { scope: 'delivered', node: R2, via: { link: 'sat' } },
     ]);
+  });
+});
+
+describe('a sender with no id here', () => {
+  it('is answered at its address on a shared radio channel only (not a modem or host nobody enrolled)', () => {
+    const relayed = meta({ change: { state: 'sent' } });
+    const noReceipt = meta({ forMe: true, flags: ['noReceipt'] });
+    const at = [{ scope: 'custody', node: undefined, via: { link: 'mesh', to: 'X' } }];
+    expect(confirmationsFor(relayed, fromUnknown, { shared: true })).toStrictEqual(at);
+    expect(confirmationsFor(noReceipt, fromUnknown, { shared: true })).toStrictEqual(at);
+    for (const arrival of [{}, { satellite: true }]) {
+      expect(confirmationsFor(relayed, fromUnknown, arrival)).toStrictEqual([]);
+      expect(confirmationsFor(noReceipt, fromUnknown, arrival)).toStrictEqual([]);
+    }
   });
 });
 
@@ -197,7 +211,7 @@ describe('confirmationsFor at a relay', () => {
   ];
   for (const [name, build, prevHop, expected] of cases) {
     it(name, () => {
-      expect(confirmationsFor(meta(build), prevHop)).toStrictEqual(expected);
+      expect(confirmationsFor(meta(build), prevHop, { shared: true })).toStrictEqual(expected);
     });
   }
 });

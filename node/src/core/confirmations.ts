@@ -30,29 +30,46 @@ export interface Confirmation {
   via?: Hop;
 }
 
-/**
- * The confirmations a stored copy of `meta`, just heard from `prevHop`, earns. `overSatellite`:
- * it came over Iridium, which stores and forwards what it accepted, so a message that wants no
- * receipt was done for its sender when Iridium took it (dispatcher.ts) and earns nothing here.
- */
-export function confirmationsFor(meta: MessageMeta, prevHop: PrevHop, overSatellite = false): Confirmation[] {
+/** What kind of link a message came over. */
+export interface ArrivalLink {
+  /**
+   * Iridium, which stores and forwards what it accepted: a message that wants no receipt was done
+   * for its sender when Iridium took it (dispatcher.ts) and earns nothing here.
+   */
+  satellite?: boolean;
+  /**
+   * A shared radio channel. Only there is a sender with no id here (a team's kit passing by)
+   * answered at its address: elsewhere an unlisted address is a modem or a host nobody enrolled,
+   * and answering it would spend credits or bytes on a stranger.
+   */
+  shared?: boolean;
+}
+
+/** The confirmations a stored copy of `meta`, just heard from `prevHop` over `arrival`, earns. */
+export function confirmationsFor(
+  meta: MessageMeta,
+  prevHop: PrevHop,
+  arrival: ArrivalLink = {},
+): Confirmation[] {
   if (meta.confirmWith === 'none') return [];
-  if (overSatellite && meta.confirmWith === 'custody') return [];
+  if (arrival.satellite && meta.confirmWith === 'custody') return [];
   const via: Hop = { link: prevHop.link, ...(prevHop.from ? { to: prevHop.from } : {}) };
   const neighbour = prevHop.node;
+  // Whether a sender with no id here can be answered at its address (see ArrivalLink.shared).
+  const atAddress = neighbour === undefined && prevHop.from !== undefined && arrival.shared === true;
   if (meta.forMe) {
     // A relay: 'delivered' to it, covering every origin it brought (those that want no receipt
     // too: it ends the relay's work all the same, in the same frame).
     if (neighbour !== undefined && neighbour !== meta.origin)
       return [{ scope: 'delivered', node: neighbour, via }];
     if (meta.confirmWith === 'custody')
-      return neighbour === undefined && !prevHop.from ? [] : [{ scope: 'custody', node: neighbour, via }];
+      return neighbour === undefined && !atAddress ? [] : [{ scope: 'custody', node: neighbour, via }];
     // The origin itself, or nobody we know (routed back like any message): the end-to-end receipt.
     return [{ scope: 'delivered', node: meta.origin, ...(neighbour === undefined ? {} : { via }) }];
   }
   // A sender with no id here is answered at its address: otherwise a kit passing by (a team's)
   // would ask until its message expired, and the destination's word would stop at this relay.
-  if (neighbour === undefined && !prevHop.from) return [];
+  if (neighbour === undefined && !atAddress) return [];
   // A relay that already has the destination's word says so; otherwise it has taken custody.
   const vouch = meta.state === 'received' && meta.confirmWith === 'receipt';
   return [{ scope: vouch ? 'vouched' : 'custody', node: neighbour, via }];

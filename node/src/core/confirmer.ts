@@ -67,14 +67,15 @@ export class Confirmer {
     this.#lastConfirmed.set(key, now);
     if (this.#lastConfirmed.size > 4096)
       this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
-    const overSatellite = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass === 'satellite';
-    for (const c of confirmationsFor(meta, prevHop, overSatellite))
+    const costClass = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass;
+    const arrival = { satellite: costClass === 'satellite', shared: costClass === 'mesh' };
+    for (const c of confirmationsFor(meta, prevHop, arrival))
       this.#batcher.queue(c.scope, c.node, meta.id, meta.priority, c.via);
   }
 
   /** Drops custody owed (to `node`, or to anyone) for ids that now earn something stronger. */
-  suppress(ranges: readonly SeqRange[], node?: number, to?: string): void {
-    this.#batcher.suppress(ranges, node, to);
+  suppress(ranges: readonly SeqRange[], node?: number, at?: Required<Hop>): void {
+    this.#batcher.suppress(ranges, node, at);
   }
 
   /** Sends everything pending. */

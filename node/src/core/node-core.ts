@@ -418,7 +418,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       // The vouched receipt says more than custody to that hop (custody owed elsewhere stays).
       const id = [{ origin: meta.origin, from: meta.seq, to: meta.seq }];
       if (prevHop.node !== undefined) this.#confirmer.suppress(id, prevHop.node);
-      else if (prevHop.from !== undefined) this.#confirmer.suppress(id, undefined, prevHop.from);
+      else if (prevHop.from !== undefined)
+        this.#confirmer.suppress(id, undefined, { link: prevHop.link, to: prevHop.from });
       this.#confirmer.confirm(meta, prevHop, true);
     }
   }

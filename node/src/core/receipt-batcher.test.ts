@@ -155,11 +155,13 @@ describe('one-hop batches (custody, vouched)', () => {
     expect(shared.sent[0]?.via).toStrictEqual({ link: 'mesh' });
   });
 
-  it('suppress with an address drops only custody owed to the neighbour at it', async () => {
+  it('suppress with a link and address drops only custody owed to the neighbour there', async () => {
     const { batcher, sent } = setup();
     batcher.queue('custody', undefined, id(1), 1, { link: 'mesh', to: 'X' });
     batcher.queue('custody', A, id(2), 1, meshA);
-    batcher.suppress([{ origin: KIT, from: 1, to: 2 }], undefined, 'X');
+    batcher.suppress([{ origin: KIT, from: 1, to: 2 }], undefined, { link: 'ip', to: 'X' });
+    expect(batcher.pendingIds).toBe(2); // the same address on another link is someone else
+    batcher.suppress([{ origin: KIT, from: 1, to: 2 }], undefined, { link: 'mesh', to: 'X' });
     await batcher.flush(true);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ node: A, ids: [id(2)] });

@@ -147,9 +147,9 @@ export class ReceiptBatcher {
    * Something stronger than a custody signal now covers `ranges` for `node` (the destination's
    * receipt passing through here on its way to it, or this node about to vouch for them to it):
    * drop them from the custody signals pending for it (for everyone when no node is given; for a
-   * neighbour with no id, `to` is its address).
+   * neighbour with no id, `at` is its link and address).
    */
-  suppress(ranges: readonly SeqRange[], node?: number, to?: string): void {
+  suppress(ranges: readonly SeqRange[], node?: number, at?: Required<Hop>): void {
     const covered = (id: string) => {
       const { origin, seq } = parseMessageId(id);
       return ranges.some((r) => r.origin === origin && seq >= r.from && seq <= r.to);
@@ -161,7 +161,8 @@ export class ReceiptBatcher {
       const owedTo = (id: string) => {
         const o = owed?.get(id);
         if (node !== undefined) return o ? o.node === node : pending.node === node;
-        if (to !== undefined) return o !== undefined && o.node === undefined && o.to === to;
+        if (at !== undefined)
+          return o !== undefined && o.node === undefined && o.to === at.to && pending.via?.link === at.link;
         return true;
       };
       const dropped = pending.ids.filter((id) => covered(id) && owedTo(id));

@@ -241,7 +241,11 @@ export class CentreConfirmations {
         { ...env, kindCode: env.kindCode },
         { local: false, forMe: true, receipt: false, broadcastRepeats: 1 },
       );
-      for (const c of confirmationsFor(meta, { link: 'rockblock0', from: imei, node: GATEWAY_NODE }, { satellite: true }))
+      for (const c of confirmationsFor(
+        meta,
+        { link: 'rockblock0', from: imei, node: GATEWAY_NODE },
+        { satellite: true },
+      ))
         this.#batcher.queue(c.scope, c.node, meta.id, meta.priority, c.via);
     }
   }

@@ -143,6 +143,8 @@ export async function peakRss(): Promise<number> {
 async function network(seed: number) {
   const KITS = Array.from({ length: 18 }, (_, i) => 2101 + i);
   const GATEWAY = 3001;
+  // Each network's nodes draw their own backoff jitter too.
+  const nodeSeed = (id: number) => seed * 10_000 + id;
   const mesh = createFakeMedium({ seed: 42 + 100 * seed, loss: 0.3, delayMs: { min: 5, max: 40 } });
   const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'], seed: 43 + 100 * seed });
   const all: FakeLink[] = [ipG, ipC];
@@ -150,6 +152,7 @@ async function network(seed: number) {
     CENTRE,
     [{ link: ipC, cls: 'ip', neighbours: { G: GATEWAY } }],
     [{ target: { to: 'default' }, link: 'ip@C', nextHop: 'G', cost: 0, source: 'config' }],
+    nodeSeed(CENTRE),
   );
   const meshG = mesh.attach({ id: 'mesh@G', from: 'G' });
   all.push(meshG);
@@ -169,13 +172,19 @@ async function network(seed: number) {
         source: 'config' as const,
       })),
     ],
+    nodeSeed(GATEWAY),
   );
   const kits = [];
   for (const k of KITS) {
     const link = mesh.attach({ id: `mesh@${k}`, from: `K${k}` });
     all.push(link);
     kits.push(
-      await node(k, [{ link, cls: 'mesh', neighbours: { G: GATEWAY } }], [toCentre(`mesh@${k}`, 'G')]),
+      await node(
+        k,
+        [{ link, cls: 'mesh', neighbours: { G: GATEWAY } }],
+        [toCentre(`mesh@${k}`, 'G')],
+        nodeSeed(k),
+      ),
     );
   }
   const submittedAt = new Map<string, number>();
@@ -236,7 +245,11 @@ async function network(seed: number) {
       if (meta.local && meta.kindCode === 1 && meta.state === 'received') receipted++;
     });
   await Promise.all(sends);
-  await until(() => latencies.length >= count && receipted >= count, 180_000);
+  // A network that does not finish is a failure, not a shorter sample.
+  if (!(await until(() => latencies.length >= count && receipted >= count, 180_000)))
+    throw new Error(
+      `network ${seed}: ${latencies.length} of ${count} reports delivered, ${receipted} receipts back after 180 s`,
+    );
   clearInterval(flap);
   const txBytes = all.reduce((sum, l) => sum + l.counters().txBytes, 0);
 

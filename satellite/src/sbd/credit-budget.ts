@@ -9,7 +9,9 @@
  * a new incident budget is set). Mailbox checks that answer a ring alert or serve an active warning
  * count as P0: what waits may be a warning.
  *
- * Pure bookkeeping on the injected clock's milliseconds; it owns no timers.
+ * Pure bookkeeping on the injected clock's milliseconds; it owns no timers. What it has counted
+ * survives a restart when it is given a ledger (budget-file.ts): a kit on solar power reboots, and
+ * its day's spending must not start again from zero each time.
  */
 
 export interface CreditBudgetOptions {
@@ -21,6 +23,25 @@ export interface CreditBudgetOptions {
   thresholds?: readonly number[];
   /** Whether P0 sessions go when a budget is used up. Default true. */
   p0OverBudget?: boolean;
+  /** Where the counts are kept across restarts: read once here, written at every change. */
+  ledger?: BudgetLedger;
+}
+
+/** What a budget has counted, as kept across restarts. */
+export interface BudgetSnapshot {
+  /** Spending in the last 24 h, oldest first: [clock ms, credits]. */
+  day: Array<[number, number]>;
+  /** Credits spent in the current incident. */
+  incident: number;
+  /** The current incident's limit, when one was set with {@link CreditBudget.startIncident}. */
+  perIncident?: number;
+}
+
+export interface BudgetLedger {
+  /** The counts kept, or undefined when there are none (or they cannot be read). */
+  load(): BudgetSnapshot | undefined;
+  /** Keeps the counts; never throws (a budget that cannot be written still counts in memory). */
+  save(snapshot: BudgetSnapshot): void;
 }
 
 export type BudgetScope = 'day' | 'incident';
@@ -41,6 +62,9 @@ export class CreditBudget {
   #perIncident: number | undefined;
   readonly #thresholds: readonly number[];
   readonly p0OverBudget: boolean;
+  readonly #ledger: BudgetLedger | undefined;
+  /** The limit startIncident() set, which outlives a restart (the configured one may change). */
+  #incidentLimit: number | undefined;
   /** Spending in the last 24 h, oldest first: [clock ms, credits]. */
   #day: Array<[number, number]> = [];
   #incident = 0;
@@ -62,6 +86,22 @@ export class CreditBudget {
     this.#perIncident = options.perIncident;
     this.#thresholds = thresholds;
     this.p0OverBudget = options.p0OverBudget ?? true;
+    this.#ledger = options.ledger;
+    const kept = options.ledger?.load();
+    if (kept) {
+      this.#day = [...kept.day].sort((a, b) => a[0] - b[0]);
+      this.#incident = kept.incident;
+      if (kept.perIncident !== undefined) this.#perIncident = this.#incidentLimit = kept.perIncident;
+    }
+  }
+
+  /** What is counted now (for a ledger). */
+  snapshot(): BudgetSnapshot {
+    return {
+      day: this.#day.map(([at, credits]) => [at, credits]),
+      incident: this.#incident,
+      ...(this.#incidentLimit !== undefined ? { perIncident: this.#incidentLimit } : {}),
+    };
   }
 
   /** Credits spent in the 24 h before `now`. */
@@ -93,6 +133,8 @@ export class CreditBudget {
     if (credits > 0) {
       this.#day.push([now, credits]);
       this.#incident += credits;
+      this.#expire(now);
+      this.#ledger?.save(this.snapshot());
     }
     return this.check(now);
   }
@@ -100,7 +142,8 @@ export class CreditBudget {
   /** A new incident: its spending starts from zero, optionally under a new limit. */
   startIncident(now: number, limit?: number): BudgetCrossing[] {
     this.#incident = 0;
-    if (limit !== undefined) this.#perIncident = limit;
+    if (limit !== undefined) this.#perIncident = this.#incidentLimit = limit;
+    this.#ledger?.save(this.snapshot());
     return this.check(now);
   }
 

@@ -1,0 +1,128 @@
+/**
+ * BudgetFile (budget-file.ts) and CreditBudget with a ledger (credit-budget.ts): what a kit spent
+ * by satellite survives a restart. A real file in a temp dir; a file that is missing, torn or
+ * nonsense is reported and ignored, never thrown; property tests on the parser.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../../sim/recording-logger.js';
+import { BudgetFile, parseBudgetSnapshot } from './budget-file.js';
+import { type BudgetSnapshot, CreditBudget } from './credit-budget.js';
+
+const HOUR = 3600_000;
+let dir: string;
+let path: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fieldnode-budget-'));
+  path = join(dir, 'sbd-budget-sat0.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a budget with a file, across a restart', () => {
+  it("keeps the day's and the incident's spending, so a reboot does not give a fresh day", () => {
+    const now = 100 * HOUR;
+    const before = new CreditBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
+    before.spend(4, now - 23 * HOUR);
+    before.spend(3, now - HOUR);
+    const after = new CreditBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
+    expect(after.usedToday(now)).toBe(7);
+    expect(after.usedInIncident()).toBe(7);
+    expect(after.allows(4, 1, now)).toBe(false);
+    expect(after.allows(3, 1, now)).toBe(true);
+    // The rolling day goes on after the restart: the older spending falls off.
+    expect(after.usedToday(now + 2 * HOUR)).toBe(3);
+  });
+
+  it("keeps an incident limit set while running, but a configured limit is the configuration's", () => {
+    const now = 10 * HOUR;
+    const ledger = new BudgetFile(path, recordingLogger());
+    const first = new CreditBudget({ perIncident: 50, ledger });
+    first.spend(5, now);
+    expect(new CreditBudget({ perIncident: 80, ledger }).remaining(now)).toBe(75);
+    first.startIncident(now, 20);
+    first.spend(2, now);
+    const restarted = new CreditBudget({ perIncident: 80, ledger });
+    expect(restarted.usedInIncident()).toBe(2);
+    expect(restarted.remaining(now)).toBe(18);
+  });
+
+  it('writes nothing until something changes, and the file is whole JSON after each change', async () => {
+    const budget = new CreditBudget({ ledger: new BudgetFile(path, recordingLogger()) });
+    budget.spend(0, 1);
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    budget.spend(2, 1000);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ v: 1, day: [[1000, 2]], incident: 2 });
+  });
+});
+
+describe('BudgetFile', () => {
+  it('a missing file is no spending, and no error', () => {
+    const log = recordingLogger();
+    expect(new BudgetFile(path, log).load()).toBeUndefined();
+    expect(log.lines).toEqual([]);
+  });
+
+  it('a torn or nonsense file is reported and ignored: the budget counts from zero', async () => {
+    for (const text of [
+      '{"v":1,"day":[[1000,',
+      '{"v":2,"day":[],"incident":0}',
+      '{"v":1,"day":[[1,-3]],"incident":0}',
+    ]) {
+      await writeFile(path, text);
+      const log = recordingLogger();
+      const budget = new CreditBudget({ ledger: new BudgetFile(path, log) });
+      expect(budget.usedInIncident()).toBe(0);
+      expect(log.lines.map((l) => l.level)).toEqual(['error']);
+    }
+  });
+
+  it('a file that cannot be written is reported once, and the budget keeps counting in memory', () => {
+    const log = recordingLogger();
+    const budget = new CreditBudget({ ledger: new BudgetFile(join(dir, 'no-such-dir', 'b.json'), log) });
+    budget.spend(1, 1000);
+    budget.spend(1, 2000);
+    expect(budget.usedToday(2000)).toBe(2);
+    expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+});
+
+describe('parseBudgetSnapshot (property)', () => {
+  it('never throws on any text or any JSON, and answers a snapshot or undefined', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const out = parseBudgetSnapshot(text);
+          if (out !== undefined) {
+            expect(Number.isSafeInteger(out.incident) && out.incident >= 0).toBe(true);
+            for (const [at, credits] of out.day) expect(at >= 0 && credits >= 0).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads back exactly what a budget writes', () => {
+    const count = fc.integer({ min: 0, max: 2 ** 40 });
+    const snapshot: fc.Arbitrary<BudgetSnapshot> = fc.record(
+      { day: fc.array(fc.tuple(count, count), { maxLength: 50 }), incident: count, perIncident: count },
+      { requiredKeys: ['day', 'incident'] },
+    );
+    fc.assert(
+      fc.property(snapshot, (s) => {
+        expect(parseBudgetSnapshot(JSON.stringify({ v: 1, ...s }))).toEqual(s);
+      }),
+    );
+  });
+});

@@ -49,7 +49,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   const links: CoreLink[] = [];
   for (const lc of config.links.filter((l) => l.enabled)) {
     try {
-      const built = await createLink(lc, log, { centreNodes: config.centreNodes });
+      const built = await createLink(lc, log, { centreNodes: config.centreNodes, dataDir: config.dataDir });
       links.push({ link: built.link, costClass: lc.cost, neighbours: built.neighbours });
     } catch (err) {
       if (!isKitError(err)) throw err;

@@ -18,6 +18,8 @@ export interface BuiltLink {
 export interface LinkContext {
   /** The county centre's node ids (the satellite's peer by default). */
   centreNodes: readonly number[];
+  /** The node's data directory, for what a link keeps across restarts (the SBD credit budget). */
+  dataDir?: string;
 }
 
 export async function createLink(
@@ -72,7 +74,7 @@ export async function createLink(
       return { link, neighbours };
     }
     case 'iridium-sbd':
-      return createSbdLink(config, log, context.centreNodes);
+      return createSbdLink(config, log, context);
     case 'rockblock':
       return createRockblockLink(config, log);
     case 'directip':

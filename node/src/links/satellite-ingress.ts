@@ -6,10 +6,11 @@
  * kept in the receiver and written to the log whole, so nothing that was paid for is lost.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
 import { KitError } from '../errors.js';
 import type { Logger } from '../log-types.js';
-import type { BuiltLink } from './registry.js';
+import type { BuiltLink, LinkContext } from './registry.js';
 
 export async function createRockblockLink(config: RockblockLinkConfig, log: Logger): Promise<BuiltLink> {
   const [{ RockblockLink }, { RockblockPushReceiver }, { RockblockMtClient }] = await Promise.all([
@@ -71,12 +72,13 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
 export async function createSbdLink(
   config: IridiumSbdLinkConfig,
   log: Logger,
-  centreNodes: readonly number[],
+  context: LinkContext,
 ): Promise<BuiltLink> {
-  const [{ SbdLink }, { ModemDriver }, { openModemPort }] = await Promise.all([
+  const [{ SbdLink }, { ModemDriver }, { openModemPort }, { BudgetFile }] = await Promise.all([
     import('../../../satellite/src/sbd/sbd-link.js'),
     import('../../../satellite/src/modem/modem-driver.js'),
     import('../../../satellite/src/modem/serial-port.js'),
+    import('../../../satellite/src/sbd/budget-file.js'),
   ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
   const link = new SbdLink({
@@ -89,11 +91,17 @@ export async function createSbdLink(
         log: linkLog,
       }),
     ...(config.holdMs === undefined ? {} : { holdMs: [0, ...config.holdMs] as const }),
-    budget: config.budget,
+    budget: {
+      ...config.budget,
+      // What was spent survives a restart (a kit on solar reboots): one file per link.
+      ...(context.dataDir === undefined
+        ? {}
+        : { ledger: new BudgetFile(join(context.dataDir, `sbd-budget-${config.id}.json`), linkLog) }),
+    },
     log: linkLog,
   });
   link.sbdEvents.on('alarm', (alarm) => linkLog.warn({ alarm }, 'satellite alarm'));
   // Everything from the satellite comes from the gateway side: the centre, unless told otherwise.
-  const peer = config.peerNode ?? centreNodes[0];
+  const peer = config.peerNode ?? context.centreNodes[0];
   return { link, neighbours: peer === undefined ? {} : { gateway: peer } };
 }

@@ -74,12 +74,14 @@ export async function createSbdLink(
   log: Logger,
   context: LinkContext,
 ): Promise<BuiltLink> {
-  const [{ SbdLink }, { ModemDriver }, { openModemPort }, { BudgetFile }] = await Promise.all([
-    import('../../../satellite/src/sbd/sbd-link.js'),
-    import('../../../satellite/src/modem/modem-driver.js'),
-    import('../../../satellite/src/modem/serial-port.js'),
-    import('../../../satellite/src/sbd/budget-file.js'),
-  ]);
+  const [{ SbdLink }, { ModemDriver }, { openModemPort }, { BudgetFile }, { systemClock }] =
+    await Promise.all([
+      import('../../../satellite/src/sbd/sbd-link.js'),
+      import('../../../satellite/src/modem/modem-driver.js'),
+      import('../../../satellite/src/modem/serial-port.js'),
+      import('../../../satellite/src/sbd/budget-file.js'),
+      import('../../../satellite/src/sbd/clock.js'),
+    ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
   const link = new SbdLink({
     id: config.id,
@@ -96,7 +98,13 @@ export async function createSbdLink(
       // What was spent survives a restart (a kit on solar reboots): one file per link.
       ...(context.dataDir === undefined
         ? {}
-        : { ledger: new BudgetFile(join(context.dataDir, `sbd-budget-${config.id}.json`), linkLog) }),
+        : {
+            ledger: new BudgetFile(
+              join(context.dataDir, `sbd-budget-${config.id}.json`),
+              linkLog,
+              systemClock,
+            ),
+          }),
     },
     log: linkLog,
   });

@@ -39,6 +39,27 @@ describe('a budget with a file, across a restart', () => {
     expect(after.usedToday(now + 2 * HOUR)).toBe(3);
   });
 
+  it('keeps wall-clock times in the file: the link clock starts again from zero in a new process', async () => {
+    const WALL = Date.UTC(2026, 10, 28, 3, 0);
+    // The first process has run 10 h on its own clock; it spends 6 credits an hour ago.
+    const first = new CreditBudget({
+      perDay: 10,
+      ledger: new BudgetFile(path, recordingLogger(), { now: () => 10 * HOUR }, () => WALL),
+    });
+    first.spend(6, 9 * HOUR);
+    expect(JSON.parse(await readFile(path, 'utf8')).day).toEqual([[WALL - HOUR, 6]]);
+    // Ten minutes later a new process starts, its clock at zero.
+    const later = WALL + 10 * 60_000;
+    const second = new CreditBudget({
+      perDay: 10,
+      ledger: new BudgetFile(path, recordingLogger(), { now: () => 0 }, () => later),
+    });
+    expect(second.usedToday(0)).toBe(6);
+    expect(second.remaining(0)).toBe(4);
+    // A day after that spending, on the new clock, it is free again.
+    expect(second.usedToday(23 * HOUR - 10 * 60_000 + 1)).toBe(0);
+  });
+
   it("keeps an incident limit set while running, but a configured limit is the configuration's", () => {
     const now = 10 * HOUR;
     const ledger = new BudgetFile(path, recordingLogger());

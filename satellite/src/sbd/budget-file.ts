@@ -10,12 +10,14 @@
  * change. A file that cannot be written is reported once per failure kind; the budget keeps
  * counting in memory.
  *
- * Times are the link clock's milliseconds (wall-clock time on a kit). A clock set back after a
- * restart (a Pi has no real-time clock) makes spending look recent for longer: the budget errs
- * toward spending less.
+ * The budget counts on the link's clock, which only measures differences (the daemon's starts at
+ * zero with the process); the file holds wall-clock times, converted both ways here. A wall clock
+ * set back after a restart (a Pi has no real-time clock) makes spending look recent for longer:
+ * the budget errs toward spending less.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { Logger } from '../../../node/src/log-types.js';
+import type { SbdClock } from './clock.js';
 import type { BudgetLedger, BudgetSnapshot } from './credit-budget.js';
 
 /** At most this many spending records are kept (one per session: far more than a day's). */
@@ -24,11 +26,24 @@ const MAX_RECORDS = 10_000;
 export class BudgetFile implements BudgetLedger {
   readonly #path: string;
   readonly #log: Logger;
+  readonly #clock: Pick<SbdClock, 'now'>;
+  readonly #wallNow: () => number;
   #lastError: string | undefined;
 
-  constructor(path: string, log: Logger) {
+  /**
+   * @param clock the budget's clock (the SBD link's); default: the wall clock itself.
+   * @param wallNow unix ms; tests pass their own.
+   */
+  constructor(path: string, log: Logger, clock?: Pick<SbdClock, 'now'>, wallNow: () => number = Date.now) {
     this.#path = path;
     this.#log = log;
+    this.#wallNow = wallNow;
+    this.#clock = clock ?? { now: wallNow };
+  }
+
+  /** Wall-clock ms minus the budget clock's ms, now. */
+  #offset(): number {
+    return this.#wallNow() - this.#clock.now();
   }
 
   load(): BudgetSnapshot | undefined {
@@ -44,9 +59,12 @@ export class BudgetFile implements BudgetLedger {
       return undefined;
     }
     const snapshot = parseBudgetSnapshot(text);
-    if (!snapshot)
+    if (!snapshot) {
       this.#log.error({ path: this.#path }, 'the credit budget file makes no sense; counting from zero');
-    return snapshot;
+      return undefined;
+    }
+    const offset = this.#offset();
+    return { ...snapshot, day: snapshot.day.map(([wall, credits]) => [wall - offset, credits]) };
   }
 
   save(snapshot: BudgetSnapshot): void {
@@ -54,7 +72,9 @@ export class BudgetFile implements BudgetLedger {
     try {
       const fd = openSync(tmp, 'w', 0o600);
       try {
-        writeSync(fd, `${JSON.stringify({ v: 1, ...snapshot })}\n`);
+        const offset = this.#offset();
+        const day = snapshot.day.map(([at, credits]) => [Math.round(at + offset), credits]);
+        writeSync(fd, `${JSON.stringify({ v: 1, ...snapshot, day })}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);

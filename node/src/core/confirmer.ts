@@ -8,7 +8,7 @@
 import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-confirmations.js';
 import type { MessageMeta } from '../store/records.js';
 import type { SeqRange } from '../wire/kinds/receipt.js';
-import { confirmationsFor, type PrevHop } from './confirmations.js';
+import { type ArrivalLink, confirmationsFor, type PrevHop } from './confirmations.js';
 import type { Draft, NodeCoreOptions } from './core-types.js';
 import { type Hop, type PendingReceipt, ReceiptBatcher } from './receipt-batcher.js';
 import { receiptDraft, splitToFit } from './receipt-frames.js';
@@ -34,12 +34,11 @@ export class Confirmer {
     this.#o = options;
     this.#io = io;
     const delayMs = options.receiptDelayMs ?? 2000;
-    const costClass = (link: string) => options.links.find((l) => l.link.id === link)?.costClass;
     this.#batcher = new ReceiptBatcher({
       delayMs,
       holdMs: (r) => {
         // The centre holds what it sends by satellite; a kit's SBD link holds its frames itself.
-        if (r.via && costClass(r.via.link) === 'satellite' && options.keys.isCentre(options.nodeId))
+        if (r.via && this.#arrival(r.via.link).satellite && options.keys.isCentre(options.nodeId))
           return (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority];
         // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
         // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
@@ -47,7 +46,7 @@ export class Confirmer {
       },
       now: () => options.clock.now(),
       log: options.log,
-      shared: (link) => costClass(link) === 'mesh',
+      shared: (link) => this.#arrival(link).shared === true,
       send: (r) => this.#send(r),
     });
   }
@@ -67,15 +66,19 @@ export class Confirmer {
     this.#lastConfirmed.set(key, now);
     if (this.#lastConfirmed.size > 4096)
       this.#lastConfirmed.delete(this.#lastConfirmed.keys().next().value as string);
-    const costClass = this.#o.links.find((l) => l.link.id === prevHop.link)?.costClass;
-    const arrival = { satellite: costClass === 'satellite', shared: costClass === 'mesh' };
-    for (const c of confirmationsFor(meta, prevHop, arrival))
+    for (const c of confirmationsFor(meta, prevHop, this.#arrival(prevHop.link)))
       this.#batcher.queue(c.scope, c.node, meta.id, meta.priority, c.via);
   }
 
   /** Drops custody owed (to `node`, or to anyone) for ids that now earn something stronger. */
   suppress(ranges: readonly SeqRange[], node?: number, at?: Required<Hop>): void {
     this.#batcher.suppress(ranges, node, at);
+  }
+
+  /** What one of this node's links is for confirmations: the mesh is the shared radio channel. */
+  #arrival(link: string): ArrivalLink {
+    const costClass = this.#o.links.find((l) => l.link.id === link)?.costClass;
+    return { satellite: costClass === 'satellite', shared: costClass === 'mesh' };
   }
 
   /** Sends everything pending. */

@@ -14,6 +14,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '../node/src/base/logger.js';
 import { DEFAULTS } from '../node/src/config/schema.js';
 import { type CoreLink, NodeCore } from '../node/src/core/node-core.js';
 import { type Route, RoutingTable } from '../node/src/core/routing-table.js';
@@ -21,7 +22,6 @@ import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
 import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
-import { silentLogger } from '../node/src/log-types.js';
 import { MessageStore } from '../node/src/store/message-store.js';
 import type { MessageMeta } from '../node/src/store/records.js';
 import type { Message } from '../node/src/wire/message.js';

@@ -17,9 +17,9 @@
  * `tickMs × speedup`.
  */
 import { performance } from 'node:perf_hooks';
-import { type SimClock, type SimTimer, VirtualClock } from '../radio/sim/meshtastic/sim-clock.js';
+import { type Clock, type Timer, VirtualClock } from '../node/src/link/clock.js';
 
-export class PacedClock implements SimClock {
+export class PacedClock implements Clock {
   readonly speedup: number;
   readonly #virtual = new VirtualClock();
   readonly #interval: NodeJS.Timeout;
@@ -39,7 +39,7 @@ export class PacedClock implements SimClock {
     return this.#virtual.now();
   }
 
-  after(ms: number, fn: () => void): SimTimer {
+  after(ms: number, fn: () => void): Timer {
     return this.#virtual.after(ms, fn);
   }
 

@@ -9,6 +9,7 @@
  * times too rarely would let the device's 15-minute session timeout (§1.5) close the session.
  */
 
+import { createDuplexPair } from '../node/src/link/duplex-pair.js';
 import type { DeviceProfileInput } from '../radio/sim/meshtastic/firmware-profile.js';
 import { deviceProfile } from '../radio/sim/meshtastic/firmware-profile.js';
 import type { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
@@ -27,7 +28,6 @@ import {
   PRESET_PARAMS,
   SLOWEST_PARAMS,
 } from '../radio/src/meshtastic/retransmit-timing.js';
-import { createDuplexPair } from '../radio/src/stream/duplex-pair.js';
 import { SerialTransport } from '../radio/src/transports/serial-transport.js';
 import { StreamTransport } from '../radio/src/transports/stream-transport.js';
 import { TcpTransport } from '../radio/src/transports/tcp-transport.js';

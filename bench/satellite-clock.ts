@@ -6,7 +6,7 @@
  * the AT driver continue asynchronously after each timer, and a continuation must see the time of
  * the timer that caused it, not the end of the whole step.
  */
-import type { SbdClock, SbdTimer } from '../satellite/src/sbd/clock.js';
+import type { Clock, Timer } from '../node/src/link/clock.js';
 
 interface Pending {
   at: number;
@@ -20,7 +20,7 @@ export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-export class SteppingClock implements SbdClock {
+export class SteppingClock implements Clock {
   #now: number;
   #seq = 0;
   #queue: Pending[] = [];
@@ -33,7 +33,7 @@ export class SteppingClock implements SbdClock {
     return this.#now;
   }
 
-  after(ms: number, fn: () => void): SbdTimer {
+  after(ms: number, fn: () => void): Timer {
     const p: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#queue.push(p);
     return {

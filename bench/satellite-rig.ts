@@ -7,10 +7,10 @@
  * the link when it is made and again a minute after any failed outcome, as the store would.
  */
 
+import { createDuplexPair } from '../node/src/link/duplex-pair.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
 import { unpackBatch } from '../node/src/wire/batch.js';
 import { decodeFrame } from '../node/src/wire/message.js';
-import { createDuplexPair } from '../radio/src/stream/duplex-pair.js';
 import { IridiumModemSim } from '../satellite/sim/iridium/modem-sim.js';
 import { seededSky } from '../satellite/sim/iridium/modem-sim-sky.js';
 import { SimulatedIridiumNetwork } from '../satellite/sim/iridium/simulated-network.js';

@@ -16,12 +16,12 @@
  * satellite receipt hold; the gateway vouches for them to the villages over the mesh.
  */
 
+import { silentLogger } from '../node/src/base/logger.js';
 import { confirmationsFor } from '../node/src/core/confirmations.js';
 import { newMeta } from '../node/src/core/new-meta.js';
 import { ReceiptBatcher } from '../node/src/core/receipt-batcher.js';
 import { macAuthenticator, signatureAuthenticator } from '../node/src/crypto/authenticate.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
-import { silentLogger } from '../node/src/log-types.js';
 import { parseMessageId } from '../node/src/store/records.js';
 import { packBatches, unpackBatch } from '../node/src/wire/batch.js';
 import { FIXTURE_ISSUER_KEY, fixtureMacKey } from '../node/src/wire/fixtures/fixture-keys.js';

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { silentLogger } from '../node/src/base/logger.js';
 import { type Draft, NodeCore } from '../node/src/core/node-core.js';
 import { type CostClass, type Route, RoutingTable } from '../node/src/core/routing-table.js';
 import type { KeyRing } from '../node/src/crypto/authenticate.js';
@@ -15,7 +16,6 @@ import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed2
 import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { createFakeLinkPair, createFakeMedium, type FakeLink } from '../node/src/link/fake-link.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
-import { silentLogger } from '../node/src/log-types.js';
 import { MessageStore } from '../node/src/store/message-store.js';
 import { decodeFrame } from '../node/src/wire/message.js';
 import { printTable } from './table.js';
@@ -154,7 +154,8 @@ async function network(seed: number) {
     [{ target: { to: 'default' }, link: 'ip@C', nextHop: 'G', cost: 0, source: 'config' }],
     nodeSeed(CENTRE),
   );
-  const meshG = mesh.attach({ id: 'mesh@G', from: 'G' });
+  // The fake medium plays a LoRa channel: one confirmation frame serves every neighbour.
+  const meshG = mesh.attach({ id: 'mesh@G', from: 'G', capabilities: { sharedMedium: true } });
   all.push(meshG);
   const gw = await node(
     GATEWAY,
@@ -176,7 +177,7 @@ async function network(seed: number) {
   );
   const kits = [];
   for (const k of KITS) {
-    const link = mesh.attach({ id: `mesh@${k}`, from: `K${k}` });
+    const link = mesh.attach({ id: `mesh@${k}`, from: `K${k}`, capabilities: { sharedMedium: true } });
     all.push(link);
     kits.push(
       await node(

@@ -4,8 +4,9 @@
  * loads it lazily and the control socket serves `status()`. Kept apart from app.ts so the CLI,
  * the control socket and their tests depend on this contract, not on the store or the router.
  */
+
+import type { Logger } from './base/logger.js';
 import type { Config } from './config/schema.js';
-import type { Logger } from './log.js';
 
 export interface NodeStatus {
   node: { id: number; role: string; name?: string };

@@ -5,6 +5,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
+import { isKitError, KitError } from './base/errors.js';
+import { createLink } from './composition/link-factory.js';
 import type { Config } from './config/schema.js';
 import { type CoreLink, NodeCore } from './core/node-core.js';
 import { type Route, RoutingTable } from './core/routing-table.js';
@@ -12,9 +14,7 @@ import type { IssuerKey, KeyRing } from './crypto/authenticate.js';
 import { publicKeyFromRaw } from './crypto/ed25519.js';
 import { loadOrCreateIdentity } from './crypto/identity.js';
 import { deriveNodeMacKey, parseEnrolmentSecret } from './crypto/mac.js';
-import { isKitError, KitError } from './errors.js';
-import { createLink } from './links/registry.js';
-import { LinkSupervisor } from './links/supervisor.js';
+import { LinkSupervisor } from './daemon/link-supervisor.js';
 import { MessageStore } from './store/message-store.js';
 
 export const createNode: CreateNode = async (config: Config, { log }) => {

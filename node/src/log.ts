@@ -7,10 +7,9 @@
  * Credentials are redacted wherever they appear in a logged object, so logging a request, an
  * options object or a config section cannot leak a PIN, a secret or a session cookie.
  */
-import { type DestinationStream, type Logger as PinoLogger, pino } from 'pino';
+import { type DestinationStream, pino } from 'pino';
+import type { Logger } from './base/logger.js';
 import type { LogConfig } from './config/schema.js';
-
-export type Logger = PinoLogger;
 
 /**
  * Field names that hold credentials, at the top level of a log object or one level down

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { isKitError } from '../src/errors.js';
+import { isKitError } from '../src/base/errors.js';
 
 /** The KitError code `fn` throws, or undefined if it returns. Any other error is re-thrown. */
 export function kitErrorCode(fn: () => unknown): string | undefined {

@@ -16,10 +16,10 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RealClock } from '../../node/src/link/clock.js';
 import type { InboundFrame, SendOutcome } from '../../node/src/link/link.js';
 import { deviceProfile } from '../sim/meshtastic/firmware-profile.js';
 import { ScriptedMeshSide } from '../sim/meshtastic/scripted-mesh-side.js';
-import { RealClock } from '../sim/meshtastic/sim-clock.js';
 import { SimulatedDevice } from '../sim/meshtastic/simulated-device.js';
 import { create, encodeFromRadio, Schemas } from '../src/meshtastic/codec.js';
 import { BROADCAST_NUM, PortNum } from '../src/meshtastic/constants.js';

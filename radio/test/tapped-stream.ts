@@ -5,8 +5,8 @@
  * Each open() of `transport` is a fresh connection; `toHost` writes into the current one.
  */
 import type { Duplex } from 'node:stream';
+import { createDuplexPair } from '../../node/src/link/duplex-pair.js';
 import type { SimulatedDevice } from '../sim/meshtastic/simulated-device.js';
-import { createDuplexPair } from '../src/stream/duplex-pair.js';
 import { StreamTransport } from '../src/transports/stream-transport.js';
 
 export class TappedStream {

@@ -3,7 +3,7 @@
  * logged, and what was not: a secret must not appear in any line, error messages and causes
  * included. Errors are rendered with their message, code and cause chain, as pino would.
  */
-import type { Logger } from '../../node/src/log-types.js';
+import type { Logger } from '../../node/src/base/logger.js';
 
 export interface RecordedLine {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';

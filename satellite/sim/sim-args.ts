@@ -4,7 +4,7 @@
  * the command's usage text.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { KitError } from '../../node/src/errors.js';
+import { KitError } from '../../node/src/base/errors.js';
 
 export type SimArgs = Record<string, string | boolean | (string | boolean)[] | undefined>;
 

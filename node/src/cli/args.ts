@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 
 export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {

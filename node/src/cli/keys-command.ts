@@ -1,7 +1,8 @@
 /** `fieldnode keys`: the node's Ed25519 identity and enrolment secrets (DESIGN.md Security). */
+
+import { KitError } from '../base/errors.js';
 import { exportPublicIdentity, loadOrCreateIdentity } from '../crypto/identity.js';
 import { formatEnrolmentSecret, generateEnrolmentSecret } from '../crypto/mac.js';
-import { KitError } from '../errors.js';
 import { dataDir, parseNodeId, parseOptions } from './args.js';
 
 export async function keysCommand(args: string[]): Promise<number> {

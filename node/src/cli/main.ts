@@ -2,7 +2,7 @@
  * The `fieldnode` command: parses the first word and hands the rest to a command module.
  * bin.ts runs it; tests call `runCli` directly.
  */
-import { isKitError } from '../errors.js';
+import { isKitError } from '../base/errors.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
 import { SIM_HELP, simCommand } from './sim-command.js';

@@ -4,7 +4,7 @@
  * with its adapter (radio/sim, satellite/sim) and is loaded only when asked for, so the daemon
  * never loads simulator code.
  */
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 
 export const SIM_HELP = `  sim meshtastic --tcp PORT | --pty [--link PATH]
                               a simulated Meshtastic device (firmware 2.6 by default)

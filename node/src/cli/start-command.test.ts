@@ -6,8 +6,8 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StubNodeApp, type StubNodeOptions, stubStatus } from '../../test/stub-node.js';
 import type { CreateNode } from '../app-contract.js';
+import { isKitError, KitError } from '../base/errors.js';
 import { queryStatus } from '../daemon/control-socket.js';
-import { isKitError, KitError } from '../errors.js';
 import { type StartDeps, startCommand } from './start-command.js';
 
 let dir: string;

@@ -9,12 +9,13 @@
  */
 import type { DestinationStream } from 'pino';
 import type { CreateNode, NodeApp } from '../app-contract.js';
+import { KitError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 import { defaultConfig, type LoadConfigOptions, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ControlServer } from '../daemon/control-socket.js';
 import { SdNotifier, type SdNotifierOptions } from '../daemon/sd-notify.js';
-import { KitError } from '../errors.js';
-import { childLogger, createRootLogger, type Logger } from '../log.js';
+import { childLogger, createRootLogger } from '../log.js';
 import { parseOptions } from './args.js';
 
 /** Where shutdown signals come from; `process` in the daemon, an EventEmitter in tests. */

@@ -8,10 +8,10 @@
  */
 import { join } from 'node:path';
 import type { NodeStatus } from '../app-contract.js';
+import { KitError } from '../base/errors.js';
 import { loadConfig } from '../config/load.js';
 import { DEFAULTS } from '../config/schema.js';
 import { queryStatus } from '../daemon/control-socket.js';
-import { KitError } from '../errors.js';
 import { dataDir, parseOptions } from './args.js';
 
 export async function statusCommand(args: string[]): Promise<number> {

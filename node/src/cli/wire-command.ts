@@ -4,12 +4,10 @@
  * verifies, since the tool holds no keys of the sender.
  */
 
-import { LONG_FAST, loraTimeOnAirMs, meshtasticPhyBytes } from '../../../radio/src/lora/airtime.js';
-import { rockblockCredits } from '../../../satellite/src/rockblock/credits.js';
+import { KitError } from '../base/errors.js';
 import { macAuthenticator, signatureAuthenticator } from '../crypto/authenticate.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
 import { deriveNodeMacKey, parseEnrolmentSecret } from '../crypto/mac.js';
-import { KitError } from '../errors.js';
 import { unpackBatch } from '../wire/batch.js';
 import { referenceFrames } from '../wire/fixtures/reference-frames.js';
 import { parseFragment } from '../wire/fragment.js';
@@ -45,6 +43,11 @@ export async function wireCommand(args: string[]): Promise<number> {
       return 0;
     }
     case 'reference': {
+      // What each frame costs on the two media: the adapters know, and load only for this command.
+      const [{ LONG_FAST, loraTimeOnAirMs, meshtasticPhyBytes }, { rockblockCredits }] = await Promise.all([
+        import('../../../radio/src/lora/airtime.js'),
+        import('../../../satellite/src/rockblock/credits.js'),
+      ]);
       const rows = referenceFrames().map(({ id, message, frame }) => ({
         id,
         kind: message.kind,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKitError, type KitError } from '../errors.js';
+import { isKitError, type KitError } from '../base/errors.js';
 import { FIXTURE_ISSUER_PUBLIC } from '../wire/fixtures/fixture-keys.js';
 import { defaultConfig, loadConfig } from './load.js';
 import { parseDestination, parseValidUntil } from './sections.js';

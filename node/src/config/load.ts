@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import { isAreaCode } from '../wire/field-codecs.js';
 import { Problems, Section } from './reader.js';
 import type { Config, LogLevel, NodeConfig } from './schema.js';

@@ -4,8 +4,8 @@
  * keys, used by node-core.ts.
  */
 import type { KeyObject } from 'node:crypto';
+import { KitError } from '../base/errors.js';
 import { type KeyRing, macAuthenticator, signatureAuthenticator } from '../crypto/authenticate.js';
-import { KitError } from '../errors.js';
 import type { Destination } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import type { Authenticator, Message } from '../wire/message.js';

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../log-types.js';
+import { silentLogger } from '../base/logger.js';
 import { MessageStore } from '../store/message-store.js';
 import type { MessageMeta } from '../store/records.js';
 import type { EnvelopeFlag } from '../wire/envelope.js';

@@ -10,7 +10,7 @@
  * origin that never hears how its message ended asks its custodian again, which answers from what
  * it knows.
  */
-import type { Logger } from '../log-types.js';
+import type { Logger } from '../base/logger.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
 import type { Message } from '../wire/message.js';

@@ -5,14 +5,14 @@
  * signed with the node identity and verified before anything is learnt.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Logger } from '../base/logger.js';
 import { type KeyRing, signatureAuthenticator, verifyFrame } from '../crypto/authenticate.js';
 import type { ReplayWindow } from '../crypto/replay-window.js';
 import type { InboundFrame } from '../link/link.js';
-import type { Logger } from '../log-types.js';
 import { WIRE_EPOCH } from '../wire/envelope.js';
 import type { BeaconBody } from '../wire/kinds/beacon.js';
 import { type DecodedFrame, encodeMessage, type Message } from '../wire/message.js';
-import type { CoreLink } from './node-core.js';
+import type { CoreLink } from './core-types.js';
 import type { RouteTarget, RoutingTable } from './routing-table.js';
 
 export interface BeaconsOptions {

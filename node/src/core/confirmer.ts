@@ -5,7 +5,6 @@
  * hops and of vouched receipts, and cut into receipts that fit the link (receipt-frames.ts). The
  * core stores and routes each receipt like any message it makes.
  */
-import { SATELLITE_RECEIPT_HOLD_MS } from '../../../satellite/src/satellite-confirmations.js';
 import type { MessageMeta } from '../store/records.js';
 import type { SeqRange } from '../wire/kinds/receipt.js';
 import { type ArrivalLink, confirmationsFor, type PrevHop } from './confirmations.js';
@@ -37,9 +36,9 @@ export class Confirmer {
     this.#batcher = new ReceiptBatcher({
       delayMs,
       holdMs: (r) => {
-        // The centre holds what it sends by satellite; a kit's SBD link holds its frames itself.
-        if (r.via && this.#arrival(r.via.link).satellite && options.keys.isCentre(options.nodeId))
-          return (options.satelliteReceiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS)[r.priority];
+        // A link that bills per message says how long receipts over it may wait to share one.
+        const hold = r.via && this.#link(r.via.link)?.capabilities.receiptHoldMs;
+        if (hold) return (options.satelliteReceiptHoldMs ?? hold)[r.priority];
         // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
         // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
         return r.scope === 'vouched' ? VOUCHED_HOLD_DELAYS * delayMs : 0;
@@ -75,10 +74,14 @@ export class Confirmer {
     this.#batcher.suppress(ranges, node, at);
   }
 
-  /** What one of this node's links is for confirmations: the mesh is the shared radio channel. */
+  /** What one of this node's links is for confirmations, from what it declares. */
   #arrival(link: string): ArrivalLink {
-    const costClass = this.#o.links.find((l) => l.link.id === link)?.costClass;
-    return { satellite: costClass === 'satellite', shared: costClass === 'mesh' };
+    const capabilities = this.#link(link)?.capabilities;
+    return { satellite: capabilities?.billing !== undefined, shared: capabilities?.sharedMedium === true };
+  }
+
+  #link(id: string) {
+    return this.#o.links.find((l) => l.link.id === id)?.link;
   }
 
   /** Sends everything pending. */
@@ -88,7 +91,7 @@ export class Confirmer {
 
   /** One batch as one receipt, or several when one frame of the link is too small for it. */
   async #send(r: PendingReceipt): Promise<void> {
-    const mtu = this.#o.links.find((l) => l.link.id === r.via?.link)?.link.mtu ?? Number.POSITIVE_INFINITY;
+    const mtu = (r.via && this.#link(r.via.link)?.mtu) ?? Number.POSITIVE_INFINITY;
     const size = (part: PendingReceipt) => this.#io.frameSize(receiptDraft(part), part.via);
     for (const part of splitToFit(r, size, mtu)) await this.#io.submit(receiptDraft(part), part.via);
   }

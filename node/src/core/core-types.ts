@@ -4,9 +4,9 @@
  * drafts it, and the events it emits. node-core.ts implements them and re-exports them.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Logger } from '../base/logger.js';
 import type { KeyRing } from '../crypto/authenticate.js';
 import type { Link } from '../link/link.js';
-import type { Logger } from '../log-types.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { MessageMeta } from '../store/records.js';
 import type { Destination, EnvelopeFlag, Priority } from '../wire/envelope.js';
@@ -45,8 +45,9 @@ export interface NodeCoreOptions {
    */
   receiptWaitMs?: number;
   /**
-   * How long receipts that go back over a satellite hop are held, per priority of the most
-   * urgent message they confirm, ms. Default SATELLITE_RECEIPT_HOLD_MS (satellite/src/satellite-confirmations.ts).
+   * How long receipts sent over a link that declares a receipt hold (LinkCapabilities
+   * receiptHoldMs: the satellite) are held, per priority of the most urgent message they confirm,
+   * ms. Default: what the link declares (tests shorten it).
    */
   satelliteReceiptHoldMs?: readonly [number, number, number, number];
   /** How often this node tells its neighbours what it reaches, ms; 0: never. Default 300,000. */

@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { silentLogger } from '../base/logger.js';
 import { createFakeLinkPair, type FakeLink } from '../link/fake-link.js';
-import { silentLogger } from '../log-types.js';
 import { MessageStore } from '../store/message-store.js';
 import type { MessageMeta } from '../store/records.js';
 import { Dispatcher } from './dispatcher.js';
@@ -34,7 +34,6 @@ beforeEach(async () => {
   peer.on('frame', (f) => heard.push({ seq: f.bytes[1] as number, at: Date.now() }));
   dispatcher = new Dispatcher({
     link: ours,
-    costClass: 'mesh',
     store,
     // Long enough that nothing is sent twice within a test.
     retry: { initialMs: 60_000, maxMs: 60_000, jitter: 0 },

@@ -8,8 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { fakeCapabilitiesFor } from '../../test/fake-capabilities.js';
+import { silentLogger } from '../base/logger.js';
 import { createFakeLinkPair } from '../link/fake-link.js';
-import { silentLogger } from '../log-types.js';
 import { MessageStore } from '../store/message-store.js';
 import type { EnvelopeFlag } from '../wire/envelope.js';
 import { Dispatcher } from './dispatcher.js';
@@ -23,10 +24,12 @@ afterEach(async () => {
 it('ends a no-receipt message when the satellite takes it, and keeps one that wants a receipt', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'fieldnode-sat-dispatch-'));
   const store = await MessageStore.open(dir);
-  const [sat, centre] = createFakeLinkPair({ ids: ['sat', 'centre'] });
+  const [sat, centre] = createFakeLinkPair({
+    ids: ['sat', 'centre'],
+    capabilities: fakeCapabilitiesFor('satellite', { centre: false }),
+  });
   const dispatcher = new Dispatcher({
     link: sat,
-    costClass: 'satellite',
     store,
     retry: { initialMs: 1000, maxMs: 1000, jitter: 0 },
     receiptWaitMs: 600_000,

@@ -5,19 +5,17 @@
  * the store is the retry mechanism). It runs when something is enqueued, when the link comes up
  * and when the next entry falls due.
  */
-import { rockblockCredits } from '../../../satellite/src/rockblock/credits.js';
-import { hasConfirmationWait, hasSendWindow, type Link, type SendOutcome } from '../link/link.js';
-import type { Logger } from '../log-types.js';
+import type { Logger } from '../base/logger.js';
+import { hasSendWindow, type Link, type SendOutcome } from '../link/link.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
 import { packBatches } from '../wire/batch.js';
 import { fragmentFrame } from '../wire/fragment.js';
 import { type BackoffOptions, backoffMs } from './backoff.js';
-import type { CostClass } from './routing-table.js';
+import { billedUnits } from './billing.js';
 
 export interface DispatcherOptions {
   link: Link;
-  costClass: CostClass;
   store: MessageStore;
   retry: BackoffOptions;
   /** How long a message in custody elsewhere waits before it is sent again, ms (apply-receipt.ts). */
@@ -232,12 +230,13 @@ export class Dispatcher {
         ...(meta.nextHop[link.id] ? { nextHop: meta.nextHop[link.id] } : {}),
       });
     }
-    // The satellite bills per message and per 50 bytes: several small messages share one. Other
-    // links send each message alone so that a lost frame loses one message.
+    // A billed link (the satellite: per message and per 50 bytes) gets several small messages
+    // packed into one. Other links send each message alone so that a lost frame loses one message.
+    const { billing } = link.capabilities;
     const units: Array<{ ids: string[]; frames: Uint8Array[]; to?: string; priority: 0 | 1 | 2 | 3 }> = [];
     const priorityOf = (ids: readonly string[]) =>
       Math.min(...ids.map((id) => items.find((i) => i.id === id)?.priority ?? 3)) as 0 | 1 | 2 | 3;
-    if (this.#o.costClass === 'satellite') {
+    if (billing !== undefined) {
       // One batch per next hop: at the centre each kit has its own modem (IMEI), and a batch
       // goes to one of them.
       const byHop = new Map<string | undefined, typeof items>();
@@ -277,7 +276,7 @@ export class Dispatcher {
         if (!outcome.ok) break;
         bytes += frame.length;
       }
-      const credits = this.#o.costClass === 'satellite' && outcome.ok ? rockblockCredits(bytes) : 0;
+      const credits = billing !== undefined && outcome.ok ? billedUnits(bytes, billing) : 0;
       for (const id of unit.ids)
         await this.#record(id, outcome, bytes / unit.ids.length, credits / unit.ids.length);
     }
@@ -286,6 +285,7 @@ export class Dispatcher {
   /** Records one message's outcome on this link, unless a confirmation has meanwhile ended it. */
   #record(id: string, outcome: SendOutcome, bytes: number, credits: number): Promise<void> {
     const { store, link } = this.#o;
+    const { billing, confirmationWaitMs } = link.capabilities;
     return store.exclusive(async () => {
       const before = await store.getMeta(id);
       if (!before || before.out[link.id] === undefined) return;
@@ -294,10 +294,10 @@ export class Dispatcher {
       const attempt = meta.attempts[link.id] ?? 0;
       meta.attempts[link.id] = attempt + 1;
       this.#deferred.delete(id);
-      // Iridium stores and forwards what it accepted: a message that wants no receipt (a
-      // routine position) needs no word back over it, which would cost an MT message and a
-      // mailbox check (confirmations.ts, the other end's rule).
-      const handedOver = outcome.ok && this.#o.costClass === 'satellite' && meta.confirmWith === 'custody';
+      // A billed network (Iridium) stores and forwards what it accepted: a message that wants no
+      // receipt (a routine position) needs no word back over it, which would cost money too (an
+      // MT message and a mailbox check: confirmations.ts, the other end's rule).
+      const handedOver = outcome.ok && billing !== undefined && meta.confirmWith === 'custody';
       if (outcome.ok) {
         meta.txBytes += bytes;
         meta.credits += credits;
@@ -309,10 +309,7 @@ export class Dispatcher {
           // Sent is not delivered: wait for custody or a receipt, and send again if none comes;
           // never before the medium could have brought one back.
           // A message in custody elsewhere was only asking its custodian how it ended.
-          const wait = Math.max(
-            hasConfirmationWait(link) ? link.confirmationWaitMs() : 0,
-            meta.state === 'custody' ? this.#o.receiptWaitMs : 0,
-          );
+          const wait = Math.max(confirmationWaitMs, meta.state === 'custody' ? this.#o.receiptWaitMs : 0);
           meta.out[link.id] = now + Math.max(wait, backoffMs(attempt, this.#o.retry, this.#o.random));
         } else {
           delete meta.out[link.id];

@@ -3,7 +3,7 @@
  * ends before it is confirmed is marked expired and reported, its outbox entries removed and its
  * bytes kept: never silently dropped. Scans the store's expiry index on a timer.
  */
-import type { Logger } from '../log-types.js';
+import type { Logger } from '../base/logger.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
 

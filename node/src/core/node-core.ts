@@ -9,9 +9,9 @@
  */
 
 import { EventEmitter } from 'node:events';
+import { KitError } from '../base/errors.js';
 import { verifyFrame } from '../crypto/authenticate.js';
-import { KitError } from '../errors.js';
-import { hasConfirmationWait, type InboundFrame } from '../link/link.js';
+import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
 import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
@@ -100,10 +100,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const { store, links, log } = this.#o;
     this.#seq = (await store.getKv<number>('seq')) ?? 0;
     await this.#replay.start();
-    for (const { link, costClass } of links) {
+    for (const { link } of links) {
       const dispatcher = new Dispatcher({
         link,
-        costClass,
         store,
         retry: this.#o.retry,
         receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
@@ -405,7 +404,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       sentToward: (meta, node) => sentToward(meta, node, link, neighboursOn(this.#o.links)),
       receiptWaitMs: Math.max(
         this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
-        coreLink && hasConfirmationWait(coreLink) ? coreLink.confirmationWaitMs() : 0,
+        coreLink?.capabilities.confirmationWaitMs ?? 0,
       ),
       link,
       now: () => this.#o.clock.now(),

@@ -8,7 +8,7 @@
  * Most tests use a fake clock with a long delay and call flush() themselves; one uses real timers.
  */
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../log-types.js';
+import { silentLogger } from '../base/logger.js';
 import {
   MAX_IDS_PER_RECEIPT,
   type PendingReceipt,

@@ -10,7 +10,7 @@
  * ids ride along in the next {@link VOUCHED_ECHOES} vouched frames of that link too: a few bytes per
  * origin, against the origin asking again a receipt wait later.
  */
-import type { Logger } from '../log-types.js';
+import type { Logger } from '../base/logger.js';
 import { parseMessageId } from '../store/records.js';
 import type { SeqRange } from '../wire/kinds/receipt.js';
 

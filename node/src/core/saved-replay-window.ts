@@ -3,8 +3,9 @@
  * docs/store-and-forward.md): loaded from the store at start, saved every minute and at stop, so a
  * captured frame of something never stored (a beacon) is refused after a power cut too.
  */
+
+import type { Logger } from '../base/logger.js';
 import { type ReplayVerdict, ReplayWindow } from '../crypto/replay-window.js';
-import type { Logger } from '../log-types.js';
 import type { MessageStore } from '../store/message-store.js';
 
 const KV_KEY = 'replay';

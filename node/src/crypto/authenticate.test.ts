@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kitErrorCode } from '../../test/kit-errors.js';
 import { encodeFixture, fixtureKeyRing } from '../../test/reference-keys.js';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import { fixtureMacKey } from '../wire/fixtures/fixture-keys.js';
 import { R1, R2, R3, REFERENCE_MESSAGES } from '../wire/fixtures/reference-messages.js';
 import { decodeFrame, encodeMessage, type Message } from '../wire/message.js';

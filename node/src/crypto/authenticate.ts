@@ -13,7 +13,7 @@
  *   replayed or stale.
  */
 import type { KeyObject } from 'node:crypto';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import { type Envelope, expiresAt } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import type { Authenticator, DecodedFrame, Message } from '../wire/message.js';

@@ -11,7 +11,7 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
 import { link, mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import {
   generateSigningKeyPair,
   keyFingerprint,

@@ -2,7 +2,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../errors.js';
+import { isKitError } from '../base/errors.js';
 import {
   deriveNodeMacKey,
   formatEnrolmentSecret,

@@ -8,7 +8,7 @@
  * key leaked from one kit says nothing about another kit's key.
  */
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 
 /** Length of a MAC tag on the wire, bytes. 64 bits: forging one needs ~2^63 tries over a radio. */
 export const MAC_TAG_BYTES = 8;

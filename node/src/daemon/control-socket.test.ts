@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stubStatus } from '../../test/stub-node.js';
-import { isKitError } from '../errors.js';
+import { isKitError } from '../base/errors.js';
 import { createRootLogger } from '../log.js';
 import { ControlServer, queryStatus } from './control-socket.js';
 

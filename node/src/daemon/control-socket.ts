@@ -11,8 +11,8 @@ import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { NodeStatus } from '../app-contract.js';
-import { KitError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { KitError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 
 /** Longest request line accepted, bytes; a request is a few dozen. */
 const MAX_LINE_BYTES = 4096;

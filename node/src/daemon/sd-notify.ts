@@ -13,7 +13,7 @@
  *   is logged once and is never fatal. With `Type=notify` the unit would then time out at start.
  */
 import { spawn } from 'node:child_process';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/logger.js';
 
 /** Longest interval Node's timers take, ms (2^31 − 1). */
 const MAX_TIMER_MS = 0x7fff_ffff;

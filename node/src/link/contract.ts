@@ -9,7 +9,7 @@
  * UDP) and merely lenient for any that do not.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKitError, KitError } from '../errors.js';
+import { isKitError, KitError } from '../base/errors.js';
 import type { InboundFrame, Link, LinkCounters, LinkKind, LinkState } from './link.js';
 
 /** What a contract test runs against. Each test gets a fresh one and tears it down. */

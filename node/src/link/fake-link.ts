@@ -9,18 +9,8 @@
  * seed and the same calls give the same outcomes. Delivery is always asynchronous, never inside
  * send(), and each receiver gets its own copy of the bytes.
  */
-import { EventEmitter } from 'node:events';
-import { KitError } from '../errors.js';
-import type {
-  Link,
-  LinkCounters,
-  LinkEvents,
-  LinkFailureCode,
-  LinkState,
-  SendOptions,
-  SendOutcome,
-  SendWindow,
-} from './link.js';
+import type { LinkCapabilities, LinkFailureCode, SendOptions, SendOutcome, SendWindow } from './link.js';
+import { failed, LinkBase } from './link-base.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Faults applied to the frames a link sends. All off by default. */
@@ -48,6 +38,8 @@ export interface FakeLinkOptions extends FakeFaults {
   mtu?: number | undefined;
   /** Frames that may be on air at once; more resolve BUSY (the SendWindow capability). Default 16. */
   sendWindow?: number | undefined;
+  /** What the link declares (a stand-in for a mesh, a satellite…); the rest are LinkBase's defaults. */
+  capabilities?: Partial<LinkCapabilities> | undefined;
 }
 
 /** Options for {@link createFakeMedium}. */
@@ -57,7 +49,9 @@ export interface FakeMediumOptions extends FakeFaults {
 }
 
 /** Options for {@link createFakeLinkPair}: the medium's and the links' (mtu, sendWindow), plus: */
-export interface FakeLinkPairOptions extends FakeMediumOptions, Pick<FakeLinkOptions, 'mtu' | 'sendWindow'> {
+export interface FakeLinkPairOptions
+  extends FakeMediumOptions,
+    Pick<FakeLinkOptions, 'mtu' | 'sendWindow' | 'capabilities'> {
   /** The two link ids. Default ['fake-a', 'fake-b']. */
   ids?: [string, string] | undefined;
   /** The two addresses delivered in meta.from. Default: the ids. */
@@ -83,10 +77,6 @@ function mergeFaults(base: Faults, change: FakeFaults): Faults {
     next.delayMs = { ...d };
   }
   return next;
-}
-
-function failed(retry: 'later' | 'never', code: LinkFailureCode, detail: string): SendOutcome {
-  return { ok: false, retry, code, detail };
 }
 
 const NO_FAULTS: Faults = { loss: 0, delayMs: { min: 0, max: 0 }, duplicate: 0, reorder: 0 };
@@ -145,83 +135,61 @@ export class FakeMedium {
  * ('stopped') until start(); stop() is final. Frames from a sender that has stopped after send()
  * said ok are still delivered: they had already left.
  */
-export class FakeLink extends EventEmitter<LinkEvents> implements Link, SendWindow {
-  readonly id: string;
+export class FakeLink extends LinkBase implements SendWindow {
   readonly kind = 'fake' as const;
-  readonly mtu: number;
   /** The address receivers see in meta.from. */
   readonly address: string;
   readonly #medium: FakeMedium;
   readonly #capacity: number;
+  #capabilities: LinkCapabilities;
   #faults: Faults;
-  #state: LinkState = { status: 'down', reason: 'stopped', since: Date.now() };
   #started = false;
-  #closed = false;
   #service = true;
   #onAir = 0;
   #failNext: { code: LinkFailureCode; left: number } = { code: 'NO_SERVICE', left: 0 };
   #held: { bytes: Uint8Array; to: string | undefined; timer: NodeJS.Timeout } | undefined;
-  readonly #counters: LinkCounters = { txFrames: 0, rxFrames: 0, txBytes: 0, rxBytes: 0, errors: 0 };
 
   /** @internal Use {@link FakeMedium.attach}. */
   constructor(medium: FakeMedium, faults: Faults, opts: FakeLinkOptions) {
-    super();
-    this.id = opts.id;
+    super({ id: opts.id, mtu: opts.mtu ?? 200, name: 'fake' });
     this.address = opts.from ?? opts.id;
-    this.mtu = opts.mtu ?? 200;
     this.#capacity = opts.sendWindow ?? 16;
-    if (!Number.isSafeInteger(this.mtu) || this.mtu < 1) throw new RangeError(`bad mtu ${this.mtu}`);
     if (!(this.#capacity >= 1)) throw new RangeError(`bad sendWindow ${this.#capacity}`);
     this.#medium = medium;
     this.#faults = faults;
+    this.#capabilities = { ...super.capabilities, ...opts.capabilities };
   }
 
-  get state(): LinkState {
-    return this.#state;
+  /** As given at creation or by {@link setCapabilities}; the defaults are LinkBase's. */
+  override get capabilities(): LinkCapabilities {
+    return this.#capabilities;
   }
 
-  async start(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    if (this.#closed) throw new KitError('LINK_CLOSED', `link ${this.id} was stopped`);
-    if (this.#started) return;
+  /** Declares other capabilities from now on (a test's stand-in for another medium). */
+  setCapabilities(change: Partial<LinkCapabilities>): void {
+    this.#capabilities = { ...this.#capabilities, ...change };
+  }
+
+  protected async open(): Promise<void> {
     this.#started = true;
-    this.#setState({ status: 'starting' });
     this.#applyService();
   }
 
-  async stop(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#setState({ status: 'down', reason: 'stopped', since: Date.now() });
-  }
+  protected async close(): Promise<void> {}
 
-  async send(frame: Uint8Array, opts: SendOptions = {}): Promise<SendOutcome> {
-    if (!(frame instanceof Uint8Array)) throw new TypeError('frame must be a Uint8Array');
-    if (this.#closed) throw new KitError('LINK_CLOSED', `send on stopped link ${this.id}`);
-    opts.signal?.throwIfAborted();
-    if (frame.byteLength > this.mtu) return failed('never', 'TOO_LARGE', `${frame.byteLength} > ${this.mtu}`);
-    if (this.#state.status !== 'up') return failed('later', 'LINK_DOWN', `link is ${this.#state.status}`);
+  protected async transmit(bytes: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
     if (this.#failNext.left > 0) {
       this.#failNext.left--;
-      this.#counters.errors++;
       return failed('later', this.#failNext.code, 'injected by failNext()');
     }
     if (this.#onAir >= this.#capacity) return failed('later', 'BUSY', 'send window full');
-    // Copy now: the caller owns `frame` and may reuse it as soon as send() returns.
-    const bytes = frame.slice();
     const { to } = opts;
     // Faults as they are now: changing them later does not affect frames already on air.
     const faults = this.#faults;
     const { min, max } = faults.delayMs;
     this.#onAir++;
-    this.#counters.txFrames++;
-    this.#counters.txBytes += bytes.byteLength;
     setTimeout(() => this.#landed(faults, bytes, to), min + this.#medium.random() * (max - min));
     return { ok: true };
-  }
-
-  counters(): Readonly<LinkCounters> {
-    return { ...this.#counters };
   }
 
   /** Frames that may still be sent before send() resolves BUSY. */
@@ -232,7 +200,7 @@ export class FakeLink extends EventEmitter<LinkEvents> implements Link, SendWind
   /** Service comes and goes (no satellite, out of mesh range): down with reason 'no-service'. */
   setUp(up: boolean): void {
     this.#service = up;
-    if (this.#started && !this.#closed) this.#applyService();
+    if (this.#started && !this.closed) this.#applyService();
   }
 
   /** The next `count` sends resolve failed with `code`, retry 'later', and are not delivered. */
@@ -268,23 +236,13 @@ export class FakeLink extends EventEmitter<LinkEvents> implements Link, SendWind
   /** Hears `bytes` as if `from` had sent them (the medium delivers this way; tests may too). */
   inject(bytes: Uint8Array, from: string): void {
     // A radio that is off or out of service hears nothing.
-    if (this.#state.status !== 'up') return;
-    this.#counters.rxFrames++;
-    this.#counters.rxBytes += bytes.byteLength;
-    this.emit('frame', { link: this.id, bytes, receivedAt: Date.now(), meta: { from } });
+    if (this.state.status !== 'up') return;
+    this.received(bytes, { from }, Date.now());
   }
 
   #applyService(): void {
-    const since = Date.now();
-    this.#setState(this.#service ? { status: 'up', since } : { status: 'down', reason: 'no-service', since });
-  }
-
-  /** Emits only on a change of status (or of reason, when down). */
-  #setState(next: LinkState): void {
-    const key = (s: LinkState) => (s.status === 'down' ? `down/${s.reason}` : s.status);
-    if (key(next) === key(this.#state)) return;
-    this.#state = next;
-    this.emit('state', next);
+    if (this.#service) this.goUp();
+    else this.goDown('no-service');
   }
 }
 
@@ -297,7 +255,7 @@ export function createFakeMedium(opts: FakeMediumOptions = {}): FakeMedium {
 export function createFakeLinkPair(opts: FakeLinkPairOptions = {}): [FakeLink, FakeLink] {
   const medium = new FakeMedium(opts);
   const [a, b] = opts.ids ?? ['fake-a', 'fake-b'];
-  const common = { mtu: opts.mtu, sendWindow: opts.sendWindow };
+  const common = { mtu: opts.mtu, sendWindow: opts.sendWindow, capabilities: opts.capabilities };
   return [
     medium.attach({ ...common, id: a, from: opts.from?.[0] }),
     medium.attach({ ...common, id: b, from: opts.from?.[1] }),

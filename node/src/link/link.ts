@@ -91,6 +91,44 @@ export interface LinkCounters {
   errors: number;
 }
 
+/**
+ * What a link declares about its medium, so that the core decides from facts, never from a link's
+ * type name (docs/links.md §Capabilities). A later bearer fits by declaring its own.
+ */
+export interface LinkCapabilities {
+  /** Largest frame sent in one piece, bytes: the link's `mtu`. */
+  readonly maxSendBytes: number;
+  /** Largest frame received in one piece, bytes (a satellite's MT and MO limits differ). */
+  readonly maxReceiveBytes: number;
+  /**
+   * How the medium bills what is sent: every message costs `max(minUnits, ceil(bytes / unitBytes))`
+   * units. Absent where sending costs no money (radio airtime, IP). A billed link gets several
+   * small messages packed into one frame by the core, and a message that asks for no receipt is
+   * done once the link accepted it: a word back would cost money too.
+   */
+  readonly billing?: { readonly unitBytes: number; readonly minUnits: number } | undefined;
+  /** Least time between two sends, ms (a card's service interval); 0 when there is none. */
+  readonly minSendIntervalMs: number;
+  /**
+   * The least time a confirmation from beyond this link takes, ms: the round trip of the medium (a
+   * LoRa mesh of several hops takes tens of seconds; a satellite MT waits for the kit's next
+   * session). The core does not send a message again on this link before that long, whatever its
+   * retry settings, so that a slow medium is not flooded with copies of what is still on its way.
+   */
+  readonly confirmationWaitMs: number;
+  /**
+   * How long this node may hold the receipts it sends over this link, by the priority P0..P3 of
+   * the most urgent message they confirm, ms, so that many share one billed message. Absent:
+   * receipts go after the core's usual short batching delay.
+   */
+  readonly receiptHoldMs?: readonly [number, number, number, number] | undefined;
+  /**
+   * Every radio in range hears every frame (a LoRa channel): one confirmation frame serves every
+   * neighbour it answers, and a sender nobody configured can still be answered at its address.
+   */
+  readonly sharedMedium: boolean;
+}
+
 export interface Link extends EventEmitter<LinkEvents> {
   /** Unique id from configuration, e.g. "mesh0", "sbd0". */
   readonly id: string;
@@ -98,13 +136,16 @@ export interface Link extends EventEmitter<LinkEvents> {
   /** Largest frame the medium carries in one piece, bytes. */
   readonly mtu: number;
   readonly state: LinkState;
+  /** What the medium is like (may change once the device is known, e.g. a radio's preset). */
+  readonly capabilities: LinkCapabilities;
   /** Opens the device, configures it, reads the configuration back and verifies it; emits state. */
   start(signal?: AbortSignal): Promise<void>;
   /** Idempotent. Emits { status: 'down', reason: 'stopped' }. */
   stop(): Promise<void>;
   /**
-   * Sends one frame of at most `mtu` bytes. Resolves to an outcome; rejects only for programmer
-   * errors and with KitError LINK_CLOSED after stop().
+   * Sends one frame of 1 to `mtu` bytes. Resolves to an outcome; rejects only for programmer errors
+   * (not a Uint8Array: TypeError; empty: RangeError), for an aborted signal (its reason), and with
+   * KitError LINK_CLOSED after stop().
    */
   send(frame: Uint8Array, opts?: SendOptions): Promise<SendOutcome>;
   counters(): Readonly<LinkCounters>;
@@ -120,19 +161,6 @@ export interface SendWindow {
 
 export const hasSendWindow = (l: Link): l is Link & SendWindow =>
   typeof (l as Partial<SendWindow>).sendWindow === 'function';
-
-/**
- * Optional: how long a confirmation from beyond this link takes at the least, ms: the round trip
- * of the medium (a LoRa mesh of several hops takes tens of seconds). The core does not send a
- * message again on this link before that long, whatever its retry settings, so that a slow medium
- * is not flooded with copies of what is still on its way.
- */
-export interface ConfirmationWait {
-  confirmationWaitMs(): number;
-}
-
-export const hasConfirmationWait = (l: Link): l is Link & ConfirmationWait =>
-  typeof (l as Partial<ConfirmationWait>).confirmationWaitMs === 'function';
 
 /** Optional: signal quality, 0 (none) to 1 (excellent). */
 export interface SignalQuality {

@@ -13,7 +13,7 @@
 
 import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
 import { Level } from 'level';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import type { Priority } from '../wire/envelope.js';
 import { type MessageMeta, outKey, parseOutKey } from './records.js';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectKitError, mutatedBytes } from '../../test/kit-errors.js';
-import { isKitError, type KitErrorCode } from '../errors.js';
+import { isKitError, type KitErrorCode } from '../base/errors.js';
 import { batchOverhead, packBatches, unpackBatch } from './batch.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
 import { encodeVarint, varintLength } from './varint.js';

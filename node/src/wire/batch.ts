@@ -6,7 +6,7 @@
  * satellite link, where every message costs a session and credits are billed in 50-byte units,
  * so several small messages are cheaper together than apart.
  */
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import { ByteReader, pushVarint, varintLength } from './varint.js';
 
 /** Container type byte of a batch (b0; top two bits 00 mark a container). */

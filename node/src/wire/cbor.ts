@@ -12,7 +12,7 @@
  * - `decodeItem` decodes one scanned item and turns bigints back into exact numbers.
  */
 import { Decoder, Encoder } from 'cbor-x';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 
 /** Deepest nesting a frame may use; ours use 3, later versions get room to grow. */
 const MAX_DEPTH = 8;

@@ -14,7 +14,7 @@
  * A binary header rather than CBOR: a relay routes on it without a CBOR parser, and it is 4 bytes
  * shorter than the same fields as CBOR, which decides whether a 初报 costs one satellite credit.
  */
-import { KitError, show } from '../errors.js';
+import { KitError, show } from '../base/errors.js';
 import { type ByteReader, pushVarint } from './varint.js';
 
 /** 2024-01-01T00:00:00Z in unix seconds: the wire's time origin. */

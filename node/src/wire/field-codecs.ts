@@ -2,7 +2,7 @@
  * Codecs for the field types that several message kinds share: geographic points, area codes,
  * message references, times, event codes and indicator sets (docs/wire-format.md §Field types).
  */
-import { KitError, show } from '../errors.js';
+import { KitError, show } from '../base/errors.js';
 import {
   eventCodeFromWire,
   eventCodeToWire,

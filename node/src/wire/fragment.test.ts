@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectKitError, mutatedBytes } from '../../test/kit-errors.js';
-import { isKitError, type KitErrorCode } from '../errors.js';
+import { isKitError, type KitErrorCode } from '../base/errors.js';
 import {
   FRAGMENT_HEADER_BYTES,
   fragmentFrame,

@@ -12,7 +12,7 @@
  * their age, and the bytes of each message (never more than MAX_REASSEMBLED_BYTES).
  */
 import { createHash } from 'node:crypto';
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import { ByteReader } from './varint.js';
 
 /** Container type byte of a fragment (b0; top two bits 00 mark a container). */

@@ -2,7 +2,7 @@
  * Messages as JSON for people and tools (the `fieldnode wire` command, the benchmark's JSON size):
  * byte strings are written as {"hex": "..."} and read back the same way.
  */
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 import type { Message } from './message.js';
 
 export function messageToJson(message: Message): string {

@@ -7,7 +7,7 @@
  * re-encoded to verify, so a relay forwards what it cannot parse or verify byte for byte.
  * Encoding is deterministic: the same message always gives the same bytes.
  */
-import { KitError, show } from '../errors.js';
+import { KitError, show } from '../base/errors.js';
 import { decodeItem, encodeItems, scanSequence } from './cbor.js';
 import { AUTH_TRAILER_BYTES, type Envelope, readEnvelope, writeEnvelope } from './envelope.js';
 import { type BodyByKind, KINDS, type KindName, kindByCode } from './kinds.js';

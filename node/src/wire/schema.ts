@@ -9,7 +9,7 @@
  * Each codec carries a `spec` that says what it is, so tests can derive generators from the same
  * schema the codec uses (one source of truth, no hand-kept copies).
  */
-import { KitError, show } from '../errors.js';
+import { KitError, show } from '../base/errors.js';
 import type { CborValue } from './cbor.js';
 
 /** What decoding and encoding may need to know about the enclosing message. */

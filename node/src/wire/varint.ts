@@ -5,7 +5,7 @@
  * (shortest) encoding is accepted, so one value has one byte string: authenticated bytes and dedup
  * keys must not have two spellings. Values are capped at 2^53 − 1 so they stay exact JS numbers.
  */
-import { KitError } from '../errors.js';
+import { KitError } from '../base/errors.js';
 
 /** Longest varint we accept: 8 bytes carry 56 bits, enough for 2^53 − 1. */
 const MAX_VARINT_BYTES = 8;

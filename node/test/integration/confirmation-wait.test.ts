@@ -1,5 +1,5 @@
 /**
- * A link that says how long a confirmation takes over it (ConfirmationWait, node/src/link/link.ts)
+ * A link that says how long a confirmation takes over it (LinkCapabilities confirmationWaitMs, node/src/link/link.ts)
  * is not given a message again before that long, whatever the retry settings: a slow LoRa mesh
  * is not flooded with copies of what is still on its way (seen in the mesh benchmark, where a
  * first retry shorter than a multi-hop round trip multiplied the airtime per report).
@@ -15,7 +15,7 @@ afterEach(async () => net?.stop());
 async function sendsWithin(ms: number, waitMs: number | undefined): Promise<number> {
   net = new TestNetwork();
   const [link, void_] = createFakeLinkPair({ ids: ['out', 'void'], from: ['C', 'X'] });
-  if (waitMs !== undefined) Object.assign(link, { confirmationWaitMs: () => waitMs });
+  if (waitMs !== undefined) link.setCapabilities({ confirmationWaitMs: waitMs });
   let sends = 0;
   const send = link.send.bind(link);
   (link as FakeLink).send = async (frame, opts) => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { formatEnrolmentSecret } from '../../src/crypto/mac.js';
-import { UdpLink } from '../../src/links/udp-link.js';
+import { UdpLink } from '../../src/ip/udp-link.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { CENTRE, eventually, report, SECRET, TestNetwork } from './harness.js';
 

@@ -9,13 +9,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { startMeshtasticSim } from '../../../radio/sim/meshtastic/sim-command.js';
 import { startPtyModem } from '../../../satellite/sim/iridium/pty-modem.js';
 import { ScriptedNetwork } from '../../../satellite/sim/iridium/scripted-network.js';
 import { createNode } from '../../src/app.js';
 import type { NodeApp } from '../../src/app-contract.js';
 import { loadConfig } from '../../src/config/load.js';
+import { RealClock } from '../../src/link/clock.js';
 import { createRootLogger } from '../../src/log.js';
 
 let dir: string;

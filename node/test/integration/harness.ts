@@ -5,16 +5,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '../../src/base/logger.js';
 import { NodeCore } from '../../src/core/node-core.js';
 import { type CostClass, type Route, RoutingTable } from '../../src/core/routing-table.js';
 import type { KeyRing } from '../../src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../../src/crypto/ed25519.js';
 import { deriveNodeMacKey } from '../../src/crypto/mac.js';
+import { FakeLink } from '../../src/link/fake-link.js';
 import type { Link } from '../../src/link/link.js';
-import { silentLogger } from '../../src/log-types.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import type { MessageMeta } from '../../src/store/records.js';
 import type { Message } from '../../src/wire/message.js';
+import { fakeCapabilitiesFor } from '../fake-capabilities.js';
 
 export const SECRET = Uint8Array.from({ length: 32 }, (_, i) => 100 + i);
 export const CENTRE = 1;
@@ -63,11 +65,15 @@ export class TestNetwork {
       nodeId: spec.id,
       ...(spec.area !== undefined ? { area: spec.area } : {}),
       store,
-      links: spec.links.map((l) => ({
-        link: l.link,
-        costClass: l.costClass,
-        neighbours: l.neighbours ?? {},
-      })),
+      links: spec.links.map((l) => {
+        if (l.link instanceof FakeLink)
+          l.link.setCapabilities(fakeCapabilitiesFor(l.costClass, { centre: spec.id === CENTRE }));
+        return {
+          link: l.link,
+          costClass: l.costClass,
+          neighbours: l.neighbours ?? {},
+        };
+      }),
       routes: new RoutingTable(spec.routes),
       keys: this.keyRing(),
       identity: identity.privateKey,

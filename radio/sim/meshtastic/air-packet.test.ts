@@ -3,7 +3,7 @@
  * and sealing a packet with the firmware's size checks (§2.4: 231 B / 219 B limits).
  */
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { meshtasticPhyBytes } from '../../src/lora/airtime.js';
 import { create, Schemas } from '../../src/meshtastic/codec.js';

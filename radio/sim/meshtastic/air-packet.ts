@@ -7,7 +7,7 @@
  * `relay_node` u8. `flags` holds hop_limit in bits 0–2, want_ack in bit 3, via_mqtt in bit 4 and
  * hop_start in bits 5–7.
  */
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import { MESH_HEADER_LEN } from '../../src/meshtastic/constants.js';
 
 export interface AirHeader {

@@ -3,12 +3,12 @@
  * "EU_868 refuses after 360 s TX per hour".
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { loraTimeOnAirMs } from '../../src/lora/airtime.js';
 import { ModemPreset, QueueErrno, RegionCode, RoutingError } from '../../src/meshtastic/constants.js';
 import { presetParams } from './lora-timing.js';
 import { chainLinks, MeshNetwork, type MeshNodeSpec } from './mesh-network.js';
 import { answers, clientPacket, received, tapPhone } from './mesh-test-helpers.js';
-import { VirtualClock } from './sim-clock.js';
 
 const AIR_200_LS = loraTimeOnAirMs(224, presetParams(ModemPreset.LONG_SLOW));
 

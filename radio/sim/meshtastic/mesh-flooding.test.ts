@@ -3,12 +3,12 @@
  * rebroadcast suppression, role and rebroadcast-mode filters, implicit ACKs from relays.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { DeviceRole, PortNum, RebroadcastMode, RoutingError } from '../../src/meshtastic/constants.js';
 import { channelHash, expandPsk } from './channel-crypto.js';
 import { chainLinks, fullMeshLinks, MeshNetwork, type MeshNodeSpec } from './mesh-network.js';
 import type { RouterEvent } from './mesh-router.js';
 import { answers, clientPacket, received, tapPhone } from './mesh-test-helpers.js';
-import { VirtualClock } from './sim-clock.js';
 
 function net(nodes: Array<number | MeshNodeSpec>, links: ReturnType<typeof chainLinks>, seed = 1) {
   const clock = new VirtualClock();

@@ -3,6 +3,7 @@
  * a 20-node mesh from positions, and nodes with no host.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { loraTimeOnAirMs } from '../../src/lora/airtime.js';
 import { DeviceRole, ModemPreset, RoutingError } from '../../src/meshtastic/constants.js';
@@ -10,7 +11,6 @@ import { presetParams } from './lora-timing.js';
 import { chainLinks, fullMeshLinks, MeshNetwork } from './mesh-network.js';
 import { answers, clientPacket, received, tapPhone } from './mesh-test-helpers.js';
 import { randomPositions } from './path-loss.js';
-import { VirtualClock } from './sim-clock.js';
 
 /** A lossy 6-node mesh with mixed traffic; returns its trace. */
 function lossyRun(seed: number): string[] {

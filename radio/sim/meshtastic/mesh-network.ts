@@ -10,12 +10,13 @@
  * Links come either from an explicit list or from node positions through the path-loss model
  * (path-loss.ts); explicit links are applied after, so they can override computed ones.
  */
+
+import { type Clock, VirtualClock } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { ModemPreset } from '../../src/meshtastic/constants.js';
 import { MeshRouter, type MeshRouterOptions, type RouterEvent } from './mesh-router.js';
 import { linksFromPositions, type PathLossOptions, type Position } from './path-loss.js';
 import { type LinkQuality, type MediumEvent, RfMedium } from './rf-medium.js';
-import { type SimClock, VirtualClock } from './sim-clock.js';
 
 /** Per-node settings: anything a router takes except what the network provides. */
 export interface MeshNodeSpec
@@ -45,14 +46,14 @@ export interface MeshNetworkOptions {
   /** Seed of the run's one PRNG. */
   seed: number;
   /** Defaults to a new VirtualClock. */
-  clock?: SimClock;
+  clock?: Clock;
   /** Medium options (rf-medium.ts). */
   captureDb?: number;
   senseDelayMs?: number;
 }
 
 export class MeshNetwork {
-  readonly clock: SimClock;
+  readonly clock: Clock;
   readonly medium: RfMedium;
   readonly random: () => number;
   readonly #routers = new Map<number, MeshRouter>();

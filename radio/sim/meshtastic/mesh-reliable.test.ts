@@ -4,6 +4,7 @@
  * MAX_RETRANSMIT at the preset's timing, remote and local NAKs, the TX queue's res codes.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { loraTimeOnAirMs, meshtasticPhyBytes } from '../../src/lora/airtime.js';
 import {
   ModemPreset,
@@ -17,7 +18,6 @@ import { presetParams, retransmissionIntervalMs } from './lora-timing.js';
 import { chainLinks, MeshNetwork, type MeshNetworkOptions, type MeshNodeSpec } from './mesh-network.js';
 import type { RouterEvent } from './mesh-router.js';
 import { answers, clientPacket, received, tapPhone } from './mesh-test-helpers.js';
-import { VirtualClock } from './sim-clock.js';
 
 function net(
   nodes: Array<number | MeshNodeSpec>,

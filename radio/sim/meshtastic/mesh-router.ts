@@ -19,6 +19,7 @@
  * want_response gets no NO_RESPONSE.
  */
 import { clone } from '@bufbuild/protobuf';
+import type { Clock } from '../../../node/src/link/clock.js';
 import { type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import {
   BROADCAST_NUM,
@@ -44,7 +45,6 @@ import {
 } from './relay-policy.js';
 import type { Reception, RfMedium } from './rf-medium.js';
 import type { RouterEvent, RouterEventInit, RouterStats } from './router-events.js';
-import type { SimClock } from './sim-clock.js';
 
 export type { RouterEvent, RouterStats } from './router-events.js';
 
@@ -52,7 +52,7 @@ export interface MeshRouterOptions {
   /** This device's node number, 1 … 0xfffffffe. */
   nodeNum: number;
   medium: RfMedium;
-  clock: SimClock;
+  clock: Clock;
   /** The run's one PRNG. */
   random: () => number;
   /** Config.DeviceConfig.Role. Defaults to CLIENT. */
@@ -92,7 +92,7 @@ export class MeshRouter implements MeshSide {
   readonly role: number;
   readonly rebroadcastMode: number;
   readonly #o: MeshRouterOptions;
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #profile: FirmwareProfile;
   readonly #ctx: SealingContext;
   readonly #tx: MeshTransmitter;

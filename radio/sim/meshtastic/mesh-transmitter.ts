@@ -12,6 +12,8 @@
  * attempted. The QueueStatus `res` of a local NAK is the Routing error itself, which is what the
  * firmware's `Router::send` returns ("FIXME - this isn't a valid ErrorCode") [U].
  */
+
+import type { Clock } from '../../../node/src/link/clock.js';
 import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import { PortNum, Priority, QueueErrno, RegionCode, RoutingError } from '../../src/meshtastic/constants.js';
 import { type AirPacket, encodeAirPacket, lastByte } from './air-packet.js';
@@ -25,12 +27,11 @@ import { Retransmissions } from './retransmissions.js';
 import type { RadioPort, RfMedium } from './rf-medium.js';
 import type { RouterEventInit, RouterStats } from './router-events.js';
 import { localRoutingPacket, routingData } from './routing-packets.js';
-import type { SimClock } from './sim-clock.js';
 import { TxQueue, type TxQueueEntry } from './tx-queue.js';
 
 export interface MeshTransmitterOptions {
   nodeNum: number;
-  clock: SimClock;
+  clock: Clock;
   random: () => number;
   medium: RfMedium;
   port: RadioPort;

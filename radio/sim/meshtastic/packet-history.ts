@@ -8,10 +8,10 @@
  * limit and expires flood records after some minutes; the defaults here (200 entries, 10 minutes)
  * are of that order.
  */
-import type { SimClock } from './sim-clock.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 
 export interface PacketHistoryOptions {
-  clock: SimClock;
+  clock: Clock;
   /** Most pairs remembered; the oldest is forgotten first. Defaults to 200. */
   capacity?: number;
   /** A pair not heard again for this long is forgotten, ms. Defaults to 600 000 (10 min). */
@@ -19,7 +19,7 @@ export interface PacketHistoryOptions {
 }
 
 export class PacketHistory {
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #capacity: number;
   readonly #expireMs: number;
   /** key → last heard; Map order is oldest first because a hit re-inserts. */

@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { deviceProfile } from './firmware-profile.js';
 import { HostProbe, until } from './host-probe.js';
 import { PtyDevice } from './pty-device.js';
 import { ScriptedMeshSide } from './scripted-mesh-side.js';
-import { VirtualClock } from './sim-clock.js';
 import { SimulatedDevice } from './simulated-device.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -18,8 +18,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { KitError } from '../../../node/src/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import type { SimulatedDevice } from './simulated-device.js';
 
 export interface PtyDeviceOptions {

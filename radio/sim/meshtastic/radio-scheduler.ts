@@ -11,12 +11,13 @@
  *   ordinary packets is sent first.
  * One transmission at a time.
  */
+
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import type { RadioPort } from './rf-medium.js';
-import type { SimClock, SimTimer } from './sim-clock.js';
 import type { TxQueue, TxQueueEntry } from './tx-queue.js';
 
 export interface RadioSchedulerOptions<T extends TxQueueEntry & { bytes: Uint8Array }> {
-  clock: SimClock;
+  clock: Clock;
   port: RadioPort;
   queue: TxQueue<T>;
   /** The random wait after finding the channel busy, ms. */
@@ -27,7 +28,7 @@ export interface RadioSchedulerOptions<T extends TxQueueEntry & { bytes: Uint8Ar
 
 export class RadioScheduler<T extends TxQueueEntry & { bytes: Uint8Array }> {
   readonly #o: RadioSchedulerOptions<T>;
-  #timer: SimTimer | undefined;
+  #timer: Timer | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   /** Nothing is sent before this (a busy-channel backoff in progress). */
   #holdUntil = Number.NEGATIVE_INFINITY;

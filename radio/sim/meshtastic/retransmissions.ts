@@ -5,11 +5,12 @@
  * from the channel utilisation) it is sent again, and one interval after the last transmission
  * the firmware gives up with NAK MAX_RETRANSMIT. Any ACK, NAK or reply for it ends the record.
  */
+
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import { NUM_RELIABLE_RETX } from './lora-timing.js';
-import type { SimClock, SimTimer } from './sim-clock.js';
 
 export interface RetransmissionOptions<T> {
-  clock: SimClock;
+  clock: Clock;
   /** The interval to wait now for a packet of `phyBytes` PHY bytes (without PKI), ms. */
   intervalMs: (phyBytes: number) => number;
   /** Send it again (a transmission, not a new record). */
@@ -23,7 +24,7 @@ interface Pending<T> {
   phyBytes: number;
   /** Transmissions still to make after the first. */
   left: number;
-  timer: SimTimer;
+  timer: Timer;
 }
 
 export class Retransmissions<T> {

@@ -3,6 +3,7 @@
  * collisions, half-duplex, capture, carrier sense, per-link loss and determinism for a seed.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { loraTimeOnAirMs, meshtasticPhyBytes } from '../../src/lora/airtime.js';
 import { ModemPreset } from '../../src/meshtastic/constants.js';
@@ -14,7 +15,6 @@ import {
   RfMedium,
   type RfMediumOptions,
 } from './rf-medium.js';
-import { VirtualClock } from './sim-clock.js';
 
 interface Radio {
   port: RadioPort;

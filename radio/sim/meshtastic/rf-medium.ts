@@ -19,14 +19,15 @@
  * - **Channel utilisation** per radio is the time it spent transmitting or hearing a transmission
  *   over the last minute, which routers turn into contention windows.
  *
- * All randomness comes from the `random()` given, all time from the SimClock given: the same seed
+ * All randomness comes from the `random()` given, all time from the Clock given: the same seed
  * and the same calls give the same run, event for event.
  */
+
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import { type LoraParams, loraTimeOnAirMs } from '../../src/lora/airtime.js';
 import { MAX_LORA_PAYLOAD_LEN, ModemPreset } from '../../src/meshtastic/constants.js';
 import { AirtimeWindow } from './airtime-window.js';
 import { presetName, presetParams, slotTimeMs, symbolMs } from './lora-timing.js';
-import type { SimClock, SimTimer } from './sim-clock.js';
 
 /** One direction of a radio link. */
 export interface LinkQuality {
@@ -42,7 +43,7 @@ export interface LinkQuality {
 export const DEFAULT_LINK: LinkQuality = { loss: 0, rssi: -90, snr: 6 };
 
 export interface RfMediumOptions {
-  clock: SimClock;
+  clock: Clock;
   /** The one PRNG of the run (node/src/link/seeded-random.ts). */
   random: () => number;
   /** ModemPreset of the channel. Defaults to LONG_FAST. */
@@ -126,7 +127,7 @@ interface Tx {
   end: number;
   bytes: Uint8Array;
   rx: Rx[];
-  timer: SimTimer | undefined;
+  timer: Timer | undefined;
 }
 
 interface Radio {
@@ -146,7 +147,7 @@ export class RfMedium {
   readonly symbolMs: number;
   readonly slotTimeMs: number;
   readonly senseDelayMs: number;
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #random: () => number;
   readonly #captureDb: number | undefined;
   readonly #utilWindowMs: number;

@@ -7,6 +7,7 @@
  * payloads back, so a client sees traffic.
  */
 import { clone, type MessageInitShape } from '@bufbuild/protobuf';
+import { type Clock, RealClock, type Timer } from '../../../node/src/link/clock.js';
 import { create, encodeRouting, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import {
   BROADCAST_NUM,
@@ -17,7 +18,6 @@ import {
   RoutingError,
 } from '../../src/meshtastic/constants.js';
 import type { MeshSide, QueueResult } from './mesh-side.js';
-import { RealClock, type SimClock, type SimTimer } from './sim-clock.js';
 
 export interface EchoPeerOptions {
   /** The peer's node number; put it in the device's NodeDB too, so clients see it. */
@@ -31,7 +31,7 @@ export interface EchoPeerOptions {
 export interface ScriptedMeshSideOptions {
   nodeNum: number;
   /** Default a RealClock; delays below run on it. */
-  clock?: SimClock;
+  clock?: Clock;
   /** The QueueStatus `res` for each accepted packet, or a function of it. Default 0 (OK). */
   res?: number | ((p: MeshPacket) => number);
   /** LoRa TX queue length (`MAX_TX_QUEUE`). Default 16. */
@@ -59,8 +59,8 @@ export class ScriptedMeshSide implements MeshSide {
   #occupied = 0;
   #listener: ((p: MeshPacket) => void) | undefined;
   #nextId = 0x5000;
-  readonly #timers = new Set<SimTimer>();
-  readonly #clock: SimClock;
+  readonly #timers = new Set<Timer>();
+  readonly #clock: Clock;
   readonly #opts: ScriptedMeshSideOptions;
 
   constructor(options: ScriptedMeshSideOptions) {

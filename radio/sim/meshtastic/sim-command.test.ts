@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { SerialPort } from 'serialport';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { ModemPreset, RegionCode } from '../../src/meshtastic/constants.js';
 import { HostProbe, until } from './host-probe.js';
 import { meshtasticSimCommand, parseSimArgs, startMeshtasticSim } from './sim-command.js';

@@ -8,13 +8,13 @@
  *   fieldnode sim meshtastic --tcp PORT | --pty [--link PATH] [options]
  */
 import { parseArgs } from 'node:util';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import { RealClock } from '../../../node/src/link/clock.js';
 import { ModemPreset, RegionCode } from '../../src/meshtastic/constants.js';
 import { nodeId } from './config-dump-messages.js';
 import { deviceProfile } from './firmware-profile.js';
 import { PtyDevice } from './pty-device.js';
 import { ScriptedMeshSide } from './scripted-mesh-side.js';
-import { RealClock } from './sim-clock.js';
 import { SimulatedDevice } from './simulated-device.js';
 import { MeshtasticTcpServer } from './tcp-server.js';
 

@@ -2,11 +2,12 @@
  * Test fixture: a simulated device on a VirtualClock with a scripted mesh side, its serial or TCP
  * end joined in-process to a HostProbe (radio/src/stream/duplex-pair.ts). Test support only.
  */
-import { createDuplexPair } from '../../src/stream/duplex-pair.js';
+
+import { VirtualClock } from '../../../node/src/link/clock.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { type DeviceProfileInput, deviceProfile } from './firmware-profile.js';
 import { HostProbe, settle } from './host-probe.js';
 import { ScriptedMeshSide, type ScriptedMeshSideOptions } from './scripted-mesh-side.js';
-import { VirtualClock } from './sim-clock.js';
 import { SimulatedDevice, type SimulatedDeviceOptions } from './simulated-device.js';
 
 export const NODE = 0x0a0b0c0d;

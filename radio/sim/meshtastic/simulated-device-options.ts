@@ -3,7 +3,8 @@
  * the simulation in one typed object, each documented with its default (protocols/meshtastic.md
  * §1.3, §1.5, §1.6, §8.8 "Checklist").
  */
-import type { Logger } from '../../../node/src/log-types.js';
+import type { Logger } from '../../../node/src/base/logger.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 import type { MeshPacket } from '../../src/meshtastic/codec.js';
 import type { SerialFaultOptions } from './console-text.js';
 import type { DebugTextOptions } from './device-output.js';
@@ -11,14 +12,13 @@ import type { DeviceSettingsInput } from './device-settings.js';
 import type { DeviceProfile } from './firmware-profile.js';
 import type { MeshSide } from './mesh-side.js';
 import type { DeviceLogLevel } from './phone-api-host.js';
-import type { SimClock } from './sim-clock.js';
 import type { ToPhoneOutcome } from './to-phone-queues.js';
 
 export interface SimulatedDeviceOptions {
   /** The routers and radio behind the phone API (mesh-router.ts, or scripted-mesh-side.ts). */
   meshSide: MeshSide;
   /** Default a `RealClock`. Every timeout, rate limit and reboot delay runs on it. */
-  clock?: SimClock;
+  clock?: Clock;
   /** Default `deviceProfile()`: firmware 2.6.11 behind a USB-UART bridge. */
   profile?: DeviceProfile;
   /** Identity, channels, configs, NodeDB, files. Defaults in device-settings.ts. */

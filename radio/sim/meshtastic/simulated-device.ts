@@ -11,8 +11,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { type Clock, RealClock, type Timer } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import { SESSION_IDLE_TIMEOUT_MS } from '../../src/meshtastic/constants.js';
 import { packetIdGenerator } from './client-packet-rules.js';
@@ -28,7 +29,6 @@ import { type DeviceSettings, resolveDeviceSettings } from './device-settings.js
 import { DeviceStreamReader } from './device-stream-reader.js';
 import { type DeviceProfile, deviceProfile } from './firmware-profile.js';
 import type { MeshSide } from './mesh-side.js';
-import { RealClock, type SimClock, type SimTimer } from './sim-clock.js';
 import type {
   HostCloseReason,
   SimulatedDeviceEvents,
@@ -47,7 +47,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   readonly profile: DeviceProfile;
   readonly settings: DeviceSettings;
   readonly #meshSide: MeshSide;
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #log: Logger;
   readonly #opts: SimulatedDeviceOptions;
   readonly #queues: ToPhoneQueues;
@@ -67,7 +67,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   #closeReason: HostCloseReason = 'disconnect';
   #pumpQueued = false;
   readonly #host: PhoneApiHost;
-  readonly #timers = new Map<'idle' | 'boot' | 'admin' | 'periodic', SimTimer>();
+  readonly #timers = new Map<'idle' | 'boot' | 'admin' | 'periodic', Timer>();
 
   constructor(options: SimulatedDeviceOptions) {
     super();

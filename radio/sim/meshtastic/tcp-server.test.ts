@@ -5,10 +5,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { deviceProfile } from './firmware-profile.js';
 import { HostProbe, until } from './host-probe.js';
 import { ScriptedMeshSide } from './scripted-mesh-side.js';
-import { VirtualClock } from './sim-clock.js';
 import { SimulatedDevice } from './simulated-device.js';
 import { MeshtasticTcpServer } from './tcp-server.js';
 

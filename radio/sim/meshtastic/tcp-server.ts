@@ -6,8 +6,8 @@
  * reboot. Listens on 127.0.0.1 unless told otherwise.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { KitError } from '../../../node/src/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import type { SimulatedDevice } from './simulated-device.js';
 
 export interface MeshtasticTcpServerOptions {

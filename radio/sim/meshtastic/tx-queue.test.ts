@@ -2,9 +2,9 @@
  * The TX queue (protocols/meshtastic.md §1.8) and the PacketHistory (§2.7, §5.1).
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { Priority } from '../../src/meshtastic/constants.js';
 import { PacketHistory } from './packet-history.js';
-import { VirtualClock } from './sim-clock.js';
 import { TxQueue, type TxQueueEntry } from './tx-queue.js';
 
 const entry = (

@@ -3,7 +3,7 @@
  * byte, and MESH_DECODE for bytes that are not the schema.
  */
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { create, decodeFromRadio, encodeFromRadio, encodeToRadio, Schemas } from './codec.js';
 import { encodeStreamFrame } from './framing.js';
 

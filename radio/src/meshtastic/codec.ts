@@ -6,7 +6,7 @@
  */
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from '@bufbuild/protobuf';
 import { Channel, Config, Mesh, ModuleConfig } from '@meshtastic/protobufs';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 
 export type ToRadio = Mesh.ToRadio;
 export type FromRadio = Mesh.FromRadio;

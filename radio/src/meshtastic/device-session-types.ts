@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../../../node/src/log-types.js';
+import type { Logger } from '../../../node/src/base/logger.js';
 import type { Data, MeshPacket } from './codec.js';
 import type { DeviceInfo, OwnPosition } from './device-info.js';
 import type { RecentPackets } from './recent-packets.js';

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { NONCE_ONLY_CONFIG, NONCE_ONLY_NODES } from './constants.js';
 import { hex } from './test/frames.js';
 import { closeSessions, req, setup, sleep, until } from './test/session-setup.js';

@@ -27,7 +27,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { decodeAs, decodeRouting, type FromRadio, type MeshPacket, Schemas } from './codec.js';
 import { DATA_PAYLOAD_MAX, PortNum } from './constants.js';
 import { type DeviceInfo, firmwareAtLeast, type OwnPosition, ownPositionOf } from './device-info.js';

@@ -4,8 +4,8 @@
  * dump collected (device-info.ts) until `config_complete_id` carries that nonce. A `rebooted`
  * frame mid-dump starts a new attempt with a new nonce, at most three in a row.
  */
-import { KitError } from '../../../node/src/errors.js';
-import type { Logger } from '../../../node/src/log-types.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import type { Logger } from '../../../node/src/base/logger.js';
 import type { FromRadio } from './codec.js';
 import { NONCE_ONLY_CONFIG, NONCE_ONLY_NODES } from './constants.js';
 import { ConfigCollector, type DeviceInfo } from './device-info.js';

@@ -2,7 +2,7 @@
  * MeshtasticLink's options (meshtastic-link.ts): every timeout is an option, so tests and the
  * simulator can shrink them; no global state.
  */
-import type { Logger } from '../../../node/src/log-types.js';
+import type { Logger } from '../../../node/src/base/logger.js';
 import type { Transport } from '../transports/transport.js';
 import type { DeviceSessionOptions } from './device-session-types.js';
 

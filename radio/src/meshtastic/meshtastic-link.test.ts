@@ -4,7 +4,7 @@
  * vanished ports and reconnects.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import type { InboundFrame, LinkState } from '../../../node/src/link/link.js';
 import { StreamTransport } from '../transports/stream-transport.js';
 import type { MeshPacket } from './codec.js';

@@ -33,11 +33,13 @@
  * radio's own GPS time, when it reports a GPS fix with time).
  */
 import { EventEmitter } from 'node:events';
+import { KitError, show } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { backoffMs } from '../../../node/src/core/backoff.js';
-import { KitError, show } from '../../../node/src/errors.js';
 import type {
   FrameMeta,
   Link,
+  LinkCapabilities,
   LinkCounters,
   LinkDownReason,
   LinkEvents,
@@ -47,7 +49,6 @@ import type {
   SendWindow,
   TimeSource,
 } from '../../../node/src/link/link.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
 import type { Transport } from '../transports/transport.js';
 import { openFailureReason } from '../transports/transport.js';
 import { BROADCAST_NUM, MAX_NUM_CHANNELS, PortNum, Priority } from './constants.js';
@@ -152,10 +153,21 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
   }
 
   /**
-   * The least time a confirmation takes over the mesh (node/src/link/link.ts ConfirmationWait),
-   * from the radio's modulation and our hop limit; `timeouts.roundTripMs` overrides it.
+   * A LoRa channel: every radio in range hears every frame. The least time a confirmation takes
+   * over the mesh comes from the radio's modulation and our hop limit; `timeouts.roundTripMs`
+   * overrides it.
    */
-  confirmationWaitMs(): number {
+  get capabilities(): LinkCapabilities {
+    return {
+      maxSendBytes: this.mtu,
+      maxReceiveBytes: this.mtu,
+      minSendIntervalMs: 0,
+      confirmationWaitMs: this.#confirmationWaitMs(),
+      sharedMedium: true,
+    };
+  }
+
+  #confirmationWaitMs(): number {
     if (this.#t.roundTripMs !== undefined) return this.#t.roundTripMs;
     const info = this.device;
     const params = info?.lora ? modulationOf(info.lora) : SLOWEST_PARAMS;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { MeshtasticLink } from '../meshtastic/meshtastic-link.js';
 import { ScriptedDevice } from '../meshtastic/test/scripted-device.js';
 import { listPorts, SerialTransport } from './serial-transport.js';

@@ -4,7 +4,7 @@
  * accepts). For tests and for running a link against radio/sim/meshtastic.
  */
 import type { Duplex } from 'node:stream';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import type { Transport } from './transport.js';
 
 export class StreamTransport implements Transport {

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { MeshtasticLink } from '../meshtastic/meshtastic-link.js';
 import { ScriptedDevice } from '../meshtastic/test/scripted-device.js';
 import { TcpTransport } from './tcp-transport.js';

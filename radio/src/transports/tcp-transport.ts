@@ -9,7 +9,7 @@
  */
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import type { Transport } from './transport.js';
 
 export interface TcpTransportOptions {

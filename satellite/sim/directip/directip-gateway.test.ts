@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { locationDegrees } from '../../src/directip/mo.js';
 import { DirectIpMoServer, type ReceivedMo } from '../../src/directip/mo-server.js';
 import { freePort } from '../../test/support/link-helpers.js';

@@ -17,7 +17,8 @@
  * priority IE is accepted and otherwise ignored: the simulated queue is FIFO.
  */
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import type { Timer } from '../../../node/src/link/clock.js';
 import {
   decodeMoConfirmation,
   encodeMo,
@@ -34,7 +35,6 @@ import {
 } from '../../src/directip/mt.js';
 import { readMessage } from '../../src/directip/read-message.js';
 import { closeServer, listenOn } from '../../src/net/listen.js';
-import type { NetworkTimer } from '../iridium/network-clock.js';
 import type { MoDelivery, SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 
 export interface DirectIpGatewayOptions {
@@ -85,7 +85,7 @@ export class DirectIpGatewaySim {
   readonly #sockets = new Set<Socket>();
   #target: { host: string; port: number } | undefined;
   #busy = false;
-  #timer: NetworkTimer | undefined;
+  #timer: Timer | undefined;
   #server: Server | undefined;
   #autoId = 0x0000e000;
   #closed = false;

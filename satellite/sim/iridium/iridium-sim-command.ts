@@ -6,8 +6,8 @@
  * --loopback each comes back as an MT message (with a ring alert). The lead wires this into the CLI;
  * later it can sit on the simulated RockBLOCK network instead.
  */
-import type { KitError } from '../../../node/src/errors.js';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import type { KitError } from '../../../node/src/base/errors.js';
+import { RealClock } from '../../../node/src/link/clock.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
 import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { constantSky, seededSky } from './modem-sim-sky.js';

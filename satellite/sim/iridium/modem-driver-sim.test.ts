@@ -4,9 +4,9 @@
  * MT status 1, ring alert → SBDIXA, and faults seen through the driver.
  */
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
-import { RealClock, VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
+import { isKitError } from '../../../node/src/base/errors.js';
+import { RealClock, VirtualClock } from '../../../node/src/link/clock.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { ModemDriver, type ModemDriverOptions } from '../../src/modem/modem-driver.js';
 import { runSbdExchange } from '../../src/modem/sbd-exchange.js';
 import { IridiumModemSim, type ModemSimOptions } from './modem-sim.js';

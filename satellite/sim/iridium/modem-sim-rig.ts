@@ -3,8 +3,8 @@
  * of an in-process duplex pair, and helpers to type at it and read what it wrote back.
  */
 
-import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
+import { VirtualClock } from '../../../node/src/link/clock.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { IridiumModemSim, type ModemSimOptions } from './modem-sim.js';
 import { ScriptedNetwork } from './scripted-network.js';
 

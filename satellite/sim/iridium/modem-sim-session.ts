@@ -10,7 +10,7 @@
  * message; failure leaves it unchanged. An MT longer than 270 bytes cannot be delivered: the
  * session reports MO status 1 and the MT stays queued.
  */
-import type { SimClock, SimTimer } from '../../../radio/sim/meshtastic/sim-clock.js';
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import type { IridiumNetwork } from './iridium-network.js';
 import type { ModemFaults } from './modem-sim-faults.js';
 import type { Sky } from './modem-sim-sky.js';
@@ -29,7 +29,7 @@ export interface SessionTiming {
 }
 
 export interface SessionContext {
-  readonly clock: SimClock;
+  readonly clock: Clock;
   readonly network: IridiumNetwork;
   readonly imei: string;
   readonly sky: Sky;
@@ -52,7 +52,7 @@ function within(random: () => number, [lo, hi]: readonly [number, number]): numb
 }
 
 /** Starts a session; `done` gets the +SBDIX line when it ends. The timer lets a power-off cancel it. */
-export function startSession(ctx: SessionContext, done: (line: string) => void): SimTimer {
+export function startSession(ctx: SessionContext, done: (line: string) => void): Timer {
   const { clock, state } = ctx;
   state.mt = undefined;
   const fault = ctx.faults.takeSession();

@@ -4,7 +4,7 @@
  * service indicator, whether a session can reach the gateway (MO status 32 otherwise), whether
  * MSSTM has a time and whether a ring alert is heard.
  *
- * Times are simulated ms on the modem's SimClock. Bars are 0–5; 0 means no satellite in view.
+ * Times are simulated ms on the modem's Clock. Bars are 0–5; 0 means no satellite in view.
  */
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 

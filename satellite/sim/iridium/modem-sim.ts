@@ -9,16 +9,16 @@
  *   response (so never inside an SBDRB block); while a command runs they wait, +CIEV keeping the
  *   latest value per indicator.
  * - Input that arrives while a command runs (a session, a slow +CSQ) is dropped.
- * - Time is the SimClock's: sessions of seconds and the 60 s SBDWB timeout pass in milliseconds on
+ * - Time is the Clock's: sessions of seconds and the 60 s SBDWB timeout pass in milliseconds on
  *   a sped-up RealClock or when a VirtualClock is advanced.
  *
  * The command table is in modem-sim-commands.ts, the session in modem-sim-session.ts, the sky in
  * modem-sim-sky.ts and fault injection in modem-sim-faults.ts.
  */
 import type { Duplex } from 'node:stream';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
-import type { SimClock, SimTimer } from '../../../radio/sim/meshtastic/sim-clock.js';
 import { IRIDIUM_ERAS, unixMsToMsstm } from '../../src/at/iridium-time.js';
 import { sbdChecksum } from '../../src/at/sbd-checksum.js';
 import type { IridiumNetwork } from './iridium-network.js';
@@ -30,7 +30,7 @@ import { initialState, type ModemSimState, MomsnStore, powerOnReset } from './mo
 
 export interface ModemSimOptions {
   /** The simulation's clock (radio/sim/meshtastic/sim-clock.ts). */
-  clock: SimClock;
+  clock: Clock;
   /** The gateway behind the sky: takes MO messages, hands over MT messages, rings. */
   network: IridiumNetwork;
   /** Default 300534060000001. */
@@ -89,7 +89,7 @@ export class IridiumModemSim {
   readonly faults: ModemFaults;
   /** The modem's state, for tests to look at (buffers, MOMSN, settings). */
   readonly state: ModemSimState;
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #sky: Sky;
   readonly #random: () => number;
   readonly #timing: SessionTiming;
@@ -107,8 +107,8 @@ export class IridiumModemSim {
   #mode: Mode = { kind: 'command' };
   #line: number[] = [];
   #urcs: string[] = [];
-  #timer: SimTimer | undefined;
-  #watch: SimTimer | undefined;
+  #timer: Timer | undefined;
+  #watch: Timer | undefined;
   #reported = { signal: -1, service: -1 };
   #closed = false;
 

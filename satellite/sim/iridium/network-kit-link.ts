@@ -11,15 +11,17 @@
  *   until nothing is queued: what a kit does with SBDIXA after SBDRING and "loop while MT queued".
  */
 import { EventEmitter } from 'node:events';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import type {
   Link,
+  LinkCapabilities,
   LinkCounters,
   LinkEvents,
   LinkState,
   SendOptions,
   SendOutcome,
 } from '../../../node/src/link/link.js';
+import { IRIDIUM_BILLING, MAX_MT_BYTES } from '../../src/iridium-limits.js';
 import type { GatewaySessionResult, IridiumNetwork } from './iridium-network.js';
 
 export interface NetworkKitLinkOptions {
@@ -47,6 +49,18 @@ export class NetworkKitLink extends EventEmitter<LinkEvents> implements Link {
   #stopped = false;
   #checking = false;
   readonly #counters: LinkCounters = { txFrames: 0, rxFrames: 0, txBytes: 0, rxBytes: 0, errors: 0 };
+
+  /** A kit's modem: RockBLOCK's bill, MO up to 340 bytes, MT up to 270. */
+  get capabilities(): LinkCapabilities {
+    return {
+      maxSendBytes: this.mtu,
+      maxReceiveBytes: MAX_MT_BYTES,
+      billing: IRIDIUM_BILLING,
+      minSendIntervalMs: 0,
+      confirmationWaitMs: 0,
+      sharedMedium: false,
+    };
+  }
 
   constructor(opts: NetworkKitLinkOptions) {
     super();

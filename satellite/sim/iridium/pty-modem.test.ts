@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { RealClock } from '../../../node/src/link/clock.js';
 import { ModemDriver } from '../../src/modem/modem-driver.js';
 import { runSbdExchange } from '../../src/modem/sbd-exchange.js';
 import { type PtyModem, startPtyModem } from './pty-modem.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { ScriptedNetwork } from './scripted-network.js';
 
 const IMEI = '300534060000001';

@@ -9,11 +9,11 @@
  * and a second one 20 s later if that message is still queued. The full simulated RockBLOCK and
  * DirectIP networks live beside this file and implement the same IridiumNetwork boundary.
  */
-import type { SimClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 import type { GatewaySessionRequest, GatewaySessionResult, IridiumNetwork } from './iridium-network.js';
 
 export interface ScriptedNetworkOptions {
-  clock: SimClock;
+  clock: Clock;
   /** Delay of the second ring alert, ms. Default 20_000. */
   secondRingMs?: number;
   /** No new ring alert within this long of the last one, ms. Default 10_000. */
@@ -44,7 +44,7 @@ export class ScriptedNetwork implements IridiumNetwork {
   readonly sessions: GatewaySessionRequest[] = [];
   /** The MO messages received (sessions with a payload that the gateway accepted). */
   readonly delivered: DeliveredMo[] = [];
-  readonly #clock: SimClock;
+  readonly #clock: Clock;
   readonly #secondRingMs: number;
   readonly #holdoffMs: number;
   readonly #maxQueue: number;

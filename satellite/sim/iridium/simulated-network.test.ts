@@ -4,7 +4,7 @@
  * the second one 20 s later, credits, injected gateway failures.
  */
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { MtQueues } from './mt-queue.js';
 import { type MoDelivery, SimulatedIridiumNetwork } from './simulated-network.js';
 

@@ -20,11 +20,11 @@
  * is our reading [U].
  */
 import { EventEmitter } from 'node:events';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { type Clock, systemClock, type Timer } from '../../../node/src/link/clock.js';
 import { rockblockCredits } from '../../src/rockblock/credits.js';
 import type { GatewaySessionRequest, GatewaySessionResult, IridiumNetwork } from './iridium-network.js';
 import { type EnqueueResult, MtQueues } from './mt-queue.js';
-import { type NetworkClock, type NetworkTimer, wallClock } from './network-clock.js';
 
 /** What the gateway hands its delivery services for each successful session. */
 export interface MoDelivery {
@@ -70,7 +70,7 @@ export interface SimulatedNetworkEvents {
 /** Options for {@link SimulatedIridiumNetwork}. */
 export interface SimulatedIridiumNetworkOptions {
   /** Timers: ring alerts. Default wall time. */
-  clock?: NetworkClock;
+  clock?: Clock;
   /**
    * Fault injection: the MO status the gateway gives this session, or undefined for success.
    * A failure code (≥ 5; e.g. 35 busy, 15 access denied, 16 locked, 10/13 timeouts) fails it.
@@ -91,13 +91,13 @@ export interface SimulatedIridiumNetworkOptions {
 
 interface RingCycle {
   openedAt: number;
-  timers: NetworkTimer[];
+  timers: Timer[];
 }
 
 const MAX_MO_BYTES = 340;
 
 export class SimulatedIridiumNetwork extends EventEmitter<SimulatedNetworkEvents> implements IridiumNetwork {
-  readonly clock: NetworkClock;
+  readonly clock: Clock;
   readonly #queues: MtQueues;
   readonly #gatewayStatus: ((req: GatewaySessionRequest) => number | undefined) | undefined;
   readonly #ringDelayMs: number;
@@ -112,7 +112,7 @@ export class SimulatedIridiumNetwork extends EventEmitter<SimulatedNetworkEvents
 
   constructor(opts: SimulatedIridiumNetworkOptions = {}) {
     super();
-    this.clock = opts.clock ?? wallClock;
+    this.clock = opts.clock ?? systemClock;
     this.#queues = new MtQueues({
       ...(opts.maxQueued !== undefined ? { maxQueued: opts.maxQueued } : {}),
       ...(opts.maxMtBytes !== undefined ? { maxBytes: opts.maxMtBytes } : {}),

@@ -7,12 +7,12 @@
  * would get wrong.
  */
 import type { KeyObject } from 'node:crypto';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
-import type { NetworkClock, NetworkTimer } from '../iridium/network-clock.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import { PUSH_CONTENT_TYPE, type PushFormat, type PushInput, pushBody, pushFields } from './push-request.js';
 
 export interface PushDeliveryOptions {
-  clock: NetworkClock;
+  clock: Clock;
   /** Where to POST; undefined: hold pushes until one is set (they wait, as at Rock7). */
   url: () => string | undefined;
   format?: PushFormat;
@@ -41,7 +41,7 @@ interface Pending {
   input: PushInput;
   firstAt: number;
   tries: number;
-  timer?: NetworkTimer | undefined;
+  timer?: Timer | undefined;
 }
 
 const DEFAULT_RETRIES = [5_000, 30_000, 60_000, 300_000, 600_000];

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { VirtualClock } from '../../../node/src/link/clock.js';
 import { Rock7JwtVerifier } from '../../src/rockblock/jwt.js';
 import { parsePushBody } from '../../src/rockblock/push-body.js';
 import { SimulatedIridiumNetwork } from '../iridium/simulated-network.js';

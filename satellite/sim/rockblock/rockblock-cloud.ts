@@ -17,7 +17,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { boundAddress, closeServer, listenOn } from '../../src/net/listen.js';
 import { rockblockCredits } from '../../src/rockblock/credits.js';
 import type { MoDelivery, SimulatedIridiumNetwork } from '../iridium/simulated-network.js';

@@ -4,7 +4,7 @@
  * told; bad arguments are usage errors.
  */
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
 import { RockblockMtClient } from '../../src/rockblock/mt-client.js';
 import { type ReceivedPush, RockblockPushReceiver } from '../../src/rockblock/push-receiver.js';

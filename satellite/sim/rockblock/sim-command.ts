@@ -12,8 +12,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KitError } from '../../../node/src/errors.js';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import { RealClock } from '../../../node/src/link/clock.js';
 import { closeServer, listenOn } from '../../src/net/listen.js';
 import { MT_PASSWORD_ENV, MT_USERNAME_ENV } from '../../src/rockblock/mt-client.js';
 import { hexToBytes } from '../../src/rockblock/push-claims.js';

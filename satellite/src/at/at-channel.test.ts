@@ -1,9 +1,9 @@
 import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
 import { AtChannel } from './at-channel.js';
 import { AtReader, type AtReaderEvent } from './at-reader.js';
 import { encodeSbdrbBlock, withChecksum } from './sbd-checksum.js';

@@ -10,8 +10,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { KitError, show } from '../../../node/src/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { KitError, show } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import {
   BlockExchange,
   type Exchange,

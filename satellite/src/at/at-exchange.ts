@@ -10,7 +10,7 @@
  * channel has taken out URCs. With echo on, the modem first echoes the command; each exchange skips
  * the first line equal to its own command, so echo on and echo off both work.
  */
-import { KitError, show } from '../../../node/src/errors.js';
+import { KitError, show } from '../../../node/src/base/errors.js';
 import { parseDigitResult } from './at-responses.js';
 
 export interface ExchangeHooks<T> {

@@ -7,7 +7,7 @@
  * `+SBDIX: 0, 12, 0, 0, 0, 0`, isbd-emu `+SBDIX:0,12,0,0,0,0`), `+SBDIXA:` as well as `+SBDIX:`,
  * `+CSQF:` as well as `+CSQ:`, and `+CRIS` read as whatever integers it carries.
  */
-import { KitError, show } from '../../../node/src/errors.js';
+import { KitError, show } from '../../../node/src/base/errors.js';
 import type { SbdSessionResult } from '../modem/sbd-modem.js';
 
 function malformed(what: string, line: string): KitError {

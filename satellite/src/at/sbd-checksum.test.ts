@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { decodeSbdrbBlock, encodeSbdrbBlock, sbdChecksum, withChecksum } from './sbd-checksum.js';
 
 const hello = new TextEncoder().encode('hello');

@@ -6,7 +6,7 @@
  * takes `<payload><sum:u16BE>` after READY; SBDRB answers `<len:u16BE><payload><sum:u16BE>`.
  * "hello" → 68 65 6c 6c 6f 02 14; its SBDRB block → 00 05 68 65 6c 6c 6f 02 14.
  */
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 
 /** Low 16 bits of the byte sum. */
 export function sbdChecksum(payload: Uint8Array): number {

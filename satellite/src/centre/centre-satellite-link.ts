@@ -14,10 +14,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { KitError, show } from '../../../node/src/errors.js';
+import { KitError, show } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import type {
-  ConfirmationWait,
   Link,
+  LinkCapabilities,
   LinkCounters,
   LinkDownReason,
   LinkEvents,
@@ -26,8 +27,8 @@ import type {
   SendOptions,
   SendOutcome,
 } from '../../../node/src/link/link.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
-import { SATELLITE_CONFIRMATION_WAIT_MS } from '../satellite-confirmations.js';
+import { IRIDIUM_BILLING, MAX_MO_BYTES } from '../iridium-limits.js';
+import { SATELLITE_CONFIRMATION_WAIT_MS, SATELLITE_RECEIPT_HOLD_MS } from '../satellite-confirmations.js';
 
 /** The centre's receiving server: RockblockPushReceiver or DirectIpMoServer. */
 export interface CentreIngress {
@@ -67,7 +68,7 @@ export function failed(retry: 'later' | 'never', code: LinkFailureCode, detail: 
 type Failure = SendOutcome & { ok: false };
 
 /** A centre satellite link (kind 'iridium-sbd'). stop() is final. */
-export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> implements Link, ConfirmationWait {
+export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> implements Link {
   readonly id: string;
   readonly kind = 'iridium-sbd' as const;
   readonly mtu: number;
@@ -99,11 +100,20 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
   }
 
   /**
-   * An MT message waits at Iridium for the kit's next session, and a copy sent meanwhile is billed
-   * again when it is delivered: wait for the kit's confirmation first.
+   * Billed per 50 bytes. An MT message waits at Iridium for the kit's next session, and a copy sent
+   * meanwhile is billed again when it is delivered: the core waits for the kit's confirmation
+   * first. Every MT costs a credit and a mailbox check: receipts wait to share one.
    */
-  confirmationWaitMs(): number {
-    return SATELLITE_CONFIRMATION_WAIT_MS;
+  get capabilities(): LinkCapabilities {
+    return {
+      maxSendBytes: this.mtu,
+      maxReceiveBytes: MAX_MO_BYTES,
+      billing: IRIDIUM_BILLING,
+      minSendIntervalMs: 0,
+      confirmationWaitMs: SATELLITE_CONFIRMATION_WAIT_MS,
+      receiptHoldMs: SATELLITE_RECEIPT_HOLD_MS,
+      sharedMedium: false,
+    };
   }
 
   /** Starts handing the ingress server's new frames to {@link handOn}. */

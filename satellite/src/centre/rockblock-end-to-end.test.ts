@@ -8,9 +8,9 @@
  * 20-second session takes 20 ms.
  */
 import { describe, expect, it } from 'vitest';
+import { RealClock } from '../../../node/src/link/clock.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
 import { IridiumModemSim } from '../../sim/iridium/modem-sim.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { rockblockCentre } from '../../test/support/rockblock-centre.js';

@@ -6,7 +6,7 @@
  * length is checked against the bytes that are really there before anything is read. Also what
  * MO and MT messages (mo.ts, mt.ts; §3.3, §3.4) share: IMEI fields, field ranges, payload IEs.
  */
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 
 export const DIRECTIP_REVISION = 0x01;
 /** Revision byte + overall length. */

@@ -16,7 +16,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';

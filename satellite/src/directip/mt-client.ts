@@ -8,7 +8,7 @@
  * (network, timeout, aborted, malformed). Nothing is retried here; the link's caller decides.
  */
 import { connect, type Socket } from 'node:net';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import {
   decodeMtConfirmation,
   encodeMt,

@@ -4,7 +4,7 @@
  * complete from its first three bytes and does not wait for the peer to close.
  */
 import type { Socket } from 'node:net';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import { expectedMessageBytes } from './message.js';
 
 /** No complete message arrived within the time allowed. */

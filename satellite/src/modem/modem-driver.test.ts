@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
+import { isKitError } from '../../../node/src/base/errors.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { encodeSbdrbBlock } from '../at/sbd-checksum.js';
 import { playTranscript, type TranscriptStep } from '../at/transcript-peer.js';
 import { ModemDriver, type ModemDriverOptions } from './modem-driver.js';

@@ -9,8 +9,8 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isKitError, KitError, show } from '../../../node/src/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { isKitError, KitError, show } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { AtChannel } from '../at/at-channel.js';
 import { AtResultError } from '../at/at-exchange.js';
 import {

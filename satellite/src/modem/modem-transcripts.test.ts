@@ -4,8 +4,8 @@
  * values the transcript shows (§7.6 "Golden transcripts").
  */
 import { describe, expect, it } from 'vitest';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
 import { AtResultError } from '../at/at-exchange.js';
 import { playTranscript, type TranscriptStep } from '../at/transcript-peer.js';
 import { classifyMoStatus } from './mo-status.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDuplexPair } from '../../../radio/src/stream/duplex-pair.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { encodeSbdrbBlock } from '../at/sbd-checksum.js';
 import { playTranscript, type TranscriptStep } from '../at/transcript-peer.js';
 import { ModemDriver } from './modem-driver.js';

@@ -7,7 +7,7 @@
  * It makes exactly one attempt. Whether and when to try again, and whether to loop mailbox checks
  * while `mtQueued > 0`, is the link's policy (§7.2), decided from the returned values.
  */
-import { isKitError, KitError } from '../../../node/src/errors.js';
+import { isKitError, KitError } from '../../../node/src/base/errors.js';
 import { classifyMoStatus } from './mo-status.js';
 import type { MoStatusClass, SbdModem, SbdSessionResult } from './sbd-modem.js';
 

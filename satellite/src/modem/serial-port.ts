@@ -5,7 +5,7 @@
  * the system's error as the cause, so the link reports it as down and a supervisor retries.
  */
 import { SerialPort } from 'serialport';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 
 export const IRIDIUM_BAUD = 19_200;
 

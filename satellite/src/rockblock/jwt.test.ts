@@ -6,7 +6,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { signCompact, signPushToken, testRock7PrivateKey } from '../../sim/rockblock/sign-push-token.js';
 import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
 import { ADALLOLIO_2020_TOKEN, GOBY_2023_TOKEN } from './fixtures/push-captures.js';

@@ -17,7 +17,7 @@
  *   deliveries are re-signed is unknown, §6), but an `exp` that is present is honoured.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import { rock7PublicKey } from './rock7-key.js';
 
 /** The issuer Rock7 puts in every push token. */

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isKitError, KitError } from '../../../node/src/errors.js';
+import { isKitError, KitError } from '../../../node/src/base/errors.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { recordingLogger } from '../../sim/recording-logger.js';
 import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';

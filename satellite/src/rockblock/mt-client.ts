@@ -15,14 +15,15 @@
  *   everything queued (a warning cancelled or replaced).
  * - At most 270 bytes (the 9602/9603 MT limit; §1.4). `mtId` is Rock7's id, not the MTMSN.
  */
-import { KitError } from '../../../node/src/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { MAX_MT_BYTES } from '../iridium-limits.js';
 import { mtCodeMeaning, parseMtResponse, RockblockMtError } from './mt-response.js';
+
+export { MAX_MT_BYTES };
 
 /** Rock7's MT endpoint. Tests and the simulator always pass their own. */
 export const ROCKBLOCK_MT_ENDPOINT = 'https://rockblock.rock7.com/rockblock/MT';
-/** The largest MT message a 9602/9603 takes. */
-export const MAX_MT_BYTES = 270;
 /** Environment variables read when the options give no credentials. */
 export const MT_USERNAME_ENV = 'FIELDNODE_ROCKBLOCK_USERNAME';
 export const MT_PASSWORD_ENV = 'FIELDNODE_ROCKBLOCK_PASSWORD';

@@ -2,7 +2,7 @@
  * The RockBLOCK MT endpoint's answer and what each failure means (protocols/iridium.md §2.3):
  * `OK,<mtId>` or `FAILED,<code>,<description>`, text/plain.
  */
-import { KitError, type KitErrorCode } from '../../../node/src/errors.js';
+import { KitError, type KitErrorCode } from '../../../node/src/base/errors.js';
 
 export type MtResponse = { ok: true; mtId: string } | { ok: false; code: number; description: string };
 

@@ -4,7 +4,7 @@
  * (`application/json; charset=utf-8`, HTTP_JSON). Untrusted bytes: this only finds the fields and
  * the token among them; nothing here is believed until the token verifies.
  */
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 
 /** The fields of a push body, by name, as the body spelled them (strings, numbers, …). */
 export type PushBody = Readonly<Record<string, unknown>>;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { ADALLOLIO_2020_BODY, GOBY_2023_BODY } from './fixtures/push-captures.js';
 import { Rock7JwtVerifier } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';

@@ -6,7 +6,7 @@
  * carries some of them as JSON numbers (66, 3.0). Both spellings are accepted here and normalised,
  * so the claims can be compared with the body and a future change of type breaks nothing.
  */
-import { KitError, show } from '../../../node/src/errors.js';
+import { KitError, show } from '../../../node/src/base/errors.js';
 import type { JwtClaims } from './jwt.js';
 
 /** One MO message as the RockBLOCK cloud pushed it, every field from the verified claims. */

@@ -21,7 +21,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';

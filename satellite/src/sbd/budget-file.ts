@@ -16,8 +16,8 @@
  * the budget errs toward spending less.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { Logger } from '../../../node/src/log-types.js';
-import type { SbdClock } from './clock.js';
+import type { Logger } from '../../../node/src/base/logger.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 import type { BudgetLedger, BudgetSnapshot } from './credit-budget.js';
 
 /** At most this many spending records are kept (one per session: far more than a day's). */
@@ -26,7 +26,7 @@ const MAX_RECORDS = 10_000;
 export class BudgetFile implements BudgetLedger {
   readonly #path: string;
   readonly #log: Logger;
-  readonly #clock: Pick<SbdClock, 'now'>;
+  readonly #clock: Pick<Clock, 'now'>;
   readonly #wallNow: () => number;
   #lastError: string | undefined;
 
@@ -34,7 +34,7 @@ export class BudgetFile implements BudgetLedger {
    * @param clock the budget's clock (the SBD link's); default: the wall clock itself.
    * @param wallNow unix ms; tests pass their own.
    */
-  constructor(path: string, log: Logger, clock?: Pick<SbdClock, 'now'>, wallNow: () => number = Date.now) {
+  constructor(path: string, log: Logger, clock?: Pick<Clock, 'now'>, wallNow: () => number = Date.now) {
     this.#path = path;
     this.#log = log;
     this.#wallNow = wallNow;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SteppingClock } from '../../../bench/satellite-clock.js';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { FakeSbdModem } from '../../test/support/fake-sbd-modem.js';
 import { MIN, message, rig, S, send, stopRigsAfterEach } from '../../test/support/sbd-link-rig.js';

@@ -2,11 +2,12 @@
  * The SBD link's options, counters, events and session records (issue 5 item 3): what the daemon's
  * configuration sets and what its status pages read. The link itself is in sbd-link.ts.
  */
+
+import type { Logger } from '../../../node/src/base/logger.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 import type { LinkCounters } from '../../../node/src/link/link.js';
-import type { Logger } from '../../../node/src/log-types.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
 import type { SbdAlarm } from './alarms.js';
-import type { SbdClock } from './clock.js';
 import type { CreditBudgetOptions } from './credit-budget.js';
 import type { Priority } from './mo-frames.js';
 import type { SbdBackoffOptions } from './sbd-backoff.js';
@@ -21,7 +22,7 @@ export interface SbdLinkOptions {
    */
   modem: SbdModem | (() => SbdModem | Promise<SbdModem>);
   /** Timers and durations: holds, backoffs, budget day. Default the system clock. */
-  clock?: SbdClock;
+  clock?: Clock;
   /** Unix ms for state and frame time stamps. Default Date.now. */
   now?: () => number;
   /** Longest hold per priority P0..P3, ms. Default [0, 5 min, 30 min, 2 h]. */

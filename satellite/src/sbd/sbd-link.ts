@@ -24,10 +24,12 @@
  * - Who waits on each held frame, and how it is answered, is in held-frames.ts.
  */
 import { EventEmitter } from 'node:events';
-import { isKitError, KitError } from '../../../node/src/errors.js';
+import { isKitError, KitError } from '../../../node/src/base/errors.js';
+import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { type Clock, systemClock, type Timer } from '../../../node/src/link/clock.js';
 import type {
-  ConfirmationWait,
   Link,
+  LinkCapabilities,
   LinkDownReason,
   LinkEvents,
   LinkState,
@@ -37,11 +39,10 @@ import type {
   SignalQuality,
   TimeSource,
 } from '../../../node/src/link/link.js';
-import { type Logger, silentLogger } from '../../../node/src/log-types.js';
+import { IRIDIUM_BILLING, MAX_MT_BYTES } from '../iridium-limits.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
 import { SATELLITE_CONFIRMATION_WAIT_MS } from '../satellite-confirmations.js';
 import { AlarmBoard, budgetAlarmChanges, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
-import { type SbdClock, type SbdTimer, systemClock } from './clock.js';
 import { type BudgetCrossing, CreditBudget } from './credit-budget.js';
 import { fail, HeldFrames, moOf } from './held-frames.js';
 import { splitFrame } from './mo-frames.js';
@@ -66,17 +67,14 @@ const DOWN_REASONS: Partial<Record<string, LinkDownReason>> = {
   AT_MALFORMED: 'config-mismatch',
 };
 
-export class SbdLink
-  extends EventEmitter<LinkEvents>
-  implements Link, SendWindow, SignalQuality, TimeSource, ConfirmationWait
-{
+export class SbdLink extends EventEmitter<LinkEvents> implements Link, SendWindow, SignalQuality, TimeSource {
   readonly id: string;
   readonly kind = 'iridium-sbd' as const;
   readonly mtu = 340;
   /** `alarm` and `session` events. */
   readonly sbdEvents = new EventEmitter<SbdLinkEvents>();
   readonly #o: SbdLinkOptions;
-  readonly #clock: SbdClock;
+  readonly #clock: Clock;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #scheduler: SessionScheduler;
@@ -93,7 +91,7 @@ export class SbdLink
   #cycle: Promise<void> | undefined;
   /** Something changed while a cycle ran: look again after it. */
   #again = false;
-  #timer: SbdTimer | undefined;
+  #timer: Timer | undefined;
   readonly #pause: StopPause;
   #imei: string | undefined;
 
@@ -142,9 +140,19 @@ export class SbdLink
     return Math.max(0, (this.#o.maxHeld ?? 64) - this.#held.size);
   }
 
-  /** A repeat costs credits: wait for the centre's (held) receipt first. */
-  confirmationWaitMs(): number {
-    return this.#o.confirmationWaitMs ?? SATELLITE_CONFIRMATION_WAIT_MS;
+  /**
+   * RockBLOCK bills per 50 bytes, at least one credit per message; an MT message is at most 270
+   * bytes. A repeat costs credits: the core waits for the centre's (held) receipt first.
+   */
+  get capabilities(): LinkCapabilities {
+    return {
+      maxSendBytes: this.mtu,
+      maxReceiveBytes: MAX_MT_BYTES,
+      billing: IRIDIUM_BILLING,
+      minSendIntervalMs: 0,
+      confirmationWaitMs: this.#o.confirmationWaitMs ?? SATELLITE_CONFIRMATION_WAIT_MS,
+      sharedMedium: false,
+    };
   }
 
   /** Credits spent in the last 24 h and in the current incident. */
@@ -223,7 +231,7 @@ export class SbdLink
     await this.#starting?.catch(() => {});
     if (this.#cycle) {
       // A session under way settles its frames; do not wait for ever on a hung modem.
-      let timer: SbdTimer | undefined;
+      let timer: Timer | undefined;
       await Promise.race([
         this.#cycle,
         new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@
  * fails the buffer is marked so that nothing runs a session over it before it is cleared or
  * overwritten. This module decides nothing about timing: the link and its scheduler do.
  */
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { classifyMoStatus } from '../modem/modem-driver.js';
 import type { MoStatusClass, SbdModem, SbdSessionResult } from '../modem/sbd-modem.js';
 

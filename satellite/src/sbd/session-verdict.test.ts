@@ -3,7 +3,7 @@
  * the scheduler, the counters, the alarms and the link state (protocols/iridium.md §1.3, §7.2).
  */
 import { describe, expect, it } from 'vitest';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
 import { classifyMoStatus } from '../modem/modem-driver.js';
 import type { SbdSessionResult } from '../modem/sbd-modem.js';
 import type { HeldUnit } from './mo-plan.js';

@@ -14,7 +14,7 @@
  * MO status 1 means an MT over 270 bytes is stuck at the gateway (alarm); an MT that cannot be read
  * back intact is lost (alarm).
  */
-import { isKitError } from '../../../node/src/errors.js';
+import { isKitError } from '../../../node/src/base/errors.js';
 import type { LinkDownReason, SendOutcome } from '../../../node/src/link/link.js';
 import type { AlarmChange } from './alarms.js';
 import { creditsFor } from './mo-plan.js';

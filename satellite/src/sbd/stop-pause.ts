@@ -4,19 +4,19 @@
  * stays down for `stopPauseMs` of the kind, or until an operator acknowledges the alarm, and then
  * tries again.
  */
-import type { SbdClock, SbdTimer } from './clock.js';
+import type { Clock, Timer } from '../../../node/src/link/clock.js';
 import type { SbdLinkOptions } from './sbd-link-types.js';
 
 export class StopPause {
-  readonly #clock: SbdClock;
+  readonly #clock: Clock;
   readonly #o: Pick<SbdLinkOptions, 'stopPauseMs'>;
   readonly #onEnd: () => void;
   /** While a stop alarm lasts: clock ms when the link may try again. */
   #until: number | undefined;
-  #timer: SbdTimer | undefined;
+  #timer: Timer | undefined;
 
   /** `onEnd` runs when the pause ends, by its timer or by {@link StopPause.end}. */
-  constructor(clock: SbdClock, options: Pick<SbdLinkOptions, 'stopPauseMs'>, onEnd: () => void) {
+  constructor(clock: Clock, options: Pick<SbdLinkOptions, 'stopPauseMs'>, onEnd: () => void) {
     this.#clock = clock;
     this.#o = options;
     this.#onEnd = onEnd;

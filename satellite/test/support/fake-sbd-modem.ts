@@ -10,14 +10,14 @@
  * `badMtReads` fail that many of the next SBDWB, SBDD0 and SBDRB.
  */
 import { EventEmitter } from 'node:events';
-import { KitError } from '../../../node/src/errors.js';
+import { KitError } from '../../../node/src/base/errors.js';
+import type { Clock } from '../../../node/src/link/clock.js';
 import type { IridiumNetwork } from '../../sim/iridium/iridium-network.js';
 import type { ModemInfo, SbdModem, SbdModemEvents, SbdSessionResult } from '../../src/modem/sbd-modem.js';
-import type { SbdClock } from '../../src/sbd/clock.js';
 
 export interface FakeSbdModemOptions {
   network: IridiumNetwork;
-  clock: SbdClock;
+  clock: Clock;
   imei?: string;
   /** Duration of one SBDIX on the clock, ms. Default 20,000. */
   sessionMs?: number;

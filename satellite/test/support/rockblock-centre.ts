@@ -4,7 +4,7 @@
  * centre's RockblockLink over HTTP on 127.0.0.1 (push receiver with the cloud's test key, MT client
  * to the cloud's MT API). The link is built, not started.
  */
-import type { Logger } from '../../../node/src/log-types.js';
+import type { Logger } from '../../../node/src/base/logger.js';
 import type { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
 import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';

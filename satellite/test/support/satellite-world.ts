@@ -10,7 +10,7 @@
  * backoffs of minutes pass in milliseconds.
  */
 import { SerialPort } from 'serialport';
-import { RealClock } from '../../../radio/sim/meshtastic/sim-clock.js';
+import { RealClock } from '../../../node/src/link/clock.js';
 import type { ModemSimOptions } from '../../sim/iridium/modem-sim.js';
 import { type PtyModem, startPtyModem } from '../../sim/iridium/pty-modem.js';
 import {

@@ -5,7 +5,7 @@
  * any bytes or frames it likes. Everything it writes is real framed protobuf or raw text.
  */
 import type { Duplex } from 'node:stream';
-import { createDuplexPair } from '../../stream/duplex-pair.js';
+import { createDuplexPair } from '../../../../node/src/link/duplex-pair.js';
 import { create, decodeToRadio, encodeRouting, type MeshPacket, Schemas, type ToRadio } from '../codec.js';
 import { BROADCAST_NUM, PortNum, RoutingError } from '../constants.js';
 import { ascii, type FromRadioInit, fromRadioFrame } from './frames.js';

@@ -16,14 +16,19 @@
  * expiry timings are fieldnode's defaults in simulated time (bench/mesh-fieldnode.ts).
  */
 import { afterEach, expect, it } from 'vitest';
-import { FieldNodes } from '../../bench/mesh-fieldnode.js';
-import { PacedClock } from '../../bench/mesh-paced-clock.js';
-import { type SimRadio, simRadio } from '../../bench/mesh-radio.js';
-import type { Draft } from '../../node/src/core/node-core.js';
-import { R1 } from '../../node/src/wire/fixtures/reference-messages.js';
-import { eventually } from '../../node/test/integration/harness.js';
-import { chainLinks, MeshNetwork } from '../sim/meshtastic/mesh-network.js';
-import { DeviceRole, ModemPreset, RebroadcastMode, RegionCode } from '../src/meshtastic/constants.js';
+import { FieldNodes } from '../../../bench/mesh-fieldnode.js';
+import { PacedClock } from '../../../bench/mesh-paced-clock.js';
+import { type SimRadio, simRadio } from '../../../bench/mesh-radio.js';
+import { chainLinks, MeshNetwork } from '../../../radio/sim/meshtastic/mesh-network.js';
+import {
+  DeviceRole,
+  ModemPreset,
+  RebroadcastMode,
+  RegionCode,
+} from '../../../radio/src/meshtastic/constants.js';
+import type { Draft } from '../../src/core/node-core.js';
+import { R1 } from '../../src/wire/fixtures/reference-messages.js';
+import { eventually } from './harness.js';
 
 const SPEEDUP = 50;
 const KIT = 2107;

@@ -3,9 +3,9 @@
  * any reason but 'stopped' is started again after a backoff; each transition is logged once.
  */
 
+import type { Logger } from '../base/logger.js';
 import { backoffMs } from '../core/backoff.js';
 import type { Link, LinkState } from '../link/link.js';
-import type { Logger } from '../log-types.js';
 
 export class LinkSupervisor {
   readonly #links: Link[];

@@ -16,25 +16,29 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { type Draft, NodeCore } from '../../node/src/core/node-core.js';
-import { type Route, RoutingTable } from '../../node/src/core/routing-table.js';
-import { type KeyRing, signatureAuthenticator } from '../../node/src/crypto/authenticate.js';
-import { generateSigningKeyPair, publicKeyFromRaw } from '../../node/src/crypto/ed25519.js';
-import { deriveNodeMacKey } from '../../node/src/crypto/mac.js';
-import type { Link } from '../../node/src/link/link.js';
-import { silentLogger } from '../../node/src/log-types.js';
-import { MessageStore } from '../../node/src/store/message-store.js';
-import { unpackBatch } from '../../node/src/wire/batch.js';
+import { seededSky } from '../../../satellite/sim/iridium/modem-sim-sky.js';
+import type { MoDelivery } from '../../../satellite/sim/iridium/simulated-network.js';
+import {
+  type SatelliteWorld,
+  SOCAT,
+  satelliteWorld,
+} from '../../../satellite/test/support/satellite-world.js';
+import { silentLogger } from '../../src/base/logger.js';
+import { type Draft, NodeCore } from '../../src/core/node-core.js';
+import { type Route, RoutingTable } from '../../src/core/routing-table.js';
+import { type KeyRing, signatureAuthenticator } from '../../src/crypto/authenticate.js';
+import { generateSigningKeyPair, publicKeyFromRaw } from '../../src/crypto/ed25519.js';
+import { deriveNodeMacKey } from '../../src/crypto/mac.js';
+import type { Link } from '../../src/link/link.js';
+import { MessageStore } from '../../src/store/message-store.js';
+import { unpackBatch } from '../../src/wire/batch.js';
 import {
   FIXTURE_ISSUER_ID,
   FIXTURE_ISSUER_KEY,
   FIXTURE_ISSUER_PUBLIC,
-} from '../../node/src/wire/fixtures/fixture-keys.js';
-import { R2 } from '../../node/src/wire/fixtures/reference-messages.js';
-import { decodeFrame, type Message } from '../../node/src/wire/message.js';
-import { seededSky } from '../sim/iridium/modem-sim-sky.js';
-import type { MoDelivery } from '../sim/iridium/simulated-network.js';
-import { type SatelliteWorld, SOCAT, satelliteWorld } from './support/satellite-world.js';
+} from '../../src/wire/fixtures/fixture-keys.js';
+import { R2 } from '../../src/wire/fixtures/reference-messages.js';
+import { decodeFrame, type Message } from '../../src/wire/message.js';
 
 const CENTRE = 1;
 const GATEWAY = 3001;

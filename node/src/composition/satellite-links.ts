@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KitError } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
 import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
-import { KitError } from '../errors.js';
-import type { Logger } from '../log-types.js';
-import type { BuiltLink, LinkContext } from './registry.js';
+import type { BuiltLink, LinkContext } from './built-link.js';
 
 export async function createRockblockLink(config: RockblockLinkConfig, log: Logger): Promise<BuiltLink> {
   const [{ RockblockLink }, { RockblockPushReceiver }, { RockblockMtClient }] = await Promise.all([
@@ -80,7 +80,7 @@ export async function createSbdLink(
       import('../../../satellite/src/modem/modem-driver.js'),
       import('../../../satellite/src/modem/serial-port.js'),
       import('../../../satellite/src/sbd/budget-file.js'),
-      import('../../../satellite/src/sbd/clock.js'),
+      import('../link/clock.js'),
     ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
   const link = new SbdLink({

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SbdLink } from '../../../satellite/src/sbd/sbd-link.js';
+import { silentLogger } from '../base/logger.js';
 import type { IridiumSbdLinkConfig } from '../config/schema.js';
-import { silentLogger } from '../log-types.js';
-import { createLink } from './registry.js';
+import { createLink } from './link-factory.js';
 
 let dir: string;
 beforeEach(async () => {

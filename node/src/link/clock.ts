@@ -1,25 +1,40 @@
 /**
- * The clock every part of the Meshtastic simulation runs on (protocols/meshtastic.md §8.8 item 5,
- * "Timing model"). `RealClock` runs on wall time, optionally faster by `speedup` so that airtime of
- * seconds passes in milliseconds in tests and benchmarks; `VirtualClock` moves only when told to,
- * which makes a run deterministic for a seed.
+ * The one clock interface of the links, their simulators and the benchmarks (docs/links.md
+ * §Clocks): a millisecond count on the clock's own scale (only differences mean anything) and
+ * one-shot timers. Holds, backoffs, ring-alert retries, airtime and simulated networks all run on
+ * it, so a test can run minutes of holds in milliseconds and a benchmark a simulated day in
+ * seconds, while the daemon runs on {@link systemClock}.
+ *
+ * - {@link systemClock}: wall time with unref'd timers (a pending hold never keeps a process alive).
+ * - {@link RealClock}: wall time from its own start, optionally faster by `speedup`.
+ * - {@link VirtualClock}: moves only when told to, so a run is deterministic for a seed.
  */
 
-export interface SimTimer {
+export interface Timer {
   cancel(): void;
 }
 
-export interface SimClock {
-  /** Simulated milliseconds since the clock's start. */
+export interface Clock {
+  /** Milliseconds on this clock's own scale; only differences are used. */
   now(): number;
-  /** Runs `fn` after `ms` simulated milliseconds. */
-  after(ms: number, fn: () => void): SimTimer;
+  /** Runs `fn` once after `ms` milliseconds of this clock. */
+  after(ms: number, fn: () => void): Timer;
 }
 
-export class RealClock implements SimClock {
+/** Wall time, for the daemon: unref'd timers, so a pending timer never keeps the process alive. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  after(ms, fn) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/** Wall time since construction, `speedup` times faster (10: one clock second takes 100 ms). */
+export class RealClock implements Clock {
   readonly #start = performance.now();
 
-  /** `speedup` 10 means one simulated second takes 100 ms of wall time. */
   constructor(readonly speedup = 1) {
     if (!(speedup > 0)) throw new RangeError(`speedup must be positive, not ${speedup}`);
   }
@@ -28,7 +43,7 @@ export class RealClock implements SimClock {
     return (performance.now() - this.#start) * this.speedup;
   }
 
-  after(ms: number, fn: () => void): SimTimer {
+  after(ms: number, fn: () => void): Timer {
     const t = setTimeout(fn, Math.max(0, ms / this.speedup));
     t.unref?.();
     return { cancel: () => clearTimeout(t) };
@@ -42,7 +57,8 @@ interface Pending {
   cancelled: boolean;
 }
 
-export class VirtualClock implements SimClock {
+/** A clock that moves only when told to: {@link advance} runs the timers due, in time order. */
+export class VirtualClock implements Clock {
   #now = 0;
   #seq = 0;
   #queue: Pending[] = [];
@@ -51,7 +67,7 @@ export class VirtualClock implements SimClock {
     return this.#now;
   }
 
-  after(ms: number, fn: () => void): SimTimer {
+  after(ms: number, fn: () => void): Timer {
     const p: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#queue.push(p);
     return {
@@ -79,7 +95,7 @@ export class VirtualClock implements SimClock {
     this.#now = until;
   }
 
-  /** Runs timers until none is left or `limitMs` of simulated time has passed. */
+  /** Runs timers until none is left or `limitMs` of clock time has passed. */
   runUntilIdle(limitMs = 24 * 3600 * 1000): void {
     const end = this.#now + limitMs;
     while (this.#queue.some((p) => !p.cancelled) && this.#now < end) {

@@ -1,0 +1,29 @@
+/**
+ * Authentication and key-file error codes (docs/wire-format.md §Authentication; docs/security.md),
+ * registered with the shared KitError base (node/src/base/errors.ts).
+ */
+
+declare module '../base/errors.js' {
+  interface KitErrorCodes {
+    /** A kind that must be signed or tagged arrived without it. */
+    AUTH_MISSING: true;
+    /** No key is known for the signer or the origin. */
+    AUTH_UNKNOWN_KEY: true;
+    /** An Ed25519 signature does not verify: forged or altered. */
+    AUTH_SIGNATURE_INVALID: true;
+    /** A truncated HMAC tag does not verify: wrong key or altered. */
+    AUTH_TAG_INVALID: true;
+    /** A valid signature by a key that may not issue this kind. */
+    AUTH_NOT_AUTHORISED: true;
+    /** This (origin, sequence) was seen before or is older than the window. */
+    AUTH_REPLAY: true;
+    /** The message or warning has outlived its lifetime. */
+    AUTH_EXPIRED: true;
+    /** An identity file exists but cannot be read or parsed. */
+    KEYS_UNREADABLE: true;
+    /** An identity file is readable by others than its owner. */
+    KEYS_INSECURE: true;
+  }
+}
+
+export {};

@@ -1,0 +1,16 @@
+/**
+ * What an Iridium SBD link declares to the core (docs/iridium.md §1.4, §2.4): the message sizes of
+ * the 9602/9603 and the bill, for the kit's own modem and the centre's RockBLOCK and DirectIP links.
+ */
+
+/** Largest MO (mobile-originated) message, bytes. */
+export const MAX_MO_BYTES = 340;
+
+/** Largest MT (mobile-terminated) message, bytes. */
+export const MAX_MT_BYTES = 270;
+
+/**
+ * RockBLOCK's bill: one credit per started 50 bytes, at least one per message (the rounding is
+ * inferred from users' reports, docs/iridium.md §2.4). Failed sessions are not billed.
+ */
+export const IRIDIUM_BILLING = { unitBytes: 50, minUnits: 1 } as const;

@@ -1,34 +1,60 @@
 /**
- * Keeps links running (STYLE.md §12.4: links report, supervisors retry): a link that goes down for
- * any reason but 'stopped' is started again after a backoff; each transition is logged once.
+ * Keeps the links running (docs/links.md §Supervision: links report, supervisors retry). This is
+ * the only place anything restarts a link: a link that is down for any reason but 'stopped' is
+ * started again after a backoff (1 s doubling to 60 s, with jitter), and again after each attempt
+ * that leaves it down, until it is up or the supervisor stops. A link logs its own transitions
+ * (node/src/link/link-base.ts); the supervisor logs only what it decides: that a link is back after
+ * failed attempts.
  */
 
 import type { Logger } from '../base/logger.js';
-import { backoffMs } from '../core/backoff.js';
+import { type BackoffOptions, backoffMs } from '../core/backoff.js';
 import type { Link, LinkState } from '../link/link.js';
+
+/** The restart backoff unless the caller sets one. */
+export const RESTART_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 60_000, jitter: 0.2 };
+
+export interface LinkSupervisorOptions {
+  /** Delays between restarts. Default {@link RESTART_BACKOFF}. */
+  backoff?: BackoffOptions;
+  /** [0, 1) for the jitter. Default Math.random. */
+  random?: () => number;
+}
 
 export class LinkSupervisor {
   readonly #links: Link[];
   readonly #log: Logger;
+  readonly #backoff: BackoffOptions;
+  readonly #random: () => number;
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Restarts tried since the link was last up. */
   readonly #failures = new Map<string, number>();
+  readonly #listeners = new Map<Link, (s: LinkState) => void>();
   #stopping = false;
 
-  constructor(links: Link[], log: Logger) {
+  constructor(links: Link[], log: Logger, opts: LinkSupervisorOptions = {}) {
     this.#links = links;
     this.#log = log;
+    this.#backoff = opts.backoff ?? RESTART_BACKOFF;
+    this.#random = opts.random ?? Math.random;
   }
 
+  /** Starts every link once; those that stay down are retried in the background. */
   async start(): Promise<void> {
     for (const link of this.#links) {
-      link.on('state', (s) => this.#onState(link, s));
-      await this.#tryStart(link);
+      const onState = (s: LinkState) => this.#onState(link, s);
+      this.#listeners.set(link, onState);
+      link.on('state', onState);
+      await this.#attempt(link);
     }
   }
 
+  /** Restarts nothing more and stops every link, each in its own try. */
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    for (const [link, onState] of this.#listeners) link.off('state', onState);
     for (const link of this.#links) {
       try {
         await link.stop();
@@ -40,33 +66,42 @@ export class LinkSupervisor {
 
   #onState(link: Link, state: LinkState): void {
     if (state.status === 'up') {
-      if ((this.#failures.get(link.id) ?? 0) > 0) this.#log.info({ link: link.id }, 'link is up again');
-      else this.#log.info({ link: link.id }, 'link is up');
+      const failures = this.#failures.get(link.id) ?? 0;
+      if (failures > 0) this.#log.info({ link: link.id, attempts: failures }, 'link is back');
       this.#failures.set(link.id, 0);
-    } else if (state.status === 'down' && state.reason !== 'stopped' && !this.#stopping) {
-      const n = this.#failures.get(link.id) ?? 0;
-      if (n === 0)
-        this.#log.warn(
-          { link: link.id, reason: state.reason, detail: state.detail },
-          'link is down; restarting it',
-        );
-      this.#failures.set(link.id, n + 1);
       clearTimeout(this.#timers.get(link.id));
-      const timer = setTimeout(
-        () => void this.#tryStart(link),
-        backoffMs(n, { initialMs: 1000, maxMs: 60_000, jitter: 0.2 }),
-      );
-      timer.unref();
-      this.#timers.set(link.id, timer);
+      this.#timers.delete(link.id);
+    } else if (state.status === 'down' && state.reason !== 'stopped') {
+      this.#schedule(link);
     }
   }
 
-  async #tryStart(link: Link): Promise<void> {
+  /** One restart after the backoff, unless one is already waiting. */
+  #schedule(link: Link): void {
+    if (this.#stopping || this.#timers.has(link.id)) return;
+    const n = this.#failures.get(link.id) ?? 0;
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(link.id);
+        this.#failures.set(link.id, n + 1);
+        void this.#attempt(link);
+      },
+      backoffMs(n, this.#backoff, this.#random),
+    );
+    timer.unref();
+    this.#timers.set(link.id, timer);
+  }
+
+  async #attempt(link: Link): Promise<void> {
     if (this.#stopping) return;
     try {
       await link.start();
     } catch (err) {
       this.#log.error({ err, link: link.id }, 'link failed to start');
     }
+    // An attempt that changed nothing (the link held down, or a start that threw) emits no new
+    // state: schedule the next one here.
+    const s = link.state;
+    if (s.status === 'down' && s.reason !== 'stopped') this.#schedule(link);
   }
 }

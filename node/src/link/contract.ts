@@ -182,6 +182,38 @@ export function runLinkContract(
       expect(rx.items.filter(tagged(3))).toEqual([]);
     });
 
+    it('rejects an empty frame (RangeError) and a frame that is not bytes (TypeError), sending nothing', async () => {
+      await t.link.start();
+      const rx = framesOf(t.peer);
+      const before = snapshot(t.link);
+      await expect(t.link.send(new Uint8Array(0))).rejects.toBeInstanceOf(RangeError);
+      await expect(t.link.send([1, 2] as unknown as Uint8Array)).rejects.toBeInstanceOf(TypeError);
+      await settle(t.link, rx);
+      expect(rx.items.filter((f) => f.bytes.length === 0)).toEqual([]);
+      expect(t.link.counters().errors).toBe(before.errors);
+    });
+
+    it('start() called twice at once is one start', async () => {
+      const seen: string[] = [];
+      t.link.on('state', (s) => seen.push(stateKey(s)));
+      await Promise.all([t.link.start(), t.link.start()]);
+      await t.link.start();
+      expect(t.link.state.status).toBe('up');
+      expect(seen.filter((k) => k === 'up')).toHaveLength(1);
+      expect(seen.filter((k) => k === 'starting').length).toBeLessThanOrEqual(1);
+    });
+
+    it('declares capabilities that agree with its mtu', () => {
+      const c = t.link.capabilities;
+      expect(c.maxSendBytes).toBe(t.link.mtu);
+      expect(Number.isSafeInteger(c.maxReceiveBytes) && c.maxReceiveBytes > 0).toBe(true);
+      expect(c.minSendIntervalMs).toBeGreaterThanOrEqual(0);
+      expect(c.confirmationWaitMs).toBeGreaterThanOrEqual(0);
+      expect(typeof c.sharedMedium).toBe('boolean');
+      if (c.billing) expect(c.billing.unitBytes > 0 && c.billing.minUnits >= 0).toBe(true);
+      if (c.receiptHoldMs) expect(c.receiptHoldMs).toHaveLength(4);
+    });
+
     it('resolves LINK_DOWN, to retry later, for a send while down instead of throwing', async () => {
       expect(t.link.state.status).not.toBe('up');
       const outcome = await t.link.send(frameOf(4, 4));

@@ -1,5 +1,5 @@
 /**
- * Authentication and key-file error codes (docs/wire-format.md §Authentication; docs/security.md),
+ * Authentication and key-file error codes (docs/wire-format.md §Authentication; docs/design.md §Security),
  * registered with the shared KitError base (node/src/base/errors.ts).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Where the airtime of a mesh benchmark run went (issue 4): every transmission on the simulated
+ * Where the airtime of a mesh benchmark run went: every transmission on the simulated
  * medium, attributed to what it carried (a fieldnode report, custody signal or receipt; or a
  * Routing ACK/NAK a radio made) and to why it was on air (the first transmission of a packet, a
  * radio's own retransmission of it, §2.5, or another radio relaying it, §5.1).

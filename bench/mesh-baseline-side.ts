@@ -1,8 +1,7 @@
 /**
- * The baseline side of the mesh benchmark (issue 4): what users have today. The same kits send
- * the same bytes at the same moments over the same simulated radios, as a plain Meshtastic client
- * does: broadcasts on the private portnum, want_ack off, hop limit 3 (protocols/meshtastic.md
- * §2.5, §5.1), and nothing more: no application-level retry, no receipt. The mesh floods each
+ * The baseline side of the mesh benchmark: what users have today. The same kits send the same
+ * bytes at the same moments over the same simulated radios, as a plain Meshtastic client does: broadcasts on the private portnum, want_ack off, hop limit 3 (docs/meshtastic.md §2.5,
+ * §5.1), and nothing more: no application-level retry, no receipt. The mesh floods each
  * broadcast; what is lost is lost. The firmware's Store & Forward cannot help (§5.3: it stores
  * only TEXT_MESSAGE_APP, needs an ESP32 with PSRAM and serves no history on the default channel).
  *

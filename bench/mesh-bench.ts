@@ -1,5 +1,5 @@
 /**
- * The mesh benchmark (issue 4): one seeded hour of reports in a 20-radio county mesh on LONG_FAST
+ * The mesh benchmark: one seeded hour of reports in a 20-radio county mesh on LONG_FAST
  * (mesh-scenario.ts: 15 kits 2–4 hops from a gateway, lossy links, a relay off the air for 15
  * minutes), run twice over the same simulated radios, medium and seed:
  *
@@ -15,11 +15,12 @@
  * receipts and resends included, divided by the reports delivered. The fieldnode run goes on
  * until every report is delivered with its receipt back at the kit, or its lifetime is over.
  *
- * The mesh runs on a paced virtual clock SPEEDUP times faster than wall time (mesh-paced-clock.ts)
- * and the cores on wall time with their timings scaled to match (mesh-fieldnode.ts), so the two
- * runs take one to two minutes. The medium and the baseline are seeded and repeat exactly; the
- * cores' timing is the machine's, and a congested mesh amplifies small differences, so fieldnode's
- * airtime and tail latency differ from run to run (the delivery ratio has not).
+ * The mesh runs on a paced virtual clock SPEEDUP times faster than wall time
+ * (radio/sim/meshtastic/paced-clock.ts) and the cores on wall time with their timings scaled to
+ * match (mesh-fieldnode.ts), so the two runs take one to two minutes. The medium and the baseline
+ * are seeded and repeat exactly; the cores' timing is the machine's, and a congested mesh
+ * amplifies small differences, so fieldnode's airtime and tail latency differ from run to run (the
+ * delivery ratio has not).
  *
  * Prints a table and where the airtime went (mesh-airtime.ts), or with --json one line:
  * {"fieldnode":{"deliveryRatio","latencyP50s","airtimePerDeliveredS"},"baseline":{…}}.

@@ -1,5 +1,5 @@
 /**
- * The fieldnode side of the mesh benchmark (issue 4): real cores with real LevelDB stores on the
+ * The fieldnode side of the mesh benchmark: real cores with real LevelDB stores on the
  * 15 kits and the gateway, MeshtasticLinks on their simulated radios, and the county centre
  * behind the gateway on a lossless IP link. Each kit sends its reports to the centre as DMs to the
  * gateway's radio (want_ack: the radio retransmits until a neighbour relays); the gateway takes

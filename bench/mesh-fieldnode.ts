@@ -1,12 +1,12 @@
 /**
- * Real fieldnode nodes for a simulated mesh, for the mesh benchmark and the radio tests (issue 4):
- * each a NodeCore with its own LevelDB store in a temp dir, the keys of one enrolment (MAC keys
- * for kits, an Ed25519 identity each), wired to whatever links it is given (MeshtasticLinks on
- * simulated devices, fake IP links).
+ * Real fieldnode nodes for a simulated mesh, for the mesh benchmark and the mesh integration test
+ * (node/test/integration/mesh-multihop.test.ts): each a NodeCore with its own LevelDB store in a
+ * temp dir, the keys of one enrolment (MAC keys for kits, an Ed25519 identity each), wired to
+ * whatever links it is given (MeshtasticLinks on simulated devices, fake IP links).
  *
  * Time: the cores run on wall time, as the daemon does, while the mesh runs `speedup` times
- * faster (mesh-paced-clock.ts). So every duration a core is given is fieldnode's default
- * (node/src/config/schema.ts DEFAULTS; receipts batched for 2 s, expiry looked for every 5 s, as
+ * faster (radio/sim/meshtastic/paced-clock.ts). So every duration a core is given is fieldnode's
+ * default (node/src/config/schema.ts DEFAULTS; receipts batched for 2 s, expiry looked for every 5 s, as
  * in node-core.ts) in simulated time, divided by `speedup`: the cores behave as configured
  * against the mesh's time, not 50 times more patiently. Message lifetimes are whole wall minutes
  * (the wire format counts minutes), i.e. `speedup` simulated minutes each.

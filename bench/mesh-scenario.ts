@@ -1,5 +1,5 @@
 /**
- * The county of the mesh benchmark (issue 4): 20 Meshtastic radios on one LONG_FAST channel, and
+ * The county of the mesh benchmark: 20 Meshtastic radios on one LONG_FAST channel, and
  * the hour of reports both sides of the benchmark carry over it.
  *
  * A township gateway G (a fieldnode node with the mesh and IP to the county centre) on a central
@@ -14,7 +14,7 @@
  *     RS ─ S1 (10 %), S2 (20 %);  S1 ─ S3 (20 %);  S3 ─ S4 (30 %);  S1 ┄ S2 (50 %)
  *     RW ─ W1 (10 %), W2 (50 %);  W1 ─ W3 (30 %)
  *
- * Relays are ROUTERs with rebroadcast_mode ALL (protocols/meshtastic.md §8.7: our own relays must
+ * Relays are ROUTERs with rebroadcast_mode ALL (docs/meshtastic.md §8.7: our own relays must
  * keep ALL; a ROUTER's default would drop our portnum), kits and G are CLIENTs. From minute 20 to
  * 35 relay RE is off the air (a hill-top mast without power): E3 and E4 then have no path within
  * the hop limit and E1 and E2 only the poor one through N1; afterwards all have their paths again,

@@ -1,5 +1,5 @@
 /**
- * One run's simulated world for the mesh benchmark (issue 4): the county's 20 radios on one
+ * One run's simulated world for the mesh benchmark: the county's 20 radios on one
  * LONG_FAST medium (mesh-scenario.ts) on a PacedClock, a simulated device and a MeshtasticLink on
  * every radio that has a host (the kits and the gateway; the relays have none), and the relay
  * outage on its schedule. Both sides of the benchmark build the same world from the same seed,
@@ -7,11 +7,11 @@
  */
 
 import { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
+import { PacedClock } from '../radio/sim/meshtastic/paced-clock.js';
 import type { LinkQuality } from '../radio/sim/meshtastic/rf-medium.js';
+import { type SimRadio, simRadio } from '../radio/sim/meshtastic/sim-radio.js';
 import { ModemPreset, RegionCode } from '../radio/src/meshtastic/constants.js';
 import { AirtimeLedger, type AirtimeShare } from './mesh-airtime.js';
-import { PacedClock } from './mesh-paced-clock.js';
-import { type SimRadio, simRadio } from './mesh-radio.js';
 import {
   GATEWAY,
   GATEWAY_RADIO,

@@ -1,11 +1,11 @@
 /**
- * Issue 4, must show: the shared link contract (node/src/link/contract.ts) against MeshtasticLink
- * talking to a simulated Meshtastic device, over each of the three ways a host reaches a radio
- * (protocols/meshtastic.md §1.1, §1.2): an in-process byte stream, a real pseudo-terminal pair
- * (socat) through the real serialport package on both ends, and TCP on 127.0.0.1. The contract's
- * `peer` is a second MeshtasticLink on a second simulated device in the same simulated mesh, so
- * every frame crosses the simulated air: LONG_FAST airtime, the routers' contention and relaying,
- * the peer's rebroadcast.
+ * The shared link contract (node/src/link/contract.ts; docs/links.md §The link contract) against
+ * MeshtasticLink talking to a simulated Meshtastic device, over each of the three ways a host
+ * reaches a radio (docs/meshtastic.md §1.1, §1.2): an in-process byte stream, a real
+ * pseudo-terminal pair (socat) through the real serialport package on both ends, and TCP on
+ * 127.0.0.1. The contract's `peer` is a second MeshtasticLink on a second simulated device in the
+ * same simulated mesh, so every frame crosses the simulated air: LONG_FAST airtime, the routers'
+ * contention and relaying, the peer's rebroadcast.
  *
  * What is idealised, and why: the medium senses a carrier at once (senseDelayMs 0) and loses
  * nothing. With the firmware's real 20 ms sense time two radios that pick contention slots
@@ -16,14 +16,15 @@
  * mesh-multihop.test.ts's. Here the link is tested, over a channel that carries what it is given.
  *
  * The mesh runs on a PacedClock 50 times faster than wall time, so a 200-byte frame's 1.9 s on
- * air takes about 40 ms; the link's own waits are scaled with it (sim-radio.ts).
+ * air takes about 40 ms; the link's own waits are scaled with it (radio/sim/meshtastic/
+ * sim-radio.ts).
  */
 
-import { PacedClock } from '../../bench/mesh-paced-clock.js';
-import { type HostPath, type SimRadio, simRadio } from '../../bench/mesh-radio.js';
 import { runLinkContract } from '../../node/src/link/contract.js';
 import type { DeviceProfileInput } from '../sim/meshtastic/firmware-profile.js';
 import { chainLinks, MeshNetwork } from '../sim/meshtastic/mesh-network.js';
+import { PacedClock } from '../sim/meshtastic/paced-clock.js';
+import { type HostPath, type SimRadio, simRadio } from '../sim/meshtastic/sim-radio.js';
 import { ModemPreset, RegionCode } from '../src/meshtastic/constants.js';
 
 const SPEEDUP = 50;

@@ -1,9 +1,12 @@
 /**
- * Property tests at the link level (protocols/meshtastic.md §1.3, §8.3; DESIGN.md Testing): a
- * MeshtasticLink on a simulated device, with a tap on the stream between them through which the
- * test writes what a serial port really carries besides the device's own frames: random bytes,
- * frames torn by a short write, `94 C3` inside payloads (even a whole frame inside a payload),
- * log text with multi-byte characters, headers announcing impossible lengths, a stray `rebooted`.
+ * Property tests at the link level (docs/meshtastic.md §1.3, §8.3; docs/links.md §Meshtastic (LoRa
+ * mesh)): a MeshtasticLink on a simulated device, with a tap on the stream between them through
+ * which the test writes what a serial port really carries besides the device's own frames: random
+ * bytes, frames torn by a short write, `94 C3` inside payloads (even a whole frame inside a
+ * payload), log text with multi-byte characters, headers announcing impossible lengths, a stray
+ * `rebooted`. The link never reopens itself: the rig starts it again whenever it goes down, as the
+ * supervisor does (node/src/daemon/link-supervisor.ts), so garbage that ends a session (three
+ * `rebooted` in a row during a handshake) is survived the way the daemon survives it.
  *
  * The unit properties of the host side (stream-parser.test.ts, device-session.test.ts) cover the
  * parser's output and the session's survival. What is added here is what the core relies on:
@@ -57,12 +60,11 @@ async function rig() {
       queueStatusMs: 300,
       ackMs: 300,
       partialFrameMs: 20,
-      reconnectInitialMs: 10,
-      reconnectMaxMs: 50,
     },
   });
   const frames: InboundFrame[] = [];
   link.on('frame', (f) => frames.push(f));
+  restartWhenDown(link);
   device.start();
   cleanups.push(async () => {
     await link.stop();
@@ -71,6 +73,14 @@ async function rig() {
   await link.start();
   expect(link.state.status).toBe('up');
   return { mesh, tap, link, frames };
+}
+
+/** What the supervisor does, without its backoff: start() again 10 ms after the link went down. */
+function restartWhenDown(link: MeshtasticLink): void {
+  link.on('state', (s) => {
+    if (s.status !== 'down' || s.reason === 'stopped') return;
+    setTimeout(() => void link.start().catch(() => {}), 10);
+  });
 }
 
 let nextId = 0x100;

@@ -1,7 +1,7 @@
 /**
  * Test support: the in-process stream between a host and a simulated device, with a tap in the
  * middle through which a test writes bytes of its own towards the host, as a serial line carries
- * the firmware's stray text and torn frames between its frames (protocols/meshtastic.md §1.3).
+ * the firmware's stray text and torn frames between its frames (docs/meshtastic.md §1.3).
  * Each open() of `transport` is a fresh connection; `toHost` writes into the current one.
  */
 import type { Duplex } from 'node:stream';

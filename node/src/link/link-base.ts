@@ -84,6 +84,8 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
   #loggedDown: LinkDownReason | undefined;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  /** Aborted by stop(): ends an opening under way at once instead of waiting for its timeouts. */
+  readonly #closing = new AbortController();
 
   constructor(opts: LinkBaseOptions) {
     super();
@@ -123,7 +125,9 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     if (this.closed) throw new KitError('LINK_CLOSED', `link ${this.id} was stopped`);
     if (this.#starting) return this.#starting;
     if (this.#state.status === 'up') return;
-    this.#starting = this.#attempt(signal).finally(() => {
+    const abort =
+      signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    this.#starting = this.#attempt(abort, signal).finally(() => {
       this.#starting = undefined;
     });
     return this.#starting;
@@ -131,6 +135,7 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
 
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
+      this.#closing.abort(new KitError('LINK_CLOSED', `link ${this.id} stopped`));
       await this.#starting?.catch(() => {});
       try {
         await this.close();
@@ -162,8 +167,12 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     return { ...this.stats, ...this.extraCounters() } as C;
   }
 
-  /** Takes the device or socket and ends with {@link goUp} or {@link goDown}; may throw. */
-  protected abstract open(signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * Takes the device or socket and ends with {@link goUp} or {@link goDown}; may throw. `signal` is
+   * aborted when the caller of start() gives up or stop() is called: an opening that waits on the
+   * device (a handshake, a modem's power-up) ends then.
+   */
+  protected abstract open(signal: AbortSignal): Promise<void>;
   /** Releases whatever {@link open} took and settles the sends under way; called once, by stop(). */
   protected abstract close(): Promise<void>;
   /** Sends one frame that passed the guards (a copy, 1..mtu bytes, link up). */
@@ -211,12 +220,14 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     this.emit('frame', { link: this.id, bytes, receivedAt, meta });
   }
 
-  async #attempt(signal: AbortSignal | undefined): Promise<void> {
+  async #attempt(signal: AbortSignal, callers: AbortSignal | undefined): Promise<void> {
     this.#setState({ status: 'starting' });
     try {
       await this.open(signal);
+      callers?.throwIfAborted();
     } catch (err) {
-      if (signal?.aborted && err === signal.reason) {
+      if (this.closed) return; // stop() ended the opening: it reports 'stopped'
+      if (callers?.aborted && err === callers.reason) {
         this.goDown('port-error', 'start aborted');
         throw err;
       }

@@ -1,5 +1,5 @@
 /**
- * Issue 4, must show: two fieldnode nodes (real cores, real LevelDB) on simulated Meshtastic
+ * Several lossy hops of a LoRa mesh: two fieldnode nodes (real cores, real LevelDB) on simulated Meshtastic
  * radios three hops apart in one simulated mesh, through two relay-only radios, with 20 % loss on
  * every RF link: every report arrives exactly once in the destination's inbox and every receipt
  * returns to its origin (protocols/meshtastic.md §2.5, §5.1, §8.6; DESIGN.md "Messages").
@@ -17,9 +17,9 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { FieldNodes } from '../../../bench/mesh-fieldnode.js';
-import { PacedClock } from '../../../bench/mesh-paced-clock.js';
-import { type SimRadio, simRadio } from '../../../bench/mesh-radio.js';
 import { chainLinks, MeshNetwork } from '../../../radio/sim/meshtastic/mesh-network.js';
+import { PacedClock } from '../../../radio/sim/meshtastic/paced-clock.js';
+import { type SimRadio, simRadio } from '../../../radio/sim/meshtastic/sim-radio.js';
 import {
   DeviceRole,
   ModemPreset,

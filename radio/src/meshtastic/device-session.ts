@@ -1,14 +1,14 @@
 /**
  * One session with a Meshtastic radio over one byte stream: a serial port, a TCP socket to
- * meshtasticd, or an in-process stream to a simulator (protocols/meshtastic.md §1, §2, §8.2–§8.5).
+ * meshtasticd, or an in-process stream to a simulator (docs/meshtastic.md §1, §2, §8.2–§8.5).
  *
  * - Opening (§1.2, §1.4): 32 × 0xC3, a pause, `want_config_id` with a random nonce, then the
  *   config dump up to `config_complete_id` = that nonce → {@link DeviceInfo} and 'ready'.
  * - Heartbeat (§1.5, §8.4): `ToRadio.heartbeat` every `heartbeatIntervalMs` (default 45 s).
  * - Reboot and loss (§1.6): a `rebooted` frame, silence, or a changed `reboot_count` emit 'lost';
  *   the session then runs a new handshake on the same stream and emits 'ready' again. The stream
- *   closing or failing, or a handshake timing out, emit 'closed': the session is over and its
- *   owner opens a new stream (see meshtastic-link.ts).
+ *   closing or failing, or a handshake timing out, emit 'closed': the session is over; its owner
+ *   (meshtastic-link.ts) goes down and lets the stream go, and a new session needs a new stream.
  * - Silence: firmware ≥ 2.7.4 answers every heartbeat with a QueueStatus, so no frame at all for
  *   `silenceTimeoutMs` (default two heartbeats) means the device is gone: 'lost', then a new
  *   handshake, which fails and closes the session if the device is really gone. Older firmware

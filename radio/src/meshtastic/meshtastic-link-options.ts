@@ -1,6 +1,7 @@
 /**
- * MeshtasticLink's options (meshtastic-link.ts): every timeout is an option, so tests and the
- * simulator can shrink them; no global state.
+ * MeshtasticLink's options (meshtastic-link.ts; docs/links.md §Meshtastic (LoRa mesh)): every
+ * timeout is an option, so tests and the simulator can shrink them; no global state. There is no
+ * reconnect delay: the link never reopens itself, the supervisor paces its restarts.
  */
 import type { Logger } from '../../../node/src/base/logger.js';
 import type { Transport } from '../transports/transport.js';
@@ -31,10 +32,6 @@ export interface MeshtasticLinkTimeouts {
   queuePollMs?: number;
   /** An incomplete frame with no new bytes is given up after this long. Default 1000. */
   partialFrameMs?: number;
-  /** First reconnect delay after the transport failed or closed. Default 1000. */
-  reconnectInitialMs?: number;
-  /** Largest reconnect delay. Default 60000. */
-  reconnectMaxMs?: number;
 }
 
 export interface MeshtasticLinkOptions {
@@ -42,7 +39,7 @@ export interface MeshtasticLinkOptions {
   id: string;
   /** How to reach the radio: SerialTransport, TcpTransport or StreamTransport. */
   transport: Transport;
-  /** Our portnum: 256–511 are for private apps (§2.3; 257 is taken). Default 256. */
+  /** Our portnum: 256–511 are for private apps (docs/meshtastic.md §2.3; 257 is taken). Default 256. */
   portnum?: number;
   /** Local channel index, 0–7. Default 0. */
   channel?: number;
@@ -59,7 +56,7 @@ export interface MeshtasticLinkOptions {
    * MAX_RETRANSMIT. Default false: a broadcast is ok once the radio queued it.
    */
   broadcastWantAck?: boolean;
-  /** Largest frame, 1–219 (the PKI DM limit, §2.4). Default 200 (§8.5). */
+  /** Largest frame, 1–219 (the PKI DM limit, docs/meshtastic.md §2.4). Default 200 (§8.5). */
   mtu?: number;
   timeouts?: MeshtasticLinkTimeouts;
   /** Radio duplicates remembered. Default 1024. */

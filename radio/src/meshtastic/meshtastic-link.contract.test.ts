@@ -8,7 +8,7 @@ import { StreamTransport } from '../transports/stream-transport.js';
 import { MeshtasticLink } from './meshtastic-link.js';
 import { scriptedPair } from './test/scripted-pair.js';
 
-const timeouts = { wakeDelayMs: 2, handshakeMs: 500, queueStatusMs: 500, ackMs: 500, reconnectInitialMs: 20 };
+const timeouts = { wakeDelayMs: 2, handshakeMs: 500, queueStatusMs: 500, ackMs: 500 };
 
 runLinkContract('meshtastic over scripted radios', async () => {
   const [a, b] = scriptedPair();

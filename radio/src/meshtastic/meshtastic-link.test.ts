@@ -1,7 +1,8 @@
 /**
- * MeshtasticLink (protocols/meshtastic.md §2.1, §2.5, §2.7, §8.4–§8.6) against scripted radios:
- * what it writes, how it reads the answers, what it delivers, and its states across reboots,
- * vanished ports and reconnects.
+ * MeshtasticLink (docs/meshtastic.md §2.1, §2.5, §2.7, §8.4–§8.6; docs/links.md §Meshtastic (LoRa
+ * mesh)) against scripted radios: what it writes, how it reads the answers, what it delivers, and
+ * its states across reboots, vanished ports and restarts. The link never reopens itself: where a
+ * test needs it back, it calls start() again, as the supervisor does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
@@ -18,14 +19,7 @@ afterEach(async () => {
   await Promise.all(links.splice(0).map((l) => l.stop()));
 });
 
-const fast = {
-  wakeDelayMs: 2,
-  handshakeMs: 300,
-  queueStatusMs: 200,
-  ackMs: 200,
-  reconnectInitialMs: 10,
-  reconnectMaxMs: 40,
-};
+const fast = { wakeDelayMs: 2, handshakeMs: 300, queueStatusMs: 200, ackMs: 200 };
 
 function setup(dev: ScriptedDeviceOptions = {}, opts: Partial<MeshtasticLinkOptions> = {}) {
   const device = new ScriptedDevice(dev);
@@ -220,7 +214,7 @@ describe('receiving', () => {
   });
 });
 
-describe('state, reboots and reconnects', () => {
+describe('state, reboots and restarts', () => {
   it('starting → up; a reboot takes it down and up again on the same stream', async () => {
     const { device, link, states } = setup();
     await link.start();
@@ -231,18 +225,51 @@ describe('state, reboots and reconnects', () => {
     expect(states[2]).toMatchObject({ detail: expect.stringContaining('rebooted') });
     expect(device.connections).toBe(1);
     expect(link.device).toMatchObject({ rebootCount: 4 });
+    expect(link.counters()).toMatchObject({ deviceLosses: 1, reconnects: 0 });
   });
 
-  it('a vanished port takes it down (port-closed) and it reopens the transport by itself', async () => {
+  it('a start() while the rebooted radio handshakes again joins that handshake: no new connection', async () => {
+    const { device, link, states } = setup({}, { timeouts: { handshakeMs: 2000 } });
+    await link.start();
+    device.opts.mute = true; // the radio is still booting: the session's new want_config_id waits
+    device.rebooted();
+    await until(() => link.state.status === 'down');
+    const nonce = async () => {
+      await until(() => device.received.filter((m) => m.payloadVariant.case === 'wantConfigId').length === 2);
+      const last = device.received.filter((m) => m.payloadVariant.case === 'wantConfigId').at(-1);
+      return last?.payloadVariant.value as number;
+    };
+    const starting = link.start();
+    expect(link.state.status).toBe('starting');
+    device.dump(await nonce());
+    await starting;
+    expect(link.state.status).toBe('up');
+    expect(keys(states)).toEqual(['starting', 'up', 'down/no-device', 'starting', 'up']);
+    expect(device.connections).toBe(1);
+    expect(link.counters()).toMatchObject({ reconnects: 0 });
+  });
+
+  it('a vanished port takes it down (port-closed) and it stays down until started again', async () => {
     const { device, link, states } = setup();
     await link.start();
     device.unplug();
-    await until(() => keys(states).at(-1) === 'up' && device.connections === 2);
-    expect(keys(states)).toEqual(['starting', 'up', 'down/port-closed', 'up']);
+    await until(() => link.state.status === 'down');
+    await sleep(50); // the old link reopened after 10 ms by itself; this one must not
+    expect(device.connections).toBe(1);
+    expect(link.state).toMatchObject({ status: 'down', reason: 'port-closed' });
+    expect(await link.send(Uint8Array.of(1), { to: '!11223344' })).toMatchObject({
+      ok: false,
+      code: 'LINK_DOWN',
+      retry: 'later',
+    });
+    await link.start(); // what the supervisor does after its backoff
+    expect(device.connections).toBe(2);
+    expect(keys(states)).toEqual(['starting', 'up', 'down/port-closed', 'starting', 'up']);
+    expect(link.counters()).toMatchObject({ reconnects: 1 });
     expect(await link.send(Uint8Array.of(1), { to: '!11223344' })).toMatchObject({ ok: true });
   });
 
-  it('a transport that cannot open: down (no-device), retried with backoff until the radio is back', async () => {
+  it('a transport that cannot open: down (no-device) after each start(), up once the radio is back', async () => {
     const device = new ScriptedDevice();
     let present = false;
     let opens = 0;
@@ -257,23 +284,31 @@ describe('state, reboots and reconnects', () => {
     link.on('state', (s) => states.push(s.status === 'down' ? `down/${s.reason}` : s.status));
     await link.start(); // resolves with the link down: a failure is a state
     expect(link.state).toMatchObject({ status: 'down', reason: 'no-device' });
-    await until(() => opens >= 3);
+    await sleep(30);
+    expect(opens).toBe(1); // no retry of its own
+    await link.start();
+    expect(opens).toBe(2);
     present = true;
-    await until(() => link.state.status === 'up');
-    expect(states).toEqual(['starting', 'down/no-device', 'up']);
+    await link.start();
+    expect(link.state.status).toBe('up');
+    expect(states).toEqual(['starting', 'down/no-device', 'starting', 'down/no-device', 'starting', 'up']);
+    expect(link.counters()).toMatchObject({ reconnects: 2 });
   });
 
-  it('a radio that never completes the handshake: down (no-device), and it keeps trying', async () => {
+  it('a radio that never completes the handshake: down (no-device), and up on a later start()', async () => {
     const { device, link } = setup({ mute: true }, { timeouts: { handshakeMs: 40 } });
     await link.start();
     expect(link.state).toMatchObject({ status: 'down', reason: 'no-device' });
-    await until(() => device.connections >= 2);
+    await sleep(60);
+    expect(device.connections).toBe(1);
     device.opts.mute = false;
-    await until(() => link.state.status === 'up');
+    await link.start();
+    expect(link.state.status).toBe('up');
+    expect(device.connections).toBe(2);
   });
 
   it('our channel disabled on the radio: down (config-mismatch), start() still resolves', async () => {
-    const { link } = setup({ channelRoles: [1, 0] }, { channel: 1 });
+    const { device, link, states } = setup({ channelRoles: [1, 0] }, { channel: 1 });
     await link.start();
     expect(link.state).toMatchObject({
       status: 'down',
@@ -281,6 +316,26 @@ describe('state, reboots and reconnects', () => {
       detail: 'channel 1 is disabled on the radio',
     });
     expect(await link.send(Uint8Array.of(1))).toMatchObject({ ok: false, code: 'LINK_DOWN', retry: 'later' });
+    // The session is closed politely and the port let go; a later start() reads the config again.
+    await device.waitFor((m) => m.payloadVariant.case === 'disconnect');
+    await sleep(30);
+    expect(device.connections).toBe(1);
+    device.opts.channelRoles = [1, 2];
+    await link.start();
+    expect(device.connections).toBe(2);
+    expect(link.state.status).toBe('up');
+    expect(keys(states)).toEqual(['starting', 'down/config-mismatch', 'starting', 'up']);
+  });
+
+  it('stop() during a handshake ends it at once, in down/stopped', async () => {
+    const { link, states } = setup({ mute: true }, { timeouts: { handshakeMs: 5000 } });
+    const starting = link.start();
+    await sleep(20);
+    const before = Date.now();
+    await link.stop();
+    await starting;
+    expect(Date.now() - before).toBeLessThan(1000);
+    expect(keys(states)).toEqual(['starting', 'down/stopped']);
   });
 
   it('start() after stop() rejects LINK_CLOSED; stop() closes the device session politely', async () => {

@@ -1,14 +1,16 @@
 /**
- * A Meshtastic radio as a fieldnode Link (kind 'meshtastic'; DESIGN.md "The link contract";
- * protocols/meshtastic.md §8): fieldnode frames travel as decoded `Data` on a private portnum
- * (default 256, PRIVATE_APP) and a channel index (default 0), through a device session
- * (device-session.ts) over a transport (radio/src/transports/).
+ * A Meshtastic radio as a fieldnode Link (kind 'meshtastic'; docs/links.md §Meshtastic (LoRa mesh),
+ * §The link skeleton; docs/meshtastic.md §8): fieldnode frames travel as decoded `Data` on a private
+ * portnum (default 256, PRIVATE_APP) and a channel index (default 0), through a device session
+ * (device-session.ts) over a transport (radio/src/transports/). It extends the one link skeleton,
+ * LinkBase, which owns the state, the log lines, start()/stop(), the send guards and the counters.
  *
- * Sending (§2.1, §2.5, §8.5):
+ * Sending (docs/meshtastic.md §2.1, §2.5, §8.5):
  * - no `to`: a broadcast (to 0xFFFFFFFF), without want_ack unless `broadcastWantAck`;
  * - `to`: a DM to that node, with want_ack. Addresses are Meshtastic node ids, `!` and 8 hex
  *   digits (`!0a0b0c0d`), the form inbound frames carry in `meta.from`; `to` also takes 1–8 hex
- *   digits after `!` in any case, or the node number in decimal (node-id.ts);
+ *   digits after `!` in any case, or the node number in decimal (node-id.ts); anything else
+ *   resolves DEVICE_ERROR, retry 'never';
  * - an explicit hop limit (option, else the radio's LoRa hop_limit, else 3), want_response
  *   false; SendOptions.priority 0 (life safety) goes as radio priority ALERT, 1 as HIGH;
  * - frames over `mtu` (default 200, §8.5) are refused TOO_LARGE before anything is written;
@@ -19,36 +21,37 @@
  * Receiving: packets on our portnum, addressed to us or broadcast, on our channel (or a
  * PKI-encrypted DM to us, which arrives on channel 0) become 'frame' events with `meta.from`,
  * `snr`, `rssi`, `hopsAway` and `deviceRxTime`. Radio duplicates are dropped (one filter for the
- * link's whole life, so a reconnect does not let them through).
+ * link's whole life, so a new connection does not let them through).
  *
- * State: 'starting', then 'up' after the handshake. 'down' with a reason when the device
- * reboots, goes silent or its stream closes ('no-device', 'port-closed', 'read-error',
- * 'write-error'), when the transport cannot be opened ('no-device', 'port-error'), or when the
- * radio's config cannot carry our frames ('config-mismatch': our channel is disabled). On an open
- * stream the session handshakes again by itself; otherwise the link reopens the transport with
- * backoff (a native-USB radio re-enumerates after a reboot; meshtasticd kicks a TCP client off
- * when another connects). That reconnect is the only retrying the link does (node/src/link/link.ts).
+ * State: start() makes one connection attempt: it opens the transport and handshakes, and resolves
+ * once the link is up or down. Down with a reason when the transport cannot be opened ('no-device',
+ * 'port-error'), when the handshake fails ('no-device'), when the radio's config cannot carry our
+ * frames ('config-mismatch': our channel is disabled), and later when the device reboots or goes
+ * silent ('no-device') or its stream closes ('port-closed', 'read-error', 'write-error'). Links
+ * report, supervisors retry (docs/links.md §The link contract): once the session or its stream has
+ * ended, the link releases the transport and stays down; the supervisor calls start() again after
+ * its backoff, which reopens the transport (a native-USB radio re-enumerates after a reboot;
+ * meshtasticd kicks a TCP client off when another connects, docs/meshtastic.md §8.4). The one
+ * retry the device protocol itself defines stays: on a stream that stays open, the session
+ * handshakes again by itself after a reboot (§1.6) and the link goes up again; a start() meanwhile
+ * joins that handshake instead of opening a new connection.
  *
- * Capabilities: SendWindow (the radio's free TX queue slots, 0 when down) and TimeSource (the
- * radio's own GPS time, when it reports a GPS fix with time).
+ * Capabilities: a shared medium whose confirmation wait comes from the radio's modulation and the
+ * hop limit; SendWindow (the radio's free TX queue slots, 0 when down) and TimeSource (the radio's
+ * own GPS time, when it reports a GPS fix with time).
  */
-import { EventEmitter } from 'node:events';
-import { KitError, show } from '../../../node/src/base/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import { backoffMs } from '../../../node/src/core/backoff.js';
+import { show } from '../../../node/src/base/errors.js';
 import type {
   FrameMeta,
-  Link,
   LinkCapabilities,
   LinkCounters,
   LinkDownReason,
-  LinkEvents,
-  LinkState,
   SendOptions,
   SendOutcome,
   SendWindow,
   TimeSource,
 } from '../../../node/src/link/link.js';
+import { describeState, failed, LinkBase } from '../../../node/src/link/link-base.js';
 import type { Transport } from '../transports/transport.js';
 import { openFailureReason } from '../transports/transport.js';
 import { BROADCAST_NUM, MAX_NUM_CHANNELS, PortNum, Priority } from './constants.js';
@@ -69,10 +72,18 @@ import { sendOutcomeOf } from './send-outcome.js';
 
 export type { MeshtasticLinkOptions, MeshtasticLinkTimeouts } from './meshtastic-link-options.js';
 
+/** The contract's counters, and two of the radio's own. */
+export interface MeshtasticLinkCounters extends LinkCounters {
+  /** Connection attempts after the first: each start() that opened the transport again. */
+  reconnects: number;
+  /** The device went away under an open stream (a reboot, silence): down, then a new handshake. */
+  deviceLosses: number;
+}
+
 /**
  * `SendOptions.priority` (the fieldnode class of the frame's most urgent message) as the radio's
- * TX-queue priority (§2.1; a full queue evicts lower priorities first): P0 (life safety) ALERT,
- * P1 HIGH; P2 and P3 the link's `priority` option.
+ * TX-queue priority (docs/meshtastic.md §2.1; a full queue evicts lower priorities first): P0 (life
+ * safety) ALERT, P1 HIGH; P2 and P3 the link's `priority` option.
  */
 const RADIO_PRIORITY: Readonly<Record<number, number>> = { 0: Priority.ALERT, 1: Priority.HIGH };
 
@@ -90,12 +101,8 @@ function intIn(name: string, v: number | undefined, min: number, max: number, df
   return n;
 }
 
-const stateKey = (s: LinkState): string => (s.status === 'down' ? `down/${s.reason}` : s.status);
-
-export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, SendWindow, TimeSource {
-  readonly id: string;
+export class MeshtasticLink extends LinkBase<MeshtasticLinkCounters> implements SendWindow, TimeSource {
   readonly kind = 'meshtastic' as const;
-  readonly mtu: number;
   readonly #transport: Transport;
   readonly #portnum: number;
   readonly #channel: number;
@@ -104,38 +111,21 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
   readonly #broadcastWantAck: boolean;
   readonly #t: MeshtasticLinkTimeouts;
   readonly #maxGpsAgeMs: number;
-  readonly #log: Logger;
   readonly #randomInt: ((min: number, max: number) => number) | undefined;
   readonly #recent: RecentPackets;
-  readonly #abort = new AbortController();
-  #state: LinkState = { status: 'down', reason: 'stopped', since: Date.now() };
-  #loop: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
+  /** The session on the open stream, from the transport's opening until the session ends. */
   #session: DeviceSession | undefined;
+  /** The transport being closed after a session ended; the next opening waits for it. */
+  #releasing: Promise<void> = Promise.resolve();
   #info: DeviceInfo | undefined;
   #position: OwnPosition | undefined;
-  #mismatch = false;
-  /** The current connection has been up at least once. */
-  #wasUp = false;
-  #wake: (() => void) | undefined;
-  #attemptWaiters: (() => void)[] = [];
-  readonly #counters = {
-    txFrames: 0,
-    rxFrames: 0,
-    txBytes: 0,
-    rxBytes: 0,
-    errors: 0,
-    reconnects: 0,
-    deviceLosses: 0,
-  };
+  #opens = 0;
+  #deviceLosses = 0;
 
   constructor(opts: MeshtasticLinkOptions) {
-    super();
-    if (typeof opts.id !== 'string' || opts.id === '') throw new TypeError('id must be a non-empty string');
+    super({ id: opts.id, mtu: intIn('mtu', opts.mtu, 1, 219, 200), name: 'meshtastic', log: opts.log });
     if (opts.transport === undefined) throw new TypeError('transport is required');
-    this.id = opts.id;
     this.#transport = opts.transport;
-    this.mtu = intIn('mtu', opts.mtu, 1, 219, 200);
     this.#portnum = intIn('portnum', opts.portnum, 1, PortNum.MAX, PortNum.PRIVATE_APP);
     this.#channel = intIn('channel', opts.channel, 0, MAX_NUM_CHANNELS - 1, 0);
     this.#hopLimit = opts.hopLimit === undefined ? undefined : intIn('hopLimit', opts.hopLimit, 0, 7, 3);
@@ -143,13 +133,8 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     this.#broadcastWantAck = opts.broadcastWantAck ?? false;
     this.#t = { ...opts.timeouts };
     this.#maxGpsAgeMs = opts.maxGpsAgeMs ?? 3_600_000;
-    this.#log = opts.log ?? silentLogger;
     this.#randomInt = opts.randomInt;
     this.#recent = new RecentPackets(opts.recentPackets ?? 1024);
-  }
-
-  get state(): LinkState {
-    return this.#state;
   }
 
   /**
@@ -157,14 +142,8 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
    * over the mesh comes from the radio's modulation and our hop limit; `timeouts.roundTripMs`
    * overrides it.
    */
-  get capabilities(): LinkCapabilities {
-    return {
-      maxSendBytes: this.mtu,
-      maxReceiveBytes: this.mtu,
-      minSendIntervalMs: 0,
-      confirmationWaitMs: this.#confirmationWaitMs(),
-      sharedMedium: true,
-    };
+  override get capabilities(): LinkCapabilities {
+    return { ...super.capabilities, confirmationWaitMs: this.#confirmationWaitMs(), sharedMedium: true };
   }
 
   #confirmationWaitMs(): number {
@@ -179,66 +158,60 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     return this.#info;
   }
 
+  /** Frames the radio's TX queue takes now; 0 while down. */
+  sendWindow(): number {
+    return this.state.status === 'up' ? (this.#session?.freeSlots() ?? 0) : 0;
+  }
+
   /**
-   * Opens the transport, handshakes and goes up; resolves when that first attempt has ended, up
-   * or down (a failure is a state, not an exception: the link keeps reconnecting with backoff
-   * until stop()). Called again while down, it cuts the backoff short and waits for the attempt.
+   * The radio's GPS time, extrapolated from the last fix it reported for itself: only from a GPS
+   * (location source internal or external, not a position set by hand), with a plausible time,
+   * no older than `maxGpsAgeMs` (gps-time.ts).
    */
-  async start(signal?: AbortSignal): Promise<void> {
-    if (this.#stopping) throw new KitError('LINK_CLOSED', `link ${this.id} was stopped`);
-    signal?.throwIfAborted();
-    if (this.#state.status === 'up') return;
-    const ended = new Promise<void>((resolve) => this.#attemptWaiters.push(resolve));
-    if (this.#loop === undefined) {
-      this.#setState({ status: 'starting' });
-      this.#loop = this.#run();
-    } else {
-      this.#wake?.();
-    }
-    if (signal === undefined) return ended;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      void ended.then(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
+  async networkTime(): Promise<{ time: number; source: 'gps' } | undefined> {
+    return gpsTimeOf(this.#position, this.#maxGpsAgeMs);
   }
 
-  stop(): Promise<void> {
-    this.#stopping ??= (async () => {
-      this.#abort.abort(new KitError('LINK_CLOSED', `link ${this.id} stopped`));
-      this.#wake?.();
+  protected override extraCounters(): Partial<MeshtasticLinkCounters> {
+    return { reconnects: Math.max(0, this.#opens - 1), deviceLosses: this.#deviceLosses };
+  }
+
+  // --- The skeleton's hooks --------------------------------------------------------------------
+
+  /**
+   * One connection attempt: opens the transport and handshakes, ending up ('ready' with a config
+   * that carries our frames) or down. While the session on a stream still open is handshaking
+   * again after the device went away, it waits for that handshake instead.
+   */
+  protected async open(signal: AbortSignal): Promise<void> {
+    const current = this.#session;
+    if (current !== undefined && current.state === 'handshaking') await this.#outcomeOf(current, signal);
+    else await this.#connect(signal);
+    if (signal.aborted) {
+      // The caller gave up or stop() came: leave no half-open session behind.
       this.#session?.close();
-      await this.#loop;
-      await this.#transport.close();
-      this.#releaseWaiters();
-      this.#setState({ status: 'down', reason: 'stopped', since: Date.now() });
-    })();
-    return this.#stopping;
+      throw signal.reason;
+    }
   }
 
-  async send(frame: Uint8Array, opts: SendOptions = {}): Promise<SendOutcome> {
-    if (!(frame instanceof Uint8Array)) throw new TypeError('frame must be a Uint8Array');
-    if (this.#stopping) throw new KitError('LINK_CLOSED', `send on stopped link ${this.id}`);
-    opts.signal?.throwIfAborted();
-    if (frame.length > this.mtu) {
-      return { ok: false, retry: 'never', code: 'TOO_LARGE', detail: `${frame.length} > ${this.mtu} bytes` };
-    }
+  /** Ends the session (telling the device, and settling the sends under way) and closes the transport. */
+  protected async close(): Promise<void> {
+    this.#session?.close();
+    await this.#releasing;
+    await this.#transport.close();
+  }
+
+  protected async transmit(payload: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
     let to = BROADCAST_NUM;
     if (opts.to !== undefined) {
       const n = typeof opts.to === 'string' ? parseNodeId(opts.to) : undefined;
-      if (n === undefined) {
-        return { ok: false, retry: 'never', code: 'DEVICE_ERROR', detail: `not a node id: ${show(opts.to)}` };
-      }
+      if (n === undefined) return failed('never', 'DEVICE_ERROR', `not a node id: ${show(opts.to)}`);
       to = n;
     }
-    const payload = frame.slice(); // the caller may change its array once send() returns
     const session = this.#session;
     const info = session?.info;
-    if (this.#state.status !== 'up' || session === undefined || info === undefined) {
-      return { ok: false, retry: 'later', code: 'LINK_DOWN', detail: describe(this.#state) };
+    if (session === undefined || info === undefined) {
+      return failed('later', 'LINK_DOWN', describeState(this.state));
     }
     const broadcast = to === BROADCAST_NUM;
     const priority = (opts.priority !== undefined && RADIO_PRIORITY[opts.priority]) || this.#priority;
@@ -257,138 +230,103 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
       opts.signal,
     );
     const outcome = sendOutcomeOf(result);
-    if (outcome.ok) {
-      this.#counters.txFrames++;
-      this.#counters.txBytes += payload.length;
-    } else if (outcome.code !== 'LINK_DOWN' && outcome.code !== 'BUSY') {
-      this.#counters.errors++;
-    }
-    this.#log.debug({ link: this.id, to: broadcast ? 'broadcast' : formatNodeId(to), outcome }, 'frame sent');
+    this.log.debug({ link: this.id, to: broadcast ? 'broadcast' : formatNodeId(to), outcome }, 'frame sent');
     return outcome;
   }
 
-  /** Frames the radio's TX queue takes now; 0 while down. */
-  sendWindow(): number {
-    return this.#state.status === 'up' ? (this.#session?.freeSlots() ?? 0) : 0;
-  }
+  // --- The connection --------------------------------------------------------------------------
 
-  /**
-   * The radio's GPS time, extrapolated from the last fix it reported for itself: only from a GPS
-   * (location source internal or external, not a position set by hand), with a plausible time,
-   * no older than `maxGpsAgeMs` (gps-time.ts).
-   */
-  async networkTime(): Promise<{ time: number; source: 'gps' } | undefined> {
-    return gpsTimeOf(this.#position, this.#maxGpsAgeMs);
-  }
-
-  counters(): Readonly<LinkCounters & { reconnects: number; deviceLosses: number }> {
-    return { ...this.#counters };
-  }
-
-  // --- The connection loop ---------------------------------------------------------------------
-
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (!this.#abort.signal.aborted) {
-      let wasUp = false;
-      try {
-        wasUp = await this.#connectOnce();
-      } catch (err) {
-        this.#log.error({ err, link: this.id }, 'unexpected fault in the meshtastic link; reconnecting');
-      }
-      this.#releaseWaiters();
-      if (this.#abort.signal.aborted) break;
-      failures = wasUp ? 0 : failures + 1;
-      this.#counters.reconnects++;
-      const delay = backoffMs(Math.max(0, failures - 1), {
-        initialMs: this.#t.reconnectInitialMs ?? 1000,
-        maxMs: this.#t.reconnectMaxMs ?? 60_000,
-        jitter: 0.2,
-      });
-      await this.#sleep(this.#mismatch ? Math.max(delay, this.#t.reconnectMaxMs ?? 60_000) : delay);
-    }
-  }
-
-  /** One transport connection: open, handshake, run until closed. True if it was up. */
-  async #connectOnce(): Promise<boolean> {
-    const signal = this.#abort.signal;
-    this.#mismatch = false;
+  /** Opens the transport and runs the session's first handshake; the session's events set the state. */
+  async #connect(abort: AbortSignal): Promise<void> {
+    this.#session?.close(); // not expected: a session that is neither handshaking nor gone
+    await this.#releasing;
+    this.#opens++;
     let stream: Awaited<ReturnType<Transport['open']>>;
     try {
-      stream = await this.#transport.open(signal);
+      stream = await this.#transport.open(abort);
     } catch (err) {
-      if (!signal.aborted)
-        this.#down(openFailureReason(err), err instanceof Error ? err.message : String(err), err);
-      return false;
+      if (!abort.aborted)
+        this.goDown(openFailureReason(err), err instanceof Error ? err.message : String(err), err);
+      return;
+    }
+    if (abort.aborted) {
+      await this.#transport.close();
+      return;
     }
     const session = this.#newSession(stream);
-    const closed = new Promise<{ reason: SessionCloseReason; detail: string; error?: unknown }>((resolve) =>
-      session.once('closed', resolve),
-    );
     this.#session = session;
-    this.#wasUp = false;
-    try {
-      await session.start(signal).catch(() => session.close()); // a failed start closes the session
-      const end = await closed; // why it closed: its stream, a failed handshake, or us
-      if (!signal.aborted && end.reason !== 'closed') {
-        this.#down(CLOSE_REASONS[end.reason], end.detail, end.error);
-      }
-    } finally {
-      this.#session = undefined;
-      session.close();
-      await this.#transport.close();
-    }
-    return this.#wasUp;
+    // A failed start closes the session, and its 'closed' event says why; so does its success.
+    await session.start(abort).catch(() => {});
+  }
+
+  /** Resolves when `session` is ready again or over, or `abort` fires. */
+  #outcomeOf(session: DeviceSession, abort: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        session.off('ready', done);
+        session.off('closed', done);
+        abort.removeEventListener('abort', done);
+        resolve();
+      };
+      session.on('ready', done);
+      session.on('closed', done);
+      abort.addEventListener('abort', done, { once: true });
+    });
   }
 
   #newSession(stream: Awaited<ReturnType<Transport['open']>>): DeviceSession {
     const session = new DeviceSession({
       stream,
       recentPackets: this.#recent,
-      log: this.#log,
+      log: this.log,
       ...sessionTimeouts(this.#t),
       ...(this.#randomInt !== undefined && { randomInt: this.#randomInt }),
     });
     session.on('ready', (info) => this.#ready(session, info));
     session.on('lost', ({ reason, detail }) => {
-      this.#counters.deviceLosses++;
-      this.#down('no-device', `device ${reason}: ${detail}`);
+      if (this.#session !== session) return;
+      this.#deviceLosses++;
+      this.goDown('no-device', `device ${reason}: ${detail}`);
     });
     session.on('packet', (p) => this.#inbound(session, p));
     session.on('position', (p) => {
       this.#position = p;
     });
+    session.once('closed', (end) => this.#ended(session, end));
     return session;
   }
 
   #ready(session: DeviceSession, info: DeviceInfo): void {
+    if (this.#session !== session) return;
     const prev = this.#info;
     this.#info = info;
     if (prev !== undefined && prev.nodeNum !== info.nodeNum) {
-      this.#log.warn(
+      this.log.warn(
         { link: this.id, was: prev.nodeId, now: info.nodeId },
         'a different radio is on this transport',
       );
     } else if (prev !== undefined && prev.rebootCount !== info.rebootCount) {
-      this.#log.info(
+      this.log.info(
         { link: this.id, rebootCount: info.rebootCount },
         'the radio rebooted since the last session',
       );
     }
     const check = checkRadioConfig(info, this.#channel);
-    for (const w of check.warnings) this.#log.warn({ link: this.id, ...w.fields }, w.message);
+    for (const w of check.warnings) this.log.warn({ link: this.id, ...w.fields }, w.message);
     if (check.mismatch !== undefined) {
-      this.#mismatch = true;
-      this.#down('config-mismatch', check.mismatch);
-      session.close();
+      this.goDown('config-mismatch', check.mismatch);
+      session.close(); // and the transport is released: a later start() reads the config again
       return;
     }
-    this.#wasUp = true;
-    this.#setState({ status: 'up', since: Date.now() });
-    this.#log.info(
-      { link: this.id, node: info.nodeId, firmware: info.firmwareVersion },
-      'meshtastic link up',
-    );
+    this.goUp({ node: info.nodeId, firmware: info.firmwareVersion });
+  }
+
+  /** The session is over: down with its reason (unless we closed it), and the transport released. */
+  #ended(session: DeviceSession, end: { reason: SessionCloseReason; detail: string; error?: unknown }): void {
+    if (this.#session !== session) return;
+    this.#session = undefined;
+    if (end.reason !== 'closed') this.goDown(CLOSE_REASONS[end.reason], end.detail, end.error);
+    this.#releasing = this.#transport.close();
   }
 
   #inbound(session: DeviceSession, p: ReceivedPacket): void {
@@ -401,34 +339,7 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     if (p.rxRssi !== undefined) meta.rssi = p.rxRssi;
     if (p.hopsAway !== undefined) meta.hopsAway = p.hopsAway;
     if (p.rxTime !== undefined) meta.deviceRxTime = p.rxTime * 1000;
-    const bytes = new Uint8Array(p.payload);
-    this.#counters.rxFrames++;
-    this.#counters.rxBytes += bytes.length;
-    this.emit('frame', { link: this.id, bytes, receivedAt: p.receivedAt, meta });
-  }
-
-  // --- State -----------------------------------------------------------------------------------
-
-  #down(reason: LinkDownReason, detail: string, err?: unknown): void {
-    if (this.#stopping) return;
-    if (stateKey(this.#state) !== `down/${reason}`) {
-      this.#log.warn({ link: this.id, reason, detail, err }, 'meshtastic link down');
-    }
-    this.#setState({ status: 'down', reason, detail, since: Date.now() });
-  }
-
-  /** Emits only on a change of status (or of reason, when down); up or down ends a start() wait. */
-  #setState(next: LinkState): void {
-    if (stateKey(next) === stateKey(this.#state)) return;
-    this.#state = next;
-    this.emit('state', next);
-    if (next.status !== 'starting') this.#releaseWaiters();
-  }
-
-  #releaseWaiters(): void {
-    const waiters = this.#attemptWaiters;
-    this.#attemptWaiters = [];
-    for (const w of waiters) w();
+    this.received(new Uint8Array(p.payload), meta, p.receivedAt);
   }
 
   #hopLimitFor(info: DeviceInfo): number {
@@ -436,23 +347,4 @@ export class MeshtasticLink extends EventEmitter<LinkEvents> implements Link, Se
     const configured = info.lora?.hopLimit ?? 0;
     return configured > 0 ? Math.min(configured, 7) : 3;
   }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref?.();
-      this.#wake = done;
-    });
-  }
-}
-
-function describe(s: LinkState): string {
-  return s.status === 'down'
-    ? `link down: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`
-    : `link ${s.status}`;
 }

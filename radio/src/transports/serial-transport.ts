@@ -1,6 +1,6 @@
 /**
- * USB serial to a Meshtastic radio through the `serialport` package (protocols/meshtastic.md
- * §1.2, §1.9, §8.4).
+ * USB serial to a Meshtastic radio through the `serialport` package, as a Transport of the
+ * Meshtastic link (docs/meshtastic.md §1.2, §1.9, §8.4; docs/links.md §Meshtastic (LoRa mesh)).
  *
  * - 115200 8N1. Native-USB boards (ESP32-S3, nRF52) ignore the rate; USB-UART bridges need it.
  * - `hupcl: false`: with HUPCL on (the Linux default) closing the port drops DTR/RTS, which resets
@@ -8,7 +8,8 @@
  * - An exclusive lock (`lock: true`, like python's `exclusive=True`): two programs reading one
  *   radio each get half of its frames.
  * - Give a `/dev/serial/by-id/...` path: native-USB boards re-enumerate on every reboot and may
- *   come back as another ttyACMn, while the by-id name stays. The link reopens it with backoff.
+ *   come back as another ttyACMn, while the by-id name stays. The link opens it again at its next
+ *   start(), which the supervisor makes after its backoff.
  * - A port that vanishes is not always reported by the serialport package: a read pending on a
  *   tty that was hung up can stay pending (seen with pty pairs), and only the next write fails
  *   (EIO). So while open, the path is checked every `presenceCheckMs`; once it is gone (udev

@@ -1,10 +1,12 @@
 /**
- * TCP to meshtasticd, or to a radio's WiFi API, on port 4403 (protocols/meshtastic.md §1.2,
- * §1.10, §8.4). The framing is the serial one.
+ * TCP to meshtasticd, or to a radio's WiFi API, on port 4403, as a Transport of the Meshtastic
+ * link (docs/meshtastic.md §1.2, §1.10, §8.4; docs/links.md §Meshtastic (LoRa mesh)). The framing
+ * is the serial one.
  *
  * meshtasticd serves one API client at a time: a new connection force-closes the previous one
  * ("Force close previous TCP connection", ServerAPI.cpp). Being kicked off by the Android app or
- * another client is normal; the link sees the socket close and reconnects with backoff. No idle
+ * another client is normal; the link sees the socket close and goes down, and the supervisor's
+ * next start() of the link opens a new connection (which in turn pushes the other client off). No idle
  * timeout is set on the socket: the session's heartbeat and silence rule decide liveness.
  */
 import { Socket } from 'node:net';

@@ -1,13 +1,14 @@
 /**
- * A simulation clock for a simulated mesh that real hosts talk to (protocols/meshtastic.md §8.8
- * item 5, "Timing model"): virtual time that keeps pace with wall time, `speedup` times faster.
+ * A simulation clock for a simulated mesh that real hosts talk to (docs/meshtastic.md §8.8 item 5,
+ * "Timing model"; docs/links.md §The Meshtastic simulator): virtual time that keeps pace with wall
+ * time, `speedup` times faster. It is the one Clock of node/src/link/clock.ts.
  *
- * Why not `RealClock` with a speedup (radio/sim/meshtastic/sim-clock.ts): it turns every
- * simulated delay into a wall-time setTimeout, and Node's timers fire at best to the millisecond
- * and late under load. At a speedup of 50 one wall millisecond is 50 ms on air, longer than the
- * 20 ms in which LoRa carrier sense tells two LONG_FAST transmitters apart (2.5 symbols), so radios
- * whose contention delays differed by one slot would start together and collide, and the medium
- * would model the event loop instead of the radio.
+ * Why not `RealClock` with a speedup (node/src/link/clock.ts): it turns every simulated delay into
+ * a wall-time setTimeout, and Node's timers fire at best to the millisecond and late under load.
+ * At a speedup of 50 one wall millisecond is 50 ms on air, longer than the 20 ms in which LoRa
+ * carrier sense tells two LONG_FAST transmitters apart (2.5 symbols), so radios whose contention
+ * delays differed by one slot would start together and collide, and the medium would model the
+ * event loop instead of the radio.
  *
  * Here the mesh runs on a `VirtualClock`, advanced every `tickMs` of wall time by the wall time
  * that passed times `speedup`. Within an advance, timers fire in exact simulated order at exact
@@ -17,7 +18,7 @@
  * `tickMs × speedup`.
  */
 import { performance } from 'node:perf_hooks';
-import { type Clock, type Timer, VirtualClock } from '../node/src/link/clock.js';
+import { type Clock, type Timer, VirtualClock } from '../../../node/src/link/clock.js';
 
 export class PacedClock implements Clock {
   readonly speedup: number;

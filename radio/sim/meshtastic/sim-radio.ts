@@ -1,37 +1,42 @@
 /**
- * For the mesh benchmark and the radio tests (issue 4): a fieldnode MeshtasticLink on a simulated
- * Meshtastic device that sits on a router of a simulated mesh (radio/sim/meshtastic/
- * mesh-network.ts), joined by one of the three ways a host reaches a radio (protocols/meshtastic.md §1.1, §1.2): an in-process byte stream, a real
+ * Simulator wiring for the radio tests, the mesh integration test and the mesh benchmark
+ * (docs/links.md §The Meshtastic simulator): a fieldnode MeshtasticLink on a simulated Meshtastic
+ * device that sits on a router of a simulated mesh (mesh-network.ts), joined by one of the three
+ * ways a host reaches a radio (docs/meshtastic.md §1.1, §1.2): an in-process byte stream, a real
  * pseudo-terminal pair through the serialport package, or TCP on 127.0.0.1.
  *
- * The mesh runs on a sped-up clock, so the link's own waits (heartbeat, ACK timeout) are scaled
- * by the same factor: a real radio and its host share one time, and a heartbeat that came 50
- * times too rarely would let the device's 15-minute session timeout (§1.5) close the session.
+ * The mesh runs on a sped-up clock (paced-clock.ts), so the link's own waits (heartbeat, ACK
+ * timeout) are scaled by the same factor: a real radio and its host share one time, and a
+ * heartbeat that came 50 times too rarely would let the device's 15-minute session timeout
+ * (§1.5) close the session.
+ *
+ * The link is made, not started: whoever holds it starts it, and starts it again if it goes down
+ * (the link never reopens itself; in the daemon its supervisor does).
  */
 
-import { createDuplexPair } from '../node/src/link/duplex-pair.js';
-import type { DeviceProfileInput } from '../radio/sim/meshtastic/firmware-profile.js';
-import { deviceProfile } from '../radio/sim/meshtastic/firmware-profile.js';
-import type { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
-import { PtyDevice } from '../radio/sim/meshtastic/pty-device.js';
-import { SimulatedDevice, type SimulatedDeviceOptions } from '../radio/sim/meshtastic/simulated-device.js';
-import { MeshtasticTcpServer } from '../radio/sim/meshtastic/tcp-server.js';
+import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import {
   MeshtasticLink,
   type MeshtasticLinkOptions,
   type MeshtasticLinkTimeouts,
-} from '../radio/src/meshtastic/meshtastic-link.js';
-import { formatNodeId } from '../radio/src/meshtastic/node-id.js';
+} from '../../src/meshtastic/meshtastic-link.js';
+import { formatNodeId } from '../../src/meshtastic/node-id.js';
 import {
   defaultAckTimeoutMs,
   meshRoundTripMs,
   PRESET_PARAMS,
   SLOWEST_PARAMS,
-} from '../radio/src/meshtastic/retransmit-timing.js';
-import { SerialTransport } from '../radio/src/transports/serial-transport.js';
-import { StreamTransport } from '../radio/src/transports/stream-transport.js';
-import { TcpTransport } from '../radio/src/transports/tcp-transport.js';
-import type { Transport } from '../radio/src/transports/transport.js';
+} from '../../src/meshtastic/retransmit-timing.js';
+import { SerialTransport } from '../../src/transports/serial-transport.js';
+import { StreamTransport } from '../../src/transports/stream-transport.js';
+import { TcpTransport } from '../../src/transports/tcp-transport.js';
+import type { Transport } from '../../src/transports/transport.js';
+import type { DeviceProfileInput } from './firmware-profile.js';
+import { deviceProfile } from './firmware-profile.js';
+import type { MeshNetwork } from './mesh-network.js';
+import { PtyDevice } from './pty-device.js';
+import { SimulatedDevice, type SimulatedDeviceOptions } from './simulated-device.js';
+import { MeshtasticTcpServer } from './tcp-server.js';
 
 /** The link's default mtu (§8.5); the ACK wait is sized for a frame that long. */
 const MTU = 200;
@@ -40,7 +45,7 @@ export interface SimRadioOptions {
   network: MeshNetwork;
   /** The router the device sits on. */
   node: number;
-  /** How fast the network's clock runs against wall time (mesh-paced-clock.ts). */
+  /** How fast the network's clock runs against wall time (paced-clock.ts). */
   speedup: number;
   linkId: string;
   profile?: DeviceProfileInput;
@@ -51,7 +56,7 @@ export interface SimRadioOptions {
 }
 
 /**
- * 'stream': an in-process byte stream pair (radio/src/stream/duplex-pair.ts), a new one per open;
+ * 'stream': an in-process byte stream pair (node/src/link/duplex-pair.ts), a new one per open;
  * 'pty': a socat pseudo-terminal pair, the device end and the host end each opened with the
  * serialport package (pty-device.ts, serial-transport.ts); 'tcp': the device's TCP API on
  * 127.0.0.1 and a socket to it (tcp-server.ts, tcp-transport.ts).
@@ -117,8 +122,6 @@ export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkT
     // The QueueStatus comes at once from a live radio; the floor allows for a busy event loop.
     queueStatusMs: scaled(10_000, 1000),
     wakeDelayMs: 20,
-    reconnectInitialMs: 100,
-    reconnectMaxMs: 1000,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The satellite benchmark's day as a test (issue 5 item 5): not its figures, which are measurements,
+ * The satellite benchmark's day as a test (docs/store-and-forward.md §Satellite): not its figures, which are measurements,
  * but what must hold whatever they are: every message delivered, no MO message, MOMSN or wire
  * message seen twice by the network, the link's credit count equal to what the network billed,
  * fewer credits than the naive way, and P0 no slower than sending at once.

@@ -1,10 +1,11 @@
 /**
- * The satellite benchmark (issue 5 item 5): one seeded day of a flood incident at a township
- * gateway (satellite-scenario.ts), run twice on a virtual clock through the real SBD link, AT
- * driver, modem simulator and simulated Iridium network (satellite-rig.ts): once with fieldnode's
- * session scheduler (holds per priority, one MO filled to its credits, mailbox checks only when
- * worth a credit), once the naive way (every message alone in its own SBD message, at once). Same
- * seed, same sky (satellites in view 75 % of the time), same faults (10 % of sessions in view fail
+ * The satellite benchmark (docs/store-and-forward.md §Satellite): one seeded day of a flood
+ * incident at a township gateway (satellite-scenario.ts), run twice on a virtual clock through the
+ * real SBD link, AT driver, modem simulator and simulated Iridium network (satellite-rig.ts): once
+ * with fieldnode's core deciding what shares each MO (satellite-core.ts: the core's holds per
+ * priority, one MO filled to its credits, riders in the link's own mailbox checks, the core's
+ * budget), once the naive way (every message alone in its own SBD message, at once). Same seed,
+ * same sky (satellites in view 75 % of the time), same faults (10 % of sessions in view fail
  * anyway, 10 % of ring alerts lost), same centre. The naive run is also the "send at once"
  * reference for P0 latency.
  *
@@ -49,9 +50,9 @@ export async function runSatelliteBench(json: boolean): Promise<void> {
   }
   const wallS = Math.round((performance.now() - started) / 100) / 10;
   for (const r of days.flatMap((d) => [d.fieldnode, d.naive])) {
-    if (r.credits !== r.linkCredits)
+    if (r.credits !== r.linkCredits || (r.budgetCredits !== undefined && r.credits !== r.budgetCredits))
       throw new Error(
-        `${r.mode}: the link counted ${r.linkCredits} credits, the network billed ${r.credits}`,
+        `${r.mode}: the link counted ${r.linkCredits} credits, the core's budget ${r.budgetCredits}, the network billed ${r.credits}`,
       );
   }
 

@@ -1,10 +1,11 @@
 /**
- * One run of the satellite benchmark's day (issue 5 item 5): the gateway's SBD link (fieldnode's
- * scheduler, or the naive way: every message alone and at once) over the real AT driver, the modem
- * simulator on an in-process stream, and the simulated Iridium network, all on one stepping
- * virtual clock. The centre is modelled by what it sends down: the warnings, and the receipts of
- * every MO (satellite-scenario.ts). The gateway's "core" is a small loop that hands each frame to
- * the link when it is made and again a minute after any failed outcome, as the store would.
+ * One run of the satellite benchmark's day (docs/store-and-forward.md §Satellite): the gateway's
+ * SBD link over the real AT driver, the modem simulator on an in-process stream, and the simulated
+ * Iridium network, all on one stepping virtual clock. The centre is modelled by what it sends
+ * down: the warnings, and the receipts of every MO (satellite-scenario.ts). The gateway's side is
+ * fieldnode's core (satellite-core.ts: the core's planner, codec and budget deciding what shares
+ * each MO), or the naive way: a loop that hands every message to the link alone, when it is made,
+ * as its own MO. Both send a message again a minute after a failed outcome, as the store would.
  */
 
 import { createDuplexPair } from '../node/src/link/duplex-pair.js';
@@ -17,6 +18,7 @@ import { SimulatedIridiumNetwork } from '../satellite/sim/iridium/simulated-netw
 import { ModemDriver } from '../satellite/src/modem/modem-driver.js';
 import { SbdLink, type SbdSessionRecord } from '../satellite/src/sbd/sbd-link.js';
 import { SteppingClock } from './satellite-clock.js';
+import { BenchCore } from './satellite-core.js';
 import {
   CentreConfirmations,
   type DayBuilder,
@@ -53,6 +55,8 @@ export interface DayResult {
   drainedAt: number;
   /** The link's own credit count (must equal the network's). */
   linkCredits: number;
+  /** What the core's budget counted (fieldnode run; must equal the network's), or undefined. */
+  budgetCredits?: number;
   /** MO payloads and MOMSNs the network saw more than once (must be 0: nothing sent twice). */
   repeatedMos: number;
   repeatedMomsns: number;
@@ -92,7 +96,6 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
     clock,
     random: seededRandom(o.seed + 1),
     giveUpMs: 6 * HOUR,
-    ...(o.mode === 'naive' ? { holdMs: [0, 0, 0, 0] as const, batching: false } : {}),
   });
   const starting = link.start();
   await clock.run(1000);
@@ -108,16 +111,25 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
   let delivered = 0;
   let warningsIn = 0;
 
-  const submit = (u: Uplink, madeAt: number) => {
+  const core =
+    o.mode === 'fieldnode'
+      ? new BenchCore(link, clock, (u, latency) => {
+          delivered++;
+          latencyMs[u.priority].push(latency);
+        })
+      : undefined;
+  // The naive way: every message alone, at once, again a minute after a failed outcome.
+  const naiveSubmit = (u: Uplink, madeAt: number) => {
     void link.send(u.frame, { priority: u.priority }).then((outcome) => {
       if (outcome.ok) {
         delivered++;
         latencyMs[u.priority].push(clock.now() - madeAt);
       } else {
-        clock.after(MIN, () => submit(u, madeAt));
+        clock.after(MIN, () => naiveSubmit(u, madeAt));
       }
     });
   };
+  const submit = (u: Uplink, madeAt: number) => (core ? core.submit(u) : naiveSubmit(u, madeAt));
   const at = (t: number, fn: () => void) => clock.after(Math.max(0, t - clock.now()), fn);
   for (const u of day.uplinks) at(u.at, () => submit(u, clock.now()));
 
@@ -201,8 +213,7 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
 
   const checksBy = { ring: 0, 'mt-queued': 0, warning: 0, reply: 0 };
   for (const s of sessions) {
-    if (s.outcome === 'ok' && s.frames === 0 && s.reason !== 'due' && s.reason !== 'full')
-      checksBy[s.reason]++;
+    if (s.outcome === 'ok' && s.frames === 0 && s.reason !== 'due') checksBy[s.reason]++;
   }
   const account = network.account(imei);
   const counters = link.counters();
@@ -221,6 +232,7 @@ export async function runDay(builder: DayBuilder, o: DayOptions): Promise<DayRes
     warningLatencyMs,
     drainedAt,
     linkCredits: counters.credits,
+    ...(core ? { budgetCredits: core.budget.usedInIncident() } : {}),
     repeatedMos: repeated.mos,
     repeatedMomsns: repeated.momsns,
     repeatedMessages: repeated.messages,

@@ -1,5 +1,5 @@
 /**
- * The seeded day of the satellite benchmark (issue 5 item 5): what a township gateway sends up and
+ * The seeded day of the satellite benchmark (docs/store-and-forward.md §Satellite): what a township gateway sends up and
  * what the county centre sends down during one flood incident, as real wire frames (the codec and
  * fixture keys of node/src/wire/, the reference messages R1–R5 varied), so that frame sizes and
  * therefore credits are what fieldnode would really pay.

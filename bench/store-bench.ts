@@ -1,5 +1,5 @@
 /**
- * The store benchmark (issue 3): durable enqueue-to-dispatch throughput with a sync per message
+ * The store benchmark (docs/store-and-forward.md): durable enqueue-to-dispatch throughput with a sync per message
  * and with batched syncs; a seeded 20-node network over fake links with 30 % frame loss and a
  * gateway that reaches the centre half of the time (delivery ratio, latency, bytes on all links
  * per byte delivered); and the peak RSS with 100,000 messages queued.

@@ -6,15 +6,20 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
 import { isKitError, KitError } from './base/errors.js';
+import type { Logger } from './base/logger.js';
 import { createLink } from './composition/link-factory.js';
-import type { Config } from './config/schema.js';
+import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
+import { openLinkBudget } from './core/budget-file.js';
+import type { SharingOptions } from './core/dispatcher.js';
 import { type CoreLink, NodeCore } from './core/node-core.js';
 import { type Route, RoutingTable } from './core/routing-table.js';
+import { DEFAULT_SHARED_HOLD_MS } from './core/shared-message-plan.js';
 import type { IssuerKey, KeyRing } from './crypto/authenticate.js';
 import { publicKeyFromRaw } from './crypto/ed25519.js';
 import { loadOrCreateIdentity } from './crypto/identity.js';
 import { deriveNodeMacKey, parseEnrolmentSecret } from './crypto/mac.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
+import { ForeignPayloadFile } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
 
 export const createNode: CreateNode = async (config: Config, { log }) => {
@@ -49,8 +54,13 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   const links: CoreLink[] = [];
   for (const lc of config.links.filter((l) => l.enabled)) {
     try {
-      const built = await createLink(lc, log, { centreNodes: config.centreNodes, dataDir: config.dataDir });
-      links.push({ link: built.link, costClass: lc.cost, neighbours: built.neighbours });
+      const built = await createLink(lc, log, { centreNodes: config.centreNodes });
+      links.push({
+        link: built.link,
+        costClass: lc.cost,
+        neighbours: built.neighbours,
+        ...(lc.type === 'iridium-sbd' ? { sharing: sharingOf(lc, config.dataDir, log) } : {}),
+      });
     } catch (err) {
       if (!isKitError(err)) throw err;
       log.error({ code: err.code, link: lc.id }, err.message);
@@ -85,6 +95,18 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   });
   core.on('delivered', (m) => log.info({ msgId: `${m.origin}/${m.seq}`, kind: m.kind }, 'message delivered'));
   core.on('rejected', (r) => log.debug(r, 'frame rejected'));
+  core.on('budget', (alarm) =>
+    log[alarm.active ? 'warn' : 'info']({ alarm }, alarm.active ? 'budget alarm' : 'budget alarm cleared'),
+  );
+  // Someone else's data that a carrier delivered (and was told had arrived): kept on disk.
+  const foreign = new ForeignPayloadFile({
+    path: join(config.dataDir, 'foreign-payloads.jsonl'),
+    log: log.child({ mod: 'foreign' }),
+  });
+  core.on('foreign', (p) => {
+    const { bytes, ...rest } = p;
+    void foreign.append({ ...rest, hex: Buffer.from(bytes).toString('hex') });
+  });
 
   const supervisor = new LinkSupervisor(
     links.map((l) => l.link),
@@ -114,6 +136,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       const coreStopped = core.stop();
       await supervisor.stop();
       await coreStopped;
+      await foreign.close();
       await store.close();
       log.info({ node: me }, 'node stopped');
     },
@@ -147,4 +170,17 @@ async function readSecret(file: string): Promise<Uint8Array> {
     throw new KitError('KEYS_UNREADABLE', `cannot read the enrolment secret ${file}`, { cause });
   }
   return parseEnrolmentSecret(text);
+}
+
+/**
+ * An Iridium SBD link's holds and credit budget, for the core (docs/store-and-forward.md
+ * §Satellite): its `hold_s` (P0 never waits; default 5 min, 30 min, 2 h) and `budget`, the budget
+ * kept in <data_dir>/sbd-budget-<id>.json across restarts.
+ */
+function sharingOf(lc: IridiumSbdLinkConfig, dataDir: string, log: Logger): SharingOptions {
+  const linkLog = log.child({ mod: 'link', link: lc.id });
+  return {
+    holdMs: lc.holdMs === undefined ? DEFAULT_SHARED_HOLD_MS : [0, ...lc.holdMs],
+    budget: openLinkBudget(lc.id, lc.budget, dataDir, linkLog),
+  };
 }

@@ -14,3 +14,8 @@ export const MAX_MT_BYTES = 270;
  * inferred from users' reports, docs/iridium.md §2.4). Failed sessions are not billed.
  */
 export const IRIDIUM_BILLING = { unitBytes: 50, minUnits: 1 } as const;
+
+/** Credits one SBD message of `bytes` costs in one direction (a mailbox check, 0 bytes: one). */
+export function iridiumCredits(bytes: number): number {
+  return Math.max(IRIDIUM_BILLING.minUnits, Math.ceil(bytes / IRIDIUM_BILLING.unitBytes));
+}

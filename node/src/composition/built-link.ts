@@ -15,6 +15,4 @@ export interface BuiltLink {
 export interface LinkContext {
   /** The county centre's node ids (the satellite's peer by default). */
   centreNodes: readonly number[];
-  /** The node's data directory, for what a link keeps across restarts (the SBD credit budget). */
-  dataDir?: string;
 }

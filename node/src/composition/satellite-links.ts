@@ -1,12 +1,14 @@
 /**
- * The satellite links, built from configuration (issue 5; protocols/iridium.md): a kit's own
- * 9602/9603 modem (SbdLink), and the county centre's ingress: RockBLOCK pushes in and the MT API
- * out, or DirectIP both ways.
- * Loaded lazily by registry.ts. A verified push that is not a fieldnode message is quarantined:
- * kept in the receiver and written to the log whole, so nothing that was paid for is lost.
+ * The satellite links, built from configuration (docs/links.md §Iridium SBD, §The centre's
+ * satellite ingress; docs/iridium.md §7): a kit's own 9602/9603 modem (SbdLink), and the county
+ * centre's ingress: RockBLOCK pushes in and the MT API out, or DirectIP both ways. The adapters
+ * are loaded lazily, when link-factory.ts builds one.
+ *
+ * Every payload goes on to the core, which keeps those that are not fieldnode frames (its `foreign`
+ * event). A signed push whose claims are not the documented shape never becomes a frame: the
+ * receiver quarantines it and it is written to the log whole here, so nothing paid for is lost.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
@@ -35,7 +37,9 @@ export async function createRockblockLink(config: RockblockLinkConfig, log: Logg
     ...(config.path === undefined ? {} : { path: config.path }),
     log: linkLog,
   });
-  receiver.on('quarantine', (q) => linkLog.warn({ quarantined: q }, 'satellite payload quarantined'));
+  receiver.on('quarantine', (q) =>
+    linkLog.warn({ quarantined: q }, 'rockblock push quarantined, kept whole'),
+  );
   const mt = new RockblockMtClient({
     ...(config.mtEndpoint === undefined ? {} : { endpoint: config.mtEndpoint }),
     log: linkLog,
@@ -56,7 +60,6 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     allowedSources: config.allowedSources,
     log: linkLog,
   });
-  server.on('quarantine', (q) => linkLog.warn({ quarantined: q }, 'satellite payload quarantined'));
   const mt = new DirectIpMtClient({ host: config.mtGateway.host, port: config.mtGateway.port, log: linkLog });
   const link = new DirectIpLink({
     id: config.id,
@@ -74,15 +77,13 @@ export async function createSbdLink(
   log: Logger,
   context: LinkContext,
 ): Promise<BuiltLink> {
-  const [{ SbdLink }, { ModemDriver }, { openModemPort }, { BudgetFile }, { systemClock }] =
-    await Promise.all([
-      import('../../../satellite/src/sbd/sbd-link.js'),
-      import('../../../satellite/src/modem/modem-driver.js'),
-      import('../../../satellite/src/modem/serial-port.js'),
-      import('../../../satellite/src/sbd/budget-file.js'),
-      import('../link/clock.js'),
-    ]);
+  const [{ SbdLink }, { ModemDriver }, { openModemPort }] = await Promise.all([
+    import('../../../satellite/src/sbd/sbd-link.js'),
+    import('../../../satellite/src/modem/modem-driver.js'),
+    import('../../../satellite/src/modem/serial-port.js'),
+  ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
+  // The holds and the credit budget of this link are the core's (app.ts, sharingOf).
   const link = new SbdLink({
     id: config.id,
     // A fresh port and driver at every start(): a modem that was unplugged comes back.
@@ -92,20 +93,6 @@ export async function createSbdLink(
         ringAlerts: config.ringAlerts,
         log: linkLog,
       }),
-    ...(config.holdMs === undefined ? {} : { holdMs: [0, ...config.holdMs] as const }),
-    budget: {
-      ...config.budget,
-      // What was spent survives a restart (a kit on solar reboots): one file per link.
-      ...(context.dataDir === undefined
-        ? {}
-        : {
-            ledger: new BudgetFile(
-              join(context.dataDir, `sbd-budget-${config.id}.json`),
-              linkLog,
-              systemClock,
-            ),
-          }),
-    },
     log: linkLog,
   });
   link.sbdEvents.on('alarm', (alarm) => linkLog.warn({ alarm }, 'satellite alarm'));

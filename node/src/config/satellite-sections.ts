@@ -1,6 +1,6 @@
 /**
  * The configuration of the county centre's satellite ingress links (issue 5, item 4;
- * protocols/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
+ * docs/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
  * (STYLE.md §12.9).
  */
 import { isIP } from 'node:net';
@@ -30,7 +30,7 @@ function imeis(s: Section): Record<string, number> {
   return out;
 }
 
-/** A kit's or gateway's own modem (protocols/iridium.md §1, §7.1–§7.3). */
+/** A kit's or gateway's own modem (docs/iridium.md §1, §7.1–§7.3). */
 export function parseIridiumSbd(s: Section) {
   const port = s.str('port', 'required for type iridium-sbd') ?? '';
   const hold = s.section('hold_s', ['p1', 'p2', 'p3']);

@@ -1,6 +1,6 @@
 /**
- * Retry delays: exponential backoff with jitter, per link and message (issue: "retries with
- * exponential backoff and jitter per link"). Jitter keeps kits that lost the same gateway from
+ * Retry delays: exponential backoff with jitter, per link and message (docs/store-and-forward.md;
+ * every link and every message backs off on its own). Jitter keeps kits that lost the same gateway from
  * retrying in step and colliding on the shared LoRa channel.
  */
 export interface BackoffOptions {

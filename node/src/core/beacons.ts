@@ -1,5 +1,6 @@
 /**
- * Beacons (issue 3: routes from small periodic beacons; docs/store-and-forward.md §Routing): every
+ * Beacons (docs/store-and-forward.md §Routing: routes from small periodic
+ * beacons): every
  * interval, tell each link's neighbours what this node reaches (itself, and the centre with its
  * hop count, by split horizon); learn routes from the neighbours' beacons. One hop, never stored,
  * signed with the node identity and verified before anything is learnt.

@@ -13,6 +13,9 @@ import type { Destination, EnvelopeFlag, Priority } from '../wire/envelope.js';
 import type { BodyByKind, KindName } from '../wire/kinds.js';
 import type { Message } from '../wire/message.js';
 import type { BackoffOptions } from './backoff.js';
+import type { BudgetAlarm } from './billing-budget.js';
+import type { SharingOptions } from './dispatcher.js';
+import type { ForeignPayload } from './foreign-payloads.js';
 import type { CostClass, RoutingTable } from './routing-table.js';
 
 export interface CoreLink {
@@ -20,6 +23,12 @@ export interface CoreLink {
   costClass: CostClass;
   /** Link address → node id of the neighbours on this link (for custody signals). */
   neighbours: Record<string, number>;
+  /**
+   * For a link that declares `billing`: how long what is due may wait to share one billed message,
+   * per priority, and its budget (docs/store-and-forward.md §Satellite). Default: the default
+   * holds and no budget.
+   */
+  sharing?: SharingOptions;
 }
 
 export interface NodeCoreOptions {
@@ -73,6 +82,16 @@ export interface NodeCoreEvents {
   delivered: [Message, MessageMeta];
   /** A delivery state of a message this node holds changed. */
   state: [MessageMeta];
-  /** A frame was refused: its code says why (forged, replayed, malformed…). */
+  /** A fieldnode frame was refused: its code says why (forged, replayed, reassembly failed…). */
   rejected: [{ code: string; link: string; detail: string }];
+  /**
+   * A payload that is not a fieldnode frame was kept (foreign-payloads.ts): once per payload, for
+   * the composition root to persist, since the carrier may have been told it arrived.
+   */
+  foreign: [ForeignPayload];
+  /**
+   * A billed link's budget passed a threshold (BUDGET_WARNING at 80 %, BUDGET_EXHAUSTED at 100 %)
+   * or fell back below it (`active: false`): once per change (billing-budget.ts).
+   */
+  budget: [BudgetAlarm];
 }

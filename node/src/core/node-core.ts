@@ -1,5 +1,5 @@
 /**
- * The store-and-forward core of one node (DESIGN.md Architecture, Messages, Security; issue 3):
+ * The store-and-forward core of one node (docs/store-and-forward.md; DESIGN.md Architecture, Messages, Security):
  * messages made here are encoded, authenticated, stored and routed; frames from links are
  * unbatched, reassembled, decoded and deduplicated; what is addressed here is verified, kept in
  * the inbox and confirmed to the hop it came from (its origin, or a relay that vouches for it on
@@ -14,8 +14,9 @@ import { verifyFrame } from '../crypto/authenticate.js';
 import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
 import { unpackBatch } from '../wire/batch.js';
+import { entryShape, malformedVerdict, type NotFieldnodeVerdict, payloadVerdict } from '../wire/classify.js';
 import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
-import { Reassembler } from '../wire/fragment.js';
+import { Reassembler, type ReassemblyResult } from '../wire/fragment.js';
 import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { authenticatorFor, isForNode } from './addressing.js';
@@ -27,11 +28,13 @@ import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
+import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+export type { ForeignPayload } from './foreign-payloads.js';
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
@@ -48,6 +51,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #confirmer: Confirmer;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
+  readonly #foreign: ForeignPayloads;
   #seq = 0;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
@@ -58,6 +62,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
+    this.#foreign = new ForeignPayloads({ log: options.log, now: () => options.clock.now() });
     this.#confirmer = new Confirmer(options, {
       frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
       submit: (draft, via) =>
@@ -96,13 +101,21 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return this.#o.nodeId;
   }
 
+  /** The payloads kept because they are not fieldnode frames: the latest ones, and how many in all. */
+  foreignPayloads(): { recent: readonly ForeignPayload[]; total: number } {
+    return { recent: this.#foreign.items(), total: this.#foreign.total };
+  }
+
   async start(): Promise<void> {
     const { store, links, log } = this.#o;
     this.#seq = (await store.getKv<number>('seq')) ?? 0;
     await this.#replay.start();
-    for (const { link } of links) {
+    for (const { link, sharing } of links) {
       const dispatcher = new Dispatcher({
         link,
+        // A billed link's holds and budget (docs/store-and-forward.md §Satellite).
+        ...(sharing ? { sharing } : {}),
+        onBudgetAlarm: (alarm) => this.emit('budget', alarm),
         store,
         retry: this.#o.retry,
         receiptWaitMs: this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
@@ -242,35 +255,96 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return isForNode(dest, this.#o);
   }
 
+  /**
+   * Takes one inbound payload apart, which classifies it, once (node/src/wire/classify.ts): what
+   * does not parse as a fieldnode frame is foreign and kept (foreign-payloads.ts); a fieldnode frame
+   * that fails later (authentication, replay, reassembly) is rejected. In a batch, the entries that
+   * are fieldnode frames are taken in all the same, and the payload is kept whole if any is not.
+   */
   async #receive(inbound: InboundFrame): Promise<void> {
-    let entries: Uint8Array[];
+    let foreign = payloadVerdict(inbound.bytes);
+    let entries: Uint8Array[] = [];
+    if (!foreign) {
+      try {
+        entries = unpackBatch(inbound.bytes);
+      } catch (err) {
+        foreign = this.#reject(inbound, err);
+      }
+    }
+    for (const [i, entry] of entries.entries()) {
+      const verdict = await this.#receiveEntry(entry, inbound);
+      if (verdict && !foreign)
+        foreign =
+          entries.length === 1 ? verdict : { ...verdict, detail: `batch entry ${i}: ${verdict.detail}` };
+    }
+    if (foreign) this.#keepForeign(inbound, inbound.bytes, foreign);
+  }
+
+  /** One entry of a payload, a message or a fragment; the verdict when it is not a fieldnode frame. */
+  async #receiveEntry(entry: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
+    const shape = entryShape(entry);
+    if (shape === 'message') return this.#receiveFrame(entry, inbound);
+    if (shape !== 'fragment') return shape;
+    let r: ReassemblyResult;
     try {
-      entries = unpackBatch(inbound.bytes);
+      r = this.#reassembler.accept(entry, `${inbound.link}/${inbound.meta?.from ?? ''}`);
     } catch (err) {
       return this.#reject(inbound, err);
     }
-    for (const entry of entries) {
-      try {
-        if (entry[0] === 0x01) {
-          const r = this.#reassembler.accept(entry, `${inbound.link}/${inbound.meta?.from ?? ''}`);
-          if (r.status === 'complete') await this.#receiveMessage(r.frame, inbound);
-        } else {
-          await this.#receiveMessage(entry, inbound);
-        }
-      } catch (err) {
-        this.#reject(inbound, err);
-      }
+    if (r.status !== 'complete') return undefined;
+    // The fragments were fieldnode's; a whole that is not is kept as it came together.
+    const verdict = await this.#receiveFrame(r.frame, inbound);
+    if (verdict)
+      this.#keepForeign(inbound, r.frame, { ...verdict, detail: `reassembled: ${verdict.detail}` });
+    return undefined;
+  }
+
+  /** One message frame; the verdict when it is not a fieldnode message. */
+  async #receiveFrame(frame: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
+    const shape = entryShape(frame);
+    if (shape === 'fragment') return { reason: 'malformed', detail: 'a fragment where a message belongs' };
+    if (shape !== 'message') return shape;
+    try {
+      await this.#receiveMessage(frame, inbound);
+      return undefined;
+    } catch (err) {
+      return this.#reject(inbound, err);
     }
   }
 
-  #reject(inbound: InboundFrame, err: unknown): void {
+  /**
+   * A payload could not be taken in. When the wire parsers say it is not a fieldnode frame, returns
+   * why, for the caller to keep it as foreign; otherwise the frame is refused: logged and emitted as
+   * `rejected`. (Of the steps of taking a message in, only its decode throws the wire's shape
+   * codes that malformedVerdict reads: the entry's version was read before, by entryShape.)
+   */
+  #reject(inbound: InboundFrame, err: unknown): NotFieldnodeVerdict | undefined {
+    const foreign = malformedVerdict(err);
+    if (foreign) return foreign;
     if (!(err instanceof KitError)) {
       this.#o.log.error({ err, link: inbound.link }, 'inbound frame broke the core; frame dropped');
-      return;
+      return undefined;
     }
     const level = err.code.startsWith('AUTH_') ? 'warn' : 'debug';
     this.#o.log[level]({ code: err.code, link: inbound.link, from: inbound.meta?.from }, err.message);
     this.emit('rejected', { code: err.code, link: inbound.link, detail: err.message });
+    return undefined;
+  }
+
+  /** Keeps a payload that is not a fieldnode frame, and hands it to the `foreign` listeners. */
+  #keepForeign(inbound: InboundFrame, bytes: Uint8Array, verdict: NotFieldnodeVerdict): void {
+    const { from, source } = inbound.meta ?? {};
+    const item: ForeignPayload = {
+      link: inbound.link,
+      ...(from === undefined ? {} : { from }),
+      ...(source === undefined ? {} : { source }),
+      bytes: Uint8Array.from(bytes),
+      reason: verdict.reason,
+      detail: verdict.detail,
+      receivedAt: inbound.receivedAt,
+    };
+    this.#foreign.keep(item);
+    this.emit('foreign', item);
   }
 
   async #receiveMessage(bytes: Uint8Array, inbound: InboundFrame): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Two in-process byte streams joined back to back: what one side writes, the other reads. The
- * in-process transport between a device session and a simulated device (issue: the link contract
- * "over an in-process stream"); Node 20 has no `duplexPair` of its own (it arrived in 22.6).
+ * in-process transport between a device session and a simulated device (every link's contract suite runs over one: docs/links.md
+ * §The link contract); Node 20 has no `duplexPair` of its own (it arrived in 22.6).
  * Ending or destroying one side ends the other's readable side, as a closed socket would.
  */
 import { Duplex } from 'node:stream';

@@ -40,6 +40,20 @@ export interface FrameMeta {
   hopsAway?: number;
   /** The receiving device's own receive time, Unix ms, when it had one (may be unsynchronised). */
   deviceRxTime?: number;
+  /**
+   * What the carrier said about this frame besides `from`, as it said it, when the link has more
+   * than an address: for a satellite MO message its MOMSN, the session time (`sessionTime`, Unix
+   * ms) and the carrier's own fields (a RockBLOCK push's serial and Iridium position, a DirectIP
+   * header's CDR reference and session status; docs/iridium.md §2.1, §3.3), under `carrier` the
+   * link's word for where it came from ("rockblock", "directip").
+   *
+   * JSON-safe values only (strings, finite numbers, booleans, and plain objects and arrays of
+   * those), so that the record can be kept as it is. For the record and the operator only: it is
+   * not authenticated by fieldnode, and nothing is routed, trusted or deduplicated by it. The core
+   * keeps it with a payload it cannot take in (a foreign payload), which the carrier was told had
+   * arrived and which must not be lost.
+   */
+  source?: Readonly<Record<string, unknown>>;
 }
 
 export interface InboundFrame {
@@ -72,10 +86,18 @@ export interface SendOptions {
   to?: string;
   /**
    * The highest priority (0 = P0, life safety) among the messages in the frame. A link may use it
-   * to schedule: the satellite sends P0 at once and holds lower classes to share a session; the
-   * mesh radio queues P0 as ALERT.
+   * to schedule: the satellite lets a P0 cut a session backoff short and goes through its waiting
+   * frames most urgent first; the mesh radio queues P0 as ALERT.
    */
   priority?: 0 | 1 | 2 | 3;
+  /**
+   * The other end will answer something in the frame (a receipt is due back), by the link's usual
+   * confirmation timing. A link that must fetch what comes back (a satellite mailbox) may look for
+   * the answer once by itself if it is overdue and nothing came (a missed ring alert); a link that
+   * is always listening ignores it. Absent: no answer is expected (receipts, messages flagged
+   * noReceipt), so nothing is looked for.
+   */
+  awaitsReply?: boolean;
 }
 
 export interface LinkEvents {
@@ -102,12 +124,17 @@ export interface LinkCapabilities {
   readonly maxReceiveBytes: number;
   /**
    * How the medium bills what is sent: every message costs `max(minUnits, ceil(bytes / unitBytes))`
-   * units. Absent where sending costs no money (radio airtime, IP). A billed link gets several
-   * small messages packed into one frame by the core, and a message that asks for no receipt is
-   * done once the link accepted it: a word back would cost money too.
+   * units. Absent where sending costs no money (radio airtime, IP). A billed link gets what is due
+   * packed into one frame by the core, held per priority as the link's configuration says, checked
+   * against the link's budget (docs/store-and-forward.md §Satellite); a message that asks for no
+   * receipt is done once the link accepted it: a word back would cost money too.
    */
   readonly billing?: { readonly unitBytes: number; readonly minUnits: number } | undefined;
-  /** Least time between two sends, ms (a card's service interval); 0 when there is none. */
+  /**
+   * Least time between two sends, ms (a card's service interval); 0 when there is none. With an
+   * interval the core packs what is due into one frame per send, as for a billed link, and never
+   * sends sooner.
+   */
   readonly minSendIntervalMs: number;
   /**
    * The least time a confirmation from beyond this link takes, ms: the round trip of the medium (a
@@ -161,6 +188,44 @@ export interface SendWindow {
 
 export const hasSendWindow = (l: Link): l is Link & SendWindow =>
   typeof (l as Partial<SendWindow>).sendWindow === 'function';
+
+/**
+ * Optional, for a link that declares `billing`: units it spends besides the frames it is given (a
+ * satellite's mailbox checks and the messages it receives), reported as they are billed so that
+ * the core's budget counts them too. Returns a function that stops the reports.
+ */
+export interface ExtraBilling {
+  onExtraUnits(listener: (units: number) => void): () => void;
+}
+
+export const hasExtraBilling = (l: Link): l is Link & ExtraBilling =>
+  typeof (l as Partial<ExtraBilling>).onExtraUnits === 'function';
+
+/**
+ * Optional, for a link that declares `billing`: the link is about to send a message of its own that
+ * costs the minimum whatever it carries (a satellite mailbox check), and asks the core for what may
+ * ride along. The core calls send() for it before the listener's promise settles, or sends
+ * nothing; the link waits a bounded time for the listeners. Returns a function that stops the
+ * offers.
+ */
+export interface SendOpportunities {
+  onSendOpportunity(listener: () => Promise<void>): () => void;
+}
+
+export const hasSendOpportunities = (l: Link): l is Link & SendOpportunities =>
+  typeof (l as Partial<SendOpportunities>).onSendOpportunity === 'function';
+
+/**
+ * Optional: the link keeps a send waiting before it transmits it (a satellite modem between its
+ * sessions) and gives it back untouched when its signal aborts before transmitting began: send()
+ * then resolves `BUSY` and nothing went. Only from such a link does the core take a frame back to
+ * pack it again with what must go now; any other link may have sent an aborted frame all the same.
+ */
+export interface TakesBack {
+  readonly takesBack: true;
+}
+
+export const takesBack = (l: Link): l is Link & TakesBack => (l as Partial<TakesBack>).takesBack === true;
 
 /** Optional: signal quality, 0 (none) to 1 (excellent). */
 export interface SignalQuality {

@@ -29,7 +29,7 @@ export const AUTH_TRAILER_BYTES: Readonly<Record<AuthScheme, number>> = { none: 
 
 export type Priority = 0 | 1 | 2 | 3;
 
-/** Where a message goes (DESIGN.md / issue: one node, the centre, an area, a role, everyone). */
+/** Where a message goes (docs/design.md §Messages: one node, the centre, an area, a role, everyone). */
 export type Destination =
   | { to: 'centre' }
   | { to: 'node'; node: number }

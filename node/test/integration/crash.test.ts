@@ -1,5 +1,5 @@
 /**
- * Issue 3, must show: a node running as a child process is killed with SIGKILL at random moments
+ * Nothing confirmed is lost across power cuts: a node running as a child process is killed with SIGKILL at random moments
  * while messages flow (50 kills); after each restart nothing confirmed is lost and nothing is
  * delivered twice. The child is the real daemon (`fieldnode start`, built to dist/) with its own
  * LevelDB store; the test process is a kit that sends it reports over UDP on loopback.

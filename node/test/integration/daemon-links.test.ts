@@ -5,6 +5,8 @@
  * centre's RockBLOCK push receiver on 127.0.0.1. What it checks is the wiring: configuration →
  * registry → a started link whose state the status shows as up, with the device's own data.
  */
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,4 +105,42 @@ links:
     await until(() => stateOf(app, 'rb0')?.status === 'up', 'the push receiver up');
     expect(app.status().links[0]?.kind).toBe('iridium-sbd');
   });
+
+  it("keeps on disk, synced, a payload that is not a fieldnode frame (someone else's data)", async () => {
+    const port = await freeUdpPort();
+    await startNode(`
+node: { id: 1, role: centre }
+data_dir: ${join(dir, 'data')}
+links:
+  - { id: ip0, type: udp, bind: { host: 127.0.0.1, port: ${port} } }
+`);
+    const stranger = createSocket('udp4');
+    cleanups.push(() => new Promise((r) => stranger.close(() => r(undefined))));
+    const text = Buffer.from('There are 10 types of people');
+    await new Promise((r) => stranger.send(text, port, '127.0.0.1', r));
+    const file = join(dir, 'data', 'foreign-payloads.jsonl');
+    let lines: Array<Record<string, unknown>> = [];
+    await until(() => {
+      lines = existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
+      return lines.length > 0;
+    }, 'the foreign payload on disk');
+    expect(lines).toEqual([
+      expect.objectContaining({ link: 'ip0', hex: text.toString('hex'), reason: expect.any(String) }),
+    ]);
+  });
 });
+
+/** A UDP port free on loopback right now. */
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}

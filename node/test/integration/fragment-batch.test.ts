@@ -1,5 +1,5 @@
 /**
- * Issue 3: fragmentation when a message exceeds a link's MTU, and batching where a link prefers
+ * Fragmentation when a message exceeds a link's MTU, and batching where a link prefers
  * fewer, larger frames (the satellite: one SBD message, one session, credits per 50 bytes).
  */
 import { afterEach, expect, it } from 'vitest';

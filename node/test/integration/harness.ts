@@ -1,6 +1,6 @@
 /**
  * Builds small networks of real NodeCores, each with its own LevelDB store in a temp dir, wired
- * over fake links (a shared mesh medium and IP pairs), for the integration tests of issue 3.
+ * over fake links (a shared mesh medium and IP pairs), for the store-and-forward integration tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

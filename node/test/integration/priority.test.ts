@@ -1,5 +1,5 @@
 /**
- * Issue 3, must show: with the outbox of a slow link full of P3 traffic, a P0 warning is the next
+ * Priorities are strict on every link: with the outbox of a slow link full of P3 traffic, a P0 warning is the next
  * frame sent (a higher class is never queued behind a lower one).
  */
 import { afterEach, expect, it } from 'vitest';

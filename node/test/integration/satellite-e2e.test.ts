@@ -1,5 +1,5 @@
 /**
- * End to end over the satellite (issue 5 "Must show": end to end): a township gateway — a real
+ * End to end over the satellite: a township gateway — a real
  * NodeCore with its LevelDB store in a temp dir — sends reports through its SBD link, the AT driver
  * on a real pty (socat, serialport), the modem simulator and the simulated Iridium network, to the
  * RockBLOCK cloud, which pushes them to the county centre — another real NodeCore behind the
@@ -88,7 +88,15 @@ async function node(
     nodeId: id,
     ...(id === GATEWAY ? { area: AREA } : {}),
     store,
-    links: [{ link, costClass: 'satellite', neighbours }],
+    links: [
+      {
+        link,
+        costClass: 'satellite',
+        neighbours,
+        // The gateway holds P1–P3 to share messages, on the core's real clock (a short day).
+        ...(id === GATEWAY ? { sharing: { holdMs: [0, 1000, 6000, 24000] as const } } : {}),
+      },
+    ],
     routes: new RoutingTable(routes),
     keys,
     identity: identity.privateKey,

@@ -1,5 +1,5 @@
 /**
- * Issue 3, must show: nodes wired over fake links with loss, partitions that heal, duplicated and
+ * Store and forward under faults: nodes wired over fake links with loss, partitions that heal, duplicated and
  * reordered frames deliver every message exactly once, receipts reach the origin, custody is
  * handed over, and expired messages are reported.
  */

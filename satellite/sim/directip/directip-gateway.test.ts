@@ -1,6 +1,6 @@
 /**
- * Tests for the simulated DirectIP gateway's MO side (directip-gateway.ts; protocols/iridium.md
- * §3.1, §7.4) against the centre's MO server on 127.0.0.1: one message per connection with the
+ * Tests for the simulated DirectIP gateway's MO side (directip-gateway.ts; docs/iridium.md §3.1,
+ * §7.4) against the centre's MO server on 127.0.0.1: one message per connection with the
  * session's header and location, the confirmation awaited, and FIFO retries on a virtual clock
  * while the vendor is unreachable. The MT side is tested through the MT client
  * (src/directip/mt-client.test.ts).
@@ -38,7 +38,7 @@ async function setup(opts: { confirm: boolean; listen: boolean }) {
     moRetryDelaysMs: [1_000, 5_000],
     location: () => ({ latitude: 28.5, longitude: -112.25, cepKm: 4 }),
   });
-  const server = new DirectIpMoServer({ confirm: opts.confirm, classify: () => undefined });
+  const server = new DirectIpMoServer({ confirm: opts.confirm });
   const mos: ReceivedMo[] = [];
   server.on('mo', (m) => mos.push(m));
   if (opts.listen) await server.listen(port);

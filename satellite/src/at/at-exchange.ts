@@ -1,5 +1,5 @@
 /**
- * The three shapes of AT exchange the 9602/9603 needs (protocols/iridium.md §1.1, §1.3, §7.1):
+ * The three shapes of AT exchange the 9602/9603 needs (docs/iridium.md §1.1, §1.3, §7.1):
  *
  * - text: `<cmd>\r` → information lines → `OK` or `ERROR`;
  * - prompt (AT+SBDWB): `<cmd>\r` → `READY` → the binary payload → a result digit, then `OK` except

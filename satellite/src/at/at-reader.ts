@@ -1,6 +1,6 @@
 /**
  * The receive side of the AT channel: turns the modem's bytes into text lines and, when asked,
- * one length-prefixed binary block (protocols/iridium.md §0 item 3, §7.1 "Byte-stream parser").
+ * one length-prefixed binary block (docs/iridium.md §0 item 3, §7.1 "Byte-stream parser").
  *
  * Lines end at CR or LF (so `\r\n`, a lone `\r` after an echo, and blank lines all work; blank
  * lines are dropped). Text is decoded as latin1 so that any byte sequence is a string and nothing

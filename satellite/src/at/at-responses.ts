@@ -1,5 +1,5 @@
 /**
- * Pure parsers for the information lines of the 9602/9603 AT responses (protocols/iridium.md §1.3,
+ * Pure parsers for the information lines of the 9602/9603 AT responses (docs/iridium.md §1.3,
  * §7.1 "Byte-stream parser"). Each takes one line without its CR/LF and either returns a typed
  * value or throws KitError AT_MALFORMED; none throws anything else, whatever the bytes.
  *

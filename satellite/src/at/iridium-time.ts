@@ -1,5 +1,5 @@
 /**
- * Iridium system time (AT-MSSTM) to Unix time and back (protocols/iridium.md §1.5, §7.1 "Time",
+ * Iridium system time (AT-MSSTM) to Unix time and back (docs/iridium.md §1.5, §7.1 "Time",
  * §7.6 vectors; DESIGN.md "Time").
  *
  * MSSTM counts 90 ms frames since an era epoch, in 32 bits. The modem does not say which era it

@@ -1,5 +1,5 @@
 /**
- * The SBD buffer checksum and the two binary framings that carry it (protocols/iridium.md §0 items
+ * The SBD buffer checksum and the two binary framings that carry it (docs/iridium.md §0 items
  * 2 and 3, §1.3 AT+SBDWB and AT+SBDRB, §7.6 vectors).
  *
  * The checksum is the low 16 bits of the sum of the payload bytes, sent high byte first. SBDWB

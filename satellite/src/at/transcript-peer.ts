@@ -1,5 +1,5 @@
 /**
- * A test peer that plays the modem's side of a fixed transcript (protocols/iridium.md §1.2, §7.6
+ * A test peer that plays the modem's side of a fixed transcript (docs/iridium.md §1.2, §7.6
  * "Golden transcripts replayed byte-for-byte"): it waits for exactly the host bytes of each step,
  * fails on the first byte that differs, and answers with the step's modem bytes, optionally cut
  * into random chunks so that the host's parser sees every possible split.

@@ -1,32 +1,25 @@
 /**
- * What the county centre's two satellite links have in common (protocols/iridium.md §7.5;
- * DESIGN.md "The link contract"): the RockBLOCK web services (rockblock-link.ts, §2) and DirectIP
- * (directip-link.ts, §3) differ only in how a frame comes in and how one MT message goes out.
+ * What the county centre's two satellite links have in common (docs/iridium.md §7.5; docs/links.md
+ * §The centre's satellite ingress, §The link skeleton): the RockBLOCK web services
+ * (rockblock-link.ts, §2) and DirectIP (directip-link.ts, §3) differ only in how a frame comes in
+ * and how one MT message goes out. State, counters, start()/stop() and the send guards are the
+ * skeleton's (LinkBase); this adds:
  *
- * - State and counters; start() and stop() around the ingress server (the push receiver or the
- *   MO server): `accepting` only while up, so the network keeps deliveries for later instead of
- *   handing them to nobody, and its listening socket from start() to stop() when `listen` is set.
- * - Inbound: a subclass hands each new frame on through {@link CentreSatelliteLink.handOn},
- *   `meta.from` the kit's IMEI.
- * - Outbound: `send(frame, { to: imei })`, or without `to` to each default IMEI, one MT message
- *   per IMEI through the subclass's {@link CentreSatelliteLink.sendTo}; ok only if every IMEI's
- *   was, ref their refs joined by commas.
+ * - the ingress server (the push receiver or the MO server): `accepting` only while up, so the
+ *   network keeps deliveries for later instead of handing them to nobody, and its listening socket
+ *   from start() to stop() when `listen` is set (a port that cannot be had: down, 'port-error');
+ * - inbound: a subclass hands every payload on with the skeleton's `received()`, `meta.from` the
+ *   kit's IMEI and `meta.source` what the carrier said of it; the core tells fieldnode frames from
+ *   other traffic;
+ * - outbound: `send(frame, { to: imei })`, or without `to` to each default IMEI, one MT message per
+ *   IMEI through the subclass's {@link CentreSatelliteLink.sendTo}; ok only if every IMEI's was, ref
+ *   their refs joined by commas. Counted once per send, as on every link.
  */
-import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { KitError, show } from '../../../node/src/base/errors.js';
-import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import type {
-  Link,
-  LinkCapabilities,
-  LinkCounters,
-  LinkDownReason,
-  LinkEvents,
-  LinkFailureCode,
-  LinkState,
-  SendOptions,
-  SendOutcome,
-} from '../../../node/src/link/link.js';
+import { show } from '../../../node/src/base/errors.js';
+import type { Logger } from '../../../node/src/base/logger.js';
+import type { LinkCapabilities, SendOptions, SendOutcome } from '../../../node/src/link/link.js';
+import { failed, LinkBase } from '../../../node/src/link/link-base.js';
 import { IRIDIUM_BILLING, MAX_MO_BYTES } from '../iridium-limits.js';
 import { SATELLITE_CONFIRMATION_WAIT_MS, SATELLITE_RECEIPT_HOLD_MS } from '../satellite-confirmations.js';
 
@@ -61,41 +54,26 @@ export interface CentreSatelliteLinkOptions extends CentreLinkOptions {
 
 const IMEI = /^\d{15}$/;
 
-export function failed(retry: 'later' | 'never', code: LinkFailureCode, detail: string): SendOutcome {
-  return { ok: false, retry, code, detail };
-}
-
 type Failure = SendOutcome & { ok: false };
 
 /** A centre satellite link (kind 'iridium-sbd'). stop() is final. */
-export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> implements Link {
-  readonly id: string;
+export abstract class CentreSatelliteLink extends LinkBase {
   readonly kind = 'iridium-sbd' as const;
-  readonly mtu: number;
-  readonly #name: string;
   readonly #ingress: CentreIngress;
   readonly #listen: { host: string; port: number } | undefined;
   readonly #defaults: readonly string[];
-  readonly #log: Logger;
+  /** Aborts the MT calls under way when the link stops. */
   readonly #aborts = new AbortController();
-  #state: LinkState = { status: 'down', reason: 'stopped', since: Date.now() };
-  #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
   #listening = false;
-  readonly #counters: LinkCounters = { txFrames: 0, rxFrames: 0, txBytes: 0, rxBytes: 0, errors: 0 };
 
   constructor(opts: CentreSatelliteLinkOptions) {
-    super();
     for (const imei of opts.defaultImeis ?? []) {
       if (!IMEI.test(imei)) throw new RangeError(`default IMEI ${show(imei)} is not 15 digits`);
     }
-    this.id = opts.id;
-    this.mtu = opts.mtu;
-    this.#name = opts.name;
+    super({ id: opts.id, mtu: opts.mtu, name: opts.name, log: opts.log });
     this.#ingress = opts.ingress;
     this.#listen = opts.listen;
     this.#defaults = [...(opts.defaultImeis ?? [])];
-    this.#log = opts.log ?? silentLogger;
     this.#ingress.accepting = false;
   }
 
@@ -104,7 +82,7 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
    * meanwhile is billed again when it is delivered: the core waits for the kit's confirmation
    * first. Every MT costs a credit and a mailbox check: receipts wait to share one.
    */
-  get capabilities(): LinkCapabilities {
+  override get capabilities(): LinkCapabilities {
     return {
       maxSendBytes: this.mtu,
       maxReceiveBytes: MAX_MO_BYTES,
@@ -116,7 +94,7 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
     };
   }
 
-  /** Starts handing the ingress server's new frames to {@link handOn}. */
+  /** Starts handing the ingress server's new payloads on with `received()`. */
   protected abstract subscribe(): void;
   /** Stops what {@link subscribe} started. */
   protected abstract unsubscribe(): void;
@@ -128,84 +106,19 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
     signal: AbortSignal,
   ): Promise<SendOutcome>;
 
-  get state(): LinkState {
-    return this.#state;
-  }
-
-  async start(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    if (this.#stopping) throw new KitError('LINK_CLOSED', `link ${this.id} was stopped`);
-    if (this.#state.status === 'up') return;
-    this.#starting ??= this.#open().finally(() => {
-      this.#starting = undefined;
-    });
-    await this.#starting;
-  }
-
-  stop(): Promise<void> {
-    this.#stopping ??= this.#close();
-    return this.#stopping;
-  }
-
-  async send(frame: Uint8Array, opts: SendOptions = {}): Promise<SendOutcome> {
-    if (!(frame instanceof Uint8Array)) throw new TypeError('frame must be a Uint8Array');
-    if (this.#stopping) throw new KitError('LINK_CLOSED', `send on stopped link ${this.id}`);
-    opts.signal?.throwIfAborted();
-    if (frame.length > this.mtu) return failed('never', 'TOO_LARGE', `${frame.length} > ${this.mtu}`);
-    if (frame.length === 0) return failed('never', 'NACK', 'an empty frame is not an MT message');
-    if (this.#state.status !== 'up') return failed('later', 'LINK_DOWN', describe(this.#state));
-    const targets = opts.to !== undefined ? [opts.to] : this.#defaults;
-    if (targets.length === 0) return failed('never', 'NO_SERVICE', 'no IMEI given and no default configured');
-    const bad = targets.find((imei) => !IMEI.test(imei));
-    if (bad !== undefined) return failed('never', 'DEVICE_ERROR', `${show(bad)} is not an IMEI`);
-
-    const bytes = Uint8Array.from(frame); // the caller may reuse its array once we return
-    const signal = opts.signal ? AbortSignal.any([opts.signal, this.#aborts.signal]) : this.#aborts.signal;
-    const results = await Promise.all(targets.map((imei) => this.sendTo(imei, bytes, opts, signal)));
-    const failures = results.filter((r): r is Failure => !r.ok);
-    if (failures.length === 0) {
-      this.#counters.txFrames++;
-      this.#counters.txBytes += bytes.length;
-      return { ok: true, ref: results.map((r) => (r.ok ? r.ref : '')).join(',') };
-    }
-    this.#counters.errors += failures.length;
-    // Several targets: retry 'later' if any may still succeed; the receiving kits deduplicate.
-    const worst = failures.find((f) => f.retry === 'later') ?? (failures[0] as Failure);
-    return failed(worst.retry, worst.code, failures.map((f) => f.detail).join('; '));
-  }
-
-  counters(): Readonly<LinkCounters> {
-    return { ...this.#counters };
-  }
-
-  /** Hands one inbound frame from the kit `from` (its IMEI) on to the core. */
-  protected handOn(bytes: Uint8Array, receivedAt: number, from: string): void {
-    this.#counters.rxFrames++;
-    this.#counters.rxBytes += bytes.length;
-    this.emit('frame', { link: this.id, bytes, receivedAt, meta: { from } });
-  }
-
-  async #open(): Promise<void> {
-    this.#setState({ status: 'starting' });
+  /** Listens, if the link owns the ingress socket, then accepts deliveries and goes up. */
+  protected async open(): Promise<void> {
     if (this.#listen && !this.#listening) {
-      try {
-        await this.#ingress.listen(this.#listen.port, this.#listen.host);
-        this.#listening = true;
-      } catch (err) {
-        this.#counters.errors++;
-        this.#down('port-error', err);
-        return;
-      }
+      await this.#ingress.listen(this.#listen.port, this.#listen.host); // a failure: 'port-error'
+      this.#listening = true;
     }
-    if (this.#stopping) return;
+    if (this.closed) return; // stop() came meanwhile; close() releases the socket
     this.subscribe();
     this.#ingress.accepting = true;
-    this.#setState({ status: 'up', since: Date.now() });
-    this.#log.info({ link: this.id, address: this.#ingress.address() }, `${this.#name} link up`);
+    this.goUp({ address: this.#ingress.address() });
   }
 
-  async #close(): Promise<void> {
-    await this.#starting;
+  protected async close(): Promise<void> {
     this.#ingress.accepting = false;
     // What was acknowledged just before is handed on in the next turn: take it before leaving.
     await new Promise((resolve) => setImmediate(resolve));
@@ -213,22 +126,20 @@ export abstract class CentreSatelliteLink extends EventEmitter<LinkEvents> imple
     this.#aborts.abort();
     if (this.#listening) await this.#ingress.close();
     this.#listening = false;
-    this.#setState({ status: 'down', reason: 'stopped', since: Date.now() });
   }
 
-  #down(reason: LinkDownReason, err: unknown): void {
-    const detail = err instanceof Error ? err.message : String(err);
-    this.#log.warn({ link: this.id, reason, err }, `${this.#name} link down`);
-    this.#setState({ status: 'down', reason, detail, since: Date.now() });
-  }
+  protected async transmit(bytes: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
+    const targets = opts.to !== undefined ? [opts.to] : this.#defaults;
+    if (targets.length === 0) return failed('never', 'NO_SERVICE', 'no IMEI given and no default configured');
+    const bad = targets.find((imei) => !IMEI.test(imei));
+    if (bad !== undefined) return failed('never', 'DEVICE_ERROR', `${show(bad)} is not an IMEI`);
 
-  /** Emits only on a change of status (or of reason, when down). */
-  #setState(next: LinkState): void {
-    const k = (s: LinkState) => (s.status === 'down' ? `down/${s.reason}` : s.status);
-    if (k(next) === k(this.#state)) return;
-    this.#state = next;
-    this.emit('state', next);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.#aborts.signal]) : this.#aborts.signal;
+    const results = await Promise.all(targets.map((imei) => this.sendTo(imei, bytes, opts, signal)));
+    const failures = results.filter((r): r is Failure => !r.ok);
+    if (failures.length === 0) return { ok: true, ref: results.map((r) => (r.ok ? r.ref : '')).join(',') };
+    // Several targets: retry 'later' if any may still succeed; the receiving kits deduplicate.
+    const worst = failures.find((f) => f.retry === 'later') ?? (failures[0] as Failure);
+    return failed(worst.retry, worst.code, failures.map((f) => f.detail).join('; '));
   }
 }
-
-const describe = (s: LinkState): string => (s.status === 'down' ? `down: ${s.reason}` : s.status);

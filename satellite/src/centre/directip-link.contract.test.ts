@@ -1,13 +1,13 @@
 /**
  * The shared link contract (node/src/link/contract.ts) for the centre's DirectIP link over real
- * TCP on 127.0.0.1, then what is particular to it.
+ * TCP on 127.0.0.1, then what is particular to it (docs/iridium.md §3, §7.5; docs/links.md §The
+ * centre's satellite ingress).
  *
  * The world of the test: the simulated Iridium network with the simulated DirectIP gateway on it
  * (sim/directip/directip-gateway.ts), which delivers MO messages to the link's MO server (with MO
  * confirmation provisioned) and takes the link's MT messages on its MT server. The peer is the
  * simulated kit NetworkKitLink (sim/iridium/network-kit-link.ts), as in the RockBLOCK link's
- * contract test. The receiver passes every payload on (`classify: () => undefined`) because the
- * contract's frames are arbitrary bytes.
+ * contract test. The link hands on every payload, so the contract's arbitrary bytes are frames.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLinkContract } from '../../../node/src/link/contract.js';
@@ -36,7 +36,7 @@ async function world() {
   const { port: mtPort } = await gateway.listenMt(0, HOST);
   const link = new DirectIpLink({
     id: 'directip0',
-    server: new DirectIpMoServer({ confirm: true, classify: () => undefined }),
+    server: new DirectIpMoServer({ confirm: true }),
     listen: { host: HOST, port: moPort },
     mt: new DirectIpMtClient({ host: HOST, port: mtPort, timeoutMs: 1000 }),
     defaultImeis: [KIT],
@@ -46,6 +46,7 @@ async function world() {
   return {
     network,
     gateway,
+    mtPort,
     link,
     peer,
     async teardown() {
@@ -71,12 +72,26 @@ describe('DirectIpLink', () => {
     const w = await world();
     worlds.push(w);
     await w.link.start();
-    const other = new NetworkKitLink({ id: 'kit-2', imei: OTHER_KIT, network: w.network });
+    const other = new NetworkKitLink({ id: 'kit-2', imei: OTHER_KIT, network: w.network, momsn: 77 });
     await other.start();
     try {
       const atLink = nextFrame(w.link);
       await other.send(Uint8Array.of(0x51));
-      expect((await atLink).meta).toEqual({ from: OTHER_KIT });
+      const { meta } = await atLink;
+      expect(meta).toEqual({
+        from: OTHER_KIT,
+        source: {
+          carrier: 'directip',
+          cdrReference: expect.any(Number),
+          sessionStatus: 0,
+          momsn: 77,
+          mtmsn: expect.any(Number),
+          sessionTime: expect.any(Number),
+          remote: '127.0.0.1',
+          ...(meta?.source?.location === undefined ? {} : { location: expect.any(Object) }),
+        },
+      });
+      expect(JSON.parse(JSON.stringify(meta?.source))).toEqual(meta?.source); // JSON-safe
       const atOther = nextFrame(other);
       expect(await w.link.send(Uint8Array.of(0x52), { to: OTHER_KIT, priority: 0 })).toMatchObject({
         ok: true,
@@ -126,5 +141,34 @@ describe('DirectIpLink', () => {
     } finally {
       await link.stop();
     }
+  });
+
+  it('hands on a payload that is not a fieldnode frame, and counts one error per failed send', async () => {
+    const w = await world();
+    worlds.push(w);
+    await w.link.start();
+    const atLink = nextFrame(w.link);
+    const text = new TextEncoder().encode('hello from another application');
+    expect(await w.peer.send(text)).toMatchObject({ ok: true });
+    expect((await atLink).bytes).toEqual(text);
+    expect(w.link.counters().rxFrames).toBe(1);
+    // Two IMEIs, both refused by the gateway: one failed send, one error.
+    const before = w.link.counters().errors;
+    const twice = new DirectIpLink({
+      id: 'directip-2',
+      server: new DirectIpMoServer(),
+      listen: { host: HOST, port: 0 },
+      mt: new DirectIpMtClient({ host: HOST, port: w.mtPort, timeoutMs: 1000 }),
+      defaultImeis: ['300434069999998', '300434069999999'],
+    });
+    try {
+      await twice.start();
+      expect(await twice.send(Uint8Array.of(1))).toMatchObject({ ok: false, code: 'NACK' });
+      expect(twice.counters()).toMatchObject({ txFrames: 0, errors: 1 });
+      await expect(twice.send(new Uint8Array(0))).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await twice.stop();
+    }
+    expect(w.link.counters().errors).toBe(before);
   });
 });

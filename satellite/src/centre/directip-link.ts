@@ -1,12 +1,13 @@
 /**
- * The county centre's satellite link over Iridium DirectIP (protocols/iridium.md §3, §7.5;
- * DESIGN.md "The link contract"), for a centre that contracts a VAR with DirectIP instead of the
+ * The county centre's satellite link over Iridium DirectIP (docs/iridium.md §3, §7.5; docs/links.md
+ * §The centre's satellite ingress), for a centre that contracts a VAR with DirectIP instead of the
  * RockBLOCK web services. State, start()/stop() and the choice of IMEIs are
  * CentreSatelliteLink's (centre-satellite-link.ts).
  *
- * - Inbound: each new MO message with a payload that the MO server kept is one frame,
- *   `meta.from` the kit's IMEI. Mailbox checks are not frames; quarantined payloads are the
- *   server's `quarantine` events.
+ * - Inbound: each new MO message with a payload is one frame, whatever it holds (the core tells
+ *   fieldnode frames from other traffic and keeps the others), `meta.from` the kit's IMEI and
+ *   `meta.source` the rest of the header, the location and the gateway's address
+ *   ({@link moSource}). Mailbox checks are not frames.
  * - Outbound: `send(frame, { to: imei })`, or without `to` to each default IMEI: one MT message
  *   per IMEI and its confirmation. ok when the gateway queued it, ref its auto ID. A P0 frame
  *   (`priority: 0`) goes with the High Priority flag and priority 1.
@@ -14,10 +15,11 @@
  *   gateway cannot connect and keeps its messages (it retries for 12 h).
  */
 import type { LinkFailureCode, SendOptions, SendOutcome } from '../../../node/src/link/link.js';
+import { failed } from '../../../node/src/link/link-base.js';
 import type { DirectIpMoServer, ReceivedMo } from '../directip/mo-server.js';
 import { MT_FLAG, type MtMessage } from '../directip/mt.js';
 import type { DirectIpMtClient, MtSendResult } from '../directip/mt-client.js';
-import { type CentreLinkOptions, CentreSatelliteLink, failed } from './centre-satellite-link.js';
+import { type CentreLinkOptions, CentreSatelliteLink } from './centre-satellite-link.js';
 
 export interface DirectIpLinkOptions extends CentreLinkOptions {
   /** The MO server; the link listens on `listen` from start() to stop(). */
@@ -49,7 +51,7 @@ export class DirectIpLink extends CentreSatelliteLink {
   readonly #onMo = (mo: ReceivedMo): void => {
     const payload = mo.message.payload;
     if (payload === undefined) return; // a mailbox check
-    this.handOn(payload, mo.receivedAt, mo.message.header.imei);
+    this.received(payload, { from: mo.message.header.imei, source: moSource(mo) }, mo.receivedAt);
   };
 
   constructor(opts: DirectIpLinkOptions) {
@@ -81,6 +83,23 @@ export class DirectIpLink extends CentreSatelliteLink {
     };
     return outcome(imei, await this.#mt.send(message, { signal }));
   }
+}
+
+/**
+ * What an MO message says of its payload besides the IMEI, for FrameMeta.source: `carrier`
+ * "directip", the header's CDR reference, session status, MOMSN and MTMSN, `sessionTime` (Unix ms),
+ * and the location and the gateway's address when there were.
+ */
+export function moSource(mo: ReceivedMo): Readonly<Record<string, unknown>> {
+  const { imei: _imei, sessionTime, ...header } = mo.message.header;
+  const { location } = mo.message;
+  return {
+    carrier: 'directip',
+    ...header,
+    sessionTime: sessionTime * 1000,
+    ...(location === undefined ? {} : { location: { ...location } }),
+    ...(mo.remote === undefined ? {} : { remote: mo.remote }),
+  };
 }
 
 function outcome(imei: string, result: MtSendResult): SendOutcome {

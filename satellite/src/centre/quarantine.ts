@@ -1,36 +1,31 @@
 /**
- * Satellite payloads that arrived authenticated by their carrier (a verified RockBLOCK push, a
- * DirectIP MO message) but are not fieldnode frames (fieldnode-payload.ts). They were acknowledged
- * to the carrier, so they must not be lost (DESIGN.md: nothing acknowledged may be lost): each is
- * handed to the `quarantine` listeners at once, so the daemon can persist it, and the most recent
- * ones are also kept in memory, up to a bound, for the operator's view and for tests.
+ * Satellite deliveries that the carrier authenticated but that cannot be handed on as a frame
+ * (docs/iridium.md §2.1, §2.2, §7.5; docs/links.md §The centre's satellite ingress): a RockBLOCK
+ * push whose token verifies but whose claims are not the documented shape (no IMEI of 15 digits,
+ * no MOMSN, data that is not hex…). Whether a payload is a fieldnode frame is not decided here:
+ * every payload goes on to the core, which keeps those that are not (node/src/core/
+ * foreign-payloads.ts).
+ *
+ * What is kept here was acknowledged to the carrier, so it must not be lost: each is handed to the
+ * `quarantine` listeners at once, for the daemon to persist, and the most recent ones are kept in
+ * memory, up to a bound, for the operator's view and for tests.
  */
-import type { NotFieldnode } from './fieldnode-payload.js';
 
-/** One kept payload and where it came from. */
+/** One kept delivery and where it came from. */
 export interface QuarantinedPayload {
-  /** 'rockblock' (web push) or 'directip' (MO message). */
-  via: 'rockblock' | 'directip';
-  /**
-   * Why it was kept aside: a {@link NotFieldnode} word (not a fieldnode frame), 'claims' (a signed
-   * push in an unexpected shape), or a configured classifier's own word.
-   */
-  reason: NotFieldnode | 'claims' | (string & {});
+  /** The carrier: 'rockblock' (a web push). */
+  via: 'rockblock';
+  /** Why it was kept aside: 'claims' (a signed push in an unexpected shape). */
+  reason: 'claims';
   /** Human detail for the log. */
   detail?: string;
-  imei?: string;
-  momsn?: number;
-  /** The session time the carrier gave, Unix ms. */
-  sessionTime?: number;
-  /** The payload bytes, when they could be read. */
-  data?: Uint8Array;
-  /** Everything the carrier said, as it said it (verified claims, DirectIP header fields). */
+  /** Everything the carrier said, as it said it (the verified claims). */
   source: Readonly<Record<string, unknown>>;
   /** Unix ms. */
   receivedAt: number;
 }
 
-/** A bounded, oldest-first list of quarantined payloads. */
+/** A bounded, oldest-first list of quarantined deliveries. */
 export class QuarantineList {
   readonly #items: QuarantinedPayload[] = [];
   #total = 0;

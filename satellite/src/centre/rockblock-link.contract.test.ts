@@ -1,6 +1,7 @@
 /**
  * The shared link contract (node/src/link/contract.ts) for the centre's RockBLOCK link, over real
- * HTTP on 127.0.0.1, then what is particular to it.
+ * HTTP on 127.0.0.1, then what is particular to it (docs/iridium.md §2, §7.5; docs/links.md §The
+ * centre's satellite ingress).
  *
  * The world of the test: the simulated Iridium network (sim/iridium/simulated-network.ts) with the
  * simulated RockBLOCK cloud on it (sim/rockblock/rockblock-cloud.ts), which pushes signed webhooks
@@ -10,15 +11,14 @@
  * its MO frames travel gateway → cloud → webhook → receiver → link, and the link's MT frames MT
  * API → gateway queue → ring alert → mailbox check → peer.
  *
- * The contract's frames are arbitrary bytes, not fieldnode frames, so the receiver here hands on
- * every payload (`classify: () => undefined`); the fieldnode filter is tested in the receiver's
- * own tests and below.
+ * The contract's frames are arbitrary bytes, not fieldnode frames: the link hands on every payload
+ * with what the push said of it, and the core tells fieldnode frames from the rest
+ * (node/test/integration/foreign-payloads.test.ts).
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLinkContract } from '../../../node/src/link/contract.js';
 import type { InboundFrame } from '../../../node/src/link/link.js';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
 import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { recordingLogger } from '../../sim/recording-logger.js';
@@ -32,7 +32,6 @@ import {
 } from '../../test/support/rockblock-centre.js';
 import { RockblockMtClient } from '../rockblock/mt-client.js';
 import { RockblockPushReceiver } from '../rockblock/push-receiver.js';
-import type { QuarantinedPayload } from './quarantine.js';
 import { RockblockLink } from './rockblock-link.js';
 
 const KIT = '300434060000010';
@@ -48,14 +47,12 @@ interface World {
   teardown(): Promise<void>;
 }
 
-/** `fieldnodeOnly`: the receiver's default classifier instead of passing every payload on. */
-async function world(opts: { fieldnodeOnly?: boolean; password?: string } = {}): Promise<World> {
+async function world(opts: { password?: string } = {}): Promise<World> {
   const log = recordingLogger();
   const network = new SimulatedIridiumNetwork({ log });
   const { cloud, receiver, link } = await rockblockCentre({
     network,
     imeis: [KIT, OTHER_KIT],
-    anyPayload: !opts.fieldnodeOnly,
     ...(opts.password ? { password: opts.password } : {}),
     mtAttempts: 2,
     pushRetryDelaysMs: [50],
@@ -102,7 +99,17 @@ describe('RockblockLink', () => {
     try {
       const atLink = nextFrame(w.link);
       expect(await other.send(Uint8Array.of(0x41, 1))).toEqual({ ok: true, ref: '500' });
-      expect((await atLink).meta).toEqual({ from: OTHER_KIT });
+      const { meta } = await atLink;
+      expect(meta).toEqual({
+        from: OTHER_KIT,
+        source: expect.objectContaining({
+          carrier: 'rockblock',
+          momsn: 500,
+          sessionTime: expect.any(Number),
+          transmitTimeText: expect.stringMatching(/^\d\d-\d\d-\d\d \d\d:\d\d:\d\d$/),
+        }),
+      });
+      expect(JSON.parse(JSON.stringify(meta?.source))).toEqual(meta?.source); // JSON-safe
 
       const atOther = nextFrame(other);
       const seenByKit: InboundFrame[] = [];
@@ -161,21 +168,38 @@ describe('RockblockLink', () => {
     }
   });
 
-  it('hands fieldnode frames on and quarantines other payloads, with the default classifier', async () => {
-    const w = await make({ fieldnodeOnly: true });
-    const quarantined: QuarantinedPayload[] = [];
-    w.receiver.on('quarantine', (q) => quarantined.push(q));
+  it('hands on a payload that is not a fieldnode frame as a frame: the core keeps it', async () => {
+    const w = await make();
     await w.link.start();
-    const frame = referenceFrames()[0]?.frame as Uint8Array;
+    const text = new TextEncoder().encode('hello from the portal');
     const atLink = nextFrame(w.link);
-    expect(await w.peer.send(new TextEncoder().encode('hello from the portal'))).toMatchObject({ ok: true });
-    expect(await w.peer.send(frame)).toMatchObject({ ok: true });
-    expect((await atLink).bytes).toEqual(frame);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(quarantined.map((q) => [q.imei, Buffer.from(q.data ?? []).toString()])).toEqual([
-      [KIT, 'hello from the portal'],
-    ]);
+    expect(await w.peer.send(text)).toMatchObject({ ok: true });
+    const got = await atLink;
+    expect(got.bytes).toEqual(text);
+    expect(got.meta?.from).toBe(KIT);
+    expect(w.receiver.counters()).toMatchObject({ accepted: 1, quarantined: 0 });
     expect(w.link.counters().rxFrames).toBe(1);
+  });
+
+  it('counts one frame per send to several IMEIs and one error per failed send', async () => {
+    const w = await make();
+    const both = new RockblockLink({
+      id: 'rb-both',
+      receiver: new RockblockPushReceiver(),
+      mt: new RockblockMtClient({ endpoint: w.cloud.mtUrl(), username: USER, password: PASSWORD }),
+      defaultImeis: [KIT, OTHER_KIT],
+    });
+    try {
+      await both.start();
+      const sent = await both.send(Uint8Array.of(7, 7));
+      expect(sent).toMatchObject({ ok: true, ref: expect.stringMatching(/^\d+,\d+$/) });
+      // An IMEI that is not on the account: FAILED, one error for the one send.
+      expect(await both.send(Uint8Array.of(8), { to: '300434069999999' })).toMatchObject({ ok: false });
+      expect(both.counters()).toMatchObject({ txFrames: 1, txBytes: 2, errors: 1 });
+      await expect(both.send(new Uint8Array(0))).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await both.stop();
+    }
   });
 
   it('does not count mailbox checks as frames, and the network bills them', async () => {

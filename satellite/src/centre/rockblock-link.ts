@@ -1,26 +1,28 @@
 /**
- * The county centre's satellite link over the RockBLOCK web services (protocols/iridium.md §2,
- * §7.5; DESIGN.md "The link contract"): inbound frames are the verified MO pushes of the push
- * receiver, outbound frames are MT messages through the MT client. State, start()/stop() and the
- * choice of IMEIs are CentreSatelliteLink's (centre-satellite-link.ts).
+ * The county centre's satellite link over the RockBLOCK web services (docs/iridium.md §2, §7.5;
+ * docs/links.md §The centre's satellite ingress): inbound frames are the verified MO pushes of the
+ * push receiver, outbound frames are MT messages through the MT client. State, start()/stop() and
+ * the choice of IMEIs are CentreSatelliteLink's (centre-satellite-link.ts).
  *
- * - Inbound: each new verified push with data is one frame, `meta.from` the kit's IMEI. Mailbox
- *   checks (no data) are not frames. Quarantined payloads are the receiver's `quarantine` events,
- *   for the daemon to persist; they never reach the core as frames.
+ * - Inbound: each new verified push with data is one frame, whatever it holds (the core tells
+ *   fieldnode frames from other traffic and keeps the others), `meta.from` the kit's IMEI and
+ *   `meta.source` the push's other fields ({@link pushSource}). Mailbox checks are not frames.
+ *   A signed push whose claims are not the documented shape is the receiver's `quarantine` event.
  * - Outbound: `send(frame, { to: imei })`, or without `to` to each configured default IMEI. ok
- *   means Rock7 queued it (confirmation 1 of DESIGN.md: the satellite network took it), ref the
- *   mtId(s). The MT client retries network failures a bounded number of times; everything else
- *   is the supervisor's and the store's (links report, supervisors retry).
+ *   means Rock7 queued it (confirmation 1: the satellite network took it), ref the mtId(s). The MT
+ *   client retries network failures a bounded number of times; everything else is the
+ *   supervisor's and the store's (links report, supervisors retry).
  * - While the link is not up the receiver answers 503, so Rock7 keeps pushes for later instead of
  *   handing them to nobody.
  * - With `listen`, the link owns an HTTP server for the receiver from start() to stop(); without,
  *   the daemon mounts `receiver.handle` in its own server.
  */
 import type { SendOptions, SendOutcome } from '../../../node/src/link/link.js';
+import { failed } from '../../../node/src/link/link-base.js';
 import { MAX_MT_BYTES, type RockblockMtClient } from '../rockblock/mt-client.js';
 import { mtCodeMeaning, RockblockMtError } from '../rockblock/mt-response.js';
 import type { ReceivedPush, RockblockPushReceiver } from '../rockblock/push-receiver.js';
-import { type CentreLinkOptions, CentreSatelliteLink, failed } from './centre-satellite-link.js';
+import { type CentreLinkOptions, CentreSatelliteLink } from './centre-satellite-link.js';
 
 export interface RockblockLinkOptions extends CentreLinkOptions {
   /** The push receiver; the link turns its `accepting` on and off with its own state. */
@@ -36,7 +38,7 @@ export class RockblockLink extends CentreSatelliteLink {
   readonly #mt: RockblockMtClient;
   readonly #onPush = (push: ReceivedPush): void => {
     if (push.data.length === 0) return; // a mailbox check
-    this.handOn(push.data, push.receivedAt, push.imei);
+    this.received(push.data, { from: push.imei, source: pushSource(push) }, push.receivedAt);
   };
 
   constructor(opts: RockblockLinkOptions) {
@@ -75,4 +77,14 @@ export class RockblockLink extends CentreSatelliteLink {
       return failed('later', 'DEVICE_ERROR', detail);
     }
   }
+}
+
+/**
+ * What a push says of its payload besides the IMEI, for FrameMeta.source: `carrier` "rockblock",
+ * the MOMSN, `sessionTime` (the session's time, Unix ms), `transmitTimeText` as Rock7 sent it, and
+ * whichever of serial, device type, Iridium position, session status and signing time it gave.
+ */
+export function pushSource(push: ReceivedPush): Readonly<Record<string, unknown>> {
+  const { imei: _imei, data: _data, receivedAt: _at, transmitTime, ...rest } = push;
+  return { carrier: 'rockblock', ...rest, sessionTime: transmitTime };
 }

@@ -1,14 +1,14 @@
 /**
- * The county centre's DirectIP MO server (protocols/iridium.md §3.1, §3.3, §7.5): the Iridium
- * gateway connects, sends one MO message and closes. With MO confirmation provisioned
- * (`confirm`), the server answers exactly `01 00 04 05 00 01 01` once it has kept the message,
- * or `… 00` when it could not read it; without, nothing is sent back.
+ * The county centre's DirectIP MO server (docs/iridium.md §3.1, §3.3, §7.5; docs/links.md §The
+ * centre's satellite ingress): the Iridium gateway connects, sends one MO message and closes. With
+ * MO confirmation provisioned (`confirm`), the server answers exactly `01 00 04 05 00 01 01` once
+ * it has kept the message, or `… 00` when it could not read it; without, nothing is sent back.
  *
  * Kept means: decoded, deduplicated on (IMEI, MOMSN, session time), and handed to the `mo`
- * listeners, or to `quarantine` when the payload is not a fieldnode frame. The gateway retries
- * whatever it could not deliver for up to 12 h, so a message seen twice is answered as success
- * and not handed on again. While `accepting` is false the server resets connections unread, so
- * the gateway keeps its messages for later.
+ * listeners, whatever the payload holds (the core tells fieldnode frames from other traffic:
+ * node/src/wire/classify.ts). The gateway retries whatever it could not deliver for up to 12 h, so
+ * a message seen twice is answered as success and not handed on again. While `accepting` is false
+ * the server resets connections unread, so the gateway keeps its messages for later.
  *
  * DirectIP has no authentication of its own: the gateway's source address is the only sign of
  * who is calling (Iridium whitelists addresses the other way round), so `allowedSources` can
@@ -17,8 +17,6 @@
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
-import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { decodeMo, encodeMoConfirmation, type MoMessage } from './mo.js';
 import { ReadTimeoutError, readMessage } from './read-message.js';
@@ -39,14 +37,13 @@ export interface MoRejection {
 
 export interface MoServerEvents {
   mo: [ReceivedMo];
-  quarantine: [QuarantinedPayload];
   rejected: [MoRejection];
 }
 
 export interface MoServerCounters {
+  /** New MO messages handed on as `mo`, mailbox checks included. */
   accepted: number;
   duplicates: number;
-  quarantined: number;
   rejected: number;
 }
 
@@ -57,12 +54,8 @@ export interface DirectIpMoServerOptions {
   readTimeoutMs?: number;
   /** Only these source addresses may deliver; default any. */
   allowedSources?: readonly string[];
-  /** Why a payload is not a frame to hand on (quarantine), or undefined. Default whyNotFieldnode. */
-  classify?: (data: Uint8Array) => string | undefined;
   /** Recent messages remembered for deduplication. Default 10,000. */
   dedupeLimit?: number;
-  /** Quarantined payloads kept in memory. Default 100. */
-  quarantineLimit?: number;
   now?: () => number;
   log?: Logger;
 }
@@ -73,14 +66,12 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   readonly #confirm: boolean;
   readonly #readTimeoutMs: number;
   readonly #allowed: ReadonlySet<string> | undefined;
-  readonly #classify: (data: Uint8Array) => string | undefined;
   readonly #dedupeLimit: number;
   readonly #seen = new Map<string, true>();
-  readonly #quarantine: QuarantineList;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #sockets = new Set<Socket>();
-  readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, quarantined: 0, rejected: 0 };
+  readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, rejected: 0 };
   #server: Server | undefined;
 
   constructor(opts: DirectIpMoServerOptions = {}) {
@@ -88,9 +79,7 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     this.#confirm = opts.confirm ?? false;
     this.#readTimeoutMs = opts.readTimeoutMs ?? 10_000;
     this.#allowed = opts.allowedSources ? new Set(opts.allowedSources) : undefined;
-    this.#classify = opts.classify ?? whyNotFieldnode;
     this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
-    this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
     this.#now = opts.now ?? Date.now;
     this.#log = opts.log ?? silentLogger;
   }
@@ -114,10 +103,6 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     if (!server) return;
     for (const s of this.#sockets) s.destroy();
     await closeServer(server);
-  }
-
-  quarantined(): readonly QuarantinedPayload[] {
-    return this.#quarantine.items();
   }
 
   counters(): Readonly<MoServerCounters> {
@@ -183,27 +168,6 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
       if (!oldest.done) this.#seen.delete(oldest.value);
     }
     const receivedAt = this.#now();
-    const why = mo.payload === undefined ? undefined : this.#classify(mo.payload);
-    if (why !== undefined) {
-      const item: QuarantinedPayload = {
-        via: 'directip',
-        reason: why,
-        imei: header.imei,
-        momsn: header.momsn,
-        sessionTime: header.sessionTime * 1000,
-        ...(mo.payload ? { data: mo.payload } : {}),
-        source: { ...header, ...(mo.location ? { location: mo.location } : {}) },
-        receivedAt,
-      };
-      this.#counters.quarantined++;
-      this.#quarantine.add(item);
-      this.#log.warn(
-        { imei: header.imei, momsn: header.momsn, reason: why },
-        'directip MO quarantined: not a fieldnode frame',
-      );
-      setImmediate(() => this.emit('quarantine', item));
-      return;
-    }
     this.#counters.accepted++;
     setImmediate(() => this.emit('mo', { message: mo, receivedAt, ...(remote ? { remote } : {}) }));
   }

@@ -1,5 +1,5 @@
 /**
- * What an MO status from +SBDIX means for the link (protocols/iridium.md §1.3 "MO status", §7.2).
+ * What an MO status from +SBDIX means for the link (docs/iridium.md §1.3 "MO status", §7.2).
  * The classes follow the Iridium table and the reference drivers; the back-off floors are this
  * project's choice within §7.2 (30 s first step; 36 "wait 3 minutes"; 37 and 38 long, at §7.2's
  * 10-minute cap). The link decides when to retry; this only says what kind of failure it was.

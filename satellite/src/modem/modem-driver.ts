@@ -1,5 +1,5 @@
 /**
- * The Iridium 9602/9603 (RockBLOCK) driver: SbdModem over an AT channel (protocols/iridium.md
+ * The Iridium 9602/9603 (RockBLOCK) driver: SbdModem over an AT channel (docs/iridium.md
  * §1.1 link basics, §1.3 commands, §1.5 time, §7.1 modem driver).
  *
  * It reports and does not retry: each method is one AT exchange, a failure is a KitError with a

@@ -1,5 +1,5 @@
 /**
- * The transcripts of protocols/iridium.md §1.2 replayed through the driver byte for byte: the
+ * The transcripts of docs/iridium.md §1.2 replayed through the driver byte for byte: the
  * driver's writes must equal the transcript's host lines, and the modem's lines must parse to the
  * values the transcript shows (§7.6 "Golden transcripts").
  */

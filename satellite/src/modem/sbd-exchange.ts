@@ -1,5 +1,5 @@
 /**
- * One SBD session in the order protocols/iridium.md §7.1 "Send" and §7.2 give, for the link to
+ * One SBD session in the order docs/iridium.md §7.1 "Send" and §7.2 give, for the link to
  * call: SBDD0 → SBDWB (when there is a payload) → SBDIX[A] → classify → SBDRB when MT status is 1
  * (before anything else: the next session clears the MT buffer) → SBDD0 after success (otherwise
  * the next mailbox check re-sends and re-bills the same message).

@@ -1,6 +1,6 @@
 /**
  * What the SBD link and its session scheduler need from an Iridium 9602/9603 (or RockBLOCK) modem
- * driver (protocols/iridium.md §1.3, §7.1, §7.2). modem-driver.ts implements it over an AT channel;
+ * driver (docs/iridium.md §1.3, §7.1, §7.2). modem-driver.ts implements it over an AT channel;
  * the link (sbd-link.ts) holds the policy: when to open a session, what to pack, how to back off.
  */
 import type { EventEmitter } from 'node:events';

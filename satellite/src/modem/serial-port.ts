@@ -1,5 +1,5 @@
 /**
- * Opens the serial port of an Iridium 9602/9603 or RockBLOCK (protocols/iridium.md §1.1: 19200
+ * Opens the serial port of an Iridium 9602/9603 or RockBLOCK (docs/iridium.md §1.1: 19200
  * baud, 8N1, no flow control with AT&K0). The driver takes any open byte stream; this is the one
  * place the daemon opens a real device for it. A port that cannot be opened gives AT_CLOSED with
  * the system's error as the cause, so the link reports it as down and a supervisor retries.

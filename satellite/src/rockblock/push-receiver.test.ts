@@ -1,6 +1,7 @@
 /**
- * Tests for push-receiver.ts over real HTTP on 127.0.0.1 (protocols/iridium.md §2.1, §7.5): what
- * is answered 200 and handed on, deduplicated, quarantined, and what is refused and logged.
+ * Tests for push-receiver.ts over real HTTP on 127.0.0.1 (docs/iridium.md §2.1, §7.5): what is
+ * answered 200 and handed on (every verified payload, whatever it holds: the core classifies),
+ * deduplicated, quarantined (claims in another shape), and what is refused and logged.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,8 +137,8 @@ describe('RockblockPushReceiver', () => {
     expect(t.r.counters()).toMatchObject({ accepted: 1, mailboxChecks: 1, quarantined: 0 });
   });
 
-  it('quarantines a verified payload that is not a fieldnode frame: kept, reported, bounded', async () => {
-    const t = await receiver({ quarantineLimit: 2 });
+  it('hands on a verified payload that is not a fieldnode frame all the same: the core classifies', async () => {
+    const t = await receiver();
     const texts = ['hello', 'There are 10 types of people who understand binary', '(R) 11:28:34'];
     for (const [i, s] of texts.entries()) {
       const body = pushBody(
@@ -147,36 +148,45 @@ describe('RockblockPushReceiver', () => {
       expect(await post(t.url, body)).toBe(200);
     }
     await tick();
-    expect(t.pushes).toEqual([]);
-    expect(t.quarantined.map((q) => Buffer.from(q.data ?? []).toString())).toEqual(texts);
-    expect(t.quarantined[0]).toMatchObject({ via: 'rockblock', reason: 'malformed', imei: IMEI, momsn: 40 });
-    expect(t.quarantined[0]?.source).toMatchObject({ iss: 'Rock 7', momsn: '40' });
-    expect(t.r.quarantined().map((q) => q.momsn)).toEqual([41, 42]); // the newest two
-    expect(t.r.counters()).toMatchObject({ quarantined: 3, accepted: 0 });
-    expect(t.log.lines.filter((l) => l.msg.includes('quarantined'))).toHaveLength(3);
+    expect(t.pushes.map((p) => Buffer.from(p.data).toString())).toEqual(texts);
+    expect(t.pushes[0]).toMatchObject({ imei: IMEI, momsn: 40 });
+    expect(t.quarantined).toEqual([]);
+    expect(t.r.counters()).toMatchObject({ quarantined: 0, accepted: 3 });
   });
 
-  it('quarantines the real 2023 capture under the published key (a text, not a fieldnode frame)', async () => {
+  it('hands on the real 2023 capture under the published key (a text, for the core to keep)', async () => {
     const t = await receiver({ key: undefined });
     expect(await post(t.url, GOBY_2023_BODY)).toBe(200);
     await tick();
-    expect(t.quarantined).toHaveLength(1);
-    expect(t.quarantined[0]).toMatchObject({ imei: '300434062099430', momsn: 66, reason: 'malformed' });
-    expect(t.quarantined[0]?.sessionTime).toBe(Date.UTC(2023, 8, 5, 4, 33, 24));
+    expect(t.quarantined).toEqual([]);
+    expect(t.pushes).toHaveLength(1);
+    expect(t.pushes[0]).toMatchObject({ imei: '300434062099430', momsn: 66 });
+    expect(t.pushes[0]?.transmitTime).toBe(Date.UTC(2023, 8, 5, 4, 33, 24));
+    expect(t.pushes[0]?.data.length).toBeGreaterThan(0);
   });
 
-  it('quarantines a signed push whose claims are not the documented shape', async () => {
-    const t = await receiver();
-    const token = signCompact(
-      '{"alg":"RS256"}',
-      '{"iss":"Rock 7","imei":"123","momsn":"1"}',
-      testRock7PrivateKey(),
-    );
-    expect(await post(t.url, JSON.stringify({ JWT: token }))).toBe(200);
+  it('quarantines a signed push whose claims are not the documented shape: kept, reported, bounded', async () => {
+    const t = await receiver({ quarantineLimit: 2 });
+    for (const imei of ['123', '456', '789']) {
+      const token = signCompact(
+        '{"alg":"RS256"}',
+        `{"iss":"Rock 7","imei":"${imei}","momsn":"1"}`,
+        testRock7PrivateKey(),
+      );
+      expect(await post(t.url, JSON.stringify({ JWT: token }))).toBe(200);
+    }
     await tick();
-    expect(t.quarantined).toEqual([
-      expect.objectContaining({ reason: 'claims', source: expect.objectContaining({ imei: '123' }) }),
-    ]);
+    expect(t.pushes).toEqual([]);
+    expect(t.quarantined).toHaveLength(3);
+    expect(t.quarantined[0]).toMatchObject({
+      via: 'rockblock',
+      reason: 'claims',
+      detail: expect.stringMatching(/imei/),
+      source: expect.objectContaining({ iss: 'Rock 7', imei: '123' }),
+    });
+    expect(t.r.quarantined().map((q) => q.source.imei)).toEqual(['456', '789']); // the newest two
+    expect(t.r.counters()).toMatchObject({ quarantined: 3, accepted: 0 });
+    expect(t.log.lines.filter((l) => l.msg.includes('quarantined'))).toHaveLength(3);
   });
 
   it('refuses with 403 and logs the reason: another key, alg none, a changed byte', async () => {

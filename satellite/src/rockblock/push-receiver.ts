@@ -1,11 +1,12 @@
 /**
- * The county centre's receiver of RockBLOCK MO pushes (protocols/iridium.md §2.1, §2.2, §7.5): an
- * HTTP POST handler for node:http that verifies the push token, answers at once, and hands what it
- * verified to its listeners afterwards.
+ * The county centre's receiver of RockBLOCK MO pushes (docs/iridium.md §2.1, §2.2, §7.5;
+ * docs/links.md §The centre's satellite ingress): an HTTP POST handler for node:http that verifies
+ * the push token, answers at once, and hands what it verified to its listeners afterwards.
  *
  * Answers (Rock7 wants a 200 within 3 s and, by its "guaranteed delivery", retries anything else):
- * - 200: the token verified. Whether the push was new, a duplicate, a mailbox check or a payload
- *   that is not fieldnode's (quarantined) makes no difference to Rock7: it has been kept.
+ * - 200: the token verified. Whether the push was new, a duplicate, a mailbox check, a payload of
+ *   any kind or claims in an unexpected shape (quarantined) makes no difference to Rock7: it has
+ *   been kept.
  * - 403: a body we could read whose token does not verify (malformed token, algorithm other than
  *   RS256, signature, issuer, expired). Forged or altered; logged with the reason.
  * - 400: a body that does not parse or has no token; 413: a body over `maxBodyBytes`; 415: not a
@@ -16,20 +17,20 @@
  * Everything comes from the verified claims (imei, momsn, data, transmit_time); the unsigned body
  * fields are only compared with them, and a disagreement is logged. Pushes are deduplicated on
  * (imei, momsn, transmit_time) over the last `dedupeLimit` pushes; across restarts the core's own
- * message ids deduplicate.
+ * message ids deduplicate. What the payload is, is not the receiver's business: every new push is
+ * handed on, and the core tells fieldnode frames from other traffic (node/src/wire/classify.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import { whyNotFieldnode } from '../centre/fieldnode-payload.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
 import { bodyMismatches, pushFromClaims, pushKey, type RockblockPush } from './push-claims.js';
 
-/** A push that verified, is new, and is a fieldnode frame or a mailbox check (empty data). */
+/** A push that verified and is new: a payload, whatever it holds, or a mailbox check (empty data). */
 export interface ReceivedPush extends RockblockPush {
   /** Unix ms. */
   receivedAt: number;
@@ -56,6 +57,7 @@ export interface PushReceiverCounters {
   accepted: number;
   mailboxChecks: number;
   duplicates: number;
+  /** Signed pushes whose claims are not the documented shape, kept as `quarantine`. */
   quarantined: number;
   rejected: number;
 }
@@ -72,14 +74,8 @@ export interface RockblockPushReceiverOptions {
   bodyTimeoutMs?: number;
   /** How many recent pushes are remembered for deduplication. Default 10,000. */
   dedupeLimit?: number;
-  /** How many quarantined payloads are kept in memory (listeners get every one). Default 100. */
+  /** How many quarantined pushes (claims in an unexpected shape) are kept in memory. Default 100. */
   quarantineLimit?: number;
-  /**
-   * Why a payload is not a frame to hand on (it is quarantined), or undefined to hand it on.
-   * Default whyNotFieldnode: only fieldnode frames pass. A link carrying opaque frames (the link
-   * contract tests) passes `() => undefined`.
-   */
-  classify?: (data: Uint8Array) => string | undefined;
   /** Unix ms now. Default Date.now. */
   now?: () => number;
   log?: Logger;
@@ -98,7 +94,6 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly #dedupeLimit: number;
   readonly #seen = new Map<string, true>();
   readonly #quarantine: QuarantineList;
-  readonly #classify: (data: Uint8Array) => string | undefined;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #counters: PushReceiverCounters = {
@@ -122,7 +117,6 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#bodyTimeoutMs = opts.bodyTimeoutMs ?? 2000;
     this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
     this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
-    this.#classify = opts.classify ?? whyNotFieldnode;
     this.#log = opts.log ?? silentLogger;
   }
 
@@ -186,7 +180,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     return boundAddress(this.#server);
   }
 
-  /** The quarantined payloads still in memory, oldest first. */
+  /** The quarantined pushes still in memory, oldest first. */
   quarantined(): readonly QuarantinedPayload[] {
     return this.#quarantine.items();
   }
@@ -255,20 +249,6 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#remember(key);
     answer(res, 200, 'OK');
 
-    const why = push.data.length === 0 ? undefined : this.#classify(push.data);
-    if (why !== undefined) {
-      this.#keep({
-        via: 'rockblock',
-        reason: why,
-        imei: push.imei,
-        momsn: push.momsn,
-        sessionTime: push.transmitTime,
-        data: push.data,
-        source: claims,
-        receivedAt,
-      });
-      return;
-    }
     this.#counters.accepted++;
     if (push.data.length === 0) this.#counters.mailboxChecks++;
     setImmediate(() => this.emit('push', { ...push, receivedAt }));
@@ -286,8 +266,8 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#counters.quarantined++;
     this.#quarantine.add(item);
     this.#log.warn(
-      { imei: item.imei, momsn: item.momsn, reason: item.reason, bytes: item.data?.length },
-      'rockblock push quarantined: not a fieldnode frame',
+      { reason: item.reason, detail: item.detail },
+      'rockblock push quarantined: its claims are not the documented shape',
     );
     setImmediate(() => this.emit('quarantine', item));
   }

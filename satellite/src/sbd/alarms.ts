@@ -1,15 +1,11 @@
 /**
- * The SBD link's alarms (issue 5 item 3; protocols/iridium.md §7.2): events with stable codes that
- * the daemon shows to the operator and logs. An alarm is raised once when its condition starts and
- * cleared once when it ends (`active: false`), never repeated while it lasts.
+ * The SBD link's alarms (docs/iridium.md §7.2): events with stable codes that the daemon shows to
+ * the operator and logs. An alarm is raised once when its condition starts and cleared once when
+ * it ends (`active: false`), never repeated while it lasts. The credit budget's alarms are the
+ * core's (node/src/core/billing-budget.ts).
  */
-import type { BudgetCrossing } from './credit-budget.js';
 
 export type SbdAlarmCode =
-  /** A credit budget passed a warning threshold (default 80 %). */
-  | 'SBD_BUDGET_WARNING'
-  /** A credit budget is used up: only P0 (and mailbox checks for them) still go, if allowed. */
-  | 'SBD_BUDGET_EXHAUSTED'
   /**
    * The gateway refused the modem for good (MO status 12, 14, 15, 16: too many segments, invalid
    * segment size, access denied, ISU locked): sessions stop until an operator acts or the
@@ -32,61 +28,42 @@ export interface SbdAlarm {
   detail: string;
   /** The MO status behind the alarm, for session alarms. */
   moStatus?: number;
-  /** For budget alarms: which budget, what is used and its limit, in credits. */
-  budget?: { scope: 'day' | 'incident'; used: number; limit: number };
 }
 
 /** A change to the alarm board, decided by pure code and applied by the link. */
 export type AlarmChange =
   | { raise: Omit<SbdAlarm, 'active' | 'at'> }
-  | { clear: SbdAlarmCode; detail: string; scope?: 'day' | 'incident' };
+  | { clear: SbdAlarmCode; detail: string };
 
-/** The budget alarms for threshold crossings (credit-budget.ts): below 100 % a warning. */
-export function budgetAlarmChanges(crossings: readonly BudgetCrossing[]): AlarmChange[] {
-  return crossings.map((c) => {
-    const code = c.threshold >= 1 ? 'SBD_BUDGET_EXHAUSTED' : 'SBD_BUDGET_WARNING';
-    const detail = `${c.used} of ${c.limit} credits used (${c.scope})`;
-    return c.raised
-      ? { raise: { code, detail, budget: { scope: c.scope, used: c.used, limit: c.limit } } }
-      : { clear: code, detail, scope: c.scope };
-  });
-}
-
-/** The active alarms of one link, keyed by code (and budget scope): raise and clear only on change. */
+/** The active alarms of one link, keyed by code: raise and clear only on change. */
 export class AlarmBoard {
   readonly #active = new Map<string, SbdAlarm>();
 
   constructor(readonly emit: (alarm: SbdAlarm) => void) {}
 
-  static key(code: SbdAlarmCode, scope?: 'day' | 'incident'): string {
-    return scope ? `${code}/${scope}` : code;
-  }
-
   raise(alarm: Omit<SbdAlarm, 'active'>): void {
-    const key = AlarmBoard.key(alarm.code, alarm.budget?.scope);
-    if (this.#active.has(key)) return;
+    if (this.#active.has(alarm.code)) return;
     const raised: SbdAlarm = { ...alarm, active: true };
-    this.#active.set(key, raised);
+    this.#active.set(alarm.code, raised);
     this.emit(raised);
   }
 
-  clear(code: SbdAlarmCode, at: number, detail: string, scope?: 'day' | 'incident'): void {
-    const key = AlarmBoard.key(code, scope);
-    const was = this.#active.get(key);
+  clear(code: SbdAlarmCode, at: number, detail: string): void {
+    const was = this.#active.get(code);
     if (!was) return;
-    this.#active.delete(key);
+    this.#active.delete(code);
     this.emit({ ...was, active: false, at, detail });
   }
 
   apply(changes: readonly AlarmChange[], at: number): void {
     for (const c of changes) {
       if ('raise' in c) this.raise({ ...c.raise, at });
-      else this.clear(c.clear, at, c.detail, c.scope);
+      else this.clear(c.clear, at, c.detail);
     }
   }
 
-  isActive(code: SbdAlarmCode, scope?: 'day' | 'incident'): boolean {
-    return this.#active.has(AlarmBoard.key(code, scope));
+  isActive(code: SbdAlarmCode): boolean {
+    return this.#active.has(code);
   }
 
   list(): SbdAlarm[] {

@@ -1,18 +1,14 @@
 /**
- * The frames an SbdLink holds for send() (protocols/iridium.md §7.1–§7.3): who is waiting on each
- * held unit, how many bytes it is, and how it is answered. A frame is answered once: when a session
- * carrying it ends (§7.1), when it is handed back because the link goes down or stops, or when the
- * scheduler drops it (budget, no service for `giveUpMs`, §7.2–§7.3). Also the MO a session carries.
+ * The sends an SbdLink has taken and not yet answered (docs/iridium.md §7.1–§7.3): who waits on
+ * each pending MO and how it is answered. An MO is answered once: when a session carrying it ends
+ * (§7.1), when it is handed back because the link goes down or stops, when its send is aborted
+ * before a session took it, or when the scheduler gives up on it (no service for `giveUpMs`).
  */
 import type { SendOutcome } from '../../../node/src/link/link.js';
-import { packMo } from './mo-frames.js';
-import type { HeldUnit } from './mo-plan.js';
 import type { SessionScheduler } from './session-scheduler.js';
 
 export interface HeldFrame {
   resolve: (o: SendOutcome) => void;
-  bytes: number;
-  unit: HeldUnit;
   cleanup: () => void;
 }
 
@@ -20,7 +16,7 @@ export class HeldFrames {
   readonly #pending = new Map<number, HeldFrame>();
   readonly #scheduler: SessionScheduler;
 
-  /** `scheduler` holds the units these frames travel in. */
+  /** `scheduler` holds the MOs these sends wait on. */
   constructor(scheduler: SessionScheduler) {
     this.#scheduler = scheduler;
   }
@@ -33,11 +29,6 @@ export class HeldFrames {
     this.#pending.set(id, frame);
   }
 
-  /** The bytes of a frame still waiting, or undefined once it has been answered. */
-  bytes(id: number): number | undefined {
-    return this.#pending.get(id)?.bytes;
-  }
-
   settle(id: number, outcome: SendOutcome): void {
     const p = this.#pending.get(id);
     if (!p) return;
@@ -46,26 +37,12 @@ export class HeldFrames {
     p.resolve(outcome);
   }
 
-  /** Settles every held frame that no session is carrying right now. */
-  handBack(outcome: SendOutcome): void {
-    for (const unit of [...this.#scheduler.held]) {
-      this.#scheduler.release(unit.id);
-      this.settle(unit.id, outcome);
+  /** Settles every pending MO but `carrying`, the one a session has under way (it settles that). */
+  handBack(outcome: SendOutcome, carrying?: number): void {
+    for (const mo of [...this.#scheduler.pending]) {
+      if (mo.id === carrying) continue;
+      this.#scheduler.release(mo.id);
+      this.settle(mo.id, outcome);
     }
   }
-}
-
-export function fail(
-  retry: 'later' | 'never',
-  code: Extract<SendOutcome, { ok: false }>['code'],
-  detail: string,
-) {
-  return { ok: false, retry, code, detail } as const satisfies SendOutcome;
-}
-
-/** The MO for these units: the opaque frame alone, or every entry in one container. */
-export function moOf(units: readonly HeldUnit[]): Uint8Array {
-  const first = units[0] as HeldUnit;
-  if (first.opaque) return first.entries[0] as Uint8Array;
-  return packMo(units.flatMap((u) => u.entries));
 }

@@ -1,5 +1,5 @@
 /**
- * How long the SBD link waits after a failed session (protocols/iridium.md §7.2, §1.6): exponential
+ * How long the SBD link waits after a failed session (docs/iridium.md §7.2, §1.6): exponential
  * backoff with jitter, 30 s → 60 → 120 → … capped at 10 min, and never less than what the MO
  * status itself demands (36: "must wait 3 minutes since last registration"; 38 a long pause).
  * RockBLOCK's own advice is to wait a minute because "the satellite locations will not have changed

@@ -1,10 +1,12 @@
 /**
- * Tests for sbd-link.ts: stop and hardware alarms (§7.2 "stop and alert"), the credit budget and
- * its alarms, the port closing, and start-up failures with their down reasons.
+ * Tests for sbd-link.ts: stop and hardware alarms (docs/iridium.md §7.2 "stop and alert") and the
+ * pause that holds the link down (the supervisor, not the link, starts it again), the port
+ * closing, and start-up failures with their down reasons. The credit budget is the core's
+ * (node/src/core/dispatcher-satellite.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { SteppingClock } from '../../../bench/satellite-clock.js';
 import { KitError } from '../../../node/src/base/errors.js';
+import { SteppingClock } from '../../../node/src/link/clock.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { FakeSbdModem } from '../../test/support/fake-sbd-modem.js';
 import { MIN, message, rig, S, send, stopRigsAfterEach } from '../../test/support/sbd-link-rig.js';
@@ -12,8 +14,8 @@ import { SbdLink } from './sbd-link.js';
 
 stopRigsAfterEach();
 
-describe('SbdLink alarms and budget', () => {
-  it('stops on MO status 15: SBD_STOPPED, down no-service, held frames handed back, until acknowledged', async () => {
+describe('SbdLink alarms', () => {
+  it('stops on MO status 15: SBD_STOPPED, down no-service, pending frames handed back, held down until acknowledged', async () => {
     const network = new SimulatedIridiumNetwork({ gatewayStatus: () => 15 });
     const r = await rig({}, network);
     const h = send(r.link, message(30, 0, 1));
@@ -28,13 +30,18 @@ describe('SbdLink alarms and budget', () => {
     expect(r.link.state.status).toBe('down');
     expect(r.states).toHaveLength(states);
     expect(r.modem.started).toBe(1);
+    await r.clock.run(60 * MIN);
+    await r.link.start(); // still within the 6 h pause
+    expect([r.link.state.status, r.modem.started]).toEqual(['down', 1]);
     r.link.acknowledgeAlarm('SBD_STOPPED');
     await r.clock.run(S);
-    expect(r.link.state.status).toBe('up');
+    expect(r.link.state.status).toBe('down'); // the link never starts itself
     expect(r.alarms.at(-1)).toMatchObject({ code: 'SBD_STOPPED', active: false });
+    await r.link.start(); // the supervisor's next try
+    expect(r.link.state.status).toBe('up');
   });
 
-  it('raises SBD_HARDWARE on MO status 33 and goes down no-device for the hardware pause', async () => {
+  it('raises SBD_HARDWARE on MO status 33 and stays down no-device for the hardware pause', async () => {
     const r = await rig({ stopPauseMs: { configuration: 3_600_000, hardware: 10 * MIN } });
     r.modem.radio = () => 33;
     const h = send(r.link, message(30, 0, 1));
@@ -42,26 +49,15 @@ describe('SbdLink alarms and budget', () => {
     expect(r.alarms).toMatchObject([{ code: 'SBD_HARDWARE', active: true, moStatus: 33 }]);
     expect(r.link.state).toMatchObject({ status: 'down', reason: 'no-device' });
     r.modem.radio = undefined;
-    await r.clock.run(10 * MIN);
-    expect(r.link.state.status).toBe('up'); // tried again after the pause
-  });
-
-  it('refuses P1 with SBD_BUDGET once the day is spent, raises 80 % and 100 % once each, and still sends P0', async () => {
-    const r = await rig({ budget: { perDay: 5 } });
-    const sizes = [50, 50, 50, 50, 50, 50];
-    const handles = sizes.map((size, i) => send(r.link, message(size, 0, i)));
-    await r.clock.runUntil(() => handles.every((h) => h.outcome), 30 * MIN);
-    expect(handles.every((h) => h.outcome?.ok)).toBe(true); // P0 goes over budget
-    const p1 = send(r.link, message(20, 1, 9));
-    await r.clock.run(S);
-    expect(p1.outcome).toMatchObject({ ok: false, retry: 'later', code: 'BUSY' });
-    expect(p1.outcome?.ok === false && p1.outcome.detail).toMatch(/^SBD_BUDGET/);
-    expect(r.alarms.map((a) => [a.code, a.active, a.budget?.scope])).toEqual([
-      ['SBD_BUDGET_WARNING', true, 'day'],
-      ['SBD_BUDGET_EXHAUSTED', true, 'day'],
-    ]);
-    // The first P0 went alone (1 credit); the five sent with it shared the next MO (256 bytes, 6).
-    expect(r.link.creditsUsed()).toEqual({ day: 7, incident: 7 });
+    const pausedAt = r.clock.now();
+    await r.clock.run(5 * MIN);
+    await r.link.start(); // the supervisor tries within the pause: held down
+    expect(r.link.state).toMatchObject({ status: 'down', reason: 'no-device' });
+    await r.clock.run(pausedAt + 10 * MIN - r.clock.now());
+    expect(r.link.state.status).toBe('down'); // the pause ended; the link does not start itself
+    await r.link.start(); // the supervisor's next try
+    expect(r.link.state.status).toBe('up');
+    expect(r.modem.started).toBe(2);
   });
 
   it('goes down port-closed when the modem stream closes, handing back what it held', async () => {

@@ -1,6 +1,7 @@
 /**
- * The SBD link's options, counters, events and session records (issue 5 item 3): what the daemon's
- * configuration sets and what its status pages read. The link itself is in sbd-link.ts.
+ * The SBD link's options, counters, events and session records (docs/iridium.md §7; docs/links.md
+ * §Iridium SBD): what the daemon's configuration sets and what its status pages read. The link
+ * itself is in sbd-link.ts.
  */
 
 import type { Logger } from '../../../node/src/base/logger.js';
@@ -8,10 +9,8 @@ import type { Clock } from '../../../node/src/link/clock.js';
 import type { LinkCounters } from '../../../node/src/link/link.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
 import type { SbdAlarm } from './alarms.js';
-import type { CreditBudgetOptions } from './credit-budget.js';
-import type { Priority } from './mo-frames.js';
 import type { SbdBackoffOptions } from './sbd-backoff.js';
-import type { SessionReason, SessionSchedulerOptions } from './session-scheduler.js';
+import type { Priority, SessionReason, SessionSchedulerOptions } from './session-scheduler.js';
 
 export interface SbdLinkOptions {
   /** Link id from configuration, e.g. "sbd0". */
@@ -21,26 +20,17 @@ export interface SbdLinkOptions {
    * start(), so a link whose port closed comes back on a fresh port when the supervisor restarts it.
    */
   modem: SbdModem | (() => SbdModem | Promise<SbdModem>);
-  /** Timers and durations: holds, backoffs, budget day. Default the system clock. */
+  /** Timers and durations: backoffs, mailbox checks, pauses. Default the system clock. */
   clock?: Clock;
   /** Unix ms for state and frame time stamps. Default Date.now. */
   now?: () => number;
-  /** Longest hold per priority P0..P3, ms. Default [0, 5 min, 30 min, 2 h]. */
-  holdMs?: readonly [number, number, number, number];
-  /** Credit limits per rolling day and per incident, alarm thresholds, P0 over budget. Default: no limits. */
-  budget?: CreditBudgetOptions;
   /** Session backoff. Default 30 s doubling to 10 min, jitter 0.2 (§7.2). */
   backoff?: SbdBackoffOptions;
   /** Mailbox-check interval while a warning is active ({@link SbdLink.setWarningActive}), ms. Default 10 min. */
   warningCheckMs?: number;
-  /** A due frame with no successful session for this long is handed back (NO_SERVICE), ms. Default 30 min. */
+  /** A frame with no successful session for this long after its send() is handed back (NO_SERVICE), ms. Default 30 min. */
   giveUpMs?: number;
-  /**
-   * Unpack wire frames and repack them with what else is held (default true). False sends every
-   * frame alone, as given: one SBD message per send(), the naive way the benchmark compares with.
-   */
-  batching?: boolean;
-  /** Priority of a frame sent without one that carries no message header. Default 1. */
+  /** Priority of a frame sent without one. Default 1. */
   defaultPriority?: Priority;
   /**
    * How long the core waits for the centre's confirmation of a sent frame before sending it
@@ -48,15 +38,20 @@ export interface SbdLinkOptions {
    */
   confirmationWaitMs?: number;
   /**
-   * When the centre's receipt of an MO is due by the priority of its most urgent frame, and how
-   * long past that the link checks the mailbox for it if no ring alert came, ms. Defaults:
-   * satellite/src/satellite-confirmations.ts.
+   * When the centre's answer to an MO sent with `awaitsReply` is due by the priority it was sent
+   * with, and how long past that the link checks the mailbox for it if no ring alert came, ms.
+   * Defaults: satellite/src/satellite-confirmations.ts.
    */
   replyHoldMs?: readonly [number, number, number, number];
   replyGraceMs?: number;
-  /** Frames held at most (the send window the dispatcher sees). Default 64. */
+  /** Sends pending at most (the send window the dispatcher sees). Default 64. */
   maxHeld?: number;
-  /** How long a stop alarm keeps the link down before it tries again, ms. Default 6 h / 10 min. */
+  /**
+   * How long the link waits for the core's riders before a mailbox check of its own
+   * (SendOpportunities), ms of `clock`. Default 2000.
+   */
+  offerWaitMs?: number;
+  /** How long a stop alarm holds the link down (start() stays down), ms. Default 6 h / 10 min. */
   stopPauseMs?: { configuration: number; hardware: number };
   /** How long stop() waits for a session under way, ms of `clock`. Default 150_000. */
   stopGraceMs?: number;
@@ -72,7 +67,7 @@ export interface SbdSessionRecord {
   clockAt: number;
   reason: SessionReason;
   answerRing: boolean;
-  /** Bytes of the MO (0: a mailbox check) and the send()s it carried. */
+  /** Bytes of the MO (0: a mailbox check) and the send()s it carried (0 or 1). */
   moBytes: number;
   frames: number;
   outcome: 'ok' | 'failed' | 'stopped' | 'uncertain' | 'not-started';
@@ -128,10 +123,9 @@ export function zeroCounters(): SbdLinkCounters {
 }
 
 /** The link's options that its session scheduler takes, those given only. */
-export function schedulerOptionsOf(o: SbdLinkOptions): Omit<SessionSchedulerOptions, 'mtu' | 'budget'> {
-  const picked: Omit<SessionSchedulerOptions, 'mtu' | 'budget'> = {};
+export function schedulerOptionsOf(o: SbdLinkOptions): SessionSchedulerOptions {
+  const picked: SessionSchedulerOptions = {};
   for (const key of [
-    'holdMs',
     'backoff',
     'warningCheckMs',
     'giveUpMs',

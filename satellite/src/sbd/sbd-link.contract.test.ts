@@ -8,7 +8,7 @@
  * signed webhook over HTTP on 127.0.0.1; what it sends goes through the RockBLOCK MT API into the
  * gateway's MT queue, rings the modem, and comes back on the link's next session. The contract's
  * frames are arbitrary bytes (the link sends them alone, as given), so the centre's receiver hands
- * on every payload. Holds are 2 s of simulated time so that frames go promptly.
+ * on every payload. The link holds nothing (holds are the core's): every frame goes at once.
  */
 import { existsSync } from 'node:fs';
 import { describe } from 'vitest';
@@ -19,7 +19,7 @@ describe.skipIf(!existsSync(SOCAT))('SBD link over a socat pty', () => {
   runLinkContract(
     'iridium-sbd: driver on a pty, modem simulator, simulated network, RockBLOCK centre link',
     async () => {
-      const w = await satelliteWorld({ anyPayload: true, link: { holdMs: [0, 2000, 2000, 2000] } });
+      const w = await satelliteWorld({ anyPayload: true });
       return { link: w.sbd, peer: w.centre, teardown: () => w.teardown() };
     },
     { timeoutMs: 10_000 },

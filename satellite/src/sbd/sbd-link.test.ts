@@ -1,13 +1,13 @@
 /**
  * Tests for sbd-link.ts over a fake SbdModem (satellite/test/support/fake-sbd-modem.ts) and the
- * simulated Iridium network, on a stepping virtual clock: the session order of
- * protocols/iridium.md §7.1, the retry rules of §7.2, batching, credits and mailbox checks of §7.3.
- * Alarms, the budget and start-up are in sbd-link-alarms.test.ts; the same link over the AT driver,
- * the modem simulator and a real pty runs the link contract in sbd-link.contract.test.ts.
+ * simulated Iridium network, on a stepping virtual clock: the session order of docs/iridium.md
+ * §7.1, the retry rules of §7.2, credits and mailbox checks of §7.3, one MO per send() as given,
+ * riders offered to the core and what the link spends reported to it. Alarms and start-up are in
+ * sbd-link-alarms.test.ts; the same link over the AT driver, the modem simulator and a real pty runs
+ * the link contract in sbd-link.contract.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { SendOutcome } from '../../../node/src/link/link.js';
-import { unpackBatch } from '../../../node/src/wire/batch.js';
 import { hex, MIN, message, rig, S, send, stopRigsAfterEach } from '../../test/support/sbd-link-rig.js';
 
 stopRigsAfterEach();
@@ -31,35 +31,20 @@ describe('SbdLink sessions (§7.1)', () => {
     });
   });
 
-  it('holds P1 frames and sends them in one MO, one container the core can unpack', async () => {
+  it('sends each frame at once as one MO, byte for byte, whatever its priority or content', async () => {
     const r = await rig();
-    const frames = [message(20, 1, 1), message(20, 1, 2), message(20, 1, 3)];
-    const handles = frames.map((f) => send(r.link, f));
-    await r.clock.run(4 * MIN);
-    expect(r.mo).toEqual([]); // still held
+    const container = Uint8Array.from([0x02, 3, ...message(3, 1, 1), 3, ...message(3, 2, 2)]);
+    const frames = [message(20, 3, 1), container];
+    const handles = frames.map((f, i) => send(r.link, f, i === 0 ? 3 : 1));
     await r.clock.runUntil(() => handles.every((h) => h.outcome), 5 * MIN);
-    expect(handles.map((h) => h.outcome)).toEqual(frames.map(() => ({ ok: true, ref: '40' })));
-    expect(r.mo).toHaveLength(1);
-    expect(unpackBatch(r.mo[0]?.payload as Uint8Array).map(hex)).toEqual(frames.map(hex));
-    expect(r.link.counters()).toMatchObject({ txFrames: 3, txBytes: 60, sessions: 1, credits: 2 });
-    expect(r.network.account(r.modem.imei)).toMatchObject({ moCredits: 2, moMessages: 1 });
-  });
-
-  it("unpacks the dispatcher's batch containers and repacks everything held into one MO", async () => {
-    const r = await rig();
-    const [a, b, c, d] = [message(30, 1, 1), message(25, 2, 2), message(30, 1, 3), message(25, 3, 4)];
-    const container = (x: Uint8Array, y: Uint8Array) =>
-      Uint8Array.from([0x02, x.length, ...x, y.length, ...y]);
-    const h1 = send(r.link, container(a, b), 1);
-    const h2 = send(r.link, container(c, d), 1);
-    await r.clock.runUntil(() => h1.outcome !== undefined && h2.outcome !== undefined, 10 * MIN);
-    expect([h1.outcome, h2.outcome]).toEqual([
-      { ok: true, ref: '40' },
+    expect(handles.map((h) => h.outcome)).toEqual([
+      { ok: true, ref: '41' },
       { ok: true, ref: '40' },
     ]);
-    expect(r.mo).toHaveLength(1);
-    const entries = unpackBatch(r.mo[0]?.payload as Uint8Array).map(hex);
-    expect(entries).toEqual([a, c, b, d].map(hex)); // P1, P1, P2, P3
+    // Most urgent first; the container is not unpacked or joined with anything.
+    expect(r.mo.map((m) => hex(m.payload))).toEqual([hex(container), hex(frames[0])]);
+    expect(r.clock.now()).toBeLessThan(MIN); // no hold
+    expect(r.link.counters()).toMatchObject({ txFrames: 2, txBytes: 29, sessions: 2, credits: 2 });
   });
 
   it('reads an MT before clearing the MO, and keeps checking while the gateway holds more', async () => {
@@ -132,25 +117,22 @@ describe('SbdLink sessions (§7.1)', () => {
     expect((ok?.clockAt as number) - (fail?.clockAt as number) - 20 * S).toBeGreaterThanOrEqual(180 * S);
   });
 
-  it('a P0 cuts a long backoff short, joining the MO that waits, and goes 30 s after the failure', async () => {
+  it('a P0 cuts a long backoff short, going before the MO that waits, 30 s after the failure', async () => {
     const r = await rig({ backoff: { jitter: 0 } });
     let down = true;
     r.modem.radio = () => (down ? 32 : undefined);
-    const p1 = send(r.link, message(30, 1, 1));
-    // Hold 5 min, then sessions end at 320 s, 370, 450, 590, 850 (waits 30, 60, 120, 240 s).
+    const p1 = send(r.link, message(30, 1, 1), 1);
+    // Sessions end at 20 s, 70, 150, 290, 550 (waits 30, 60, 120, 240 s).
     await r.clock.runUntil(() => r.sessions.length === 5, 30 * MIN);
     const lastEnd = r.sessions.at(-1)?.clockAt as number;
-    expect(lastEnd).toBe(850 * S);
+    expect(lastEnd).toBe(550 * S);
     await r.clock.run(5 * S);
     down = false;
-    const p0 = send(r.link, message(30, 0, 2)); // the next try would be at 850 + 480 s
-    await r.clock.runUntil(() => p0.outcome !== undefined, 30 * MIN);
-    expect(r.sessions.at(-1)?.clockAt).toBe(lastEnd + 30 * S + 20 * S);
+    const p0 = send(r.link, message(30, 0, 2), 0); // the next try would be at 550 + 480 s
+    await r.clock.runUntil(() => p0.outcome !== undefined && p1.outcome !== undefined, 30 * MIN);
+    expect(r.sessions.at(-2)?.clockAt).toBe(lastEnd + 30 * S + 20 * S);
     expect([p0.outcome?.ok, p1.outcome?.ok]).toEqual([true, true]);
-    expect(r.mo).toHaveLength(1);
-    expect(unpackBatch(r.mo[0]?.payload as Uint8Array).map((e) => e[1])).toEqual([2, 1]);
-    // The MO changed (the P0 joined), so it was written again; never after it went.
-    expect(r.modem.calls.filter((c) => c.startsWith('SBDWB'))).toEqual(['SBDWB=30', 'SBDWB=63']);
+    expect(r.mo.map((m) => m.payload?.[1])).toEqual([2, 1]);
   });
 
   it('hands frames back as TIMEOUT when SBDIX does not answer, and never sends that MO on a guess', async () => {
@@ -207,15 +189,59 @@ describe('SbdLink sessions (§7.1)', () => {
     }
   });
 
-  it('lets a send be aborted while it is held', async () => {
-    const r = await rig();
+  it('lets a send be aborted while it waits, and after a failed session that was carrying it', async () => {
+    const r = await rig({ backoff: { jitter: 0 } });
+    r.modem.radio = () => 32;
     const abort = new AbortController();
-    const h = send(r.link, message(30, 2, 1), 2, abort.signal);
-    await r.clock.run(MIN);
+    const first = send(r.link, message(30, 2, 1), 2, abort.signal);
+    await r.clock.run(5 * S); // its session is under way: the abort waits for how it ends
     abort.abort();
+    await r.clock.run(S);
+    expect(first.outcome).toBeUndefined();
+    await r.clock.run(20 * S); // it failed: the MO did not go, so the send is answered 'aborted'
+    expect(first.outcome).toMatchObject({ ok: false, retry: 'later', code: 'BUSY', detail: 'aborted' });
+    const later = new AbortController();
+    const second = send(r.link, message(30, 2, 2), 2, later.signal);
+    await r.clock.run(5 * S); // backing off: not in a session
+    later.abort();
+    await r.clock.run(S);
+    expect(second.outcome).toMatchObject({ ok: false, code: 'BUSY', detail: 'aborted' });
     await r.clock.run(60 * MIN);
-    expect(h.outcome).toMatchObject({ ok: false, retry: 'later', detail: 'aborted' });
-    expect(r.sessions).toEqual([]);
+    expect(r.sessions).toHaveLength(1);
     expect(r.link.sendWindow()).toBe(64);
+  });
+
+  it('offers the core what may ride in a mailbox check of its own, and reports what it spends', async () => {
+    const r = await rig();
+    const extra: number[] = [];
+    r.link.onExtraUnits((units) => extra.push(units));
+    let offers = 0;
+    let rider: { outcome?: SendOutcome } | undefined;
+    r.link.onSendOpportunity(async () => {
+      offers++;
+      if (offers === 1) rider = send(r.link, message(30, 3, 7), 3);
+    });
+    r.network.queueMt(r.modem.imei, Uint8Array.of(0x70, 1));
+    await r.clock.runUntil(() => r.frames.length === 1 && rider?.outcome !== undefined, 5 * MIN);
+    // The ring's session carried the rider: SBDIXA with an MO, one session for both.
+    expect(r.modem.take()).toEqual(['SBDWB=30', 'SBDIXA', 'SBDRB', 'SBDD0']);
+    expect(rider?.outcome).toEqual({ ok: true, ref: '40' });
+    expect(extra).toEqual([1]); // the MT; the MO's credit is the core's own count
+    r.network.queueMt(r.modem.imei, Uint8Array.of(0x70, 2));
+    await r.clock.runUntil(() => r.frames.length === 2, 5 * MIN);
+    expect(offers).toBe(2); // nothing offered this time: an empty mailbox check
+    expect(r.modem.take()).toEqual(['SBDIXA', 'SBDRB']);
+    expect(extra).toEqual([1, 2]); // the check's credit and the MT's
+    const a = r.network.account(r.modem.imei);
+    expect(r.link.counters().credits).toBe(a.moCredits + a.mtCredits);
+  });
+
+  it('checks the mailbox once the answer to an MO sent with awaitsReply is overdue', async () => {
+    const r = await rig({ replyHoldMs: [MIN, MIN, MIN, MIN], replyGraceMs: MIN });
+    const asked = send(r.link, message(30, 1, 1), 1, undefined, true);
+    const quiet = send(r.link, message(30, 1, 2), 1);
+    await r.clock.runUntil(() => asked.outcome !== undefined && quiet.outcome !== undefined, 5 * MIN);
+    await r.clock.run(10 * MIN);
+    expect(r.sessions.map((s) => s.reason)).toEqual(['due', 'due', 'reply', 'reply']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * One SBD session over an SbdModem, in the order protocols/iridium.md §7.1 prescribes:
+ * One SBD session over an SbdModem, in the order docs/iridium.md §7.1 prescribes:
  *
  *     [SBDD0 if the MO buffer may hold something and this is a mailbox check]
  *     → SBDWB (unless the buffer already holds exactly this MO, not yet sent)

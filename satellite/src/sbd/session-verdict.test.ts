@@ -1,25 +1,17 @@
 /**
  * Tests for session-verdict.ts: what each kind of session outcome does to the frames it carried,
- * the scheduler, the counters, the alarms and the link state (protocols/iridium.md §1.3, §7.2).
+ * the scheduler, the counters, the alarms and the link state (docs/iridium.md §1.3, §7.2).
  */
 import { describe, expect, it } from 'vitest';
 import { KitError } from '../../../node/src/base/errors.js';
 import { classifyMoStatus } from '../modem/modem-driver.js';
 import type { SbdSessionResult } from '../modem/sbd-modem.js';
-import type { HeldUnit } from './mo-plan.js';
-import type { SessionPlan } from './session-scheduler.js';
+import type { PendingMo, SessionPlan } from './session-scheduler.js';
 import { judgeSession } from './session-verdict.js';
 
-const unit: HeldUnit = {
-  id: 1,
-  entries: [Uint8Array.of(0x54, 1)],
-  opaque: false,
-  priority: 1,
-  arrivedAt: 0,
-  dueAt: 0,
-};
-const plan: SessionPlan = { units: [unit], bytes: 60, credits: 2, reason: 'due', answerRing: false };
-const mailbox: SessionPlan = { units: [], bytes: 0, credits: 1, reason: 'ring', answerRing: true };
+const mo: PendingMo = { id: 1, bytes: new Uint8Array(60), priority: 1, awaitsReply: true, arrivedAt: 0 };
+const plan: SessionPlan = { mo, credits: 2, reason: 'due', answerRing: false };
+const mailbox: SessionPlan = { credits: 1, reason: 'ring', answerRing: true };
 const result = (moStatus: number, more: Partial<SbdSessionResult> = {}): SbdSessionResult => ({
   moStatus,
   momsn: 77,
@@ -39,14 +31,14 @@ const done = (moStatus: number, more: Partial<SbdSessionResult> = {}, mt?: Uint8
 
 describe('judgeSession', () => {
   it.each([0, 1, 2, 3, 4])('MO status %i: the frames went, with the MOMSN, and credits are billed', (s) => {
-    const v = judgeSession(done(s), plan, 50);
+    const v = judgeSession(done(s), plan);
     expect(v.carried).toEqual({ ok: true, ref: '77' });
     expect(v.count).toMatchObject({ sessions: 1, sessionsOk: 1, moMessages: 1, moCredits: 2, credits: 2 });
     expect(v.down).toBeUndefined();
   });
 
   it('bills an MT by its own 50-byte units and counts a mailbox check as one', () => {
-    const v = judgeSession(done(0, { mtStatus: 1, mtLength: 120 }, new Uint8Array(120)), mailbox, 50);
+    const v = judgeSession(done(0, { mtStatus: 1, mtLength: 120 }, new Uint8Array(120)), mailbox);
     expect(v.count).toMatchObject({ mailboxChecks: 1, moCredits: 1, mtCredits: 3, credits: 4 });
     expect(v.record).toMatchObject({ credits: 4, mtBytes: 120 });
     expect(v.mt).toHaveLength(120);
@@ -61,7 +53,7 @@ describe('judgeSession', () => {
     [36, 180_000],
     [38, 600_000],
   ])('MO status %i is transient: the frames stay held, back off at least %i ms', (s, min) => {
-    const v = judgeSession(done(s), plan, 50);
+    const v = judgeSession(done(s), plan);
     expect(v.carried).toBeUndefined();
     expect(v.scheduler).toEqual({ kind: 'failed', minBackoffMs: min, releaseCarried: false });
     expect(v.count).toEqual({ sessions: 1, sessionsFailed: 1 });
@@ -77,31 +69,27 @@ describe('judgeSession', () => {
     [64, 'SBD_HARDWARE', 'no-device', 'hardware'],
     [65, 'SBD_HARDWARE', 'no-device', 'hardware'],
   ])('MO status %i stops: %s, down %s for the %s pause', (s, code, reason, pause) => {
-    const v = judgeSession(done(s), plan, 50);
+    const v = judgeSession(done(s), plan);
     expect(v.alarms).toContainEqual({ raise: expect.objectContaining({ code, moStatus: s }) });
     expect(v.down).toMatchObject({ reason, pause });
     expect(v.carried).toBeUndefined(); // handed back as the link goes down
   });
 
   it('raises SBD_MT_TOO_LARGE on MO status 1 and clears it on 0', () => {
-    expect(judgeSession(done(1), plan, 50).alarms).toContainEqual({
+    expect(judgeSession(done(1), plan).alarms).toContainEqual({
       raise: expect.objectContaining({ code: 'SBD_MT_TOO_LARGE' }),
     });
-    expect(judgeSession(done(0), plan, 50).alarms).toContainEqual(
+    expect(judgeSession(done(0), plan).alarms).toContainEqual(
       expect.objectContaining({ clear: 'SBD_MT_TOO_LARGE' }),
     );
   });
 
   it('hands the frames back as TIMEOUT when SBDIX did not answer, and goes down if the port closed', () => {
-    const hung = judgeSession(
-      { kind: 'uncertain', error: new KitError('AT_TIMEOUT', 'no answer') },
-      plan,
-      50,
-    );
+    const hung = judgeSession({ kind: 'uncertain', error: new KitError('AT_TIMEOUT', 'no answer') }, plan);
     expect(hung.carried).toMatchObject({ ok: false, retry: 'later', code: 'TIMEOUT' });
     expect(hung.scheduler).toEqual({ kind: 'failed', minBackoffMs: 0, releaseCarried: true });
     expect(hung.down).toBeUndefined();
-    const gone = judgeSession({ kind: 'uncertain', error: new KitError('AT_CLOSED', 'closed') }, plan, 50);
+    const gone = judgeSession({ kind: 'uncertain', error: new KitError('AT_CLOSED', 'closed') }, plan);
     expect(gone.down).toEqual({ reason: 'port-closed', detail: 'closed' });
   });
 
@@ -109,7 +97,6 @@ describe('judgeSession', () => {
     const v = judgeSession(
       { kind: 'not-started', stage: 'write', error: new KitError('AT_ERROR', 'result 2') },
       plan,
-      50,
     );
     expect(v.carried).toBeUndefined();
     expect(v.count).toEqual({ errors: 1 });

@@ -1,23 +1,23 @@
 /**
- * What one session's outcome means for the link (protocols/iridium.md §1.3 "MO status", §7.1,
- * §7.2; issue 5 item 3), decided in one pure function so that the rules are read in one place:
+ * What one session's outcome means for the SBD link (docs/iridium.md §1.3 "MO status", §7.1,
+ * §7.2), decided in one pure function so that the rules are read in one place:
  *
- * - success (MO status 0–4): the frames it carried went (ok, ref = the MOMSN); credits are billed,
+ * - success (MO status 0–4): the MO it carried went (ok, ref = the MOMSN); credits are billed,
  *   MO max(1, ⌈bytes/50⌉) and MT likewise (§2.4); stop and hardware alarms clear;
- * - transient failure: the frames stay held and the same MO is retried after a backoff, at least
+ * - transient failure: the MO stays pending and is retried after a backoff, at least
  *   the status's own minimum (36: 180 s);
  * - 12, 14, 15, 16, 34 (configuration) and 33, 64, 65 (hardware): an alarm, and the link goes down
  *   for a pause, handing everything back: retrying cannot help;
- * - SBDIX not answering (timeout, stream closed): whether the MO went is unknown, so its frames are
- *   handed back (TIMEOUT, retry later) rather than sent again on a guess;
+ * - SBDIX not answering (timeout, stream closed): whether the MO went is unknown, so its send is
+ *   answered TIMEOUT (retry later) rather than sent again on a guess;
  * - the MO buffer could not be written or cleared: no session happened; back off and try again.
  * MO status 1 means an MT over 270 bytes is stuck at the gateway (alarm); an MT that cannot be read
  * back intact is lost (alarm).
  */
 import { isKitError } from '../../../node/src/base/errors.js';
 import type { LinkDownReason, SendOutcome } from '../../../node/src/link/link.js';
+import { iridiumCredits } from '../iridium-limits.js';
 import type { AlarmChange } from './alarms.js';
-import { creditsFor } from './mo-plan.js';
 import type { SbdLinkCounters, SbdSessionRecord } from './sbd-link-types.js';
 import type { SessionOutcome } from './sbd-session.js';
 import type { SessionPlan } from './session-scheduler.js';
@@ -28,7 +28,7 @@ export interface SessionVerdict {
     SbdSessionRecord,
     'outcome' | 'credits' | 'moStatus' | 'momsn' | 'mtQueued' | 'mtBytes' | 'error'
   >;
-  /** How the send()s the session carried end; undefined: they stay held (retried, or handed back by going down). */
+  /** How the send() the session carried ends; undefined: it stays pending (retried, or handed back by going down). */
   carried?: SendOutcome;
   /** What the scheduler is told. */
   scheduler:
@@ -47,7 +47,7 @@ const text = (err: unknown): string => (err instanceof Error ? err.message : Str
 const closed = (err: unknown) =>
   isKitError(err, 'AT_CLOSED') ? { reason: 'port-closed' as const, detail: text(err) } : undefined;
 
-export function judgeSession(out: SessionOutcome, plan: SessionPlan, creditBytes: number): SessionVerdict {
+export function judgeSession(out: SessionOutcome, plan: SessionPlan): SessionVerdict {
   if (out.kind === 'not-started') {
     const down = closed(out.error);
     return {
@@ -103,7 +103,7 @@ export function judgeSession(out: SessionOutcome, plan: SessionPlan, creditBytes
   const mt = out.mt ? { mt: out.mt } : {};
 
   if (cls.kind === 'success') {
-    const mtCredits = out.mt ? creditsFor(out.mt.length, creditBytes) : 0;
+    const mtCredits = out.mt ? iridiumCredits(out.mt.length) : 0;
     alarms.push(
       { clear: 'SBD_HARDWARE', detail: 'a session succeeded' },
       { clear: 'SBD_STOPPED', detail: 'a session succeeded' },
@@ -121,7 +121,7 @@ export function judgeSession(out: SessionOutcome, plan: SessionPlan, creditBytes
       count: {
         ...count,
         sessionsOk: 1,
-        ...(plan.units.length > 0 ? { moMessages: 1 } : { mailboxChecks: 1 }),
+        ...(plan.mo ? { moMessages: 1 } : { mailboxChecks: 1 }),
         moCredits: plan.credits,
         mtCredits,
         credits: plan.credits + mtCredits,

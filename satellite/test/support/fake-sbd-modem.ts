@@ -1,6 +1,6 @@
 /**
- * A small SbdModem for the link's unit tests (issue 5 item 3): an injected implementation of the
- * modem interface, not a module mock. It keeps what a 9602/9603 keeps (protocols/iridium.md §1.3,
+ * A small SbdModem for the link's unit tests: an injected implementation of the
+ * modem interface, not a module mock. It keeps what a 9602/9603 keeps (docs/iridium.md §1.3,
  * §7.4 item 5): an MO buffer that survives SBDIX, an MT buffer cleared when a session starts, a
  * MOMSN that advances only on success; it hands sessions to a real IridiumNetwork (the simulated
  * gateway), and it records every command so tests can check the order of §7.1.

@@ -1,6 +1,6 @@
 /**
  * Small helpers for the satellite link tests (the link contract of DESIGN.md over the centre's
- * links, protocols/iridium.md §7.5): a free TCP port to listen on, and the next frame a link hands on.
+ * links, docs/iridium.md §7.5): a free TCP port to listen on, and the next frame a link hands on.
  */
 import { createServer } from 'node:net';
 import type { InboundFrame, Link } from '../../../node/src/link/link.js';

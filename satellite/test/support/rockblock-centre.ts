@@ -1,6 +1,6 @@
 /**
- * The county centre on the simulated RockBLOCK web services, for tests (protocols/iridium.md §2,
- * §7.4, §7.5): the simulated RockBLOCK cloud on a given simulated Iridium network, pushing to the
+ * The county centre on the simulated RockBLOCK web services, for tests (docs/iridium.md §2, §7.4,
+ * §7.5): the simulated RockBLOCK cloud on a given simulated Iridium network, pushing to the
  * centre's RockblockLink over HTTP on 127.0.0.1 (push receiver with the cloud's test key, MT client
  * to the cloud's MT API). The link is built, not started.
  */
@@ -22,7 +22,11 @@ export interface RockblockCentreOptions {
   network: SimulatedIridiumNetwork;
   /** The RockBLOCKs on the account; the first is the link's default IMEI. */
   imeis: readonly [string, ...string[]];
-  /** Hand every payload on (arbitrary contract frames), not only fieldnode frames. */
+  /**
+   * Ignored: the link hands on every payload, whatever it holds (the core classifies). Still
+   * accepted until satellite-world.ts and its callers stop passing it.
+   * @deprecated
+   */
   anyPayload?: boolean;
   /** The MT client's password. Default CENTRE_PASSWORD (the account's). */
   password?: string;
@@ -53,7 +57,6 @@ export async function rockblockCentre(o: RockblockCentreOptions): Promise<Rockbl
   const receiver = new RockblockPushReceiver({
     key: TEST_ROCK7_PUBLIC_KEY_PEM,
     path: '/rockblock/mo',
-    ...(o.anyPayload ? { classify: () => undefined } : {}),
     ...log,
   });
   const mt = new RockblockMtClient({

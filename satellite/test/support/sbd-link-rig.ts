@@ -1,16 +1,16 @@
 /**
  * A test rig for the SBD link (satellite/src/sbd/sbd-link.ts) over the fake modem and the
- * simulated Iridium network on a stepping virtual clock: one link, everything it says recorded,
- * and stopped after each test.
+ * simulated Iridium network on a stepping virtual clock (node/src/link/clock.ts): one link,
+ * everything it says recorded, and stopped after each test.
  */
 import { afterEach, expect } from 'vitest';
-import { SteppingClock } from '../../../bench/satellite-clock.js';
+import { SteppingClock } from '../../../node/src/link/clock.js';
 import type { InboundFrame, LinkState, SendOutcome } from '../../../node/src/link/link.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { type MoDelivery, SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import type { SbdAlarm } from '../../src/sbd/alarms.js';
-import type { Priority } from '../../src/sbd/mo-frames.js';
 import { SbdLink, type SbdLinkOptions, type SbdSessionRecord } from '../../src/sbd/sbd-link.js';
+import type { Priority } from '../../src/sbd/session-scheduler.js';
 import { FakeSbdModem } from './fake-sbd-modem.js';
 
 export const S = 1000;
@@ -80,10 +80,20 @@ export async function rig(
 }
 
 /** Sends and returns a handle whose `outcome` is filled in when the send resolves. */
-export function send(link: SbdLink, frame: Uint8Array, priority?: Priority, signal?: AbortSignal) {
+export function send(
+  link: SbdLink,
+  frame: Uint8Array,
+  priority?: Priority,
+  signal?: AbortSignal,
+  awaitsReply?: boolean,
+) {
   const handle: { outcome?: SendOutcome } = {};
   void link
-    .send(frame, { ...(priority !== undefined ? { priority } : {}), ...(signal ? { signal } : {}) })
+    .send(frame, {
+      ...(priority !== undefined ? { priority } : {}),
+      ...(signal ? { signal } : {}),
+      ...(awaitsReply ? { awaitsReply } : {}),
+    })
     .then((o) => {
       handle.outcome = o;
     });

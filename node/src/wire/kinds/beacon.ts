@@ -1,6 +1,7 @@
 /**
  * Beacon: a node tells its neighbours what it reaches and at what cost, e.g. "gateway to the
- * centre, 1 hop" (issue 3: routes from small periodic beacons; docs/wire-format.md §beacon).
+ * centre, 1 hop" (routes come from small periodic beacons rather than a routing protocol
+ * that would cost airtime: docs/store-and-forward.md §Routing; docs/wire-format.md §beacon).
  * Kind 12, one hop only: never stored, never relayed; signed with the node's identity, since a
  * forged beacon could draw traffic into a black hole.
  */

@@ -1,23 +1,24 @@
 /**
- * The RockBLOCK credit budget of one modem (protocols/iridium.md §2.4; issue 5 item 3): credits
- * spent in a rolling day and in the current incident, each against an optional limit, with an
- * alarm when use crosses a threshold (default 80 % and 100 %) and cleared when it falls back.
+ * The billing budget of one billed link (docs/links.md §Capabilities `billing`; docs/store-and-forward.md
+ * §Satellite): units spent in a rolling day and in the current incident, each against an optional
+ * limit, with an alarm when use crosses a threshold (default 80 % and 100 %) and cleared when it
+ * falls back. On an Iridium link a unit is a RockBLOCK credit (docs/iridium.md §2.4).
  *
- * What the limit means (DESIGN.md Messages, priorities): P0 is life safety (warnings, SOS, 叫应
- * answers), so by default a P0 session still goes when a budget is used up; P1–P3 are refused with
- * SBD_BUDGET and retry 'later' (the store keeps them; they go when the rolling day frees credits or
- * a new incident budget is set). Mailbox checks that answer a ring alert or serve an active warning
- * count as P0: what waits may be a warning.
+ * What the limit means: P0 is life safety (warnings, SOS, 叫应 answers), so by default a P0
+ * message still goes when a budget is used up; P1–P3 wait (the store keeps them; they go when the
+ * rolling day frees units or a new incident budget is set). The dispatcher of the link checks the
+ * budget before each send and counts what the link took, and what the link reports it spent
+ * besides (a satellite's mailbox checks and the messages it received).
  *
- * Pure bookkeeping on the injected clock's milliseconds; it owns no timers. What it has counted
- * survives a restart when it is given a ledger (budget-file.ts): a kit on solar power reboots, and
- * its day's spending must not start again from zero each time.
+ * Pure bookkeeping on the caller's milliseconds; it owns no timers. What it has counted survives a
+ * restart when it is given a ledger (budget-file.ts): a kit on solar power reboots, and its day's
+ * spending must not start again from zero each time.
  */
 
-export interface CreditBudgetOptions {
-  /** Credits allowed in any 24 h (rolling). Default: no limit. */
+export interface BillingBudgetOptions {
+  /** Units allowed in any 24 h (rolling). Default: no limit. */
   perDay?: number;
-  /** Credits allowed since the current incident began ({@link CreditBudget.startIncident}). Default: no limit. */
+  /** Units allowed since the current incident began ({@link BillingBudget.startIncident}). Default: no limit. */
   perIncident?: number;
   /** Fractions of a limit at which an alarm is raised, ascending; 1 means used up. Default [0.8, 1]. */
   thresholds?: readonly number[];
@@ -29,11 +30,11 @@ export interface CreditBudgetOptions {
 
 /** What a budget has counted, as kept across restarts. */
 export interface BudgetSnapshot {
-  /** Spending in the last 24 h, oldest first: [clock ms, credits]. */
+  /** Spending in the last 24 h, oldest first: [clock ms, units]. */
   day: Array<[number, number]>;
-  /** Credits spent in the current incident. */
+  /** Units spent in the current incident. */
   incident: number;
-  /** The current incident's limit, when one was set with {@link CreditBudget.startIncident}. */
+  /** The current incident's limit, when one was set with {@link BillingBudget.startIncident}. */
   perIncident?: number;
 }
 
@@ -57,7 +58,7 @@ export interface BudgetCrossing {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export class CreditBudget {
+export class BillingBudget {
   readonly #perDay: number | undefined;
   #perIncident: number | undefined;
   readonly #thresholds: readonly number[];
@@ -65,13 +66,13 @@ export class CreditBudget {
   readonly #ledger: BudgetLedger | undefined;
   /** The limit startIncident() set, which outlives a restart (the configured one may change). */
   #incidentLimit: number | undefined;
-  /** Spending in the last 24 h, oldest first: [clock ms, credits]. */
+  /** Spending in the last 24 h, oldest first: [clock ms, units]. */
   #day: Array<[number, number]> = [];
   #incident = 0;
   /** Thresholds currently crossed, per scope. */
   readonly #crossed: Record<BudgetScope, Set<number>> = { day: new Set(), incident: new Set() };
 
-  constructor(options: CreditBudgetOptions = {}) {
+  constructor(options: BillingBudgetOptions = {}) {
     for (const [name, v] of [
       ['perDay', options.perDay],
       ['perIncident', options.perIncident],
@@ -98,13 +99,13 @@ export class CreditBudget {
   /** What is counted now (for a ledger). */
   snapshot(): BudgetSnapshot {
     return {
-      day: this.#day.map(([at, credits]) => [at, credits]),
+      day: this.#day.map(([at, units]) => [at, units]),
       incident: this.#incident,
       ...(this.#incidentLimit !== undefined ? { perIncident: this.#incidentLimit } : {}),
     };
   }
 
-  /** Credits spent in the 24 h before `now`. */
+  /** Units spent in the 24 h before `now`. */
   usedToday(now: number): number {
     this.#expire(now);
     return this.#day.reduce((sum, [, c]) => sum + c, 0);
@@ -114,7 +115,7 @@ export class CreditBudget {
     return this.#incident;
   }
 
-  /** Credits that may still be spent on P1–P3 now: the smaller of what both limits leave. */
+  /** Units that may still be spent on P1–P3 now: the smaller of what both limits leave. */
   remaining(now: number): number {
     let left = Number.POSITIVE_INFINITY;
     if (this.#perDay !== undefined) left = Math.min(left, this.#perDay - this.usedToday(now));
@@ -122,17 +123,17 @@ export class CreditBudget {
     return Math.max(0, left);
   }
 
-  /** Whether a session costing `credits` may go at `priority`. */
-  allows(credits: number, priority: 0 | 1 | 2 | 3, now: number): boolean {
+  /** Whether a message costing `units` may go at `priority`. */
+  allows(units: number, priority: 0 | 1 | 2 | 3, now: number): boolean {
     if (priority === 0 && this.p0OverBudget) return true;
-    return credits <= this.remaining(now);
+    return units <= this.remaining(now);
   }
 
-  /** Records credits spent; returns the thresholds this crossed (up or, as the day rolls, down). */
-  spend(credits: number, now: number): BudgetCrossing[] {
-    if (credits > 0) {
-      this.#day.push([now, credits]);
-      this.#incident += credits;
+  /** Records units spent; returns the thresholds this crossed (up or, as the day rolls, down). */
+  spend(units: number, now: number): BudgetCrossing[] {
+    if (units > 0) {
+      this.#day.push([now, units]);
+      this.#incident += units;
       this.#expire(now);
       this.#ledger?.save(this.snapshot());
     }
@@ -147,7 +148,7 @@ export class CreditBudget {
     return this.check(now);
   }
 
-  /** The crossings since the last look (the rolling day frees credits as time passes). */
+  /** The crossings since the last look (the rolling day frees units as time passes). */
   check(now: number): BudgetCrossing[] {
     const out: BudgetCrossing[] = [];
     const scopes: Array<[BudgetScope, number | undefined, number]> = [
@@ -170,7 +171,7 @@ export class CreditBudget {
     return out;
   }
 
-  /** When the rolling day next frees credits (clock ms), if anything is counted. */
+  /** When the rolling day next frees units (clock ms), if anything is counted. */
   nextRelease(): number | undefined {
     const first = this.#day[0];
     return first ? first[0] + DAY_MS : undefined;
@@ -179,4 +180,33 @@ export class CreditBudget {
   #expire(now: number): void {
     while (this.#day.length > 0 && (this.#day[0] as [number, number])[0] <= now - DAY_MS) this.#day.shift();
   }
+}
+
+/** Alarm codes of a billing budget: a threshold below 100 % passed, or the budget used up. */
+export type BudgetAlarmCode = 'BUDGET_WARNING' | 'BUDGET_EXHAUSTED';
+
+/** A budget alarm, raised once when use crosses a threshold and cleared once when it falls back. */
+export interface BudgetAlarm {
+  code: BudgetAlarmCode;
+  /** The billed link whose budget it is. */
+  link: string;
+  /** True when raised, false when cleared. */
+  active: boolean;
+  scope: BudgetScope;
+  used: number;
+  limit: number;
+  detail: string;
+}
+
+/** The alarms for threshold crossings: below 100 % a warning, at 100 % exhausted. */
+export function budgetAlarms(link: string, crossings: readonly BudgetCrossing[]): BudgetAlarm[] {
+  return crossings.map((c) => ({
+    code: c.threshold >= 1 ? 'BUDGET_EXHAUSTED' : 'BUDGET_WARNING',
+    link,
+    active: c.raised,
+    scope: c.scope,
+    used: c.used,
+    limit: c.limit,
+    detail: `${c.used} of ${c.limit} units used (${c.scope}, ${Math.round(c.threshold * 100)} %)`,
+  }));
 }

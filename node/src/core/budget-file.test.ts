@@ -1,5 +1,5 @@
 /**
- * BudgetFile (budget-file.ts) and CreditBudget with a ledger (credit-budget.ts): what a kit spent
+ * BudgetFile (budget-file.ts) and BillingBudget with a ledger (billing-budget.ts): what a kit spent
  * by satellite survives a restart. A real file in a temp dir; a file that is missing, torn or
  * nonsense is reported and ignored, never thrown; property tests on the parser.
  */
@@ -8,11 +8,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordingLogger } from '../../sim/recording-logger.js';
-import { BudgetFile, parseBudgetSnapshot } from './budget-file.js';
-import { type BudgetSnapshot, CreditBudget } from './credit-budget.js';
+import type { Logger } from '../base/logger.js';
+import { BillingBudget, type BudgetSnapshot } from './billing-budget.js';
+import { BudgetFile, budgetFilePath, openLinkBudget, parseBudgetSnapshot } from './budget-file.js';
 
 const HOUR = 3600_000;
+
+/** A logger that keeps the level and message of every line. */
+function recordingLogger(): Logger & { lines: Array<{ level: string; msg: string }> } {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const at =
+    (level: string) =>
+    (_obj: unknown, msg?: string): void => {
+      lines.push({ level, msg: msg ?? '' });
+    };
+  const log = {
+    lines,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => log,
+  };
+  return log as unknown as Logger & { lines: Array<{ level: string; msg: string }> };
+}
 let dir: string;
 let path: string;
 
@@ -27,10 +47,10 @@ afterEach(async () => {
 describe('a budget with a file, across a restart', () => {
   it("keeps the day's and the incident's spending, so a reboot does not give a fresh day", () => {
     const now = 100 * HOUR;
-    const before = new CreditBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
+    const before = new BillingBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
     before.spend(4, now - 23 * HOUR);
     before.spend(3, now - HOUR);
-    const after = new CreditBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
+    const after = new BillingBudget({ perDay: 10, ledger: new BudgetFile(path, recordingLogger()) });
     expect(after.usedToday(now)).toBe(7);
     expect(after.usedInIncident()).toBe(7);
     expect(after.allows(4, 1, now)).toBe(false);
@@ -42,7 +62,7 @@ describe('a budget with a file, across a restart', () => {
   it('keeps wall-clock times in the file: the link clock starts again from zero in a new process', async () => {
     const WALL = Date.UTC(2026, 10, 28, 3, 0);
     // The first process has run 10 h on its own clock; it spends 6 credits an hour ago.
-    const first = new CreditBudget({
+    const first = new BillingBudget({
       perDay: 10,
       ledger: new BudgetFile(path, recordingLogger(), { now: () => 10 * HOUR }, () => WALL),
     });
@@ -50,7 +70,7 @@ describe('a budget with a file, across a restart', () => {
     expect(JSON.parse(await readFile(path, 'utf8')).day).toEqual([[WALL - HOUR, 6]]);
     // Ten minutes later a new process starts, its clock at zero.
     const later = WALL + 10 * 60_000;
-    const second = new CreditBudget({
+    const second = new BillingBudget({
       perDay: 10,
       ledger: new BudgetFile(path, recordingLogger(), { now: () => 0 }, () => later),
     });
@@ -63,18 +83,18 @@ describe('a budget with a file, across a restart', () => {
   it("keeps an incident limit set while running, but a configured limit is the configuration's", () => {
     const now = 10 * HOUR;
     const ledger = new BudgetFile(path, recordingLogger());
-    const first = new CreditBudget({ perIncident: 50, ledger });
+    const first = new BillingBudget({ perIncident: 50, ledger });
     first.spend(5, now);
-    expect(new CreditBudget({ perIncident: 80, ledger }).remaining(now)).toBe(75);
+    expect(new BillingBudget({ perIncident: 80, ledger }).remaining(now)).toBe(75);
     first.startIncident(now, 20);
     first.spend(2, now);
-    const restarted = new CreditBudget({ perIncident: 80, ledger });
+    const restarted = new BillingBudget({ perIncident: 80, ledger });
     expect(restarted.usedInIncident()).toBe(2);
     expect(restarted.remaining(now)).toBe(18);
   });
 
   it('writes nothing until something changes, and the file is whole JSON after each change', async () => {
-    const budget = new CreditBudget({ ledger: new BudgetFile(path, recordingLogger()) });
+    const budget = new BillingBudget({ ledger: new BudgetFile(path, recordingLogger()) });
     budget.spend(0, 1);
     await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     budget.spend(2, 1000);
@@ -97,7 +117,7 @@ describe('BudgetFile', () => {
     ]) {
       await writeFile(path, text);
       const log = recordingLogger();
-      const budget = new CreditBudget({ ledger: new BudgetFile(path, log) });
+      const budget = new BillingBudget({ ledger: new BudgetFile(path, log) });
       expect(budget.usedInIncident()).toBe(0);
       expect(log.lines.map((l) => l.level)).toEqual(['error']);
     }
@@ -105,7 +125,7 @@ describe('BudgetFile', () => {
 
   it('a file that cannot be written is reported once, and the budget keeps counting in memory', () => {
     const log = recordingLogger();
-    const budget = new CreditBudget({ ledger: new BudgetFile(join(dir, 'no-such-dir', 'b.json'), log) });
+    const budget = new BillingBudget({ ledger: new BudgetFile(join(dir, 'no-such-dir', 'b.json'), log) });
     budget.spend(1, 1000);
     budget.spend(1, 2000);
     expect(budget.usedToday(2000)).toBe(2);
@@ -145,5 +165,24 @@ describe('parseBudgetSnapshot (property)', () => {
         expect(parseBudgetSnapshot(JSON.stringify({ v: 1, ...s }))).toEqual(s);
       }),
     );
+  });
+});
+
+describe('the daemon’s budget of a billed link', () => {
+  it("reads <data_dir>/sbd-budget-<id>.json: a restart keeps the day's spending; each link its own", async () => {
+    await writeFile(
+      budgetFilePath(dir, 'sat1'),
+      JSON.stringify({ v: 1, day: [[Date.now() - HOUR, 7]], incident: 9 }),
+    );
+    expect(budgetFilePath(dir, 'sat1')).toBe(join(dir, 'sbd-budget-sat1.json'));
+    const budget = openLinkBudget('sat1', { perDay: 100 }, dir, recordingLogger());
+    expect([budget.usedToday(Date.now()), budget.usedInIncident()]).toEqual([7, 9]);
+    expect(budget.remaining(Date.now())).toBe(93);
+    const other = openLinkBudget('sat2', { perDay: 100 }, dir, recordingLogger());
+    expect([other.usedToday(Date.now()), other.usedInIncident()]).toEqual([0, 0]);
+    other.spend(3, Date.now());
+    expect(parseBudgetSnapshot(await readFile(budgetFilePath(dir, 'sat2'), 'utf8'))?.incident).toBe(3);
+    // Without a data directory the budget counts in memory only.
+    expect(openLinkBudget('sat1', {}, undefined, recordingLogger()).usedInIncident()).toBe(0);
   });
 });

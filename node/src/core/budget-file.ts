@@ -1,24 +1,46 @@
 /**
- * The credit budget's counts kept in a small JSON file in the data directory
- * (credit-budget.ts, BudgetLedger; docs/links.md §Iridium SBD): a kit on battery and solar
- * reboots, and without this every restart would give it a fresh day of credits.
+ * A billing budget's counts kept in a small JSON file in the data directory, one per billed link
+ * (billing-budget.ts, BudgetLedger; docs/store-and-forward.md §Satellite): a kit on battery and
+ * solar reboots, and without this every restart would give it a fresh day of credits. The daemon
+ * keeps an Iridium SBD link's in `<data_dir>/sbd-budget-<id>.json` ({@link budgetFilePath}).
  *
- * Written whole at every change (once per satellite session at most): to a temporary file,
+ * Written whole at every change (once per billed send at most): to a temporary file,
  * synced, then renamed over the old one, so a power cut leaves the old counts or the new ones,
  * never half a file. A file that cannot be read or makes no sense is reported and ignored: the
  * budget then counts from zero, as it did before it had a file, and writes a good one at its next
  * change. A file that cannot be written is reported once per failure kind; the budget keeps
  * counting in memory.
  *
- * The budget counts on the link's clock, which only measures differences (the daemon's starts at
- * zero with the process); the file holds wall-clock times, converted both ways here. A wall clock
+ * The budget may count on a clock that only measures differences (one that starts at zero with
+ * the process); the file holds wall-clock times, converted both ways here. A wall clock
  * set back after a restart (a Pi has no real-time clock) makes spending look recent for longer:
  * the budget errs toward spending less.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { Logger } from '../../../node/src/base/logger.js';
-import type { Clock } from '../../../node/src/link/clock.js';
-import type { BudgetLedger, BudgetSnapshot } from './credit-budget.js';
+import { join } from 'node:path';
+import type { Logger } from '../base/logger.js';
+import { BillingBudget, type BudgetLedger, type BudgetSnapshot } from './billing-budget.js';
+
+/** Where the daemon keeps the budget of the Iridium SBD link `linkId`. */
+export function budgetFilePath(dataDir: string, linkId: string): string {
+  return join(dataDir, `sbd-budget-${linkId}.json`);
+}
+
+/**
+ * The budget of one billed link as the daemon keeps it: the configured limits, counted on the wall
+ * clock, in {@link budgetFilePath} when there is a data directory (else in memory only).
+ */
+export function openLinkBudget(
+  linkId: string,
+  limits: { perDay?: number; perIncident?: number },
+  dataDir: string | undefined,
+  log: Logger,
+): BillingBudget {
+  return new BillingBudget({
+    ...limits,
+    ...(dataDir === undefined ? {} : { ledger: new BudgetFile(budgetFilePath(dataDir, linkId), log) }),
+  });
+}
 
 /** At most this many spending records are kept (one per session: far more than a day's). */
 const MAX_RECORDS = 10_000;
@@ -26,15 +48,15 @@ const MAX_RECORDS = 10_000;
 export class BudgetFile implements BudgetLedger {
   readonly #path: string;
   readonly #log: Logger;
-  readonly #clock: Pick<Clock, 'now'>;
+  readonly #clock: { now(): number };
   readonly #wallNow: () => number;
   #lastError: string | undefined;
 
   /**
-   * @param clock the budget's clock (the SBD link's); default: the wall clock itself.
+   * @param clock the budget's clock; default: the wall clock itself.
    * @param wallNow unix ms; tests pass their own.
    */
-  constructor(path: string, log: Logger, clock?: Pick<Clock, 'now'>, wallNow: () => number = Date.now) {
+  constructor(path: string, log: Logger, clock?: { now(): number }, wallNow: () => number = Date.now) {
     this.#path = path;
     this.#log = log;
     this.#wallNow = wallNow;
@@ -54,13 +76,13 @@ export class BudgetFile implements BudgetLedger {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
         this.#log.error(
           { err, path: this.#path },
-          'could not read the credit budget file; counting from zero',
+          'could not read the billing budget file; counting from zero',
         );
       return undefined;
     }
     const snapshot = parseBudgetSnapshot(text);
     if (!snapshot) {
-      this.#log.error({ path: this.#path }, 'the credit budget file makes no sense; counting from zero');
+      this.#log.error({ path: this.#path }, 'the billing budget file makes no sense; counting from zero');
       return undefined;
     }
     const offset = this.#offset();
@@ -81,14 +103,14 @@ export class BudgetFile implements BudgetLedger {
       }
       renameSync(tmp, this.#path);
       if (this.#lastError !== undefined)
-        this.#log.info({ path: this.#path }, 'credit budget file written again');
+        this.#log.info({ path: this.#path }, 'billing budget file written again');
       this.#lastError = undefined;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
       if (code !== this.#lastError)
         this.#log.error(
           { err, path: this.#path },
-          'could not write the credit budget file; a restart would forget what was spent',
+          'could not write the billing budget file; a restart would forget what was spent',
         );
       this.#lastError = code;
     }

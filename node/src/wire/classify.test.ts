@@ -1,0 +1,87 @@
+/**
+ * Tests for classify.ts (docs/wire-format.md §1, §2, §7, §8): fieldnode frames of every framing
+ * pass; other traffic a link may carry does not, including text that looks like a v1 envelope; the
+ * pieces the core classifies with agree with the whole check.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KitError } from '../base/errors.js';
+import { packBatches } from './batch.js';
+import { entryShape, malformedVerdict, payloadVerdict, whyNotFieldnode } from './classify.js';
+import { referenceFrames } from './fixtures/reference-frames.js';
+import { fragmentFrame } from './fragment.js';
+import { MAX_FRAME_BYTES } from './message.js';
+
+const frames = referenceFrames().map((r) => r.frame);
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('whyNotFieldnode', () => {
+  it('passes every reference message, its fragments, and batches of them', () => {
+    for (const frame of frames) expect(whyNotFieldnode(frame)).toBeUndefined();
+    const long = frames.reduce((a, b) => (a.length >= b.length ? a : b));
+    for (const fragment of fragmentFrame(long, 40)) expect(whyNotFieldnode(fragment)).toBeUndefined();
+    const { containers } = packBatches(
+      frames.map((frame, i) => ({ frame, priority: (i % 4) as 0 | 1 | 2 | 3 })),
+      340,
+    );
+    expect(containers.some((c) => c[0] === 0x02)).toBe(true);
+    for (const c of containers) expect(whyNotFieldnode(c)).toBeUndefined();
+  });
+
+  it('refuses text, including text whose first bytes parse as a v1 envelope', () => {
+    expect(whyNotFieldnode(text('There are 10 types of people who understand binary'))).toBe('malformed');
+    expect(whyNotFieldnode(text('hello'))).toBe('malformed');
+    expect(whyNotFieldnode(text('(R) 11:28:34 / 63 52.374374,8 38.429081'))).toBe('reserved-container');
+  });
+
+  it('names empty, too large, later-version, reserved-container and truncated payloads', () => {
+    expect(whyNotFieldnode(new Uint8Array())).toBe('empty');
+    expect(whyNotFieldnode(new Uint8Array(MAX_FRAME_BYTES + 1).fill(0x50))).toBe('too-large');
+    expect(whyNotFieldnode(Uint8Array.of(0x80, 1, 2, 3))).toBe('unsupported-version');
+    expect(whyNotFieldnode(Uint8Array.of(0x03, 1, 2, 3))).toBe('reserved-container');
+    const frame = frames[0] as Uint8Array;
+    expect(whyNotFieldnode(frame.subarray(0, frame.length - 1))).toBe('malformed');
+    expect(whyNotFieldnode(Uint8Array.of(0x02))).toBe('malformed');
+    expect(whyNotFieldnode(Uint8Array.of(0x02, 3, 0x80, 1, 2))).toBe('unsupported-version');
+    expect(whyNotFieldnode(Uint8Array.of(0x01, 1, 2, 3, 4, 0, 1))).toBe('malformed'); // no chunk
+  });
+
+  it('never throws, whatever the bytes (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        const why = whyNotFieldnode(bytes);
+        expect(why === undefined || typeof why === 'string').toBe(true);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('the pieces the core classifies with', () => {
+  it('payloadVerdict names only empty and too-large payloads', () => {
+    expect(payloadVerdict(new Uint8Array())).toMatchObject({ reason: 'empty' });
+    expect(payloadVerdict(new Uint8Array(MAX_FRAME_BYTES + 1))).toMatchObject({ reason: 'too-large' });
+    expect(payloadVerdict(text('hello'))).toBeUndefined();
+  });
+
+  it('entryShape reads the first byte only', () => {
+    expect(entryShape(frames[0] as Uint8Array)).toBe('message');
+    expect(entryShape(Uint8Array.of(0x01))).toBe('fragment');
+    expect(entryShape(Uint8Array.of(0xc0))).toMatchObject({ reason: 'unsupported-version' });
+    expect(entryShape(Uint8Array.of(0x3f))).toMatchObject({ reason: 'reserved-container' });
+    expect(entryShape(Uint8Array.of(0x02))).toMatchObject({ reason: 'malformed' });
+    expect(entryShape(new Uint8Array())).toMatchObject({ reason: 'malformed' });
+  });
+
+  it('malformedVerdict takes the parsers’ shape errors and nothing else', () => {
+    expect(malformedVerdict(new KitError('WIRE_TRUNCATED', 'short'))).toEqual({
+      reason: 'malformed',
+      detail: 'short',
+    });
+    expect(malformedVerdict(new KitError('WIRE_FIELD_INVALID', 'x'))).toMatchObject({ reason: 'malformed' });
+    expect(malformedVerdict(new KitError('WIRE_UNSUPPORTED_VERSION', 'kind 99'))).toBeUndefined();
+    expect(malformedVerdict(new KitError('AUTH_TAG_INVALID', 'tag'))).toBeUndefined();
+    expect(malformedVerdict(new KitError('FRAG_DIGEST_MISMATCH', 'digest'))).toBeUndefined();
+    expect(malformedVerdict(new Error('a bug'))).toBeUndefined();
+  });
+});

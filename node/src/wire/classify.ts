@@ -1,0 +1,108 @@
+/**
+ * Is a payload a fieldnode frame at all? (docs/wire-format.md §1 Frames, §2 Envelope,
+ * §7 Fragmentation, §8 Batching.) Pure wire knowledge, for the core's receive path, which
+ * classifies every inbound frame once, as it takes it apart, and for anyone who needs the same
+ * answer on its own ({@link whyNotFieldnode}).
+ *
+ * A link can carry other traffic: a test text sent from a RockBLOCK portal, a tracker on the same
+ * satellite account, a modem with another application, a radio on our port speaking something
+ * else. Such a payload is not a frame that failed authentication; it is foreign, and the core keeps
+ * it instead of dropping it. The check is structural: it accepts what the wire parsers accept (a
+ * message that decodeFrame takes apart, a fragment header, a batch whose entries are each one of
+ * those) and leaves reassembly and authentication to the core.
+ *
+ * Why decodeFrame and not only the envelope: printable ASCII starting with a letter (0x40–0x7f) is
+ * a well-formed v1 envelope more often than not, since every byte below 0x80 is a one-byte varint;
+ * "There are 10 types of people…" passes an envelope check. Its body is rarely well-formed
+ * deterministic CBOR, which decodeFrame checks.
+ */
+import { isKitError } from '../base/errors.js';
+import { BATCH_TYPE, unpackBatch } from './batch.js';
+import { FRAGMENT_TYPE, parseFragment } from './fragment.js';
+import { decodeFrame, MAX_FRAME_BYTES } from './message.js';
+
+/** Why a payload is not a fieldnode frame: a stable word, for the record and the log. */
+export type NotFieldnode =
+  | 'empty'
+  | 'too-large' // over MAX_FRAME_BYTES: no fieldnode frame is that long
+  | 'unsupported-version' // b0 says a message format newer than v1
+  | 'reserved-container' // b0 is a container type other than fragment or batch
+  | 'malformed'; // starts like a frame but does not parse as one
+
+/** A payload, or one entry of its batch, that is not fieldnode's, and why. */
+export interface NotFieldnodeVerdict {
+  reason: NotFieldnode;
+  /** Human detail for the log: the parser's words. */
+  detail: string;
+}
+
+/** What one entry is by its first byte: a message, a fragment, or not fieldnode's. */
+export type EntryShape = 'message' | 'fragment' | NotFieldnodeVerdict;
+
+/** The codes with which the wire parsers refuse bytes that are not the shape the spec allows. */
+const MALFORMED_CODES = [
+  'WIRE_TRUNCATED',
+  'WIRE_TRAILING',
+  'WIRE_MALFORMED',
+  'WIRE_TOO_LARGE',
+  'WIRE_FIELD_INVALID',
+] as const;
+
+/** Checks the payload as a whole (before its batch, if any, is unpacked). */
+export function payloadVerdict(payload: Uint8Array): NotFieldnodeVerdict | undefined {
+  if (payload.length === 0) return { reason: 'empty', detail: 'no bytes' };
+  if (payload.length > MAX_FRAME_BYTES)
+    return { reason: 'too-large', detail: `${payload.length} bytes, over ${MAX_FRAME_BYTES}` };
+  return undefined;
+}
+
+/**
+ * What one entry of a payload (the payload itself when it is not a batch) is, by its first byte
+ * (docs/wire-format.md §2: the top two bits are the format; 00 is a container). Cheap: nothing is
+ * decoded. A message or fragment may still turn out malformed when it is parsed.
+ */
+export function entryShape(entry: Uint8Array): EntryShape {
+  const b0 = entry[0];
+  if (b0 === undefined) return { reason: 'malformed', detail: 'an entry of no bytes' };
+  const format = b0 >> 6;
+  if (format >= 2)
+    return { reason: 'unsupported-version', detail: `message format ${format} is newer than v1` };
+  if (format === 1) return 'message';
+  if (b0 === FRAGMENT_TYPE) return 'fragment';
+  const what = b0 === BATCH_TYPE ? 'a batch where a message belongs' : `container type 0x${b0.toString(16)}`;
+  return { reason: b0 === BATCH_TYPE ? 'malformed' : 'reserved-container', detail: what };
+}
+
+/**
+ * Whether a wire parser's error (unpackBatch, parseFragment, decodeFrame) says the bytes are not
+ * the shape of a fieldnode frame: the verdict, or undefined for any other error (authentication,
+ * reassembly, a bug). WIRE_UNSUPPORTED_VERSION is left out: a payload's version is read by
+ * {@link entryShape} before anything is parsed, and after that the code means a kind this version
+ * does not know, which is a fieldnode frame.
+ */
+export function malformedVerdict(err: unknown): NotFieldnodeVerdict | undefined {
+  if (!MALFORMED_CODES.some((code) => isKitError(err, code))) return undefined;
+  return { reason: 'malformed', detail: (err as Error).message };
+}
+
+/**
+ * Why `payload` is not a fieldnode frame, or undefined when it is one (structurally: a message, a
+ * fragment, or a batch of those). Never throws.
+ */
+export function whyNotFieldnode(payload: Uint8Array): NotFieldnode | undefined {
+  const whole = payloadVerdict(payload);
+  if (whole) return whole.reason;
+  try {
+    for (const entry of unpackBatch(payload)) {
+      const shape = entryShape(entry);
+      if (shape === 'fragment') parseFragment(entry);
+      else if (shape === 'message') decodeFrame(entry);
+      else return shape.reason;
+    }
+    return undefined;
+  } catch {
+    // KitError is all the wire parsers throw; anything else would be their bug, and the payload is
+    // not a frame the core could take in either.
+    return 'malformed';
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * What the command line needs from the composition root (STYLE.md §12.2 app.ts, §12.14): a node
+ * What the command line needs from the composition root (docs/conventions.md §Layout and dependencies (app.ts), §Lifecycle and shutdown): a node
  * that starts, stops and reports its status. app.ts implements `createNode`; the start command
  * loads it lazily and the control socket serves `status()`. Kept apart from app.ts so the CLI,
  * the control socket and their tests depend on this contract, not on the store or the router.

@@ -1,5 +1,5 @@
 /**
- * The composition root (STYLE.md §12.2, §12.14): from a configuration, builds the store, the keys,
+ * The composition root (docs/conventions.md §Layout and dependencies, §Lifecycle and shutdown): from a configuration, builds the store, the keys,
  * the links and the store-and-forward core of one node, and starts and stops them in order.
  */
 import { mkdir, readFile } from 'node:fs/promises';

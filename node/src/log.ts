@@ -1,5 +1,5 @@
 /**
- * The root logger (STYLE.md §12.8). This is the only file that calls pino(): the daemon makes one
+ * The root logger (docs/conventions.md §Logging). This is the only file that calls pino(): the daemon makes one
  * logger here and passes it down through options (`{ log }`); each component takes a child with
  * its bindings, e.g. `childLogger(log, 'satellite.sbd', { link: 'sbd0' })`.
  *

@@ -1,5 +1,5 @@
 /**
- * How the satellite simulators' CLI commands run (protocols/iridium.md §7.4: `fieldnode sim
+ * How the satellite simulators' CLI commands run (docs/iridium.md §7.4: `fieldnode sim
  * iridium`, `fieldnode sim rockblock`): printing to standard output until SIGINT or SIGTERM.
  */
 

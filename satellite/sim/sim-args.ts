@@ -1,5 +1,5 @@
 /**
- * The options of the satellite simulators' CLI commands (protocols/iridium.md §7.4: `fieldnode sim
+ * The options of the satellite simulators' CLI commands (docs/iridium.md §7.4: `fieldnode sim
  * iridium`, `fieldnode sim rockblock`): strict parsing, `--help`, and usage errors that end with
  * the command's usage text.
  */

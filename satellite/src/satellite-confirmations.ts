@@ -17,7 +17,7 @@ export const SATELLITE_RECEIPT_HOLD_MS: readonly [number, number, number, number
 
 /**
  * How long after a receipt's hold has run out the kit's SBD link waits for it before it checks the
- * mailbox once by itself (the ring alert that announces an MT can be missed: iridium.md §1.3), ms:
+ * mailbox once by itself (the ring alert that announces an MT can be missed: docs/iridium.md §1.3), ms:
  * the MO's trip to the centre, the MT API call, the ring and the session.
  */
 export const SATELLITE_REPLY_GRACE_MS = 300_000;

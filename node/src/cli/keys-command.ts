@@ -1,4 +1,4 @@
-/** `fieldnode keys`: the node's Ed25519 identity and enrolment secrets (DESIGN.md Security). */
+/** `fieldnode keys`: the node's Ed25519 identity and enrolment secrets (docs/design.md §Security). */
 
 import { KitError } from '../base/errors.js';
 import { exportPublicIdentity, loadOrCreateIdentity } from '../crypto/identity.js';

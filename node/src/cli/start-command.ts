@@ -1,5 +1,5 @@
 /**
- * `fieldnode start [--config FILE]`: the daemon's lifecycle (STYLE.md §12.2 main.ts, §12.14).
+ * `fieldnode start [--config FILE]`: the daemon's lifecycle (docs/conventions.md §Layout and dependencies (main.ts), §Lifecycle and shutdown).
  *
  * Order: configuration → root logger → createNode → start (abortable) → control socket →
  * sd_notify READY=1 and the watchdog. On SIGTERM or SIGINT: STOPPING=1, close the control socket,

@@ -1,5 +1,5 @@
 /**
- * The composition root's link factory (STYLE.md §12.1: node/ loads a concrete link only here, and
+ * The composition root's link factory (docs/conventions.md §Layout and dependencies: node/ loads a concrete link only here, and
  * lazily, so a disabled link never loads native code).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Loading the configuration file (STYLE.md §12.9): read → parse YAML or JSON by extension → check
+ * Loading the configuration file (docs/conventions.md §Configuration): read → parse YAML or JSON by extension → check
  * every field, collecting every problem → typed `Config` (camelCase, durations in ms, paths
  * absolute) → deep-frozen.
  *

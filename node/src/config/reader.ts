@@ -1,6 +1,6 @@
 /**
- * A small problem-collecting reader for hand validation of the configuration file (STYLE.md §12.7
- * "Validation returns all problems", §12.9).
+ * A small problem-collecting reader for hand validation of the configuration file (docs/conventions.md §Errors
+ * "Validation returns all problems"; §Configuration).
  *
  * Every read either returns a typed value or records a problem under its path in the file
  * (`links[1].port: required for type meshtastic`) and returns undefined, so one pass over the

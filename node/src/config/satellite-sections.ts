@@ -1,7 +1,7 @@
 /**
- * The configuration of the county centre's satellite ingress links (issue 5, item 4;
- * docs/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
- * (STYLE.md §12.9).
+ * The configuration of the county centre's satellite ingress links (docs/links.md
+ * §The centre's satellite ingress; docs/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
+ * (docs/conventions.md §Configuration).
  */
 import { isIP } from 'node:net';
 import type { Section } from './reader.js';

@@ -1,6 +1,6 @@
 /**
  * The configuration of a node: the typed, frozen `Config` every component is built from, its
- * enumerations and its defaults (STYLE.md §12.9; DESIGN.md "One program, four roles").
+ * enumerations and its defaults (docs/conventions.md §Configuration; docs/design.md §One program, four roles).
  *
  * The file (YAML or JSON) uses snake_case keys and durations in seconds (`beacon_interval_s`);
  * `Config` uses camelCase and milliseconds (`beaconIntervalMs`). load.ts reads and checks the file
@@ -16,7 +16,7 @@ export type NodeRole = (typeof NODE_ROLES)[number];
 export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd', 'rockblock', 'directip'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
-/** What a link costs to use; the router prefers cheaper classes (DESIGN.md "Links are scarce"). */
+/** What a link costs to use; the router prefers cheaper classes (docs/design.md §Links are scarce). */
 export const LINK_COSTS = ['ip', 'mesh', 'satellite'] as const;
 export type LinkCost = (typeof LINK_COSTS)[number];
 
@@ -34,7 +34,7 @@ export const DEFAULT_LINK_COST: Readonly<Record<LinkType, LinkCost>> = {
   directip: 'satellite',
 };
 
-/** meshtasticd's TCP API port (protocols/meshtastic.md §1: "default port 4403"). */
+/** meshtasticd's TCP API port (docs/meshtastic.md §1: "default port 4403"). */
 export const MESHTASTIC_TCP_PORT = 4403;
 
 /** Defaults, in file units (seconds), so example.yaml and this table read the same. */
@@ -140,7 +140,7 @@ export interface MeshtasticLinkConfig extends LinkConfigBase {
 
 export interface IridiumSbdLinkConfig extends LinkConfigBase {
   readonly type: 'iridium-sbd';
-  /** Serial device of the modem; prefer /dev/serial/by-id/… (STYLE.md §12.9). */
+  /** Serial device of the modem; prefer /dev/serial/by-id/… (docs/conventions.md §Configuration). */
   readonly port: string;
   /** Ask the modem for ring alerts (AT+SBDMTA=1): MT messages come at once, at 40–50 mA idle. */
   readonly ringAlerts: boolean;
@@ -153,7 +153,7 @@ export interface IridiumSbdLinkConfig extends LinkConfigBase {
 }
 
 /**
- * The county centre's Iridium ingress through the RockBLOCK web services (protocols/iridium.md §2):
+ * The county centre's Iridium ingress through the RockBLOCK web services (docs/iridium.md §2):
  * pushes from Rock7 in, the MT API out. Credentials come from FIELDNODE_ROCKBLOCK_USERNAME and
  * FIELDNODE_ROCKBLOCK_PASSWORD, never from this file.
  */
@@ -171,7 +171,7 @@ export interface RockblockLinkConfig extends LinkConfigBase {
   readonly imeis: Readonly<Record<string, number>>;
 }
 
-/** The centre's Iridium ingress through DirectIP (protocols/iridium.md §3). */
+/** The centre's Iridium ingress through DirectIP (docs/iridium.md §3). */
 export interface DirectIpLinkConfig extends LinkConfigBase {
   readonly type: 'directip';
   /** Where the MO server listens. */

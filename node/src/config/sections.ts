@@ -1,7 +1,7 @@
 /**
- * The list sections of the configuration file, checked by hand for load.ts (STYLE.md §12.9):
- * links (DESIGN.md "The link contract"), routes (envelope destinations, docs/wire-format.md) and
- * issuer keys (DESIGN.md Security).
+ * The list sections of the configuration file, checked by hand for load.ts (docs/conventions.md §Configuration):
+ * links (docs/links.md §The link contract), routes (envelope destinations, docs/wire-format.md) and
+ * issuer keys (docs/design.md §Security).
  */
 import type { IssuerPower } from '../crypto/authenticate.js';
 import type { Destination } from '../wire/envelope.js';
@@ -120,11 +120,11 @@ function parseUdp(s: Section) {
 const MESH_NODE = /^(![0-9a-fA-F]{1,8}|[1-9][0-9]{0,9})$/;
 
 function parseMeshtasticRadio(s: Section) {
-  // 256–511 are for private applications; 257 is ATAK_FORWARDER (protocols/meshtastic.md §2.3).
+  // 256–511 are for private applications; 257 is ATAK_FORWARDER (docs/meshtastic.md §2.3).
   const portnum = s.int('portnum', 256, 511);
   if (portnum === 257) s.problem('portnum', '257 is taken by ATAK_FORWARDER; use 256 or 258..511');
   const mtu = s.get('mtu');
-  // 219 bytes is the payload limit of a PKI-encrypted direct message (protocols/meshtastic.md §2.4).
+  // 219 bytes is the payload limit of a PKI-encrypted direct message (docs/meshtastic.md §2.4).
   if (typeof mtu === 'number' && mtu > 219) s.problem('mtu', 'at most 219 for type meshtastic');
   const channel = s.int('channel', 0, 7);
   const hopLimit = s.int('hop_limit', 1, 7);

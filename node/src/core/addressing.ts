@@ -1,5 +1,5 @@
 /**
- * Who a message is for and how this node authenticates what it makes (DESIGN.md Security;
+ * Who a message is for and how this node authenticates what it makes (docs/design.md §Security;
  * docs/wire-format.md §Authentication, §Destinations): pure functions of the node's identity and
  * keys, used by node-core.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * The shapes the store-and-forward core is built from and speaks in (DESIGN.md Architecture,
+ * The shapes the store-and-forward core is built from and speaks in (docs/design.md §Architecture,
  * "The link contract", Messages): its links, its options, a message as the rest of the daemon
  * drafts it, and the events it emits. node-core.ts implements them and re-exports them.
  */

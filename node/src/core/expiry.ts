@@ -1,5 +1,5 @@
 /**
- * Lifetimes (DESIGN.md Messages; docs/store-and-forward.md §Lifetimes): a message whose lifetime
+ * Lifetimes (docs/design.md §Messages; docs/store-and-forward.md §Lifetimes): a message whose lifetime
  * ends before it is confirmed is marked expired and reported, its outbox entries removed and its
  * bytes kept: never silently dropped. Scans the store's expiry index on a timer.
  */

@@ -1,5 +1,5 @@
 /**
- * The store-and-forward core of one node (docs/store-and-forward.md; DESIGN.md Architecture, Messages, Security):
+ * The store-and-forward core of one node (docs/store-and-forward.md; docs/design.md §Architecture, §Messages, §Security):
  * messages made here are encoded, authenticated, stored and routed; frames from links are
  * unbatched, reassembled, decoded and deduplicated; what is addressed here is verified, kept in
  * the inbox and confirmed to the hop it came from (its origin, or a relay that vouches for it on

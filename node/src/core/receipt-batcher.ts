@@ -1,5 +1,5 @@
 /**
- * Batches confirmations (DESIGN.md Messages, confirmation 2; docs/store-and-forward.md
+ * Batches confirmations (docs/design.md §Confirmations, confirmation 2; docs/store-and-forward.md
  * §Confirmations): ids waiting for a receipt to the same node over the same hop are sent together,
  * one receipt covering many ids as ranges.
  *

@@ -1,6 +1,6 @@
 /**
  * Routes: which links lead towards a destination, to which next hop, at what cost (docs/store-and-forward.md
- * §Routing; DESIGN.md roles). Routes come from configuration and from neighbours'
+ * §Routing; docs/design.md §One program, four roles). Routes come from configuration and from neighbours'
  * beacons. Link cost classes order the choice: IP is cheapest, the mesh cheap, the satellite
  * costly; the satellite is held back until a message's latency bound has passed without a
  * cheaper path confirming it.

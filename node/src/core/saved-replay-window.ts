@@ -1,5 +1,5 @@
 /**
- * The node's replay window, kept across restarts (DESIGN.md Security: per-origin sequence window;
+ * The node's replay window, kept across restarts (docs/design.md §Security: per-origin sequence window;
  * docs/store-and-forward.md): loaded from the store at start, saved every minute and at stop, so a
  * captured frame of something never stored (a beacon) is refused after a power cut too.
  */

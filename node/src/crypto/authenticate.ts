@@ -1,6 +1,6 @@
 /**
  * Authentication of message frames: making the trailer when sending, and checking it, the
- * lifetime and the replay window when receiving (DESIGN.md Security; docs/wire-format.md
+ * lifetime and the replay window when receiving (docs/design.md §Security; docs/wire-format.md
  * §Authentication).
  *
  * - Warnings and control messages carry an Ed25519 signature by an authorised issuer; the issuer
@@ -64,7 +64,7 @@ export interface VerifyOptions {
   replay: Pick<ReplayWindow, 'accept'>;
   /** This node's time, unix seconds. */
   now: number;
-  /** Whether `now` can be trusted; when not, nothing is rejected as expired (DESIGN.md Time). */
+  /** Whether `now` can be trusted; when not, nothing is rejected as expired (docs/design.md §Time). */
   clockTrusted: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Ed25519 keys and signatures over node:crypto (DESIGN.md Security; docs/wire-format.md
+ * Ed25519 keys and signatures over node:crypto (docs/design.md §Security; docs/wire-format.md
  * §Authentication).
  *
  * Messages that command or warn are signed by an authorised issuer with Ed25519 (RFC 8032, pure

@@ -1,5 +1,5 @@
 /**
- * The node's Ed25519 identity on disk, made at first start (DESIGN.md Security; docs/wire-format.md
+ * The node's Ed25519 identity on disk, made at first start (docs/design.md §Security; docs/wire-format.md
  * §Authentication).
  *
  * `<dataDir>/identity.json` holds `{ version: 1, algorithm: "ed25519", createdAt, publicKey

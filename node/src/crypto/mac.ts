@@ -1,6 +1,6 @@
 /**
- * Per-node MAC keys, truncated HMAC tags and the enrolment secret an operator types (DESIGN.md
- * Security; docs/wire-format.md §Authentication).
+ * Per-node MAC keys, truncated HMAC tags and the enrolment secret an operator types (docs/design.md
+ * §Security; docs/wire-format.md §Authentication).
  *
  * Messages from kits carry an 8-byte truncated HMAC-SHA256 instead of a 64-byte signature because
  * satellite bytes are money. The key is shared between one kit and the centre and is derived, not

@@ -1,5 +1,5 @@
 /**
- * Per-origin sliding replay window over message sequence numbers (DESIGN.md Security: "per-origin
+ * Per-origin sliding replay window over message sequence numbers (docs/design.md §Security: "per-origin
  * sequence window plus lifetime"; docs/wire-format.md §Authentication).
  *
  * Store-and-forward delivers very out of order: a report may reach the centre days late by

@@ -1,5 +1,5 @@
 /**
- * The control socket: how `fieldnode status` asks a running daemon about itself (STYLE.md §12.14:
+ * The control socket: how `fieldnode status` asks a running daemon about itself (docs/conventions.md §Lifecycle and shutdown:
  * it is opened after the node has started and closed first on shutdown).
  *
  * A unix stream socket, mode 0600, in the data directory. The protocol is one JSON request per

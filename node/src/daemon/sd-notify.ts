@@ -1,6 +1,6 @@
 /**
  * systemd readiness, status and watchdog notifications without native code (sd_notify(3);
- * STYLE.md §12.14: READY=1 after listen, STOPPING=1 on SIGTERM, WATCHDOG=1 at half WATCHDOG_USEC).
+ * docs/conventions.md §Lifecycle and shutdown: READY=1 after listen, STOPPING=1 on SIGTERM, WATCHDOG=1 at half WATCHDOG_USEC).
  *
  * The protocol is one AF_UNIX SOCK_DGRAM datagram of "KEY=value" lines to $NOTIFY_SOCKET. Node
  * cannot send one: dgram is UDP only and net is stream only (nodejs/node#29339, #61933), and the
@@ -167,7 +167,7 @@ export class SdNotifier {
     });
   }
 
-  /** Logs transitions only: unavailable once, failing once, recovered once (STYLE.md §12.8). */
+  /** Logs transitions only: unavailable once, failing once, recovered once (docs/conventions.md §Logging). */
   private outcome(
     assignments: string[],
     err: NodeJS.ErrnoException | undefined,

@@ -1,5 +1,5 @@
 /**
- * The headline a kit shows for a warning, rendered from its fields (DOMAIN.md "Warnings": the
+ * The headline a kit shows for a warning, rendered from its fields (docs/domain.md §Warnings: the
  * convention "某县气象台发布暴雨橙色预警[II级/严重]"), in Chinese first and English second.
  * Nothing of it travels on the wire: the office, event, colour and level do.
  */

@@ -1,7 +1,7 @@
 /**
  * Tests for udp-link.ts: the shared link contract (link/contract.ts) over two UdpLinks on
  * 127.0.0.1, then what is particular to UDP: peer names, unknown senders, fan-out, send errors, and
- * a port already in use (DESIGN.md "The link contract"; STYLE.md §12.12 tier 2).
+ * a port already in use (docs/links.md §The link contract; docs/conventions.md §Tests, tier 2).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../base/logger.js';

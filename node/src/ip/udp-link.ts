@@ -1,5 +1,5 @@
 /**
- * A real IP link over UDP, node:dgram (DESIGN.md "The link contract"; STYLE.md §12.4). One datagram
+ * A real IP link over UDP, node:dgram (docs/links.md §The link contract; docs/conventions.md §Links). One datagram
  * is one frame.
  *
  * UDP confirms nothing: a send that resolves ok means the datagram was handed to the kernel, not

@@ -1,6 +1,6 @@
 /**
- * The link contract suite (DESIGN.md "The link contract"; STYLE.md §12.5 "One contract suite, many
- * implementations", §12.12 tier 2): every Link implementation runs these tests from its own
+ * The link contract suite (docs/links.md §The link contract; docs/conventions.md §Simulators and fakes, "One contract suite, many
+ * implementations"; §Tests, tier 2): every Link implementation runs these tests from its own
  * `*.contract.test.ts`, as meshtastic's `runTransportContract` and abstract-level's exported suite do.
  *
  * Real timers throughout: a wait ends when the awaited event arrives and fails after a timeout, so

@@ -1,6 +1,6 @@
 /**
  * Tests for fake-link.ts: the shared link contract (contract.ts) over a fake pair and over two
- * links on a fake medium, then each fault knob (STYLE.md §12.5 "Link layer").
+ * links on a fake medium, then each fault knob (docs/conventions.md §Simulators and fakes, "Link layer").
  *
  * "Nothing more arrived" is shown without sleeping: fake links with equal delays deliver in send
  * order, so once a marker frame sent last has arrived, everything sent before it has had its chance.

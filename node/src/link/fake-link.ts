@@ -1,6 +1,6 @@
 /**
- * In-memory links for the core's tests (STYLE.md §12.5 "Link layer"; DESIGN.md "The link
- * contract"), after dtn7-go's `NewDummyCLAPair`: `createFakeLinkPair()` gives two connected links,
+ * In-memory links for the core's tests (docs/conventions.md §Simulators and fakes, "Link layer"; docs/links.md
+ * §The link contract), after dtn7-go's `NewDummyCLAPair`: `createFakeLinkPair()` gives two connected links,
  * `createFakeMedium()` a shared broadcast medium for N nodes with partitions.
  *
  * Faults are set at creation and changed at run time: loss (after send() said ok, like a radio

@@ -1,5 +1,5 @@
 /**
- * The link contract (DESIGN.md "The link contract"; STYLE.md §12.4): what the store-and-forward
+ * The link contract (docs/links.md §The link contract; docs/conventions.md §Links): what the store-and-forward
  * core needs from anything that moves frames, be it a Meshtastic radio, an Iridium modem, IP or a
  * fake in tests.
  *
@@ -75,7 +75,7 @@ export type LinkFailureCode =
   | 'DEVICE_ERROR'
   | 'LINK_DOWN';
 
-/** Confirmation 1 of DESIGN.md: the next hop's radio or the satellite network took the frame. */
+/** Confirmation 1 of docs/design.md §Confirmations: the next hop's radio or the satellite network took the frame. */
 export type SendOutcome =
   | { ok: true; ref?: string }
   | { ok: false; retry: 'later' | 'never'; code: LinkFailureCode; detail?: string };

@@ -1,5 +1,5 @@
 /**
- * The durable message store on LevelDB (DESIGN.md Storage; STYLE.md §12.6).
+ * The durable message store on LevelDB (docs/design.md §Storage; docs/conventions.md §The durable queue).
  *
  * Sublevels: `msg` id → frame bytes; `meta` id → MessageMeta (CBOR); `out` outbox index
  * link!priority!due!id; `exp` expiry index due!id for messages not yet final; `seen` dedup

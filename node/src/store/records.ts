@@ -1,6 +1,6 @@
 /**
- * What the store keeps about each message besides its bytes (DESIGN.md Storage, Messages:
- * delivery states; STYLE.md §12.6), and the key layout of the outbox index.
+ * What the store keeps about each message besides its bytes (docs/design.md §Storage, §Messages:
+ * delivery states; docs/conventions.md §The durable queue), and the key layout of the outbox index.
  */
 import type { Destination, Priority } from '../wire/envelope.js';
 

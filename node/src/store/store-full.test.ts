@@ -1,5 +1,5 @@
 /**
- * A full disk (DESIGN.md: bad input gets a clear error and loses nothing): the store refuses new
+ * A full disk (docs/design.md §Storage: bad input gets a clear error and loses nothing): the store refuses new
  * messages with STORE_FULL and every message stored before stays readable. Needs a small tmpfs,
  * so it runs as root (CI does); elsewhere it is skipped and says why.
  */

@@ -1,6 +1,6 @@
 /**
  * Random and mutated bytes against every decoder of untrusted input: the only thing allowed to
- * escape is a KitError. 100,000+ cases in all (STYLE.md §12.6: decode never trusts input).
+ * escape is a KitError. 100,000+ cases in all (docs/conventions.md §The durable queue: decode never trusts input).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The envelope: the fixed binary header in front of every message body (DESIGN.md Wire format;
+ * The envelope: the fixed binary header in front of every message body (docs/design.md §Wire format;
  * docs/wire-format.md §Envelope).
  *
  *     b0      01 AA PP C X   format v1 | auth scheme | priority | clock untrusted | flags follow
@@ -46,7 +46,7 @@ export interface Envelope {
   kindCode: number;
   auth: AuthScheme;
   priority: Priority;
-  /** The creating node's clock was not trusted: order by sequence, not time (DESIGN.md Time). */
+  /** The creating node's clock was not trusted: order by sequence, not time (docs/design.md §Time). */
   clockUntrusted: boolean;
   flags: EnvelopeFlag[];
   origin: number;

@@ -15,7 +15,7 @@ import { ByteReader, pushVarint } from './varint.js';
 
 export const U32_MAX = 0xffff_ffff;
 
-/** A WGS-84 point in decimal degrees (never GCJ-02: DOMAIN.md "Maps"). */
+/** A WGS-84 point in decimal degrees (never GCJ-02: docs/domain.md §Maps). */
 export interface GeoPoint {
   lat: number;
   lon: number;
@@ -85,7 +85,7 @@ export function isAreaCode(value: unknown): value is number {
   );
 }
 
-/** A message's global id (DESIGN.md Messages): origin node and its per-origin sequence. */
+/** A message's global id (docs/design.md §Messages): origin node and its per-origin sequence. */
 export interface MessageRef {
   origin: number;
   seq: number;

@@ -1,6 +1,6 @@
 /**
  * The registry of message kinds: wire code, body fields, consistency check and how each kind must
- * be authenticated (DESIGN.md Messages, Security; docs/wire-format.md §Kinds).
+ * be authenticated (docs/design.md §Messages, §Security; docs/wire-format.md §Kinds).
  */
 import { type AckBody, ackFields, checkAck } from './kinds/ack.js';
 import { type BeaconBody, beaconFields, checkBeacon } from './kinds/beacon.js';

@@ -2,7 +2,7 @@
  * Several lossy hops of a LoRa mesh: two fieldnode nodes (real cores, real LevelDB) on simulated Meshtastic
  * radios three hops apart in one simulated mesh, through two relay-only radios, with 20 % loss on
  * every RF link: every report arrives exactly once in the destination's inbox and every receipt
- * returns to its origin (protocols/meshtastic.md §2.5, §5.1, §8.6; DESIGN.md "Messages").
+ * returns to its origin (docs/meshtastic.md §2.5, §5.1, §8.6; docs/design.md §Messages).
  *
  *     kit 2107 ── R1 ── R2 ── centre 1        (LONG_FAST, hop limit 3, every link loses 20 %)
  *

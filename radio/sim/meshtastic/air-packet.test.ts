@@ -1,5 +1,5 @@
 /**
- * The on-air header (protocols/meshtastic.md §2.4), channel hashes and encryption (§2.1, §2.7),
+ * The on-air header (docs/meshtastic.md §2.4), channel hashes and encryption (§2.1, §2.7),
  * and sealing a packet with the firmware's size checks (§2.4: 231 B / 219 B limits).
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The Meshtastic packet as it goes over the air (protocols/meshtastic.md §2.4): a 16-byte
+ * The Meshtastic packet as it goes over the air (docs/meshtastic.md §2.4): a 16-byte
  * unencrypted header followed by the encrypted, encoded `Data`.
  *
  * Header layout (little-endian, as the firmware's packed `PacketHeader` struct on its targets):

@@ -1,6 +1,6 @@
 /**
  * A rolling record of the time a radio was busy, for the two airtime figures the firmware keeps
- * (protocols/meshtastic.md §2.5, §4.4): channel utilisation over the last minute (which sets the
+ * (docs/meshtastic.md §2.5, §4.4): channel utilisation over the last minute (which sets the
  * contention window) and TX airtime over the last hour (which the duty-cycle limit checks).
  * The firmware keeps these in per-minute buckets; an exact sum over intervals is simpler and
  * differs only by the bucket rounding.

@@ -1,6 +1,6 @@
 /**
  * Channels, their one-byte hash and the encryption of a packet's payload on air
- * (protocols/meshtastic.md §2.1 `channel`, §2.4 "AES-CTR channel encryption adds 0 bytes. PKI adds
+ * (docs/meshtastic.md §2.1 `channel`, §2.4 "AES-CTR channel encryption adds 0 bytes. PKI adds
  * 12 bytes", §2.7 foreign channels arrive `encrypted`).
  *
  * - A channel is a name and a PSK. The hash on air is xor(name bytes) ^ xor(key bytes); the

@@ -1,6 +1,6 @@
 /**
  * The filters `PhoneAPI::handleToRadioPacket` applies to a client packet before the mesh sees it
- * (protocols/meshtastic.md §2.1, §2.6): the duplicate-id filter over the last 20 client ids
+ * (docs/meshtastic.md §2.1, §2.6): the duplicate-id filter over the last 20 client ids
  * (`PhoneAPI::wasSeenRecently`) and the per-portnum rate limits, with the rules of each release
  * (firmware v2.6.11 and v2.7.x src/mesh/PhoneAPI.cpp). Also `generatePacketId` (Router.cpp).
  */

@@ -1,5 +1,5 @@
 /**
- * A client packet's way through the firmware (protocols/meshtastic.md §2.1, §2.4, §2.6, §8.8
+ * A client packet's way through the firmware (docs/meshtastic.md §2.1, §2.4, §2.6, §8.8
  * "Send path"), in its order: `PhoneAPI::handleToRadioPacket` (the last-20-ids filter, then the
  * rate limits), `MeshService::handleToRadio` (from, next_hop and relay_node cleared, id 0
  * replaced, rx_time), `MeshService::sendToMesh` with `Router::sendLocal` (a packet to our own

@@ -1,5 +1,5 @@
 /**
- * The messages of the want_config dump (protocols/meshtastic.md §1.4), built from a device's
+ * The messages of the want_config dump (docs/meshtastic.md §1.4), built from a device's
  * settings the way `PhoneAPI::getFromRadio` fills them in (firmware v2.6.11
  * src/mesh/PhoneAPI.cpp, NodeDB.cpp, Channels.cpp, main.cpp getDeviceMetadata). Configs the
  * simulator has no fields for are sent empty, as variants of the right type.

@@ -1,6 +1,6 @@
 /**
  * The want_config handshake of the simulated device against `PhoneAPI::getFromRadio` (firmware
- * v2.6.11 src/mesh/PhoneAPI.cpp; protocols/meshtastic.md §1.4, §1.11): golden frames, the dump's
+ * v2.6.11 src/mesh/PhoneAPI.cpp; docs/meshtastic.md §1.4, §1.11): golden frames, the dump's
  * order and counts per release, the special nonces, and a restart.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * What a Meshtastic device prints on its serial console (protocols/meshtastic.md §1.3): log lines
+ * What a Meshtastic device prints on its serial console (docs/meshtastic.md §1.3): log lines
  * in the firmware's `RedirectablePrint::log_to_serial` layout, `LEVEL | hh:mm:ss uptime [Thread]
  * message\r\n` (with ANSI colour around the level on hardware, "??:??:??" without a valid time),
  * the same as a framed `FromRadio.log_record` when `debug_log_api_enabled`, boot text, and the

@@ -1,5 +1,5 @@
 /**
- * What a simulated Meshtastic device writes to its host stream (protocols/meshtastic.md §1.1,
+ * What a simulated Meshtastic device writes to its host stream (docs/meshtastic.md §1.1,
  * §1.3, §1.7): frames (`StreamAPI::emitTxBuffer`), with the serial faults when configured, and the
  * firmware's log lines (`SerialConsole::log_to_serial`): plain text, or a framed `log_record` once
  * the port speaks protobufs and `debug_log_api_enabled` is set; nothing on TCP. With no host

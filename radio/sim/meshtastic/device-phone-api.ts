@@ -1,6 +1,6 @@
 /**
  * One phone-API session of a simulated Meshtastic device: a port of the firmware's `PhoneAPI`
- * (protocols/meshtastic.md §1.4, §1.5, §1.8, §2.1, §2.6; firmware v2.6.11 src/mesh/PhoneAPI.cpp,
+ * (docs/meshtastic.md §1.4, §1.5, §1.8, §2.1, §2.6; firmware v2.6.11 src/mesh/PhoneAPI.cpp,
  * with the 2.7 changes named in firmware-profile.ts). `handleToRadio` takes one frame's payload;
  * `getFromRadio` yields the next FromRadio: the want_config dump in the order and counts of §1.4,
  * then queue statuses, client notifications and packets in that priority. The serial console

@@ -1,6 +1,6 @@
 /**
  * The stored state of a simulated Meshtastic device that its config dump reports
- * (protocols/meshtastic.md §1.4): identity, channels, the LoRa, device and security configs, the
+ * (docs/meshtastic.md §1.4): identity, channels, the LoRa, device and security configs, the
  * NodeDB of other nodes and the files in its flash. Input fields are optional and documented with
  * their defaults; `resolveDeviceSettings` turns them into one complete, checked value.
  */

@@ -1,5 +1,5 @@
 /**
- * The device-side reader against the rules of `StreamAPI::readStream` (protocols/meshtastic.md
+ * The device-side reader against the rules of `StreamAPI::readStream` (docs/meshtastic.md
  * §1.1): examples for each rule, and property tests against an independent whole-buffer oracle
  * of the same state machine, for random bytes, random frames and random chunking.
  */

@@ -1,6 +1,6 @@
 /**
  * The device side of the Meshtastic stream framing: a port of the firmware's byte-by-byte reader
- * `StreamAPI::readStream` (protocols/meshtastic.md §1.1; firmware v2.6.11 src/mesh/StreamAPI.cpp).
+ * `StreamAPI::readStream` (docs/meshtastic.md §1.1; firmware v2.6.11 src/mesh/StreamAPI.cpp).
  *
  * Unlike a host parser (§8.3) it never looks back: at position 0 it wants 0x94, at 1 it wants
  * 0xC3, and on a mismatch it restarts at position 0 with the *next* byte. So `94 94 C3 ...` is not

@@ -1,5 +1,5 @@
 /**
- * The firmware's hard duty-cycle limit per region (protocols/meshtastic.md §4.4, firmware 2.6.11
+ * The firmware's hard duty-cycle limit per region (docs/meshtastic.md §4.4, firmware 2.6.11
  * `Router::send`): when a region's duty cycle is under 100 % and `override_duty_cycle` is off,
  * a radio whose TX airtime over the rolling last 60 minutes is over the limit refuses to send.
  * Packets it originates are NAKed DUTY_CYCLE_LIMIT; packets it would relay are dropped silently.

@@ -1,6 +1,6 @@
 /**
  * What a simulated Meshtastic device is: its firmware version, with the phone-API behaviour that
- * changed between releases, and how the host reaches it (protocols/meshtastic.md §1.2–§1.7, §2.6,
+ * changed between releases, and how the host reaches it (docs/meshtastic.md §1.2–§1.7, §2.6,
  * §8.8 "Checklist"). Each version switch below was read in the firmware source at the tags named
  * (meshtastic/firmware, src/mesh/PhoneAPI.cpp, src/mesh/api/ServerAPI.cpp,
  * src/mesh/generated/meshtastic/admin.pb.h), not taken from release notes.

@@ -1,7 +1,7 @@
 /**
  * A test host for the simulated device: it holds the host end of a byte stream, writes framed
  * ToRadio, and splits what the device sends into FromRadio frames and text with the host-side
- * rules of protocols/meshtastic.md §8.3 (a frame is a 94 C3 header with a length ≤ 512 whose
+ * rules of docs/meshtastic.md §8.3 (a frame is a 94 C3 header with a length ≤ 512 whose
  * payload decodes; anything else is text, advancing one byte). Test support, not a client.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The timing rules against the figures of protocols/meshtastic.md §2.5, §4.1 and §4.3.
+ * The timing rules against the figures of docs/meshtastic.md §2.5, §4.1 and §4.3.
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';

@@ -1,5 +1,5 @@
 /**
- * The firmware's timing rules for a simulated Meshtastic radio (protocols/meshtastic.md §2.5,
+ * The firmware's timing rules for a simulated Meshtastic radio (docs/meshtastic.md §2.5,
  * §4.1, §4.3, §5.1): the LoRa parameters of each modem preset, the slot time, the contention
  * windows that decide how long a radio waits before it transmits or relays, and the interval
  * between retransmissions of a packet sent with want_ack.

@@ -1,5 +1,5 @@
 /**
- * The duty-cycle limit over the simulated medium (protocols/meshtastic.md §4.4, §8.8 item 5):
+ * The duty-cycle limit over the simulated medium (docs/meshtastic.md §4.4, §8.8 item 5):
  * "EU_868 refuses after 360 s TX per hour".
  */
 import { describe, expect, it } from 'vitest';

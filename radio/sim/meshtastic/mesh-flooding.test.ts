@@ -1,5 +1,5 @@
 /**
- * Managed flooding over the simulated medium (protocols/meshtastic.md §5.1, §2.3): hop limits,
+ * Managed flooding over the simulated medium (docs/meshtastic.md §5.1, §2.3): hop limits,
  * rebroadcast suppression, role and rebroadcast-mode filters, implicit ACKs from relays.
  */
 import { describe, expect, it } from 'vitest';

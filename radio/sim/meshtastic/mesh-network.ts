@@ -1,6 +1,6 @@
 /**
  * A whole simulated Meshtastic mesh from a topology description: one RF medium, one router per
- * node, one seeded PRNG and one clock (protocols/meshtastic.md §8.8 item 5). Used by the mesh
+ * node, one seeded PRNG and one clock (docs/meshtastic.md §8.8 item 5). Used by the mesh
  * tests, by multi-hop integration tests that put a phone API on some of the routers, and by the
  * mesh benchmark.
  *

@@ -1,5 +1,5 @@
 /**
- * The ReliableRouter and the send path over the simulated medium (protocols/meshtastic.md §1.8,
+ * The ReliableRouter and the send path over the simulated medium (docs/meshtastic.md §1.8,
  * §2.4, §2.5, §2.7, §8.8 "ACK behaviour"): real and implicit ACKs, 3 transmissions then
  * MAX_RETRANSMIT at the preset's timing, remote and local NAKs, the TX queue's res codes.
  */

@@ -1,6 +1,6 @@
 /**
  * A simulated device's mesh side (mesh-side.ts): the firmware's Router, FloodingRouter and
- * ReliableRouter over the RF medium (protocols/meshtastic.md §1.8, §2.4, §2.5, §2.7, §4.4, §5.1).
+ * ReliableRouter over the RF medium (docs/meshtastic.md §1.8, §2.4, §2.5, §2.7, §4.4, §5.1).
  * This module decides; mesh-transmitter.ts sends (Router::send, the TX queue, retransmissions).
  *
  * Sending a client packet: hop limit defaulted only with want_ack (§2.1), hop_start set, priority

@@ -1,6 +1,6 @@
 /**
  * The boundary inside a simulated Meshtastic device between its phone API (the stream side the
- * host talks to: PhoneAPI, StreamAPI, SerialConsole; protocols/meshtastic.md §1) and its mesh side
+ * host talks to: PhoneAPI, StreamAPI, SerialConsole; docs/meshtastic.md §1) and its mesh side
  * (MeshService, the routers, the radio; §2.5, §4, §5). The same boundary the firmware has: the
  * phone API hands client packets to `MeshService::handleToRadio`/`sendToMesh` and gets packets for
  * the phone from `MeshService::sendToPhone`.

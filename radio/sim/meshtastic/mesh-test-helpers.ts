@@ -1,7 +1,7 @@
 /**
  * Test helpers for the simulated mesh (mesh-router.ts, mesh-network.ts): client packets as a
  * phone API would hand them to `sendToMesh`, and a tap that records what each device gives its
- * phone, with ACKs and NAKs read back (protocols/meshtastic.md §2.5).
+ * phone, with ACKs and NAKs read back (docs/meshtastic.md §2.5).
  */
 import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import { BROADCAST_NUM, PortNum } from '../../src/meshtastic/constants.js';

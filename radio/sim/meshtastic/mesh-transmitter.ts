@@ -1,5 +1,5 @@
 /**
- * A simulated device's transmit side (protocols/meshtastic.md §1.8, §2.4, §2.5, §4.4): the
+ * A simulated device's transmit side (docs/meshtastic.md §1.8, §2.4, §2.5, §4.4): the
  * firmware's `Router::send` with its duty-cycle and encoding checks, the TX queue and the radio's
  * transmit timer, the ReliableRouter's retransmission records, and the ACKs and NAKs the device
  * makes, for its own phone or for others. mesh-router.ts decides what to send; this sends it.

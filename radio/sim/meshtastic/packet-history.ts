@@ -1,5 +1,5 @@
 /**
- * The firmware's PacketHistory (protocols/meshtastic.md §2.7, §5.1): the (from, id) pairs a node
+ * The firmware's PacketHistory (docs/meshtastic.md §2.7, §5.1): the (from, id) pairs a node
  * has recently sent or heard, so that it relays and delivers each packet once. It is bounded and
  * entries expire, so "suppresses most duplicates, but not all" (§2.7): a copy heard after its
  * entry was pushed out by newer traffic, or after it expired, or after a reboot, is new again.

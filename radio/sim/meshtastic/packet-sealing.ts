@@ -1,5 +1,5 @@
 /**
- * Between a device's MeshPackets and the bytes on air (protocols/meshtastic.md §2.1, §2.4, §2.7):
+ * Between a device's MeshPackets and the bytes on air (docs/meshtastic.md §2.1, §2.4, §2.7):
  * `sealPacket` turns a packet we originate into the on-air packet, with the encoding checks of the
  * firmware's `Router::send`/`perhapsEncode`; `openPacket` is the receiving side's attempt to
  * decrypt and decode one; `phonePacket` is what the phone is given for a received one.

@@ -1,7 +1,7 @@
 /**
  * Links from positions, for the RF medium (rf-medium.ts): a log-distance path-loss model that
  * turns the distance between two radios into RSSI, SNR, whether they hear each other at all and
- * how often a packet is lost near the edge of range (protocols/meshtastic.md §4.1 link budget).
+ * how often a packet is lost near the edge of range (docs/meshtastic.md §4.1 link budget).
  *
  * The model (a simulation choice, not measured):
  * - path loss PL(d) = PL(1 m) + 10·n·log10(d / 1 m), with PL(1 m) the free-space loss at the

@@ -1,7 +1,7 @@
 /**
  * The seam between a simulated device's phone API (device-phone-api.ts, client-send-path.ts) and
  * the rest of the device (simulated-device.ts): what the firmware's PhoneAPI reaches through
- * globals, MeshService, NodeDB, the router, `millis()` and the log (protocols/meshtastic.md §1.4,
+ * globals, MeshService, NodeDB, the router, `millis()` and the log (docs/meshtastic.md §1.4,
  * §1.7, §1.8).
  */
 import type { DeviceSettings } from './device-settings.js';

@@ -1,5 +1,5 @@
 /**
- * `PortNum` values the simulated device treats specially (protocols/meshtastic.md §1.7, §2.3,
+ * `PortNum` values the simulated device treats specially (docs/meshtastic.md §1.7, §2.3,
  * §2.4, §2.6) and that radio/src/meshtastic/constants.ts does not name. Values from portnums.proto
  * at v2.6.11.
  */

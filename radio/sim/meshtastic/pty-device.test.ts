@@ -1,6 +1,6 @@
 /**
  * The simulated device on a real pseudo-terminal pair made by socat, read and written through the
- * real `serialport` package on both ends (DESIGN.md Testing; protocols/meshtastic.md §1.2, §1.6).
+ * real `serialport` package on both ends (docs/design.md §Testing; docs/meshtastic.md §1.2, §1.6).
  */
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';

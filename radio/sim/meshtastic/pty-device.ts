@@ -1,6 +1,6 @@
 /**
- * A simulated Meshtastic device on a real pseudo-terminal (protocols/meshtastic.md §1.2, §1.6,
- * §8.8; DESIGN.md Testing "the serial paths also over real pseudo-terminals"): socat joins two
+ * A simulated Meshtastic device on a real pseudo-terminal (docs/meshtastic.md §1.2, §1.6,
+ * §8.8; docs/design.md §Testing "the serial paths also over real pseudo-terminals"): socat joins two
  * ptys back to back (`pty,raw,echo=0,link=<dir>/device` and `...,link=<host path>`); the device
  * end is opened with the real `serialport` package (hupcl off) and attached to the device; the
  * host opens the host path as it would /dev/ttyUSB0.

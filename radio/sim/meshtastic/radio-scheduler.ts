@@ -1,6 +1,6 @@
 /**
  * When a simulated device's radio takes the next packet from its TX queue and puts it on air
- * (protocols/meshtastic.md §4.3 "Contention", §5.1 "Delay before rebroadcasting"), after the
+ * (docs/meshtastic.md §4.3 "Contention", §5.1 "Delay before rebroadcasting"), after the
  * firmware's single transmit timer (`startTransmitTimer`):
  * - a packet of ours queued while the radio is idle, and the next packet after a transmission,
  *   wait a random contention delay, random(0, 2^CW)·slotTime; a wait already running is kept;

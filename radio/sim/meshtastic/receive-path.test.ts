@@ -1,5 +1,5 @@
 /**
- * Packets from the mesh to the client through the simulated device (protocols/meshtastic.md §1.4,
+ * Packets from the mesh to the client through the simulated device (docs/meshtastic.md §1.4,
  * §1.7; firmware v2.6.11 MeshService::sendToPhone, PhoneAPI::getFromRadio STATE_SEND_PACKETS):
  * the to-phone queue's size and drop policy, loss on a serial port nobody reads, queueing on TCP
  * until the next handshake, and the priority order after config_complete_id.

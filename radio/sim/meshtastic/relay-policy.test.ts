@@ -1,5 +1,5 @@
 /**
- * Relay rules by role and rebroadcast mode (protocols/meshtastic.md §2.3, §5.1).
+ * Relay rules by role and rebroadcast mode (docs/meshtastic.md §2.3, §5.1).
  */
 import { describe, expect, it } from 'vitest';
 import { DeviceRole, PortNum, RebroadcastMode } from '../../src/meshtastic/constants.js';

@@ -1,5 +1,5 @@
 /**
- * Which packets a node relays, by role and `rebroadcast_mode` (protocols/meshtastic.md §2.3
+ * Which packets a node relays, by role and `rebroadcast_mode` (docs/meshtastic.md §2.3
  * "Relay filtering that affects custom portnums", §5.1 "Rebroadcast rule", "Cancel on duplicate").
  * Pure rules; mesh-router.ts applies them.
  */

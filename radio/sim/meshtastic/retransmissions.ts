@@ -1,5 +1,5 @@
 /**
- * The ReliableRouter's pending packets (protocols/meshtastic.md §2.5 "Retransmission schedule"):
+ * The ReliableRouter's pending packets (docs/meshtastic.md §2.5 "Retransmission schedule"):
  * a packet we originate with want_ack is sent NUM_RELIABLE_RETX = 3 times in total. The record is
  * made when the packet is first handed to the radio; every interval (§2.5, recomputed each time
  * from the channel utilisation) it is sent again, and one interval after the last transmission

@@ -1,5 +1,5 @@
 /**
- * The RF medium: time on air from radio/src/lora/airtime.ts (protocols/meshtastic.md §4.3),
+ * The RF medium: time on air from radio/src/lora/airtime.ts (docs/meshtastic.md §4.3),
  * collisions, half-duplex, capture, carrier sense, per-link loss and determinism for a seed.
  */
 import { describe, expect, it } from 'vitest';

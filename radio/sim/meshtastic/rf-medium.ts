@@ -1,5 +1,5 @@
 /**
- * A simulated LoRa channel joining many radios (protocols/meshtastic.md §4.2–§4.3, §8.8 item 5
+ * A simulated LoRa channel joining many radios (docs/meshtastic.md §4.2–§4.3, §8.8 item 5
  * "Timing model"). It knows nothing of Meshtastic: it carries bytes from one radio to the radios
  * that can hear it, for as long as LoRa takes to send them.
  *

@@ -1,6 +1,6 @@
 /**
  * The steps between `MeshService::sendToMesh` and the radio that decide, for a client packet,
- * whether the device refuses it locally with a NAK (protocols/meshtastic.md §2.1, §2.4, §2.5):
+ * whether the device refuses it locally with a NAK (docs/meshtastic.md §2.1, §2.4, §2.5):
  * `Router::sendLocal` (DM channel substitution), `ReliableRouter::send` (hop limit 0 with
  * want_ack → config hop limit) and `perhapsEncode` (TOO_LARGE, PKI_FAILED, NO_CHANNEL), firmware
  * v2.6.11 src/mesh/Router.cpp and ReliableRouter.cpp. Also the NAK packet the firmware makes

@@ -1,5 +1,5 @@
 /**
- * Routing ACKs and NAKs as the phone sees them (protocols/meshtastic.md §2.5, §1.11): MeshPackets
+ * Routing ACKs and NAKs as the phone sees them (docs/meshtastic.md §2.5, §1.11): MeshPackets
  * with `decoded.portnum = ROUTING_APP (5)`, payload an encoded `Routing{error_reason}` and
  * `request_id` the id of the packet they answer.
  *

@@ -1,7 +1,7 @@
 /**
  * A MeshSide (mesh-side.ts) driven by a script instead of an RF medium: what a simulated device
  * uses in tests of its phone API and, when no medium is given, in the standalone simulator
- * (protocols/meshtastic.md §8.8). It answers `sendToMesh` with a QueueStatus result from a 16-slot
+ * (docs/meshtastic.md §8.8). It answers `sendToMesh` with a QueueStatus result from a 16-slot
  * TX queue (§1.8), records what it was given, lets a test inject packets for the phone, and can
  * answer want_ack packets with an implicit or real ACK (§2.5) and run an echo peer that sends
  * payloads back, so a client sees traffic.

@@ -1,6 +1,6 @@
 /**
  * The send path of the simulated device for client packets, in the firmware's order
- * (protocols/meshtastic.md §8.8 "Send path"; firmware v2.6.11 PhoneAPI::handleToRadioPacket,
+ * (docs/meshtastic.md §8.8 "Send path"; firmware v2.6.11 PhoneAPI::handleToRadioPacket,
  * MeshService::handleToRadio/sendToMesh, ReliableRouter::send, Router perhapsEncode): duplicate
  * ids, rate limits, the 233-byte decode drop, TOO_LARGE, NO_CHANNEL, hop limit, from and id.
  */

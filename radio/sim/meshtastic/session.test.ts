@@ -1,5 +1,5 @@
 /**
- * The life of a session with the simulated device (protocols/meshtastic.md §1.2, §1.3, §1.5,
+ * The life of a session with the simulated device (docs/meshtastic.md §1.2, §1.3, §1.5,
  * §1.6): serial text mode until the first frame, debug text and log records, the faults of
  * firmware#10975, the 15-minute idle timeouts, heartbeat replies per release, disconnect, and
  * reboots on each kind of port.

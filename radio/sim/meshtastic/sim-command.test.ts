@@ -1,6 +1,6 @@
 /**
  * `fieldnode sim meshtastic`: its arguments, and a run on TCP and on a pty that a client can
- * complete the handshake with and get an echo from (protocols/meshtastic.md §8.8).
+ * complete the handshake with and get an echo from (docs/meshtastic.md §8.8).
  */
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * `fieldnode sim meshtastic`: runs one simulated Meshtastic device for a client to talk to
- * (protocols/meshtastic.md §8.8), on TCP (like meshtasticd, port 4403) or on a pseudo-terminal
+ * (docs/meshtastic.md §8.8), on TCP (like meshtasticd, port 4403) or on a pseudo-terminal
  * (like a board on /dev/ttyUSB0), until SIGINT or SIGTERM. Without a medium, its mesh side is
  * scripted: a lonely device, by default with one echo peer that sends text and PRIVATE_APP
  * payloads back and ACKs DMs to it, so a client sees traffic.

@@ -1,6 +1,6 @@
 /**
  * The options and events of a simulated Meshtastic device (simulated-device.ts): every switch of
- * the simulation in one typed object, each documented with its default (protocols/meshtastic.md
+ * the simulation in one typed object, each documented with its default (docs/meshtastic.md
  * §1.3, §1.5, §1.6, §8.8 "Checklist").
  */
 import type { Logger } from '../../../node/src/base/logger.js';

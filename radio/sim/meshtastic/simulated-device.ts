@@ -1,5 +1,5 @@
 /**
- * A simulated Meshtastic device as its host sees it (protocols/meshtastic.md §1, §8.8): the
+ * A simulated Meshtastic device as its host sees it (docs/meshtastic.md §1, §8.8): the
  * firmware's stream side (`SerialConsole` on serial, `ServerAPI` on TCP) over one host byte
  * stream at a time, a phone API (device-phone-api.ts), the MeshService queues, and a MeshSide
  * that stands for the routers and the radio. It owns the device's life: boot text and the

@@ -1,5 +1,5 @@
 /**
- * The simulated device's TCP API over real sockets on 127.0.0.1 (protocols/meshtastic.md §1.2,
+ * The simulated device's TCP API over real sockets on 127.0.0.1 (docs/meshtastic.md §1.2,
  * §1.5, §1.6): one client at a time, the socket closed by the device on reboot and on the
  * 2.7.21 idle timeout.
  */

@@ -1,5 +1,5 @@
 /**
- * The TCP API of a simulated Meshtastic device (protocols/meshtastic.md §1.2, §1.10): the stream
+ * The TCP API of a simulated Meshtastic device (docs/meshtastic.md §1.2, §1.10): the stream
  * API on a TCP port (4403 on meshtasticd), ONE client at a time. As in the firmware's
  * `APIServerPort::runOnce`, a new connection force-closes the previous one ("Force close previous
  * TCP connection"); the device itself closes the socket on disconnect, idle timeout (2.7.21+) and

@@ -1,5 +1,5 @@
 /**
- * The device-wide queues of `MeshService` that the phone API drains (protocols/meshtastic.md
+ * The device-wide queues of `MeshService` that the phone API drains (docs/meshtastic.md
  * §1.7, §1.8; firmware v2.6.11 src/mesh/MeshService.cpp): `toPhoneQueue` for packets, with its
  * drop policy when full, `toPhoneQueueStatusQueue` and `toPhoneClientNotificationQueue`, which
  * discard their oldest entry when full. They live in RAM: a reboot empties them.

@@ -1,5 +1,5 @@
 /**
- * Decoding a ToRadio the way the device does (protocols/meshtastic.md §1.1, §2.2, §2.4): the
+ * Decoding a ToRadio the way the device does (docs/meshtastic.md §1.1, §2.2, §2.4): the
  * firmware's nanopb decoder has fixed-size buffers, so a ToRadio whose `Data.payload` is over 233
  * bytes (or `encrypted` over 256, `public_key` over 32) fails `pb_decode_from_bytes` like garbage
  * does, and `PhoneAPI::handleToRadio` logs "Error: ignore malformed toradio" and drops it: no

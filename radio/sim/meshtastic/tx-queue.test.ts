@@ -1,5 +1,5 @@
 /**
- * The TX queue (protocols/meshtastic.md §1.8) and the PacketHistory (§2.7, §5.1).
+ * The TX queue (docs/meshtastic.md §1.8) and the PacketHistory (§2.7, §5.1).
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../node/src/link/clock.js';

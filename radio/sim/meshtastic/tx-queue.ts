@@ -1,5 +1,5 @@
 /**
- * A device's LoRa TX queue (protocols/meshtastic.md §1.8): at most MAX_TX_QUEUE = 16 packets,
+ * A device's LoRa TX queue (docs/meshtastic.md §1.8): at most MAX_TX_QUEUE = 16 packets,
  * sent highest priority first. When it is full, a new packet evicts the lowest-priority queued
  * packet if its own priority is higher (`MeshPacketQueue::replaceLowerPriorityPacket`); otherwise
  * it is refused (the phone sees QueueStatus res 32).

@@ -1,6 +1,6 @@
 /**
  * Tests for LoRa time on air and Meshtastic PHY sizes against every figure in
- * protocols/meshtastic.md §2.4 and §4.3 (the doc rounds to whole milliseconds).
+ * docs/meshtastic.md §2.4 and §4.3 (the doc rounds to whole milliseconds).
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
 /**
  * LoRa time on air and the PHY size of a Meshtastic PRIVATE_APP packet
- * (protocols/meshtastic.md §2.2, §2.4, §4.1–§4.3).
+ * (docs/meshtastic.md §2.2, §2.4, §4.1–§4.3).
  *
  * The formula is Semtech's (LoRa Design Guide §4; SX127x/SX126x datasheets) as the firmware uses
  * it in `RadioInterface::getPacketTime` (§4.2): explicit header, CRC on, a 16-symbol preamble,

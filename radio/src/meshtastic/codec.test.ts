@@ -1,5 +1,5 @@
 /**
- * The codec and frame writer against the golden vectors of protocols/meshtastic.md §1.11, byte for
+ * The codec and frame writer against the golden vectors of docs/meshtastic.md §1.11, byte for
  * byte, and MESH_DECODE for bytes that are not the schema.
  */
 import { describe, expect, it } from 'vitest';

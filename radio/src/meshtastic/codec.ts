@@ -1,5 +1,5 @@
 /**
- * The one protobuf codec of fieldnode's Meshtastic adapter and simulator (protocols/meshtastic.md
+ * The one protobuf codec of fieldnode's Meshtastic adapter and simulator (docs/meshtastic.md
  * §8.2 "Codec"): the official schemas of `@meshtastic/protobufs` through `@bufbuild/protobuf`.
  * Decoding untrusted bytes fails only with KitError MESH_DECODE, carrying the codec's error as
  * the cause.

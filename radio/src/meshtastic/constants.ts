@@ -1,6 +1,6 @@
 /**
  * Numbers of the Meshtastic stream API and schema that fieldnode's adapter and simulator share
- * (protocols/meshtastic.md §1.1, §1.4, §1.8, §2.1–§2.5, §4.1, §4.5). Enum values are those of the
+ * (docs/meshtastic.md §1.1, §1.4, §1.8, §2.1–§2.5, §4.1, §4.5). Enum values are those of the
  * official schema at firmware v2.6.11; the typings in meshtastic-protobufs.d.ts keep them as
  * plain numbers.
  */

@@ -1,5 +1,5 @@
 /**
- * What the `want_config_id` handshake tells the host about its radio (protocols/meshtastic.md
+ * What the `want_config_id` handshake tells the host about its radio (docs/meshtastic.md
  * §1.4): the config dump collected frame by frame into one {@link DeviceInfo}, up to the
  * `config_complete_id` that carries our nonce.
  *

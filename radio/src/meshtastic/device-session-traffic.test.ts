@@ -1,5 +1,5 @@
 /**
- * The device session's traffic (protocols/meshtastic.md §1.8, §2.1, §2.5, §2.7, §8.5) against a
+ * The device session's traffic (docs/meshtastic.md §1.8, §2.1, §2.5, §2.7, §8.5) against a
  * scripted device: packet ids, flow control, answers, received packets, and untrusted input.
  */
 import fc from 'fast-check';

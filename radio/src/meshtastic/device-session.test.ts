@@ -1,5 +1,5 @@
 /**
- * The device session (protocols/meshtastic.md §1.2, §1.4–§1.6, §8.4) against a scripted device over
+ * The device session (docs/meshtastic.md §1.2, §1.4–§1.6, §8.4) against a scripted device over
  * an in-process stream pair: opening, the config dump, heartbeat, reboots and loss. Sending and
  * receiving are in device-session-traffic.test.ts.
  */

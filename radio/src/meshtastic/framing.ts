@@ -1,5 +1,5 @@
 /**
- * Writing the Meshtastic stream frame (protocols/meshtastic.md §1.1): 0x94 0xC3, a big-endian
+ * Writing the Meshtastic stream frame (docs/meshtastic.md §1.1): 0x94 0xC3, a big-endian
  * 16-bit length of at most 512, then the protobuf. No CRC, no escaping. Reading frames back is the
  * job of stream-parser.ts (host side) and of the simulator's device-side reader, whose rules
  * differ (§1.1, §8.3).

@@ -1,6 +1,6 @@
 /**
  * The radio's own GPS fix as a network time (MeshtasticLink's TimeSource; node/src/link/link.ts;
- * protocols/meshtastic.md §8): the time of the last position the radio reported for itself,
+ * docs/meshtastic.md §8): the time of the last position the radio reported for itself,
  * extrapolated by its age, and only when that fix came from a GPS with a plausible time.
  */
 import type { OwnPosition } from './device-info.js';

@@ -1,5 +1,5 @@
 /**
- * The `want_config_id` handshake (protocols/meshtastic.md §1.2, §1.4): 32 × 0xC3 to wake the
+ * The `want_config_id` handshake (docs/meshtastic.md §1.2, §1.4): 32 × 0xC3 to wake the
  * device, a pause, `want_config_id` with a random nonce (never 0, 69420 or 69421), then the config
  * dump collected (device-info.ts) until `config_complete_id` carries that nonce. A `rebooted`
  * frame mid-dump starts a new attempt with a new nonce, at most three in a row.

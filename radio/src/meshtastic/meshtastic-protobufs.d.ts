@@ -1,6 +1,6 @@
 /**
  * Types for the part of `@meshtastic/protobufs` 2.7.18 that fieldnode uses
- * (protocols/meshtastic.md §8.2 "Codec"): the package's shipped typings point at a missing
+ * (docs/meshtastic.md §8.2 "Codec"): the package's shipped typings point at a missing
  * `dist/mod.d.ts`, so without this every import fails with TS7016 or is `any`.
  *
  * Field names and numbers follow the official schema (mesh.proto, config.proto, channel.proto,

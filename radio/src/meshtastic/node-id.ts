@@ -1,5 +1,5 @@
 /**
- * Meshtastic node numbers as strings (protocols/meshtastic.md §2.1): the form fieldnode uses for a
+ * Meshtastic node numbers as strings (docs/meshtastic.md §2.1): the form fieldnode uses for a
  * mesh link address is the one Meshtastic itself shows and stores in `User.id`, `!` and eight
  * lower-case hex digits, e.g. `!0a0b0c0d` for node number 168496141.
  */

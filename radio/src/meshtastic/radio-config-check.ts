@@ -1,6 +1,6 @@
 /**
- * Reading the radio's config back and judging it (STYLE.md: read radio settings back and refuse to
- * go online on a mismatch; protocols/meshtastic.md §1.8, §2.3, §8.7).
+ * Reading the radio's config back and judging it (docs/conventions.md §Links: read radio settings back and refuse to
+ * go online on a mismatch; docs/meshtastic.md §1.8, §2.3, §8.7).
  *
  * Refused (the link stays down, 'config-mismatch'): our channel index is disabled or missing, so
  * the firmware would NAK every packet NO_CHANNEL. Warned about (the link comes up): region unset or

@@ -1,5 +1,5 @@
 /**
- * Radio duplicates (protocols/meshtastic.md §2.7, §8.6): flooding can hand the host the same
+ * Radio duplicates (docs/meshtastic.md §2.7, §8.6): flooding can hand the host the same
  * `(from, id)` more than once, e.g. after a firmware retransmission. A bounded set of the most
  * recent pairs, oldest forgotten first. Packet ids are unique per sender for a few minutes, so a
  * few hundred entries cover any burst a LoRa channel can carry.

@@ -1,5 +1,5 @@
 /**
- * The firmware's retransmission timing (protocols/meshtastic.md §2.5) and the ACK wait derived
+ * The firmware's retransmission timing (docs/meshtastic.md §2.5) and the ACK wait derived
  * from it: checked against the figures §2.5 computes.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * How long the firmware may take to answer a `want_ack` packet (protocols/meshtastic.md §2.5,
+ * How long the firmware may take to answer a `want_ack` packet (docs/meshtastic.md §2.5,
  * §4.1, §4.2), so the adapter waits longer than the firmware's own retransmissions before it calls
  * a send TIMEOUT.
  *

@@ -1,6 +1,6 @@
 /**
  * What a Meshtastic send result means for the store-and-forward core: the link contract's
- * SendOutcome (node/src/link/link.ts), per protocols/meshtastic.md §1.8, §2.4, §2.5.
+ * SendOutcome (node/src/link/link.ts), per docs/meshtastic.md §1.8, §2.4, §2.5.
  *
  * `ok` is the link contract's confirmation 1, "the next hop's radio took the frame":
  * - a real ACK (DM; the destination decrypted it): ok, ref `<id>:ack`;

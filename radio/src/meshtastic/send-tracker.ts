@@ -1,6 +1,6 @@
 /**
  * The host's view of the radio's TX queue and of each packet it handed over
- * (protocols/meshtastic.md §1.8, §2.5, §8.5).
+ * (docs/meshtastic.md §1.8, §2.5, §8.5).
  *
  * {@link TxWindow}: QueueStatus flow control as python does it, a little tighter. The radio
  * reports `free` slots of its 16-packet LoRa TX queue in the QueueStatus it sends after every

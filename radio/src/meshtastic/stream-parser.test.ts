@@ -1,5 +1,5 @@
 /**
- * The host-side stream parser (protocols/meshtastic.md §1.1, §1.3, §8.3) against the golden
+ * The host-side stream parser (docs/meshtastic.md §1.1, §1.3, §8.3) against the golden
  * vectors of §1.11 and the fixtures of §8.8 item 2, and properties over random input.
  */
 import fc from 'fast-check';

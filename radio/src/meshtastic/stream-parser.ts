@@ -1,5 +1,5 @@
 /**
- * The host side of the Meshtastic stream framing (protocols/meshtastic.md §1.1, §1.3, §8.3): an
+ * The host side of the Meshtastic stream framing (docs/meshtastic.md §1.1, §1.3, §8.3): an
  * incremental parser fed with the chunks read from a serial port or a TCP socket, giving accepted
  * `FromRadio` frames and the device's debug text as log lines, in stream order.
  *

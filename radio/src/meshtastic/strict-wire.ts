@@ -1,6 +1,6 @@
 /**
  * A strict wire-format check for protobufs read from an untrusted byte stream
- * (protocols/meshtastic.md §1.3, §8.3): does every record of the bytes have the wire type its
+ * (docs/meshtastic.md §1.3, §8.3): does every record of the bytes have the wire type its
  * field's schema type is written with?
  *
  * Why: `@bufbuild/protobuf`'s decoder reads a known field by its schema type whatever wire type the

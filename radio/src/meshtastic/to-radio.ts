@@ -1,5 +1,5 @@
 /**
- * The `ToRadio` frames the host writes (protocols/meshtastic.md §1.2, §1.4, §1.5, §2.1, §2.2),
+ * The `ToRadio` frames the host writes (docs/meshtastic.md §1.2, §1.4, §1.5, §2.1, §2.2),
  * framed and ready for the stream.
  */
 import { create, encodeToRadio, Schemas } from './codec.js';

@@ -1,5 +1,5 @@
 /**
- * How a Meshtastic link reaches its radio (STYLE.md "drivers take a byte stream, not a device
+ * How a Meshtastic link reaches its radio (docs/conventions.md §Adapters, "drivers take a byte stream, not a device
  * path"): a transport opens a byte stream to the device and closes it. The link runs its device
  * session over whatever stream it gets, so USB serial, TCP to meshtasticd and an in-process
  * simulator are interchangeable.

@@ -1,5 +1,5 @@
 /**
- * The simulated Iridium DirectIP gateway (protocols/iridium.md §3.1, §3.3, §7.4) on top of the
+ * The simulated Iridium DirectIP gateway (docs/iridium.md §3.1, §3.3, §7.4) on top of the
  * simulated Iridium network, for IMEIs provisioned for DirectIP.
  *
  * MO: each successful session of a provisioned IMEI becomes one MO message (header, location,

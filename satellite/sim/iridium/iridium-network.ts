@@ -1,6 +1,6 @@
 /**
  * The boundary between a simulated Iridium modem (modem-sim.ts) and the simulated Iridium network
- * behind it (the gateway, the RockBLOCK cloud or a DirectIP gateway; protocols/iridium.md §1.3,
+ * behind it (the gateway, the RockBLOCK cloud or a DirectIP gateway; docs/iridium.md §1.3,
  * §2, §3, §7.4). The modem simulator owns what happens on the serial line and in the sky (AT
  * strings, buffers, MOMSN, visibility, radio faults); the network owns what happens on the ground
  * (delivering MO messages to the centre, the MT queue of at most 50 per IMEI, ring alerts).

@@ -1,7 +1,7 @@
 /**
  * `fieldnode sim iridium --pty [--link PATH] [--imei N] [--visible FRACTION] [--seed N]
  * [--loopback] [--speedup N]`: a simulated Iridium 9603 on a pseudo-terminal, for trying the
- * daemon, minicom or another driver without a modem (protocols/iridium.md §7.4). It runs until
+ * daemon, minicom or another driver without a modem (docs/iridium.md §7.4). It runs until
  * SIGINT or SIGTERM. Behind the modem is a ScriptedNetwork: MO messages are printed, and with
  * --loopback each comes back as an MT message (with a ring alert). The lead wires this into the CLI;
  * later it can sit on the simulated RockBLOCK network instead.

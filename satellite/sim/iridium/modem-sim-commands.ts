@@ -1,5 +1,5 @@
 /**
- * The simulated 9603's AT command table (protocols/iridium.md §1.1, §1.3; §7.4 checklist items 1–3
+ * The simulated 9603's AT command table (docs/iridium.md §1.1, §1.3; §7.4 checklist items 1–3
  * and 5–7). Each handler answers with the exact strings the checklist names; commands that take
  * time (+CSQ, +SBDIX, the SBDWB/SBDWT uploads) hand over to the modem, which stays busy meanwhile.
  *

@@ -1,5 +1,5 @@
 /**
- * Fault injection for the simulated 9603 (protocols/iridium.md §7.4 checklist item 8): sessions
+ * Fault injection for the simulated 9603 (docs/iridium.md §7.4 checklist item 8): sessions
  * that fail with MO 32/35/18/13/36/38 or hang, SBDWB payloads that lose bytes on the line (→ result
  * 1 after the modem's 60 s), lost ring alerts, slow +CSQ (2–20 s). Power-up silence is a modem
  * method (IridiumModemSim.powerCycle) and option.

@@ -1,5 +1,5 @@
 /**
- * One simulated SBD session, AT+SBDIX[A] (protocols/iridium.md §1.3 "MO status", "MT status",
+ * One simulated SBD session, AT+SBDIX[A] (docs/iridium.md §1.3 "MO status", "MT status",
  * "Sequence numbers", §1.6 duration; §7.4 checklist items 5, 6, 8).
  *
  * The MT buffer is cleared when the session starts; the MO buffer is left alone. Without a

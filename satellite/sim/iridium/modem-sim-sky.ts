@@ -1,6 +1,6 @@
 /**
- * When the simulated modem has a satellite in view, and how strong (protocols/iridium.md §7.4
- * "no satellite in view"; DESIGN.md Testing "fault injection"). The sky decides +CSQ, the +CIEV
+ * When the simulated modem has a satellite in view, and how strong (docs/iridium.md §7.4
+ * "no satellite in view"; docs/design.md §Testing "fault injection"). The sky decides +CSQ, the +CIEV
  * service indicator, whether a session can reach the gateway (MO status 32 otherwise), whether
  * MSSTM has a time and whether a ring alert is heard.
  *

@@ -1,5 +1,5 @@
 /**
- * The simulated 9603's state (protocols/iridium.md §1.3, §7.4 checklist item 5): the two SBD
+ * The simulated 9603's state (docs/iridium.md §1.3, §7.4 checklist item 5): the two SBD
  * buffers, the sequence numbers, the settings, and the MOMSN's persistence. The MOMSN survives
  * power cycles (it lives in the modem's NVM); with a file it also survives the simulator's process.
  */

@@ -1,5 +1,5 @@
 /**
- * The modem simulator against the fidelity checklist of protocols/iridium.md §7.4, items 1–4 and 7
+ * The modem simulator against the fidelity checklist of docs/iridium.md §7.4, items 1–4 and 7
  * (sessions, limits and faults are in modem-sim-session.test.ts and modem-sim-faults.test.ts).
  */
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * A simulated Iridium 9603 (RockBLOCK) modem on a duplex byte stream, faithful to the checklist of
- * protocols/iridium.md §7.4 (items 1–8) and the strings of §1.1–§1.3. The host side is whatever
+ * docs/iridium.md §7.4 (items 1–8) and the strings of §1.1–§1.3. The host side is whatever
  * speaks AT to it: the modem driver over createDuplexPair, or a program over a pty (pty-modem.ts).
  *
  * - Echo is on by default (ATE0/ATE1); commands end at CR, a stray LF is ignored, `AT` in any

@@ -1,5 +1,5 @@
 /**
- * The gateway's MT queues (protocols/iridium.md §1.3 "Sequence numbers", §1.4, §3.3): per IMEI, at
+ * The gateway's MT queues (docs/iridium.md §1.3 "Sequence numbers", §1.4, §3.3): per IMEI, at
  * most 50 messages, first in first out (not LIFO, one emulator's mistake, §4), each at most 270
  * bytes, with an MTMSN assigned when it is queued (1…65535, wrapping to 1), or the client's own
  * when DirectIP asks "Assign MTMSN".

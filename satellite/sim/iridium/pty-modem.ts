@@ -2,7 +2,7 @@
  * The modem simulator behind a real pseudo-terminal: a socat pty pair (pty-pair.ts) whose device
  * end is opened with the real `serialport` package and attached to an IridiumModemSim. A driver,
  * minicom or any other program opens `hostPath` as it would a RockBLOCK on /dev/ttyUSB0
- * (protocols/iridium.md §7.4 "Drive it through a socat pty pair").
+ * (docs/iridium.md §7.4 "Drive it through a socat pty pair").
  */
 import { SerialPort } from 'serialport';
 import { IridiumModemSim, type ModemSimOptions } from './modem-sim.js';

@@ -1,6 +1,6 @@
 /**
- * A pseudo-terminal pair made by socat (DESIGN.md Testing: "the serial paths also over real
- * pseudo-terminals (socat) through the real serialport package"; protocols/iridium.md §7.4 "Drive it
+ * A pseudo-terminal pair made by socat (docs/design.md §Testing: "the serial paths also over real
+ * pseudo-terminals (socat) through the real serialport package"; docs/iridium.md §7.4 "Drive it
  * through a socat pty pair"). What is written to one end is read at the other, through the kernel's
  * tty layer, in raw mode without echo, as a USB serial adapter would behave.
  *

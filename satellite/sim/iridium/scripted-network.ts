@@ -2,7 +2,7 @@
  * A small scriptable Iridium network for the modem simulator's own tests and for running the
  * simulator alone (`fieldnode sim iridium`): it records every session, queues MT messages per IMEI
  * (FIFO, at most 50), rings as the gateway does, can fail sessions on the gateway side, and in
- * loopback mode sends every MO message back to its modem as an MT message (protocols/iridium.md
+ * loopback mode sends every MO message back to its modem as an MT message (docs/iridium.md
  * §1.3 SBDRING, §1.4 limits, §7.4 "Gateway side").
  *
  * Ring alerts: one when an MT message is queued (none if this IMEI was rung less than 10 s ago),

@@ -1,5 +1,5 @@
 /**
- * Tests for simulated-network.ts and mt-queue.ts (protocols/iridium.md §1.3, §1.4, §2.4, §7.4) on
+ * Tests for simulated-network.ts and mt-queue.ts (docs/iridium.md §1.3, §1.4, §2.4, §7.4) on
  * a virtual clock: sessions, the MT queue (FIFO, ≤ 50, ≤ 270 B, flush, MTMSN), ring alerts and
  * the second one 20 s later, credits, injected gateway failures.
  */

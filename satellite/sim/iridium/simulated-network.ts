@@ -1,5 +1,5 @@
 /**
- * The simulated Iridium ground network (protocols/iridium.md §1.3, §1.4, §2.4, §3, §7.4): the
+ * The simulated Iridium ground network (docs/iridium.md §1.3, §1.4, §2.4, §3, §7.4): the
  * gateway (GSS) behind every simulated modem. It implements IridiumNetwork, the seam the modem
  * simulator calls during SBDIX, and is what the RockBLOCK cloud simulator (sim/rockblock/) and the
  * DirectIP gateway simulator (sim/directip/) sit on.

@@ -1,5 +1,5 @@
 /**
- * The simulated RockBLOCK cloud's delivery of MO pushes to a centre (protocols/iridium.md §2.1):
+ * The simulated RockBLOCK cloud's delivery of MO pushes to a centre (docs/iridium.md §2.1):
  * one POST per MO session, answered 200 within 3 s or tried again later. Rock7 calls this
  * "guaranteed delivery" without publishing the schedule [U]; the default here is 5 s, 30 s, 1 min,
  * 5 min, then every 10 min for a day. Each attempt is signed afresh (a new `iat`): whether Rock7

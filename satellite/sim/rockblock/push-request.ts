@@ -1,5 +1,5 @@
 /**
- * Builds Rock7-shaped MO push requests (protocols/iridium.md §2.1, §2.2) for the simulated
+ * Builds Rock7-shaped MO push requests (docs/iridium.md §2.1, §2.2) for the simulated
  * RockBLOCK cloud and for tests: the field set of the real captures, with the types they were
  * observed with (imei, data, transmit_time, device_type strings; momsn, serial, latitude,
  * longitude, cep numbers), the JWT over all of them as strings, as JSON (HTTP_JSON) or as a form

@@ -1,6 +1,6 @@
 /**
  * Tests for the simulated RockBLOCK cloud (rockblock-cloud.ts, push-delivery.ts, push-request.ts;
- * protocols/iridium.md §2.1, §2.2, §7.4): its pushes carry the field set and types of the real
+ * docs/iridium.md §2.1, §2.2, §7.4): its pushes carry the field set and types of the real
  * captures, verify with the test key (and not with Rock7's), come as JSON or a form, and are
  * retried on the simulated clock while the receiver is down.
  */

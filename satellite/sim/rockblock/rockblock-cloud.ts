@@ -1,5 +1,5 @@
 /**
- * The simulated RockBLOCK cloud (Ground Control / Rock7; protocols/iridium.md §2, §7.4): accounts
+ * The simulated RockBLOCK cloud (Ground Control / Rock7; docs/iridium.md §2, §7.4): accounts
  * with their RockBLOCKs, on top of the simulated Iridium network.
  *
  * - MO: every successful session of one of its devices (mailbox checks included, with data "") is

@@ -1,5 +1,5 @@
 /**
- * Signs push tokens the way Rock7 does (protocols/iridium.md §2.2), for the simulated RockBLOCK
+ * Signs push tokens the way Rock7 does (docs/iridium.md §2.2), for the simulated RockBLOCK
  * cloud and for tests: header exactly `{"alg":"RS256"}` (no typ, no kid), payload `iss` and `iat`
  * first and then every POST field as a string in alphabetical order, RS256 over the two base64url
  * segments. With the same claims and key it reproduces a real token byte for byte.

@@ -1,6 +1,6 @@
 /**
  * `fieldnode sim rockblock --port PORT [--push-url URL] …`: the simulated Iridium network with the
- * simulated RockBLOCK web services on it, on their own (protocols/iridium.md §2, §7.4), so a
+ * simulated RockBLOCK web services on it, on their own (docs/iridium.md §2, §7.4), so a
  * centre can be pointed at them: MO sessions become Rock7-shaped pushes to --push-url, signed
  * with the TEST key (printed at start: configure the centre's push receiver with it), and the MT
  * API answers on http://HOST:PORT/rockblock/MT. It runs until SIGINT or SIGTERM.

@@ -1,5 +1,5 @@
 /**
- * A TEST-ONLY RSA-2048 key pair for the simulated RockBLOCK cloud (protocols/iridium.md §7.4:
+ * A TEST-ONLY RSA-2048 key pair for the simulated RockBLOCK cloud (docs/iridium.md §7.4:
  * "emits Rock7-shaped webhooks signed with a **test** RSA key"). Generated for fieldnode with
  * node:crypto generateKeyPairSync('rsa', { modulusLength: 2048 }); it protects nothing.
  *

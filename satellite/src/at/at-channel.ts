@@ -1,6 +1,6 @@
 /**
  * An AT command channel over any duplex byte stream: a SerialPort in the daemon, the modem
- * simulator in tests (docs/iridium.md §1.1, §7.1 "Byte-stream parser"; STYLE.md §12.3).
+ * simulator in tests (docs/iridium.md §1.1, §7.1 "Byte-stream parser"; docs/conventions.md §Adapters).
  *
  * Commands end with CR only. One exchange runs at a time; the others wait in order. Every exchange
  * has a timeout, and a late answer is not mistaken for the next command's (the active exchange

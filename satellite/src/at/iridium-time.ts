@@ -1,6 +1,6 @@
 /**
  * Iridium system time (AT-MSSTM) to Unix time and back (docs/iridium.md §1.5, §7.1 "Time",
- * §7.6 vectors; DESIGN.md "Time").
+ * §7.6 vectors; docs/design.md §Time).
  *
  * MSSTM counts 90 ms frames since an era epoch, in 32 bits. The modem does not say which era it
  * counts from, and ERA2 overflows in August 2026, so the era is chosen by the caller's best guess

@@ -1,5 +1,5 @@
 /**
- * A kit's modem to the county centre and back, every real piece in between (protocols/iridium.md
+ * A kit's modem to the county centre and back, every real piece in between (docs/iridium.md
  * §7.4, §7.5): the kit's modem driver speaks AT to the modem simulator (sim/iridium/modem-sim.ts)
  * over an in-process duplex pair; the modem simulator's SBDIX reaches the simulated Iridium
  * network; the simulated RockBLOCK cloud pushes the MO message to the centre's RockblockLink over

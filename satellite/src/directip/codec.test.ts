@@ -1,5 +1,5 @@
 /**
- * Tests for the DirectIP codec (message.ts, mo.ts, mt.ts; protocols/iridium.md §3.2–§3.4, §7.6):
+ * Tests for the DirectIP codec (message.ts, mo.ts, mt.ts; docs/iridium.md §3.2–§3.4, §7.6):
  * the §3.4 vectors decode to exactly the values given and encode back to the same bytes; MO and
  * MT messages round-trip (property); IEs come in any order and unknown ones are skipped; every
  * length is strict; random and mutated bytes throw nothing but DIRECTIP_MALFORMED.

@@ -1,5 +1,5 @@
 /**
- * The Iridium DirectIP message frame (protocols/iridium.md §3.2): protocol revision 0x01, the
+ * The Iridium DirectIP message frame (docs/iridium.md §3.2): protocol revision 0x01, the
  * overall length (u16 big-endian, the bytes after these three), then information elements, each
  * `id u8 | length u16 BE | body`. Messages are delimited only by their lengths: "if there are too
  * many or too few bytes… the overall message will be dropped", so decoding is exact, and every

@@ -1,5 +1,5 @@
 /**
- * DirectIP mobile-originated messages (protocols/iridium.md §3.3, §3.4, §7.5): the gateway's MO
+ * DirectIP mobile-originated messages (docs/iridium.md §3.3, §3.4, §7.5): the gateway's MO
  * message (header IE 0x01, payload 0x02, location 0x03) and the vendor's optional confirmation
  * (0x05).
  *

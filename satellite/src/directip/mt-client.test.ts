@@ -1,5 +1,5 @@
 /**
- * Tests for the DirectIP MT client (mt-client.ts; protocols/iridium.md §3.1, §3.3) against the
+ * Tests for the DirectIP MT client (mt-client.ts; docs/iridium.md §3.1, §3.3) against the
  * simulated DirectIP gateway and scripted TCP servers on 127.0.0.1: one message per connection,
  * the confirmation's status mapped, and every way of getting no confirmation.
  */

@@ -1,5 +1,5 @@
 /**
- * The county centre's DirectIP MT client (protocols/iridium.md §3.1, §3.3, §7.5): one connection
+ * The county centre's DirectIP MT client (docs/iridium.md §3.1, §3.3, §7.5): one connection
  * per message; send the MT message, wait for the gateway's MT confirmation (IE 0x44), and let the
  * gateway close. The confirmation's status says what happened: 1–50 queued at that position, 0
  * done without a payload, negative an error (mt.ts MT_STATUS).

@@ -1,5 +1,5 @@
 /**
- * DirectIP mobile-terminated messages (protocols/iridium.md §3.3, §3.4, §7.5): the vendor's MT
+ * DirectIP mobile-terminated messages (docs/iridium.md §3.3, §3.4, §7.5): the vendor's MT
  * message (header IE 0x41 with the disposition flags, payload 0x42, priority 0x46) and the
  * gateway's MT confirmation (0x44) with its status codes.
  *

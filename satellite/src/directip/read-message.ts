@@ -1,5 +1,5 @@
 /**
- * Reads exactly one DirectIP message from a TCP socket (protocols/iridium.md §3.1, §3.2): one
+ * Reads exactly one DirectIP message from a TCP socket (docs/iridium.md §3.1, §3.2): one
  * message per connection, delimited only by its overall length, so the reader knows it is
  * complete from its first three bytes and does not wait for the peer to close.
  */

@@ -62,7 +62,7 @@ export interface ModemDriverOptions {
   writeTimeoutMs?: number;
   /**
    * A last-known-good time, Unix ms, to choose the MSSTM era (§1.5). Default the system clock,
-   * which is only right once something trusted has set it (DESIGN.md "Time").
+   * which is only right once something trusted has set it (docs/design.md §Time).
    */
   referenceTime?: () => number;
 }

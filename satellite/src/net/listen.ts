@@ -1,6 +1,6 @@
 /**
  * Listening and closing for the satellite side's TCP and HTTP servers: the DirectIP MO server and
- * the gateway simulator's MT server (protocols/iridium.md §3.1), the RockBLOCK push receiver and
+ * the gateway simulator's MT server (docs/iridium.md §3.1), the RockBLOCK push receiver and
  * the cloud simulator's MT API (§2.1, §2.3).
  */
 import type { AddressInfo, Server } from 'node:net';

@@ -1,4 +1,4 @@
-/** Tests for the RockBLOCK credit rule (protocols/iridium.md §2.4). */
+/** Tests for the RockBLOCK credit rule (docs/iridium.md §2.4). */
 import { describe, expect, it } from 'vitest';
 import { rockblockCredits } from './credits.js';
 

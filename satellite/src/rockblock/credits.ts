@@ -1,5 +1,5 @@
 /**
- * RockBLOCK credit cost of one SBD message (protocols/iridium.md §0 and §2.4 Credits / billing).
+ * RockBLOCK credit cost of one SBD message (docs/iridium.md §0 and §2.4 Credits / billing).
  *
  * One credit buys up to 50 bytes; longer messages cost one credit per started 50 bytes, and every
  * successful session costs at least one (a 0-byte mailbox check also costs one credit).

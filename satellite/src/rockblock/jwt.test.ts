@@ -1,5 +1,5 @@
 /**
- * Tests for jwt.ts (protocols/iridium.md §2.2, §7.5, §7.6 "JWT"): the real tokens verify with the
+ * Tests for jwt.ts (docs/iridium.md §2.2, §7.5, §7.6 "JWT"): the real tokens verify with the
  * published key; any changed byte, another key, `none`, HS256 and a wrong issuer fail with
  * JWT_INVALID.
  */

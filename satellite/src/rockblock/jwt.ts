@@ -1,5 +1,5 @@
 /**
- * Verification of the JWT that signs every RockBLOCK push (protocols/iridium.md §2.2, §7.5).
+ * Verification of the JWT that signs every RockBLOCK push (docs/iridium.md §2.2, §7.5).
  *
  * The token is the only authenticated part of a push: the POST fields beside it are unsigned and
  * anyone can send them. So the receiver verifies the token and then reads imei, momsn, data and

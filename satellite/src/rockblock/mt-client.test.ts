@@ -1,5 +1,5 @@
 /**
- * Tests for mt-client.ts and mt-response.ts (protocols/iridium.md §2.3, §7.5) against scripted
+ * Tests for mt-client.ts and mt-response.ts (docs/iridium.md §2.3, §7.5) against scripted
  * HTTP servers on 127.0.0.1 and the simulated RockBLOCK cloud: the request's exact shape, OK and
  * FAILED answers, bounded retries, and no credential in any log line or error.
  */

@@ -1,5 +1,5 @@
 /**
- * The RockBLOCK MT client (protocols/iridium.md §2.3, §7.5): queues a message for a RockBLOCK by
+ * The RockBLOCK MT client (docs/iridium.md §2.3, §7.5): queues a message for a RockBLOCK by
  * POSTing `imei, username, password, data (hex)[, flush=yes]` to the MT endpoint, and reads
  * `OK,<mtId>` or `FAILED,<code>,<description>`.
  *

@@ -1,5 +1,5 @@
 /**
- * The RockBLOCK MT endpoint's answer and what each failure means (protocols/iridium.md §2.3):
+ * The RockBLOCK MT endpoint's answer and what each failure means (docs/iridium.md §2.3):
  * `OK,<mtId>` or `FAILED,<code>,<description>`, text/plain.
  */
 import { KitError, type KitErrorCode } from '../../../node/src/base/errors.js';

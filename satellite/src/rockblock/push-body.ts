@@ -1,5 +1,5 @@
 /**
- * The body of a RockBLOCK push request (protocols/iridium.md §2.1): a form
+ * The body of a RockBLOCK push request (docs/iridium.md §2.1): a form
  * (`application/x-www-form-urlencoded`, the HTTP_POST delivery methods) or a JSON object
  * (`application/json; charset=utf-8`, HTTP_JSON). Untrusted bytes: this only finds the fields and
  * the token among them; nothing here is believed until the token verifies.

@@ -1,5 +1,5 @@
 /**
- * Tests for push-claims.ts and push-body.ts (protocols/iridium.md §2.1, §7.5): the real captures
+ * Tests for push-claims.ts and push-body.ts (docs/iridium.md §2.1, §7.5): the real captures
  * parse to the documented values; numbers and strings normalise; transmit_time is
  * `%y-%m-%d %H:%M:%S` UTC; the body parsers refuse what they must and throw nothing but KitError.
  */

@@ -1,5 +1,5 @@
 /**
- * The fields of a RockBLOCK push, read from the claims of its verified token (protocols/iridium.md
+ * The fields of a RockBLOCK push, read from the claims of its verified token (docs/iridium.md
  * §2.1, §2.2, §7.5).
  *
  * Rock7 puts every POST field into the token as a string ("66", "3.0"), while the unsigned body

@@ -1,5 +1,5 @@
 /**
- * The public key Ground Control (Rock7) signs RockBLOCK push tokens with (protocols/iridium.md
+ * The public key Ground Control (Rock7) signs RockBLOCK push tokens with (docs/iridium.md
  * §2.2). It is published on the "receiving MO messages" page and has verified the 2020 and 2023
  * captures and the documentation sample, so it has been stable since at least 2020 [V]. It is the
  * only key the push receiver trusts unless configuration names another (a simulator's test key).

@@ -1,5 +1,5 @@
 /**
- * Small helpers for the satellite link tests (the link contract of DESIGN.md over the centre's
+ * Small helpers for the satellite link tests (the link contract (docs/links.md §The link contract) over the centre's
  * links, docs/iridium.md §7.5): a free TCP port to listen on, and the next frame a link hands on.
  */
 import { createServer } from 'node:net';

@@ -1,6 +1,6 @@
 /**
- * The world of the satellite link's contract and end-to-end tests (issue 5 "Must show": link
- * contract over pty, end to end; docs/iridium.md §7.4): the modem simulator behind a real socat pty pair opened with the
+ * The world of the satellite link's contract and end-to-end tests (the link contract over
+ * a pty, and end to end; docs/iridium.md §7.4): the modem simulator behind a real socat pty pair opened with the
  * real serialport package, the AT driver on the host end, the simulated Iridium network with the
  * simulated RockBLOCK cloud on it, and the county centre's RockBLOCK link (rockblock-centre.ts:
  * push receiver over HTTP on 127.0.0.1 with the cloud's test key, MT client to the cloud's MT API).

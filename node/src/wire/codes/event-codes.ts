@@ -1,10 +1,10 @@
 /**
  * Warning event codes in the style of GB/T 35561 used by the national release system
- * (DOMAIN.md "Warnings"). docs/wire-format.md §Code tables.
+ * (docs/domain.md §Warnings). docs/wire-format.md §Code tables.
  *
  * A code is two digits, a capital letter and two digits ("11B03"). On the wire it is the integer
  * (digits × 26 + letter) × 100 + number, so codes outside this table still travel; the table only
- * gives names. Only the codes listed in DOMAIN.md are named here; the rest of the standard's
+ * gives names. Only the codes listed in docs/domain.md §Warnings are named here; the rest of the standard's
  * table (about 60, including flood and geological codes outside 11B) is to be added from the
  * standard itself, not guessed.
  */

@@ -1,5 +1,5 @@
 /**
- * Hazard types of the natural disaster statistics rules (DOMAIN.md "Disaster reports"), with the
+ * Hazard types of the natural disaster statistics rules (docs/domain.md §Disaster reports), with the
  * sub-types counties report. docs/wire-format.md §Code tables.
  *
  * On the wire a hazard is one integer, type × 16 + sub-type (sub-type 0: not specified), so the

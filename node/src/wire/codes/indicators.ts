@@ -1,6 +1,6 @@
 /**
  * The core indicators of the quick disaster report (自然灾害损失情况统计快报表), as used by the
- * report body (DOMAIN.md "Disaster reports"; docs/wire-format.md §Indicator sets).
+ * report body (docs/domain.md §Disaster reports; docs/wire-format.md §Indicator sets).
  *
  * The table is data: the position of a row is its bit on the wire and must never change; new
  * indicators are appended. Where the statistics rules distinguish cumulative (累计) from current

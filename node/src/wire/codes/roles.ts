@@ -1,5 +1,5 @@
 /**
- * Roster roles that warnings address and that attribute actions (DOMAIN.md "People and roles").
+ * Roster roles that warnings address and that attribute actions (docs/domain.md §People and roles).
  * docs/wire-format.md §Code tables. Data: append rows, never renumber. Unknown codes travel.
  */
 export const ROLES: ReadonlyArray<readonly [code: number, name: string, zh: string]> = [

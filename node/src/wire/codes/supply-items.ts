@@ -1,5 +1,5 @@
 /**
- * Relief supplies and resources that requests name (DOMAIN.md seed (十五), (十九); EDXL-RM in
+ * Relief supplies and resources that requests name (docs/domain.md §The policy behind it, (十五), (十九); EDXL-RM in
  * spirit). docs/wire-format.md §Code tables. Data: append rows, never renumber.
  */
 export const SUPPLY_ITEMS: ReadonlyArray<readonly [code: number, name: string, zh: string, unit: string]> = [

@@ -1,5 +1,5 @@
 /**
- * Answer to a warning (叫应) (DOMAIN.md "预警叫应"; docs/wire-format.md §ack). Kind 3, MAC-tagged.
+ * Answer to a warning (叫应) (docs/domain.md §预警叫应; docs/wire-format.md §ack). Kind 3, MAC-tagged.
  * States are distinct and never conflated: delivered to the kit, acknowledged by a person, acted on.
  */
 import { messageRef, personIndex } from '../field-codecs.js';

@@ -1,5 +1,5 @@
 /**
- * Control from the centre: time, roster, issuer keys and settings (DESIGN.md Messages, Security;
+ * Control from the centre: time, roster, issuer keys and settings (docs/design.md §Messages, §Security;
  * docs/wire-format.md §control). Kind 11, always signed by an authorised issuer.
  *
  * One control message may carry several parts; each part is an optional field, so a time beacon
@@ -29,7 +29,7 @@ const issuerKey = record({
 
 export const controlFields = {
   issuer: required(uint(0xffff)),
-  /** The centre's clock, unix seconds (DESIGN.md Time: second in trust after GPS). */
+  /** The centre's clock, unix seconds (docs/design.md §Time: second in trust after GPS). */
   time: optional(unixTime),
   /** The roster of the destination kit's area, replacing the one it has. */
   roster: optional(record({ area: required(areaCode), persons: required(arrayOf(rosterEntry, 64)) })),

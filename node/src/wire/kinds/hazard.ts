@@ -1,5 +1,5 @@
 /**
- * Hazard report (隐患) for the hazard ledger (DOMAIN.md seed (六); docs/wire-format.md §hazard).
+ * Hazard report (隐患) for the hazard ledger (docs/domain.md §The policy behind it, (六); docs/wire-format.md §hazard).
  * Kind 4, MAC-tagged.
  */
 import { MAX_HAZARD_CODE } from '../codes/hazard-types.js';

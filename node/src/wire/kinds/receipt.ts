@@ -1,5 +1,5 @@
 /**
- * Receipt: one message that confirms many message ids (DESIGN.md Messages, confirmation 2;
+ * Receipt: one message that confirms many message ids (docs/design.md §Confirmations, confirmation 2;
  * docs/wire-format.md §receipt). Kind 10, MAC-tagged.
  *
  * Ids are grouped by origin and sent as ranges. Per origin the wire form is one CBOR array

@@ -1,5 +1,5 @@
 /**
- * Report (灾情报告): 初报, 续报 and 核报 of one disaster process (DOMAIN.md "Disaster reports";
+ * Report (灾情报告): 初报, 续报 and 核报 of one disaster process (docs/domain.md §Disaster reports;
  * docs/wire-format.md §report). Kind 1, MAC-tagged by the reporting kit.
  *
  * The order of fields is the wire order: the ones every 初报 has come first, so a short report

@@ -1,6 +1,6 @@
 /**
  * Request for help or supplies (求助/物资需求) and its replies (commit, dispatch, arrival, decline,
- * release), after EDXL-RM's request → commit → deployment status → release (DOMAIN.md;
+ * release), after EDXL-RM's request → commit → deployment status → release (docs/domain.md §Hazards, shelters and requests;
  * docs/wire-format.md §request, §request-reply). Kinds 5 and 6, MAC-tagged.
  */
 import { geoPoint, messageRef, personIndex, relativeTime } from '../field-codecs.js';

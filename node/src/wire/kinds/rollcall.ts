@@ -1,5 +1,5 @@
 /**
- * Shelter roll-call (安置点清点) (DOMAIN.md seed (十五); docs/wire-format.md §rollcall). Kind 7,
+ * Shelter roll-call (安置点清点) (docs/domain.md §The policy behind it, (十五); docs/wire-format.md §rollcall). Kind 7,
  * MAC-tagged. Counts at one shelter at the envelope's creation time.
  */
 import { personIndex } from '../field-codecs.js';

@@ -1,5 +1,5 @@
 /**
- * Warning (预警): issue, update or cancel (DOMAIN.md "Warnings", "预警叫应";
+ * Warning (预警): issue, update or cancel (docs/domain.md §Warnings, §预警叫应;
  * docs/wire-format.md §warning). Kind 2, always signed by an authorised issuer (Ed25519).
  *
  * The level (I–IV) and the colour are separate fields: not every hazard uses all four colours and

@@ -1,5 +1,5 @@
 /**
- * Test support: FromRadio frames as bytes, the golden vectors of protocols/meshtastic.md §1.11, and
+ * Test support: FromRadio frames as bytes, the golden vectors of docs/meshtastic.md §1.11, and
  * fast-check generators of valid FromRadio messages built with the official schema.
  */
 import type { MessageInitShape } from '@bufbuild/protobuf';

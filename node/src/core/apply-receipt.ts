@@ -48,7 +48,7 @@ export async function applyReceipt(
   const by = receipt.origin;
   const relayed: MessageMeta[] = [];
   let looked = 0;
-  // A custody signal may vouch for other ids in the same frame (wire-format.md §4.4).
+  // A custody signal may vouch for other ids in the same frame (docs/wire-format.md §4.4).
   const parts: Array<{ scope: 'delivered' | 'custody' | 'vouched'; ranges: typeof receipt.body.ranges }> = [
     { scope: receipt.body.scope ?? 'delivered', ranges: receipt.body.ranges },
   ];

@@ -1,6 +1,6 @@
 /**
  * From a batch of confirmations to receipt messages (docs/store-and-forward.md §Confirmations;
- * wire-format.md §4.4): the draft of one receipt, and the cut of a batch into receipts that each
+ * docs/wire-format.md §4.4): the draft of one receipt, and the cut of a batch into receipts that each
  * fit the link's MTU. A confirmation is worth sending only whole: a fragment lost loses all of it,
  * so a batch too big for one frame becomes two receipts rather than a fragmented one.
  */

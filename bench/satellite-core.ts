@@ -10,13 +10,13 @@
  * (as the store would after a backoff), their holds over.
  */
 import { BillingBudget } from '../node/src/core/billing-budget.js';
-import { awaitsReply, packShared } from '../node/src/core/dispatcher.js';
 import { newMeta } from '../node/src/core/new-meta.js';
 import {
   DEFAULT_SHARED_HOLD_MS,
   planSharedMessage,
   type ShareCandidate,
 } from '../node/src/core/shared-message-plan.js';
+import { awaitsReply, packShared } from '../node/src/core/shared-sender.js';
 import type { Clock, Timer } from '../node/src/link/clock.js';
 import type { ExtraBilling, Link, SendOpportunities } from '../node/src/link/link.js';
 import { decodeFrame } from '../node/src/wire/message.js';

@@ -10,10 +10,10 @@ import type { Logger } from './base/logger.js';
 import { createLink } from './composition/link-factory.js';
 import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
 import { openLinkBudget } from './core/budget-file.js';
-import type { SharingOptions } from './core/dispatcher.js';
 import { type CoreLink, NodeCore } from './core/node-core.js';
 import { type Route, RoutingTable } from './core/routing-table.js';
 import { DEFAULT_SHARED_HOLD_MS } from './core/shared-message-plan.js';
+import type { SharingOptions } from './core/shared-sender.js';
 import type { IssuerKey, KeyRing } from './crypto/authenticate.js';
 import { publicKeyFromRaw } from './crypto/ed25519.js';
 import { loadOrCreateIdentity } from './crypto/identity.js';
@@ -71,6 +71,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     link: r.via,
     ...(r.nextHop ? { nextHop: r.nextHop } : {}),
     cost: r.cost ?? 0,
+    ...(r.priorities ? { priorities: r.priorities } : {}),
     source: 'config' as const,
   }));
 

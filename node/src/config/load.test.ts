@@ -68,7 +68,13 @@ describe('the example file', () => {
       holdMs: [300_000, 1_800_000, 7_200_000],
       budget: { perDay: 200, perIncident: 1000 },
     });
-    expect(config.routes[0]).toEqual({ dest: { to: 'centre' }, via: 'udp0', nextHop: 'gateway', cost: 1 });
+    expect(config.routes[0]).toEqual({
+      dest: { to: 'centre' },
+      via: 'udp0',
+      nextHop: 'gateway',
+      cost: 1,
+      priorities: [0, 1, 2, 3],
+    });
     expect(config.routes[2]).toEqual({ dest: { to: 'all' }, via: 'mesh0' });
     expect(config.routing).toEqual({
       beaconIntervalMs: 300_000,
@@ -296,6 +302,23 @@ links:
     expect(config.node).toEqual({ id: 3001, role: 'gateway', area: 430121101 });
     expect(config.links[0]).toMatchObject({ type: 'udp', cost: 'ip', bind: { host: '0.0.0.0', port: 0 } });
     expect(config.routes).toEqual([{ dest: { to: 'area', area: 430121 }, via: 'udp0', nextHop: 'centre' }]);
+  });
+
+  it("a route's priorities must be distinct priorities 0 to 3", async () => {
+    const yaml = [
+      'node: { id: 3001, role: gateway }',
+      'links:',
+      '  - { id: udp0, type: udp, bind: { port: 0 } }',
+      'routes:',
+      '  - { dest: centre, via: udp0, priorities: [0, 4] }',
+      '  - { dest: centre, via: udp0, priorities: [] }',
+      '  - { dest: centre, via: udp0, priorities: [1, 1] }',
+      '  - { dest: centre, via: udp0, priorities: [2, 3] }',
+    ].join('\n');
+    const err = await loadError(await file('priorities.yaml', yaml));
+    expect(err.code).toBe('CONFIG_INVALID');
+    for (const i of [0, 1, 2]) expect(err.message).toContain(`routes[${i}].priorities`);
+    expect(err.message).not.toContain('routes[3]');
   });
 
   it('an unreadable or unparseable file is CONFIG_UNREADABLE with its cause', async () => {

@@ -8,7 +8,7 @@
  * Components receive the part they need (`config.retry`, one `LinkConfig`), never the whole.
  */
 import type { IssuerPower } from '../crypto/authenticate.js';
-import type { Destination } from '../wire/envelope.js';
+import type { Destination, Priority } from '../wire/envelope.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
@@ -202,6 +202,11 @@ export interface RouteConfig {
   readonly nextHop?: string;
   /** Preference among routes to the same destination; lower is preferred. */
   readonly cost?: number;
+  /**
+   * The priorities the route carries (0 life safety … 3 bulk); absent: all. With two bearers of
+   * one cost class, e.g. a free BeiDou card for P2/P3 and Iridium for P0/P1.
+   */
+  readonly priorities?: readonly Priority[];
 }
 
 export interface RoutingConfig {

@@ -4,7 +4,7 @@
  * issuer keys (docs/design.md §Security).
  */
 import type { IssuerPower } from '../crypto/authenticate.js';
-import type { Destination } from '../wire/envelope.js';
+import type { Destination, Priority } from '../wire/envelope.js';
 import { isAreaCode } from '../wire/field-codecs.js';
 import type { Section } from './reader.js';
 import {
@@ -165,7 +165,7 @@ function parseMeshtasticTransport(s: Section) {
 
 export function parseRoutes(root: Section, linkIds: readonly string[]): RouteConfig[] {
   return root.list('routes').map(({ value, path }) => {
-    const s = root.item(value, path, ['dest', 'via', 'next_hop', 'cost']);
+    const s = root.item(value, path, ['dest', 'via', 'next_hop', 'cost', 'priorities']);
     const text = s.str('dest', true);
     const dest = text === undefined ? undefined : parseDestination(text);
     if (typeof dest === 'string') s.problem('dest', dest);
@@ -182,13 +182,31 @@ export function parseRoutes(root: Section, linkIds: readonly string[]): RouteCon
     const nextHop =
       typeof rawHop === 'number' && Number.isSafeInteger(rawHop) ? String(rawHop) : s.str('next_hop');
     const cost = s.num('cost', 0, Number.POSITIVE_INFINITY);
+    const priorities = parsePriorities(s);
     return {
       dest: typeof dest === 'object' ? dest : { to: 'all' },
       via: via ?? '',
       ...(nextHop === undefined ? {} : { nextHop }),
       ...(cost === undefined ? {} : { cost }),
+      ...(priorities === undefined ? {} : { priorities }),
     };
   });
+}
+
+/** A route's `priorities`: a non-empty list of distinct priorities 0–3 (P0 life safety … P3 bulk). */
+function parsePriorities(s: Section): Priority[] | undefined {
+  const raw = s.get('priorities');
+  if (raw === undefined) return undefined;
+  const ok =
+    Array.isArray(raw) &&
+    raw.length > 0 &&
+    raw.every((p) => p === 0 || p === 1 || p === 2 || p === 3) &&
+    new Set(raw).size === raw.length;
+  if (!ok) {
+    s.problem('priorities', 'expected a list of distinct priorities 0 to 3, e.g. [0, 1]');
+    return undefined;
+  }
+  return raw as Priority[];
 }
 
 /** `centre`, `all`, `node:N`, `area:CODE` or `role:N`; a string says what is wrong. */

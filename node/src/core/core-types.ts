@@ -14,9 +14,9 @@ import type { BodyByKind, KindName } from '../wire/kinds.js';
 import type { Message } from '../wire/message.js';
 import type { BackoffOptions } from './backoff.js';
 import type { BudgetAlarm } from './billing-budget.js';
-import type { SharingOptions } from './dispatcher.js';
 import type { ForeignPayload } from './foreign-payloads.js';
 import type { CostClass, RoutingTable } from './routing-table.js';
+import type { SharingOptions } from './shared-sender.js';
 
 export interface CoreLink {
   link: Link;

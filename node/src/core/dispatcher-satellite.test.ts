@@ -21,8 +21,9 @@ import { MessageStore } from '../store/message-store.js';
 import { unpackBatch } from '../wire/batch.js';
 import type { EnvelopeFlag } from '../wire/envelope.js';
 import { BillingBudget, type BudgetAlarm } from './billing-budget.js';
-import { Dispatcher, type SharingOptions } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
 import { newMeta } from './new-meta.js';
+import type { SharingOptions } from './shared-sender.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,27 +1,24 @@
 /**
  * The store-and-forward core of one node (docs/store-and-forward.md; docs/design.md §Architecture, §Messages, §Security):
  * messages made here are encoded, authenticated, stored and routed; frames from links are
- * unbatched, reassembled, decoded and deduplicated; what is addressed here is verified, kept in
- * the inbox and confirmed to the hop it came from (its origin, or a relay that vouches for it on
- * its way back: confirmations.ts); what is not is taken into custody, confirmed to the previous
- * hop, and routed on. Every state change is one store batch, synced before any confirmation about
+ * unbatched and reassembled (inbound-payloads.ts), decoded and deduplicated; what is addressed
+ * here is verified, kept in the inbox and confirmed to the hop it came from (its origin, or a relay
+ * that vouches for it on its way back: confirmations.ts); what is not is taken into custody,
+ * confirmed to the previous hop, and routed on. Every state change is one store batch, synced before any confirmation about
  * it leaves the node.
  */
 
 import { EventEmitter } from 'node:events';
-import { KitError } from '../base/errors.js';
 import { verifyFrame } from '../crypto/authenticate.js';
 import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
-import { unpackBatch } from '../wire/batch.js';
-import { entryShape, malformedVerdict, type NotFieldnodeVerdict, payloadVerdict } from '../wire/classify.js';
 import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
-import { Reassembler, type ReassemblyResult } from '../wire/fragment.js';
 import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { authenticatorFor, isForNode } from './addressing.js';
 import { applyReceipt } from './apply-receipt.js';
 import { Beacons } from './beacons.js';
+import { bearerPreference } from './bearer-preference.js';
 import { confirmsDuplicate, sentToward } from './confirmations.js';
 import { Confirmer } from './confirmer.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
@@ -29,6 +26,7 @@ import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.j
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
 import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
+import { InboundPayloads } from './inbound-payloads.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
@@ -46,23 +44,32 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
 export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #o: NodeCoreOptions;
   readonly #dispatchers = new Map<string, Dispatcher>();
-  readonly #reassembler = new Reassembler();
   readonly #replay: SavedReplayWindow;
   readonly #confirmer: Confirmer;
   readonly #beacons: Beacons;
   readonly #expiry: Expiry;
   readonly #foreign: ForeignPayloads;
+  readonly #inbound: InboundPayloads;
   #seq = 0;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
   }
-  readonly #onFrame = (f: InboundFrame) => void this.#receive(f);
+  readonly #onFrame = (f: InboundFrame) => void this.#inbound.receive(f);
 
   constructor(options: NodeCoreOptions) {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
     this.#foreign = new ForeignPayloads({ log: options.log, now: () => options.clock.now() });
+    this.#inbound = new InboundPayloads({
+      log: options.log,
+      takeMessage: (frame, inbound) => this.#receiveMessage(frame, inbound),
+      onRejected: (rejection) => this.emit('rejected', rejection),
+      onForeign: (item) => {
+        this.#foreign.keep(item);
+        this.emit('foreign', item);
+      },
+    });
     this.#confirmer = new Confirmer(options, {
       frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
       submit: (draft, via) =>
@@ -230,6 +237,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       choices = [{ link: via.link, dueAt: now, ...(via.to ? { nextHop: via.to } : {}) }];
     } else {
       const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));
+      const links = new Map(this.#o.links.map((l) => [l.link.id, l.link]));
       choices = this.#o.routes
         .choose(meta.dest, {
           priority: meta.priority,
@@ -238,6 +246,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           latencyBoundMs: this.#o.latencyBoundMs,
           linkClass: (id) => classes.get(id),
           isCentre: this.#o.keys.isCentre,
+          // Two bearers of one class: what each declares decides, per priority.
+          preference: (id, priority) => {
+            const link = links.get(id);
+            return link ? bearerPreference(link.capabilities, priority) : [];
+          },
         })
         .filter((c) => c.nextHop === undefined || c.nextHop !== avoidHop);
     }
@@ -253,98 +266,6 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   #isForMe(dest: Destination): boolean {
     return isForNode(dest, this.#o);
-  }
-
-  /**
-   * Takes one inbound payload apart, which classifies it, once (node/src/wire/classify.ts): what
-   * does not parse as a fieldnode frame is foreign and kept (foreign-payloads.ts); a fieldnode frame
-   * that fails later (authentication, replay, reassembly) is rejected. In a batch, the entries that
-   * are fieldnode frames are taken in all the same, and the payload is kept whole if any is not.
-   */
-  async #receive(inbound: InboundFrame): Promise<void> {
-    let foreign = payloadVerdict(inbound.bytes);
-    let entries: Uint8Array[] = [];
-    if (!foreign) {
-      try {
-        entries = unpackBatch(inbound.bytes);
-      } catch (err) {
-        foreign = this.#reject(inbound, err);
-      }
-    }
-    for (const [i, entry] of entries.entries()) {
-      const verdict = await this.#receiveEntry(entry, inbound);
-      if (verdict && !foreign)
-        foreign =
-          entries.length === 1 ? verdict : { ...verdict, detail: `batch entry ${i}: ${verdict.detail}` };
-    }
-    if (foreign) this.#keepForeign(inbound, inbound.bytes, foreign);
-  }
-
-  /** One entry of a payload, a message or a fragment; the verdict when it is not a fieldnode frame. */
-  async #receiveEntry(entry: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
-    const shape = entryShape(entry);
-    if (shape === 'message') return this.#receiveFrame(entry, inbound);
-    if (shape !== 'fragment') return shape;
-    let r: ReassemblyResult;
-    try {
-      r = this.#reassembler.accept(entry, `${inbound.link}/${inbound.meta?.from ?? ''}`);
-    } catch (err) {
-      return this.#reject(inbound, err);
-    }
-    if (r.status !== 'complete') return undefined;
-    // The fragments were fieldnode's; a whole that is not is kept as it came together.
-    const verdict = await this.#receiveFrame(r.frame, inbound);
-    if (verdict)
-      this.#keepForeign(inbound, r.frame, { ...verdict, detail: `reassembled: ${verdict.detail}` });
-    return undefined;
-  }
-
-  /** One message frame; the verdict when it is not a fieldnode message. */
-  async #receiveFrame(frame: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
-    const shape = entryShape(frame);
-    if (shape === 'fragment') return { reason: 'malformed', detail: 'a fragment where a message belongs' };
-    if (shape !== 'message') return shape;
-    try {
-      await this.#receiveMessage(frame, inbound);
-      return undefined;
-    } catch (err) {
-      return this.#reject(inbound, err);
-    }
-  }
-
-  /**
-   * A payload could not be taken in. When the wire parsers say it is not a fieldnode frame, returns
-   * why, for the caller to keep it as foreign; otherwise the frame is refused: logged and emitted as
-   * `rejected`. (Of the steps of taking a message in, only its decode throws the wire's shape
-   * codes that malformedVerdict reads: the entry's version was read before, by entryShape.)
-   */
-  #reject(inbound: InboundFrame, err: unknown): NotFieldnodeVerdict | undefined {
-    const foreign = malformedVerdict(err);
-    if (foreign) return foreign;
-    if (!(err instanceof KitError)) {
-      this.#o.log.error({ err, link: inbound.link }, 'inbound frame broke the core; frame dropped');
-      return undefined;
-    }
-    const level = err.code.startsWith('AUTH_') ? 'warn' : 'debug';
-    this.#o.log[level]({ code: err.code, link: inbound.link, from: inbound.meta?.from }, err.message);
-    this.emit('rejected', { code: err.code, link: inbound.link, detail: err.message });
-    return undefined;
-  }
-
-  /** Keeps a payload that is not a fieldnode frame, and hands it to the `foreign` listeners. */
-  #keepForeign(inbound: InboundFrame, bytes: Uint8Array, verdict: NotFieldnodeVerdict): void {
-    const { from, source } = inbound.meta ?? {};
-    const item: ForeignPayload = {
-      link: inbound.link,
-      ...(from === undefined ? {} : { from }),
-      ...(source === undefined ? {} : { source }),
-      bytes: Uint8Array.from(bytes),
-      reason: verdict.reason,
-      detail: verdict.detail,
-      receivedAt: inbound.receivedAt,
-    };
-    this.#foreign.keep(item);
-    this.emit('foreign', item);
   }
 
   async #receiveMessage(bytes: Uint8Array, inbound: InboundFrame): Promise<void> {

@@ -6,6 +6,7 @@
  * cheaper path confirming it.
  */
 import type { Destination, Priority } from '../wire/envelope.js';
+import { comparePreference } from './bearer-preference.js';
 
 export type CostClass = 'ip' | 'mesh' | 'satellite';
 export const COST_RANK: Readonly<Record<CostClass, number>> = { ip: 0, mesh: 1, satellite: 2 };
@@ -28,6 +29,8 @@ export interface Route {
   cost: number;
   /** 'config', 'traffic' (learnt from a message's way in), or the node id whose beacon taught it. */
   source: 'config' | 'traffic' | number;
+  /** The priorities this route carries (configuration); absent: all of them. */
+  priorities?: readonly Priority[];
   /** Unix ms after which a learnt route is forgotten. */
   expiresAt?: number;
 }
@@ -51,6 +54,11 @@ export interface ChooseOptions {
   exclude?: ReadonlySet<string>;
   /** Whether a node id is one of the centre's. */
   isCentre: (node: number) => boolean;
+  /**
+   * Between routes of one cost class and equal cost: which link this priority prefers, as a sort
+   * key, lower first (bearer-preference.ts, from the links' capabilities). Default: no preference.
+   */
+  preference?: (link: string, priority: Priority) => readonly number[];
 }
 
 export class RoutingTable {
@@ -103,8 +111,9 @@ export class RoutingTable {
   }
 
   /**
-   * The links a message to `dest` goes out on. Unicast: the best route per cost class, the
-   * cheapest class due now and costlier classes due after the latency bound (so they serve as
+   * The links a message to `dest` goes out on. Only routes that carry the message's priority.
+   * Unicast: the best route per cost class (lowest route cost, then the link the priority prefers),
+   * the cheapest class due now and costlier classes due after the latency bound (so they serve as
    * the fallback). Broadcast: every matching route, due now, except the satellite under the same
    * bound rule.
    */
@@ -113,6 +122,7 @@ export class RoutingTable {
       (r) =>
         !opts.exclude?.has(r.link) &&
         opts.linkClass(r.link) !== undefined &&
+        (r.priorities === undefined || r.priorities.includes(opts.priority)) &&
         matches(r.target, dest, opts.isCentre),
     );
     if (matching.length === 0) return [];
@@ -126,7 +136,10 @@ export class RoutingTable {
 
     const broadcast = dest.to === 'all' || dest.to === 'area' || dest.to === 'role';
     const byLink = new Map<string, Route>();
-    for (const r of [...candidates].sort((a, b) => rank(a) - rank(b) || a.cost - b.cost)) {
+    const prefer = (r: Route) => opts.preference?.(r.link, opts.priority) ?? [];
+    const order = (a: Route, b: Route) =>
+      rank(a) - rank(b) || a.cost - b.cost || comparePreference(prefer(a), prefer(b));
+    for (const r of [...candidates].sort(order)) {
       if (!byLink.has(r.link)) byLink.set(r.link, r);
     }
     let chosen = [...byLink.values()];

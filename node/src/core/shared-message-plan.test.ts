@@ -1,7 +1,8 @@
 /**
- * Tests for shared-message-plan.ts and the dispatcher's packShared: which due messages share the
- * next billed message, how long they wait for that, what the budget lets go, and the frame they
- * share (docs/store-and-forward.md §Satellite; docs/iridium.md §2.4 credits per 50 bytes).
+ * Tests for shared-message-plan.ts and the shared path's packShared (shared-sender.ts): which due
+ * messages share the next billed message, how long they wait for that, what the budget lets go, and
+ * the frame they share (docs/store-and-forward.md §Satellite; docs/iridium.md §2.4 credits per 50
+ * bytes).
  */
 import { describe, expect, it } from 'vitest';
 import { unpackBatch } from '../wire/batch.js';
@@ -9,7 +10,6 @@ import { referenceFrames } from '../wire/fixtures/reference-frames.js';
 import { decodeFrame } from '../wire/message.js';
 import { billedUnits } from './billing.js';
 import { BillingBudget } from './billing-budget.js';
-import { packShared } from './dispatcher.js';
 import {
   DEFAULT_SHARED_HOLD_MS,
   type Priority,
@@ -17,6 +17,7 @@ import {
   type ShareCandidate,
   sharedSize,
 } from './shared-message-plan.js';
+import { packShared } from './shared-sender.js';
 
 const MIN = 60_000;
 const billing = { unitBytes: 50, minUnits: 1 };

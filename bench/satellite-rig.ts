@@ -8,6 +8,7 @@
  * as its own MO. Both send a message again a minute after a failed outcome, as the store would.
  */
 
+import { SteppingClock } from '../node/src/link/clock.js';
 import { createDuplexPair } from '../node/src/link/duplex-pair.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
 import { unpackBatch } from '../node/src/wire/batch.js';
@@ -17,7 +18,6 @@ import { seededSky } from '../satellite/sim/iridium/modem-sim-sky.js';
 import { SimulatedIridiumNetwork } from '../satellite/sim/iridium/simulated-network.js';
 import { ModemDriver } from '../satellite/src/modem/modem-driver.js';
 import { SbdLink, type SbdSessionRecord } from '../satellite/src/sbd/sbd-link.js';
-import { SteppingClock } from './satellite-clock.js';
 import { BenchCore } from './satellite-core.js';
 import {
   CentreConfirmations,

@@ -61,18 +61,18 @@ interface Pending {
   cancelled: boolean;
 }
 
-/** A clock that moves only when told to: {@link advance} runs the timers due, in time order. */
-export class VirtualClock implements Clock {
-  #now = 0;
+/** The timers of a clock that moves only when told to; both virtual clocks below run on one. */
+class TimerQueue {
+  now: number;
   #seq = 0;
   #queue: Pending[] = [];
 
-  now(): number {
-    return this.#now;
+  constructor(start: number) {
+    this.now = start;
   }
 
   after(ms: number, fn: () => void): Timer {
-    const p: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
+    const p: Pending = { at: this.now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
     this.#queue.push(p);
     return {
       cancel: () => {
@@ -81,35 +81,59 @@ export class VirtualClock implements Clock {
     };
   }
 
-  /** Runs every timer due within `ms`, in time order (ties in the order they were set). */
-  advance(ms: number): void {
-    const until = this.#now + ms;
-    for (;;) {
-      this.#queue = this.#queue.filter((p) => !p.cancelled);
-      let next: Pending | undefined;
-      for (const p of this.#queue) {
-        if (p.at <= until && (next === undefined || p.at < next.at || (p.at === next.at && p.seq < next.seq)))
-          next = p;
-      }
-      if (next === undefined) break;
-      this.#queue.splice(this.#queue.indexOf(next), 1);
-      this.#now = next.at;
-      next.fn();
+  /** The next timer due (earliest, then the first set), if any. */
+  next(): Pending | undefined {
+    this.#queue = this.#queue.filter((p) => !p.cancelled);
+    let next: Pending | undefined;
+    for (const p of this.#queue) {
+      if (next === undefined || p.at < next.at || (p.at === next.at && p.seq < next.seq)) next = p;
     }
-    this.#now = until;
+    return next;
   }
 
-  /** Runs timers until none is left or `limitMs` of clock time has passed. */
-  runUntilIdle(limitMs = 24 * 3600 * 1000): void {
-    const end = this.#now + limitMs;
-    while (this.#queue.some((p) => !p.cancelled) && this.#now < end) {
-      const at = Math.min(...this.#queue.filter((p) => !p.cancelled).map((p) => p.at));
-      this.advance(Math.max(0, Math.min(at, end) - this.#now));
-    }
+  /** Moves the clock to `p` and runs it. */
+  fire(p: Pending): void {
+    this.#queue.splice(this.#queue.indexOf(p), 1);
+    this.now = Math.max(this.now, p.at);
+    p.fn();
   }
 
   pending(): number {
     return this.#queue.filter((p) => !p.cancelled).length;
+  }
+}
+
+/** A clock that moves only when told to: {@link advance} runs the timers due, in time order. */
+export class VirtualClock implements Clock {
+  readonly #q = new TimerQueue(0);
+
+  now(): number {
+    return this.#q.now;
+  }
+
+  after(ms: number, fn: () => void): Timer {
+    return this.#q.after(ms, fn);
+  }
+
+  /** Runs every timer due within `ms`, in time order (ties in the order they were set). */
+  advance(ms: number): void {
+    const until = this.#q.now + ms;
+    for (let next = this.#q.next(); next !== undefined && next.at <= until; next = this.#q.next()) {
+      this.#q.fire(next);
+    }
+    this.#q.now = until;
+  }
+
+  /** Runs timers until none is left or `limitMs` of clock time has passed. */
+  runUntilIdle(limitMs = 24 * 3600 * 1000): void {
+    const end = this.#q.now + limitMs;
+    for (let next = this.#q.next(); next !== undefined && this.#q.now < end; next = this.#q.next()) {
+      this.advance(Math.max(0, Math.min(next.at, end) - this.#q.now));
+    }
+  }
+
+  pending(): number {
+    return this.#q.pending();
   }
 }
 
@@ -124,72 +148,51 @@ export async function settle(turns = 20): Promise<void> {
  * gives the same run.
  */
 export class SteppingClock implements Clock {
-  #now: number;
-  #seq = 0;
-  #queue: Pending[] = [];
+  readonly #q: TimerQueue;
 
   constructor(start = 0) {
-    this.#now = start;
+    this.#q = new TimerQueue(start);
   }
 
   now(): number {
-    return this.#now;
+    return this.#q.now;
   }
 
   after(ms: number, fn: () => void): Timer {
-    const p: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn, cancelled: false };
-    this.#queue.push(p);
-    return {
-      cancel: () => {
-        p.cancelled = true;
-      },
-    };
+    return this.#q.after(ms, fn);
   }
 
   /** When the next timer is due, if any. */
   nextAt(): number | undefined {
-    return this.#next()?.at;
+    return this.#q.next()?.at;
   }
 
   /** Runs every timer due within `ms`, in time order, settling after each. */
   async run(ms: number): Promise<void> {
-    const until = this.#now + ms;
+    const until = this.#q.now + ms;
     for (;;) {
       await settle();
-      const next = this.#next();
+      const next = this.#q.next();
       if (next === undefined || next.at > until) break;
-      this.#queue.splice(this.#queue.indexOf(next), 1);
-      this.#now = Math.max(this.#now, next.at);
-      next.fn();
+      this.#q.fire(next);
     }
-    this.#now = until;
+    this.#q.now = until;
     await settle();
   }
 
   /** Runs until `done()` holds (checked after each timer) or `limitMs` passes; returns whether it held. */
   async runUntil(done: () => boolean, limitMs: number): Promise<boolean> {
-    const until = this.#now + limitMs;
+    const until = this.#q.now + limitMs;
     for (;;) {
       await settle();
       if (done()) return true;
-      const next = this.#next();
+      const next = this.#q.next();
       if (next === undefined || next.at > until) {
-        this.#now = until;
+        this.#q.now = until;
         await settle();
         return done();
       }
-      this.#queue.splice(this.#queue.indexOf(next), 1);
-      this.#now = Math.max(this.#now, next.at);
-      next.fn();
+      this.#q.fire(next);
     }
-  }
-
-  #next(): Pending | undefined {
-    this.#queue = this.#queue.filter((p) => !p.cancelled);
-    let next: Pending | undefined;
-    for (const p of this.#queue) {
-      if (next === undefined || p.at < next.at || (p.at === next.at && p.seq < next.seq)) next = p;
-    }
-    return next;
   }
 }

@@ -14,7 +14,7 @@
  */
 import type { LinkCapabilities, SendOptions, SendOutcome } from '../../../node/src/link/link.js';
 import { failed, LinkBase } from '../../../node/src/link/link-base.js';
-import { IRIDIUM_BILLING, MAX_MT_BYTES } from '../../src/iridium-limits.js';
+import { iridiumCapabilities } from '../../src/iridium-limits.js';
 import type { GatewaySessionResult, IridiumNetwork } from './iridium-network.js';
 
 export interface NetworkKitLinkOptions {
@@ -40,14 +40,7 @@ export class NetworkKitLink extends LinkBase {
 
   /** A kit's modem: RockBLOCK's bill, MO up to 340 bytes, MT up to 270. */
   override get capabilities(): LinkCapabilities {
-    return {
-      maxSendBytes: this.mtu,
-      maxReceiveBytes: MAX_MT_BYTES,
-      billing: IRIDIUM_BILLING,
-      minSendIntervalMs: 0,
-      confirmationWaitMs: 0,
-      sharedMedium: false,
-    };
+    return iridiumCapabilities({ side: 'kit', maxSendBytes: this.mtu, confirmationWaitMs: 0 });
   }
 
   constructor(opts: NetworkKitLinkOptions) {

@@ -20,7 +20,7 @@ import { show } from '../../../node/src/base/errors.js';
 import type { Logger } from '../../../node/src/base/logger.js';
 import type { LinkCapabilities, SendOptions, SendOutcome } from '../../../node/src/link/link.js';
 import { failed, LinkBase } from '../../../node/src/link/link-base.js';
-import { IRIDIUM_BILLING, MAX_MO_BYTES } from '../iridium-limits.js';
+import { iridiumCapabilities } from '../iridium-limits.js';
 import { SATELLITE_CONFIRMATION_WAIT_MS, SATELLITE_RECEIPT_HOLD_MS } from '../satellite-confirmations.js';
 
 /** The centre's receiving server: RockblockPushReceiver or DirectIpMoServer. */
@@ -83,15 +83,12 @@ export abstract class CentreSatelliteLink extends LinkBase {
    * first. Every MT costs a credit and a mailbox check: receipts wait to share one.
    */
   override get capabilities(): LinkCapabilities {
-    return {
+    return iridiumCapabilities({
+      side: 'centre',
       maxSendBytes: this.mtu,
-      maxReceiveBytes: MAX_MO_BYTES,
-      billing: IRIDIUM_BILLING,
-      minSendIntervalMs: 0,
       confirmationWaitMs: SATELLITE_CONFIRMATION_WAIT_MS,
       receiptHoldMs: SATELLITE_RECEIPT_HOLD_MS,
-      sharedMedium: false,
-    };
+    });
   }
 
   /** Starts handing the ingress server's new payloads on with `received()`. */

@@ -46,7 +46,7 @@ import type {
   TimeSource,
 } from '../../../node/src/link/link.js';
 import { failed, LinkBase } from '../../../node/src/link/link-base.js';
-import { IRIDIUM_BILLING, MAX_MO_BYTES, MAX_MT_BYTES } from '../iridium-limits.js';
+import { iridiumCapabilities, MAX_MO_BYTES } from '../iridium-limits.js';
 import type { SbdModem } from '../modem/sbd-modem.js';
 import { SATELLITE_CONFIRMATION_WAIT_MS } from '../satellite-confirmations.js';
 import { AlarmBoard, type SbdAlarm, type SbdAlarmCode } from './alarms.js';
@@ -153,14 +153,11 @@ export class SbdLink
    * bytes. A repeat costs credits: the core waits for the centre's (held) receipt first.
    */
   override get capabilities(): LinkCapabilities {
-    return {
+    return iridiumCapabilities({
+      side: 'kit',
       maxSendBytes: this.mtu,
-      maxReceiveBytes: MAX_MT_BYTES,
-      billing: IRIDIUM_BILLING,
-      minSendIntervalMs: 0,
       confirmationWaitMs: this.#o.confirmationWaitMs ?? SATELLITE_CONFIRMATION_WAIT_MS,
-      sharedMedium: false,
-    };
+    });
   }
 
   onExtraUnits(listener: (units: number) => void): () => void {

@@ -104,13 +104,14 @@ export interface SbdLinkCounters extends LinkCounters {
   credits: number;
 }
 
-export function zeroCounters(): SbdLinkCounters {
+/** The counters the SBD link keeps beyond the contract's (those are the link skeleton's). */
+export type SbdOnlyCounters = Omit<
+  SbdLinkCounters,
+  'txFrames' | 'rxFrames' | 'txBytes' | 'rxBytes' | 'errors'
+>;
+
+export function zeroSbdCounters(): SbdOnlyCounters {
   return {
-    txFrames: 0,
-    rxFrames: 0,
-    txBytes: 0,
-    rxBytes: 0,
-    errors: 0,
     sessions: 0,
     sessionsOk: 0,
     sessionsFailed: 0,

@@ -55,7 +55,9 @@ import {
   type SbdLinkCounters,
   type SbdLinkEvents,
   type SbdLinkOptions,
+  type SbdOnlyCounters,
   schedulerOptionsOf,
+  zeroSbdCounters,
 } from './sbd-link-types.js';
 import { type MoBuffer, runSbdSession } from './sbd-session.js';
 import { type SessionPlan, SessionScheduler } from './session-scheduler.js';
@@ -71,8 +73,6 @@ const DOWN_REASONS: Partial<Record<string, LinkDownReason>> = {
   AT_MALFORMED: 'config-mismatch',
 };
 
-type SbdOnly = Omit<SbdLinkCounters, 'txFrames' | 'rxFrames' | 'txBytes' | 'rxBytes' | 'errors'>;
-
 export class SbdLink
   extends LinkBase<SbdLinkCounters>
   implements SendWindow, SignalQuality, TimeSource, ExtraBilling, SendOpportunities, TakesBack
@@ -87,16 +87,7 @@ export class SbdLink
   readonly #scheduler: SessionScheduler;
   readonly #alarms: AlarmBoard;
   readonly #held: HeldFrames;
-  readonly #sbd: SbdOnly = {
-    sessions: 0,
-    sessionsOk: 0,
-    sessionsFailed: 0,
-    moMessages: 0,
-    mailboxChecks: 0,
-    moCredits: 0,
-    mtCredits: 0,
-    credits: 0,
-  };
+  readonly #sbd: SbdOnlyCounters = zeroSbdCounters();
   #modem: SbdModem | undefined;
   #detach: (() => void) | undefined;
   readonly #buffer: { state: MoBuffer } = { state: { kind: 'unknown' } };
@@ -388,7 +379,7 @@ export class SbdLink
     const clockAt = this.#clock.now();
     for (const [key, n] of Object.entries(v.count)) {
       if (key === 'errors') this.stats.errors += n;
-      else this.#sbd[key as keyof SbdOnly] += n;
+      else this.#sbd[key as keyof SbdOnlyCounters] += n;
     }
     if (v.record.error !== undefined)
       this.log.warn({ link: this.id, error: v.record.error }, 'SBD session failed');

@@ -123,8 +123,10 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   const app: NodeApp & { core: NodeCore } = {
     core,
     async start() {
-      await supervisor.start();
+      // The core listens before any link is up: a RockBLOCK push answered 200, a confirmed DirectIP
+      // MO or an MT read in the first session must find someone to take it.
       await core.start();
+      await supervisor.start();
       await refreshQueue();
       queueTimer = setInterval(() => void refreshQueue(), 2000);
       queueTimer.unref();

@@ -156,6 +156,31 @@ class HeldLink extends LinkBase {
   }
 }
 
+/** A billed link with nothing but the skeleton: no take-back, no send opportunities. */
+class PlainBilledLink extends LinkBase {
+  readonly kind = 'fake' as const;
+  readonly sends: Uint8Array[] = [];
+
+  constructor() {
+    super({ id: 'sat', mtu: 340, name: 'plain' });
+  }
+
+  override get capabilities(): LinkCapabilities {
+    return { ...super.capabilities, billing: { unitBytes: 50, minUnits: 1 } };
+  }
+
+  protected async open(): Promise<void> {
+    this.goUp();
+  }
+
+  protected async close(): Promise<void> {}
+
+  protected async transmit(frame: Uint8Array): Promise<SendOutcome> {
+    this.sends.push(frame);
+    return { ok: true };
+  }
+}
+
 async function heldRig(
   sharing: SharingOptions,
   retry = { initialMs: 100, maxMs: 100, jitter: 0 },
@@ -307,6 +332,53 @@ describe('sharing a billed link', () => {
     expect((await r.store.getMeta(p1))?.events.at(-1)).toMatchObject({ detail: 'BUSY' });
     await r.queue(0);
     await until('the P0 goes over the budget', () => r.link.sends.length === 1);
+  });
+
+  it('sends a message the budget refused once the budget frees, with nothing else to wake the link', async () => {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const dir = await mkdtemp(join(tmpdir(), 'fieldnode-sat-refused-'));
+    const store = await MessageStore.open(dir);
+    const link = new PlainBilledLink();
+    const budget = new BillingBudget({ perDay: 3 });
+    budget.spend(3, now());
+    const dispatcher = new Dispatcher({
+      link,
+      store,
+      retry: { initialMs: 100, maxMs: 100, jitter: 0 },
+      receiptWaitMs: 600_000,
+      upGraceMs: 0,
+      now,
+      random: () => 0.5,
+      log: silentLogger,
+      onExpired: async () => {},
+      sharing: { holdMs: [0, 0, 0, 0], budget },
+    });
+    cleanups.push(async () => {
+      await Promise.all([dispatcher.stop(), link.stop()]);
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const meta = newMeta(
+      {
+        origin: 5001,
+        seq: 1,
+        priority: 1,
+        createdAt: Math.floor(Date.now() / 1000),
+        lifetimeMin: 6000,
+        dest: { to: 'centre' },
+        flags: [],
+        kindCode: 8,
+      },
+      { local: true, forMe: false, receipt: false, broadcastRepeats: 3 },
+    );
+    meta.out = { sat: now() };
+    await store.admit(meta, Uint8Array.of(0x54, 1, 1), { sync: false });
+    await link.start();
+    dispatcher.kick();
+    await until('refused', async () => (await store.getMeta(meta.id))?.attempts.sat === 1);
+    offset += 25 * 3_600_000; // the rolling day frees the units
+    await until('sent once the budget allows', () => link.sends.length === 1);
   });
 
   it('shares on a link with a minimum interval between sends and no bill, never sending sooner', async () => {

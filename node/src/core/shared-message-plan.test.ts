@@ -123,8 +123,9 @@ describe('planSharedMessage: the budget', () => {
     // P0 (25 bytes) pays one unit; the P2 (20 bytes) fits in it: no unit beyond what P0 pays.
     expect(ids(p.send)).toEqual(ids([p0, p2]));
     expect(p.units).toBe(1);
+    // A 60-byte P1 would make it two units: over a used-up budget it does not ride (rule 3).
     const rider = msg(60, 1, 0);
-    expect(ids(plan([p0, rider], 6 * MIN, { budget }).send)).toEqual(ids([p0, rider]));
+    expect(ids(plan([p0, rider], 6 * MIN, { budget }).send)).toEqual(ids([p0]));
   });
 
   it('trims the frame to what is left, refusing the due messages that do not fit', () => {
@@ -136,6 +137,17 @@ describe('planSharedMessage: the budget', () => {
     expect(ids(p.send)).toEqual(ids([a, c]));
     expect(p.units).toBe(1);
     expect(p.refused).toEqual([b]);
+  });
+
+  it('lets a P0 over a used-up budget, but not the routine traffic that would ride at extra cost', () => {
+    const budget = new BillingBudget({ perDay: 3 });
+    budget.spend(3, 0); // nothing left
+    const p0 = msg(20, 0);
+    const bulk = [1, 2, 3, 4, 5].map(() => msg(60, 3));
+    const p = plan([p0, ...bulk], 0, { budget });
+    // Only what fits in the P0's own unit rides: a 60-byte P3 would make it two.
+    expect(ids(p.send)).toEqual(ids([p0]));
+    expect(p.units).toBe(1);
   });
 
   it('sends nothing over a budget that P0 may not pass either', () => {

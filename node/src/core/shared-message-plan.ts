@@ -178,8 +178,10 @@ function withinBudget(
   billing: Billing,
   now: number,
 ): ShareCandidate[] {
-  const top = Math.min(3, ...chosen.map((c) => c.priority)) as Priority;
-  if (budget.allows(billedUnits(sharedSize(chosen), billing), top, now)) return [...chosen];
+  // The whole set only if it fits what is left: a P0 may go over the budget, but what rides with
+  // it may not (it rides within what the P0 pays, and what is left).
+  const routine = Math.max(...chosen.map((c) => c.priority), 1) as Priority;
+  if (budget.allows(billedUnits(sharedSize(chosen), billing), routine, now)) return [...chosen];
   const keep = budget.p0OverBudget ? chosen.filter((c) => c.priority === 0) : [];
   const paid = keep.length > 0 ? billedUnits(sharedSize(keep), billing) : 0;
   const allowed = paid + budget.remaining(now);

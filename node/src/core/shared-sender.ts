@@ -191,7 +191,7 @@ export class SharedSender {
         budget,
         anyway,
       });
-      for (const c of plan.refused)
+      for (const c of plan.refused) {
         await this.#host.record(
           c.id,
           {
@@ -203,6 +203,10 @@ export class SharedSender {
           0,
           0,
         );
+        // Nothing else wakes this link for it: look again when its backoff ends.
+        const later = await this.#dueAt(c.id);
+        if (later !== undefined) wakeAt = Math.min(wakeAt ?? later, later);
+      }
       if (plan.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? plan.wakeAt, plan.wakeAt);
       const chosen = plan.alone ? [plan.alone] : plan.send;
       if (chosen.length === 0) continue;
@@ -252,9 +256,20 @@ export class SharedSender {
     }
     if (this.#host.heldForPeer(meta, this.#o.now())) {
       await this.#host.holdForPeer(id);
-      return undefined;
+      // Held until the grace after the link came back ends: look again then.
+      const later = await this.#dueAt(id);
+      return later === undefined ? undefined : { later };
     }
     return { meta, frame };
+  }
+
+  /** When a message is due on this link now that its record changed, if it still is. */
+  async #dueAt(id: string): Promise<number | undefined> {
+    try {
+      return (await this.#o.store.getMeta(id))?.out[this.#o.link.id];
+    } catch {
+      return undefined; // unreadable: the next look marks it poisoned
+    }
   }
 
   /**

@@ -63,6 +63,9 @@ describe('the rule checker', () => {
       [edge('node/src/link/link.ts', 'node/src/core/x.ts'), 'contract-imports-only-base'],
       [edge('node/src/base/errors.ts', 'node/src/link/link.ts'), 'base-imports-nothing'],
       [edge('node/src/wire/message.ts', 'node/src/crypto/mac.ts'), 'wire-imports-only-base'],
+      [edge('node/src/core/dispatcher.ts', 'node/test/fake-capabilities.ts'), 'shipped-code-imports-no-rig'],
+      [edge('node/src/app.ts', 'bench/satellite-rig.ts', { lazy: true }), 'shipped-code-imports-no-rig'],
+      [edge('node/src/core/dispatcher.test.ts', 'node/test/fake-capabilities.ts'), undefined],
       // Allowed:
       [edge('node/src/composition/link-factory.ts', 'radio/src/m.ts', { lazy: true }), undefined],
       [edge('node/src/composition/link-factory.ts', 'radio/src/m.ts', { typeOnly: true }), undefined],
@@ -93,6 +96,9 @@ describe('the rule checker', () => {
       'const s = \'import { y } from "./in-a-string.js"\';',
       "import {\n  e,\n  type F,\n} from './multi-line.js';",
       "import { pino } from 'pino';",
+      "import legacy = require('./required.js');",
+      'const t = await import(`./template.js`);',
+      "const w = await import('./with.js', { with: { type: 'json' } });",
     ].join('\n');
     const found = importsOf('x.ts', text).map((i) => [i.spec, i.typeOnly, i.lazy]);
     expect(found).toEqual(
@@ -104,11 +110,14 @@ describe('the rule checker', () => {
         ['./side-effect.js', false, false],
         ['./lazy.js', false, true],
         ['./multi-line.js', false, false],
+        ['./required.js', false, false],
+        ['./template.js', false, true],
+        ['./with.js', false, true],
       ]),
     );
     expect(found.map((f) => f[0])).not.toContain('./in-a-comment.js');
     expect(found.map((f) => f[0])).not.toContain('./in-a-block.js');
-    expect(found).toHaveLength(7);
+    expect(found).toHaveLength(10);
     expect(withoutComments('a /* b\nc */ d').split('\n')).toHaveLength(2);
   });
 

@@ -77,7 +77,9 @@ export function withoutComments(text: string): string {
 
 const STATIC = /(^|[\s;}])(import|export)\s+(type\s+)?[^'"`;]*?\sfrom\s*(['"])(\.{1,2}\/[^'"]+)\4/g;
 const BARE = /(^|[\s;}])import\s*(['"])(\.{1,2}\/[^'"]+)\2/g;
-const DYNAMIC = /import\s*\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*\)/g;
+const DYNAMIC = /import\s*\(\s*(['"`])(\.{1,2}\/[^'"`]+)\1\s*[,)]/g;
+/** `require('…')`, `import x = require('…')`, `createRequire(…)('…')`: loaded when reached. */
+const REQUIRE = /(?:\brequire|\))\s*\(\s*(['"`])(\.{1,2}\/[^'"`]+)\1\s*\)/g;
 
 export type FoundImport = Omit<ImportEdge, 'to'> & { spec: string };
 
@@ -101,6 +103,15 @@ export function importsOf(file: string, text: string): FoundImport[] {
   }
   for (const m of code.matchAll(DYNAMIC)) {
     found.push({ from: file, spec: m[2] as string, typeOnly: false, lazy: true, line: lineAt(m.index ?? 0) });
+  }
+  for (const m of code.matchAll(REQUIRE)) {
+    found.push({
+      from: file,
+      spec: m[2] as string,
+      typeOnly: false,
+      lazy: false,
+      line: lineAt(m.index ?? 0),
+    });
   }
   return found;
 }

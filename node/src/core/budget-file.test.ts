@@ -98,7 +98,18 @@ describe('a budget with a file, across a restart', () => {
     budget.spend(0, 1);
     await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     budget.spend(2, 1000);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ v: 1, day: [[1000, 2]], incident: 2 });
+    // Kept per minute, at the minute's end (see the next test).
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ v: 1, day: [[60_000, 2]], incident: 2 });
+  });
+
+  it("keeps a busy link's whole day: spending merged per minute, never more records than it reads back", () => {
+    const now = 100 * HOUR;
+    // 20,000 sessions in the last 23 h, a credit each: more records than a file may hold.
+    const day = Array.from({ length: 20_000 }, (_, i) => [now - 23 * HOUR + i * 4000, 1] as [number, number]);
+    new BudgetFile(path, recordingLogger()).save({ day, incident: 20_000 });
+    const after = new BillingBudget({ ledger: new BudgetFile(path, recordingLogger()) });
+    expect(after.usedToday(now)).toBe(20_000);
+    expect(after.usedInIncident()).toBe(20_000);
   });
 });
 

@@ -95,7 +95,7 @@ export class BudgetFile implements BudgetLedger {
       const fd = openSync(tmp, 'w', 0o600);
       try {
         const offset = this.#offset();
-        const day = snapshot.day.map(([at, credits]) => [Math.round(at + offset), credits]);
+        const day = byMinute(snapshot.day.map(([at, credits]) => [Math.round(at + offset), credits]));
         writeSync(fd, `${JSON.stringify({ v: 1, ...snapshot, day })}\n`);
         fsyncSync(fd);
       } finally {
@@ -115,6 +115,20 @@ export class BudgetFile implements BudgetLedger {
       this.#lastError = code;
     }
   }
+}
+
+/**
+ * Spending merged into one record per minute, each at its minute's end: a busy link's day stays
+ * within {@link MAX_RECORDS} (at most 1,440 records), and spending counts as recent for up to a
+ * minute longer, erring toward spending less.
+ */
+function byMinute(day: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const minutes = new Map<number, number>();
+  for (const [wall, units] of day) {
+    const end = Math.ceil(wall / 60_000) * 60_000;
+    minutes.set(end, (minutes.get(end) ?? 0) + units);
+  }
+  return [...minutes].sort((a, b) => a[0] - b[0]);
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

@@ -74,7 +74,7 @@ export type { MeshtasticLinkOptions, MeshtasticLinkTimeouts } from './meshtastic
 
 /** The contract's counters, and two of the radio's own. */
 export interface MeshtasticLinkCounters extends LinkCounters {
-  /** Connection attempts after the first: each start() that opened the transport again. */
+  /** Transport opens after the first: each start() that opened the transport again. */
   reconnects: number;
   /** The device went away under an open stream (a reboot, silence): down, then a new handshake. */
   deviceLosses: number;
@@ -240,10 +240,10 @@ export class MeshtasticLink extends LinkBase<MeshtasticLinkCounters> implements 
   async #connect(abort: AbortSignal): Promise<void> {
     this.#session?.close(); // not expected: a session that is neither handshaking nor gone
     await this.#releasing;
-    this.#opens++;
     let stream: Awaited<ReturnType<Transport['open']>>;
     try {
       stream = await this.#transport.open(abort);
+      this.#opens++; // an unplugged radio's failed opens are not reconnects
     } catch (err) {
       if (!abort.aborted)
         this.goDown(openFailureReason(err), err instanceof Error ? err.message : String(err), err);

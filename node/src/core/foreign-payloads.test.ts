@@ -5,30 +5,8 @@
  * node/test/integration/foreign-payloads.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '../base/logger.js';
+import { recordingLogger as recorder } from '../../test/recording-logger.js';
 import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
-
-function recorder() {
-  const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
-  const at =
-    (level: string) =>
-    (obj: object | string, msg?: string): void => {
-      lines.push({
-        level,
-        obj: typeof obj === 'string' ? {} : (obj as Record<string, unknown>),
-        msg: msg ?? '',
-      });
-    };
-  const log: Logger = {
-    child: () => log,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
-  return { log, lines };
-}
 
 const payload = (n: number): ForeignPayload => ({
   link: 'rockblock0',

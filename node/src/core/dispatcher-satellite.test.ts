@@ -30,6 +30,31 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A text from kit 5001 to the centre, queued here and due on the link 'sat' at `dueAt`. */
+function satMeta(
+  seq: number,
+  priority: 0 | 1 | 2 | 3,
+  flags: EnvelopeFlag[],
+  dueAt: number,
+  lifetimeMin = 60,
+) {
+  const meta = newMeta(
+    {
+      origin: 5001,
+      seq,
+      priority,
+      createdAt: Math.floor(Date.now() / 1000),
+      lifetimeMin,
+      dest: { to: 'centre' },
+      flags,
+      kindCode: 8,
+    },
+    { local: true, forMe: false, receipt: false, broadcastRepeats: 3 },
+  );
+  meta.out = { sat: dueAt };
+  return meta;
+}
+
 it('ends a no-receipt message when the satellite takes it, and keeps one that wants a receipt', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'fieldnode-sat-dispatch-'));
   const store = await MessageStore.open(dir);
@@ -56,20 +81,7 @@ it('ends a no-receipt message when the satellite takes it, and keeps one that wa
     await rm(dir, { recursive: true, force: true });
   });
   const queue = async (seq: number, flags: EnvelopeFlag[]) => {
-    const meta = newMeta(
-      {
-        origin: 5001,
-        seq,
-        priority: 2,
-        createdAt: Math.floor(Date.now() / 1000),
-        lifetimeMin: 60,
-        dest: { to: 'centre' },
-        flags,
-        kindCode: 8,
-      },
-      { local: true, forMe: false, receipt: false, broadcastRepeats: 3 },
-    );
-    meta.out = { sat: Date.now() };
+    const meta = satMeta(seq, 2, flags, Date.now());
     await store.admit(meta, Uint8Array.of(0x58, 0x08, seq), { sync: false });
   };
   await queue(1, ['noReceipt']);
@@ -212,20 +224,7 @@ async function heldRig(
   let seq = 0;
   const queue = async (priority: 0 | 1 | 2 | 3, size = 20, flags: EnvelopeFlag[] = []) => {
     seq++;
-    const meta = newMeta(
-      {
-        origin: 5001,
-        seq,
-        priority,
-        createdAt: Math.floor(Date.now() / 1000),
-        lifetimeMin: 60,
-        dest: { to: 'centre' },
-        flags,
-        kindCode: 8,
-      },
-      { local: true, forMe: false, receipt: false, broadcastRepeats: 3 },
-    );
-    meta.out = { sat: Date.now() };
+    const meta = satMeta(seq, priority, flags, Date.now());
     const frame = new Uint8Array(size).fill(seq);
     frame[0] = 0x50 | (priority << 2);
     await store.admit(meta, frame, { sync: false });
@@ -359,20 +358,7 @@ describe('sharing a billed link', () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const meta = newMeta(
-      {
-        origin: 5001,
-        seq: 1,
-        priority: 1,
-        createdAt: Math.floor(Date.now() / 1000),
-        lifetimeMin: 6000,
-        dest: { to: 'centre' },
-        flags: [],
-        kindCode: 8,
-      },
-      { local: true, forMe: false, receipt: false, broadcastRepeats: 3 },
-    );
-    meta.out = { sat: now() };
+    const meta = satMeta(1, 1, [], now(), 6000);
     await store.admit(meta, Uint8Array.of(0x54, 1, 1), { sync: false });
     await link.start();
     dispatcher.kick();

@@ -88,30 +88,19 @@ export function importsOf(file: string, text: string): FoundImport[] {
   const code = withoutComments(text);
   const lineAt = (index: number) => code.slice(0, index).split('\n').length;
   const found: FoundImport[] = [];
-  for (const m of code.matchAll(STATIC)) {
-    const typeOnly = m[3] !== undefined;
-    found.push({ from: file, spec: m[5] as string, typeOnly, lazy: false, line: lineAt(m.index ?? 0) });
-  }
-  for (const m of code.matchAll(BARE)) {
-    found.push({
-      from: file,
-      spec: m[3] as string,
-      typeOnly: false,
-      lazy: false,
-      line: lineAt(m.index ?? 0),
-    });
-  }
-  for (const m of code.matchAll(DYNAMIC)) {
-    found.push({ from: file, spec: m[2] as string, typeOnly: false, lazy: true, line: lineAt(m.index ?? 0) });
-  }
-  for (const m of code.matchAll(REQUIRE)) {
-    found.push({
-      from: file,
-      spec: m[2] as string,
-      typeOnly: false,
-      lazy: false,
-      line: lineAt(m.index ?? 0),
-    });
+  // Each form: its pattern, which group holds the specifier, whether it is lazy, and (static
+  // imports) which group says `type`.
+  const forms: Array<[RegExp, number, boolean, number?]> = [
+    [STATIC, 5, false, 3],
+    [BARE, 3, false],
+    [DYNAMIC, 2, true],
+    [REQUIRE, 2, false],
+  ];
+  for (const [pattern, specGroup, lazy, typeGroup] of forms) {
+    for (const m of code.matchAll(pattern)) {
+      const typeOnly = typeGroup !== undefined && m[typeGroup] !== undefined;
+      found.push({ from: file, spec: m[specGroup] as string, typeOnly, lazy, line: lineAt(m.index ?? 0) });
+    }
   }
   return found;
 }

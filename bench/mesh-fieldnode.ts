@@ -20,6 +20,7 @@ import { type CoreLink, NodeCore } from '../node/src/core/node-core.js';
 import { type Route, RoutingTable } from '../node/src/core/routing-table.js';
 import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
+import { deriveRelayKey } from '../node/src/crypto/kit-keys.js';
 import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
 import { MessageStore } from '../node/src/store/message-store.js';
@@ -82,6 +83,9 @@ export class FieldNodes {
   #keyRing(): KeyRing {
     return {
       macKey: (node) => deriveNodeMacKey(SECRET, node),
+      relayKey: (node) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node),
+      revoked: () => false,
+      issuerFloor: () => 0,
       issuerKey: () => undefined,
       nodeKey: (node) => {
         const pair = this.#identities.get(node);

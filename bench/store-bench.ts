@@ -13,6 +13,7 @@ import { type Draft, NodeCore } from '../node/src/core/node-core.js';
 import { type CostClass, type Route, RoutingTable } from '../node/src/core/routing-table.js';
 import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
+import { deriveRelayKey } from '../node/src/crypto/kit-keys.js';
 import { deriveNodeMacKey } from '../node/src/crypto/mac.js';
 import { createFakeLinkPair, createFakeMedium, type FakeLink } from '../node/src/link/fake-link.js';
 import { seededRandom } from '../node/src/link/seeded-random.js';
@@ -27,6 +28,9 @@ const cleanups: Array<() => Promise<void>> = [];
 
 const keys: KeyRing = {
   macKey: (n) => deriveNodeMacKey(SECRET, n),
+  relayKey: (n) => deriveRelayKey(deriveNodeMacKey(SECRET, n), n),
+  revoked: () => false,
+  issuerFloor: () => 0,
   issuerKey: () => undefined,
   nodeKey: (n) => {
     const id = identities.get(n);

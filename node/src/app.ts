@@ -48,7 +48,10 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     macKey: (node) => (secret && (isCentre(me) || node === me) ? deriveNodeMacKey(secret, node) : undefined),
     issuerKey: (id) => issuers.get(id),
     nodeKey: (node) => nodeKeys.get(node),
+    relayKey: () => undefined,
     isCentre,
+    revoked: () => false,
+    issuerFloor: () => 0,
   };
 
   const links: CoreLink[] = [];

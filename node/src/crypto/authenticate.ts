@@ -32,13 +32,28 @@ export interface IssuerKey {
 
 /** The keys a node knows: looked up, never enumerated. */
 export interface KeyRing {
-  /** The MAC key shared between this kit and the centre. */
+  /**
+   * The end-to-end MAC key a kit shares with the centre: a kit knows its own, the centre every
+   * kit's (docs/security.md §Keys).
+   */
   macKey(nodeId: number): Uint8Array | undefined;
+  /**
+   * The relay key of a kit, for its hop tags (docs/wire-format.md §6.4): a kit knows its own, a
+   * gateway those of the kits the centre gave it, the centre every kit's.
+   */
+  relayKey(nodeId: number): Uint8Array | undefined;
   issuerKey(issuerId: number): IssuerKey | undefined;
   /** The Ed25519 identity key of a node, for messages it signs as itself. */
   nodeKey(nodeId: number): KeyObject | undefined;
   /** Whether a node id is one of the county centre's (its messages are tagged with the peer's key). */
   isCentre(nodeId: number): boolean;
+  /** Whether the centre revoked this node (a signed control message): its frames are refused. */
+  revoked(nodeId: number): boolean;
+  /**
+   * The lowest envelope sequence still valid for messages signed by this issuer: it only moves up
+   * (a signed control message raises it). 0 when none was set.
+   */
+  issuerFloor(issuerId: number): number;
 }
 
 export function macAuthenticator(key: Uint8Array): Authenticator {

@@ -10,6 +10,7 @@ import { NodeCore } from '../../src/core/node-core.js';
 import { type CostClass, type Route, RoutingTable } from '../../src/core/routing-table.js';
 import type { KeyRing } from '../../src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../../src/crypto/ed25519.js';
+import { deriveRelayKey } from '../../src/crypto/kit-keys.js';
 import { deriveNodeMacKey } from '../../src/crypto/mac.js';
 import { FakeLink } from '../../src/link/fake-link.js';
 import type { Link } from '../../src/link/link.js';
@@ -47,6 +48,9 @@ export class TestNetwork {
   keyRing(): KeyRing {
     return {
       macKey: (node) => deriveNodeMacKey(SECRET, node),
+      relayKey: (node) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node),
+      revoked: () => false,
+      issuerFloor: () => 0,
       issuerKey: () => undefined,
       nodeKey: (node) => {
         const pair = this.identities.get(node);

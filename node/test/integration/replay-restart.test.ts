@@ -49,6 +49,9 @@ it('refuses a captured beacon replayed after a restart', async () => {
       routes,
       keys: {
         macKey: () => undefined,
+        relayKey: () => undefined,
+        revoked: () => false,
+        issuerFloor: () => 0,
         issuerKey: () => undefined,
         nodeKey: (n) => (n === 3001 ? publicKeyFromRaw(neighbour.publicKey) : undefined),
         isCentre: (n) => n === 1,

@@ -28,6 +28,7 @@ import { type Draft, NodeCore } from '../../src/core/node-core.js';
 import { type Route, RoutingTable } from '../../src/core/routing-table.js';
 import { type KeyRing, signatureAuthenticator } from '../../src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../../src/crypto/ed25519.js';
+import { deriveRelayKey } from '../../src/crypto/kit-keys.js';
 import { deriveNodeMacKey } from '../../src/crypto/mac.js';
 import type { Link } from '../../src/link/link.js';
 import { MessageStore } from '../../src/store/message-store.js';
@@ -48,6 +49,9 @@ const identities = new Map<number, ReturnType<typeof generateSigningKeyPair>>();
 
 const keys: KeyRing = {
   macKey: (node) => deriveNodeMacKey(SECRET, node),
+  relayKey: (node) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node),
+  revoked: () => false,
+  issuerFloor: () => 0,
   issuerKey: (id) =>
     id === FIXTURE_ISSUER_ID
       ? { publicKey: publicKeyFromRaw(FIXTURE_ISSUER_PUBLIC), powers: ['warning'] }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureOutput } from '../../test/capture-output.js';
-import { formatEnrolmentSecret } from '../crypto/mac.js';
-import { FIXTURE_ENROLMENT_SECRET } from '../wire/fixtures/fixture-keys.js';
+import { formatMasterSecret } from '../crypto/key-text.js';
+import { FIXTURE_MASTER } from '../wire/fixtures/fixture-keys.js';
 import { encodeReference } from '../wire/fixtures/reference-frames.js';
 import { R1, R3 } from '../wire/fixtures/reference-messages.js';
 import { messageToJson } from '../wire/message-json.js';
@@ -30,6 +30,11 @@ describe('fieldnode command', () => {
     for (const word of [
       'version',
       'keys',
+      'keys new-master',
+      'keys kit --master FILE --node N',
+      'keys relay --master FILE --nodes',
+      'keys enter --node N',
+      'keys check FILE',
       'wire decode',
       'wire encode',
       'wire reference',
@@ -63,10 +68,10 @@ describe('fieldnode command', () => {
     expect(io.out).not.toMatch(/PRIVATE|pkcs8/i);
   });
 
-  it('wire encode with the enrolment secret reproduces the R1 test vector', async () => {
+  it('wire encode with the master secret reproduces the R1 test vector', async () => {
     const file = join(dir, 'r1.json');
     await writeFile(file, messageToJson(R1));
-    const secret = formatEnrolmentSecret(FIXTURE_ENROLMENT_SECRET);
+    const secret = formatMasterSecret(FIXTURE_MASTER);
     expect(await runCli(['wire', 'encode', file, '--secret', secret])).toBe(0);
     expect(io.out.trim()).toBe(hex(encodeReference(R1)));
   });

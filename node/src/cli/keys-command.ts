@@ -1,32 +1,190 @@
-/** `fieldnode keys`: the node's Ed25519 identity and enrolment secrets (docs/design.md §Security). */
-
+/**
+ * `fieldnode keys`: the node's Ed25519 identity, and the key files of enrolment (docs/keys.md §The
+ * command line, §Enrolment step by step).
+ *
+ * At the centre: `new-master` makes the master secret, `kit` a kit's key file, `relay` a gateway's
+ * relay keys file. On a kit: `enter` writes the kit key file from the key typed in, `check` reads a
+ * key file as the daemon will and says OK or exactly what is wrong. Files are written mode 0600
+ * and never over an existing file.
+ */
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { KitError } from '../base/errors.js';
 import { exportPublicIdentity, loadOrCreateIdentity } from '../crypto/identity.js';
-import { formatEnrolmentSecret, generateEnrolmentSecret } from '../crypto/mac.js';
+import {
+  formatDay,
+  formatKitKeyFile,
+  formatMasterSecretFile,
+  formatRelayKeysFile,
+  parseDay,
+} from '../crypto/key-file-formats.js';
+import {
+  readKitKeyFile,
+  readMasterSecretFile,
+  readRelayKeysFile,
+  writeKeyFile,
+} from '../crypto/key-files.js';
+import { formatKitKey, parseKitKey } from '../crypto/key-text.js';
+import { deriveKitKey, deriveRelayKey } from '../crypto/kit-keys.js';
+import { generateMasterSecret } from '../crypto/mac.js';
 import { dataDir, parseNodeId, parseOptions } from './args.js';
 
-export async function keysCommand(args: string[]): Promise<number> {
+const U32_MAX = 0xffff_ffff;
+const SECONDS_PER_DAY = 86_400;
+
+/** The options each sub-command takes; any other is a usage error. */
+const SUB_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  show: ['data-dir', 'node-id', 'json'],
+  export: ['data-dir', 'node-id', 'json'],
+  'new-master': ['out'],
+  kit: ['master', 'node', 'seq-floor', 'out'],
+  relay: ['master', 'nodes', 'out'],
+  check: ['node'],
+  enter: ['node', 'seq-floor', 'enrolled', 'out'],
+};
+
+export interface KeysCommandIo {
+  /** Where `keys enter` reads the typed key. Default standard input. */
+  stdin?: Readable;
+  /** Now, ms since the epoch: the day of enrolment. Default Date.now. */
+  now?: () => number;
+}
+
+export async function keysCommand(args: string[], io: KeysCommandIo = {}): Promise<number> {
   const { values, positionals } = parseOptions(args, {
     'data-dir': { type: 'string' },
     'node-id': { type: 'string' },
     json: { type: 'boolean' },
+    out: { type: 'string' },
+    master: { type: 'string' },
+    node: { type: 'string' },
+    nodes: { type: 'string' },
+    'seq-floor': { type: 'string' },
+    enrolled: { type: 'string' },
   });
-  const [sub] = positionals;
-  if (sub === 'new-secret') {
-    process.stdout.write(`${formatEnrolmentSecret(generateEnrolmentSecret())}\n`);
-    return 0;
+  const [sub = 'show', ...rest] = positionals;
+  const allowed = SUB_OPTIONS[sub];
+  if (allowed === undefined) {
+    const hint =
+      sub === 'new-secret'
+        ? ': the county-wide enrolment secret is gone. At the centre, `keys new-master` makes the master ' +
+          'secret and `keys kit` each kit’s own key file (docs/keys.md)'
+        : `; known: ${Object.keys(SUB_OPTIONS).join(', ')}`;
+    throw new KitError('CLI_USAGE', `unknown keys command ${JSON.stringify(sub)}${hint}`);
   }
-  if (sub !== undefined && sub !== 'show' && sub !== 'export') {
-    throw new KitError('CLI_USAGE', `unknown keys command ${JSON.stringify(sub)}`);
+  for (const option of Object.keys(values)) {
+    if (!allowed.includes(option)) throw new KitError('CLI_USAGE', `keys ${sub} takes no --${option}`);
   }
+  if (rest.length > (sub === 'check' ? 1 : 0)) {
+    throw new KitError('CLI_USAGE', `keys ${sub}: unexpected ${rest.join(' ')}`);
+  }
+  const today = Math.floor((io.now ?? Date.now)() / 1000 / SECONDS_PER_DAY) * SECONDS_PER_DAY;
+
+  switch (sub) {
+    case 'new-master': {
+      const master = generateMasterSecret();
+      if (values.out === undefined) return print(formatMasterSecretFile(master));
+      await writeKeyFile(values.out, formatMasterSecretFile(master));
+      return print(
+        `Made a master secret in ${values.out} (mode 0600). Every kit key derives from it: keep it on the\n` +
+          'centre only (keys.master_secret_file), and a copy on paper under lock. Never put it on a kit.\n',
+      );
+    }
+    case 'kit': {
+      const master = await readMasterSecretFile(required(values.master, '--master FILE'));
+      const node = nodeOption(required(values.node, '--node N'), '--node');
+      const seqFloor = u32Option(values['seq-floor'], '--seq-floor') ?? 0;
+      const kitKey = deriveKitKey(master, node);
+      const text = formatKitKeyFile({ node, enrolledDay: today, seqFloor, kitKey });
+      if (values.out === undefined) return print(text);
+      await writeKeyFile(values.out, text);
+      const enrolled = formatDay(today);
+      return print(
+        `Kit key file of node ${node} written to ${values.out} (mode 0600).\n` +
+          `  node:      ${node}\n  enrolled:  ${enrolled}\n  seq-floor: ${seqFloor}\n` +
+          `  key:       ${formatKitKey(kitKey, node)}\n` +
+          `On kit ${node}: copy the file there and name it in keys.kit_key_file, or type the key in with\n` +
+          `  fieldnode keys enter --node ${node} --seq-floor ${seqFloor} --enrolled ${enrolled} --out FILE\n` +
+          `then: fieldnode keys check FILE --node ${node}\n`,
+      );
+    }
+    case 'relay': {
+      const master = await readMasterSecretFile(required(values.master, '--master FILE'));
+      const nodes = nodeListOption(required(values.nodes, '--nodes N,N,…'));
+      const keys = new Map(nodes.map((n) => [n, deriveRelayKey(deriveKitKey(master, n), n)]));
+      const text = formatRelayKeysFile(keys);
+      if (values.out === undefined) return print(text);
+      await writeKeyFile(values.out, text);
+      return print(
+        `Relay keys of ${nodes.length} kit${nodes.length === 1 ? '' : 's'} (${nodes.join(', ')}) written to ` +
+          `${values.out} (mode 0600).\nOn the gateway: copy the file there and name it in keys.relay_keys_file.\n`,
+      );
+    }
+    case 'check':
+      return check(required(rest[0], 'the key file to check'), values.node);
+    case 'enter': {
+      const node = nodeOption(required(values.node, '--node N'), '--node');
+      const seqFloor = u32Option(values['seq-floor'], '--seq-floor') ?? 0;
+      const enrolledDay = values.enrolled === undefined ? today : parseDay(values.enrolled);
+      if (enrolledDay === undefined)
+        throw new KitError('CLI_USAGE', `--enrolled ${values.enrolled}: expected a date, e.g. 2026-07-13`);
+      process.stderr.write(
+        `Type the kit key of node ${node} as the centre gave it (58 characters; '-' and spaces may be left out):\n`,
+      );
+      const kitKey = parseKitKey(await firstLine(io.stdin ?? process.stdin), node);
+      const text = formatKitKeyFile({ node, enrolledDay, seqFloor, kitKey });
+      if (values.out === undefined) return print(text);
+      await writeKeyFile(values.out, text);
+      return print(`The key checks. Kit key file of node ${node} written to ${values.out} (mode 0600).\n`);
+    }
+    default:
+      return identity(sub, values);
+  }
+}
+
+/** Reads a key file as the daemon will, and says what it is or exactly what is wrong. */
+async function check(file: string, nodeText: string | undefined): Promise<number> {
+  // The first line says which kind of file this is; the reader of that kind then checks it all.
+  const head = await readFile(file, 'utf8').catch(() => '');
+  const first =
+    head
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+      ?.trim() ?? '';
+  if (first.startsWith('fieldnode-relay-keys')) {
+    const keys = await readRelayKeysFile(file);
+    return print(
+      `OK: ${file} holds the relay keys of ${keys.size} kit${keys.size === 1 ? '' : 's'}: ${[...keys.keys()].join(', ') || 'none'}.\n`,
+    );
+  }
+  if (first.startsWith('fieldnode-kit-key') || nodeText !== undefined) {
+    if (nodeText === undefined) {
+      throw new KitError(
+        'CLI_USAGE',
+        'keys check: a kit key file is checked for a node: add --node N, this kit’s id',
+      );
+    }
+    const node = nodeOption(nodeText, '--node');
+    const kit = await readKitKeyFile(file, { node, nodeFrom: '--node' });
+    return print(
+      `OK: ${file} is the kit key of node ${kit.node}, enrolled ${formatDay(kit.enrolledDay)}, ` +
+        `seq-floor ${kit.seqFloor}; the key checks and the file is private.\n`,
+    );
+  }
+  await readMasterSecretFile(file);
+  return print(
+    `OK: ${file} holds a master secret; it checks and the file is private. Keep it on the centre only.\n`,
+  );
+}
+
+/** `keys`, `keys show`, `keys export`: this node's identity, made on first use. */
+async function identity(sub: string, values: { 'data-dir'?: string; 'node-id'?: string; json?: boolean }) {
   const dir = dataDir(values['data-dir']);
   const { identity, created } = await loadOrCreateIdentity(dir);
   const pub = exportPublicIdentity(identity, parseNodeId(values['node-id']));
-  if (sub === 'export' || values.json) {
-    process.stdout.write(`${JSON.stringify(pub, null, 2)}\n`);
-    return 0;
-  }
-  process.stdout.write(
+  if (sub === 'export' || values.json) return print(`${JSON.stringify(pub, null, 2)}\n`);
+  return print(
     `${created ? 'Created a new node identity' : 'Node identity'} in ${dir}\n` +
       `  algorithm:   Ed25519\n` +
       `  public key:  ${pub.publicKey}\n` +
@@ -35,5 +193,45 @@ export async function keysCommand(args: string[]): Promise<number> {
       `The private key stays in ${dir}/identity.json (mode 0600). Share the public part with\n` +
       '`fieldnode keys export --node-id N`.\n',
   );
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
   return 0;
+}
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new KitError('CLI_USAGE', `${what} is required`);
+  return value;
+}
+
+function u32Option(text: string | undefined, option: string, min = 0): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= min && n <= U32_MAX)) {
+    throw new KitError('CLI_USAGE', `${option} ${text}: expected a whole number from ${min} to ${U32_MAX}`);
+  }
+  return n;
+}
+
+function nodeOption(text: string, option: string): number {
+  return u32Option(text, option, 1) as number;
+}
+
+function nodeListOption(text: string): number[] {
+  const nodes = text.split(',').map((t) => nodeOption(t.trim(), '--nodes'));
+  const twice = nodes.find((n, i) => nodes.indexOf(n) !== i);
+  if (twice !== undefined) throw new KitError('CLI_USAGE', `--nodes lists ${twice} twice`);
+  return nodes;
+}
+
+/** The first line typed, without its end. */
+async function firstLine(input: Readable): Promise<string> {
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) return line;
+  } finally {
+    lines.close();
+  }
+  throw new KitError('CLI_USAGE', 'keys enter: nothing was typed');
 }

@@ -18,10 +18,20 @@ Commands:
   version                     print the version
   keys [--data-dir DIR]       create this node's Ed25519 identity on first use and show it
   keys export [--node-id N]   print the public part as JSON (nothing secret)
-  keys new-secret             make an enrolment secret for a kit (typed in at enrolment)
+  keys new-master [--out FILE]
+                              centre: make the master secret every kit key derives from
+  keys kit --master FILE --node N [--seq-floor N] [--out FILE]
+                              centre: make the kit key file of node N (prints the key to type)
+  keys relay --master FILE --nodes N,N,… [--out FILE]
+                              centre: make a gateway's relay keys file for those kits
+  keys enter --node N [--seq-floor N] [--enrolled YYYY-MM-DD] [--out FILE]
+                              kit: write the kit key file from the key typed in
+  keys check FILE [--node N]  read a key file as the daemon will: OK, or what is wrong
+                              (key files are written mode 0600, never over another file;
+                              see docs/keys.md)
   wire decode HEX|-           take a frame apart (batch, fragment or message) and print it as JSON
   wire encode FILE|-          encode a message written as JSON; prints hex
-      [--secret S]            tag with the MAC key derived from enrolment secret S
+      [--secret S]            tag with the origin's kit key, derived from master secret S
       [--sign --data-dir DIR] sign with this node's identity
   wire reference [--json]     the reference messages R1–R5 with sizes, credits and hex
   start [--config FILE]       run the daemon; without --config, a standalone node with no links

@@ -7,7 +7,8 @@
 import { KitError } from '../base/errors.js';
 import { macAuthenticator, signatureAuthenticator } from '../crypto/authenticate.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
-import { deriveNodeMacKey, parseEnrolmentSecret } from '../crypto/mac.js';
+import { parseMasterSecret } from '../crypto/key-text.js';
+import { deriveNodeMacKey } from '../crypto/mac.js';
 import { unpackBatch } from '../wire/batch.js';
 import { referenceFrames } from '../wire/fixtures/reference-frames.js';
 import { parseFragment } from '../wire/fragment.js';
@@ -34,7 +35,7 @@ export async function wireCommand(args: string[]): Promise<number> {
       let auth: Authenticator = { scheme: 'none' };
       if (values.secret) {
         const kit = message.origin; // a kit tags under its own key
-        auth = macAuthenticator(deriveNodeMacKey(parseEnrolmentSecret(values.secret), kit));
+        auth = macAuthenticator(deriveNodeMacKey(parseMasterSecret(values.secret), kit));
       } else if (values.sign) {
         const { identity } = await loadOrCreateIdentity(dataDir(values['data-dir']));
         auth = signatureAuthenticator(identity.privateKey);

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKitError, type KitError } from '../base/errors.js';
-import { FIXTURE_ISSUER_PUBLIC } from '../wire/fixtures/fixture-keys.js';
 import { defaultConfig, loadConfig } from './load.js';
 import { parseDestination, parseValidUntil } from './sections.js';
 
@@ -34,16 +33,27 @@ async function loadError(path: string, env: NodeJS.ProcessEnv = {}): Promise<Kit
 }
 
 describe('the example file', () => {
-  it('validates and reads as documented', async () => {
-    const config = await loadConfig(EXAMPLE, { env: {}, cwd: dir });
+  it('validates and reads as documented, outside the test runner too', async () => {
+    // As a daemon would load it: no key published in this repository may be in it.
+    const config = await loadConfig(EXAMPLE, { env: {}, cwd: dir, refuseTestKeys: true });
     expect(config.node).toEqual({ id: 2107, role: 'kit', area: 430121101201, name: '青山村应急点' });
     expect(config.dataDir).toBe('/var/lib/fieldnode');
     expect(config.centreNodes).toEqual([1]);
-    expect(config.keys.enrolmentSecretFile).toBe(
-      join(fileURLToPath(new URL('.', import.meta.url)), 'enrolment.secret'),
-    );
+    expect(config.keys.kitKeyFile).toBe(join(fileURLToPath(new URL('.', import.meta.url)), 'kit.key'));
+    expect(config.keys.masterSecretFile).toBeUndefined();
+    expect(config.keys.relayKeysFile).toBeUndefined();
     const [issuer] = config.keys.issuers;
-    expect(issuer?.publicKey).toEqual(FIXTURE_ISSUER_PUBLIC);
+    expect(Buffer.from(issuer?.publicKey ?? []).toString('base64')).toBe(
+      'tttSst+Y6VHLHvRaa0S+bRUZHqJdT23yefL2voMwn0I=',
+    );
+    expect(config.keys.nodes).toEqual([
+      {
+        id: 3001,
+        publicKey: new Uint8Array(Buffer.from('UhHfW41elkDcWmpaPnzoeBxheurmfrcN7rEjGqP4ibY=', 'base64')),
+        area: 430121101,
+        role: 'gateway',
+      },
+    ]);
     expect(issuer?.powers).toEqual(['warning', 'control']);
     expect(issuer?.validUntil).toBe(Date.UTC(2027, 11, 31, 23, 59, 59) / 1000);
     expect(config.links.map((l) => [l.id, l.type, l.enabled, l.cost])).toEqual([
@@ -219,6 +229,11 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
     expect(err.message).toMatch(
       /control\.socket: \/d+\/control\.sock is 13\d bytes; a unix socket path is at most 107/,
     );
+    // Short enough itself, but not the private directory it is made in first (control-socket.ts).
+    const staging = await loadError(
+      await file('t.yaml', `node: { id: 7, role: kit }\ncontrol: { socket: /${'d'.repeat(96)}/c }\n`),
+    );
+    expect(staging.message).toContain('control.socket: the socket is made in a private directory in /ddd');
   });
 });
 
@@ -255,6 +270,8 @@ links:
       confirm: false,
       mtGateway: { port: 10801 },
       allowedSources: ['127.0.0.1'],
+      proxyProtocol: false,
+      trustedProxies: [],
     });
 
     const bad = await file(
@@ -278,6 +295,52 @@ links:
       'links[2].hold_s: a lower priority may not wait less than a higher one',
       'links[2].budget.per_day: ',
       'links[3].hold_s: give p1, p2 and p3 together',
+    ])
+      expect(err.message).toContain(line);
+  });
+
+  it('the centre’s satellite doors: https for the MT endpoint but on loopback, the PROXY protocol', async () => {
+    const ok = await file(
+      'doors.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - { id: rb, type: rockblock, listen: { port: 1 }, mt_endpoint: 'http://127.0.0.1:8481/rockblock/MT' }
+  - { id: rb2, type: rockblock, listen: { port: 2 }, mt_endpoint: 'http://[::1]:8481/rockblock/MT' }
+  - id: dip
+    type: directip
+    listen: { port: 3 }
+    mt_gateway: { host: 12.47.179.12, port: 10800 }
+    allowed_sources: [12.47.179.11]
+    proxy_protocol: true
+    trusted_proxies: [10.0.0.2, '::1']
+`,
+    );
+    const config = await loadConfig(ok, { env: {} });
+    expect(config.links.map((l) => (l.type === 'rockblock' ? l.mtEndpoint : undefined))).toEqual([
+      'http://127.0.0.1:8481/rockblock/MT',
+      'http://[::1]:8481/rockblock/MT',
+      undefined,
+    ]);
+    expect(config.links[2]).toMatchObject({ proxyProtocol: true, trustedProxies: ['10.0.0.2', '::1'] });
+
+    const bad = await file(
+      'bad-doors.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - { id: rb, type: rockblock, listen: { port: 1 }, mt_endpoint: 'http://rockblock.rock7.com/rockblock/MT' }
+  - { id: rb2, type: rockblock, listen: { port: 2 }, mt_endpoint: 'ftp://127.0.0.1/MT' }
+  - { id: d1, type: directip, listen: { port: 3 }, mt_gateway: { port: 4 }, allowed_sources: [12.47.179.11], proxy_protocol: true }
+  - { id: d2, type: directip, listen: { port: 5 }, mt_gateway: { port: 6 }, allowed_sources: [12.47.179.11], trusted_proxies: [10.0.0.2] }
+  - { id: d3, type: directip, listen: { port: 7 }, mt_gateway: { port: 8 }, allowed_sources: [12.47.179.11], proxy_protocol: true, trusted_proxies: [proxy.example] }
+`,
+    );
+    const err = await loadError(bad);
+    for (const line of [
+      'links[0].mt_endpoint: an https URL: plain http would send the RockBLOCK credentials in clear (http is allowed only to a loopback host',
+      'links[1].mt_endpoint: an https URL',
+      'links[2].trusted_proxies: required with proxy_protocol',
+      'links[3].trusted_proxies: only with proxy_protocol: true',
+      'links[4].trusted_proxies[0]: an IP address',
     ])
       expect(err.message).toContain(line);
   });

@@ -14,17 +14,28 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { KitError } from '../base/errors.js';
-import { isAreaCode } from '../wire/field-codecs.js';
+import { parseKeys } from './keys-section.js';
 import { Problems, Section } from './reader.js';
 import type { Config, LogLevel, NodeConfig } from './schema.js';
-import { DEFAULTS, LOG_LEVELS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
-import { parseIssuers, parseLinks, parseNodeKeys, parseRoutes } from './sections.js';
+import {
+  CONTROL_SOCKET_STAGING_BYTES,
+  DEFAULTS,
+  LOG_LEVELS,
+  MAX_UNIX_SOCKET_PATH_BYTES,
+  NODE_ROLES,
+} from './schema.js';
+import { parseArea, parseLinks, parseRoutes } from './sections.js';
 
 export interface LoadConfigOptions {
   /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL are read. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** What the default data dir and FIELDNODE_DATA_DIR resolve against. Default `process.cwd()`. */
   cwd?: string;
+  /**
+   * Refuse keys published in this repository even under the test runner, as outside it (for the
+   * tests of that refusal; nothing makes the refusal more lenient). Default false.
+   */
+  refuseTestKeys?: boolean;
 }
 
 export interface ParseConfigOptions extends LoadConfigOptions {
@@ -105,7 +116,9 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const p = new Problems();
   const root = Section.of(p, raw ?? {}, '', ROOT_KEYS);
 
-  const node = parseNode(root.section('node', ['id', 'role', 'area', 'name'], true));
+  const nodeSection = root.section('node', ['id', 'role', 'area', 'name'], true);
+  const node = parseNode(nodeSection);
+  const role = (NODE_ROLES as readonly unknown[]).includes(nodeSection.get('role')) ? node.role : undefined;
 
   const fileDataDir = root.str('data_dir');
   const envDataDir = env.FIELDNODE_DATA_DIR?.trim() || undefined;
@@ -117,10 +130,12 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
 
   const centreNodes = parseCentreNodes(root, node, p);
 
-  const keys = root.section('keys', ['enrolment_secret_file', 'issuers', 'nodes']);
-  const secretFile = keys.str('enrolment_secret_file');
-  const issuers = parseIssuers(keys);
-  const nodeKeys = parseNodeKeys(keys);
+  const keys = parseKeys(root, {
+    baseDir: opts.baseDir,
+    role,
+    centreNodes,
+    ...(opts.refuseTestKeys === undefined ? {} : { refuseTestKeys: opts.refuseTestKeys }),
+  });
 
   const links = parseLinks(root).map((l) =>
     l.type === 'rockblock' && l.verifyKeyFile !== undefined
@@ -158,17 +173,19 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
       'socket',
       `${socket} is ${Buffer.byteLength(socket)} bytes; a unix socket path is at most ${MAX_UNIX_SOCKET_PATH_BYTES}`,
     );
+  } else if (Buffer.byteLength(dirname(socket)) + CONTROL_SOCKET_STAGING_BYTES > MAX_UNIX_SOCKET_PATH_BYTES) {
+    control.problem(
+      'socket',
+      `the socket is made in a private directory in ${dirname(socket)} first, and that path would be over ` +
+        `${MAX_UNIX_SOCKET_PATH_BYTES} bytes: use a shorter directory`,
+    );
   }
 
   const config: Config = {
     node,
     dataDir,
     centreNodes,
-    keys: {
-      ...(secretFile === undefined ? {} : { enrolmentSecretFile: resolve(opts.baseDir, secretFile) }),
-      issuers,
-      nodes: nodeKeys,
-    },
+    keys,
     links,
     routes,
     routing: {
@@ -196,9 +213,7 @@ function parseNode(s: Section): NodeConfig {
   // Placeholders (0, 'kit') stand in only where a problem was recorded, and then nothing is returned.
   const id = s.int('id', 1, U32_MAX, true) ?? 0;
   const role = s.oneOf('role', NODE_ROLES, true) ?? 'kit';
-  const area = s.int('area', 100_000, 999_999_999_999);
-  if (area !== undefined && !isAreaCode(area))
-    s.problem('area', `${area} is not a 6, 9 or 12 digit area code`);
+  const area = parseArea(s);
   const name = s.str('name');
   return { id, role, ...(area === undefined ? {} : { area }), ...(name === undefined ? {} : { name }) };
 }

@@ -1,14 +1,22 @@
 /**
  * The configuration of the county centre's satellite ingress links (docs/links.md
- * §The centre's satellite ingress; docs/iridium.md §2 RockBLOCK web services, §3 DirectIP), checked by hand like the rest
- * (docs/conventions.md §Configuration).
+ * §The centre's satellite ingress; docs/iridium.md §2 RockBLOCK web services, §3 DirectIP;
+ * docs/centre-doors.md), checked by hand like the rest (docs/conventions.md §Configuration).
  */
 import { isIP } from 'node:net';
 import type { Section } from './reader.js';
 import type { HostPort } from './schema.js';
 
 export const ROCKBLOCK_KEYS = ['listen', 'path', 'mt_endpoint', 'verify_key_file', 'imeis'];
-export const DIRECTIP_KEYS = ['listen', 'mt_gateway', 'confirm', 'allowed_sources', 'imeis'];
+export const DIRECTIP_KEYS = [
+  'listen',
+  'mt_gateway',
+  'confirm',
+  'allowed_sources',
+  'proxy_protocol',
+  'trusted_proxies',
+  'imeis',
+];
 
 const IMEI = /^\d{15}$/;
 const U32_MAX = 0xffff_ffff;
@@ -58,20 +66,42 @@ export function parseIridiumSbd(s: Section) {
   };
 }
 
+/**
+ * Hosts that stay on this machine: 127.0.0.0/8, ::1 and `localhost`, as `URL` spells them. (The
+ * MT client has the same guard, satellite/src/rockblock/mt-endpoint.ts; configuration may not
+ * import an adapter, docs/architecture.md §The dependency rule.)
+ */
+function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || (isIP(hostname) === 4 && hostname.startsWith('127.'))
+  );
+}
+
+/** What is wrong with an MT endpoint: every MT request carries the portal's user name and password. */
+function mtEndpointProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'an https URL';
+  }
+  if (url.username !== '' || url.password !== '')
+    return 'no credentials in the URL: use FIELDNODE_ROCKBLOCK_USERNAME and _PASSWORD';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  if (url.protocol === 'http:')
+    return (
+      'an https URL: plain http would send the RockBLOCK credentials in clear (http is allowed only ' +
+      'to a loopback host, 127.0.0.1, ::1 or localhost, for `fieldnode sim rockblock`)'
+    );
+  return 'an https URL';
+}
+
 export function parseRockblock(s: Section) {
   const path = s.str('path', undefined, (p) =>
     p.startsWith('/') ? undefined : 'a URL path starting with /',
   );
-  const mtEndpoint = s.str('mt_endpoint', undefined, (u) => {
-    try {
-      const url = new URL(u);
-      if (url.username !== '' || url.password !== '')
-        return 'no credentials in the URL: use FIELDNODE_ROCKBLOCK_USERNAME and _PASSWORD';
-      return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : 'an http(s) URL';
-    } catch {
-      return 'an http(s) URL';
-    }
-  });
+  const mtEndpoint = s.str('mt_endpoint', undefined, mtEndpointProblem);
   const verifyKeyFile = s.str('verify_key_file');
   return {
     listen: hostPort(s, 'listen', 'type rockblock'),
@@ -82,19 +112,32 @@ export function parseRockblock(s: Section) {
   };
 }
 
+/** A list of IP addresses (no names, no ranges, no zone ids). */
+function addresses(s: Section, key: string, required?: string): string[] {
+  return s.list(key, required).flatMap(({ value, path }) => {
+    if (typeof value === 'string' && isIP(value) !== 0 && !value.includes('%')) return [value];
+    s.problem(path.slice(path.lastIndexOf(key)), 'an IP address');
+    return [];
+  });
+}
+
+/** docs/centre-doors.md §DirectIP: what allowed_sources guarantees, and the PROXY protocol. */
 export function parseDirectIp(s: Section) {
+  const proxyProtocol = s.bool('proxy_protocol') ?? false;
+  const trustedProxies = proxyProtocol
+    ? addresses(s, 'trusted_proxies', 'required with proxy_protocol: the addresses of the TCP proxies')
+    : [];
+  if (!proxyProtocol && s.has('trusted_proxies'))
+    s.problem('trusted_proxies', 'only with proxy_protocol: true');
   return {
     listen: hostPort(s, 'listen', 'type directip'),
     mtGateway: hostPort(s, 'mt_gateway', 'type directip'),
     confirm: s.bool('confirm') ?? false,
-    // DirectIP has no authentication: only the gateway's addresses may deliver MO messages.
-    allowedSources: s
-      .list('allowed_sources', 'required for type directip: the gateway addresses')
-      .flatMap(({ value, path }) => {
-        if (typeof value === 'string' && isIP(value) !== 0) return [value];
-        s.problem(path.slice(path.lastIndexOf('allowed_sources')), 'an IP address');
-        return [];
-      }),
+    // DirectIP has no authentication: only the gateway's addresses may deliver MO messages (and,
+    // behind a PROXY-protocol proxy, the addresses the trusted proxies vouch for).
+    allowedSources: addresses(s, 'allowed_sources', 'required for type directip: the gateway addresses'),
+    proxyProtocol,
+    trustedProxies,
     imeis: imeis(s),
   };
 }

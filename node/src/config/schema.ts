@@ -55,6 +55,13 @@ export const DEFAULTS = {
 /** Longest path of a unix socket on Linux: sun_path is 108 bytes with the terminating NUL. */
 export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
 
+/**
+ * The control socket is bound in a private directory beside its path, `<dir>/.cXXXXXX/s`, before
+ * it is linked into place (node/src/daemon/control-socket.ts): that path is the directory's and
+ * this many bytes more.
+ */
+export const CONTROL_SOCKET_STAGING_BYTES = 11;
+
 export interface NodeConfig {
   /** This node's id, 1..2^32−1; the origin of every message it creates. Required. */
   readonly id: number;
@@ -81,11 +88,32 @@ export interface IssuerConfig {
 export interface NodeKeyConfig {
   readonly id: number;
   readonly publicKey: Uint8Array;
+  /**
+   * GB/T 2260 area code of the node's place (6, 9 or 12 digits), as `node.area`: at the centre,
+   * which kits a message to an area reaches. Optional.
+   */
+  readonly area?: number;
+  /** The node's role, as `node.role`: at the centre, which nodes are kits. Optional. */
+  readonly role?: NodeRole;
 }
 
+/** The key files of a node (docs/keys.md §The keys each role holds). */
 export interface KeysConfig {
-  /** Absolute path of the file holding the base32 enrolment secret (`fieldnode keys new-secret`). */
-  readonly enrolmentSecretFile?: string;
+  /**
+   * Centre only: absolute path of the master secret file (`fieldnode keys new-master`), from which
+   * the centre derives every kit's key and relay key. Optional; without it no kit message verifies.
+   */
+  readonly masterSecretFile?: string;
+  /**
+   * Not on a centre: absolute path of this node's kit key file (`fieldnode keys kit` at the
+   * centre). Optional until the node is enrolled; without it the node cannot tag its messages.
+   */
+  readonly kitKeyFile?: string;
+  /**
+   * Not on a centre, meant for gateways: absolute path of the relay keys file of the kits the
+   * centre assigned (`fieldnode keys relay`), to check their hop tags. Optional.
+   */
+  readonly relayKeysFile?: string;
   /** Issuer keys provisioned by the centre. Default: none. */
   readonly issuers: readonly IssuerConfig[];
   /** Identity public keys of other nodes (neighbours sign beacons and custody signals with them). */
@@ -182,6 +210,14 @@ export interface DirectIpLinkConfig extends LinkConfigBase {
   readonly confirm: boolean;
   /** The gateway's addresses: MO messages from anywhere else are refused (DirectIP has no auth). */
   readonly allowedSources: readonly string[];
+  /**
+   * Every connection starts with a PROXY protocol header (v1 or v2) from a trusted proxy, whose
+   * source address is then the one checked against allowedSources (docs/centre-doors.md). Default
+   * false.
+   */
+  readonly proxyProtocol: boolean;
+  /** With proxyProtocol: the proxies' addresses; connections from anywhere else are refused. */
+  readonly trustedProxies: readonly string[];
   /** IMEI → the node id of the kit behind it. */
   readonly imeis: Readonly<Record<string, number>>;
 }

@@ -1,7 +1,7 @@
 /**
  * The list sections of the configuration file, checked by hand for load.ts (docs/conventions.md §Configuration):
- * links (docs/links.md §The link contract), routes (envelope destinations, docs/wire-format.md) and
- * issuer keys (docs/design.md §Security).
+ * links (docs/links.md §The link contract), routes (envelope destinations, docs/wire-format.md),
+ * issuer keys (docs/design.md §Security) and node keys (docs/keys.md §The keys each role holds).
  */
 import type { IssuerPower } from '../crypto/authenticate.js';
 import type { Destination, Priority } from '../wire/envelope.js';
@@ -24,6 +24,8 @@ import {
   type LinkConfig,
   type LinkType,
   MESHTASTIC_TCP_PORT,
+  NODE_ROLES,
+  type NodeKeyConfig,
   type RouteConfig,
   type UdpPeerConfig,
 } from './schema.js';
@@ -294,11 +296,14 @@ export function parseValidUntil(text: string): number {
   return Math.floor(Date.parse(text) / 1000);
 }
 
-/** `keys.nodes`: other nodes' identity keys, as `fieldnode keys export` prints them. */
-export function parseNodeKeys(keys: Section) {
+/**
+ * `keys.nodes`: other nodes' identity keys, as `fieldnode keys export` prints them, and where the
+ * centre needs it, each node's area and role (checked as `node.area` and `node.role` are).
+ */
+export function parseNodeKeys(keys: Section): NodeKeyConfig[] {
   const seen = new Set<number>();
   return keys.list('nodes').map(({ value, path }) => {
-    const s = keys.item(value, path, ['id', 'public_key']);
+    const s = keys.item(value, path, ['id', 'public_key', 'area', 'role']);
     const id = s.int('id', 1, U32_MAX, true);
     if (id !== undefined) {
       if (seen.has(id)) s.problem('id', `${id} is listed twice`);
@@ -307,9 +312,23 @@ export function parseNodeKeys(keys: Section) {
     const key = s.str('public_key', true, (t) =>
       /^[A-Za-z0-9+/]{43}=$/.test(t) ? undefined : 'expected base64 of 32 bytes (44 characters ending in =)',
     );
+    const area = parseArea(s);
+    const role = s.oneOf('role', NODE_ROLES);
     return {
       id: id ?? 0,
       publicKey: key === undefined ? new Uint8Array(32) : new Uint8Array(Buffer.from(key, 'base64')),
+      ...(area === undefined ? {} : { area }),
+      ...(role === undefined ? {} : { role }),
     };
   });
+}
+
+/** An `area`: a GB/T 2260 code of 6 (county), 9 (township) or 12 (village) digits. */
+export function parseArea(s: Section): number | undefined {
+  const area = s.int('area', 100_000, 999_999_999_999);
+  if (area !== undefined && !isAreaCode(area)) {
+    s.problem('area', `${area} is not a 6, 9 or 12 digit area code`);
+    return undefined;
+  }
+  return area;
 }

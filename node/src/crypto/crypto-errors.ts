@@ -19,10 +19,28 @@ declare module '../base/errors.js' {
     AUTH_REPLAY: true;
     /** The message or warning has outlived its lifetime. */
     AUTH_EXPIRED: true;
+    /** The origin, or the kit whose key tags the frame, was revoked by a signed control message. */
+    AUTH_REVOKED: true;
     /** An identity file exists but cannot be read or parsed. */
     KEYS_UNREADABLE: true;
     /** An identity file is readable by others than its owner. */
     KEYS_INSECURE: true;
+    /**
+     * A key as typed or copied (base32 with its check, docs/keys.md §Typing a key) has a character
+     * that is not allowed, the wrong length, or a check that fails.
+     */
+    KEYS_MISTYPED: true;
+    /** A kit key file (or a relay key in a relay keys file) is for another node than this one. */
+    KEYS_WRONG_NODE: true;
+    /**
+     * A key whose private half is published in this repository (a test fixture) was offered
+     * outside the test runner (node/src/crypto/repository-test-keys.ts).
+     */
+    KEYS_TEST_KEY: true;
+    /** A key file would be overwritten; keys are never replaced silently. */
+    KEYS_EXISTS: true;
+    /** A new key file cannot be written (its directory is missing or not writable). */
+    KEYS_UNWRITABLE: true;
   }
 }
 

@@ -1,17 +1,7 @@
-/** Tests for mac.ts: HKDF derivation, truncated HMAC tags, the enrolment secret text form. */
+/** Tests for mac.ts: HKDF derivation, truncated HMAC tags, the master secret generator. */
 import { createHmac, hkdfSync } from 'node:crypto';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../base/errors.js';
-import {
-  deriveNodeMacKey,
-  formatEnrolmentSecret,
-  generateEnrolmentSecret,
-  MAC_TAG_BYTES,
-  macTag,
-  parseEnrolmentSecret,
-  verifyMacTag,
-} from './mac.js';
+import { deriveNodeMacKey, generateMasterSecret, MAC_TAG_BYTES, macTag, verifyMacTag } from './mac.js';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -29,25 +19,6 @@ function referenceHkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, leng
     out.push(t);
   }
   return new Uint8Array(Buffer.concat(out).subarray(0, length));
-}
-
-/** Base32 via a string of bits, the slow obvious way, independent of mac.ts. */
-function referenceBase32(bytes: Uint8Array): string {
-  const bits = [...bytes].map((b) => b.toString(2).padStart(8, '0')).join('');
-  const padded = bits.padEnd(Math.ceil(bits.length / 5) * 5, '0');
-  return (padded.match(/.{5}/g) ?? [])
-    .map((g) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[parseInt(g, 2)])
-    .join('');
-}
-
-function expectCliUsage(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isKitError(caught, 'CLI_USAGE')).toBe(true);
 }
 
 describe('deriveNodeMacKey', () => {
@@ -120,48 +91,10 @@ describe('macTag and verifyMacTag', () => {
   });
 });
 
-describe('enrolment secret', () => {
-  const grouped = /^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/;
-
-  it('generates 32 random bytes', () => {
-    const a = generateEnrolmentSecret();
+describe('generateMasterSecret', () => {
+  it('makes 32 fresh random bytes each time', () => {
+    const a = generateMasterSecret();
     expect(a.length).toBe(32);
-    expect(a).not.toEqual(generateEnrolmentSecret());
-  });
-
-  it('formats as grouped RFC 4648 base32 and parses back, however it was typed', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
-        const text = formatEnrolmentSecret(bytes);
-        expect(text).toMatch(grouped);
-        expect(text.replaceAll('-', '')).toBe(referenceBase32(bytes));
-        expect(parseEnrolmentSecret(text)).toEqual(bytes);
-        const sloppy = ` ${text.toLowerCase().replaceAll('-', ' ')} `;
-        expect(parseEnrolmentSecret(sloppy)).toEqual(bytes);
-        expect(parseEnrolmentSecret(text.replaceAll('-', ''))).toEqual(bytes);
-      }),
-    );
-  });
-
-  it('formats a known value', () => {
-    expect(formatEnrolmentSecret(new Uint8Array(32))).toBe(`${'AAAA-'.repeat(12)}AAAA`);
-    expect(formatEnrolmentSecret(new Uint8Array(32).fill(0xff))).toBe(`${'7777-'.repeat(12)}777Q`);
-  });
-
-  it('rejects bad characters, wrong lengths and non-zero padding with CLI_USAGE', () => {
-    const good = formatEnrolmentSecret(new Uint8Array(32).fill(0x5a));
-    expectCliUsage(() => parseEnrolmentSecret(`0${good.slice(1)}`));
-    expectCliUsage(() => parseEnrolmentSecret(`${good.slice(0, -1)}!`));
-    expectCliUsage(() => parseEnrolmentSecret(good.slice(0, -1)));
-    expectCliUsage(() => parseEnrolmentSecret(`${good}A`));
-    expectCliUsage(() => parseEnrolmentSecret(''));
-    // The last character carries 1 data bit and 4 zero bits; 'Z' sets padding bits.
-    expectCliUsage(() => parseEnrolmentSecret(`${good.slice(0, -1)}Z`));
-    expect(() => parseEnrolmentSecret(`0${good.slice(1)}`)).toThrow(/character 1 '0'.*did you mean O/);
-    expect(() => parseEnrolmentSecret('ABCD')).toThrow(/expected 52 characters.*got 4/);
-  });
-
-  it('refuses to format anything but 32 bytes', () => {
-    expect(() => formatEnrolmentSecret(new Uint8Array(16))).toThrow(TypeError);
+    expect(a).not.toEqual(generateMasterSecret());
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { lstat, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,39 @@ describe('control socket', () => {
     await serve();
     expect((await stat(socketPath)).mode & 0o777).toBe(0o600);
     expect(await queryStatus(socketPath)).toEqual({ ok: true, status: stubStatus() });
+  });
+
+  it('the socket is never reachable at its path with a mode wider than 0600, not even while starting', async () => {
+    // Look at the path between every turn of the event loop while start() runs: a socket made
+    // with the umask's mode and narrowed afterwards would be seen (and could be connected to).
+    const seen = new Set<number>();
+    let watching = true;
+    const watch = () => {
+      try {
+        seen.add(lstatSync(socketPath).mode & 0o777);
+      } catch {
+        // not there yet
+      }
+      if (watching) setImmediate(watch);
+    };
+    const previous = process.umask(0o022);
+    try {
+      watch();
+      await serve();
+    } finally {
+      watching = false;
+      process.umask(previous);
+    }
+    expect([...seen]).toEqual([0o600]);
+    // Nothing of the private directory it was made in is left behind.
+    expect((await readdir(join(dir, 'data'))).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a path whose private staging directory would be too long for a unix socket', async () => {
+    const deep = join(dir, 'd'.repeat(100 - dir.length));
+    const err = await startError(new ControlServer({ socketPath: join(deep, 'c'), status: stubStatus, log }));
+    expect(isKitError(err, 'CONFIG_INVALID')).toBe(true);
+    expect((err as Error).message).toContain('control.socket: the socket is made in a private directory');
   });
 
   it('answers one JSON line per request line, errors included, on one connection', async () => {

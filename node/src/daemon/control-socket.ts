@@ -2,17 +2,19 @@
  * The control socket: how `fieldnode status` asks a running daemon about itself (docs/conventions.md §Lifecycle and shutdown:
  * it is opened after the node has started and closed first on shutdown).
  *
- * A unix stream socket, mode 0600, in the data directory. The protocol is one JSON request per
+ * A unix stream socket, mode 0600 from the moment it can be reached (docs/keys.md §File modes), in
+ * the data directory. The protocol is one JSON request per
  * line, one JSON reply per line: `{"cmd":"status"}` is answered with the NodeStatus JSON; anything
  * else with `{"error":{"code","message"}}`. A connection may ask several times; it is closed
  * after a minute of silence. Local only: nothing here is reachable from the network.
  */
-import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { NodeStatus } from '../app-contract.js';
 import { KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
+import { CONTROL_SOCKET_STAGING_BYTES, MAX_UNIX_SOCKET_PATH_BYTES } from '../config/schema.js';
 
 /** Longest request line accepted, bytes; a request is a few dozen. */
 const MAX_LINE_BYTES = 4096;
@@ -42,22 +44,47 @@ export class ControlServer {
    */
   async start(): Promise<void> {
     const { socketPath } = this.opts;
-    await mkdir(dirname(socketPath), { recursive: true, mode: 0o700 });
-    await removeStaleSocket(socketPath);
-    const server = createServer((socket) => this.serve(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' ? anotherDaemon(socketPath, err) : err),
+    const dir = dirname(socketPath);
+    if (Buffer.byteLength(dir) + CONTROL_SOCKET_STAGING_BYTES > MAX_UNIX_SOCKET_PATH_BYTES) {
+      throw new KitError(
+        'CONFIG_INVALID',
+        `control.socket: the socket is made in a private directory in ${dir} first, and that path would be ` +
+          `over ${MAX_UNIX_SOCKET_PATH_BYTES} bytes: use a shorter directory`,
       );
-      server.listen(socketPath, () => {
-        server.removeAllListeners('error');
-        resolve();
+    }
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await removeStaleSocket(socketPath);
+    // The socket must never be reachable with a mode wider than 0600, not even for a moment:
+    // listen() makes the file with the umask's mode, and a chmod() after it leaves a window in
+    // which another local user can connect (a connection, once made, outlives the chmod). So it
+    // is bound inside a fresh private directory (mkdtemp makes it 0700, so nobody else can reach
+    // it there), set to 0600, and only then hard-linked to its path; the private directory is
+    // removed, and the socket stays bound under its one remaining name. link(), unlike rename(),
+    // fails if the path exists, so a daemon that started meanwhile keeps its socket. (A umask()
+    // around listen() would be process-wide: it would also narrow files that other parts of the
+    // daemon create meanwhile on libuv's threads, and worker threads may not change it.)
+    const staging = await mkdtemp(join(dir, '.c'));
+    const staged = join(staging, 's');
+    const server = createServer((socket) => this.serve(socket));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(staged, () => {
+          server.removeAllListeners('error');
+          resolve();
+        });
       });
-    });
+      await chmod(staged, 0o600);
+      await link(staged, socketPath);
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // EEXIST: another daemon made its socket after ours was found stale or missing.
+      throw hasCode(err, 'EEXIST') || hasCode(err, 'EADDRINUSE') ? anotherDaemon(socketPath) : err;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
     server.on('error', (err) => this.opts.log.error({ err }, 'control socket failed'));
     this.server = server;
-    // listen() creates the file with the umask's mode; status is for the daemon's own user.
-    await chmod(socketPath, 0o600);
     this.opts.log.info({ socket: socketPath }, 'control socket listening');
   }
 
@@ -137,6 +164,10 @@ async function removeStaleSocket(path: string): Promise<void> {
   // live daemon, and deleting its socket would make it unreachable.
   if (probe === 'refused') await unlink(path).catch(ignoreMissing);
   else if (probe !== 'gone') throw anotherDaemon(path, probe === 'answers' ? undefined : probe);
+}
+
+function hasCode(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
 function ignoreMissing(err: NodeJS.ErrnoException): void {

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { formatEnrolmentSecret } from '../../src/crypto/mac.js';
+import { formatMasterSecretFile } from '../../src/crypto/key-file-formats.js';
 import { UdpLink } from '../../src/ip/udp-link.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { CENTRE, eventually, report, SECRET, TestNetwork } from './harness.js';
@@ -37,11 +37,11 @@ afterAll(async () => {
 it(`loses nothing confirmed and delivers nothing twice across ${KILLS} SIGKILLs`, async () => {
   dir = await mkdtemp(join(tmpdir(), 'fieldnode-crash-'));
   const [centrePort, kitPort] = [await freePort(), await freePort()];
-  await writeFile(join(dir, 'secret'), formatEnrolmentSecret(SECRET), { mode: 0o600 });
+  await writeFile(join(dir, 'master.secret'), formatMasterSecretFile(SECRET), { mode: 0o600 });
   const config = {
     node: { id: CENTRE, role: 'centre' },
     data_dir: join(dir, 'centre'),
-    keys: { enrolment_secret_file: join(dir, 'secret') },
+    keys: { master_secret_file: join(dir, 'master.secret') },
     links: [
       {
         id: 'ip0',

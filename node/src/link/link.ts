@@ -243,3 +243,16 @@ export interface TimeSource {
 
 export const hasTimeSource = (l: Link): l is Link & TimeSource =>
   typeof (l as Partial<TimeSource>).networkTime === 'function';
+
+/**
+ * Optional: this node's own address on the link as its neighbours see it in FrameMeta.from (a
+ * Meshtastic node number as "!a1b2c3d4"). A beacon signs it (docs/wire-format.md §4.6), so a
+ * receiver binds an address to a node only when the signed address is the one the frame came from.
+ */
+export interface SelfAddress {
+  /** The address, or undefined while the link has not learnt it (before the device's configuration). */
+  selfAddress(): string | undefined;
+}
+
+export const hasSelfAddress = (l: Link): l is Link & SelfAddress =>
+  typeof (l as Partial<SelfAddress>).selfAddress === 'function';

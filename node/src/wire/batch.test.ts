@@ -172,6 +172,17 @@ describe('unpackBatch', () => {
     }
   });
 
+  it('takes hop-tagged containers as entries, beside messages and fragments', () => {
+    const tagged = Uint8Array.from([0x03, 1, 2, 3, 4, ...message(20, 5)]);
+    const fragment = Uint8Array.of(0x01, 9, 9, 9, 9, 0, 2, 7);
+    const { containers } = packBatches(
+      [tagged, message(10, 6), fragment].map((frame, id) => ({ id, frame, priority: 1 as const })),
+      340,
+    );
+    expect(containers).toHaveLength(1);
+    expect(unpackBatch(containers[0] as Uint8Array)).toEqual([tagged, message(10, 6), fragment]);
+  });
+
   it('returns the entries as views into the container', () => {
     const container = batchOf([message(3, 1), message(130, 2)]);
     const entries = unpackBatch(container);

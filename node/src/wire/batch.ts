@@ -1,8 +1,9 @@
 /**
- * Batching several frames into one link frame, and unpacking it (docs/wire-format.md §Batching).
+ * Batching several frames into one link frame, and unpacking it (docs/wire-format.md §8 Batching).
  *
  * Batch container: `0x02 | (uvarint length ≥ 1 | that many bytes)…` to the end, at least one entry.
- * An entry is a message frame or a fragment frame, never another batch. Batching exists for the
+ * An entry is a message frame, a fragment frame or a hop-tagged container (§6.4), never another
+ * batch; what an entry is, is the reader's business (classify.ts entryShape), not the batch's. Batching exists for the
  * satellite link, where every message costs a session and credits are billed in 50-byte units,
  * so several small messages are cheaper together than apart.
  */
@@ -107,7 +108,8 @@ function encodeContainer(group: readonly Batchable[]): Uint8Array {
 
 /**
  * Splits a batch container into its entries (views into `bytes`, no copy). Any other frame is
- * returned as `[bytes]`, untouched: messages, fragments and unknown types are not looked into.
+ * returned as `[bytes]`, untouched: messages, fragments, hop-tagged containers and unknown types
+ * are not looked into.
  *
  * @throws KitError WIRE_TRUNCATED (no bytes, no entry, or an entry runs past the end),
  *   WIRE_MALFORMED (zero-length entry, non-canonical length, nested batch), WIRE_TOO_LARGE

@@ -9,18 +9,24 @@ import { encodeFixture } from '../../test/reference-keys.js';
 import { unpackBatch } from './batch.js';
 import { decodeSingle } from './cbor.js';
 import { REFERENCE_MESSAGES } from './fixtures/reference-messages.js';
+import { securityFrames } from './fixtures/security-messages.js';
 import { fragmentFrame, parseFragment } from './fragment.js';
+import { unwrapHopTagged } from './hop-tagged.js';
 import { decodeFrame, encodeMessage, type Message } from './message.js';
 
-/** Everything a link hands up: a batch of fragments and messages. */
+/** Everything a link hands up: a batch of fragments, hop-tagged containers and messages. */
 function decodeAnything(bytes: Uint8Array): void {
   for (const entry of unpackBatch(bytes)) {
     if (entry[0] === 0x01) parseFragment(entry);
+    else if (entry[0] === 0x03) decodeFrame(unwrapHopTagged(entry).frame);
     else decodeFrame(entry);
   }
 }
 
-const valid = REFERENCE_MESSAGES.map(({ message }) => encodeFixture(message));
+const valid = [
+  ...REFERENCE_MESSAGES.map(({ message }) => encodeFixture(message)),
+  ...securityFrames().map((f) => f.frame),
+];
 const validFragments = fragmentFrame(valid[1] as Uint8Array, 60);
 
 /** A valid frame with some bytes overwritten, inserted or removed. */
@@ -69,7 +75,10 @@ describe('decoders fed random and mutated bytes throw nothing but KitError', () 
   });
 
   it('the fuzzer seeds are valid frames', () => {
-    for (const frame of valid) expect(decodeFrame(frame).message).toBeDefined();
+    for (const frame of valid) {
+      const inner = frame[0] === 0x03 ? unwrapHopTagged(frame).frame : frame;
+      expect(decodeFrame(inner).message).toBeDefined();
+    }
   });
 });
 

@@ -200,13 +200,32 @@ describe('Reassembler', () => {
     ['last first', true],
   ])('reassembles the largest allowed frame, %s', (_, reverse) => {
     const frame = bytes(MAX_REASSEMBLED_BYTES, 7);
-    // 85 fragments: 84 chunks of 193 bytes and one of 172, though 85 × 193 is over the bound.
+    // 85 fragments: 84 chunks of 193 bytes and one of 177, though 85 × 193 is over the bound.
     const fragments = fragmentFrame(frame, 200);
     if (reverse) fragments.reverse();
     const reassembler = new Reassembler();
     let last: ReassemblyResult | undefined;
     for (const fragment of fragments) last = reassembler.accept(fragment);
     expect(last).toEqual({ status: 'complete', frame });
+  });
+
+  it('rebuilds a hop-tagged container whole, tag and all (docs/wire-format.md §7)', () => {
+    const container = Uint8Array.from([0x03, 0xde, 0xad, 0xbe, 0xef, 0x54, ...bytes(300, 4)]);
+    const fragments = fragmentFrame(container, 64);
+    expect(fragments.length).toBeGreaterThan(1);
+    const reassembler = new Reassembler();
+    let last: ReassemblyResult | undefined;
+    for (const fragment of fragments.reverse()) last = reassembler.accept(fragment);
+    expect(last).toEqual({ status: 'complete', frame: container });
+  });
+
+  it('cuts and rebuilds the largest message in its hop-tagged container', () => {
+    const container = bytes(MAX_REASSEMBLED_BYTES, 5);
+    container[0] = 0x03;
+    const reassembler = new Reassembler();
+    let last: ReassemblyResult | undefined;
+    for (const fragment of fragmentFrame(container, 237)) last = reassembler.accept(fragment);
+    expect(last).toEqual({ status: 'complete', frame: container });
   });
 
   it('copies what it keeps, so the caller may reuse its receive buffer', () => {
@@ -279,9 +298,10 @@ describe('Reassembler', () => {
     expect(reassembler.pendingCount).toBe(0);
     // 127 × 129 + 1 = 16384: may still fit, so it is held …
     reassembler.accept(forged([3, 3, 3, 3], 0, 128, bytes(129)));
-    // … until a 2-byte last chunk makes it 16385.
-    expectKitError(() => reassembler.accept(forged([3, 3, 3, 3], 127, 128, bytes(2))), 'FRAG_LIMIT');
-    expect(reassembler.accept(forged([3, 3, 3, 3], 127, 128, bytes(1)))).toEqual({
+    // … until a 7-byte last chunk makes it 16390, one over the largest hop-tagged container.
+    expect(MAX_REASSEMBLED_BYTES).toBe(16_389);
+    expectKitError(() => reassembler.accept(forged([3, 3, 3, 3], 127, 128, bytes(7))), 'FRAG_LIMIT');
+    expect(reassembler.accept(forged([3, 3, 3, 3], 127, 128, bytes(6)))).toEqual({
       status: 'pending',
       have: 2,
       count: 128,

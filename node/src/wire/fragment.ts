@@ -1,6 +1,8 @@
 /**
  * Fragmentation of one frame into link-MTU-sized fragment containers, and their reassembly
- * (docs/wire-format.md §Fragmentation).
+ * (docs/wire-format.md §7 Fragmentation). What is cut is a message frame or a hop-tagged
+ * container holding one (§6.4): the tag travels with its frame, so it is cut with it, and a
+ * reassembled whole is either; the caller classifies it (classify.ts entryShape).
  *
  * Fragment container: `0x01 | digest (4) | index (u8) | count (u8) | chunk (≥ 1 byte)`.
  * `digest` is the first 4 bytes of SHA-256 over the whole original frame; it names the message
@@ -13,14 +15,18 @@
  */
 import { createHash } from 'node:crypto';
 import { KitError } from '../base/errors.js';
+import { MAX_HOP_TAGGED_BYTES } from './hop-tagged.js';
 import { ByteReader } from './varint.js';
 
 /** Container type byte of a fragment (b0; top two bits 00 mark a container). */
 export const FRAGMENT_TYPE = 0x01;
 /** type (1) + digest (4) + index (1) + count (1). */
 export const FRAGMENT_HEADER_BYTES = 7;
-/** Largest frame that may be fragmented, and so the most a reassembler holds for one message. */
-export const MAX_REASSEMBLED_BYTES = 16384;
+/**
+ * Largest frame that may be fragmented, and so the most a reassembler holds for one message: the
+ * largest message (16,384 bytes) in its hop-tagged container (16,389).
+ */
+export const MAX_REASSEMBLED_BYTES = MAX_HOP_TAGGED_BYTES;
 /** Bytes of the SHA-256 prefix carried in each fragment. */
 export const FRAGMENT_DIGEST_BYTES = 4;
 /** Below this an MTU leaves chunks so small that the 7-byte header dominates; no link is that small. */
@@ -262,7 +268,7 @@ function checkSizes(
   // chunk size, a 1-byte last chunk; with only the last chunk, every chunk that long (the others
   // are at least as long). Over the bound, the message can never be accepted, so nothing is
   // stored. Bytes held never exceed this figure, so a partial never holds over the bound either.
-  // (count × chunk size would be simpler but refuses a legal 16384-byte frame whose last chunk is
+  // (count × chunk size would be simpler but refuses a legal 16389-byte frame whose last chunk is
   // short, e.g. 85 fragments of 193 bytes.)
   let total: number;
   if (chunkSize === undefined) total = fragment.count * length;

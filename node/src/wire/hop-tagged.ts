@@ -5,6 +5,7 @@
  * with the frame and put it back on the legs that want it, and drop it where bytes are billed.
  */
 import { KitError } from '../base/errors.js';
+import { MAX_FRAME_BYTES } from './message.js';
 
 /** b0 of a hop-tagged container. */
 export const HOP_TAGGED_TYPE = 0x03;
@@ -12,6 +13,12 @@ export const HOP_TAGGED_TYPE = 0x03;
 export const HOP_TAGGED_TAG_BYTES = 4;
 /** Bytes a container adds to the frame it carries. */
 export const HOP_TAGGED_OVERHEAD = 1 + HOP_TAGGED_TAG_BYTES;
+/**
+ * The longest container: the longest message in it. So it is also the longest thing a link
+ * carries and a reassembler rebuilds (docs/wire-format.md §1, §7): a message of the largest size
+ * must still go tagged.
+ */
+export const MAX_HOP_TAGGED_BYTES = MAX_FRAME_BYTES + HOP_TAGGED_OVERHEAD;
 
 /** Wraps a message frame with its hop tag. */
 export function wrapHopTagged(tag: Uint8Array, frame: Uint8Array): Uint8Array {

@@ -5,12 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixtureKeyRing } from '../../test/reference-keys.js';
-import { verifyFrame } from '../crypto/authenticate.js';
+import { checkAtHop, verifyFrame } from '../crypto/authenticate.js';
+import { verifyHopTag } from '../crypto/hop-tag.js';
 import { ReplayWindow } from '../crypto/replay-window.js';
 import { packBatches } from './batch.js';
-import { FIXTURE_ISSUER_PUBLIC } from './fixtures/fixture-keys.js';
+import { FIXTURE_ISSUER_PUBLIC, fixtureRelayKey } from './fixtures/fixture-keys.js';
 import { referenceFrames } from './fixtures/reference-frames.js';
+import { VILLAGE_KIT } from './fixtures/reference-messages.js';
+import { C1, securityFrames } from './fixtures/security-messages.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
+import { unwrapHopTagged } from './hop-tagged.js';
 import { decodeFrame } from './message.js';
 
 const doc = readFileSync(new URL('../../../docs/wire-format.md', import.meta.url), 'utf8');
@@ -41,6 +45,7 @@ function computedVectors(): Map<string, string> {
   );
   expect(batch.containers).toHaveLength(1);
   out.set('B1', hex(batch.containers[0]!));
+  for (const f of securityFrames()) out.set(f.id, hex(f.frame));
   return out;
 }
 
@@ -79,6 +84,23 @@ describe('docs/wire-format.md test vectors', () => {
       reassembler.accept(Buffer.from(documented.get(id)!, 'hex')),
     );
     expect(results[2]).toEqual({ status: 'complete', frame: byId.get('R2')!.frame });
+  });
+
+  it('C1 decodes and verifies under issuer 3, with its revocation and floors', () => {
+    const opts = { keys: fixtureKeyRing, replay: new ReplayWindow(), now: C1.createdAt, clockTrusted: true };
+    const verified = verifyFrame(decodeFrame(Buffer.from(documented.get('C1')!, 'hex')), opts);
+    expect(verified).toEqual(C1);
+  });
+
+  it('H1 is R1 with the hop tag of kit 2107, which a gateway holding only its relay key checks', () => {
+    const { tag, frame } = unwrapHopTagged(Buffer.from(documented.get('H1')!, 'hex'));
+    expect(hex(frame)).toBe(documented.get('R1'));
+    expect(verifyHopTag(fixtureRelayKey(VILLAGE_KIT), frame, tag)).toBe(true);
+    expect(verifyHopTag(fixtureRelayKey(VILLAGE_KIT + 1), frame, tag)).toBe(false);
+    const gateway = { ...fixtureKeyRing, macKey: () => undefined };
+    const opts = { keys: gateway, now: byId.get('R1')!.message.createdAt, clockTrusted: true };
+    expect(checkAtHop(decodeFrame(frame), tag, opts)).toMatchObject({ checked: true, by: 'hop-tag' });
+    expect(checkAtHop(decodeFrame(frame), undefined, opts)).toMatchObject({ checked: false });
   });
 
   it('the budget table states the sizes the code produces', () => {

@@ -6,10 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
-import type { InboundFrame, LinkState } from '../../../node/src/link/link.js';
+import { hasSelfAddress, type InboundFrame, type LinkState } from '../../../node/src/link/link.js';
+import { chainLinks, MeshNetwork } from '../../sim/meshtastic/mesh-network.js';
+import { PacedClock } from '../../sim/meshtastic/paced-clock.js';
+import { type SimRadio, simRadio } from '../../sim/meshtastic/sim-radio.js';
 import { StreamTransport } from '../transports/stream-transport.js';
 import type { MeshPacket } from './codec.js';
-import { BROADCAST_NUM, Priority, RoutingError } from './constants.js';
+import { BROADCAST_NUM, ModemPreset, Priority, RegionCode, RoutingError } from './constants.js';
 import { MeshtasticLink, type MeshtasticLinkOptions } from './meshtastic-link.js';
 import { ascii } from './test/frames.js';
 import { ScriptedDevice, type ScriptedDeviceOptions } from './test/scripted-device.js';
@@ -364,5 +367,62 @@ describe('time source', () => {
     const c = setup();
     await c.link.start();
     expect(await c.link.networkTime()).toBeUndefined();
+  });
+});
+
+describe('own address (SelfAddress)', () => {
+  it('is undefined before the configuration handshake, then the radio\u2019s node number as !8 hex digits', async () => {
+    const { link } = setup({ nodeNum: 0x00000a0b });
+    expect(hasSelfAddress(link)).toBe(true);
+    expect(link.selfAddress()).toBeUndefined();
+    await link.start();
+    expect(link.selfAddress()).toBe('!00000a0b');
+  });
+
+  it('stays undefined when the radio never completes the handshake', async () => {
+    const { link } = setup({ nodeNum: 0xa1b2c3d4, mute: true });
+    await link.start();
+    expect(link.state).toMatchObject({ status: 'down', reason: 'no-device' });
+    expect(link.selfAddress()).toBeUndefined();
+  });
+
+  it('is kept once down: the radio\u2019s number does not change with the link\u2019s state', async () => {
+    const { link } = setup({ nodeNum: 0xa1b2c3d4 });
+    await link.start();
+    await link.stop();
+    expect(link.state).toMatchObject({ status: 'down', reason: 'stopped' });
+    expect(link.selfAddress()).toBe('!a1b2c3d4');
+  });
+
+  it('is what the neighbour sees in meta.from, on the faithful simulator', async () => {
+    const speedup = 50;
+    const clock = new PacedClock(speedup);
+    const network = new MeshNetwork({
+      nodes: [{ num: 0x0a0b0c0d }, { num: 0x00c0ffee }],
+      links: chainLinks([0x0a0b0c0d, 0x00c0ffee]),
+      preset: ModemPreset.LONG_FAST,
+      region: RegionCode.CN,
+      senseDelayMs: 0,
+      seed: 4,
+      clock,
+    });
+    const radios: SimRadio[] = [];
+    try {
+      const a = await simRadio({ network, node: 0x0a0b0c0d, speedup, linkId: 'mesh-a' });
+      radios.push(a);
+      const b = await simRadio({ network, node: 0x00c0ffee, speedup, linkId: 'mesh-b' });
+      radios.push(b);
+      const heardByA: InboundFrame[] = [];
+      a.link.on('frame', (f) => heardByA.push(f));
+      await Promise.all([a.link.start(), b.link.start()]);
+      expect(b.link.selfAddress()).toBe('!00c0ffee');
+      expect(await b.link.send(Uint8Array.of(0x5a, 1, 2))).toMatchObject({ ok: true });
+      await until(() => heardByA.length === 1, 4000);
+      expect(heardByA[0]?.meta?.from).toBe(b.link.selfAddress());
+      expect(a.link.selfAddress()).toBe(a.address);
+    } finally {
+      for (const r of radios) await r.close();
+      clock.stop();
+    }
   });
 });

@@ -37,8 +37,9 @@
  * joins that handshake instead of opening a new connection.
  *
  * Capabilities: a shared medium whose confirmation wait comes from the radio's modulation and the
- * hop limit; SendWindow (the radio's free TX queue slots, 0 when down) and TimeSource (the radio's
- * own GPS time, when it reports a GPS fix with time).
+ * hop limit; SendWindow (the radio's free TX queue slots, 0 when down), TimeSource (the radio's
+ * own GPS time, when it reports a GPS fix with time) and SelfAddress (the radio's node number as
+ * its neighbours see it in `meta.from`, which a beacon signs: docs/wire-format.md §4.6).
  */
 import { show } from '../../../node/src/base/errors.js';
 import type {
@@ -46,6 +47,7 @@ import type {
   LinkCapabilities,
   LinkCounters,
   LinkDownReason,
+  SelfAddress,
   SendOptions,
   SendOutcome,
   SendWindow,
@@ -101,7 +103,10 @@ function intIn(name: string, v: number | undefined, min: number, max: number, df
   return n;
 }
 
-export class MeshtasticLink extends LinkBase<MeshtasticLinkCounters> implements SendWindow, TimeSource {
+export class MeshtasticLink
+  extends LinkBase<MeshtasticLinkCounters>
+  implements SendWindow, TimeSource, SelfAddress
+{
   readonly kind = 'meshtastic' as const;
   readonly #transport: Transport;
   readonly #portnum: number;
@@ -156,6 +161,16 @@ export class MeshtasticLink extends LinkBase<MeshtasticLinkCounters> implements 
   /** The radio as its latest handshake described it. */
   get device(): DeviceInfo | undefined {
     return this.#info;
+  }
+
+  /**
+   * The radio's own node number (`my_node_num`, learnt in the configuration handshake) in the form
+   * inbound frames carry in `meta.from` on our neighbours' links: `!` and 8 lower-case hex digits.
+   * Undefined until the first handshake; kept while down, since the radio's number does not change
+   * (a different radio on the transport replaces it at its handshake).
+   */
+  selfAddress(): string | undefined {
+    return this.#info === undefined ? undefined : formatNodeId(this.#info.nodeNum);
   }
 
   /** Frames the radio's TX queue takes now; 0 while down. */

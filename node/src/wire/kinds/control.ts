@@ -1,13 +1,18 @@
 /**
- * Control from the centre: time, roster, issuer keys and settings (docs/design.md §Messages, §Security;
- * docs/wire-format.md §control). Kind 11, always signed by an authorised issuer.
+ * Control from the centre: time, roster, issuer keys, settings, revoked nodes and floors
+ * (docs/design.md §Messages, §Security; docs/wire-format.md §4.5, §6.2, §6.3). Kind 11,
+ * always signed by an authorised issuer.
  *
  * One control message may carry several parts; each part is an optional field, so a time beacon
  * costs a few bytes and a roster push needs no time.
+ *
+ * A roster entry carries no PIN and no PIN hash: control messages go on air and through relays
+ * that every county radio can hear, and a 4–6 digit PIN's hash falls to a search of a million
+ * guesses. Whatever a later element of an entry holds, this version does not read it.
  */
 
 import { MAX_ROLE_CODE } from '../codes/roles.js';
-import { areaCode, unixTime } from '../field-codecs.js';
+import { areaCode, U32_MAX, unixTime } from '../field-codecs.js';
 import { arrayOf, bytes, flagsOf, optional, type RecordOf, record, required, text, uint } from '../schema.js';
 
 /** What an issuer key may sign. */
@@ -39,6 +44,21 @@ export const controlFields = {
   revokeIssuers: optional(arrayOf(uint(0xffff), 16)),
   /** Numbered settings (defined with the daemon's configuration) and their values. */
   settings: optional(arrayOf(record({ key: required(uint(0xffff)), value: required(uint(2 ** 32)) }), 32)),
+  /** Node ids whose frames are refused from now on (a lost or stolen kit): AUTH_REVOKED. */
+  revokeNodes: optional(arrayOf(uint(U32_MAX), 64)),
+  /**
+   * The lowest sequence each named node may use next: the centre tells a kit whose store was lost
+   * where to resume, so its new messages are not refused as replays of its old ones.
+   */
+  seqFloors: optional(arrayOf(record({ node: required(uint(U32_MAX)), floor: required(uint(U32_MAX)) }), 64)),
+  /**
+   * Per issuer, the lowest envelope seq still accepted from it: older signed messages of that
+   * issuer are refused (AUTH_REPLAY), so a captured control message cannot be played back after
+   * a later one undid it. Floors only move up.
+   */
+  issuerFloors: optional(
+    arrayOf(record({ issuer: required(uint(0xffff)), minSeq: required(uint(U32_MAX)) }), 16),
+  ),
 };
 
 export type ControlBody = RecordOf<typeof controlFields>;

@@ -7,6 +7,11 @@
  * Every payload goes on to the core, which keeps those that are not fieldnode frames (its `foreign`
  * event). A signed push whose claims are not the documented shape never becomes a frame: the
  * receiver quarantines it and it is written to the log whole here, so nothing paid for is lost.
+ *
+ * The two centre links name each frame's sending device (`meta.from`, its IMEI), and their
+ * neighbours are the configured `imeis`, the enrolled devices: they return `sendersEnrolled`, so
+ * that a frame from another IMEI can be told apart (docs/centre-doors.md §Which device sent a
+ * frame). The receivers face the internet; their limits are in docs/centre-doors.md.
  */
 import { readFile } from 'node:fs/promises';
 import { KitError } from '../base/errors.js';
@@ -45,7 +50,8 @@ export async function createRockblockLink(config: RockblockLinkConfig, log: Logg
     log: linkLog,
   });
   const link = new RockblockLink({ id: config.id, receiver, listen: config.listen, mt, log: linkLog });
-  return { link, neighbours: { ...config.imeis } };
+  // Every frame's meta.from is the IMEI of the signed push; imeis are the enrolled devices.
+  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true };
 }
 
 export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger): Promise<BuiltLink> {
@@ -58,6 +64,7 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
   const server = new DirectIpMoServer({
     confirm: config.confirm,
     allowedSources: config.allowedSources,
+    ...(config.proxyProtocol ? { proxyProtocol: { trustedProxies: config.trustedProxies } } : {}),
     log: linkLog,
   });
   const mt = new DirectIpMtClient({ host: config.mtGateway.host, port: config.mtGateway.port, log: linkLog });
@@ -69,7 +76,8 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
     log: linkLog,
   });
-  return { link, neighbours: { ...config.imeis } };
+  // Every frame's meta.from is the IMEI of the MO header; imeis are the enrolled devices.
+  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true };
 }
 
 export async function createSbdLink(

@@ -12,27 +12,47 @@
  *
  * DirectIP has no authentication of its own: the gateway's source address is the only sign of
  * who is calling (Iridium whitelists addresses the other way round), so `allowedSources` can
- * restrict it; the payloads are authenticated end to end by the core in any case.
+ * restrict it; the payloads are authenticated end to end by the core in any case. Behind a NAT the
+ * source is the NAT's, and admits everything behind it: docs/centre-doors.md says what the check
+ * guarantees. Behind a TCP proxy that speaks the PROXY protocol (`proxyProtocol`), the source
+ * checked is the one the proxy's header gives, and only connections from `trustedProxies` are
+ * heard at all.
+ *
+ * The server faces the internet (docs/centre-doors.md §DirectIP): at most `maxConnections` at
+ * once (more are closed on arrival), a whole message within `readTimeoutMs` of the connection,
+ * and `lingerMs` after the answer for the gateway to close its end. Refusals are counted and
+ * emitted one by one, but logged only a few times a minute (refusal-log.ts).
  */
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { isKitError } from '../../../node/src/base/errors.js';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
+import { RefusalLog } from '../rockblock/refusal-log.js';
+import { canonicalIp } from './ip-address.js';
 import { decodeMo, encodeMoConfirmation, type MoMessage } from './mo.js';
 import { ReadTimeoutError, readMessage } from './read-message.js';
+import { readProxyHeader } from './read-proxy-header.js';
+
+/** Who delivered a message: the gateway's address, and the proxy it came through, if any. */
+export interface MoSender {
+  /** The gateway's address (canonical: ip-address.ts): the connection's, or the PROXY header's. */
+  remote?: string;
+  /** With the PROXY protocol: the trusted proxy the connection came from. */
+  proxy?: string;
+}
 
 /** A new MO message as the centre received it. */
-export interface ReceivedMo {
+export interface ReceivedMo extends MoSender {
   message: MoMessage;
   /** Unix ms. */
   receivedAt: number;
-  remote?: string;
 }
 
-export interface MoRejection {
-  reason: 'malformed' | 'timeout' | 'source' | 'not-accepting';
+export interface MoRejection extends MoSender {
+  reason: 'malformed' | 'timeout' | 'source' | 'not-accepting' | 'proxy-header';
   detail: string;
-  remote?: string;
 }
 
 export interface MoServerEvents {
@@ -45,17 +65,34 @@ export interface MoServerCounters {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Connections closed on arrival because `maxConnections` were open. */
+  dropped: number;
 }
 
 export interface DirectIpMoServerOptions {
   /** Answer with an MO confirmation (only if Iridium has provisioned it). Default false. */
   confirm?: boolean;
-  /** A connection without a complete message by then is dropped, ms. Default 10,000. */
+  /**
+   * A connection without a complete message (its PROXY header included) by then is dropped, ms.
+   * Default 10,000.
+   */
   readTimeoutMs?: number;
+  /** After the answer, the gateway has this long to close its end before the socket is destroyed, ms. Default 5000. */
+  lingerMs?: number;
+  /** Connections open at once; more are closed on arrival. Default 32 (the gateway sends one at a time). */
+  maxConnections?: number;
   /** Only these source addresses may deliver; default any. */
   allowedSources?: readonly string[];
+  /**
+   * Every connection starts with a PROXY protocol header (v1 or v2) and comes from one of
+   * `trustedProxies`; the header's source address is then the one checked against
+   * `allowedSources`. Default: off, the connection's own address is the source.
+   */
+  proxyProtocol?: { trustedProxies: readonly string[] };
   /** Recent messages remembered for deduplication. Default 10,000. */
   dedupeLimit?: number;
+  /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
+  refusalLog?: { perWindow?: number; windowMs?: number };
   now?: () => number;
   log?: Logger;
 }
@@ -65,28 +102,50 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   accepting = true;
   readonly #confirm: boolean;
   readonly #readTimeoutMs: number;
+  readonly #lingerMs: number;
+  readonly #maxConnections: number;
   readonly #allowed: ReadonlySet<string> | undefined;
+  readonly #proxies: ReadonlySet<string> | undefined;
   readonly #dedupeLimit: number;
   readonly #seen = new Map<string, true>();
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #refusals: RefusalLog;
+  readonly #extraBytes: RefusalLog;
   readonly #sockets = new Set<Socket>();
-  readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, rejected: 0 };
+  readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
   #server: Server | undefined;
 
   constructor(opts: DirectIpMoServerOptions = {}) {
     super();
     this.#confirm = opts.confirm ?? false;
     this.#readTimeoutMs = opts.readTimeoutMs ?? 10_000;
-    this.#allowed = opts.allowedSources ? new Set(opts.allowedSources) : undefined;
+    this.#lingerMs = opts.lingerMs ?? 5000;
+    this.#maxConnections = opts.maxConnections ?? 32;
+    const canonical = (list: readonly string[]) => new Set(list.map((a) => canonicalIp(a)));
+    this.#allowed = opts.allowedSources ? canonical(opts.allowedSources) : undefined;
+    this.#proxies = opts.proxyProtocol ? canonical(opts.proxyProtocol.trustedProxies) : undefined;
     this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
     this.#now = opts.now ?? Date.now;
     this.#log = opts.log ?? silentLogger;
+    const limit = { log: this.#log, now: this.#now, ...opts.refusalLog };
+    this.#refusals = new RefusalLog({ ...limit, msg: 'directip MO refused' });
+    this.#extraBytes = new RefusalLog({ ...limit, msg: 'directip MO: bytes after the message ignored' });
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     if (this.#server) throw new Error('the DirectIP MO server is already listening');
     const server = createServer((socket) => this.#connection(socket));
+    server.maxConnections = this.#maxConnections;
+    server.on('drop', (data) => {
+      this.#counters.dropped++;
+      const remote = canonicalIp(data?.remoteAddress);
+      this.#refusals.refused({
+        reason: 'busy',
+        detail: 'connection limit reached',
+        ...(remote ? { remote } : {}),
+      });
+    });
     const address = await listenOn(server, port, host);
     this.#server = server;
     return address;
@@ -100,6 +159,8 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    this.#refusals.flush();
+    this.#extraBytes.flush();
     if (!server) return;
     for (const s of this.#sockets) s.destroy();
     await closeServer(server);
@@ -111,50 +172,92 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
 
   #reject(socket: Socket, rejection: MoRejection, answer: boolean): void {
     this.#counters.rejected++;
-    this.#log.warn(rejection, 'directip MO refused');
+    this.#refusals.refused({ ...rejection });
     this.emit('rejected', rejection);
-    if (answer && this.#confirm && socket.writable) socket.end(encodeMoConfirmation(false));
+    if (answer && this.#confirm && socket.writable) this.#finish(socket, encodeMoConfirmation(false));
     // A reset, not a clean close: a gateway without MO confirmation must see that nothing was
     // taken, or it counts the message delivered.
     else socket.resetAndDestroy();
   }
 
+  /** Ends the connection, answering `bytes` if any, and destroys it if the peer does not close. */
+  #finish(socket: Socket, bytes?: Uint8Array): void {
+    if (bytes) socket.end(bytes);
+    else socket.end();
+    const linger = setTimeout(() => socket.destroy(), this.#lingerMs);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
+  }
+
   #connection(socket: Socket): void {
-    const remote = socket.remoteAddress;
-    const at = remote ? { remote } : {};
-    socket.on('error', () => {}); // a reset by the peer is reported through readMessage
+    const peer = canonicalIp(socket.remoteAddress);
+    const at = peer ? { remote: peer } : {};
+    socket.on('error', () => {}); // a reset by the peer is reported through the readers
     if (!this.accepting) {
       this.#reject(socket, { reason: 'not-accepting', detail: 'the receiving link is not up', ...at }, false);
       return;
     }
-    if (this.#allowed && !(remote && this.#allowed.has(remote))) {
-      this.#reject(socket, { reason: 'source', detail: `source ${remote} is not allowed`, ...at }, false);
-      return;
-    }
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
-    readMessage(socket, this.#readTimeoutMs).then(
+    if (this.#proxies === undefined) {
+      this.#admit(socket, at, undefined, this.#readTimeoutMs);
+      return;
+    }
+    if (!(peer && this.#proxies.has(peer))) {
+      this.#reject(socket, { reason: 'source', detail: `${peer} is not a trusted proxy`, ...at }, false);
+      return;
+    }
+    const started = performance.now();
+    readProxyHeader(socket, this.#readTimeoutMs).then(
+      ({ header, rest }) => {
+        // LOCAL, UNKNOWN: the proxy's own connection, e.g. a health check; the proxy is the source.
+        const from: MoSender = { remote: header.source?.address ?? peer, proxy: peer };
+        const left = Math.max(1, this.#readTimeoutMs - (performance.now() - started));
+        this.#admit(socket, from, rest, left);
+      },
+      (err: Error) => {
+        const reason =
+          err instanceof ReadTimeoutError
+            ? 'timeout'
+            : isKitError(err, 'DIRECTIP_PROXY_MALFORMED')
+              ? 'proxy-header'
+              : 'malformed';
+        this.#reject(socket, { reason, detail: err.message, ...at, proxy: peer }, false);
+      },
+    );
+  }
+
+  /** Checks the source, then reads, keeps and answers one message. */
+  #admit(socket: Socket, from: MoSender, initial: Uint8Array | undefined, timeoutMs: number): void {
+    if (this.#allowed && !(from.remote && this.#allowed.has(from.remote))) {
+      this.#reject(
+        socket,
+        { reason: 'source', detail: `source ${from.remote} is not allowed`, ...from },
+        false,
+      );
+      return;
+    }
+    readMessage(socket, timeoutMs, initial).then(
       ({ message, extra }) => {
         let mo: MoMessage;
         try {
           mo = decodeMo(message);
         } catch (err) {
-          this.#reject(socket, { reason: 'malformed', detail: (err as Error).message, ...at }, true);
+          this.#reject(socket, { reason: 'malformed', detail: (err as Error).message, ...from }, true);
           return;
         }
-        if (extra > 0) this.#log.warn({ extra, remote }, 'directip MO: bytes after the message ignored');
-        this.#keep(mo, remote);
-        if (this.#confirm) socket.end(encodeMoConfirmation(true));
-        else socket.end();
+        if (extra > 0) this.#extraBytes.refused({ reason: 'extra-bytes', extra, ...from });
+        this.#keep(mo, from);
+        this.#finish(socket, this.#confirm ? encodeMoConfirmation(true) : undefined);
       },
       (err: Error) => {
         const reason = err instanceof ReadTimeoutError ? 'timeout' : 'malformed';
-        this.#reject(socket, { reason, detail: err.message, ...at }, reason === 'malformed');
+        this.#reject(socket, { reason, detail: err.message, ...from }, reason === 'malformed');
       },
     );
   }
 
-  #keep(mo: MoMessage, remote: string | undefined): void {
+  #keep(mo: MoMessage, from: MoSender): void {
     const { header } = mo;
     const key = `${header.imei}|${header.momsn}|${header.sessionTime}`;
     if (this.#seen.has(key)) {
@@ -169,6 +272,6 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     }
     const receivedAt = this.#now();
     this.#counters.accepted++;
-    setImmediate(() => this.emit('mo', { message: mo, receivedAt, ...(remote ? { remote } : {}) }));
+    setImmediate(() => this.emit('mo', { message: mo, receivedAt, ...from }));
   }
 }

@@ -19,18 +19,26 @@ export interface ReadMessageResult {
 }
 
 /**
- * Resolves with the message once its announced length has arrived.
+ * Resolves with the message once its announced length has arrived. `initial` holds bytes of the
+ * connection already read (what followed a PROXY header: read-proxy-header.ts); a paused socket
+ * is resumed.
  *
  * @throws KitError DIRECTIP_MALFORMED when the first byte is not revision 1, or the stream ends
  *   before the message is complete; ReadTimeoutError when `timeoutMs` passes first; the socket's
  *   error when it fails.
  */
-export function readMessage(socket: Socket, timeoutMs: number): Promise<ReadMessageResult> {
+export function readMessage(
+  socket: Socket,
+  timeoutMs: number,
+  initial?: Uint8Array,
+): Promise<ReadMessageResult> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let expected: number | undefined;
+    let finished = false;
     const done = (fn: () => void) => {
+      finished = true;
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('end', onEnd);
@@ -74,5 +82,8 @@ export function readMessage(socket: Socket, timeoutMs: number): Promise<ReadMess
     socket.on('end', onEnd);
     socket.on('close', onEnd);
     socket.on('error', onError);
+    if (initial !== undefined && initial.length > 0) onData(Buffer.from(initial));
+    if (!finished && socket.destroyed) onEnd(); // it closed while paused: 'close' has been and gone
+    if (!finished) socket.resume();
   });
 }

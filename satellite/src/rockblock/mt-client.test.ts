@@ -312,6 +312,37 @@ describe('RockblockMtClient', () => {
     expect(() => new RockblockMtClient({ env, endpoint: 'ftp://127.0.0.1/' })).toThrow(TypeError);
   });
 
+  it('refuses plain http but to a loopback host: the credentials would travel in clear', () => {
+    const env = { [MT_USERNAME_ENV]: 'u', [MT_PASSWORD_ENV]: 'p' };
+    for (const endpoint of [
+      'http://rockblock.rock7.com/rockblock/MT',
+      'http://192.168.1.10:8080/rockblock/MT',
+      'http://[::ffff:7f00:1]/MT',
+      'http://127.0.0.1.example.invalid/MT',
+      'http://localhost.example.invalid/MT',
+    ]) {
+      expect(() => new RockblockMtClient({ env, endpoint }), endpoint).toThrow(/credentials in clear/);
+    }
+    for (const endpoint of [
+      'https://rockblock.rock7.com/rockblock/MT',
+      'https://192.168.1.10/MT',
+      'http://127.0.0.1:8080/rockblock/MT',
+      'http://127.1.2.3/MT',
+      'http://[::1]:8080/MT',
+      'http://[0:0:0:0:0:0:0:1]/MT',
+      'http://localhost:8080/MT',
+    ]) {
+      expect(new RockblockMtClient({ env, endpoint }).endpoint, endpoint).toMatch(/^https?:\/\//);
+    }
+  });
+
+  it('never puts a password from the endpoint URL in its error', () => {
+    const env = { [MT_USERNAME_ENV]: 'u', [MT_PASSWORD_ENV]: 'p' };
+    expect(() => new RockblockMtClient({ env, endpoint: 'https://u:hunter2@example.invalid/' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+
   it('refuses a bad IMEI, empty data and more than 270 bytes before any request', async () => {
     const s = await scripted([[200, 'OK,1']]);
     const { c } = client(s.endpoint);

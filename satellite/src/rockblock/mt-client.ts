@@ -4,9 +4,10 @@
  * `OK,<mtId>` or `FAILED,<code>,<description>`.
  *
  * - The parameters go in a form body, never the URL, so no proxy or access log sees the
- *   credentials. Credentials come from options or the environment and are never logged: every
- *   text that reaches an error or a log line passes through a redactor first, the endpoint's own
- *   answers included, in case it echoes the request.
+ *   credentials, and over https, never plain http but to a loopback host (mt-endpoint.ts).
+ *   Credentials come from options or the environment and are never logged: every text that
+ *   reaches an error or a log line passes through a redactor first, the endpoint's own answers
+ *   included, in case it echoes the request.
  * - Network failures, timeouts and 5xx answers are retried a bounded number of times with
  *   exponential backoff. A retry after a lost answer may queue the message twice; the core's
  *   message ids make that harmless. FAILED answers are not retried here: they are the caller's to
@@ -18,6 +19,7 @@
 import { KitError } from '../../../node/src/base/errors.js';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { MAX_MT_BYTES } from '../iridium-limits.js';
+import { mtEndpointProblem } from './mt-endpoint.js';
 import { mtCodeMeaning, parseMtResponse, RockblockMtError } from './mt-response.js';
 
 export { MAX_MT_BYTES };
@@ -32,7 +34,10 @@ const IMEI = /^\d{15}$/;
 
 /** Options for {@link RockblockMtClient}. */
 export interface RockblockMtClientOptions {
-  /** The MT endpoint URL. Default {@link ROCKBLOCK_MT_ENDPOINT}. No user:password@ in it. */
+  /**
+   * The MT endpoint URL. Default {@link ROCKBLOCK_MT_ENDPOINT}. https, no user:password@ in it;
+   * http only to a loopback host (the simulator, tests).
+   */
   endpoint?: string;
   /** Rock7 portal user name; default from FIELDNODE_ROCKBLOCK_USERNAME. */
   username?: string;
@@ -79,7 +84,8 @@ export class RockblockMtClient {
 
   /**
    * @throws KitError CONFIG_INVALID when no credentials are given or found in the environment;
-   *   TypeError for an endpoint that is not http(s) or carries credentials.
+   *   TypeError for an endpoint that carries credentials, is not https, or is http to anything
+   *   but a loopback host (mt-endpoint.ts).
    */
   constructor(opts: RockblockMtClientOptions = {}) {
     const env = opts.env ?? process.env;
@@ -91,12 +97,12 @@ export class RockblockMtClient {
         `RockBLOCK MT credentials missing: configure them or set ${MT_USERNAME_ENV} and ${MT_PASSWORD_ENV}`,
       );
     }
-    const url = new URL(opts.endpoint ?? ROCKBLOCK_MT_ENDPOINT);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new TypeError(`the MT endpoint must be an http(s) URL, not ${url.protocol}`);
-    }
-    if (url.username || url.password) throw new TypeError('the MT endpoint URL must not carry credentials');
-    this.endpoint = url.toString();
+    const endpoint = opts.endpoint ?? ROCKBLOCK_MT_ENDPOINT;
+    // The configuration refuses these too; this guard is for every other way of building a client.
+    const problem = mtEndpointProblem(endpoint);
+    // Not the URL itself in the message: it may carry a password.
+    if (problem !== undefined) throw new TypeError(`the MT endpoint: ${problem}`);
+    this.endpoint = new URL(endpoint).toString();
     this.#username = username;
     this.#password = password;
     this.#attempts = positive('attempts', opts.attempts ?? 3);

@@ -13,6 +13,10 @@
  *   form or JSON body; 405: not a POST; 404: another path than `path`.
  * - 503 (Retry-After 60): `accepting` is false, e.g. the link that consumes pushes is stopped.
  *   Rock7 keeps the push and retries, so nothing is acknowledged that nobody will take.
+ * - Every refusal is answered at once and closes the connection. It is counted and emitted as
+ *   `rejected`, but logged only a few times a minute (refusal-log.ts): the receiver faces the
+ *   internet, and junk must not fill the journal. On its own server ({@link listen}) the limits
+ *   of push-server.ts apply too: a connection cap and short timeouts (docs/centre-doors.md).
  *
  * Everything comes from the verified claims (imei, momsn, data, transmit_time); the unsigned body
  * fields are only compared with them, and a disagreement is logged. Pushes are deduplicated on
@@ -21,7 +25,7 @@
  * handed on, and the core tells fieldnode frames from other traffic (node/src/wire/classify.ts).
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
@@ -29,6 +33,8 @@ import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
 import { bodyMismatches, pushFromClaims, pushKey, type RockblockPush } from './push-claims.js';
+import { createPushServer, type PushServerLimits, type ServerRefusal } from './push-server.js';
+import { RefusalLog } from './refusal-log.js';
 
 /** A push that verified and is new: a payload, whatever it holds, or a mailbox check (empty data). */
 export interface ReceivedPush extends RockblockPush {
@@ -39,7 +45,7 @@ export interface ReceivedPush extends RockblockPush {
 /** A request that was answered with something other than 200. */
 export interface PushRejection {
   status: number;
-  /** A stable word: a JwtRejection, a body problem, or the HTTP reason. */
+  /** A stable word: a JwtRejection, a body problem, the HTTP reason, or a ServerRefusal reason. */
   reason: string;
   detail: string;
   /** The peer's address, for the log. */
@@ -59,7 +65,10 @@ export interface PushReceiverCounters {
   duplicates: number;
   /** Signed pushes whose claims are not the documented shape, kept as `quarantine`. */
   quarantined: number;
+  /** Requests answered with anything but 200, those refused by the server's limits included. */
   rejected: number;
+  /** Connections closed on arrival, unanswered, because the server had `maxConnections` open. */
+  dropped: number;
 }
 
 /** Options for {@link RockblockPushReceiver}. */
@@ -76,6 +85,10 @@ export interface RockblockPushReceiverOptions {
   dedupeLimit?: number;
   /** How many quarantined pushes (claims in an unexpected shape) are kept in memory. Default 100. */
   quarantineLimit?: number;
+  /** Limits of the server {@link RockblockPushReceiver.listen} starts (push-server.ts has the defaults). */
+  limits?: PushServerLimits;
+  /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
+  refusalLog?: { perWindow?: number; windowMs?: number };
   /** Unix ms now. Default Date.now. */
   now?: () => number;
   log?: Logger;
@@ -96,12 +109,15 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly #quarantine: QuarantineList;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #limits: PushServerLimits;
+  readonly #refusals: RefusalLog;
   readonly #counters: PushReceiverCounters = {
     accepted: 0,
     mailboxChecks: 0,
     duplicates: 0,
     quarantined: 0,
     rejected: 0,
+    dropped: 0,
   };
   #server: Server | undefined;
 
@@ -118,6 +134,13 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
     this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
     this.#log = opts.log ?? silentLogger;
+    this.#limits = opts.limits ?? {};
+    this.#refusals = new RefusalLog({
+      log: this.#log,
+      msg: 'rockblock push refused',
+      now: this.#now,
+      ...opts.refusalLog,
+    });
   }
 
   /** A node:http request listener. Never throws; every request gets an answer. */
@@ -126,8 +149,9 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     const reject = (status: number, reason: string, detail: string, headers: Record<string, string> = {}) => {
       this.#counters.rejected++;
       const rejection: PushRejection = { status, reason, detail, ...(remote ? { remote } : {}) };
-      this.#log.warn({ status, reason, detail, remote }, 'rockblock push refused');
-      answer(res, status, reason, headers);
+      this.#refusals.refused({ status, reason, detail, remote });
+      // Closing frees the connection at once: a refused peer has no reason to keep it.
+      answer(res, status, reason, { ...headers, Connection: 'close' });
       this.emit('rejected', rejection);
     };
     if (!this.accepting) {
@@ -148,8 +172,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     }
     readBody(req, this.#maxBody, this.#bodyTimeoutMs).then(
       (body) => {
-        if (body === 'too-large')
-          reject(413, 'too-large', `body over ${this.#maxBody} bytes`, { Connection: 'close' });
+        if (body === 'too-large') reject(413, 'too-large', `body over ${this.#maxBody} bytes`);
         else if (body !== 'incomplete') this.#receive(req.headers['content-type'], body, res, reject);
       },
       () => {}, // the peer went away; there is nobody to answer
@@ -159,9 +182,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   /** Serves pushes on its own HTTP server; resolves with the bound address (port 0 picks one). */
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     if (this.#server) throw new Error('the push receiver is already listening');
-    const server = createServer(this.handle);
-    // Rock7 holds connections open (Connection: Keep-Alive); do not let idle ones block close().
-    server.keepAliveTimeout = 5000;
+    const server = createPushServer(this.handle, this.#limits, (refusal) => this.#serverRefused(refusal));
     const address = await listenOn(server, port, host);
     this.#server = server;
     return address;
@@ -171,6 +192,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    this.#refusals.flush();
     if (!server) return;
     await closeServer(server);
   }
@@ -187,6 +209,18 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
 
   counters(): Readonly<PushReceiverCounters> {
     return { ...this.#counters };
+  }
+
+  #serverRefused({ reason, status, remote }: ServerRefusal): void {
+    const at = remote ? { remote } : {};
+    if (status === undefined) {
+      this.#counters.dropped++;
+      this.#refusals.refused({ reason, detail: 'connection limit reached', ...at });
+      return;
+    }
+    this.#counters.rejected++;
+    this.#refusals.refused({ status, reason, ...at });
+    this.emit('rejected', { status, reason, detail: `refused by the server: ${reason}`, ...at });
   }
 
   #receive(
@@ -218,13 +252,6 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
 
     // Authentic from here on: answer first (Rock7's 3 s), then process.
     const receivedAt = this.#now();
-    const mismatched = bodyMismatches(claims, body);
-    if (mismatched.length > 0) {
-      this.#log.warn(
-        { fields: mismatched },
-        'rockblock push: unsigned body fields disagree with the token; using the token',
-      );
-    }
     let push: RockblockPush;
     try {
       push = pushFromClaims(claims);
@@ -248,6 +275,14 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     }
     this.#remember(key);
     answer(res, 200, 'OK');
+    // Only for a new push: a replayed token with altered body fields must not repeat the line.
+    const mismatched = bodyMismatches(claims, body);
+    if (mismatched.length > 0) {
+      this.#log.warn(
+        { fields: mismatched },
+        'rockblock push: unsigned body fields disagree with the token; using the token',
+      );
+    }
 
     this.#counters.accepted++;
     if (push.data.length === 0) this.#counters.mailboxChecks++;

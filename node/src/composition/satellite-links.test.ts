@@ -1,0 +1,155 @@
+/**
+ * Tests for satellite-links.ts (docs/centre-doors.md §Which device sent a frame, §DirectIP behind
+ * a proxy): the centre's two satellite links, built from configuration, name their enrolled
+ * devices (neighbours = the configured imeis, sendersEnrolled) and hand on every frame with the
+ * sending IMEI as meta.from, over real HTTP and TCP on 127.0.0.1; the DirectIP link is built with
+ * the PROXY protocol when the configuration asks for it. Adapters and their simulators are loaded
+ * lazily, as the composition root must (docs/architecture.md §The dependency rule).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DirectIpLink } from '../../../satellite/src/centre/directip-link.js';
+import type { RockblockLink } from '../../../satellite/src/centre/rockblock-link.js';
+import { silentLogger } from '../base/logger.js';
+import type { DirectIpLinkConfig, RockblockLinkConfig } from '../config/schema.js';
+import type { InboundFrame } from '../link/link.js';
+import { referenceFrames } from '../wire/fixtures/reference-frames.js';
+import type { BuiltLink } from './built-link.js';
+import { createDirectIpLink, createRockblockLink } from './satellite-links.js';
+
+const IMEI = '300534060000001';
+const OTHER_IMEI = '300534069999999';
+const FRAME = referenceFrames()[0]?.frame as Uint8Array;
+
+let dir: string;
+const cleanups: Array<() => Promise<unknown>> = [];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fieldnode-satlinks-'));
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts a built link and stops it after the test; resolves with the frames it hands on. */
+async function started(built: BuiltLink): Promise<InboundFrame[]> {
+  const frames: InboundFrame[] = [];
+  built.link.on('frame', (f) => frames.push(f));
+  cleanups.push(() => built.link.stop());
+  await built.link.start();
+  return frames;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 2000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`${what}: not within 2 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('the centre’s satellite links, from configuration', () => {
+  it('rockblock: the imeis are its enrolled senders, and each frame names its IMEI', async () => {
+    const { TEST_ROCK7_PUBLIC_KEY_PEM } = await import('../../../satellite/sim/rockblock/test-key.js');
+    const { pushBody, pushFields, PUSH_CONTENT_TYPE } = await import(
+      '../../../satellite/sim/rockblock/push-request.js'
+    );
+    const keyFile = join(dir, 'sim.pem');
+    await writeFile(keyFile, TEST_ROCK7_PUBLIC_KEY_PEM);
+    const env = process.env;
+    process.env = { ...env, FIELDNODE_ROCKBLOCK_USERNAME: 'u', FIELDNODE_ROCKBLOCK_PASSWORD: 'p' };
+    cleanups.push(async () => {
+      process.env = env;
+    });
+    const config: RockblockLinkConfig = {
+      id: 'rb0',
+      type: 'rockblock',
+      enabled: true,
+      cost: 'satellite',
+      listen: { host: '127.0.0.1', port: 0 },
+      path: '/push',
+      mtEndpoint: 'http://127.0.0.1:9/rockblock/MT',
+      verifyKeyFile: keyFile,
+      imeis: { [IMEI]: 2107 },
+    };
+    const built = await createRockblockLink(config, silentLogger);
+    expect(built.neighbours).toEqual({ [IMEI]: 2107 });
+    expect(built.sendersEnrolled).toBe(true);
+
+    const frames = await started(built);
+    const address = (built.link as RockblockLink).receiver.address();
+    const push = (imei: string, momsn: number) =>
+      fetch(`http://127.0.0.1:${address?.port}/push`, {
+        method: 'POST',
+        headers: { 'content-type': PUSH_CONTENT_TYPE.json },
+        body: pushBody(
+          pushFields(
+            {
+              imei,
+              serial: 1,
+              momsn,
+              at: Date.UTC(2026, 0, 1),
+              data: FRAME,
+              latitude: 0,
+              longitude: 0,
+              cepKm: 3,
+            },
+            1_784_000_000,
+          ),
+          'json',
+        ),
+      }).then((r) => r.status);
+    expect(await push(IMEI, 1)).toBe(200);
+    expect(await push(OTHER_IMEI, 2)).toBe(200); // handed on: the core decides what to do with it
+    await until(() => frames.length === 2, 'two frames');
+    expect(frames.map((f) => f.meta?.from)).toEqual([IMEI, OTHER_IMEI]);
+    expect(frames[0]?.bytes).toEqual(FRAME);
+  });
+
+  it('directip behind a PROXY-protocol proxy: the header’s source is checked, each frame names its IMEI', async () => {
+    const { encodeMo } = await import('../../../satellite/src/directip/mo.js');
+    const { encodeProxyV1 } = await import('../../../satellite/src/directip/proxy-header.js');
+    const config: DirectIpLinkConfig = {
+      id: 'dip0',
+      type: 'directip',
+      enabled: true,
+      cost: 'satellite',
+      listen: { host: '127.0.0.1', port: 0 },
+      mtGateway: { host: '127.0.0.1', port: 9 },
+      confirm: true,
+      allowedSources: ['12.47.179.11'],
+      proxyProtocol: true,
+      trustedProxies: ['127.0.0.1'],
+      imeis: { [IMEI]: 2107 },
+    };
+    const built = await createDirectIpLink(config, silentLogger);
+    expect(built.neighbours).toEqual({ [IMEI]: 2107 });
+    expect(built.sendersEnrolled).toBe(true);
+
+    const frames = await started(built);
+    const port = (built.link as DirectIpLink).server.address()?.port as number;
+    const deliver = (source: string, imei: string) =>
+      new Promise<Buffer>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        const got: Buffer[] = [];
+        socket.on('data', (d: Buffer) => got.push(d));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(Buffer.concat(got)));
+        const header = encodeProxyV1({ address: source, port: 4000 }, { address: '192.0.2.10', port: 10800 });
+        const message = encodeMo({
+          header: { cdrReference: 1, imei, sessionStatus: 0, momsn: 5, mtmsn: 0, sessionTime: 1_784_000_000 },
+          payload: FRAME,
+        });
+        socket.write(Buffer.concat([header, message]));
+      });
+    expect((await deliver('12.47.179.11', IMEI)).toString('hex')).toBe('01000405000101');
+    expect((await deliver('198.51.100.1', IMEI)).length).toBe(0); // not the gateway: refused
+    expect((await deliver('12.47.179.11', OTHER_IMEI)).toString('hex')).toBe('01000405000101');
+    await until(() => frames.length === 2, 'two frames');
+    expect(frames.map((f) => f.meta?.from)).toEqual([IMEI, OTHER_IMEI]);
+    expect(frames[0]?.meta?.source).toMatchObject({ carrier: 'directip', remote: '12.47.179.11' });
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Tests for the DirectIP MO server behind a TCP proxy that speaks the PROXY protocol, over real
+ * TCP on 127.0.0.1 (mo-server.ts, read-proxy-header.ts; docs/centre-doors.md §DirectIP behind a
+ * proxy): the source checked against allowed_sources is the header's, only from a trusted proxy;
+ * the header and the message may come in one write or byte by byte; anything without a header,
+ * from an untrusted address, or with a header for a source not allowed is refused unread.
+ */
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
+import { recordingLogger } from '../../sim/recording-logger.js';
+import { encodeMo } from './mo.js';
+import {
+  DirectIpMoServer,
+  type DirectIpMoServerOptions,
+  type MoRejection,
+  type ReceivedMo,
+} from './mo-server.js';
+import { encodeProxyV1, encodeProxyV2, type ProxyEndpoint } from './proxy-header.js';
+
+const FRAME = referenceFrames()[0]?.frame as Uint8Array;
+const CONFIRMED = Uint8Array.of(0x01, 0x00, 0x04, 0x05, 0x00, 0x01, 0x01);
+const GATEWAY: ProxyEndpoint = { address: '12.47.179.11', port: 40_001 };
+const US: ProxyEndpoint = { address: '192.0.2.10', port: 10_800 };
+const servers: DirectIpMoServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function server(opts: DirectIpMoServerOptions = {}) {
+  const s = new DirectIpMoServer({
+    log: recordingLogger(),
+    confirm: true,
+    allowedSources: [GATEWAY.address],
+    proxyProtocol: { trustedProxies: ['127.0.0.1'] },
+    ...opts,
+  });
+  servers.push(s);
+  const { port } = await s.listen(0);
+  const mos: ReceivedMo[] = [];
+  const rejected: MoRejection[] = [];
+  s.on('mo', (m) => mos.push(m));
+  s.on('rejected', (r) => rejected.push(r));
+  return { s, port, mos, rejected };
+}
+
+const mo = (momsn = 12) =>
+  encodeMo({
+    header: {
+      cdrReference: 7,
+      imei: '300434060000010',
+      sessionStatus: 0,
+      momsn,
+      mtmsn: 0,
+      sessionTime: 1_784_000_000,
+    },
+    payload: FRAME,
+  });
+
+/** Writes `chunks` with a pause between; resolves with what came back before the close. */
+function deliver(port: number, chunks: Uint8Array[]): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const got: Buffer[] = [];
+    socket.on('data', (c: Buffer) => got.push(c));
+    socket.on('error', () => resolve(new Uint8Array(Buffer.concat(got))));
+    socket.on('close', () => resolve(new Uint8Array(Buffer.concat(got))));
+    socket.on('connect', async () => {
+      for (const c of chunks) {
+        if (!socket.writable) return;
+        socket.write(c);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    });
+    setTimeout(() => reject(new Error('no close within 3 s')), 3000);
+  });
+}
+
+const bytewise = (b: Uint8Array) => Array.from(b, (x) => Uint8Array.of(x));
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('DirectIpMoServer with the PROXY protocol', () => {
+  it('takes the source from a v1 or v2 header sent with the message in one write', async () => {
+    const t = await server();
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV1(GATEWAY, US), ...mo(1))])).toEqual(
+      CONFIRMED,
+    );
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV2(GATEWAY, US), ...mo(2))])).toEqual(
+      CONFIRMED,
+    );
+    await tick();
+    expect(t.mos.map((m) => [m.message.header.momsn, m.remote, m.proxy])).toEqual([
+      [1, GATEWAY.address, '127.0.0.1'],
+      [2, GATEWAY.address, '127.0.0.1'],
+    ]);
+  });
+
+  it('reads a header and message that arrive byte by byte, TLVs and all', async () => {
+    const t = await server();
+    const header = encodeProxyV2(GATEWAY, US, Uint8Array.of(0x03, 0x00, 0x04, 1, 2, 3, 4));
+    expect(await deliver(t.port, bytewise(Uint8Array.of(...header, ...mo(3))))).toEqual(CONFIRMED);
+    await tick();
+    expect(t.mos.map((m) => m.remote)).toEqual([GATEWAY.address]);
+  });
+
+  it('refuses a header for a source not allowed, unread and unconfirmed', async () => {
+    const t = await server();
+    const stranger = { address: '198.51.100.99', port: 5 };
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV1(stranger, US), ...mo())])).toEqual(
+      new Uint8Array(),
+    );
+    await tick();
+    expect(t.mos).toEqual([]);
+    expect(t.rejected).toEqual([
+      expect.objectContaining({ reason: 'source', remote: '198.51.100.99', proxy: '127.0.0.1' }),
+    ]);
+  });
+
+  it('refuses a connection from an address that is not a trusted proxy, whatever its header says', async () => {
+    const t = await server({ proxyProtocol: { trustedProxies: ['10.0.0.9'] } });
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV1(GATEWAY, US), ...mo())])).toEqual(
+      new Uint8Array(),
+    );
+    await tick();
+    expect(t.mos).toEqual([]);
+    expect(t.rejected.map((r) => [r.reason, r.detail])).toEqual([
+      ['source', '127.0.0.1 is not a trusted proxy'],
+    ]);
+  });
+
+  it('refuses a connection without a header, even from the gateway’s own address', async () => {
+    const t = await server({ allowedSources: ['127.0.0.1'] });
+    expect(await deliver(t.port, [mo()])).toEqual(new Uint8Array());
+    await tick();
+    expect(t.mos).toEqual([]);
+    expect(t.rejected.map((r) => r.reason)).toEqual(['proxy-header']);
+  });
+
+  it('takes a LOCAL or UNKNOWN connection (a health check) as the proxy’s own: refused unless allowed', async () => {
+    const t = await server();
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV2(), ...mo())])).toEqual(new Uint8Array());
+    expect(await deliver(t.port, [Uint8Array.of(...encodeProxyV1(), ...mo())])).toEqual(new Uint8Array());
+    await tick();
+    expect(t.rejected.map((r) => [r.reason, r.remote])).toEqual([
+      ['source', '127.0.0.1'],
+      ['source', '127.0.0.1'],
+    ]);
+  });
+
+  it('drops a connection whose header never completes, at the read timeout', async () => {
+    const t = await server({ readTimeoutMs: 100 });
+    expect(await deliver(t.port, [encodeProxyV1(GATEWAY, US).subarray(0, 20)])).toEqual(new Uint8Array());
+    await tick();
+    expect(t.rejected.map((r) => r.reason)).toEqual(['timeout']);
+  });
+});

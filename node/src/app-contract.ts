@@ -8,10 +8,34 @@
 import type { Logger } from './base/logger.js';
 import type { Config } from './config/schema.js';
 
+/**
+ * The node's clock as `fieldnode status` shows it (docs/time.md §What the status shows): what
+ * TrustedClock.status() returns, as plain JSON. The fields after `source` are optional so that an
+ * older daemon's answer still reads.
+ */
+export interface NodeClockStatus {
+  /** The node's time, unix ms. */
+  now: number;
+  /** The time is right: messages made here go out with the envelope's C flag clear. */
+  trusted: boolean;
+  /** Where `now` comes from: gps, iridium, centre, operator, system or none. */
+  source: string;
+  /** Why the clock is trusted or not, in a sentence for the operator. */
+  why?: string;
+  /** `now` is safe for "has it expired?" checks: trusted, or the centre's signed lower bound. */
+  expiryTrusted?: boolean;
+  /** `now` minus the system clock, ms. */
+  offsetMs?: number;
+  /** When the source last set or confirmed the time, unix ms on `now`'s scale. */
+  since?: number;
+  /** What the centre's signed time proves `now` is at least, unix ms. */
+  lowerBound?: number;
+}
+
 export interface NodeStatus {
   node: { id: number; role: string; name?: string };
   startedAt: number;
-  clock: { now: number; trusted: boolean; source: string };
+  clock: NodeClockStatus;
   links: Array<{ id: string; kind: string; state: unknown; counters: unknown }>;
   queue: Record<string, number>;
 }

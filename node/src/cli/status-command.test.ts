@@ -71,6 +71,35 @@ describe('fieldnode status', () => {
     expect(io.err).toContain('CLI_USAGE');
   });
 
+  it('says which source the clock trusts and how long ago it was read, and how far the system clock is off', () => {
+    const now = Date.UTC(2026, 6, 13, 19, 20, 0);
+    const text = formatStatus({
+      ...stubStatus(),
+      clock: {
+        now,
+        trusted: true,
+        expiryTrusted: true,
+        source: 'gps',
+        why: "GPS time from this node's radio, 3 min ago",
+        offsetMs: 2 * 86_400_000,
+        since: now - 180_000,
+      },
+    });
+    expect(text).toContain(
+      'clock   2026-07-13T19:20:00Z trusted (gps, 3 min ago); the system clock is 2 d behind\n',
+    );
+  });
+
+  it('says why the clock is not trusted', () => {
+    const why =
+      'no GPS fix, no Iridium time, no signed time from the centre yet; the system clock is not trusted';
+    const text = formatStatus({
+      ...stubStatus(),
+      clock: { now: Date.UTC(2026, 6, 13, 19, 20, 0), trusted: false, source: 'none', why, offsetMs: 0 },
+    });
+    expect(text).toContain(`clock   2026-07-13T19:20:00Z NOT trusted: ${why}\n`);
+  });
+
   it('formats states and counters of unknown shape as JSON, and an untrusted clock loudly', () => {
     const text = formatStatus({
       ...stubStatus(),

@@ -7,10 +7,11 @@
  * Exit 1 with a plain sentence when no daemon answers.
  */
 import { join } from 'node:path';
-import type { NodeStatus } from '../app-contract.js';
+import type { NodeClockStatus, NodeStatus } from '../app-contract.js';
 import { KitError } from '../base/errors.js';
 import { loadConfig } from '../config/load.js';
 import { DEFAULTS } from '../config/schema.js';
+import { ago, span } from '../core/trusted-clock.js';
 import { queryStatus } from '../daemon/control-socket.js';
 import { dataDir, parseOptions } from './args.js';
 
@@ -52,7 +53,7 @@ export function formatStatus(s: NodeStatus): string {
   const name = s.node.name === undefined ? '' : ` ${s.node.name}`;
   const lines = [
     `node    ${s.node.id} (${s.node.role})${name}, up ${duration(s.clock.now - s.startedAt)}`,
-    `clock   ${iso(s.clock.now)} ${s.clock.trusted ? 'trusted' : 'NOT trusted'} (${s.clock.source})`,
+    clockLine(s.clock),
   ];
   if (s.links.length === 0) {
     lines.push('links   none');
@@ -65,6 +66,24 @@ export function formatStatus(s: NodeStatus): string {
   const queue = Object.entries(s.queue);
   lines.push(`queue   ${queue.length === 0 ? 'empty' : queue.map(([k, n]) => `${k} ${n}`).join('  ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The clock (docs/time.md §What the status shows): "trusted (gps, 3 min ago)", or "NOT trusted:"
+ * and why; then how far the system clock is off, when that is a minute or more.
+ */
+function clockLine(c: NodeClockStatus): string {
+  let text: string;
+  if (c.trusted) {
+    const age = c.since === undefined ? '' : `, ${ago(c.now - c.since)}`;
+    text = `trusted (${c.source}${age})`;
+  } else {
+    text = c.why === undefined ? `NOT trusted (${c.source})` : `NOT trusted: ${c.why}`;
+  }
+  const off = c.offsetMs ?? 0;
+  const system =
+    Math.abs(off) < 60_000 ? '' : `; the system clock is ${span(off)} ${off > 0 ? 'behind' : 'ahead'}`;
+  return `clock   ${iso(c.now)} ${text}${system}`;
 }
 
 /** A link state as `up since …` or `down: reason (detail) since …`; anything else as JSON. */

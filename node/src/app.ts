@@ -2,57 +2,41 @@
  * The composition root (docs/conventions.md §Layout and dependencies, §Lifecycle and shutdown): from a configuration, builds the store, the keys,
  * the links and the store-and-forward core of one node, and starts and stops them in order.
  */
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
-import { isKitError, KitError } from './base/errors.js';
+import { isKitError } from './base/errors.js';
 import type { Logger } from './base/logger.js';
 import { createLink } from './composition/link-factory.js';
+import { nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
+import { securePrivateDirs } from './composition/private-dirs.js';
 import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
 import { openLinkBudget } from './core/budget-file.js';
 import { type CoreLink, NodeCore } from './core/node-core.js';
 import { type Route, RoutingTable } from './core/routing-table.js';
+import { sequenceEpoch } from './core/sequence-epoch.js';
 import { DEFAULT_SHARED_HOLD_MS } from './core/shared-message-plan.js';
 import type { SharingOptions } from './core/shared-sender.js';
-import type { IssuerKey, KeyRing } from './crypto/authenticate.js';
-import { publicKeyFromRaw } from './crypto/ed25519.js';
+import { TimePoller } from './core/time-poller.js';
+import { TrustedClock } from './core/trusted-clock.js';
 import { loadOrCreateIdentity } from './crypto/identity.js';
-import { deriveNodeMacKey, parseEnrolmentSecret } from './crypto/mac.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
 import { ForeignPayloadFile } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
+import type { Destination } from './wire/envelope.js';
 
 export const createNode: CreateNode = async (config: Config, { log }) => {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Every key file is read and checked (readable, mode 0600, this node's, checks passing) before
+  // anything is made on disk, so a start that fails on a key leaves no identity behind.
+  const keyFiles = await readNodeKeyFiles(config);
+  await securePrivateDirs([config.dataDir, join(config.dataDir, 'store')], log);
   const { identity, created } = await loadOrCreateIdentity(config.dataDir);
   if (created) log.info({ fingerprint: identity.fingerprint }, 'created this node identity');
   const me = config.node.id;
   const isCentre = (node: number) => config.centreNodes.includes(node);
-  const secret = config.keys.enrolmentSecretFile
-    ? await readSecret(config.keys.enrolmentSecretFile)
-    : undefined;
-  const issuers = new Map<number, IssuerKey>(
-    config.keys.issuers.map((i) => [
-      i.id,
-      {
-        publicKey: publicKeyFromRaw(i.publicKey),
-        powers: i.powers,
-        ...(i.validUntil !== undefined ? { validUntil: i.validUntil } : {}),
-      },
-    ]),
-  );
-  const nodeKeys = new Map(config.keys.nodes.map((n) => [n.id, publicKeyFromRaw(n.publicKey)]));
-  nodeKeys.set(me, publicKeyFromRaw(identity.publicKey));
-  const keys: KeyRing = {
-    // The centre derives every kit's key; a kit knows only its own.
-    macKey: (node) => (secret && (isCentre(me) || node === me) ? deriveNodeMacKey(secret, node) : undefined),
-    issuerKey: (id) => issuers.get(id),
-    nodeKey: (node) => nodeKeys.get(node),
-    relayKey: () => undefined,
-    isCentre,
-    revoked: () => false,
-    issuerFloor: () => 0,
-  };
+  const { ring: keys, kitKey, seqFloor, enrolledDay } = nodeKeysFrom(config, keyFiles, identity.publicKey);
+  // Trusted time under the rules of docs/time.md: the centre's system clock (it runs NTP); a kit's
+  // only once its own GPS, its modem's network time or a signed time from the centre says so.
+  const clock = new TrustedClock({ trustSystem: isCentre(me), log: log.child({ mod: 'clock' }) });
 
   const links: CoreLink[] = [];
   for (const lc of config.links.filter((l) => l.enabled)) {
@@ -62,6 +46,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
         link: built.link,
         costClass: lc.cost,
         neighbours: built.neighbours,
+        ...(built.sendersEnrolled ? { sendersEnrolled: true } : {}),
         ...(lc.type === 'iridium-sbd' ? { sharing: sharingOf(lc, config.dataDir, log) } : {}),
       });
     } catch (err) {
@@ -79,7 +64,6 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   }));
 
   const store = await MessageStore.open(join(config.dataDir, 'store'));
-  const clockTrusted = isCentre(me); // kits have no RTC: untrusted until GPS or the centre sets it
   const bounds = config.routing.latencyBoundMs;
   const core = new NodeCore({
     nodeId: me,
@@ -89,16 +73,39 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     routes: new RoutingTable(routes),
     keys,
     identity: identity.privateKey,
-    ...(secret && !isCentre(me) ? { macKey: deriveNodeMacKey(secret, me) } : {}),
-    clock: { now: () => Date.now(), trusted: () => clockTrusted },
+    ...(kitKey ? { macKey: kitKey } : {}),
+    clock,
+    // A kit whose store was lost must not reuse its ids (docs/security.md §A lost store).
+    sequenceFloor: seqFloor,
+    ...(enrolledDay !== undefined
+      ? { freshSequenceStart: () => sequenceEpoch(clock.now(), enrolledDay) }
+      : {}),
+    broadcastTargets: (dest) => broadcastTargets(config, dest),
     retry: config.retry,
     latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
     beaconIntervalMs: config.routing.beaconIntervalMs,
     receiptWaitMs: config.routing.receiptWaitMs,
     log: log.child({ mod: 'core' }),
   });
-  core.on('delivered', (m) => log.info({ msgId: `${m.origin}/${m.seq}`, kind: m.kind }, 'message delivered'));
+  core.on('delivered', (m, _meta, standing) =>
+    log.info(
+      {
+        msgId: `${m.origin}/${m.seq}`,
+        kind: m.kind,
+        ...(standing.current ? {} : { history: standing.reason }),
+      },
+      standing.current ? 'message delivered' : 'message delivered as history: a newer one is current',
+    ),
+  );
   core.on('rejected', (r) => log.debug(r, 'frame rejected'));
+  core.on('flagged', (f) => log.warn(f, 'for the operator to look at'));
+  // Deadlines set by the old clock move with it (a first GPS fix after a power cut).
+  clock.on('step', (step) => void core.clockStepped(step.stepMs));
+  const timePoller = new TimePoller({
+    links: links.map((l) => l.link),
+    clock,
+    log: log.child({ mod: 'time' }),
+  });
   core.on('budget', (alarm) =>
     log[alarm.active ? 'warn' : 'info']({ alarm }, alarm.active ? 'budget alarm' : 'budget alarm cleared'),
   );
@@ -129,6 +136,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       // The core listens before any link is up: a RockBLOCK push answered 200, a confirmed DirectIP
       // MO or an MT read in the first session must find someone to take it.
       await core.start();
+      timePoller.start();
       await supervisor.start();
       await refreshQueue();
       queueTimer = setInterval(() => void refreshQueue(), 2000);
@@ -137,6 +145,8 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     },
     async stop() {
       clearInterval(queueTimer);
+      timePoller.stop();
+      clock.stop();
       // Sending stops first; then the links, which settles sends still waiting for a radio ACK
       // (up to minutes on LONG_SLOW) or a satellite session; then their outcomes are recorded.
       const coreStopped = core.stop();
@@ -150,11 +160,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       return {
         node: { id: me, role: config.node.role, ...(config.node.name ? { name: config.node.name } : {}) },
         startedAt,
-        clock: {
-          now: Date.now(),
-          trusted: clockTrusted,
-          source: clockTrusted ? 'system' : 'system (untrusted)',
-        },
+        clock: clock.status(),
         links: links.map(({ link }) => ({
           id: link.id,
           kind: link.kind,
@@ -168,14 +174,17 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   return app;
 };
 
-async function readSecret(file: string): Promise<Uint8Array> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new KitError('KEYS_UNREADABLE', `cannot read the enrolment secret ${file}`, { cause });
-  }
-  return parseEnrolmentSecret(text);
+/**
+ * The nodes a broadcast is for, from the centre's enrolment records (`keys.nodes` with their
+ * areas): everyone, or those whose area lies in the area addressed. Undefined when a role is
+ * addressed or no node has an area: then only the repeat limit ends the broadcast.
+ */
+function broadcastTargets(config: Config, dest: Destination): readonly number[] | undefined {
+  const kits = config.keys.nodes.filter((n) => !config.centreNodes.includes(n.id));
+  if (dest.to === 'all') return kits.length > 0 ? kits.map((n) => n.id) : undefined;
+  if (dest.to !== 'area') return undefined;
+  const inArea = kits.filter((n) => n.area !== undefined && String(n.area).startsWith(String(dest.area)));
+  return inArea.length > 0 ? inArea.map((n) => n.id) : undefined;
 }
 
 /**

@@ -13,7 +13,9 @@
 import type { Logger } from '../base/logger.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
+import type { Destination } from '../wire/envelope.js';
 import type { Message } from '../wire/message.js';
+import { isBroadcast } from './new-meta.js';
 
 /** Most ids one receipt may confirm here (the ReceiptBatcher never puts more than 48 in one): a
  * receipt of huge ranges must not hold the store for long. */
@@ -31,6 +33,11 @@ export interface ApplyReceiptDeps {
   receiptWaitMs: number;
   /** The link the receipt came on. */
   link?: string;
+  /**
+   * The nodes a broadcast made here is for (the centre's enrolment records), or undefined when
+   * they are not known: then only its repeat limit ends it.
+   */
+  broadcastTargets?: (dest: Destination) => readonly number[] | undefined;
   /** Unix ms. */
   now: () => number;
   log: Logger;
@@ -80,6 +87,26 @@ export async function applyReceipt(
             meta.done = true; // a relay's work ends, and so does that of an origin that wants no receipt
           }
           addEvent(meta, { at, state: 'custody', node: by });
+        } else if (scope === 'delivered' && meta.local && isBroadcast(meta.dest)) {
+          // One kit's word ends a broadcast for that kit only: it ends when every targeted node's
+          // own receipt is in, or at its repeat limit (docs/security.md §Broadcast receipts).
+          const have = new Set(meta.receivedBy ?? []);
+          if (have.has(by)) continue;
+          have.add(by);
+          meta.receivedBy = [...have].sort((a, b) => a - b);
+          const targets = deps.broadcastTargets?.(meta.dest);
+          const all = targets !== undefined && targets.length > 0 && targets.every((n) => have.has(n));
+          if (all) {
+            meta.state = 'received';
+            meta.done = true;
+            meta.out = {};
+          }
+          addEvent(meta, {
+            at,
+            state: meta.state,
+            node: by,
+            detail: all ? 'every targeted node has it' : `node ${by} has it`,
+          });
         } else {
           meta.state = 'received';
           meta.done = true;

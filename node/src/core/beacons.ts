@@ -6,10 +6,11 @@
  * signed with the node identity and verified before anything is learnt.
  */
 import type { KeyObject } from 'node:crypto';
+import { KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { type KeyRing, signatureAuthenticator, verifyFrame } from '../crypto/authenticate.js';
 import type { ReplayWindow } from '../crypto/replay-window.js';
-import type { InboundFrame } from '../link/link.js';
+import { hasSelfAddress, type InboundFrame } from '../link/link.js';
 import { WIRE_EPOCH } from '../wire/envelope.js';
 import type { BeaconBody } from '../wire/kinds/beacon.js';
 import { type DecodedFrame, encodeMessage, type Message } from '../wire/message.js';
@@ -22,7 +23,7 @@ export interface BeaconsOptions {
   routes: RoutingTable;
   keys: KeyRing;
   identity: KeyObject;
-  clock: { now(): number; trusted(): boolean };
+  clock: { now(): number; trusted(): boolean; expiryTrusted?(): boolean };
   replay: Pick<ReplayWindow, 'accept'>;
   /** A fresh sequence number, taken and synced as for any message (a beacon must not share one). */
   nextSeq: () => Promise<number>;
@@ -64,6 +65,7 @@ export class Beacons {
     for (const { link } of this.#o.links) {
       if (link.state.status !== 'up') continue;
       try {
+        const addr = hasSelfAddress(link) ? link.selfAddress() : undefined;
         const message = {
           kind: 'beacon',
           origin: this.#o.nodeId,
@@ -74,7 +76,12 @@ export class Beacons {
           lifetimeMin: Math.max(1, Math.ceil((3 * everyMs) / 60_000)),
           dest: { to: 'all' },
           flags: ['noReceipt'],
-          body: { reaches: this.#reachesVia(link.id), intervalS: Math.round(everyMs / 1000) },
+          body: {
+            reaches: this.#reachesVia(link.id),
+            intervalS: Math.round(everyMs / 1000),
+            // Signed with the rest, so that a copy replayed from another radio binds nothing.
+            ...(addr !== undefined ? { addr } : {}),
+          },
         } as Message;
         // One hop, never stored: a lost beacon is replaced by the next one.
         await link.send(encodeMessage(message, signatureAuthenticator(this.#o.identity)));
@@ -104,9 +111,24 @@ export class Beacons {
       keys: this.#o.keys,
       replay: this.#o.replay,
       now: Math.floor(this.#o.clock.now() / 1000),
-      clockTrusted: this.#o.clock.trusted(),
+      clockTrusted: this.#o.clock.expiryTrusted?.() ?? this.#o.clock.trusted(),
     });
     if (beacon.kind !== 'beacon') return;
+    // A node id and a link address are joined only by the signed address in the beacon or by
+    // configuration: a beacon replayed from another address must not make that address the way to
+    // the node, or traffic falls into a black hole (docs/security.md §Routes).
+    const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
+    const configured = neighbours?.[from];
+    if (configured !== undefined ? configured !== env.origin : beacon.body.addr !== from) {
+      throw new KitError(
+        'CORE_BEACON_ADDRESS',
+        `beacon of node ${env.origin} came from ${from}, which ${
+          configured !== undefined
+            ? `is node ${configured}'s`
+            : `it does not name (it says ${beacon.body.addr ?? 'nothing'})`
+        }; nothing learnt`,
+      );
+    }
     const now = this.#o.clock.now();
     const expiresAt = now + 3 * (beacon.body.intervalS ?? 300) * 1000;
     const changed = this.#o.routes.learn(
@@ -119,7 +141,6 @@ export class Beacons {
         expiresAt,
       })),
     );
-    const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
     if (neighbours && neighbours[from] === undefined) neighbours[from] = env.origin;
     if (changed) await this.#o.onNewPath();
   }

@@ -29,6 +29,12 @@ export interface CoreLink {
    * holds and no budget.
    */
   sharing?: SharingOptions;
+  /**
+   * The link's senders are enrolled devices (the satellite doors: IMEIs in `neighbours`). A frame
+   * from any other is taken only when it checks end to end, and flagged; otherwise it is kept as
+   * foreign (docs/security.md §The centre's doors).
+   */
+  sendersEnrolled?: boolean;
 }
 
 export interface NodeCoreOptions {
@@ -42,7 +48,17 @@ export interface NodeCoreOptions {
   identity: KeyObject;
   /** This node's MAC key shared with the centre, when it is a kit. */
   macKey?: Uint8Array;
-  clock: { now(): number; trusted(): boolean };
+  /**
+   * The node's clock (trusted-clock.ts): `trusted` says whether what it stamps may be trusted;
+   * `expiryTrusted`, whether "now is past T" may be (a signed lower bound is enough for that);
+   * `observeSignedLowerBound` takes the time a signed control message was made.
+   */
+  clock: {
+    now(): number;
+    trusted(): boolean;
+    expiryTrusted?(): boolean;
+    observeSignedLowerBound?(timeMs: number, detail: string): unknown;
+  };
   retry: BackoffOptions;
   latencyBoundMs: readonly [number, number, number, number];
   log: Logger;
@@ -66,6 +82,22 @@ export interface NodeCoreOptions {
   /** Broadcasts are sent this many times in all. Default 3. */
   broadcastRepeats?: number;
   random?: () => number;
+  /**
+   * The nodes a broadcast made here is for (apply-receipt.ts), when known: it ends early only
+   * when every one of them said it has it.
+   */
+  broadcastTargets?: (dest: Destination) => readonly number[] | undefined;
+  /**
+   * The lowest sequence number this node may use next, from outside its data directory (the
+   * centre's high-water mark in the kit key file): a kit whose store was lost must not reuse ids
+   * (docs/security.md §A lost store).
+   */
+  sequenceFloor?: number;
+  /**
+   * Where the sequence starts when the store holds none (a new or lost store): an epoch from the
+   * time (docs/security.md §A lost store). Default 0.
+   */
+  freshSequenceStart?: () => number;
 }
 
 export interface Draft<K extends KindName = KindName> {
@@ -78,8 +110,11 @@ export interface Draft<K extends KindName = KindName> {
 }
 
 export interface NodeCoreEvents {
-  /** A message addressed to this node, verified and stored (once per message). */
-  delivered: [Message, MessageMeta];
+  /**
+   * A message addressed to this node, verified and stored (once per message). `current` is false
+   * for a warning older than one already applied on its thread: history, never the current state.
+   */
+  delivered: [Message, MessageMeta, { current: boolean; reason?: string }];
   /** A delivery state of a message this node holds changed. */
   state: [MessageMeta];
   /** A fieldnode frame was refused: its code says why (forged, replayed, reassembly failed…). */
@@ -94,4 +129,15 @@ export interface NodeCoreEvents {
    * or fell back below it (`active: false`): once per change (billing-budget.ts).
    */
   budget: [BudgetAlarm];
+  /**
+   * Something an operator should look at, though nothing was lost: a frame from a device not
+   * enrolled that verified (UNKNOWN_SENDER); a node reusing a sequence number with a different
+   * message, as one does that lost its store (SEQUENCE_RESTARTED).
+   */
+  flagged: [{ code: 'UNKNOWN_SENDER' | 'SEQUENCE_RESTARTED'; link: string; detail: string }];
+  /**
+   * A frame this node could not check with any key it holds: not stored, forwarded at most once
+   * (unchecked-relay.ts), on the links named.
+   */
+  unchecked: [{ link: string; reason: string; forwarded: string[] }];
 }

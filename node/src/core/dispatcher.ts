@@ -13,6 +13,7 @@
 import { hasSendWindow, type SendOutcome } from '../link/link.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
 import { fragmentFrame } from '../wire/fragment.js';
+import { wrapHopTagged } from '../wire/hop-tagged.js';
 import { type BackoffOptions, backoffMs } from './backoff.js';
 import {
   awaitsReply,
@@ -254,7 +255,9 @@ export class Dispatcher {
       }
       items.push({
         id,
-        frame,
+        // The origin's hop tag goes back around the frame on links that cost nothing, for relays
+        // that can check only it (docs/wire-format.md §6.4); billed links go by shared-sender.ts.
+        frame: meta.hopTag ? wrapHopTagged(meta.hopTag, frame) : frame,
         priority: meta.priority,
         awaitsReply: awaitsReply(meta),
         ...(meta.nextHop[link.id] ? { nextHop: meta.nextHop[link.id] } : {}),

@@ -26,7 +26,11 @@ export interface ForeignPayload {
   /** The payload as it was received (or, for fragments, as it came together); a copy. */
   bytes: Uint8Array;
   /** Why it is not a fieldnode frame. */
-  reason: NotFieldnode;
+  /**
+   * Why it is kept: not a fieldnode frame, or a frame from a device not enrolled on a satellite
+   * door that does not check end to end ('unknown-sender': released by the duty officer, or not).
+   */
+  reason: NotFieldnode | 'unknown-sender';
   /** The wire parser's words, for the log. */
   detail: string;
   /** When the link received it, Unix ms. */

@@ -8,12 +8,13 @@
  * NodeCore owns it; it knows the core only through the callbacks of InboundPayloadsOptions, so the
  * two cannot form an import cycle.
  */
-import { KitError } from '../base/errors.js';
+import { isKitError, KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import type { InboundFrame } from '../link/link.js';
 import { unpackBatch } from '../wire/batch.js';
 import { entryShape, malformedVerdict, type NotFieldnodeVerdict, payloadVerdict } from '../wire/classify.js';
 import { Reassembler, type ReassemblyResult } from '../wire/fragment.js';
+import { HOP_TAGGED_TYPE, unwrapHopTagged } from '../wire/hop-tagged.js';
 import type { ForeignPayload } from './foreign-payloads.js';
 
 /** What taking a payload apart needs of the core that owns it. */
@@ -23,12 +24,15 @@ export interface InboundPayloadsOptions {
    * Takes in one whole message frame (NodeCore's dedup, verify, store, custody, route). A throw
    * refuses it: as foreign if the wire's parsers say it is not a fieldnode frame, else as rejected.
    */
-  takeMessage: (frame: Uint8Array, inbound: InboundFrame) => Promise<void>;
+  takeMessage: (frame: Uint8Array, inbound: InboundFrame, hopTag?: Uint8Array) => Promise<void>;
   /** A fieldnode frame was refused (NodeCoreEvents `rejected`). */
   onRejected: (rejection: { code: string; link: string; detail: string }) => void;
   /** A payload that is not a fieldnode frame, to keep and hand on (NodeCoreEvents `foreign`). */
   onForeign: (item: ForeignPayload) => void;
 }
+
+/** Why a payload is kept as foreign: not a fieldnode frame, or from a device not enrolled. */
+type ForeignVerdict = NotFieldnodeVerdict | { reason: 'unknown-sender'; detail: string };
 
 export class InboundPayloads {
   readonly #o: InboundPayloadsOptions;
@@ -45,7 +49,7 @@ export class InboundPayloads {
    * are fieldnode frames are taken in all the same, and the payload is kept whole if any is not.
    */
   async receive(inbound: InboundFrame): Promise<void> {
-    let foreign = payloadVerdict(inbound.bytes);
+    let foreign: ForeignVerdict | undefined = payloadVerdict(inbound.bytes);
     let entries: Uint8Array[] = [];
     if (!foreign) {
       try {
@@ -64,9 +68,9 @@ export class InboundPayloads {
   }
 
   /** One entry of a payload, a message or a fragment; the verdict when it is not a fieldnode frame. */
-  async #receiveEntry(entry: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
+  async #receiveEntry(entry: Uint8Array, inbound: InboundFrame): Promise<ForeignVerdict | undefined> {
     const shape = entryShape(entry);
-    if (shape === 'message') return this.#receiveFrame(entry, inbound);
+    if (shape === 'message' || shape === 'hop-tagged') return this.#receiveFrame(entry, inbound);
     if (shape !== 'fragment') return shape;
     let r: ReassemblyResult;
     try {
@@ -82,13 +86,26 @@ export class InboundPayloads {
     return undefined;
   }
 
-  /** One message frame; the verdict when it is not a fieldnode message. */
-  async #receiveFrame(frame: Uint8Array, inbound: InboundFrame): Promise<NotFieldnodeVerdict | undefined> {
+  /**
+   * One message frame, bare or in its hop-tagged container (docs/wire-format.md §6.4); the
+   * verdict when it is not a fieldnode message.
+   */
+  async #receiveFrame(bytes: Uint8Array, inbound: InboundFrame): Promise<ForeignVerdict | undefined> {
+    let frame = bytes;
+    let hopTag: Uint8Array | undefined;
+    if (bytes[0] === HOP_TAGGED_TYPE) {
+      try {
+        ({ tag: hopTag, frame } = unwrapHopTagged(bytes));
+      } catch (err) {
+        return this.#reject(inbound, err);
+      }
+    }
     const shape = entryShape(frame);
-    if (shape === 'fragment') return { reason: 'malformed', detail: 'a fragment where a message belongs' };
+    if (shape === 'fragment' || shape === 'hop-tagged')
+      return { reason: 'malformed', detail: `a ${shape} where a message belongs` };
     if (shape !== 'message') return shape;
     try {
-      await this.#o.takeMessage(frame, inbound);
+      await this.#o.takeMessage(frame, inbound, hopTag);
       return undefined;
     } catch (err) {
       return this.#reject(inbound, err);
@@ -101,9 +118,13 @@ export class InboundPayloads {
    * `rejected`. (Of the steps of taking a message in, only its decode throws the wire's shape
    * codes that malformedVerdict reads: the entry's version was read before, by entryShape.)
    */
-  #reject(inbound: InboundFrame, err: unknown): NotFieldnodeVerdict | undefined {
+  #reject(inbound: InboundFrame, err: unknown): ForeignVerdict | undefined {
     const foreign = malformedVerdict(err);
     if (foreign) return foreign;
+    if (isKitError(err, 'CORE_UNKNOWN_SENDER')) {
+      this.#o.log.warn({ link: inbound.link, from: inbound.meta?.from }, err.message);
+      return { reason: 'unknown-sender', detail: err.message };
+    }
     if (!(err instanceof KitError)) {
       this.#o.log.error({ err, link: inbound.link }, 'inbound frame broke the core; frame dropped');
       return undefined;
@@ -115,7 +136,7 @@ export class InboundPayloads {
   }
 
   /** Keeps a payload that is not a fieldnode frame, and hands it to the `foreign` listeners. */
-  #keepForeign(inbound: InboundFrame, bytes: Uint8Array, verdict: NotFieldnodeVerdict): void {
+  #keepForeign(inbound: InboundFrame, bytes: Uint8Array, verdict: ForeignVerdict): void {
     const { from, source } = inbound.meta ?? {};
     const item: ForeignPayload = {
       link: inbound.link,

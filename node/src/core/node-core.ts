@@ -9,10 +9,13 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { verifyFrame } from '../crypto/authenticate.js';
+import { KitError } from '../base/errors.js';
+import { type CheckedBy, checkAtHop, type KeyRing, macKeyNode, verifyFrame } from '../crypto/authenticate.js';
+import { hopTag } from '../crypto/hop-tag.js';
 import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
-import { type Destination, WIRE_EPOCH } from '../wire/envelope.js';
+import { type Destination, type Priority, WIRE_EPOCH } from '../wire/envelope.js';
+import { wrapHopTagged } from '../wire/hop-tagged.js';
 import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { authenticatorFor, isForNode } from './addressing.js';
@@ -30,12 +33,22 @@ import { InboundPayloads } from './inbound-payloads.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
+import { SignedState } from './signed-state.js';
+import { UncheckedRelay } from './unchecked-relay.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 export type { ForeignPayload } from './foreign-payloads.js';
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
+
+/** A frame on a link of enrolled devices (the satellite doors) from one that is not: kept as foreign. */
+function unknownSender(from: string | undefined, why: string): KitError {
+  return new KitError(
+    'CORE_UNKNOWN_SENDER',
+    `a frame from ${from ?? 'an unnamed device'}, which is not enrolled, and ${why}: kept for the duty officer`,
+  );
+}
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -50,6 +63,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #expiry: Expiry;
   readonly #foreign: ForeignPayloads;
   readonly #inbound: InboundPayloads;
+  readonly #unchecked: UncheckedRelay;
+  /** What signed control messages built here: revocations, issuer keys and floors, warning threads. */
+  readonly #signed: SignedState;
+  /** The configured keys, as signed control messages amend them (signed-state.ts). */
+  readonly #keys: KeyRing;
   #seq = 0;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
@@ -60,15 +78,33 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
+    this.#signed = new SignedState({
+      store: options.store,
+      nodeId: options.nodeId,
+      clock: options.clock,
+      onSignedTime: (ms) => options.clock.observeSignedLowerBound?.(ms, 'a signed control message'),
+      // Called inside the store's lock: queued, not awaited.
+      onSeqFloor: (floor) => void this.raiseSequenceFloor(floor),
+      onRevokedNode: (node) =>
+        options.log.warn({ node }, 'node revoked by the centre: its frames are refused'),
+      log: options.log.child({ mod: 'signed' }),
+    });
+    this.#keys = this.#signed.keys(options.keys);
     this.#foreign = new ForeignPayloads({ log: options.log, now: () => options.clock.now() });
     this.#inbound = new InboundPayloads({
       log: options.log,
-      takeMessage: (frame, inbound) => this.#receiveMessage(frame, inbound),
+      takeMessage: (frame, inbound, hopTag) => this.#receiveMessage(frame, inbound, hopTag),
       onRejected: (rejection) => this.emit('rejected', rejection),
       onForeign: (item) => {
         this.#foreign.keep(item);
         this.emit('foreign', item);
       },
+    });
+    this.#unchecked = new UncheckedRelay({
+      links: options.links,
+      routesFor: (dest, cameFrom) => this.#choices(dest, 3, options.clock.now(), cameFrom),
+      now: () => options.clock.now(),
+      log: options.log,
     });
     this.#confirmer = new Confirmer(options, {
       frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
@@ -86,7 +122,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       nodeId: options.nodeId,
       links: options.links,
       routes: options.routes,
-      keys: options.keys,
+      keys: this.#keys,
       identity: options.identity,
       clock: options.clock,
       replay: this.#replay,
@@ -115,7 +151,21 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   async start(): Promise<void> {
     const { store, links, log } = this.#o;
-    this.#seq = (await store.getKv<number>('seq')) ?? 0;
+    await this.#signed.start();
+    const signedTime = this.#signed.signedTime();
+    if (signedTime > 0)
+      this.#o.clock.observeSignedLowerBound?.(signedTime * 1000, 'the signed time kept in the store');
+    const stored = await store.getKv<number>('seq');
+    const start = Math.max(
+      stored ?? this.#o.freshSequenceStart?.() ?? 0,
+      Math.max(this.#o.sequenceFloor ?? 0, this.#signed.seqFloor()) - 1,
+    );
+    if (stored === undefined || start > stored) {
+      if (stored === undefined && start > 0)
+        log.info({ seq: start + 1 }, 'no sequence on disk: this node numbers its messages from an epoch');
+      await store.putKv({ seq: start }, true);
+    }
+    this.#seq = start;
     await this.#replay.start();
     for (const { link, sharing } of links) {
       const dispatcher = new Dispatcher({
@@ -158,6 +208,41 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     await dispatchers;
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
     await this.#replay.stop();
+  }
+
+  /**
+   * Raises the next sequence number to at least `floor` (the centre's word for a kit that lost its
+   * store: a signed control message); never lowers it.
+   */
+  async raiseSequenceFloor(floor: number): Promise<void> {
+    await this.#o.store.exclusive(async () => {
+      if (this.#seq >= floor - 1) return;
+      await this.#o.store.putKv({ seq: floor - 1 }, true);
+      this.#o.log.warn({ from: this.#seq + 1, to: floor }, 'sequence raised to the floor the centre set');
+      this.#seq = floor - 1;
+    });
+  }
+
+  /**
+   * The clock was stepped by `stepMs` (a first GPS fix after a power cut can move it by days, or
+   * from 1970 by decades). Every deadline this node set by the old clock moves with it, so a
+   * message written before the fix neither expires at once nor waits for years (docs/time.md).
+   */
+  async clockStepped(stepMs: number): Promise<void> {
+    if (Math.abs(stepMs) < 1000) return;
+    let moved = 0;
+    await this.#o.store.exclusive(async () => {
+      for await (const before of this.#o.store.metas()) {
+        if (before.done) continue;
+        const meta = structuredClone(before);
+        meta.expiresAt += Math.round(stepMs / 1000);
+        for (const link of Object.keys(meta.out)) meta.out[link] = (meta.out[link] as number) + stepMs;
+        await this.#o.store.save(meta, before, { sync: false });
+        moved++;
+      }
+    });
+    if (moved > 0) this.#o.log.info({ stepMs, messages: moved }, 'clock stepped: deadlines moved with it');
+    for (const d of this.#dispatchers.values()) d.kick();
   }
 
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
@@ -214,11 +299,18 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       flags: draft.flags ?? [],
       body: draft.body,
     } as Message;
-    const frame = encodeMessage(message, auth ?? this.#authFor(message));
+    const authenticator = auth ?? this.#authFor(message);
+    const frame = encodeMessage(message, authenticator);
     const meta = newMeta(
       { ...message, kindCode: KINDS[message.kind].code },
       { local: true, forMe: false, receipt: message.kind === 'receipt', broadcastRepeats: this.#repeats },
     );
+    if (authenticator.scheme === 'mac') {
+      // The hop tag, for the relays that hold the kit's relay key but not its end-to-end key.
+      const kit = macKeyNode(message, this.#keys);
+      const relayKey = kit === undefined ? undefined : this.#keys.relayKey(kit);
+      if (relayKey) meta.hopTag = hopTag(relayKey, frame);
+    }
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
     return { meta, frame };
@@ -226,38 +318,46 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */
   #authFor(message: Message): Authenticator {
-    return authenticatorFor(message, this.#o);
+    return authenticatorFor(message, { ...this.#o, keys: this.#keys });
   }
 
   /** Fills the meta's outbox entries from the routing table (or the given link). */
-  #route(meta: MessageMeta, via?: { link: string; to?: string }, avoidHop?: string): void {
+  #route(
+    meta: MessageMeta,
+    via?: { link: string; to?: string },
+    avoidHop?: string,
+    waitingSinceMs?: number,
+  ): void {
     const now = this.#o.clock.now();
-    let choices: RouteChoice[];
-    if (via) {
-      choices = [{ link: via.link, dueAt: now, ...(via.to ? { nextHop: via.to } : {}) }];
-    } else {
-      const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));
-      const links = new Map(this.#o.links.map((l) => [l.link.id, l.link]));
-      choices = this.#o.routes
-        .choose(meta.dest, {
-          priority: meta.priority,
-          createdAtMs: meta.createdAt * 1000,
-          now,
-          latencyBoundMs: this.#o.latencyBoundMs,
-          linkClass: (id) => classes.get(id),
-          isCentre: this.#o.keys.isCentre,
-          // Two bearers of one class: what each declares decides, per priority.
-          preference: (id, priority) => {
-            const link = links.get(id);
-            return link ? bearerPreference(link.capabilities, priority) : [];
-          },
-        })
-        .filter((c) => c.nextHop === undefined || c.nextHop !== avoidHop);
-    }
+    const choices: RouteChoice[] = via
+      ? [{ link: via.link, dueAt: now, ...(via.to ? { nextHop: via.to } : {}) }]
+      : // A relayed message whose times cannot be trusted waits from when it came here.
+        this.#choices(meta.dest, meta.priority, waitingSinceMs ?? meta.createdAt * 1000, avoidHop);
     for (const c of choices) {
       meta.out[c.link] = c.dueAt;
       if (c.nextHop) meta.nextHop[c.link] = c.nextHop;
     }
+  }
+
+  /** Where the routing table sends a message now, never back to `avoidHop`. */
+  #choices(dest: Destination, priority: Priority, createdAtMs: number, avoidHop?: string): RouteChoice[] {
+    const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));
+    const links = new Map(this.#o.links.map((l) => [l.link.id, l.link]));
+    return this.#o.routes
+      .choose(dest, {
+        priority,
+        createdAtMs,
+        now: this.#o.clock.now(),
+        latencyBoundMs: this.#o.latencyBoundMs,
+        linkClass: (id) => classes.get(id),
+        isCentre: this.#keys.isCentre,
+        // Two bearers of one class: what each declares decides, per priority.
+        preference: (id, p) => {
+          const link = links.get(id);
+          return link ? bearerPreference(link.capabilities, p) : [];
+        },
+      })
+      .filter((c) => c.nextHop === undefined || c.nextHop !== avoidHop);
   }
 
   #kick(meta: MessageMeta): void {
@@ -268,17 +368,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return isForNode(dest, this.#o);
   }
 
-  async #receiveMessage(bytes: Uint8Array, inbound: InboundFrame): Promise<void> {
+  async #receiveMessage(bytes: Uint8Array, inbound: InboundFrame, hopTag?: Uint8Array): Promise<void> {
     const frame = Uint8Array.from(bytes);
     const decoded = decodeFrame(frame);
     const env = decoded.envelope;
     const id = messageId(env.origin, env.seq);
     if (env.origin === this.#o.nodeId) return; // our own broadcast, heard back
     const from = inbound.meta?.from;
-    const prevNode =
-      from === undefined
-        ? undefined
-        : this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours[from];
+    const coreLink = this.#o.links.find((l) => l.link.id === inbound.link);
+    const prevNode = from === undefined ? undefined : coreLink?.neighbours[from];
     const prevHop = {
       link: inbound.link,
       ...(from ? { from } : {}),
@@ -294,20 +392,64 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const oneHop = receiptScope === 'custody' || receiptScope === 'vouched';
     if (oneHop && !forMe) return;
 
+    const nowMs = this.#o.clock.now();
+    // For "has it expired?", a lower bound on the time is enough (docs/time.md).
+    const clockTrusted = this.#o.clock.expiryTrusted?.() ?? this.#o.clock.trusted();
+    const timing = { keys: this.#keys, now: Math.floor(nowMs / 1000), clockTrusted };
+    // Checked before anything is stored or confirmed: only a frame this node verified with a key it
+    // holds claims its id, earns custody and may spend (docs/security.md §Checked at this hop).
+    let message: Message | undefined;
+    let checkedBy: CheckedBy;
+    if (forMe && decoded.message) {
+      // The replay window is looked at once the store said whether this is a duplicate (which is
+      // confirmed again), and recorded in only once the message is on disk.
+      message = verifyFrame(decoded, { ...timing, replay: { accept: () => 'new' } });
+      checkedBy =
+        KINDS[message.kind].auth === 'signature' ? 'issuer' : env.auth === 'signature' ? 'node' : 'mac';
+    } else {
+      const check = checkAtHop(decoded, hopTag, timing);
+      if (!check.checked) {
+        if (coreLink?.sendersEnrolled && prevNode === undefined) throw unknownSender(from, check.reason);
+        this.#relayUnchecked(frame, hopTag, env.dest, inbound, check.reason);
+        return;
+      }
+      checkedBy = check.by;
+    }
+    if (coreLink?.sendersEnrolled && prevNode === undefined) {
+      // A satellite frame from a device that is not enrolled, yet it checks end to end: a crew
+      // swapped modems, or a gateway relays a kit. Taken, and said (docs/security.md §The centre's doors).
+      if (checkedBy === 'hop-tag') throw unknownSender(from, 'only a hop tag checks it');
+      this.#o.log.warn(
+        { msgId: id, link: inbound.link, from, checkedBy },
+        'frame from a device not enrolled, verified; accepted',
+      );
+      this.emit('flagged', {
+        code: 'UNKNOWN_SENDER',
+        link: inbound.link,
+        detail: `${id} from ${from ?? 'an unnamed device'} verified (${checkedBy})`,
+      });
+    }
+
     await this.#o.store.exclusive(async () => {
       const existing = await this.#o.store.getMeta(id);
       if (existing) {
-        // A different frame under a known id is a forgery or a kit that lost its store: never
-        // let it confirm (or be confirmed as) the message we hold.
+        // Both copies checked: a different frame under a known id is the origin reusing its
+        // sequence (its store was lost) or its key in other hands. Never let it confirm, or be
+        // confirmed as, the message we hold.
         if (!sameBytes(await this.#o.store.getFrame(id), frame)) {
           this.#o.log.warn(
-            { msgId: id, link: inbound.link, from },
-            'a different frame arrived under a known message id; ignored',
+            { msgId: id, link: inbound.link, from, node: env.origin },
+            `node ${env.origin} sent a different message under a sequence number it used before: its store was lost and it restarted its sequence, or its key is in other hands`,
           );
           this.emit('rejected', {
             code: 'AUTH_REPLAY',
             link: inbound.link,
             detail: `conflicting frame for ${id}`,
+          });
+          this.emit('flagged', {
+            code: 'SEQUENCE_RESTARTED',
+            link: inbound.link,
+            detail: `node ${env.origin} reused sequence ${env.seq} with a different message`,
           });
           return;
         }
@@ -323,16 +465,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         }
         return;
       }
-      let message: Message | undefined;
-      if (forMe && decoded.message) {
-        // Check the replay window now, record in it only once the message is on disk: a failed
-        // write must not turn every retransmission into a "replay".
-        message = verifyFrame(decoded, {
-          keys: this.#o.keys,
-          replay: { accept: (origin, seq) => this.#replay.checkStored(origin, seq) },
-          now: Math.floor(this.#o.clock.now() / 1000),
-          clockTrusted: this.#o.clock.trusted(),
-        });
+      if (message) {
+        const seen = this.#replay.checkStored(env.origin, env.seq);
+        if (seen !== 'new') throw new KitError('AUTH_REPLAY', `${message.kind} ${id} is a replay (${seen})`);
       }
       const meta = newMeta(env, {
         local: false,
@@ -341,16 +476,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         broadcastRepeats: this.#repeats,
       });
       meta.prevHop = prevHop;
-      if (env.clockUntrusted) {
-        // The origin's clock was not trusted: count the lifetime from now, or a kit whose clock
-        // is behind would have its message expire at the first relay.
-        meta.expiresAt = Math.max(
-          meta.expiresAt,
-          Math.floor(this.#o.clock.now() / 1000) + env.lifetimeMin * 60,
-        );
-      }
+      if (hopTag) meta.hopTag = hopTag;
+      // Expired by this node's own clock, counted from when it came here: the origin's time says
+      // how much of the lifetime is left only when both clocks are trusted (docs/time.md).
+      const nowS = Math.floor(nowMs / 1000);
+      const bothTrusted = clockTrusted && !env.clockUntrusted;
+      const left = env.lifetimeMin * 60 - (bothTrusted ? Math.max(0, nowS - env.createdAt) : 0);
+      meta.expiresAt = nowS + left;
       const relay = !oneHop && (!forMe || broadcast);
-      if (relay) this.#route(meta, undefined, from);
+      if (relay) this.#route(meta, undefined, from, bothTrusted ? undefined : nowMs);
       if (Object.keys(meta.out).length === 0 && (forMe || meta.expect === 'none')) meta.done = true;
       addEvent(meta, {
         at: this.#o.clock.now(),
@@ -358,12 +492,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
         link: inbound.link,
         ...(prevNode !== undefined ? { node: prevNode } : {}),
       });
+      // Applied (and saved) before the message is: once stored, a retransmission is a duplicate
+      // and would never apply it. A late one only tightens (signed-state.ts).
+      if (message?.kind === 'control' && meta.forMe) await this.#signed.applyControl(message, meta);
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
       if (message) this.#replay.accept(env.origin, env.seq);
-      if (from !== undefined && !broadcast && (message !== undefined || prevNode !== undefined)) {
-        // Replies and receipts to the origin can go back the way this came (only from a verified
-        // message or a known neighbour: a forged frame must not re-point the way back).
+      if (from !== undefined && !broadcast) {
+        // Replies and receipts to the origin can go back the way this came (the frame checked,
+        // so a forger cannot re-point the way back).
         this.#o.routes.learnReverse(
           env.origin,
           inbound.link,
@@ -385,9 +522,34 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       this.emit('state', meta);
       if (message && meta.forMe) {
         if (message.kind === 'receipt') await this.#applyReceipt(message, inbound.link);
-        this.emit('delivered', message, meta);
+        // Every action on one warning is ordered: an older one is history, never the current
+        // state (docs/control-messages.md).
+        const standing =
+          message.kind === 'warning' ? await this.#signed.recordWarning(message, meta) : undefined;
+        this.emit(
+          'delivered',
+          message,
+          meta,
+          standing
+            ? { current: standing.current, ...(standing.reason ? { reason: standing.reason } : {}) }
+            : { current: true },
+        );
       }
     });
+  }
+
+  /** A frame no key here checks: forwarded once from memory, never stored (unchecked-relay.ts). */
+  #relayUnchecked(
+    frame: Uint8Array,
+    hopTag: Uint8Array | undefined,
+    dest: Destination,
+    inbound: InboundFrame,
+    reason: string,
+  ): void {
+    const bytes = hopTag ? wrapHopTagged(hopTag, frame) : frame;
+    const outcome = this.#unchecked.forward(bytes, dest, inbound);
+    this.#o.log.debug({ link: inbound.link, reason, ...outcome }, 'unchecked frame: not stored');
+    this.emit('unchecked', { link: inbound.link, reason, forwarded: outcome.forwarded });
   }
 
   /** Applies a receipt addressed here, and vouches for what it ended that this node relayed. */
@@ -395,13 +557,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const coreLink = this.#o.links.find((l) => l.link.id === link)?.link;
     const relayed = await applyReceipt(receipt, {
       store: this.#o.store,
-      isCentre: this.#o.keys.isCentre,
+      isCentre: this.#keys.isCentre,
       sentToward: (meta, node) => sentToward(meta, node, link, neighboursOn(this.#o.links)),
       receiptWaitMs: Math.max(
         this.#o.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
         coreLink?.capabilities.confirmationWaitMs ?? 0,
       ),
       link,
+      ...(this.#o.broadcastTargets ? { broadcastTargets: this.#o.broadcastTargets } : {}),
       now: () => this.#o.clock.now(),
       log: this.#o.log,
       onState: (meta) => this.emit('state', meta),

@@ -18,6 +18,7 @@ import { type Envelope, expiresAt } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import type { Authenticator, DecodedFrame, Message } from '../wire/message.js';
 import { sign, verifySignature } from './ed25519.js';
+import { verifyHopTag } from './hop-tag.js';
 import { macTag, verifyMacTag } from './mac.js';
 import type { ReplayWindow } from './replay-window.js';
 
@@ -94,66 +95,165 @@ export function verifyFrame(frame: DecodedFrame, opts: VerifyOptions): Message {
     // A later version's kind: its rules are unknown here, so it cannot be trusted, only forwarded.
     throw new KitError('WIRE_UNSUPPORTED_VERSION', `kind ${envelope.kindCode} is unknown to this version`);
   }
-  const required = KINDS[message.kind].auth;
+  if (checkAuthentication(frame, message, undefined, opts) === undefined) {
+    throw new KitError('AUTH_UNKNOWN_KEY', `no key for ${message.kind} ${id(envelope)}`);
+  }
+  checkTime(frame, message, opts);
+  const seen = opts.replay.accept(envelope.origin, envelope.seq);
+  if (seen !== 'new') {
+    throw new KitError('AUTH_REPLAY', `${message.kind} ${id(envelope)} is a replay (${seen})`);
+  }
+  return message;
+}
 
+/** How a relay checked a frame it does not deliver (docs/security.md §Checked at this hop). */
+export type HopCheck =
+  | { checked: true; message: Message; by: CheckedBy }
+  | { checked: false; reason: string };
+
+/** The key a frame was checked with: an issuer's, its origin's identity, the end-to-end tag, the hop tag. */
+export type CheckedBy = 'issuer' | 'node' | 'mac' | 'hop-tag';
+
+/**
+ * Checks a frame at a relay with whatever key this node holds (docs/wire-format.md §6.3, §6.4).
+ * Returns checked, or unchecked when this node holds no key that could check it; throws a KitError
+ * when a key it holds says the frame is forged, altered, revoked, below its issuer's floor or
+ * expired, and AUTH_MISSING for a frame with no authentication at all. Records nothing: the caller
+ * dedups by what it stores.
+ * @param hopTag the hop tag the frame came with, if any.
+ */
+export function checkAtHop(
+  frame: DecodedFrame,
+  hopTag: Uint8Array | undefined,
+  opts: Omit<VerifyOptions, 'replay'>,
+): HopCheck {
+  const { message, envelope } = frame;
+  if (envelope.auth === 'none') {
+    throw new KitError('AUTH_MISSING', `${id(envelope)} carries no authentication; refused from the air`);
+  }
+  if (!message) return { checked: false, reason: `kind ${envelope.kindCode} is unknown to this version` };
+  const by = checkAuthentication(frame, message, hopTag, opts);
+  if (by === undefined)
+    return { checked: false, reason: `no key here checks ${message.kind} ${id(envelope)}` };
+  checkTime(frame, message, opts);
+  return { checked: true, message, by };
+}
+
+/**
+ * The signature or tag of a frame, with the key this node holds; the key it used, or undefined
+ * when it holds none that applies (throws when a key it holds refuses the frame).
+ */
+function checkAuthentication(
+  frame: DecodedFrame,
+  message: Message,
+  hopTag: Uint8Array | undefined,
+  opts: Pick<VerifyOptions, 'keys' | 'now' | 'clockTrusted'>,
+): CheckedBy | undefined {
+  const { envelope } = frame;
+  const { keys } = opts;
+  if (keys.revoked(envelope.origin)) {
+    throw new KitError(
+      'AUTH_REVOKED',
+      `${message.kind} ${id(envelope)}: node ${envelope.origin} was revoked`,
+    );
+  }
+  const required = KINDS[message.kind].auth;
   if (required === 'signature') {
     if (envelope.auth !== 'signature')
       throw new KitError('AUTH_MISSING', `a ${message.kind} must be signed by an issuer`);
-    const issuerId = (message.body as { issuer: number }).issuer;
-    const issuer = opts.keys.issuerKey(issuerId);
-    if (!issuer) throw new KitError('AUTH_UNKNOWN_KEY', `no key for issuer ${issuerId}`);
-    if (!verifySignature(issuer.publicKey, frame.authenticated, frame.trailer)) {
-      throw new KitError(
-        'AUTH_SIGNATURE_INVALID',
-        `${message.kind} ${id(envelope)}: signature of issuer ${issuerId} does not verify`,
-      );
-    }
-    if (!issuer.powers.includes(message.kind as IssuerPower)) {
-      throw new KitError('AUTH_NOT_AUTHORISED', `issuer ${issuerId} may not sign a ${message.kind}`);
-    }
-    if (opts.clockTrusted && issuer.validUntil !== undefined && opts.now > issuer.validUntil) {
-      throw new KitError('AUTH_NOT_AUTHORISED', `the key of issuer ${issuerId} expired`);
-    }
-  } else if (envelope.auth === 'signature') {
-    const key = opts.keys.nodeKey(envelope.origin);
-    if (!key) throw new KitError('AUTH_UNKNOWN_KEY', `no identity key for node ${envelope.origin}`);
+    checkIssuer(frame, message, opts);
+    return 'issuer';
+  }
+  if (envelope.auth === 'signature') {
+    const key = keys.nodeKey(envelope.origin);
+    if (!key) return undefined;
     if (!verifySignature(key, frame.authenticated, frame.trailer)) {
       throw new KitError(
         'AUTH_SIGNATURE_INVALID',
         `${message.kind} ${id(envelope)}: signature of node ${envelope.origin} does not verify`,
       );
     }
-  } else {
-    if (envelope.auth !== 'mac')
-      throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag or its node's signature`);
-    const node = macKeyNode(envelope, opts.keys);
-    const key = node === undefined ? undefined : opts.keys.macKey(node);
-    if (!key) throw new KitError('AUTH_UNKNOWN_KEY', `no MAC key for ${id(envelope)}`);
+    return 'node';
+  }
+  if (envelope.auth !== 'mac')
+    throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag or its node's signature`);
+  const node = macKeyNode(envelope, keys);
+  if (node === undefined) return undefined;
+  if (keys.revoked(node)) {
+    throw new KitError('AUTH_REVOKED', `${message.kind} ${id(envelope)}: node ${node} was revoked`);
+  }
+  const key = keys.macKey(node);
+  if (key) {
     if (!verifyMacTag(key, frame.authenticated, frame.trailer)) {
       throw new KitError('AUTH_TAG_INVALID', `${message.kind} ${id(envelope)}: MAC tag does not verify`);
     }
+    return 'mac';
   }
+  const relayKey = keys.relayKey(node);
+  if (!relayKey || !hopTag) return undefined;
+  const whole = new Uint8Array(frame.authenticated.length + frame.trailer.length);
+  whole.set(frame.authenticated);
+  whole.set(frame.trailer, frame.authenticated.length);
+  if (!verifyHopTag(relayKey, whole, hopTag)) {
+    throw new KitError(
+      'AUTH_TAG_INVALID',
+      `${message.kind} ${id(envelope)}: hop tag of node ${node} does not verify`,
+    );
+  }
+  return 'hop-tag';
+}
 
-  if (opts.clockTrusted && !envelope.clockUntrusted) {
-    if (opts.now > expiresAt(envelope)) {
-      throw new KitError(
-        'AUTH_EXPIRED',
-        `${message.kind} ${id(envelope)} outlived its ${envelope.lifetimeMin} min lifetime`,
-      );
-    }
-    if (message.kind === 'warning' && opts.now > message.body.expires) {
-      throw new KitError(
-        'AUTH_EXPIRED',
-        `warning ${id(envelope)} expired at ${new Date(message.body.expires * 1000).toISOString()}`,
-      );
-    }
+/** An issuer's signature, power, key lifetime and floor (docs/wire-format.md §6.2). */
+function checkIssuer(
+  frame: DecodedFrame,
+  message: Message,
+  opts: Pick<VerifyOptions, 'keys' | 'now' | 'clockTrusted'>,
+): void {
+  const { envelope } = frame;
+  const issuerId = (message.body as { issuer: number }).issuer;
+  const issuer = opts.keys.issuerKey(issuerId);
+  if (!issuer) throw new KitError('AUTH_UNKNOWN_KEY', `no key for issuer ${issuerId}`);
+  if (!verifySignature(issuer.publicKey, frame.authenticated, frame.trailer)) {
+    throw new KitError(
+      'AUTH_SIGNATURE_INVALID',
+      `${message.kind} ${id(envelope)}: signature of issuer ${issuerId} does not verify`,
+    );
   }
+  if (!issuer.powers.includes(message.kind as IssuerPower)) {
+    throw new KitError('AUTH_NOT_AUTHORISED', `issuer ${issuerId} may not sign a ${message.kind}`);
+  }
+  if (opts.clockTrusted && issuer.validUntil !== undefined && opts.now > issuer.validUntil) {
+    throw new KitError('AUTH_NOT_AUTHORISED', `the key of issuer ${issuerId} expired`);
+  }
+  const floor = opts.keys.issuerFloor(issuerId);
+  if (envelope.seq < floor) {
+    throw new KitError(
+      'AUTH_REPLAY',
+      `${message.kind} ${id(envelope)} is below issuer ${issuerId}'s floor ${floor}: history, not news`,
+    );
+  }
+}
 
-  const seen = opts.replay.accept(envelope.origin, envelope.seq);
-  if (seen !== 'new') {
-    throw new KitError('AUTH_REPLAY', `${message.kind} ${id(envelope)} is a replay (${seen})`);
+/** Lifetime and a warning's expiry, when both clocks can be trusted (docs/time.md). */
+function checkTime(
+  frame: DecodedFrame,
+  message: Message,
+  opts: Pick<VerifyOptions, 'now' | 'clockTrusted'>,
+): void {
+  const { envelope } = frame;
+  if (!opts.clockTrusted || envelope.clockUntrusted) return;
+  if (opts.now > expiresAt(envelope)) {
+    throw new KitError(
+      'AUTH_EXPIRED',
+      `${message.kind} ${id(envelope)} outlived its ${envelope.lifetimeMin} min lifetime`,
+    );
   }
-  return message;
+  if (message.kind === 'warning' && opts.now > message.body.expires) {
+    throw new KitError(
+      'AUTH_EXPIRED',
+      `warning ${id(envelope)} expired at ${new Date(message.body.expires * 1000).toISOString()}`,
+    );
+  }
 }
 
 function id(env: Pick<Envelope, 'origin' | 'seq'>): string {

@@ -9,7 +9,14 @@
  * seed and the same calls give the same outcomes. Delivery is always asynchronous, never inside
  * send(), and each receiver gets its own copy of the bytes.
  */
-import type { LinkCapabilities, LinkFailureCode, SendOptions, SendOutcome, SendWindow } from './link.js';
+import type {
+  LinkCapabilities,
+  LinkFailureCode,
+  SelfAddress,
+  SendOptions,
+  SendOutcome,
+  SendWindow,
+} from './link.js';
 import { failed, LinkBase } from './link-base.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -135,7 +142,7 @@ export class FakeMedium {
  * ('stopped') until start(); stop() is final. Frames from a sender that has stopped after send()
  * said ok are still delivered: they had already left.
  */
-export class FakeLink extends LinkBase implements SendWindow {
+export class FakeLink extends LinkBase implements SendWindow, SelfAddress {
   readonly kind = 'fake' as const;
   /** The address receivers see in meta.from. */
   readonly address: string;
@@ -163,6 +170,11 @@ export class FakeLink extends LinkBase implements SendWindow {
   /** As given at creation or by {@link setCapabilities}; the defaults are LinkBase's. */
   override get capabilities(): LinkCapabilities {
     return this.#capabilities;
+  }
+
+  /** This link's own address as its peers see it (SelfAddress): what a beacon binds to the node. */
+  selfAddress(): string {
+    return this.address;
   }
 
   /** Declares other capabilities from now on (a test's stand-in for another medium). */

@@ -60,6 +60,16 @@ export interface MessageMeta {
   /** Where it came from, for custody signals. */
   prevHop?: { link: string; from?: string; node?: number };
   custodyBy?: number;
+  /**
+   * The hop tag the origin made for the frame (docs/wire-format.md §6.4): put back around it on
+   * the links that cost nothing, dropped on billed ones.
+   */
+  hopTag?: Uint8Array;
+  /**
+   * A broadcast made here: the nodes whose own verified 'delivered' receipt is in. It ends when
+   * every targeted node's is, or at its repeat limit (docs/security.md §Broadcast receipts).
+   */
+  receivedBy?: number[];
   /** Bytes put on links for it, and satellite credits spent. */
   txBytes: number;
   credits: number;

@@ -29,6 +29,10 @@ export interface NodeSpec {
   routes: Route[];
   /** Beacons are off unless a test asks for them. */
   beaconIntervalMs?: number;
+  /** The kits whose relay keys this node holds; default: every kit's. */
+  relayFor?: readonly number[];
+  /** The node's keys, instead of those of TestNetwork.keyRing. */
+  keys?: KeyRing;
 }
 
 export interface TestNode {
@@ -45,11 +49,22 @@ export class TestNetwork {
   readonly identities = new Map<number, ReturnType<typeof generateSigningKeyPair>>();
   clockOffsetMs = 0;
 
-  keyRing(): KeyRing {
+  /** Nodes the centre revoked, as every node's key ring sees it. */
+  readonly revoked = new Set<number>();
+
+  /**
+   * The keys node `self` holds, as in a county (docs/keys.md): the centre every kit's end-to-end
+   * key, a kit only its own; relay keys for the kits it relays for (by default every node, as if
+   * each were every kit's gateway).
+   */
+  keyRing(self = CENTRE, relayFor?: readonly number[]): KeyRing {
     return {
-      macKey: (node) => deriveNodeMacKey(SECRET, node),
-      relayKey: (node) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node),
-      revoked: () => false,
+      macKey: (node) => (self === CENTRE || node === self ? deriveNodeMacKey(SECRET, node) : undefined),
+      relayKey: (node) =>
+        self === CENTRE || node === self || relayFor === undefined || relayFor.includes(node)
+          ? deriveRelayKey(deriveNodeMacKey(SECRET, node), node)
+          : undefined,
+      revoked: (node) => this.revoked.has(node),
       issuerFloor: () => 0,
       issuerKey: () => undefined,
       nodeKey: (node) => {
@@ -79,7 +94,7 @@ export class TestNetwork {
         };
       }),
       routes: new RoutingTable(spec.routes),
-      keys: this.keyRing(),
+      keys: spec.keys ?? this.keyRing(spec.id, spec.relayFor),
       identity: identity.privateKey,
       ...(spec.id !== CENTRE ? { macKey: deriveNodeMacKey(SECRET, spec.id) } : {}),
       clock: { now: () => Date.now() + this.clockOffsetMs, trusted: () => true },

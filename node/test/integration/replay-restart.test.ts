@@ -34,7 +34,7 @@ it('refuses a captured beacon replayed after a restart', async () => {
       lifetimeMin: 15,
       dest: { to: 'all' },
       flags: ['noReceipt'],
-      body: { reaches: [{ to: 'centre', cost: 1 }], intervalS: 300 },
+      body: { reaches: [{ to: 'centre', cost: 1 }], intervalS: 300, addr: 'G' },
     },
     signatureAuthenticator(neighbour.privateKey),
   );

@@ -62,10 +62,13 @@ export interface ModemDriverOptions {
   writeTimeoutMs?: number;
   /**
    * A last-known-good time, Unix ms, to choose the MSSTM era (§1.5). Default the system clock,
-   * which is only right once something trusted has set it (docs/design.md §Time).
+   * but never before 2026 (a clock reset to 1970 would pick the wrong era; docs/time.md).
    */
   referenceTime?: () => number;
 }
+
+/** A floor for the default MSSTM reference time: this software did not exist before 2026. */
+const NOT_BEFORE_MS = Date.UTC(2026, 0, 1);
 
 /** SBDWB results (§1.3). */
 const SBDWB_TEXT: Readonly<Record<number, string>> = {
@@ -98,7 +101,9 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
       signalTimeoutMs: options.signalTimeoutMs ?? 30_000,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 120_000,
       writeTimeoutMs: options.writeTimeoutMs ?? 75_000,
-      referenceTime: options.referenceTime ?? (() => Date.now()),
+      // A Pi's clock after a power cut may read 1970, which would pick the oldest era and put
+      // every reading decades off; no kit runs this software before it was written.
+      referenceTime: options.referenceTime ?? (() => Math.max(Date.now(), NOT_BEFORE_MS)),
     };
     const st = this.#o.sbdSessionTimeoutS;
     if (st !== undefined && (!Number.isInteger(st) || st <= 0 || st * 1000 >= this.#o.sessionTimeoutMs)) {

@@ -1,6 +1,7 @@
 /**
- * Test helpers for untrusted input: which KitError code a call fails with, a predicate that lets
- * only KitErrors through, and a generator of mutated byte strings.
+ * Test helpers for untrusted input and the messages people read: which KitError code a call fails
+ * with, and its message, a predicate that lets only KitErrors through, and a generator of mutated
+ * byte strings.
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -15,6 +16,27 @@ export function kitErrorCode(fn: () => unknown): string | undefined {
     throw err;
   }
   return undefined;
+}
+
+/** "CODE: message" of the KitError `fn` throws, or 'ok' if it returns. Any other error is re-thrown. */
+export function kitOutcome(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    if (!isKitError(err)) throw err;
+    return `${err.code}: ${err.message}`;
+  }
+}
+
+/** The code and message of the KitError `p` rejects with; anything else fails the test. */
+export async function kitFailure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isKitError(err)) throw new Error(`expected a KitError, got ${String(err)}`);
+  return { code: err.code, message: err.message };
 }
 
 /** For properties: true whether `fn` returns or throws a KitError; anything else fails the run. */

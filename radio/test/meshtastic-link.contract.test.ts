@@ -7,13 +7,9 @@
  * same simulated mesh, so every frame crosses the simulated air: LONG_FAST airtime, the routers'
  * contention and relaying, the peer's rebroadcast.
  *
- * What is idealised, and why: the medium senses a carrier at once (senseDelayMs 0) and loses
- * nothing. With the firmware's real 20 ms sense time two radios that pick contention slots
- * within 20 ms of each other collide, which the contract's "both ways at the same time" provokes;
- * a broadcast without want_ack lost that way is lost for good, as on a real mesh, and the
- * contract, which asks every such send to arrive, would fail at random. Collisions and loss are
- * the medium's tests' business (rf-medium.test.ts); multi-hop delivery under loss is
- * mesh-multihop.test.ts's. Here the link is tested, over a channel that carries what it is given.
+ * The air is idealised (two-radio-mesh.ts says why): the medium senses a carrier at once and
+ * loses nothing, since the contract's "both ways at the same time" would otherwise provoke
+ * collisions that lose broadcasts for good, and the contract asks every such send to arrive.
  *
  * The mesh runs on a PacedClock 50 times faster than wall time, so a 200-byte frame's 1.9 s on
  * air takes about 40 ms; the link's own waits are scaled with it (radio/sim/meshtastic/
@@ -22,10 +18,9 @@
 
 import { runLinkContract } from '../../node/src/link/contract.js';
 import type { DeviceProfileInput } from '../sim/meshtastic/firmware-profile.js';
-import { chainLinks, MeshNetwork } from '../sim/meshtastic/mesh-network.js';
 import { PacedClock } from '../sim/meshtastic/paced-clock.js';
 import { type HostPath, type SimRadio, simRadio } from '../sim/meshtastic/sim-radio.js';
-import { ModemPreset, RegionCode } from '../src/meshtastic/constants.js';
+import { twoRadioMesh } from '../sim/meshtastic/two-radio-mesh.js';
 
 const SPEEDUP = 50;
 const LINK_NODE = 0x0a0b0c0d;
@@ -54,15 +49,7 @@ for (const [name, variant] of Object.entries(VARIANTS)) {
     `MeshtasticLink over ${name}, to a second radio across the simulated air`,
     async () => {
       const clock = new PacedClock(SPEEDUP);
-      const network = new MeshNetwork({
-        nodes: [{ num: LINK_NODE }, { num: PEER_NODE }],
-        links: chainLinks([LINK_NODE, PEER_NODE]),
-        preset: ModemPreset.LONG_FAST,
-        region: RegionCode.CN,
-        senseDelayMs: 0,
-        seed: 4,
-        clock,
-      });
+      const network = twoRadioMesh(LINK_NODE, PEER_NODE, clock);
       const radios: SimRadio[] = [];
       const teardown = async (): Promise<void> => {
         for (const r of radios) await r.close();

@@ -6,8 +6,8 @@ import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kitFailure } from '../../test/kit-errors.js';
 import { createNode } from '../app.js';
-import { isKitError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -47,15 +47,6 @@ async function keyFile(name: string, text: string): Promise<string> {
 
 const kitKeyFileText = (node: number, seqFloor = 0) =>
   formatKitKeyFile({ node, enrolledDay: DAY, seqFloor, kitKey: deriveKitKey(MASTER, node) });
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isKitError(err)) throw new Error(`expected a KitError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
 
 describe('loadNodeKeys', () => {
   it('a centre derives every kit key and relay key from the master, and holds no kit key of its own', async () => {
@@ -146,7 +137,7 @@ describe('readNodeKeyFiles refuses', () => {
   it('another node’s kit key file, one others may read, and a mistyped one', async () => {
     const other = await keyFile('other.key', kitKeyFileText(2108));
     const kit = config({ id: 2107, role: 'kit' }, { kit_key_file: other });
-    expect(await failure(readNodeKeyFiles(kit))).toMatchObject({
+    expect(await kitFailure(readNodeKeyFiles(kit))).toMatchObject({
       code: 'KEYS_WRONG_NODE',
       message: expect.stringContaining(
         `${other} (keys.kit_key_file) is the kit key of node 2108, but this node is 2107`,
@@ -155,7 +146,7 @@ describe('readNodeKeyFiles refuses', () => {
     const open = await keyFile('open.key', kitKeyFileText(2107));
     await chmod(open, 0o644);
     expect(
-      (await failure(readNodeKeyFiles(config({ id: 2107, role: 'kit' }, { kit_key_file: open })))).code,
+      (await kitFailure(readNodeKeyFiles(config({ id: 2107, role: 'kit' }, { kit_key_file: open })))).code,
     ).toBe('KEYS_INSECURE');
   });
 
@@ -163,7 +154,7 @@ describe('readNodeKeyFiles refuses', () => {
     const kit = await keyFile('kit.key', kitKeyFileText(3001));
     const wrong = new Map([[3001, deriveRelayKey(deriveKitKey(MASTER, 3002), 3001)]]);
     const relay = await keyFile('relay.keys', formatRelayKeysFile(wrong));
-    const err = await failure(
+    const err = await kitFailure(
       readNodeKeyFiles(config({ id: 3001, role: 'gateway' }, { kit_key_file: kit, relay_keys_file: relay })),
     );
     expect(err.code).toBe('KEYS_WRONG_NODE');
@@ -173,7 +164,7 @@ describe('readNodeKeyFiles refuses', () => {
   it('a test’s master secret outside the test runner', async () => {
     const master = await keyFile('master.secret', formatMasterSecretFile(FIXTURE_MASTER));
     const centre = config({ id: 1, role: 'centre' }, { master_secret_file: master });
-    expect((await failure(readNodeKeyFiles(centre, { refuseTestKeys: true }))).code).toBe('KEYS_TEST_KEY');
+    expect((await kitFailure(readNodeKeyFiles(centre, { refuseTestKeys: true }))).code).toBe('KEYS_TEST_KEY');
   });
 });
 
@@ -181,7 +172,7 @@ describe('createNode', () => {
   it('checks the key files before it makes anything on disk: a failed start leaves no identity', async () => {
     const file = await keyFile('kit.key', kitKeyFileText(2108));
     const kit = config({ id: 2107, role: 'kit' }, { kit_key_file: file });
-    expect((await failure(createNode(kit, { log: silentLogger }))).code).toBe('KEYS_WRONG_NODE');
+    expect((await kitFailure(createNode(kit, { log: silentLogger }))).code).toBe('KEYS_WRONG_NODE');
     expect(await readdir(dir)).toEqual(['kit.key']);
   });
 

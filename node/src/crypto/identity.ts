@@ -3,13 +3,13 @@
  * §Authentication).
  *
  * `<dataDir>/identity.json` holds `{ version: 1, algorithm: "ed25519", createdAt, publicKey
- * (base64 raw), privateKeyPkcs8 (PEM) }`, mode 0600. It is created so that a crash never leaves a
- * half-written key and two processes starting at once never end with two identities: the content
- * goes to a private temp file, is synced, and is then hard-linked to the final name, which fails
- * with EEXIST if someone else got there first; the loser then loads the winner's file.
+ * (base64 raw), privateKeyPkcs8 (PEM) }`, mode 0600, and is read and written as every private
+ * file is (private-file.ts; docs/keys.md §File modes): a crash never leaves a half-written key,
+ * and two processes starting at once never end with two identities, since the new file is linked
+ * to its name only if no one else got there first; the loser then loads the winner's file.
  */
-import { type KeyObject, randomBytes } from 'node:crypto';
-import { link, mkdir, open, unlink } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KitError } from '../base/errors.js';
 import {
@@ -19,6 +19,7 @@ import {
   privateKeyToPkcs8Pem,
   rawPublicKey,
 } from './ed25519.js';
+import { isNoSuchFile, readPrivateFile, writeNewPrivateFile } from './private-file.js';
 
 /** File name of the identity inside the data directory. */
 export const IDENTITY_FILE = 'identity.json';
@@ -65,29 +66,15 @@ export async function loadOrCreateIdentity(
   const record = { version: 1, algorithm: 'ed25519', createdAt, publicKey: toBase64(publicKey) };
   const content = `${JSON.stringify({ ...record, privateKeyPkcs8: privateKeyToPkcs8Pem(privateKey) }, null, 2)}\n`;
 
-  // A random name in the same directory: link() cannot cross file systems, and 'wx' guarantees
-  // the temp file is ours alone.
-  const temp = join(dataDir, `.${IDENTITY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600); // the umask may only narrow the mode, but be exact about it
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temp, file); // unlike rename(), never replaces an identity that already exists
+    await writeNewPrivateFile(file, content);
   } catch (err) {
     if (!hasCode(err, 'EEXIST')) throw err;
     // Another process won the race; its file is complete because it was synced before linking.
     const winner = await readIdentity(file);
     if (winner === undefined) throw new KitError('KEYS_UNREADABLE', `${file} vanished while being created`);
     return { identity: winner, created: false };
-  } finally {
-    await unlink(temp).catch(() => {});
   }
-  await syncDir(dataDir); // make the new directory entry durable
   return {
     identity: { publicKey, privateKey, createdAt, fingerprint: keyFingerprint(publicKey) },
     created: true,
@@ -115,33 +102,15 @@ export function exportPublicIdentity(identity: NodeIdentity, nodeId?: number): P
 
 /** Reads and checks the identity file; undefined if it does not exist. */
 async function readIdentity(file: string): Promise<NodeIdentity | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if (hasCode(err, 'ENOENT')) return undefined;
-    throw new KitError('KEYS_UNREADABLE', `cannot open ${file}`, { cause: err });
-  }
   let text: string;
   try {
-    // Stat the open handle, not the path, so the mode we check is that of the file we read.
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new KitError('KEYS_UNREADABLE', `${file} is not a regular file`);
-    // POSIX modes mean nothing on Windows; the Pi and every supported target are POSIX.
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      throw new KitError(
-        'KEYS_INSECURE',
-        `${file} holds this node's private key but has mode ${mode}, so other users can read it. ` +
-          `Run: chmod 600 ${file}  (if others may have copied it, make a new identity and re-enrol)`,
-      );
-    }
-    text = await handle.readFile('utf8');
+    text = await readPrivateFile(file, {
+      holds: "this node's private key",
+      ifCopied: 'make a new identity and re-enrol',
+    });
   } catch (err) {
-    if (err instanceof KitError) throw err;
-    throw new KitError('KEYS_UNREADABLE', `cannot read ${file}`, { cause: err });
-  } finally {
-    await handle.close();
+    if (isNoSuchFile(err)) return undefined;
+    throw err;
   }
   try {
     return parseIdentity(text);
@@ -167,16 +136,6 @@ function parseIdentity(text: string): NodeIdentity {
   const derived = rawPublicKey(privateKey);
   if (!Buffer.from(stored).equals(derived)) throw new Error('publicKey does not match the private key');
   return { publicKey: derived, privateKey, createdAt, fingerprint: keyFingerprint(derived) };
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return; // directories cannot be opened for fsync there
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function hasCode(err: unknown, code: string): boolean {

@@ -1,7 +1,7 @@
 /** Tests for key-file-formats.ts: the kit key, relay keys and master secret files as text. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../base/errors.js';
+import { kitOutcome } from '../../test/kit-errors.js';
 import {
   formatDay,
   formatKitKeyFile,
@@ -26,17 +26,6 @@ const kitFile = fc.record({
 });
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => 3 * i);
 const GOOD: KitKeyFile = { node: 2107, enrolledDay: Date.UTC(2026, 6, 13) / 1000, seqFloor: 41, kitKey: KEY };
-
-/** "CODE: message" of a parse, or 'ok'. */
-function outcome(parse: () => unknown): string {
-  try {
-    parse();
-    return 'ok';
-  } catch (err) {
-    if (!isKitError(err)) throw err;
-    return `${err.code}: ${err.message}`;
-  }
-}
 
 /** Comments, blank lines, CRLF and indentation, as a hand-edited file may have them. */
 function handEdited(text: string): string {
@@ -64,7 +53,7 @@ describe('kit key file', () => {
 
   it('refuses the file of another node before anything else, saying which and what to do', () => {
     const text = formatKitKeyFile(GOOD).replace(/^key .*$/m, 'key ABC');
-    expect(outcome(() => parseKitKeyFile(text, { source: '/etc/kit.key', node: 2108 }))).toBe(
+    expect(kitOutcome(() => parseKitKeyFile(text, { source: '/etc/kit.key', node: 2108 }))).toBe(
       'KEYS_WRONG_NODE: /etc/kit.key is the kit key of node 2107, but this node is 2108 (node.id of the configuration). ' +
         'Install the kit key file made for node 2108 (`fieldnode keys kit --node 2108` at the centre)',
     );
@@ -96,14 +85,16 @@ describe('kit key file', () => {
       ],
     ];
     for (const [text, message] of cases)
-      expect(outcome(() => parseKitKeyFile(text, { source: 'f' }))).toContain(message);
+      expect(kitOutcome(() => parseKitKeyFile(text, { source: 'f' }))).toContain(message);
     const typo = good.replace(/^key (.)/m, (_, c: string) => `key ${c === 'A' ? 'B' : 'A'}`);
-    expect(outcome(() => parseKitKeyFile(typo, { source: 'f' }))).toMatch(
+    expect(kitOutcome(() => parseKitKeyFile(typo, { source: 'f' }))).toMatch(
       /^KEYS_MISTYPED: f line 5: kit key of node 2107: check failed: a character is mistyped, or this key is for another node; changing character 1 /,
     );
     // The key was made for 2107; a node line changed to 2108 to match the kit is caught by the check.
     const relabelled = good.replace('node 2107', 'node 2108');
-    expect(outcome(() => parseKitKeyFile(relabelled, { source: 'f', node: 2108 }))).toContain('check failed');
+    expect(kitOutcome(() => parseKitKeyFile(relabelled, { source: 'f', node: 2108 }))).toContain(
+      'check failed',
+    );
   });
 
   it('never throws anything but KEYS_* errors on any text, nor on damaged files', () => {
@@ -114,7 +105,7 @@ describe('kit key file', () => {
     });
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), damaged), (text) => {
-        const result = outcome(() => parseKitKeyFile(text, { source: 'f', node: 2107 }));
+        const result = kitOutcome(() => parseKitKeyFile(text, { source: 'f', node: 2107 }));
         if (result !== 'ok') expect(result).toMatch(/^KEYS_(UNREADABLE|WRONG_NODE|MISTYPED): f/);
       }),
       { numRuns: 300 },
@@ -144,16 +135,16 @@ describe('relay keys file', () => {
   it('refuses a bad line, a node twice, and a key made for another node', () => {
     const text = formatRelayKeysFile(new Map([[2107, KEY]]));
     const line = text.split('\n')[1] as string;
-    expect(outcome(() => parseRelayKeysFile(`${text}${line}\n`, 'r'))).toBe(
+    expect(kitOutcome(() => parseRelayKeysFile(`${text}${line}\n`, 'r'))).toBe(
       'KEYS_UNREADABLE: r line 3: node 2107 is already on line 2',
     );
-    expect(outcome(() => parseRelayKeysFile(`${text}x${line}\n`, 'r'))).toContain(
+    expect(kitOutcome(() => parseRelayKeysFile(`${text}x${line}\n`, 'r'))).toContain(
       'r line 3: expected "<node id> <relay key>"',
     );
-    expect(outcome(() => parseRelayKeysFile(text.replace('2107', '2108'), 'r'))).toMatch(
+    expect(kitOutcome(() => parseRelayKeysFile(text.replace('2107', '2108'), 'r'))).toMatch(
       /^KEYS_MISTYPED: r line 2: relay key of node 2108: check failed/,
     );
-    expect(outcome(() => parseRelayKeysFile(formatKitKeyFile(GOOD), 'r'))).toContain(
+    expect(kitOutcome(() => parseRelayKeysFile(formatKitKeyFile(GOOD), 'r'))).toContain(
       'not a relay keys file: its first line should be "fieldnode-relay-keys 1", found "fieldnode-kit-ke…"',
     );
   });
@@ -170,17 +161,17 @@ describe('master secret file', () => {
   });
 
   it('refuses the old unchecked form, another key file, an empty file and a typo', () => {
-    expect(outcome(() => parseMasterSecretFile(`${'AAAA-'.repeat(12)}AAAA\n`, 'm'))).toContain(
+    expect(kitOutcome(() => parseMasterSecretFile(`${'AAAA-'.repeat(12)}AAAA\n`, 'm'))).toContain(
       'm line 1: this is an enrolment secret of the old form, which has no check',
     );
-    expect(outcome(() => parseMasterSecretFile(formatKitKeyFile(GOOD), 'm'))).toContain(
+    expect(kitOutcome(() => parseMasterSecretFile(formatKitKeyFile(GOOD), 'm'))).toContain(
       'm line 1: this is a fieldnode-kit-key file, not the master secret',
     );
-    expect(outcome(() => parseMasterSecretFile('# nothing\n\n', 'm'))).toBe(
+    expect(kitOutcome(() => parseMasterSecretFile('# nothing\n\n', 'm'))).toBe(
       'KEYS_UNREADABLE: m: the file is empty: it should hold the master secret',
     );
     const typo = formatMasterSecretFile(KEY).replace(/-(.)/, (_, c: string) => `-${c === 'Q' ? 'R' : 'Q'}`);
-    expect(outcome(() => parseMasterSecretFile(typo, 'm'))).toMatch(
+    expect(kitOutcome(() => parseMasterSecretFile(typo, 'm'))).toMatch(
       /^KEYS_MISTYPED: m line 3: master secret: check failed: a character is mistyped/,
     );
   });

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isKitError } from '../base/errors.js';
+import { kitFailure } from '../../test/kit-errors.js';
 import { FIXTURE_MASTER } from '../wire/fixtures/fixture-keys.js';
 import { formatKitKeyFile, formatMasterSecretFile, formatRelayKeysFile } from './key-file-formats.js';
 import { readKitKeyFile, readMasterSecretFile, readRelayKeysFile, writeKeyFile } from './key-files.js';
@@ -19,15 +19,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isKitError(err)) throw new Error(`expected a KitError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
-
 describe('writeKeyFile', () => {
   it('writes mode 0600 whatever the umask, leaves no temp file, and never overwrites', async () => {
     const file = join(dir, 'kit.key');
@@ -38,7 +29,7 @@ describe('writeKeyFile', () => {
       process.umask(umask);
     }
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const again = await failure(writeKeyFile(file, 'two\n'));
+    const again = await kitFailure(writeKeyFile(file, 'two\n'));
     expect(again.code).toBe('KEYS_EXISTS');
     expect(again.message).toContain(`${file} exists: fieldnode never overwrites a key file`);
     expect(await readFile(file, 'utf8')).toBe('one\n');
@@ -46,7 +37,7 @@ describe('writeKeyFile', () => {
   });
 
   it('says why it cannot write', async () => {
-    const missing = await failure(writeKeyFile(join(dir, 'nope', 'kit.key'), 'x'));
+    const missing = await kitFailure(writeKeyFile(join(dir, 'nope', 'kit.key'), 'x'));
     expect(missing.code).toBe('KEYS_UNWRITABLE');
     expect(missing.message).toContain(`cannot write ${join(dir, 'nope', 'kit.key')}`);
   });
@@ -57,7 +48,7 @@ describe('reading key files', () => {
     const file = join(dir, 'kit.key');
     await writeKeyFile(file, formatKitKeyFile(KIT));
     expect(await readKitKeyFile(file, { node: 2107 })).toEqual(KIT);
-    const wrong = await failure(
+    const wrong = await kitFailure(
       readKitKeyFile(file, { node: 2108, nodeFrom: '--node', setting: 'keys.kit_key_file' }),
     );
     expect(wrong).toEqual({
@@ -78,14 +69,14 @@ describe('reading key files', () => {
       await writeFile(file, text);
       await chmod(file, 0o640);
     }
-    const kit = await failure(readKitKeyFile(files.kit[0], { node: 2107, setting: 'keys.kit_key_file' }));
+    const kit = await kitFailure(readKitKeyFile(files.kit[0], { node: 2107, setting: 'keys.kit_key_file' }));
     expect(kit.code).toBe('KEYS_INSECURE');
     expect(kit.message).toContain(
       `${files.kit[0]} (keys.kit_key_file) holds this kit’s key but has mode 0640, so other users can read it. ` +
         `Run: chmod 600 ${files.kit[0]}  (if others may have copied it, ask the centre to re-enrol this kit)`,
     );
-    expect((await failure(readRelayKeysFile(files.relay[0]))).code).toBe('KEYS_INSECURE');
-    const master = await failure(readMasterSecretFile(files.master[0]));
+    expect((await kitFailure(readRelayKeysFile(files.relay[0]))).code).toBe('KEYS_INSECURE');
+    const master = await kitFailure(readMasterSecretFile(files.master[0]));
     expect(master.message).toContain('make a new master secret and re-enrol every kit');
     for (const [file] of Object.values(files)) await chmod(file, 0o600);
     expect((await readRelayKeysFile(files.relay[0])).get(2107)).toEqual(KEY);
@@ -93,19 +84,21 @@ describe('reading key files', () => {
   });
 
   it('says when a file is missing or is not a file, naming the setting', async () => {
-    const missing = await failure(
+    const missing = await kitFailure(
       readKitKeyFile(join(dir, 'none'), { node: 1, setting: 'keys.kit_key_file' }),
     );
     expect(missing.code).toBe('KEYS_UNREADABLE');
     expect(missing.message).toContain(`cannot open ${join(dir, 'none')} (keys.kit_key_file): ENOENT`);
     await mkdir(join(dir, 'sub'), { mode: 0o700 });
-    expect((await failure(readRelayKeysFile(join(dir, 'sub')))).message).toContain('is not a regular file');
+    expect((await kitFailure(readRelayKeysFile(join(dir, 'sub')))).message).toContain(
+      'is not a regular file',
+    );
   });
 
   it('refuses the master secret of a test in this repository outside the test runner', async () => {
     const file = join(dir, 'master.secret');
     await writeKeyFile(file, formatMasterSecretFile(FIXTURE_MASTER));
-    const refused = await failure(
+    const refused = await kitFailure(
       readMasterSecretFile(file, { refuseTestKeys: true, setting: 'keys.master_secret_file' }),
     );
     expect(refused.code).toBe('KEYS_TEST_KEY');

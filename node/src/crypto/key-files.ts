@@ -3,17 +3,12 @@
  * keys file and the master secret file, whose text is key-file-formats.ts.
  *
  * - Every key file is private to its owner: one that group or others may read is refused with
- *   KEYS_INSECURE and the `chmod 600` that fixes it, as the identity file is (identity.ts). The
- *   mode checked is that of the open handle, so it is the mode of the file read.
+ *   KEYS_INSECURE and the `chmod 600` that fixes it, as the identity file is (private-file.ts).
  * - The master secret of a test in this repository is refused outside the test runner
  *   (repository-test-keys.ts): its every derived key is public.
- * - Writing never replaces a file: the text goes to a private temp file that is synced, then
- *   hard-linked to its name, which fails if the name exists (KEYS_EXISTS). A crash leaves either
- *   no file or a whole one.
+ * - Writing never replaces a file (KEYS_EXISTS), and a crash leaves either no file or a whole one
+ *   (private-file.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { link, open, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { KitError } from '../base/errors.js';
 import {
   type KitKeyFile,
@@ -21,6 +16,7 @@ import {
   parseMasterSecretFile,
   parseRelayKeysFile,
 } from './key-file-formats.js';
+import { readPrivateFile, writeNewPrivateFile } from './private-file.js';
 import { repositoryTestKeysAllowed, repositoryTestSecret } from './repository-test-keys.js';
 
 /** Largest key file read, bytes: a relay keys file of some 14,000 kits. */
@@ -106,20 +102,8 @@ export async function readMasterSecretFile(
  * @throws KitError KEYS_EXISTS when `file` exists; KEYS_UNWRITABLE when it cannot be written.
  */
 export async function writeKeyFile(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  // Same directory, so link() works; 'wx' makes the temp file ours alone.
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600); // the umask may only narrow the mode, but be exact about it
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temp, file); // unlike rename(), never replaces a key that exists
-    await syncDir(dir); // make the new directory entry durable
+    await writeNewPrivateFile(file, text);
   } catch (err) {
     if (hasCode(err, 'EEXIST')) {
       throw new KitError(
@@ -129,8 +113,6 @@ export async function writeKeyFile(file: string, text: string): Promise<void> {
       );
     }
     throw new KitError('KEYS_UNWRITABLE', `cannot write ${file}: ${describe(err)}`, { cause: err });
-  } finally {
-    await unlink(temp).catch(() => {});
   }
 }
 
@@ -139,51 +121,18 @@ export async function writeKeyFile(file: string, text: string): Promise<void> {
  * @param holds what the file holds, for the message ("this kit’s key").
  * @param ifCopied what to do if others may have copied it.
  */
-async function readPrivateText(
+function readPrivateText(
   file: string,
   holds: string,
   ifCopied: string,
   opts: KeyFileOptions,
 ): Promise<string> {
-  const source = sourceOf(file, opts);
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    throw new KitError('KEYS_UNREADABLE', `cannot open ${source}: ${describe(err)}`, { cause: err });
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new KitError('KEYS_UNREADABLE', `${source} is not a regular file`);
-    // POSIX modes mean nothing on Windows; the Pi and every supported target are POSIX.
-    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-      throw new KitError(
-        'KEYS_INSECURE',
-        `${source} holds ${holds} but has mode ${mode}, so other users can read it. ` +
-          `Run: chmod 600 ${file}  (if others may have copied it, ${ifCopied})`,
-      );
-    }
-    if (stat.size > MAX_KEY_FILE_BYTES) {
-      throw new KitError('KEYS_UNREADABLE', `${source} is ${stat.size} bytes: not a key file`);
-    }
-    return await handle.readFile('utf8');
-  } catch (err) {
-    if (err instanceof KitError) throw err;
-    throw new KitError('KEYS_UNREADABLE', `cannot read ${source}: ${describe(err)}`, { cause: err });
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return; // directories cannot be opened for fsync there
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  return readPrivateFile(file, {
+    source: sourceOf(file, opts),
+    holds,
+    ifCopied,
+    maxBytes: MAX_KEY_FILE_BYTES,
+  });
 }
 
 function sourceOf(file: string, opts: KeyFileOptions): string {

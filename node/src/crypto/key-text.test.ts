@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isKitError } from '../base/errors.js';
+import { kitOutcome } from '../../test/kit-errors.js';
 import {
   formatKitKey,
   formatMasterSecret,
@@ -34,17 +34,6 @@ function referenceCheck(label: string, key: Uint8Array, node?: number): Buffer {
     .update(Buffer.concat([Buffer.from(label), id, key]))
     .digest()
     .subarray(0, 4);
-}
-
-/** The KitError code and message of a parse, or 'ok'. */
-function outcome(parse: () => unknown): string {
-  try {
-    parse();
-    return 'ok';
-  } catch (err) {
-    if (!isKitError(err)) throw err;
-    return `${err.code}: ${err.message}`;
-  }
 }
 
 /** Replaces the character at `index` of the typed key, '-' not counted. */
@@ -101,7 +90,7 @@ describe('typed keys', () => {
           const text = formatKitKey(key, node).replaceAll('-', '');
           const was = text[index] as string;
           const typo = ALPHABET[(ALPHABET.indexOf(was) + shift) % 32] as string;
-          const result = outcome(() => parseKitKey(substitute(text, index, typo), node));
+          const result = kitOutcome(() => parseKitKey(substitute(text, index, typo), node));
           expect(result).toMatch(/^KEYS_MISTYPED: kit key of node \d+: /);
           // The last character carries two bits that must be zero: a typo there may set them.
           if (!result.includes('cannot end a key')) {
@@ -123,12 +112,12 @@ describe('typed keys', () => {
     fc.assert(
       fc.property(key32, nodeId, nodeId, (key, a, b) => {
         fc.pre(a !== b);
-        expect(outcome(() => parseKitKey(formatKitKey(key, a), b))).toMatch(
+        expect(kitOutcome(() => parseKitKey(formatKitKey(key, a), b))).toMatch(
           /^KEYS_MISTYPED: kit key of node \d+: check failed: a character is mistyped, or this key is for another node$/,
         );
-        expect(outcome(() => parseRelayKey(formatRelayKey(key, a), b))).toMatch(/check failed/);
-        expect(outcome(() => parseRelayKey(formatKitKey(key, a), a))).toMatch(/check failed/);
-        expect(outcome(() => parseMasterSecret(formatKitKey(key, a)))).toMatch(/check failed/);
+        expect(kitOutcome(() => parseRelayKey(formatRelayKey(key, a), b))).toMatch(/check failed/);
+        expect(kitOutcome(() => parseRelayKey(formatKitKey(key, a), a))).toMatch(/check failed/);
+        expect(kitOutcome(() => parseMasterSecret(formatKitKey(key, a)))).toMatch(/check failed/);
       }),
       // Each refusal searches the 1,798 one-character fixes: fewer runs keep this under a second.
       { numRuns: 20 },
@@ -141,7 +130,7 @@ describe('typed keys', () => {
         const text = formatMasterSecret(key).replaceAll('-', '');
         fc.pre(text[i] !== text[i + 1]);
         const swapped = `${text.slice(0, i)}${text[i + 1]}${text[i]}${text.slice(i + 2)}`;
-        expect(outcome(() => parseMasterSecret(swapped))).toMatch(/^KEYS_MISTYPED: master secret: /);
+        expect(kitOutcome(() => parseMasterSecret(swapped))).toMatch(/^KEYS_MISTYPED: master secret: /);
       }),
       { numRuns: 30 },
     );
@@ -149,25 +138,25 @@ describe('typed keys', () => {
 
   it('says which character is not allowed, what was meant, and how many are missing or extra', () => {
     const text = formatKitKey(new Uint8Array(32).fill(0x5a), 2107);
-    expect(outcome(() => parseKitKey(`0${text.slice(1)}`, 2107))).toBe(
+    expect(kitOutcome(() => parseKitKey(`0${text.slice(1)}`, 2107))).toBe(
       "KEYS_MISTYPED: kit key of node 2107: character 1 (group 1) '0' is not allowed (did you mean O?); " +
         'a key has only the letters A-Z and the digits 2-7',
     );
-    expect(outcome(() => parseKitKey(substitute(text, 9, '8'), 2107))).toContain(
+    expect(kitOutcome(() => parseKitKey(substitute(text, 9, '8'), 2107))).toContain(
       "character 10 (group 3) '8' is not allowed (did you mean B?)",
     );
-    expect(outcome(() => parseKitKey(substitute(text, 57, 'é'), 2107))).toContain(
+    expect(kitOutcome(() => parseKitKey(substitute(text, 57, 'é'), 2107))).toContain(
       'character 58 (group 15) "é" is not allowed;',
     );
-    expect(outcome(() => parseKitKey(text.slice(0, -1), 2107))).toContain(
+    expect(kitOutcome(() => parseKitKey(text.slice(0, -1), 2107))).toContain(
       "expected 58 characters (not counting '-' and spaces), got 57: 1 missing",
     );
-    expect(outcome(() => parseKitKey(`${text}AA`, 2107))).toContain('got 60: 2 too many');
-    expect(outcome(() => parseMasterSecret(''))).toContain('got 0: 58 missing');
+    expect(kitOutcome(() => parseKitKey(`${text}AA`, 2107))).toContain('got 60: 2 too many');
+    expect(kitOutcome(() => parseMasterSecret(''))).toContain('got 0: 58 missing');
     // The master secret belongs to no node: its check failing means a typo only.
     const master = formatMasterSecret(new Uint8Array(32).fill(1));
     const wrong = substitute(master, 3, master[3] === 'A' ? 'B' : 'A');
-    expect(outcome(() => parseMasterSecret(wrong))).toMatch(
+    expect(kitOutcome(() => parseMasterSecret(wrong))).toMatch(
       /^KEYS_MISTYPED: master secret: check failed: a character is mistyped; changing character 4/,
     );
   });
@@ -179,7 +168,7 @@ describe('typed keys', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 80 }), typedish), nodeId, (text, node) => {
         for (const parse of [() => parseKitKey(text, node), () => parseMasterSecret(text)]) {
-          const result = outcome(parse);
+          const result = kitOutcome(parse);
           if (result !== 'ok') expect(result).toMatch(/^KEYS_MISTYPED: /);
         }
       }),

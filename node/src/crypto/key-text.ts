@@ -151,20 +151,10 @@ function decodeChecked(
   kind: TypedKeyKind,
   nodeId: number | undefined,
 ): Uint8Array | 'padding' | 'check' {
-  const bytes = new Uint8Array(TYPED_KEY_BYTES + KEY_CHECK_BYTES);
-  let acc = 0;
-  let bits = 0;
-  let n = 0;
-  for (const v of values) {
-    acc = ((acc << 5) | v) & 0xfff; // at most 12 bits are ever pending
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[n++] = (acc >> bits) & 0xff;
-    }
-  }
+  const { out, left } = regroupBits(values, 5, 8);
   // 58 characters carry 290 bits; the last 2 must be zero.
-  if ((acc & ((1 << bits) - 1)) !== 0) return 'padding';
+  if (left !== 0) return 'padding';
+  const bytes = Uint8Array.from(out);
   const key = bytes.slice(0, TYPED_KEY_BYTES);
   const check = keyCheck(kind, key, nodeId);
   return Buffer.from(check).equals(bytes.subarray(TYPED_KEY_BYTES)) ? key : 'check';
@@ -197,21 +187,37 @@ function singleFix(
   return found;
 }
 
-/** Upper-case base32 without padding. */
+/** Upper-case base32 without padding: the last character's unused low bits are zero. */
 function toBase32(bytes: Uint8Array): string {
-  let out = '';
+  const { out, left, leftBits } = regroupBits(bytes, 8, 5);
+  if (leftBits > 0) out.push(left << (5 - leftBits));
+  return out.map((v) => BASE32[v]).join('');
+}
+
+/**
+ * Reads `values` of `from` bits each as one string of bits, first value first and high bit
+ * first, and cuts it into values of `to` bits: base32 characters from bytes (8 → 5) and back
+ * (5 → 8). What is too short to make a last value is `left`, `leftBits` long.
+ */
+function regroupBits(
+  values: Iterable<number>,
+  from: number,
+  to: number,
+): { out: number[]; left: number; leftBits: number } {
+  const out: number[] = [];
+  // Fewer than `to` bits wait between values, so at most from + to - 1 are ever pending.
+  const pendingMask = (1 << (from + to - 1)) - 1;
   let acc = 0;
   let bits = 0;
-  for (const byte of bytes) {
-    acc = ((acc << 8) | byte) & 0xfff; // at most 12 bits are ever pending
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += BASE32[(acc >> bits) & 31];
+  for (const v of values) {
+    acc = ((acc << from) | v) & pendingMask;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push((acc >> bits) & ((1 << to) - 1));
     }
   }
-  if (bits > 0) out += BASE32[(acc << (5 - bits)) & 31];
-  return out;
+  return { out, left: acc & ((1 << bits) - 1), leftBits: bits };
 }
 
 /** "character 17 (group 5)": groups of four are how the operator reads the key. */

@@ -7,12 +7,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { hasSelfAddress, type InboundFrame, type LinkState } from '../../../node/src/link/link.js';
-import { chainLinks, MeshNetwork } from '../../sim/meshtastic/mesh-network.js';
 import { PacedClock } from '../../sim/meshtastic/paced-clock.js';
 import { type SimRadio, simRadio } from '../../sim/meshtastic/sim-radio.js';
+import { twoRadioMesh } from '../../sim/meshtastic/two-radio-mesh.js';
 import { StreamTransport } from '../transports/stream-transport.js';
 import type { MeshPacket } from './codec.js';
-import { BROADCAST_NUM, ModemPreset, Priority, RegionCode, RoutingError } from './constants.js';
+import { BROADCAST_NUM, Priority, RoutingError } from './constants.js';
 import { MeshtasticLink, type MeshtasticLinkOptions } from './meshtastic-link.js';
 import { ascii } from './test/frames.js';
 import { ScriptedDevice, type ScriptedDeviceOptions } from './test/scripted-device.js';
@@ -397,15 +397,7 @@ describe('own address (SelfAddress)', () => {
   it('is what the neighbour sees in meta.from, on the faithful simulator', async () => {
     const speedup = 50;
     const clock = new PacedClock(speedup);
-    const network = new MeshNetwork({
-      nodes: [{ num: 0x0a0b0c0d }, { num: 0x00c0ffee }],
-      links: chainLinks([0x0a0b0c0d, 0x00c0ffee]),
-      preset: ModemPreset.LONG_FAST,
-      region: RegionCode.CN,
-      senseDelayMs: 0,
-      seed: 4,
-      clock,
-    });
+    const network = twoRadioMesh(0x0a0b0c0d, 0x00c0ffee, clock);
     const radios: SimRadio[] = [];
     try {
       const a = await simRadio({ network, node: 0x0a0b0c0d, speedup, linkId: 'mesh-a' });

@@ -6,71 +6,34 @@
  * connections are refused in full but logged in a bounded number of lines; and an IPv4 gateway
  * seen through a dual-stack socket (::ffff:127.0.0.1) is the 127.0.0.1 that allowed_sources names.
  */
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { type RecordedLine, recordingLogger } from '../../sim/recording-logger.js';
-import { encodeMo } from './mo.js';
-import { DirectIpMoServer, type DirectIpMoServerOptions, type ReceivedMo } from './mo-server.js';
+import type { RecordedLine } from '../../sim/recording-logger.js';
+import {
+  closeAll,
+  destroyRawConnections,
+  floodPastCap,
+  rawConnection,
+  within,
+} from '../../test/support/door-limits.js';
+import { closeMoServers, moServer, referenceMo } from '../../test/support/mo-server-rig.js';
+import type { DirectIpMoServerOptions } from './mo-server.js';
 
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
 const CONFIRMED = Uint8Array.of(0x01, 0x00, 0x04, 0x05, 0x00, 0x01, 0x01);
-const servers: DirectIpMoServer[] = [];
-const sockets: Socket[] = [];
 
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  destroyRawConnections();
+  await closeMoServers();
 });
 
-async function server(opts: DirectIpMoServerOptions = {}, host = '127.0.0.1') {
-  const log = recordingLogger();
-  const s = new DirectIpMoServer({ log, confirm: true, ...opts });
-  servers.push(s);
-  const { port } = await s.listen(0, host);
-  const mos: ReceivedMo[] = [];
-  s.on('mo', (m) => mos.push(m));
-  return { s, port, log, mos };
-}
+/** A confirming server, on `host`. */
+const server = (opts: DirectIpMoServerOptions = {}, host = '127.0.0.1') =>
+  moServer({ confirm: true, ...opts }, host);
 
-const mo = (momsn = 12) =>
-  encodeMo({
-    header: {
-      cdrReference: 7,
-      imei: '300434060000010',
-      sessionStatus: 0,
-      momsn,
-      mtmsn: 0,
-      sessionTime: 1_784_000_000,
-    },
-    payload: FRAME,
-  });
-
-/** A raw connection; `closed` resolves with what the server sent and how long it stayed open, ms. */
-function raw(port: number, host = '127.0.0.1', allowHalfOpen = false) {
-  const socket = connect({ port, host, allowHalfOpen });
-  sockets.push(socket);
-  const t0 = Date.now();
-  const got: Buffer[] = [];
-  socket.on('data', (d: Buffer) => got.push(d));
-  socket.on('error', () => {});
-  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  const closed = new Promise<{ got: Uint8Array; ms: number }>((resolve) =>
-    socket.once('close', () => resolve({ got: new Uint8Array(Buffer.concat(got)), ms: Date.now() - t0 })),
-  );
-  return { socket, connected, closed };
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
-  ]);
-}
+const mo = (momsn = 12) => referenceMo({ momsn });
 
 /** Delivers one message on a fresh connection; resolves with the answer. */
 async function deliver(port: number, bytes: Uint8Array, host = '127.0.0.1'): Promise<Uint8Array> {
-  const c = raw(port, host);
+  const c = rawConnection(port, host);
   await c.connected;
   c.socket.write(bytes);
   return (await within(c.closed, 2000, 'the answer')).got;
@@ -82,27 +45,11 @@ describe('DirectIpMoServer limits', () => {
   it('closes connections beyond maxConnections on arrival, and takes messages again once there is room', async () => {
     const t = await server({ maxConnections: 3 });
     // All at once: whichever three the server takes, the other twenty are closed on arrival.
-    const held = Array.from({ length: 23 }, () => raw(t.port));
-    let closed = 0;
-    const answers: Array<string | Uint8Array> = [];
-    for (const c of held)
-      void c.closed.then(({ got }) => {
-        closed++;
-        answers.push(got);
-      });
-    await within(
-      (async () => {
-        while (closed < 20) await new Promise((r) => setTimeout(r, 10));
-      })(),
-      2000,
-      'the connections over the cap closed',
-    );
-    await new Promise((r) => setTimeout(r, 100));
+    const { connections, answers } = await floodPastCap(t.port, 23, 3);
     expect(answers.every((a) => a.length === 0)).toBe(true); // closed unanswered
-    expect(closed).toBe(20); // and the three taken are still open
+    expect(answers).toHaveLength(20); // and the three taken are still open
     expect(t.s.counters().dropped).toBe(20);
-    for (const c of held) c.socket.destroy();
-    await Promise.all(held.map((c) => c.closed));
+    await closeAll(connections);
     expect(await deliver(t.port, mo())).toEqual(CONFIRMED);
     await t.s.close();
     // 20 drops and the three held connections, which ended without a message: 5 lines in full
@@ -117,8 +64,8 @@ describe('DirectIpMoServer limits', () => {
   it('closes a slow-loris connection and an idle one at the read timeout, taking nothing', async () => {
     const t = await server({ readTimeoutMs: 300 });
     const bytes = mo();
-    const loris = raw(t.port);
-    const idle = raw(t.port);
+    const loris = rawConnection(t.port);
+    const idle = rawConnection(t.port);
     await Promise.all([loris.connected, idle.connected]);
     let i = 0;
     const drip = setInterval(() => {
@@ -142,7 +89,7 @@ describe('DirectIpMoServer limits', () => {
 
   it('destroys the connection of a peer that does not close its end after the answer', async () => {
     const t = await server({ lingerMs: 300 });
-    const c = raw(t.port, '127.0.0.1', true); // half-open allowed: the server's FIN does not close our end
+    const c = rawConnection(t.port, '127.0.0.1', true); // half-open allowed: the server's FIN does not close our end
     await c.connected;
     c.socket.write(mo());
     const ended = new Promise<number>((resolve) => c.socket.once('end', () => resolve(Date.now())));

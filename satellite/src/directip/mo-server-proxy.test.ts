@@ -5,77 +5,31 @@
  * the header and the message may come in one write or byte by byte; anything without a header,
  * from an untrusted address, or with a header for a source not allowed is refused unread.
  */
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { recordingLogger } from '../../sim/recording-logger.js';
-import { encodeMo } from './mo.js';
-import {
-  DirectIpMoServer,
-  type DirectIpMoServerOptions,
-  type MoRejection,
-  type ReceivedMo,
-} from './mo-server.js';
+import { closeMoServers, deliverInChunks, moServer, referenceMo } from '../../test/support/mo-server-rig.js';
+import type { DirectIpMoServerOptions } from './mo-server.js';
 import { encodeProxyV1, encodeProxyV2, type ProxyEndpoint } from './proxy-header.js';
 
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
 const CONFIRMED = Uint8Array.of(0x01, 0x00, 0x04, 0x05, 0x00, 0x01, 0x01);
 const GATEWAY: ProxyEndpoint = { address: '12.47.179.11', port: 40_001 };
 const US: ProxyEndpoint = { address: '192.0.2.10', port: 10_800 };
-const servers: DirectIpMoServer[] = [];
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+afterEach(closeMoServers);
 
-async function server(opts: DirectIpMoServerOptions = {}) {
-  const s = new DirectIpMoServer({
-    log: recordingLogger(),
+/** A confirming server that takes the gateway's messages through a proxy on 127.0.0.1. */
+const server = (opts: DirectIpMoServerOptions = {}) =>
+  moServer({
     confirm: true,
     allowedSources: [GATEWAY.address],
     proxyProtocol: { trustedProxies: ['127.0.0.1'] },
     ...opts,
   });
-  servers.push(s);
-  const { port } = await s.listen(0);
-  const mos: ReceivedMo[] = [];
-  const rejected: MoRejection[] = [];
-  s.on('mo', (m) => mos.push(m));
-  s.on('rejected', (r) => rejected.push(r));
-  return { s, port, mos, rejected };
-}
 
-const mo = (momsn = 12) =>
-  encodeMo({
-    header: {
-      cdrReference: 7,
-      imei: '300434060000010',
-      sessionStatus: 0,
-      momsn,
-      mtmsn: 0,
-      sessionTime: 1_784_000_000,
-    },
-    payload: FRAME,
-  });
+const mo = (momsn = 12) => referenceMo({ momsn });
 
 /** Writes `chunks` with a pause between; resolves with what came back before the close. */
-function deliver(port: number, chunks: Uint8Array[]): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const got: Buffer[] = [];
-    socket.on('data', (c: Buffer) => got.push(c));
-    socket.on('error', () => resolve(new Uint8Array(Buffer.concat(got))));
-    socket.on('close', () => resolve(new Uint8Array(Buffer.concat(got))));
-    socket.on('connect', async () => {
-      for (const c of chunks) {
-        if (!socket.writable) return;
-        socket.write(c);
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    });
-    setTimeout(() => reject(new Error('no close within 3 s')), 3000);
-  });
-}
+const deliver = (port: number, chunks: Uint8Array[]) =>
+  deliverInChunks(port, chunks, { pauseMs: 2, timeoutMs: 3000 });
 
 const bytewise = (b: Uint8Array) => Array.from(b, (x) => Uint8Array.of(x));
 const tick = () => new Promise((r) => setTimeout(r, 20));

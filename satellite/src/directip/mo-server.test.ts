@@ -3,73 +3,22 @@
  * message per connection, the exact confirmation bytes, deduplication, every payload handed on
  * whatever it holds (the core classifies), and what is refused.
  */
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { recordingLogger } from '../../sim/recording-logger.js';
-import { encodeMo, type MoMessage } from './mo.js';
 import {
-  DirectIpMoServer,
-  type DirectIpMoServerOptions,
-  type MoRejection,
-  type ReceivedMo,
-} from './mo-server.js';
+  closeMoServers,
+  deliverInChunks as deliver,
+  MO_FRAME as FRAME,
+  referenceMo as mo,
+  moServer as server,
+} from '../../test/support/mo-server-rig.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 const SBD_RS_0_MO = hex(
   `01 0038 01 001c 70ec0769 ${Buffer.from('300234063904190').toString('hex')} 00 004b 0000 559eba2c
    02 0016 ${Buffer.from('test message from pete').toString('hex')}`,
 );
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
 
-const servers: DirectIpMoServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(opts: DirectIpMoServerOptions = {}) {
-  const log = recordingLogger();
-  const s = new DirectIpMoServer({ log, ...opts });
-  servers.push(s);
-  const { port } = await s.listen(0);
-  const mos: ReceivedMo[] = [];
-  const rejected: MoRejection[] = [];
-  s.on('mo', (m) => mos.push(m));
-  s.on('rejected', (r) => rejected.push(r));
-  return { s, port, log, mos, rejected };
-}
-
-/** Connects, writes `chunks` (with a pause between), and resolves with all the server sent back. */
-function deliver(port: number, chunks: Uint8Array[], opts: { end?: boolean } = {}): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const got: Buffer[] = [];
-    socket.on('data', (c: Buffer) => got.push(c));
-    socket.on('error', () => resolve(new Uint8Array(Buffer.concat(got))));
-    socket.on('close', () => resolve(new Uint8Array(Buffer.concat(got))));
-    socket.on('connect', async () => {
-      for (const c of chunks) {
-        socket.write(c);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      if (opts.end) socket.end();
-    });
-    setTimeout(() => reject(new Error('no close within 2 s')), 2000);
-  });
-}
-
-function mo(over: Partial<MoMessage['header']> = {}, payload: Uint8Array | null = FRAME): Uint8Array {
-  const header = {
-    cdrReference: 7,
-    imei: '300434060000010',
-    sessionStatus: 0,
-    momsn: 12,
-    mtmsn: 0,
-    sessionTime: 1_784_000_000,
-    ...over,
-  };
-  return encodeMo(payload ? { header, payload } : { header });
-}
+afterEach(closeMoServers);
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 

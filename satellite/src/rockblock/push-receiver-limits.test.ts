@@ -5,95 +5,32 @@
  * trickled body are closed within their timeouts; a flood of bad requests is refused in full but
  * logged in a bounded number of lines.
  */
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { type RecordedLine, recordingLogger } from '../../sim/recording-logger.js';
-import { PUSH_CONTENT_TYPE, pushBody, pushFields } from '../../sim/rockblock/push-request.js';
-import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
+import type { RecordedLine } from '../../sim/recording-logger.js';
+import { pushBody, pushFields } from '../../sim/rockblock/push-request.js';
 import {
-  type ReceivedPush,
-  RockblockPushReceiver,
-  type RockblockPushReceiverOptions,
-} from './push-receiver.js';
-
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
-const IMEI = '300434060000010';
-const open: RockblockPushReceiver[] = [];
-const sockets: Socket[] = [];
+  closeAll,
+  destroyRawConnections,
+  floodPastCap,
+  rawConnection,
+  within,
+} from '../../test/support/door-limits.js';
+import { closePushReceivers, post, pushInput, pushReceiver } from '../../test/support/push-receiver-rig.js';
+import type { RockblockPushReceiverOptions } from './push-receiver.js';
 
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(open.splice(0).map((r) => r.close()));
+  destroyRawConnections();
+  await closePushReceivers();
 });
 
-async function receiver(opts: RockblockPushReceiverOptions = {}) {
-  const log = recordingLogger();
-  const r = new RockblockPushReceiver({
-    key: TEST_ROCK7_PUBLIC_KEY_PEM,
-    log,
-    path: '/rockblock/mo',
-    ...opts,
-  });
-  open.push(r);
-  const { port } = await r.listen(0);
-  const pushes: ReceivedPush[] = [];
-  r.on('push', (p) => pushes.push(p));
-  return { r, port, url: `http://127.0.0.1:${port}/rockblock/mo`, log, pushes };
-}
+/** A receiver serving only the doors' path, so that any other is a refusal. */
+const receiver = (opts: RockblockPushReceiverOptions = {}) =>
+  pushReceiver({ path: '/rockblock/mo', ...opts });
 
-const validPush = (momsn = 12) =>
-  pushBody(
-    pushFields(
-      {
-        imei: IMEI,
-        serial: 20001,
-        momsn,
-        at: Date.UTC(2026, 6, 13, 19, 20, 5),
-        data: FRAME,
-        latitude: 28.1,
-        longitude: 112.9,
-        cepKm: 3,
-      },
-      1_784_000_000,
-    ),
-    'json',
-  );
+const validPush = (momsn = 12) => pushBody(pushFields(pushInput({ momsn }), 1_784_000_000), 'json');
 
-async function post(url: string, body: string, contentType = PUSH_CONTENT_TYPE.json): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-/** A raw TCP connection; `closed` resolves with what the server sent and when it closed, ms. */
-function raw(port: number): {
-  socket: Socket;
-  connected: Promise<void>;
-  closed: Promise<{ got: string; ms: number }>;
-} {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  const t0 = Date.now();
-  let got = '';
-  socket.on('data', (d: Buffer) => {
-    got += d.toString('latin1');
-  });
-  socket.on('error', () => {});
-  const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  const closed = new Promise<{ got: string; ms: number }>((resolve) =>
-    socket.once('close', () => resolve({ got, ms: Date.now() - t0 })),
-  );
-  return { socket, connected, closed };
-}
-
-/** Resolves with `p`, or rejects once `ms` have passed. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
-  ]);
-}
+/** What the server sent on a raw connection, as the text of an HTTP answer. */
+const text = (got: Uint8Array) => Buffer.from(got).toString('latin1');
 
 const refusedLines = (lines: RecordedLine[]) =>
   lines.filter((l) => l.msg.startsWith('rockblock push refused'));
@@ -102,28 +39,11 @@ describe('RockblockPushReceiver limits', () => {
   it('closes connections beyond maxConnections on arrival, and takes pushes again once there is room', async () => {
     const t = await receiver({ limits: { maxConnections: 4 } });
     // All at once: whichever four the server takes, the other twenty are closed on arrival.
-    const all = Array.from({ length: 24 }, () => raw(t.port));
-    let closed = 0;
-    const answers: Array<string | Uint8Array> = [];
-    for (const c of all)
-      void c.closed.then(({ got }) => {
-        closed++;
-        answers.push(got);
-      });
-    await within(
-      (async () => {
-        while (closed < 20) await new Promise((r) => setTimeout(r, 10));
-      })(),
-      2000,
-      'the connections over the cap closed',
-    );
-    await new Promise((r) => setTimeout(r, 100));
+    const { connections, answers } = await floodPastCap(t.port, 24, 4);
     expect(answers.every((a) => a.length === 0)).toBe(true); // closed unanswered
-    expect(closed).toBe(20); // and the four taken are still open
+    expect(answers).toHaveLength(20); // and the four taken are still open
     expect(t.r.counters().dropped).toBe(20);
-    const held = all;
-    for (const c of held) c.socket.destroy();
-    await Promise.all(held.map((c) => c.closed));
+    await closeAll(connections);
     expect(await post(t.url, validPush())).toBe(200);
     await within(
       new Promise<void>((resolve) => (t.pushes.length ? resolve() : t.r.once('push', () => resolve()))),
@@ -142,8 +62,8 @@ describe('RockblockPushReceiver limits', () => {
 
   it('closes a slow-loris connection and an idle one after the headers timeout, with 408', async () => {
     const t = await receiver({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
-    const loris = raw(t.port);
-    const idle = raw(t.port);
+    const loris = rawConnection(t.port);
+    const idle = rawConnection(t.port);
     await Promise.all([loris.connected, idle.connected]);
     loris.socket.write('POST /rockblock/mo HTTP/1.1\r\nHost: centre\r\n');
     const drip = setInterval(() => loris.socket.writable && loris.socket.write('X-Slow: 1\r\n'), 50);
@@ -153,7 +73,7 @@ describe('RockblockPushReceiver limits', () => {
         2500,
         'the slow connections closed',
       );
-      expect(l.got).toMatch(/^HTTP\/1\.1 408 /);
+      expect(text(l.got)).toMatch(/^HTTP\/1\.1 408 /);
       expect(l.ms).toBeGreaterThanOrEqual(250);
       expect(i.ms).toBeGreaterThanOrEqual(250);
     } finally {
@@ -164,7 +84,7 @@ describe('RockblockPushReceiver limits', () => {
 
   it('drops a connection whose body trickles in past the body timeout', async () => {
     const t = await receiver({ bodyTimeoutMs: 200 });
-    const slow = raw(t.port);
+    const slow = rawConnection(t.port);
     await slow.connected;
     slow.socket.write(
       `POST /rockblock/mo HTTP/1.1\r\nHost: centre\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
@@ -180,11 +100,11 @@ describe('RockblockPushReceiver limits', () => {
 
   it('answers 431 to an oversized request head', async () => {
     const t = await receiver({ limits: { maxHeaderBytes: 1024 } });
-    const c = raw(t.port);
+    const c = rawConnection(t.port);
     await c.connected;
     c.socket.write(`POST /rockblock/mo HTTP/1.1\r\nHost: centre\r\nX-Big: ${'a'.repeat(10_000)}\r\n\r\n`);
     const { got } = await within(c.closed, 2000, 'the oversized head refused');
-    expect(got).toMatch(/^HTTP\/1\.1 431 /);
+    expect(text(got)).toMatch(/^HTTP\/1\.1 431 /);
   });
 
   it('refuses 1,000 bad requests, every one answered and counted, in a bounded number of log lines', async () => {
@@ -209,7 +129,7 @@ describe('RockblockPushReceiver limits', () => {
       );
     }
     // Junk that is not HTTP at all: Node's parser refuses it with 400.
-    const junk = Array.from({ length: 20 }, () => raw(t.port));
+    const junk = Array.from({ length: 20 }, () => rawConnection(t.port));
     for (const j of junk) j.socket.write('\x16\x03\x01 not http at all\r\n\r\n');
     const junkAnswers = await within(
       Promise.all(junk.map((j) => j.closed)),
@@ -219,7 +139,9 @@ describe('RockblockPushReceiver limits', () => {
 
     expect(statuses).toHaveLength(1000);
     expect(new Set(statuses)).toEqual(new Set([400, 404, 415, 403, 405]));
-    expect(junkAnswers.every((a) => a.got === '' || a.got.startsWith('HTTP/1.1 400 '))).toBe(true);
+    expect(junkAnswers.every((a) => text(a.got) === '' || text(a.got).startsWith('HTTP/1.1 400 '))).toBe(
+      true,
+    );
     expect(t.r.counters().rejected).toBe(1020);
     expect(await post(t.url, validPush(13))).toBe(200); // still serving
 

@@ -6,66 +6,21 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
-import { recordingLogger } from '../../sim/recording-logger.js';
-import { PUSH_CONTENT_TYPE, type PushInput, pushBody, pushFields } from '../../sim/rockblock/push-request.js';
+import { PUSH_CONTENT_TYPE, pushBody, pushFields } from '../../sim/rockblock/push-request.js';
 import { signCompact, testRock7PrivateKey } from '../../sim/rockblock/sign-push-token.js';
 import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
-import type { QuarantinedPayload } from '../centre/quarantine.js';
-import { GOBY_2023_BODY } from './fixtures/push-captures.js';
 import {
-  type PushRejection,
-  type ReceivedPush,
-  RockblockPushReceiver,
-  type RockblockPushReceiverOptions,
-} from './push-receiver.js';
+  closePushReceivers,
+  PUSH_FRAME as FRAME,
+  PUSH_IMEI as IMEI,
+  pushInput as input,
+  post,
+  pushReceiver as receiver,
+} from '../../test/support/push-receiver-rig.js';
+import { GOBY_2023_BODY } from './fixtures/push-captures.js';
+import { RockblockPushReceiver } from './push-receiver.js';
 
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
-const IMEI = '300434060000010';
-const open: RockblockPushReceiver[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-/** A listening receiver, its URL, and what it handed on. */
-async function receiver(opts: RockblockPushReceiverOptions = {}) {
-  const log = recordingLogger();
-  const r = new RockblockPushReceiver({ key: TEST_ROCK7_PUBLIC_KEY_PEM, log, ...opts });
-  open.push(r);
-  const { port } = await r.listen(0);
-  const pushes: ReceivedPush[] = [];
-  const quarantined: QuarantinedPayload[] = [];
-  const rejected: PushRejection[] = [];
-  r.on('push', (p) => pushes.push(p));
-  r.on('quarantine', (q) => quarantined.push(q));
-  r.on('rejected', (x) => rejected.push(x));
-  return { r, url: `http://127.0.0.1:${port}/rockblock/mo`, log, pushes, quarantined, rejected };
-}
-
-function input(over: Partial<PushInput> = {}): PushInput {
-  return {
-    imei: IMEI,
-    serial: 20001,
-    momsn: 12,
-    at: Date.UTC(2026, 6, 13, 19, 20, 5),
-    data: FRAME,
-    latitude: 28.1234,
-    longitude: 112.9876,
-    cepKm: 3,
-    ...over,
-  };
-}
-
-async function post(
-  url: string,
-  body: string,
-  contentType: string = PUSH_CONTENT_TYPE.json,
-): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
-  await res.arrayBuffer();
-  return res.status;
-}
+afterEach(closePushReceivers);
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 

@@ -1,8 +1,9 @@
 /**
  * What the command line needs from the composition root (docs/conventions.md §Layout and dependencies (app.ts), §Lifecycle and shutdown): a node
  * that starts, stops and reports its status. app.ts implements `createNode`; the start command
- * loads it lazily and the control socket serves `status()`. Kept apart from app.ts so the CLI,
- * the control socket and their tests depend on this contract, not on the store or the router.
+ * loads it lazily and the control socket serves `status()` and `release()`. Kept apart from app.ts
+ * so the CLI, the control socket and their tests depend on this contract, not on the store or the
+ * router.
  */
 
 import type { Logger } from './base/logger.js';
@@ -40,10 +41,27 @@ export interface NodeStatus {
   queue: Record<string, number>;
 }
 
+/**
+ * A payload a satellite door kept as foreign because a device that is not enrolled sent it
+ * (reason 'unknown-sender'), handed back by the duty officer (docs/centre-doors.md §Releasing a
+ * kept frame): the link that received it, the sending device's address on it, and its bytes.
+ */
+export interface ReleaseItem {
+  link: string;
+  from?: string;
+  bytes: Uint8Array;
+}
+
 export interface NodeApp {
   start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   status(): NodeStatus;
+  /**
+   * Takes a released payload in again, checked like any frame but for the sending device's
+   * enrolment (docs/security.md §The centre's doors). Resolves once the core has taken it in or
+   * refused it; its log says which.
+   */
+  release(item: ReleaseItem): Promise<string[]>;
 }
 
 export type CreateNode = (config: Config, deps: { log: Logger }) => Promise<NodeApp>;

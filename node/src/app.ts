@@ -170,6 +170,9 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
         queue,
       };
     },
+    // The duty officer's release of a payload kept from a device not enrolled (docs/centre-doors.md
+    // §Releasing a kept frame): the core checks it again, all but the enrolment.
+    release: (item) => core.release(item),
   };
   return app;
 };

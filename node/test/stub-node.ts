@@ -3,7 +3,7 @@
  * implements the NodeApp contract (node/src/app-contract.ts) with a fixed status and records
  * what was asked of it. No store, no links.
  */
-import type { NodeApp, NodeStatus } from '../src/app-contract.js';
+import type { NodeApp, NodeStatus, ReleaseItem } from '../src/app-contract.js';
 
 export function stubStatus(): NodeStatus {
   return {
@@ -62,5 +62,14 @@ export class StubNodeApp implements NodeApp {
 
   status(): NodeStatus {
     return this.current;
+  }
+
+  /** What was released, in order. */
+  readonly released: ReleaseItem[] = [];
+
+  async release(item: ReleaseItem): Promise<string[]> {
+    this.calls.push('release');
+    this.released.push(item);
+    return [`${item.bytes.length} B: taken in (stub)`];
   }
 }

@@ -40,6 +40,8 @@ describe('fieldnode command', () => {
       'wire reference',
       'sim meshtastic',
       'sim iridium',
+      'foreign list',
+      'foreign release N',
     ])
       expect(io.out).toContain(word);
     io.out = '';

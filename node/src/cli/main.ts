@@ -3,6 +3,7 @@
  * bin.ts runs it; tests call `runCli` directly.
  */
 import { isKitError } from '../base/errors.js';
+import { FOREIGN_HELP, foreignCommand } from './foreign-command.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
 import { SIM_HELP, simCommand } from './sim-command.js';
@@ -38,6 +39,7 @@ Commands:
                               in ./.fieldnode (configuration: node/src/config/example.yaml)
   status [--config FILE | --data-dir DIR] [--json]
                               ask the running daemon: links, queue, clock
+${FOREIGN_HELP}
 ${SIM_HELP}
   help                        this text
 
@@ -70,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
       return startCommand(rest);
     case 'status':
       return statusCommand(rest);
+    case 'foreign':
+      return foreignCommand(rest);
     case 'sim':
       return simCommand(rest);
     default:

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StubNodeApp, type StubNodeOptions, stubStatus } from '../../test/stub-node.js';
 import type { CreateNode } from '../app-contract.js';
 import { isKitError, KitError } from '../base/errors.js';
-import { queryStatus } from '../daemon/control-socket.js';
+import { queryStatus, requestRelease } from '../daemon/control-socket.js';
 import { type StartDeps, startCommand } from './start-command.js';
 
 let dir: string;
@@ -89,6 +89,22 @@ describe('fieldnode start', () => {
     expect(logs.map((l) => l.msg)).toEqual(
       expect.arrayContaining(['stub node created', 'fieldnode running', 'stopping', 'stopped']),
     );
+  });
+
+  it('hands a release on the control socket to the node', async () => {
+    const app = new StubNodeApp();
+    const { running } = await runUntilUp(app, ['--config', await configFile()]);
+    const item = { link: 'rockblock0', from: '300434060000099', hex: '5003bb' };
+    // The daemon says what became of it (the stub takes everything in).
+    expect(await requestRelease(socketOf(), item)).toEqual({
+      ok: true,
+      outcome: [`${item.hex.length / 2} B: taken in (stub)`],
+    });
+    expect(app.released).toEqual([
+      { link: 'rockblock0', from: '300434060000099', bytes: Uint8Array.from([0x50, 0x03, 0xbb]) },
+    ]);
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await running).toBe(0);
   });
 
   it('without --config runs the built-in default in ./.fieldnode', async () => {

@@ -94,6 +94,7 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps): Promise<
       control = new ControlServer({
         socketPath: config.control.socket,
         status: () => running.status(),
+        release: (item) => running.release(item),
         log: childLogger(log, 'control'),
       });
       await control.start();

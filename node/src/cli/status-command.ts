@@ -14,6 +14,7 @@ import { DEFAULTS } from '../config/schema.js';
 import { ago, span } from '../core/trusted-clock.js';
 import { queryStatus } from '../daemon/control-socket.js';
 import { dataDir, parseOptions } from './args.js';
+import { iso, table } from './text-table.js';
 
 export async function statusCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, {
@@ -106,20 +107,6 @@ function counters(c: unknown): [string, string, string] {
     `${n.rxFrames} (${n.rxBytes ?? '?'} B)`,
     String(n.errors ?? '?'),
   ];
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, col) => cell.padEnd(widths[col] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-function iso(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : '?';
 }
 
 function duration(ms: number): string {

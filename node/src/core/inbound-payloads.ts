@@ -26,7 +26,7 @@ export interface InboundPayloadsOptions {
    */
   takeMessage: (frame: Uint8Array, inbound: InboundFrame, hopTag?: Uint8Array) => Promise<void>;
   /** A fieldnode frame was refused (NodeCoreEvents `rejected`). */
-  onRejected: (rejection: { code: string; link: string; detail: string }) => void;
+  onRejected: (rejection: { code: string; link: string; detail: string }, inbound: InboundFrame) => void;
   /** A payload that is not a fieldnode frame, to keep and hand on (NodeCoreEvents `foreign`). */
   onForeign: (item: ForeignPayload) => void;
 }
@@ -131,7 +131,7 @@ export class InboundPayloads {
     }
     const level = err.code.startsWith('AUTH_') ? 'warn' : 'debug';
     this.#o.log[level]({ code: err.code, link: inbound.link, from: inbound.meta?.from }, err.message);
-    this.#o.onRejected({ code: err.code, link: inbound.link, detail: err.message });
+    this.#o.onRejected({ code: err.code, link: inbound.link, detail: err.message }, inbound);
     return undefined;
   }
 

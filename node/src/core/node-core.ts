@@ -64,6 +64,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #foreign: ForeignPayloads;
   readonly #inbound: InboundPayloads;
   readonly #unchecked: UncheckedRelay;
+  /** Inbound payloads the duty officer released (release()): their sender need not be enrolled. */
+  readonly #released = new WeakMap<InboundFrame, string[]>();
   /** What signed control messages built here: revocations, issuer keys and floors, warning threads. */
   readonly #signed: SignedState;
   /** The configured keys, as signed control messages amend them (signed-state.ts). */
@@ -94,7 +96,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     this.#inbound = new InboundPayloads({
       log: options.log,
       takeMessage: (frame, inbound, hopTag) => this.#receiveMessage(frame, inbound, hopTag),
-      onRejected: (rejection) => this.emit('rejected', rejection),
+      onRejected: (rejection, inbound) => {
+        this.#noteReleased(inbound, `refused: ${rejection.code}: ${rejection.detail}`);
+        this.emit('rejected', rejection);
+      },
       onForeign: (item) => {
         this.#foreign.keep(item);
         this.emit('foreign', item);
@@ -142,6 +147,32 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
 
   get nodeId(): number {
     return this.#o.nodeId;
+  }
+
+  /**
+   * Takes in again a payload kept as foreign because a device that is not enrolled sent it on a
+   * satellite door (reason 'unknown-sender'): the duty officer vouches for the device
+   * (docs/security.md §The centre's doors). The frame is checked like any other; only the
+   * question "is the sending device enrolled?" is skipped. Resolves, once it was looked at, to
+   * what became of it, in words for the duty officer (taken in, a duplicate, refused and why).
+   */
+  async release(item: { link: string; from?: string; bytes: Uint8Array }): Promise<string[]> {
+    const inbound: InboundFrame = {
+      link: item.link,
+      bytes: Uint8Array.from(item.bytes),
+      ...(item.from !== undefined ? { meta: { from: item.from } } : {}),
+      receivedAt: this.#o.clock.now(),
+    };
+    const outcome: string[] = [];
+    this.#released.set(inbound, outcome);
+    this.#o.log.warn({ link: item.link, from: item.from }, 'a kept frame released by the duty officer');
+    await this.#inbound.receive(inbound);
+    return outcome.length > 0 ? outcome : ['nothing came of it: no whole fieldnode message in it'];
+  }
+
+  /** Notes what became of a released payload (release()); nothing for any other. */
+  #noteReleased(inbound: InboundFrame, what: string): void {
+    this.#released.get(inbound)?.push(what);
   }
 
   /** The payloads kept because they are not fieldnode frames: the latest ones, and how many in all. */
@@ -376,6 +407,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     if (env.origin === this.#o.nodeId) return; // our own broadcast, heard back
     const from = inbound.meta?.from;
     const coreLink = this.#o.links.find((l) => l.link.id === inbound.link);
+    const sendersEnrolled = coreLink?.sendersEnrolled === true && !this.#released.has(inbound);
     const prevNode = from === undefined ? undefined : coreLink?.neighbours[from];
     const prevHop = {
       link: inbound.link,
@@ -409,13 +441,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     } else {
       const check = checkAtHop(decoded, hopTag, timing);
       if (!check.checked) {
-        if (coreLink?.sendersEnrolled && prevNode === undefined) throw unknownSender(from, check.reason);
+        if (sendersEnrolled && prevNode === undefined) throw unknownSender(from, check.reason);
         this.#relayUnchecked(frame, hopTag, env.dest, inbound, check.reason);
         return;
       }
       checkedBy = check.by;
     }
-    if (coreLink?.sendersEnrolled && prevNode === undefined) {
+    if (sendersEnrolled && prevNode === undefined) {
       // A satellite frame from a device that is not enrolled, yet it checks end to end: a crew
       // swapped modems, or a gateway relays a kit. Taken, and said (docs/security.md §The centre's doors).
       if (checkedBy === 'hop-tag') throw unknownSender(from, 'only a hop tag checks it');
@@ -453,6 +485,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
           });
           return;
         }
+        this.#noteReleased(inbound, `${id}: already held here (${existing.state})`);
         // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
         // whom: confirmations.ts).
         if (confirmsDuplicate(existing, prevHop)) {
@@ -497,6 +530,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       if (message?.kind === 'control' && meta.forMe) await this.#signed.applyControl(message, meta);
       // Synced: custody and receipts go out only for what is on disk.
       await this.#o.store.admit(meta, frame, { sync: true });
+      this.#noteReleased(
+        inbound,
+        `${id}: taken in (${meta.forMe ? 'delivered here' : 'to be forwarded'}, checked by ${checkedBy})`,
+      );
       if (message) this.#replay.accept(env.origin, env.seq);
       if (from !== undefined && !broadcast) {
         // Replies and receipts to the origin can go back the way this came (the frame checked,
@@ -549,6 +586,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const bytes = hopTag ? wrapHopTagged(hopTag, frame) : frame;
     const outcome = this.#unchecked.forward(bytes, dest, inbound);
     this.#o.log.debug({ link: inbound.link, reason, ...outcome }, 'unchecked frame: not stored');
+    this.#noteReleased(
+      inbound,
+      `not taken in: ${reason}; not stored, forwarded on ${outcome.forwarded.join(', ') || 'no link'}`,
+    );
     this.emit('unchecked', { link: inbound.link, reason, forwarded: outcome.forwarded });
   }
 

@@ -6,11 +6,13 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubStatus } from '../../test/stub-node.js';
-import { isKitError } from '../base/errors.js';
+import type { ReleaseItem } from '../app-contract.js';
+import { isKitError, KitError } from '../base/errors.js';
 import { createRootLogger } from '../log.js';
-import { ControlServer, queryStatus } from './control-socket.js';
+import { MAX_HOP_TAGGED_BYTES } from '../wire/hop-tagged.js';
+import { ControlServer, queryStatus, requestRelease } from './control-socket.js';
 
 let dir: string;
 let socketPath: string;
@@ -26,8 +28,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function serve(status = stubStatus): Promise<ControlServer> {
-  const server = new ControlServer({ socketPath, status, log });
+async function serve(
+  status = stubStatus,
+  release?: (item: ReleaseItem) => Promise<string[] | undefined>,
+): Promise<ControlServer> {
+  const server = new ControlServer({ socketPath, status, log, ...(release ? { release } : {}) });
   servers.push(server);
   await server.start();
   return server;
@@ -174,5 +179,110 @@ describe('queryStatus', () => {
     } finally {
       liar.close();
     }
+  });
+});
+
+describe('control socket: release', () => {
+  /** A release callback that records what it was handed. */
+  function recorder() {
+    const got: ReleaseItem[] = [];
+    return {
+      got,
+      release: async (item: ReleaseItem) => {
+        got.push(item);
+        return undefined;
+      },
+    };
+  }
+
+  it('hands a valid release to the callback and answers ok', async () => {
+    const { got, release } = recorder();
+    await serve(stubStatus, release);
+    const line = '{"cmd":"release","link":"rockblock0","from":"300434060000001","hex":"50A0ff"}\n';
+    expect(await exchange(line, 1)).toEqual([{ ok: true }]);
+    expect(got).toEqual([
+      { link: 'rockblock0', from: '300434060000001', bytes: Uint8Array.from([0x50, 0xa0, 0xff]) },
+    ]);
+    // The client, and a payload with no sender address.
+    expect(await requestRelease(socketPath, { link: 'directip0', hex: '01' })).toEqual({ ok: true });
+    expect(got[1]).toEqual({ link: 'directip0', bytes: Uint8Array.from([1]) });
+  });
+
+  it('takes the largest frame, a request far over the old 4 KB line limit', async () => {
+    const { got, release } = recorder();
+    await serve(stubStatus, release);
+    const hex = 'ab'.repeat(MAX_HOP_TAGGED_BYTES);
+    const from = '\u0001'.repeat(64); // every character escaped by JSON: the longest line there is
+    expect(await requestRelease(socketPath, { link: 'l'.repeat(64), from, hex })).toEqual({ ok: true });
+    expect(got[0]?.bytes.length).toBe(MAX_HOP_TAGGED_BYTES);
+    expect(got[0]?.from).toBe(from);
+  });
+
+  it('refuses an invalid release, listing every problem, and never calls back', async () => {
+    const { got, release } = recorder();
+    await serve(stubStatus, release);
+    const requests = [
+      { cmd: 'release', link: 'rockblock0', hex: 'abc' }, // odd length
+      { cmd: 'release', link: 'rockblock0', hex: 'zz' },
+      { cmd: 'release', link: 'rockblock0', hex: '' },
+      { cmd: 'release', link: 'rockblock0', hex: 'ab'.repeat(MAX_HOP_TAGGED_BYTES + 1) },
+      { cmd: 'release', hex: 'ab' },
+      { cmd: 'release', link: 'x'.repeat(65), hex: 'ab' },
+      { cmd: 'release', link: 'rockblock0', from: 300434060000001, hex: 'ab' },
+      { cmd: 'release', link: 'rockblock0', hex: 'ab', force: true },
+      { cmd: 'release', link: '', from: '', hex: 7 },
+    ];
+    const replies = await exchange(requests.map((r) => `${JSON.stringify(r)}\n`).join(''), requests.length);
+    expect(replies).toHaveLength(requests.length);
+    for (const reply of replies) expect(reply).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    const messages = replies.map((r) => (r as { error: { message: string } }).error.message);
+    expect(messages[0]).toBe('release: hex: the payload as a non-empty, even number of hex digits');
+    expect(messages[3]).toContain(`16390 bytes is over the ${MAX_HOP_TAGGED_BYTES}`);
+    expect(messages[4]).toBe('release: link: a link id of 1 to 64 characters');
+    expect(messages[6]).toBe('release: from: when given, a sender address of 1 to 64 characters');
+    expect(messages[7]).toBe('release: unknown field "force"');
+    expect(messages[8]?.split('; ')).toHaveLength(3);
+    expect(got).toEqual([]);
+    expect(await queryStatus(socketPath)).toMatchObject({ ok: true });
+  });
+
+  it('without a release callback, release is an unknown command, as on an older daemon', async () => {
+    await serve();
+    const result = await requestRelease(socketPath, { link: 'rockblock0', hex: 'ab' });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'refused',
+      code: 'UNKNOWN_COMMAND',
+      detail: 'unknown cmd "release"; known: status',
+    });
+    expect(await queryStatus(socketPath)).toEqual({ ok: true, status: stubStatus() });
+  });
+
+  it('a failing release is an error reply with its code, not a dead daemon', async () => {
+    let calls = 0;
+    await serve(stubStatus, async () => {
+      calls++;
+      if (calls === 1) throw new KitError('STORE_FULL', 'the disk is full');
+      throw new Error('store closed');
+    });
+    const item = { link: 'rockblock0', hex: 'ab' };
+    expect(await requestRelease(socketPath, item)).toEqual({
+      ok: false,
+      reason: 'refused',
+      code: 'STORE_FULL',
+      detail: 'the disk is full',
+    });
+    expect(await requestRelease(socketPath, item)).toMatchObject({ reason: 'refused', code: 'INTERNAL' });
+    expect(await queryStatus(socketPath)).toMatchObject({ ok: true });
+  });
+
+  it('answers in the order asked, a slow release before a status included', async () => {
+    let finish: (() => void) | undefined;
+    await serve(stubStatus, () => new Promise<undefined>((resolve) => (finish = () => resolve(undefined))));
+    const replies = exchange('{"cmd":"release","link":"a","hex":"00"}\n{"cmd":"status"}\n', 2);
+    // The release is under way; the status asked after it waits for it.
+    await vi.waitFor(() => expect(finish).toBeDefined(), { timeout: 2000 });
+    finish?.();
+    expect(await replies).toEqual([{ ok: true }, stubStatus()]);
   });
 });

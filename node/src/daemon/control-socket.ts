@@ -1,23 +1,33 @@
 /**
- * The control socket: how `fieldnode status` asks a running daemon about itself (docs/conventions.md §Lifecycle and shutdown:
- * it is opened after the node has started and closed first on shutdown).
+ * The control socket: how `fieldnode status` asks a running daemon about itself, and how
+ * `fieldnode foreign release` hands it a kept payload (docs/conventions.md §Lifecycle and shutdown:
+ * it is opened after the node has started and closed first on shutdown; docs/centre-doors.md
+ * §Releasing a kept frame).
  *
  * A unix stream socket, mode 0600 from the moment it can be reached (docs/keys.md §File modes), in
  * the data directory. The protocol is one JSON request per
- * line, one JSON reply per line: `{"cmd":"status"}` is answered with the NodeStatus JSON; anything
- * else with `{"error":{"code","message"}}`. A connection may ask several times; it is closed
- * after a minute of silence. Local only: nothing here is reachable from the network.
+ * line, one JSON reply per line: `{"cmd":"status"}` is answered with the NodeStatus JSON;
+ * `{"cmd":"release",…}` (release-request.ts), when the daemon offers it, with `{"ok":true}`; anything
+ * else with `{"error":{"code","message"}}`. A connection may ask several times, and is answered in
+ * order; it is closed after a minute of silence. Local only: nothing here is reachable from the
+ * network.
  */
 import { chmod, link, lstat, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { NodeStatus } from '../app-contract.js';
-import { KitError } from '../base/errors.js';
+import type { NodeStatus, ReleaseItem } from '../app-contract.js';
+import { isKitError, KitError, show } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { CONTROL_SOCKET_STAGING_BYTES, MAX_UNIX_SOCKET_PATH_BYTES } from '../config/schema.js';
+import {
+  MAX_RELEASE_LINE_BYTES,
+  parseReleaseRequest,
+  type ReleaseRequest,
+  releaseRequestLine,
+} from './release-request.js';
 
-/** Longest request line accepted, bytes; a request is a few dozen. */
-const MAX_LINE_BYTES = 4096;
+/** Longest request line accepted, bytes: a release carrying the largest frame in hex (about 33 KB). */
+const MAX_LINE_BYTES = MAX_RELEASE_LINE_BYTES;
 /** A connection that says nothing for this long is closed, ms. */
 const IDLE_MS = 60_000;
 
@@ -26,6 +36,11 @@ export interface ControlServerOptions {
   socketPath: string;
   /** The node's current status; called once per status request. */
   status: () => NodeStatus;
+  /**
+   * Takes in a payload the duty officer released (NodeApp.release); called once per valid release
+   * request. Without it, `release` is an unknown command, as on a daemon older than it.
+   */
+  release?: (item: ReleaseItem) => Promise<string[] | undefined>;
   log: Logger;
 }
 
@@ -106,6 +121,9 @@ export class ControlServer {
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', (err) => this.opts.log.debug({ err }, 'control connection error'));
     let buffered = '';
+    // A release is answered when the core has taken the frame in; requests on one connection are
+    // answered one after the other, so replies come back in the order they were asked.
+    let replies = Promise.resolve();
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       buffered += chunk;
@@ -113,7 +131,13 @@ export class ControlServer {
       while (newline >= 0) {
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
-        if (line !== '') socket.write(`${JSON.stringify(this.answer(line))}\n`);
+        if (line !== '') {
+          replies = replies
+            .then(() => this.answer(line))
+            .then((reply) => {
+              if (socket.writable) socket.write(`${encodeReply(reply)}\n`);
+            });
+        }
         newline = buffered.indexOf('\n');
       }
       if (Buffer.byteLength(buffered) > MAX_LINE_BYTES) {
@@ -124,7 +148,8 @@ export class ControlServer {
     });
   }
 
-  private answer(line: string): unknown {
+  /** The reply to one request line. Never rejects: whatever goes wrong is an error reply. */
+  private async answer(line: string): Promise<unknown> {
     let request: unknown;
     try {
       request = JSON.parse(line);
@@ -132,8 +157,13 @@ export class ControlServer {
       return replyError('BAD_REQUEST', 'a request is one JSON object per line, e.g. {"cmd":"status"}');
     }
     const cmd = (request as { cmd?: unknown } | null)?.cmd;
-    if (cmd !== 'status')
-      return replyError('UNKNOWN_COMMAND', `unknown cmd ${JSON.stringify(cmd)}; known: status`);
+    const release = this.opts.release;
+    if (cmd === 'release' && release !== undefined)
+      return this.release(release, request as Record<string, unknown>);
+    if (cmd !== 'status') {
+      const known = release === undefined ? 'status' : 'status, release';
+      return replyError('UNKNOWN_COMMAND', `unknown cmd ${show(cmd)}; known: ${known}`);
+    }
     try {
       return this.opts.status();
     } catch (err) {
@@ -141,10 +171,43 @@ export class ControlServer {
       return replyError('INTERNAL', (err as Error).message);
     }
   }
+
+  private async release(
+    release: (item: ReleaseItem) => Promise<string[] | undefined>,
+    request: Record<string, unknown>,
+  ): Promise<unknown> {
+    const parsed = parseReleaseRequest(request);
+    if (!parsed.ok) return replyError('BAD_REQUEST', `release: ${parsed.problems.join('; ')}`);
+    const { link, from, bytes } = parsed.item;
+    try {
+      const outcome = await release(parsed.item);
+      return outcome === undefined ? { ok: true } : { ok: true, outcome };
+    } catch (err) {
+      this.opts.log.warn(
+        { err, link, from, bytes: bytes.length },
+        'release failed; the control client gets an error',
+      );
+      return replyError(
+        isKitError(err) ? err.code : 'INTERNAL',
+        err instanceof Error ? err.message : String(err),
+      );
+    }
+  }
 }
 
 function replyError(code: string, message: string) {
   return { error: { code, message } };
+}
+
+/** A reply as its JSON line; one that cannot be encoded is an error reply, never a broken chain of replies. */
+function encodeReply(reply: unknown): string {
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    return JSON.stringify(
+      replyError('INTERNAL', `the reply could not be encoded: ${(err as Error).message}`),
+    );
+  }
 }
 
 async function removeStaleSocket(path: string): Promise<void> {
@@ -202,48 +265,101 @@ function probeSocket(path: string): Promise<'answers' | 'refused' | 'gone' | Err
   });
 }
 
-export type StatusQuery =
-  | { ok: true; status: NodeStatus }
+/** Why a request got no usable answer. */
+export interface Unanswered {
+  ok: false;
+  /**
+   * no-daemon: nothing listens on the socket; denied: the socket is not ours to use;
+   * timeout: it did not answer; protocol: it answered nonsense or an error.
+   */
+  reason: 'no-daemon' | 'denied' | 'timeout' | 'protocol';
+  detail: string;
+}
+
+export type StatusQuery = { ok: true; status: NodeStatus } | Unanswered;
+
+export type ReleaseQuery =
+  /** `outcome`: what became of it, in words, when the daemon says. */
+  | { ok: true; outcome?: string[] }
+  | Unanswered
   | {
       ok: false;
-      /**
-       * no-daemon: nothing listens on the socket; denied: the socket is not ours to use;
-       * timeout: it did not answer; protocol: it answered nonsense or an error.
-       */
-      reason: 'no-daemon' | 'denied' | 'timeout' | 'protocol';
+      /** The daemon refused the release with an error reply: `code` is its code (UNKNOWN_COMMAND…). */
+      reason: 'refused';
+      code: string;
       detail: string;
     };
 
 export interface QueryOptions {
-  /** Give up after this long, ms. Default 3000. */
+  /** Give up after this long, ms. Default 3000 for status, 10,000 for a release. */
   timeoutMs?: number;
 }
 
 /** Asks the daemon on `socketPath` for its status. Resolves to a value; never rejects. */
 export function queryStatus(socketPath: string, opts: QueryOptions = {}): Promise<StatusQuery> {
+  return ask(socketPath, '{"cmd":"status"}', opts.timeoutMs ?? 3000, (reply): StatusQuery => {
+    const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
+    if (error !== undefined)
+      return { ok: false, reason: 'protocol', detail: `${error.code}: ${error.message}` };
+    if (!Array.isArray((reply as NodeStatus).links)) {
+      return { ok: false, reason: 'protocol', detail: 'the reply is not a node status' };
+    }
+    return { ok: true, status: reply as NodeStatus };
+  });
+}
+
+/**
+ * Hands a kept payload to the daemon on `socketPath` (release-request.ts). Resolves to a value;
+ * never rejects. A timeout does not say the daemon did not take it in: it may still.
+ */
+export function requestRelease(
+  socketPath: string,
+  item: ReleaseRequest,
+  opts: QueryOptions = {},
+): Promise<ReleaseQuery> {
+  return ask(socketPath, releaseRequestLine(item), opts.timeoutMs ?? 10_000, (reply): ReleaseQuery => {
+    const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
+    if (error !== undefined)
+      return { ok: false, reason: 'refused', code: String(error.code), detail: String(error.message) };
+    if ((reply as { ok?: unknown }).ok !== true)
+      return { ok: false, reason: 'protocol', detail: 'the reply is neither ok nor an error' };
+    const outcome = (reply as { outcome?: unknown }).outcome;
+    return Array.isArray(outcome) && outcome.every((o) => typeof o === 'string')
+      ? { ok: true, outcome: outcome as string[] }
+      : { ok: true };
+  });
+}
+
+/** Sends one request line and reads the first reply line as a JSON object; never rejects. */
+function ask<R>(
+  socketPath: string,
+  request: string,
+  timeoutMs: number,
+  read: (reply: object) => R,
+): Promise<R | Unanswered> {
   return new Promise((resolve) => {
     const socket = connect(socketPath);
     let buffered = '';
     let done = false;
-    const finish = (result: StatusQuery) => {
+    const finish = (result: R | Unanswered) => {
       if (done) return;
       done = true;
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(opts.timeoutMs ?? 3000, () =>
+    socket.setTimeout(timeoutMs, () =>
       finish({
         ok: false,
         reason: 'timeout',
-        detail: `no answer on ${socketPath} within ${opts.timeoutMs ?? 3000} ms`,
+        detail: `no answer on ${socketPath} within ${timeoutMs} ms`,
       }),
     );
     socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write('{"cmd":"status"}\n'));
+    socket.once('connect', () => socket.write(`${request}\n`));
     socket.on('data', (chunk: string) => {
       buffered += chunk;
       const newline = buffered.indexOf('\n');
-      if (newline >= 0) finish(parseReply(buffered.slice(0, newline)));
+      if (newline >= 0) finish(parseReply(buffered.slice(0, newline), read));
     });
     socket.on('end', () =>
       finish({ ok: false, reason: 'protocol', detail: 'the daemon closed the connection' }),
@@ -260,7 +376,7 @@ export function queryStatus(socketPath: string, opts: QueryOptions = {}): Promis
   });
 }
 
-function parseReply(line: string): StatusQuery {
+function parseReply<R>(line: string, read: (reply: object) => R): R | Unanswered {
   let reply: unknown;
   try {
     reply = JSON.parse(line);
@@ -269,11 +385,5 @@ function parseReply(line: string): StatusQuery {
   }
   if (typeof reply !== 'object' || reply === null)
     return { ok: false, reason: 'protocol', detail: 'not an object' };
-  const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
-  if (error !== undefined)
-    return { ok: false, reason: 'protocol', detail: `${error.code}: ${error.message}` };
-  if (!Array.isArray((reply as NodeStatus).links)) {
-    return { ok: false, reason: 'protocol', detail: 'the reply is not a node status' };
-  }
-  return { ok: true, status: reply as NodeStatus };
+  return read(reply);
 }

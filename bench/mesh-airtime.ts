@@ -10,6 +10,7 @@
  * (the simulated radios send nothing else). A transmission's airtime is the medium's figure for it:
  * the medium reports it on air just before the router does, in the same call.
  */
+import { HOP_TAGGED_TYPE, unwrapHopTagged } from '../node/src/wire/hop-tagged.js';
 import { decodeFrame } from '../node/src/wire/message.js';
 import type { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
 
@@ -25,7 +26,9 @@ export interface AirtimeShare {
 
 function carriedBy(payload: Uint8Array): Carried {
   try {
-    const m = payload[0] === 0x01 ? undefined : decodeFrame(payload).message;
+    // A kit's frame goes in its hop-tagged container on the mesh (docs/wire-format.md §6.4).
+    const frame = payload[0] === HOP_TAGGED_TYPE ? unwrapHopTagged(payload).frame : payload;
+    const m = frame[0] === 0x01 ? undefined : decodeFrame(frame).message;
     if (m?.kind === 'report') return 'report';
     if (m?.kind === 'receipt') return m.body.scope === 'custody' ? 'custody signal' : 'receipt';
   } catch {

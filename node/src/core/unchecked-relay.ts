@@ -58,9 +58,11 @@ export class UncheckedRelay {
       const link = byLink.get(c.link)?.link;
       if (!link || link.capabilities.billing !== undefined || byLink.get(c.link)?.costClass === 'satellite')
         return false;
-      // Back onto the link it came from only toward a named next hop other than its sender: a
-      // broadcast medium has already carried it to everyone who could hear it.
-      return c.link !== inbound.link || (c.nextHop !== undefined && c.nextHop !== from);
+      // Never back onto a shared medium it came from: its sender's transmission has reached
+      // everyone in range already, and the radios' own flooding does the rest; a copy from here
+      // would only spend airtime. On a point-to-point link, on only toward another peer.
+      if (c.link !== inbound.link) return true;
+      return !link.capabilities.sharedMedium && c.nextHop !== undefined && c.nextHop !== from;
     });
     if (choices.length === 0) return { forwarded: [], dropped: 'no-free-route' };
     const forwarded: string[] = [];

@@ -6,8 +6,17 @@ import { KitError } from '../base/errors.js';
 import { fixtureMacKey } from '../wire/fixtures/fixture-keys.js';
 import { R1, R2, R3, REFERENCE_MESSAGES } from '../wire/fixtures/reference-messages.js';
 import { decodeFrame, encodeMessage, type Message } from '../wire/message.js';
-import { macAuthenticator, signatureAuthenticator, type VerifyOptions, verifyFrame } from './authenticate.js';
+import {
+  checkAtHop,
+  type KeyRing,
+  macAuthenticator,
+  signatureAuthenticator,
+  type VerifyOptions,
+  verifyFrame,
+} from './authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from './ed25519.js';
+import { hopTag } from './hop-tag.js';
+import { deriveRelayKey } from './kit-keys.js';
 import { ReplayWindow } from './replay-window.js';
 
 const NOW = R1.createdAt + 600;
@@ -135,5 +144,51 @@ describe('verifyFrame', () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('checkAtHop (docs/wire-format.md §6.3, §6.4)', () => {
+  const r1 = encodeFixture(R1); // a kit's report to the centre, tagged with K(2107)
+  const tagOf = (frame: Uint8Array) => hopTag(deriveRelayKey(fixtureMacKey(R1.origin), R1.origin), frame);
+  /** A gateway's keys: the kit's relay key, never its end-to-end key. */
+  const gateway: KeyRing = { ...fixtureKeyRing, macKey: () => undefined };
+  const hop = (frame: Uint8Array, tag: Uint8Array | undefined, keys: KeyRing = gateway) =>
+    checkAtHop(decodeFrame(frame), tag, { keys, now: NOW, clockTrusted: true });
+
+  it('a gateway checks a kit frame by its hop tag, and the centre by its end-to-end tag', () => {
+    expect(hop(r1, tagOf(r1))).toMatchObject({ checked: true, by: 'hop-tag' });
+    expect(hop(r1, undefined, fixtureKeyRing)).toMatchObject({ checked: true, by: 'mac' });
+  });
+
+  it('without a tag, or without the relay key, the frame is unchecked, not refused', () => {
+    expect(hop(r1, undefined).checked).toBe(false);
+    expect(hop(r1, tagOf(r1), { ...gateway, relayKey: () => undefined }).checked).toBe(false);
+  });
+
+  it('a forged hop tag, or a hop tag of another frame: AUTH_TAG_INVALID', () => {
+    const other = encodeFixture({ ...R1, seq: R1.seq + 1 });
+    expect(kitErrorCode(() => hop(r1, Uint8Array.of(1, 2, 3, 4)))).toBe('AUTH_TAG_INVALID');
+    expect(kitErrorCode(() => hop(r1, tagOf(other)))).toBe('AUTH_TAG_INVALID');
+  });
+
+  it('no authentication at all is refused from the air: AUTH_MISSING', () => {
+    const bare = encodeMessage(R1, { scheme: 'none' });
+    expect(kitErrorCode(() => hop(bare, undefined))).toBe('AUTH_MISSING');
+  });
+
+  it('a revoked origin is refused, however well tagged: AUTH_REVOKED', () => {
+    const revoked: KeyRing = { ...gateway, revoked: (n) => n === R1.origin };
+    expect(kitErrorCode(() => hop(r1, tagOf(r1), revoked))).toBe('AUTH_REVOKED');
+    expect(
+      kitErrorCode(() =>
+        verify(r1, options({ keys: { ...fixtureKeyRing, revoked: (n) => n === R1.origin } })),
+      ),
+    ).toBe('AUTH_REVOKED');
+  });
+
+  it('a warning below its issuer floor is history: AUTH_REPLAY at every hop', () => {
+    const floored: KeyRing = { ...fixtureKeyRing, issuerFloor: () => R2.seq + 1 };
+    expect(kitErrorCode(() => hop(encodeFixture(R2), undefined, floored))).toBe('AUTH_REPLAY');
+    expect(hop(encodeFixture(R2), undefined, fixtureKeyRing)).toMatchObject({ checked: true, by: 'issuer' });
   });
 });

@@ -10,7 +10,7 @@
 
 import { EventEmitter } from 'node:events';
 import { KitError } from '../base/errors.js';
-import { type CheckedBy, checkAtHop, type KeyRing, macKeyNode, verifyFrame } from '../crypto/authenticate.js';
+import { type KeyRing, macKeyNode } from '../crypto/authenticate.js';
 import { hopTag } from '../crypto/hop-tag.js';
 import type { InboundFrame } from '../link/link.js';
 import { addEvent, type MessageMeta, messageId } from '../store/records.js';
@@ -29,6 +29,7 @@ import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.j
 import { Dispatcher } from './dispatcher.js';
 import { Expiry } from './expiry.js';
 import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
+import { checkInbound } from './inbound-check.js';
 import { InboundPayloads } from './inbound-payloads.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { RouteChoice } from './routing-table.js';
@@ -41,14 +42,6 @@ export type { ForeignPayload } from './foreign-payloads.js';
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
-
-/** A frame on a link of enrolled devices (the satellite doors) from one that is not: kept as foreign. */
-function unknownSender(from: string | undefined, why: string): KitError {
-  return new KitError(
-    'CORE_UNKNOWN_SENDER',
-    `a frame from ${from ?? 'an unnamed device'}, which is not enrolled, and ${why}: kept for the duty officer`,
-  );
-}
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
@@ -427,39 +420,22 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const nowMs = this.#o.clock.now();
     // For "has it expired?", a lower bound on the time is enough (docs/time.md).
     const clockTrusted = this.#o.clock.expiryTrusted?.() ?? this.#o.clock.trusted();
-    const timing = { keys: this.#keys, now: Math.floor(nowMs / 1000), clockTrusted };
     // Checked before anything is stored or confirmed: only a frame this node verified with a key it
     // holds claims its id, earns custody and may spend (docs/security.md §Checked at this hop).
-    let message: Message | undefined;
-    let checkedBy: CheckedBy;
-    if (forMe && decoded.message) {
-      // The replay window is looked at once the store said whether this is a duplicate (which is
-      // confirmed again), and recorded in only once the message is on disk.
-      message = verifyFrame(decoded, { ...timing, replay: { accept: () => 'new' } });
-      checkedBy =
-        KINDS[message.kind].auth === 'signature' ? 'issuer' : env.auth === 'signature' ? 'node' : 'mac';
-    } else {
-      const check = checkAtHop(decoded, hopTag, timing);
-      if (!check.checked) {
-        if (sendersEnrolled && prevNode === undefined) throw unknownSender(from, check.reason);
-        this.#relayUnchecked(frame, hopTag, env.dest, inbound, check.reason);
-        return;
-      }
-      checkedBy = check.by;
-    }
-    if (sendersEnrolled && prevNode === undefined) {
-      // A satellite frame from a device that is not enrolled, yet it checks end to end: a crew
-      // swapped modems, or a gateway relays a kit. Taken, and said (docs/security.md §The centre's doors).
-      if (checkedBy === 'hop-tag') throw unknownSender(from, 'only a hop tag checks it');
-      this.#o.log.warn(
-        { msgId: id, link: inbound.link, from, checkedBy },
-        'frame from a device not enrolled, verified; accepted',
-      );
-      this.emit('flagged', {
-        code: 'UNKNOWN_SENDER',
-        link: inbound.link,
-        detail: `${id} from ${from ?? 'an unnamed device'} verified (${checkedBy})`,
-      });
+    const check = checkInbound({
+      decoded,
+      hopTag,
+      forMe,
+      keys: this.#keys,
+      now: Math.floor(nowMs / 1000),
+      clockTrusted,
+      ...(sendersEnrolled && prevNode === undefined ? { unknownSender: { from } } : {}),
+    });
+    if (!check.checked) return this.#relayUnchecked(frame, hopTag, env.dest, inbound, check.reason);
+    const { message, by: checkedBy } = check;
+    if (check.flag !== undefined) {
+      this.#o.log.warn({ msgId: id, link: inbound.link, from, checkedBy }, `frame ${check.flag}; accepted`);
+      this.emit('flagged', { code: 'UNKNOWN_SENDER', link: inbound.link, detail: `${id} ${check.flag}` });
     }
 
     await this.#o.store.exclusive(async () => {

@@ -7,22 +7,35 @@
  * It is security state: kept in the store's kv under one key, and every change is saved, synced,
  * before it takes effect (in memory, and through the callbacks), so a restart never forgets a
  * revocation. Changes are made on a copy that replaces the state only once it is on disk.
+ *
+ * This file holds the class: applying control messages and the key ring wrapper. The saved form and
+ * its check at load are in signed-state-record.ts; the thread rules in warning-threads.ts.
  */
 import type { KeyObject } from 'node:crypto';
 import { isKitError, KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
-import type { IssuerKey, IssuerPower, KeyRing } from '../crypto/authenticate.js';
+import type { IssuerKey, KeyRing } from '../crypto/authenticate.js';
 import { publicKeyFromRaw } from '../crypto/ed25519.js';
 import type { MessageStore } from '../store/message-store.js';
-import { expiresAt } from '../wire/envelope.js';
-import type { WarningBody } from '../wire/kinds/warning.js';
 import type { MessageOf } from '../wire/message.js';
 import './signed-state-errors.js';
+import {
+  checkRecord,
+  emptyRecord,
+  type RosterPerson,
+  SIGNED_STATE_KV_KEY,
+  type SignedStateRecord,
+} from './signed-state-record.js';
+import {
+  classifyOnThread,
+  DEFAULT_KEEP_THREADS_DAYS,
+  pruneThreads,
+  recordOnThread,
+  type WarningClass,
+} from './warning-threads.js';
 
-const KV_KEY = 'signed-state';
-const DAY_S = 86_400;
-/** Days a warning thread is kept after the last expiry of any warning recorded on it. */
-export const DEFAULT_KEEP_THREADS_DAYS = 30;
+export type { RosterPerson, WarningClass };
+export { DEFAULT_KEEP_THREADS_DAYS };
 
 export interface SignedStateOptions {
   /** The store whose kv keeps the state (key `signed-state`). */
@@ -65,86 +78,15 @@ export interface ControlChanges {
   settings?: number[];
 }
 
-/** Where a warning stands on its thread. */
-export interface WarningClass {
-  /** Whether the warning is (or becomes, once recorded) the current state of its thread. */
-  current: boolean;
-  /** `issuer:origin/seq` of the thread's first warning. */
-  thread: string;
-  /** Why it is history: which warning is current instead. */
-  reason?: string;
-  /** Whether the thread is cancelled: after this warning when current, as it stands otherwise. */
-  closed: boolean;
-}
-
-export interface RosterPerson {
-  person: number;
-  roles: number[];
-  name: string;
-}
-
 /** For the log only: where the message came from (a MessageMeta fits). */
 export interface ApplyContext {
   id?: string;
   prevHop?: { link: string };
 }
 
-interface SavedKey {
-  /** Raw Ed25519 public key, hex. */
-  publicKey: string;
-  powers: IssuerPower[];
-  name?: string;
-  validUntil?: number;
-}
-
-interface WarningHead {
-  origin: number;
-  seq: number;
-  createdAt: number;
-  action: WarningBody['action'];
-}
-
-interface Thread {
-  head: WarningHead;
-  closed: boolean;
-  /** Unix seconds: the last expiry (body or envelope) of any warning recorded on the thread. */
-  keepUntil: number;
-}
-
-/** The saved form: plain data, CBOR- and JSON-able; numeric ids as string keys. */
-interface State {
-  v: 1;
-  keys: Record<string, SavedKey>;
-  revokedIssuers: number[];
-  revokedNodes: number[];
-  issuerFloors: Record<string, number>;
-  seqFloor: number;
-  /** Unix seconds; 0 when none was heard. */
-  signedTime: number;
-  /** `issuer/origin` → highest control seq applied. */
-  controlSeqs: Record<string, number>;
-  rosters: Record<string, RosterPerson[]>;
-  settings: Record<string, number>;
-  threads: Record<string, Thread>;
-}
-
-const emptyState = (): State => ({
-  v: 1,
-  keys: {},
-  revokedIssuers: [],
-  revokedNodes: [],
-  issuerFloors: {},
-  seqFloor: 0,
-  signedTime: 0,
-  controlSeqs: {},
-  rosters: {},
-  settings: {},
-  threads: {},
-});
-
 export class SignedState {
   readonly #o: SignedStateOptions;
-  #state = emptyState();
+  #state = emptyRecord();
   #base: KeyRing | undefined;
   /** Public keys decoded once, by hex. */
   readonly #keyObjects = new Map<string, KeyObject>();
@@ -159,14 +101,14 @@ export class SignedState {
   async start(): Promise<void> {
     let saved: unknown;
     try {
-      saved = await this.#o.store.getKv<unknown>(KV_KEY);
+      saved = await this.#o.store.getKv<unknown>(SIGNED_STATE_KV_KEY);
     } catch (err) {
       if (!isKitError(err, 'STORE_CORRUPT')) throw err;
       throw new KitError('SIGNED_STATE_CORRUPT', 'the saved signed state cannot be decoded', { cause: err });
     }
     if (saved === undefined) return;
     try {
-      this.#state = checkState(saved);
+      this.#state = checkRecord(saved);
     } catch (cause) {
       throw new KitError('SIGNED_STATE_CORRUPT', 'the saved signed state is malformed', { cause });
     }
@@ -358,32 +300,11 @@ export class SignedState {
    * newest warning recorded on a thread is its current state; one no newer is history.
    */
   classifyWarning(message: MessageOf<'warning'>): WarningClass {
-    const { body, origin, seq } = message;
-    const root = body.references ?? { origin, seq };
-    const thread = `${body.issuer}:${root.origin}/${root.seq}`;
-    const t = this.#state.threads[thread];
+    const { issuer } = message.body;
     const floor = this.#base
-      ? this.#floor(this.#base, body.issuer)
-      : (this.#state.issuerFloors[String(body.issuer)] ?? 0);
-    if (seq < floor) {
-      return {
-        current: false,
-        thread,
-        closed: t?.closed ?? false,
-        reason: `below issuer ${body.issuer}'s floor ${floor}`,
-      };
-    }
-    const becomes = { current: true, thread, closed: body.action === 'cancel' };
-    if (t === undefined) return becomes;
-    const h = t.head;
-    if (h.origin === origin && h.seq === seq) return { current: true, thread, closed: t.closed };
-    if (isNewer(message, h)) return becomes;
-    return {
-      current: false,
-      thread,
-      closed: t.closed,
-      reason: `warning ${h.origin}/${h.seq} (${h.action}) is current on thread ${thread}`,
-    };
+      ? this.#floor(this.#base, issuer)
+      : (this.#state.issuerFloors[String(issuer)] ?? 0);
+    return classifyOnThread(this.#state.threads, message, floor);
   }
 
   /**
@@ -398,26 +319,14 @@ export class SignedState {
       const log = this.#o.log.child({ msgId: meta?.id ?? `${origin}/${seq}`, thread: verdict.thread });
       if (!verdict.current) log.info({ reason: verdict.reason }, 'older warning is history, not current');
       const next = structuredClone(this.#state);
-      const before = next.threads[verdict.thread];
-      // The thread is kept while any warning recorded on it could still be valid.
-      const keepUntil = Math.max(before?.keepUntil ?? 0, body.expires, expiresAt(message));
-      let changed = false;
-      if (verdict.current) {
-        const head: WarningHead = { origin, seq, createdAt: message.createdAt, action: body.action };
-        changed = before?.head.origin !== origin || before.head.seq !== seq || before.keepUntil !== keepUntil;
-        next.threads[verdict.thread] = { head, closed: verdict.closed, keepUntil };
-      } else if (before && before.keepUntil !== keepUntil) {
-        before.keepUntil = keepUntil;
-        changed = true;
-      }
+      const { changed, reopened } = recordOnThread(next.threads, message, verdict);
       const pruned = this.#prune(next);
       if (!changed && pruned.length === 0) return verdict;
       await this.#save(next);
       this.#state = next;
       if (pruned.length > 0) log.info({ pruned }, 'expired warning threads forgotten');
       if (!verdict.current) return verdict;
-      if (before?.closed && !verdict.closed)
-        log.info({ action: body.action }, 'warning thread re-opened by its issuer');
+      if (reopened) log.info({ action: body.action }, 'warning thread re-opened by its issuer');
       else log.info({ action: body.action, closed: verdict.closed }, 'warning is current on its thread');
       return verdict;
     });
@@ -443,25 +352,15 @@ export class SignedState {
     return Math.max(base.issuerFloor(issuer), this.#state.issuerFloors[String(issuer)] ?? 0);
   }
 
-  /**
-   * Drops threads whose last expiry is more than the keep period ago, by a trusted clock only.
-   * Safe: an older warning of a dropped thread, never seen here, would be refused by verifyFrame
-   * unless its own expiry outlived the thread's by the keep period, and not at all once the
-   * centre raised its issuer's floor above it (docs/control-messages.md §Bounds).
-   */
-  #prune(next: State): string[] {
+  /** Drops threads long expired (see pruneThreads), by a trusted clock only: an untrusted one expires nothing. */
+  #prune(next: SignedStateRecord): string[] {
     if (!this.#o.clock.trusted()) return [];
-    const keepS = (this.#o.keepThreadsDays ?? DEFAULT_KEEP_THREADS_DAYS) * DAY_S;
     const nowS = Math.floor(this.#o.clock.now() / 1000);
-    const pruned = Object.keys(next.threads).filter(
-      (id) => (next.threads[id]?.keepUntil ?? 0) + keepS < nowS,
-    );
-    for (const id of pruned) delete next.threads[id];
-    return pruned;
+    return pruneThreads(next.threads, nowS, this.#o.keepThreadsDays ?? DEFAULT_KEEP_THREADS_DAYS);
   }
 
-  async #save(next: State): Promise<void> {
-    await this.#o.store.putKv({ [KV_KEY]: next }, true);
+  async #save(next: SignedStateRecord): Promise<void> {
+    await this.#o.store.putKv({ [SIGNED_STATE_KV_KEY]: next }, true);
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -469,54 +368,4 @@ export class SignedState {
     this.#tail = run.catch(() => {});
     return run;
   }
-}
-
-/**
- * Whether a warning is newer than a thread's head: by sequence from the same origin; by signed
- * creation time when the thread moved to another centre node (sequences of two origins do not
- * compare, and centre clocks are trusted). A tie is not newer.
- */
-function isNewer(m: MessageOf<'warning'>, head: WarningHead): boolean {
-  return m.origin === head.origin ? m.seq > head.seq : m.createdAt > head.createdAt;
-}
-
-/** The saved state, checked field by field (a store record is not trusted to be well-formed). */
-function checkState(raw: unknown): State {
-  const s = raw as State;
-  if (typeof s !== 'object' || s === null || s.v !== 1) throw new TypeError('not a version 1 signed state');
-  const uint = (x: unknown, what: string) => {
-    if (!Number.isSafeInteger(x) || (x as number) < 0) throw new TypeError(`${what} is not a count`);
-  };
-  const dict = <T>(x: unknown, what: string, each: (v: T, k: string) => void) => {
-    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new TypeError(`${what} is not a map`);
-    for (const [k, v] of Object.entries(x)) each(v as T, `${what}.${k}`);
-  };
-  const list = (x: unknown, what: string) => {
-    if (!Array.isArray(x)) throw new TypeError(`${what} is not a list`);
-    for (const [i, v] of x.entries()) uint(v, `${what}[${i}]`);
-  };
-  list(s.revokedIssuers, 'revokedIssuers');
-  list(s.revokedNodes, 'revokedNodes');
-  uint(s.seqFloor, 'seqFloor');
-  uint(s.signedTime, 'signedTime');
-  dict<number>(s.issuerFloors, 'issuerFloors', uint);
-  dict<number>(s.controlSeqs, 'controlSeqs', uint);
-  dict<number>(s.settings, 'settings', uint);
-  dict<SavedKey>(s.keys, 'keys', (k, what) => {
-    if (!/^[0-9a-f]{64}$/.test(String(k?.publicKey))) throw new TypeError(`${what}.publicKey is not a key`);
-    if (!Array.isArray(k.powers) || !k.powers.every((p) => p === 'warning' || p === 'control'))
-      throw new TypeError(`${what}.powers are unknown`);
-    if (k.validUntil !== undefined) uint(k.validUntil, `${what}.validUntil`);
-  });
-  dict<RosterPerson[]>(s.rosters, 'rosters', (r, what) => {
-    if (!Array.isArray(r) || !r.every((p) => typeof p?.name === 'string' && Array.isArray(p.roles)))
-      throw new TypeError(`${what} is not a roster`);
-  });
-  dict<Thread>(s.threads, 'threads', (t, what) => {
-    uint(t?.keepUntil, `${what}.keepUntil`);
-    for (const f of ['origin', 'seq', 'createdAt'] as const) uint(t.head?.[f], `${what}.head.${f}`);
-    if (!['issue', 'update', 'cancel'].includes(t.head.action) || typeof t.closed !== 'boolean')
-      throw new TypeError(`${what} is not a thread`);
-  });
-  return s;
 }

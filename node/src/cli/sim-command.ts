@@ -10,8 +10,9 @@ export const SIM_HELP = `  sim meshtastic --tcp PORT | --pty [--link PATH]
                               a simulated Meshtastic device (firmware 2.6 by default)
   sim iridium --pty [--link PATH]
                               a simulated Iridium 9603 modem on a pseudo-terminal
-  sim rockblock --port PORT [--push-url URL]
-                              the simulated Iridium network and RockBLOCK web services`;
+  sim rockblock --port PORT [--push-url URL] [--key-dir DIR]
+                              the simulated Iridium network and RockBLOCK web services,
+                              signing pushes with a key of its own kept in DIR`;
 
 export async function simCommand(args: string[]): Promise<number> {
   const [device, ...rest] = args;

@@ -3,8 +3,11 @@
  * a proxy): the centre's two satellite links, built from configuration, name their enrolled
  * devices (neighbours = the configured imeis, sendersEnrolled) and hand on every frame with the
  * sending IMEI as meta.from, over real HTTP and TCP on 127.0.0.1; the DirectIP link is built with
- * the PROXY protocol when the configuration asks for it. Adapters and their simulators are loaded
- * lazily, as the composition root must (docs/architecture.md §The dependency rule).
+ * the PROXY protocol when the configuration asks for it. A rockblock link whose verify_key_file
+ * holds the repository's test key is refused outside the test runner, and one holding the key
+ * `fieldnode sim rockblock` made takes that simulator's pushes (docs/centre-doors.md §Another key
+ * than Rock7's). Adapters and their simulators are loaded lazily, as the composition root must
+ * (docs/architecture.md §The dependency rule).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DirectIpLink } from '../../../satellite/src/centre/directip-link.js';
 import type { RockblockLink } from '../../../satellite/src/centre/rockblock-link.js';
+import { isKitError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import type { DirectIpLinkConfig, RockblockLinkConfig } from '../config/schema.js';
 import type { InboundFrame } from '../link/link.js';
@@ -107,6 +111,68 @@ describe('the centre’s satellite links, from configuration', () => {
     await until(() => frames.length === 2, 'two frames');
     expect(frames.map((f) => f.meta?.from)).toEqual([IMEI, OTHER_IMEI]);
     expect(frames[0]?.bytes).toEqual(FRAME);
+  });
+
+  it('rockblock: refuses the repository’s test key outside the test runner, takes the simulator’s own', async () => {
+    const { TEST_ROCK7_PUBLIC_KEY_PEM } = await import('../../../satellite/sim/rockblock/test-key.js');
+    const { loadOrCreateSimSigningKey } = await import('../../../satellite/sim/rockblock/sim-signing-key.js');
+    const { pushBody, pushFields, PUSH_CONTENT_TYPE } = await import(
+      '../../../satellite/sim/rockblock/push-request.js'
+    );
+    const testKeyFile = join(dir, 'test.pem');
+    await writeFile(testKeyFile, TEST_ROCK7_PUBLIC_KEY_PEM);
+    const sim = await loadOrCreateSimSigningKey(join(dir, 'sim'));
+    const config = (verifyKeyFile: string): RockblockLinkConfig => ({
+      id: 'rb0',
+      type: 'rockblock',
+      enabled: true,
+      cost: 'satellite',
+      listen: { host: '127.0.0.1', port: 0 },
+      mtEndpoint: 'http://127.0.0.1:9/rockblock/MT',
+      verifyKeyFile,
+      imeis: { [IMEI]: 2107 },
+    });
+
+    // As a daemon outside the test runner builds it: no VITEST.
+    const env = process.env;
+    const { VITEST: _, ...outside } = env;
+    process.env = { ...outside, FIELDNODE_ROCKBLOCK_USERNAME: 'u', FIELDNODE_ROCKBLOCK_PASSWORD: 'p' };
+    let refused: unknown;
+    let built: BuiltLink;
+    try {
+      refused = await createRockblockLink(config(testKeyFile), silentLogger).catch((err: unknown) => err);
+      built = await createRockblockLink(config(sim.publicKeyFile), silentLogger);
+    } finally {
+      process.env = env;
+    }
+    expect(process.env.VITEST).toBeDefined();
+    expect(isKitError(refused, 'KEYS_TEST_KEY')).toBe(true);
+    expect((refused as Error).message).toContain(testKeyFile);
+
+    const frames = await started(built);
+    const port = (built.link as RockblockLink).receiver.address()?.port;
+    const input = {
+      imei: IMEI,
+      serial: 1,
+      momsn: 1,
+      at: Date.UTC(2026, 0, 1),
+      data: FRAME,
+      latitude: 0,
+      longitude: 0,
+      cepKm: 3,
+    };
+    const post = (fields: Record<string, string | number>) =>
+      fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: { 'content-type': PUSH_CONTENT_TYPE.json },
+        body: pushBody(fields, 'json'),
+      });
+    // Signed with the repository's test key: forged, as far as this centre knows.
+    expect((await post(pushFields(input, 1_784_000_000))).status).toBe(403);
+    expect((await post(pushFields({ ...input, momsn: 2 }, 1_784_000_000, sim.privateKey))).status).toBe(200);
+    await until(() => frames.length === 1, 'one frame');
+    expect(frames[0]?.bytes).toEqual(FRAME);
+    expect(frames[0]?.meta?.from).toBe(IMEI);
   });
 
   it('directip behind a PROXY-protocol proxy: the header’s source is checked, each frame names its IMEI', async () => {

@@ -11,13 +11,15 @@
  * The two centre links name each frame's sending device (`meta.from`, its IMEI), and their
  * neighbours are the configured `imeis`, the enrolled devices: they return `sendersEnrolled`, so
  * that a frame from another IMEI can be told apart (docs/centre-doors.md §Which device sent a
- * frame). The receivers face the internet; their limits are in docs/centre-doors.md.
+ * frame). The receivers face the internet; their limits are in docs/centre-doors.md. A rockblock
+ * link's `verify_key_file` is read by rockblock-verify-key.ts, which refuses the repository's test
+ * key (docs/centre-doors.md §Another key than Rock7's).
  */
-import { readFile } from 'node:fs/promises';
-import { KitError } from '../base/errors.js';
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../base/logger.js';
 import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
 import type { BuiltLink, LinkContext } from './built-link.js';
+import { readVerifyKeyFile } from './rockblock-verify-key.js';
 
 export async function createRockblockLink(config: RockblockLinkConfig, log: Logger): Promise<BuiltLink> {
   const [{ RockblockLink }, { RockblockPushReceiver }, { RockblockMtClient }] = await Promise.all([
@@ -26,15 +28,10 @@ export async function createRockblockLink(config: RockblockLinkConfig, log: Logg
     import('../../../satellite/src/rockblock/mt-client.js'),
   ]);
   const linkLog = log.child({ mod: 'link', link: config.id });
-  let key: string | undefined;
+  let key: KeyObject | undefined;
   if (config.verifyKeyFile !== undefined) {
-    try {
-      key = await readFile(config.verifyKeyFile, 'utf8');
-    } catch (cause) {
-      throw new KitError('CONFIG_UNREADABLE', `link ${config.id}: cannot read ${config.verifyKeyFile}`, {
-        cause,
-      });
-    }
+    // Refuses the repository's test key outside the test runner: anyone could sign with it.
+    key = await readVerifyKeyFile(config.id, config.verifyKeyFile);
     linkLog.warn({ file: config.verifyKeyFile }, 'pushes are verified with a key other than Rock7’s');
   }
   const receiver = new RockblockPushReceiver({

@@ -1,4 +1,9 @@
-/** Tests for repository-test-keys.ts: each listed key is the fixture it names, and nothing else is listed. */
+/**
+ * Tests for repository-test-keys.ts (docs/keys.md §Test keys in this repository): each listed key
+ * is the fixture it names, and nothing else is listed. That the RSA entry is the RockBLOCK
+ * simulator's test key is checked in node/src/composition/rockblock-verify-key.test.ts: code here
+ * may not import the satellite simulator (docs/architecture.md §The dependency rule).
+ */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SECRET as HARNESS_SECRET } from '../../test/integration/harness.js';
@@ -8,6 +13,7 @@ import { generateMasterSecret } from './mac.js';
 import {
   repositoryTestKeysAllowed,
   repositoryTestPublicKey,
+  repositoryTestRsaKey,
   repositoryTestSecret,
 } from './repository-test-keys.js';
 
@@ -27,6 +33,12 @@ describe('repository test keys', () => {
     expect(repositoryTestPublicKey(rawPublicKey(RFC8032_TEST1))).toContain('RFC 8032 test 1');
     const fresh = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' });
     expect(repositoryTestPublicKey(new Uint8Array(fresh.subarray(12)))).toBeUndefined();
+  });
+
+  it('lists no RSA key but the simulator’s test key: not a fresh one, in either half', () => {
+    const fresh = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(repositoryTestRsaKey(fresh.publicKey)).toBeUndefined();
+    expect(repositoryTestRsaKey(fresh.privateKey)).toBeUndefined();
   });
 
   it('lists the master secrets of the tests and benchmarks, and no other secret', () => {

@@ -16,7 +16,7 @@ export interface PushDeliveryOptions {
   /** Where to POST; undefined: hold pushes until one is set (they wait, as at Rock7). */
   url: () => string | undefined;
   format?: PushFormat;
-  /** The signing key. Default: the simulator's test key. */
+  /** The signing key. Default: the repository's test key (test-key.ts), for tests only. */
   key?: KeyObject;
   /** An attempt not answered within this has failed, ms. Default 3000 (Rock7's limit). */
   timeoutMs?: number;

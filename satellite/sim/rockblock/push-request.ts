@@ -41,7 +41,7 @@ function fixed(value: number, decimals: number): string {
 
 /**
  * The push body fields, token included. `iat` is the signing time, Unix seconds; `key` the
- * private key (default: the simulator's test key).
+ * private key (default: the repository's test key, for tests only).
  */
 export function pushFields(input: PushInput, iat: number, key?: KeyObject): Record<string, string | number> {
   const asText: Record<string, string> = {

@@ -3,8 +3,10 @@
  * with their RockBLOCKs, on top of the simulated Iridium network.
  *
  * - MO: every successful session of one of its devices (mailbox checks included, with data "") is
- *   pushed to the account's delivery URL as a Rock7-shaped webhook signed with the TEST key
- *   (push-delivery.ts: retries while the receiver is down).
+ *   pushed to the account's delivery URL as a Rock7-shaped webhook signed with `signingKey`: the
+ *   repository's test key unless given, which only tests may rely on, since a centre refuses it
+ *   outside the test runner; `fieldnode sim rockblock` passes its own (sim-signing-key.ts).
+ *   push-delivery.ts retries while the receiver is down.
  * - MT: `POST /rockblock/MT` with imei, username, password, data (hex) and optional flush=yes, in
  *   the query string or a form body, answered `OK,<mtId>` or `FAILED,<code>,<description>` with
  *   the §2.3 codes, checked in this order: 10 credentials, 11 IMEI not on the account, 12 no line
@@ -52,7 +54,7 @@ export interface RockblockCloudOptions {
   pushUrl?: string;
   /** HTTP_JSON (default) or HTTP_POST (form). */
   pushFormat?: PushFormat;
-  /** Signing key. Default: the simulator's test key. */
+  /** Signing key. Default: the repository's test key (test-key.ts), for tests only. */
   signingKey?: KeyObject;
   /** Send iridium_session_status, as 2020 pushes did. Default false (as 2023 pushes). */
   sessionStatusField?: boolean;

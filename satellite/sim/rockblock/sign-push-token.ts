@@ -9,7 +9,7 @@ import { TEST_ROCK7_PRIVATE_KEY_PEM } from './test-key.js';
 
 let testKey: KeyObject | undefined;
 
-/** The simulator's test private key, parsed once. */
+/** The repository's test private key (test-key.ts), parsed once: for tests only. */
 export function testRock7PrivateKey(): KeyObject {
   testKey ??= createPrivateKey(TEST_ROCK7_PRIVATE_KEY_PEM);
   return testKey;
@@ -25,7 +25,7 @@ export function signCompact(headerJson: string, payloadJson: string, key: KeyObj
 
 /**
  * A push token for `fields` (the POST fields, as strings), issued at `iat` (Unix seconds), signed
- * with `key` (default: the simulator's test key).
+ * with `key` (default: the repository's test key, for tests only).
  */
 export function signPushToken(
   fields: Readonly<Record<string, string>>,

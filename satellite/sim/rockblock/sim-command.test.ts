@@ -1,16 +1,30 @@
 /**
- * Tests for `fieldnode sim rockblock` (sim-command.ts): it serves the MT API and /sim/* on the
- * port given, pushes sessions to --push-url signed with the test key it prints, and stops when
- * told; bad arguments are usage errors.
+ * Tests for `fieldnode sim rockblock` (sim-command.ts, docs/iridium.md §7.4): it serves the MT API
+ * and /sim/* on the port given, pushes sessions to --push-url signed with a key of its own, made
+ * in --key-dir on first run and reused on the next, which a centre's receiver trusts through the
+ * public key file it names; it stops when told; bad arguments are usage errors.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
 import { RockblockMtClient } from '../../src/rockblock/mt-client.js';
 import { type ReceivedPush, RockblockPushReceiver } from '../../src/rockblock/push-receiver.js';
 import { runRockblockSim } from './sim-command.js';
+import { SIM_PUBLIC_KEY_FILE } from './sim-signing-key.js';
+import { TEST_ROCK7_PUBLIC_KEY_PEM } from './test-key.js';
 
 const IMEI = '300434060000010';
+
+let keyDir: string;
+beforeEach(async () => {
+  keyDir = await mkdtemp(join(tmpdir(), 'fieldnode-simrb-'));
+});
+afterEach(async () => {
+  await rm(keyDir, { recursive: true, force: true });
+});
 
 async function usageError(args: string[]): Promise<string> {
   try {
@@ -23,7 +37,7 @@ async function usageError(args: string[]): Promise<string> {
 }
 
 describe('fieldnode sim rockblock', () => {
-  it('pushes sessions to --push-url with the key it prints, and serves the MT API until stopped', async () => {
+  it('pushes sessions to --push-url signed with its own key, and serves the MT API until stopped', async () => {
     let out = '';
     let ready: () => void = () => {};
     const started = new Promise<void>((resolve) => {
@@ -31,28 +45,33 @@ describe('fieldnode sim rockblock', () => {
     });
     const stop = new AbortController();
 
-    // The centre's receiver, trusting the key the simulator prints.
+    // The centre's receiver, trusting the file the simulator names for verify_key_file.
     const keyOf = (text: string) =>
       /-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----\n/.exec(text)?.[0];
+    const verifyKeyFileOf = (text: string) => /verify_key_file to (\S+), which holds/.exec(text)?.[1];
     const probe = new RockblockPushReceiver();
     const { port: pushPort } = await probe.listen(0);
     await probe.close();
 
     const sim = runRockblockSim(
-      ['--port', '0', '--push-url', `http://127.0.0.1:${pushPort}/mo`, '--imei', IMEI],
+      ['--port', '0', '--push-url', `http://127.0.0.1:${pushPort}/mo`, '--imei', IMEI, '--key-dir', keyDir],
       {
         out: (t) => {
           out += t;
-          if (t.includes('TEST key')) ready();
+          if (t.includes('verify_key_file')) ready();
         },
         stop: stop.signal,
         env: { FIELDNODE_ROCKBLOCK_USERNAME: 'u1', FIELDNODE_ROCKBLOCK_PASSWORD: 'p1' },
       },
     );
     await started;
-    const key = keyOf(out);
-    expect(key).toBeDefined();
-    const receiver = new RockblockPushReceiver({ key: key as string });
+    expect(out).toContain(`own key, made now in ${keyDir}`);
+    const file = verifyKeyFileOf(out);
+    expect(file).toBe(join(keyDir, SIM_PUBLIC_KEY_FILE));
+    const key = await readFile(file as string, 'utf8');
+    expect(keyOf(out)).toBe(key);
+    expect(key).not.toBe(TEST_ROCK7_PUBLIC_KEY_PEM);
+    const receiver = new RockblockPushReceiver({ key });
     await receiver.listen(pushPort);
     const pushes: ReceivedPush[] = [];
     receiver.on('push', (p) => pushes.push(p));
@@ -92,6 +111,14 @@ describe('fieldnode sim rockblock', () => {
     }
     expect(out).toContain('RockBLOCK simulator stopped.');
     expect(out).not.toContain('p1');
+
+    // The next run signs with the same key: the centre's verify_key_file stays right.
+    let next = '';
+    const rerun = ['--port', '0', '--key-dir', keyDir];
+    expect(await runRockblockSim(rerun, { out: (t) => (next += t), stop: AbortSignal.abort() })).toBe(0);
+    expect(next).toContain(`own key, kept in ${keyDir}`);
+    expect(keyOf(next)).toBe(key);
+    expect(await readFile(file as string, 'utf8')).toBe(key);
   });
 
   it('refuses bad arguments as usage errors', async () => {
@@ -101,5 +128,6 @@ describe('fieldnode sim rockblock', () => {
     expect(await usageError(['--port', '1', '--imei', '123'])).toMatch(/15 digits/);
     expect(await usageError(['--port', '1', '--push-format', 'xml'])).toMatch(/json or form/);
     expect(await usageError(['--bogus'])).toMatch(/bogus/);
+    expect(await usageError(['--port', '1', '--key-dir', ''])).toMatch(/--key-dir/);
   });
 });

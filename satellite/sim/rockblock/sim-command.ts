@@ -2,8 +2,13 @@
  * `fieldnode sim rockblock --port PORT [--push-url URL] …`: the simulated Iridium network with the
  * simulated RockBLOCK web services on it, on their own (docs/iridium.md §2, §7.4), so a
  * centre can be pointed at them: MO sessions become Rock7-shaped pushes to --push-url, signed
- * with the TEST key (printed at start: configure the centre's push receiver with it), and the MT
- * API answers on http://HOST:PORT/rockblock/MT. It runs until SIGINT or SIGTERM.
+ * with the simulator's own RSA key, and the MT API answers on http://HOST:PORT/rockblock/MT. It
+ * runs until SIGINT or SIGTERM.
+ *
+ * The key is made on first run and kept in --key-dir (sim-signing-key.ts); its public half is
+ * written there as push-verify-key.pem, the file the centre's `verify_key_file` names, and printed
+ * at start. It is never the repository's test key (test-key.ts), which anyone can sign with and a
+ * centre refuses outside the test runner (docs/keys.md §Test keys in this repository).
  *
  * Kits come in three ways: `--pty` puts a simulated 9603 modem on a pseudo-terminal for a kit's
  * SBD link (needs socat), and the HTTP endpoint `POST /sim/session` (form or JSON: imei, data as
@@ -21,7 +26,7 @@ import { SimulatedIridiumNetwork } from '../iridium/simulated-network.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
 import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { MT_PATH, RockblockCloudSim } from './rockblock-cloud.js';
-import { TEST_ROCK7_PUBLIC_KEY_PEM } from './test-key.js';
+import { DEFAULT_SIM_KEY_DIR, loadOrCreateSimSigningKey, SIM_PUBLIC_KEY_FILE } from './sim-signing-key.js';
 
 export const ROCKBLOCK_SIM_USAGE = `Usage: fieldnode sim rockblock --port PORT [options]
 
@@ -29,12 +34,15 @@ The simulated Iridium network and RockBLOCK web services, until Ctrl-C.
 
   --port PORT          serve the MT API (POST /rockblock/MT) and /sim/* on PORT (required)
   --host HOST          the address to serve on (default 127.0.0.1)
-  --push-url URL       POST MO pushes (signed with the simulator's TEST key) to URL
+  --push-url URL       POST MO pushes (signed with the simulator's own key) to URL
   --push-format F      json (HTTP_JSON, default) or form (HTTP_POST)
   --imei N             a RockBLOCK on the account (repeatable; others join when first seen)
   --pty                also run a simulated 9603 modem on a pseudo-terminal (needs socat)
   --link PATH          with --pty: make PATH a symlink to the modem's terminal
   --modem-imei N       with --pty: the modem's IMEI (default 300534060000001)
+  --key-dir DIR        where the simulator keeps the RSA key it signs pushes with, made on first
+                       run (default ./${DEFAULT_SIM_KEY_DIR}); the centre's verify_key_file
+                       names DIR/${SIM_PUBLIC_KEY_FILE}
 
 The MT API takes the credentials in $${MT_USERNAME_ENV} and $${MT_PASSWORD_ENV}
 (default "sim" and "sim"). POST /sim/session with imei and data (hex) runs a session by hand;
@@ -62,6 +70,7 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
       pty: { type: 'boolean' },
       link: { type: 'string' },
       'modem-imei': { type: 'string' },
+      'key-dir': { type: 'string' },
     },
     ROCKBLOCK_SIM_USAGE,
     io,
@@ -93,6 +102,11 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
   const modemImei = str('modem-imei') ?? '300534060000001';
   if (!IMEI.test(modemImei)) throw usage(`an IMEI has 15 digits, not ${JSON.stringify(modemImei)}`);
 
+  const keyDir = str('key-dir') ?? DEFAULT_SIM_KEY_DIR;
+  if (keyDir === '') throw usage('--key-dir must name a directory');
+  // Its own key, never the repository's: a centre trusting a published key would trust anyone.
+  const key = await loadOrCreateSimSigningKey(keyDir);
+
   const env = io.env ?? process.env;
   const clock = new RealClock();
   const network = new SimulatedIridiumNetwork({ clock });
@@ -105,6 +119,7 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
     },
     ...(pushUrl !== undefined ? { pushUrl } : {}),
     pushFormat: format,
+    signingKey: key.privateKey,
     autoRegister: true,
   });
   network.on('mo', (mo) => {
@@ -142,7 +157,8 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
     `RockBLOCK simulator: MT API http://${host}:${bound.port}${MT_PATH}` +
       `${pushUrl ? `, pushes (${format}) to ${pushUrl}` : ', no push URL (pushes wait)'}` +
       `${modem ? `, modem ${modemImei} on ${modem.hostPath}` : ''}. Ctrl-C stops it.\n` +
-      `Pushes are signed with this TEST key; give it to the centre's push receiver:\n${TEST_ROCK7_PUBLIC_KEY_PEM}`,
+      `Pushes are signed with the simulator's own key, ${key.created ? 'made now' : 'kept'} in ${keyDir}. ` +
+      `Set the centre's verify_key_file to ${key.publicKeyFile}, which holds:\n${key.publicKeyPem}`,
   );
   await untilAborted(io.stop);
   await modem?.close();

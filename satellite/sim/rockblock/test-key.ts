@@ -1,14 +1,19 @@
 /**
- * A TEST-ONLY RSA-2048 key pair for the simulated RockBLOCK cloud (docs/iridium.md §7.4:
+ * A TEST-ONLY RSA-2048 key pair for the simulated RockBLOCK cloud in tests (docs/iridium.md §7.4:
  * "emits Rock7-shaped webhooks signed with a **test** RSA key"). Generated for fieldnode with
- * node:crypto generateKeyPairSync('rsa', { modulusLength: 2048 }); it protects nothing.
+ * node:crypto generateKeyPairSync('rsa', { modulusLength: 2048 }); its private half is published
+ * here, so it protects nothing and must never be trusted outside the test runner.
  *
- * A production receiver must trust only the published Rock7 key (satellite/src/rockblock/
- * rock7-key.ts), which is its default; a centre accepts pushes signed with this key only when its
- * configuration names this public key, i.e. when it is wired to the simulator.
+ * Only tests and their rigs (satellite/test/support) sign with it. The standalone simulator,
+ * `fieldnode sim rockblock`, makes a key of its own on first run (sim-signing-key.ts), and a
+ * centre whose `verify_key_file` holds this public key refuses to start outside Vitest
+ * (node/src/composition/rockblock-verify-key.ts; its SHA-256 is listed in
+ * node/src/crypto/repository-test-keys.ts, docs/keys.md §Test keys in this repository). A
+ * production receiver trusts only the published Rock7 key (satellite/src/rockblock/rock7-key.ts),
+ * which is its default.
  */
 
-/** PKCS#8 PEM. Public on purpose: it signs simulated pushes only. */
+/** PKCS#8 PEM. Public on purpose: it signs the tests' simulated pushes only. */
 export const TEST_ROCK7_PRIVATE_KEY_PEM = `-----BEGIN PRIVATE KEY-----
 MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQDFz1Gr1AkjuoiA
 uha0LVsAP0tlnxajRiwk3V2kaMNxZzGCl9EQll/XbYYAwaMqMRGuhUXPLb6tWVRO
@@ -39,7 +44,7 @@ S+hPNEdlw0e1Isa13w81CnGRBtdAPVSyZAmsv2gLNxg+WFtevPJZXYbhWjXwLgnm
 -----END PRIVATE KEY-----
 `;
 
-/** SPKI PEM of the same pair: what a centre wired to the simulator verifies pushes with. */
+/** SPKI PEM of the same pair: what a receiver under test verifies the tests' pushes with. */
 export const TEST_ROCK7_PUBLIC_KEY_PEM = `-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxc9Rq9QJI7qIgLoWtC1b
 AD9LZZ8Wo0YsJN1dpGjDcWcxgpfREJZf122GAMGjKjERroVFzy2+rVlUTkRP4Imd

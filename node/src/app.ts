@@ -76,7 +76,8 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     ...(kitKey ? { macKey: kitKey } : {}),
     clock,
     // A kit whose store was lost must not reuse its ids (docs/security.md §A lost store).
-    sequenceFloor: seqFloor,
+    // The key file holds the centre's high-water mark for this kit: the next number is above it.
+    sequenceFloor: seqFloor + 1,
     ...(enrolledDay !== undefined
       ? { freshSequenceStart: () => sequenceEpoch(clock.now(), enrolledDay) }
       : {}),

@@ -140,6 +140,7 @@ export class Beacons {
         cost: r.cost + 1,
         expiresAt,
       })),
+      now,
     );
     if (neighbours && neighbours[from] === undefined) neighbours[from] = env.origin;
     if (changed) await this.#o.onNewPath();

@@ -278,6 +278,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async submitMany(drafts: Draft[]): Promise<string[]> {
     return this.#o.store.exclusive(async () => {
       const items = drafts.map((draft, i) => this.#prepare(draft, undefined, undefined, this.#seq + 1 + i));
+      for (const { message } of items) await this.#applyOwn(message);
       const seq = this.#seq + drafts.length;
       await this.#o.store.admitMany(items, { sync: true, kv: { seq }, fresh: true });
       this.#seq = seq;
@@ -295,7 +296,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     via?: { link: string; to?: string },
   ): Promise<string> {
     const seq = this.#seq + 1;
-    const { meta, frame } = this.#prepare(draft, auth, via, seq);
+    const { meta, frame, message } = this.#prepare(draft, auth, via, seq);
+    await this.#applyOwn(message);
     await this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
     this.#seq = seq;
     this.#kick(meta);
@@ -337,7 +339,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
     this.#route(meta, via);
     addEvent(meta, { at: nowMs, state: 'queued' });
-    return { meta, frame };
+    return { meta, frame, message };
+  }
+
+  /**
+   * A control message made here binds this node too (the centre that revokes a kit refuses it
+   * itself, whichever relay has not heard yet). Applied before it is stored, as one received is.
+   */
+  async #applyOwn(message: Message): Promise<void> {
+    if (message.kind === 'control') await this.#signed.applyControl(message);
   }
 
   /** Kit messages to or from the centre carry the shared MAC; anything else this node's signature. */

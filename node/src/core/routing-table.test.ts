@@ -54,6 +54,16 @@ describe('RoutingTable', () => {
     expect(t.learn(3001, [{ ...route, cost: 3, expiresAt: 300 }])).toBe(true);
   });
 
+  it('never chooses a learnt route past its time, even before it is forgotten; learning it again is news', () => {
+    const t = new RoutingTable();
+    const route = { target: { to: 'node' as const, node: 9 }, link: 'mesh0', nextHop: 'K9', cost: 1 };
+    t.learn(3001, [{ ...route, expiresAt: 10_000 }], 0);
+    expect(t.choose({ to: 'node', node: 9 }, opts(9_999))).toHaveLength(1);
+    expect(t.choose({ to: 'node', node: 9 }, opts(10_000))).toEqual([]);
+    expect(t.learn(3001, [{ ...route, expiresAt: 20_000 }], 10_000)).toBe(true);
+    expect(t.choose({ to: 'node', node: 9 }, opts(10_000))).toHaveLength(1);
+  });
+
   it('floods a broadcast on every matching link, and matches areas by prefix', () => {
     const t = new RoutingTable([
       { target: { to: 'all' }, link: 'mesh0', cost: 0, source: 'config' },

@@ -74,13 +74,15 @@ export class RoutingTable {
 
   /**
    * Replaces what one neighbour's beacon taught (source = its node id). Returns whether the paths
-   * changed (a mere refresh of the same routes does not count).
+   * changed (a mere refresh of the same routes does not count; routes that had expired by `now`,
+   * unix ms, count as gone, so learning them again is a change).
    */
-  learn(source: number, routes: Omit<Route, 'source'>[]): boolean {
+  learn(source: number, routes: Omit<Route, 'source'>[], now?: number): boolean {
     const key = (r: Omit<Route, 'source' | 'expiresAt'>) =>
       JSON.stringify([r.target, r.link, r.nextHop ?? '', r.cost]);
+    // What had expired is not a path this node still had: learning it again is news.
     const before = this.#routes
-      .filter((r) => r.source === source)
+      .filter((r) => r.source === source && (now === undefined || live(r, now)))
       .map(key)
       .sort()
       .join('|');
@@ -107,7 +109,7 @@ export class RoutingTable {
   }
 
   forgetExpired(now: number): void {
-    this.#routes = this.#routes.filter((r) => r.expiresAt === undefined || r.expiresAt > now);
+    this.#routes = this.#routes.filter((r) => live(r, now));
   }
 
   /**
@@ -120,6 +122,7 @@ export class RoutingTable {
   choose(dest: Destination, opts: ChooseOptions): RouteChoice[] {
     const matching = this.#routes.filter(
       (r) =>
+        live(r, opts.now) &&
         !opts.exclude?.has(r.link) &&
         opts.linkClass(r.link) !== undefined &&
         (r.priorities === undefined || r.priorities.includes(opts.priority)) &&
@@ -155,6 +158,11 @@ export class RoutingTable {
       dueAt: dueFor(r),
     }));
   }
+}
+
+/** A configured route, or a learnt one not yet past its time: an expired one is never chosen. */
+function live(r: Route, now: number): boolean {
+  return r.expiresAt === undefined || r.expiresAt > now;
 }
 
 function matches(target: RouteTarget, dest: Destination, isCentre: (node: number) => boolean): boolean {

@@ -78,7 +78,8 @@ export class Beacons {
           flags: ['noReceipt'],
           body: {
             reaches: this.#reachesVia(link.id),
-            intervalS: Math.round(everyMs / 1000),
+            // At least a second: a route learnt from it lives three intervals.
+            intervalS: Math.max(1, Math.round(everyMs / 1000)),
             // Signed with the rest, so that a copy replayed from another radio binds nothing.
             ...(addr !== undefined ? { addr } : {}),
           },
@@ -130,7 +131,7 @@ export class Beacons {
       );
     }
     const now = this.#o.clock.now();
-    const expiresAt = now + 3 * (beacon.body.intervalS ?? 300) * 1000;
+    const expiresAt = now + 3 * Math.max(1, beacon.body.intervalS ?? 300) * 1000;
     const changed = this.#o.routes.learn(
       env.origin,
       beacon.body.reaches.map((r) => ({

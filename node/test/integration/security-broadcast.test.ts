@@ -11,12 +11,11 @@ import type { Destination } from '../../src/wire/envelope.js';
 import { CENTRE, eventually, TestNetwork } from './harness.js';
 import {
   idOf,
-  issuerSigned,
+  issueVillageWarning,
   provisionIssuer,
   randomMac,
   receiptFrame,
   VILLAGE,
-  warningBody,
 } from './security-support.js';
 
 let net: TestNetwork;
@@ -76,16 +75,7 @@ it("one kit's receipt does not stop the repeats the others need; a non-target's 
   await net.start();
   const centre = net.node(CENTRE);
 
-  const warning = await centre.core.submit(
-    {
-      kind: 'warning',
-      body: warningBody(),
-      dest: { to: 'area', area: VILLAGE },
-      priority: 0,
-      lifetimeMin: 360,
-    },
-    issuerSigned,
-  );
+  const warning = await issueVillageWarning({ centre });
   const has = (id: number) => net.node(id).delivered.some((m) => `${m.origin}/${m.seq}` === warning);
   const receiptFor = (id: number) =>
     net.node(id).core.submit({

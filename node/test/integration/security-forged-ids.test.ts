@@ -15,7 +15,7 @@ import {
   county,
   envelope,
   idOf,
-  issuerSigned,
+  issueVillageWarning,
   kitAddress,
   noAuth,
   peel,
@@ -26,7 +26,6 @@ import {
   reportFrame,
   signedBy,
   VILLAGE,
-  warningBody,
   warningFrame,
   withHopTag,
 } from './security-support.js';
@@ -113,19 +112,7 @@ it('forged frames under the ids of genuine ones take no id: every warning and ev
   });
 
   const warnings: string[] = [];
-  for (let i = 0; i < WARNINGS; i++)
-    warnings.push(
-      await c.centre.core.submit(
-        {
-          kind: 'warning',
-          body: warningBody(),
-          dest: { to: 'area', area: VILLAGE },
-          priority: 0,
-          lifetimeMin: 360,
-        },
-        issuerSigned,
-      ),
-    );
+  for (let i = 0; i < WARNINGS; i++) warnings.push(await issueVillageWarning(c));
   const reports: string[] = [];
   for (let n = 0; n < REPORTS_PER_KIT; n++)
     for (const origin of KITS)

@@ -9,13 +9,11 @@
 import { afterEach, expect, it } from 'vitest';
 import type { KeyRing } from '../../src/crypto/authenticate.js';
 import { hopTag } from '../../src/crypto/hop-tag.js';
-import { FIXTURE_ISSUER_ID } from '../../src/wire/fixtures/fixture-keys.js';
 import { CENTRE, eventually, TestNetwork } from './harness.js';
 import {
   county,
   GATEWAY,
   genuinelyTagged,
-  issuerSigned,
   kitAddress,
   kitKey,
   mac,
@@ -23,6 +21,7 @@ import {
   receiptFrame,
   received,
   reportFrame,
+  revokeFromCentre,
   sos,
   withHopTag,
 } from './security-support.js';
@@ -123,16 +122,7 @@ it('a revoked kit’s frames are refused by the gateway, also after the gateway 
   );
 
   // The centre revokes C: a control message signed by issuer 3, to every node.
-  const control = await c.centre.core.submit(
-    {
-      kind: 'control',
-      body: { issuer: FIXTURE_ISSUER_ID, revokeNodes: [STOLEN] },
-      dest: { to: 'all' },
-      priority: 0,
-      lifetimeMin: 24 * 60,
-    },
-    issuerSigned,
-  );
+  const control = await revokeFromCentre(c, STOLEN);
   await eventually('the gateway applied the revocation', () =>
     c.gateway.delivered.some((m) => `${m.origin}/${m.seq}` === control),
   );
@@ -174,16 +164,7 @@ it('the centre that revoked a kit refuses its reports itself', async () => {
   provisionIssuer(net);
   const c = await county(net, [2107], { gatewayRelayFor: [2107, STOLEN] });
   await c.start();
-  const control = await c.centre.core.submit(
-    {
-      kind: 'control',
-      body: { issuer: FIXTURE_ISSUER_ID, revokeNodes: [STOLEN] },
-      dest: { to: 'all' },
-      priority: 0,
-      lifetimeMin: 24 * 60,
-    },
-    issuerSigned,
-  );
+  const control = await revokeFromCentre(c, STOLEN);
   await eventually('the gateway applied the revocation', () =>
     c.gateway.delivered.some((m) => `${m.origin}/${m.seq}` === control),
   );

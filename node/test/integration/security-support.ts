@@ -4,7 +4,9 @@
  * the real encoder under keys the forger holds (a kit's own, a stolen kit's) or none, random tags,
  * forged hop tags, and injection on the air from any address.
  */
+
 import { randomBytes } from 'node:crypto';
+import type { NodeCore } from '../../src/core/node-core.js';
 import { publicKeyFromRaw, sign } from '../../src/crypto/ed25519.js';
 import { hopTag } from '../../src/crypto/hop-tag.js';
 import { deriveRelayKey } from '../../src/crypto/kit-keys.js';
@@ -312,4 +314,32 @@ export async function received(node: TestNode, id: string): Promise<boolean> {
 export function lastEvent(meta: MessageMeta | undefined): string {
   const e = meta?.events.at(-1);
   return e ? `${e.state}${e.node !== undefined ? ` by ${e.node}` : ''}` : 'none';
+}
+
+/** The centre revokes `node` with a control message signed by the fixture issuer, to every node. */
+export function revokeFromCentre(c: Awaited<ReturnType<typeof county>>, node: number): Promise<string> {
+  return c.centre.core.submit(
+    {
+      kind: 'control',
+      body: { issuer: FIXTURE_ISSUER_ID, revokeNodes: [node] },
+      dest: { to: 'all' },
+      priority: 0,
+      lifetimeMin: 24 * 60,
+    },
+    issuerSigned,
+  );
+}
+
+/** A genuine red warning the centre (a county's, or any TestNode) issues now to the village. */
+export function issueVillageWarning(c: { centre: { core: NodeCore } }): Promise<string> {
+  return c.centre.core.submit(
+    {
+      kind: 'warning',
+      body: warningBody(),
+      dest: { to: 'area', area: VILLAGE },
+      priority: 0,
+      lifetimeMin: 360,
+    },
+    issuerSigned,
+  );
 }

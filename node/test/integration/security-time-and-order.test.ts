@@ -16,10 +16,10 @@ import { CENTRE, eventually, TestNetwork } from './harness.js';
 import {
   county,
   issuerSigned,
+  issueVillageWarning,
   provisionIssuer,
   signedBy,
   sos,
-  VILLAGE,
   warningBody,
   warningFrame,
 } from './security-support.js';
@@ -51,16 +51,7 @@ function capturedWarning(): Uint8Array {
 
 /** A genuine warning the centre sends now, through the gateway: the event that comes after. */
 async function sendCurrentWarning(c: Awaited<ReturnType<typeof county>>): Promise<string> {
-  return c.centre.core.submit(
-    {
-      kind: 'warning',
-      body: warningBody(),
-      dest: { to: 'area', area: VILLAGE },
-      priority: 0,
-      lifetimeMin: 360,
-    },
-    issuerSigned,
-  );
+  return issueVillageWarning(c);
 }
 
 it('a warning captured in 2024 under an expired issuer key is not delivered at a kit with a trusted clock', async () => {

@@ -121,13 +121,13 @@ export class Beacons {
     const neighbours = this.#o.links.find((l) => l.link.id === inbound.link)?.neighbours;
     const configured = neighbours?.[from];
     if (configured !== undefined ? configured !== env.origin : beacon.body.addr !== from) {
+      const why =
+        configured !== undefined
+          ? `configuration gives that address to node ${configured}`
+          : `the beacon names ${beacon.body.addr ?? 'no address'} as its own`;
       throw new KitError(
         'CORE_BEACON_ADDRESS',
-        `beacon of node ${env.origin} came from ${from}, which ${
-          configured !== undefined
-            ? `is node ${configured}'s`
-            : `it does not name (it says ${beacon.body.addr ?? 'nothing'})`
-        }; nothing learnt`,
+        `beacon of node ${env.origin} came from ${from}, but ${why}: nothing learnt`,
       );
     }
     const now = this.#o.clock.now();

@@ -18,7 +18,13 @@ import { createNode } from '../../src/app.js';
 import type { NodeApp } from '../../src/app-contract.js';
 import { loadConfig } from '../../src/config/load.js';
 import { RealClock } from '../../src/link/clock.js';
+import { needsSystemTool } from '../../src/link/needs-system-tool.js';
+import { SOCAT } from '../../src/link/system-tool.js';
 import { createRootLogger } from '../../src/log.js';
+
+// The kit's modem is on a pty: skipped without socat, and named in the run's closing line
+// (docs/conventions.md §System tools).
+const socat = needsSystemTool(SOCAT);
 
 let dir: string;
 const cleanups: Array<() => Promise<void>> = [];
@@ -53,24 +59,26 @@ const stateOf = (app: NodeApp, id: string) =>
   app.status().links.find((l) => l.id === id)?.state as { status: string } | undefined;
 
 describe('the daemon with real links on the simulators', () => {
-  it('a kit with a Meshtastic radio (meshtasticd on TCP) and an Iridium modem (on a pty)', async () => {
-    const radio = await startMeshtasticSim({
-      transport: { kind: 'tcp', port: 0 },
-      nodeNum: 0x0a0b0c0d,
-      firmware: '2.6',
-      region: 4,
-      preset: 0,
-      debugText: false,
-      lonely: true,
-      seed: 1,
-    });
-    cleanups.push(() => radio.close());
-    const clock = new RealClock(50);
-    const network = new ScriptedNetwork({ clock });
-    const modem = await startPtyModem({ clock, network, epochMs: Date.now() });
-    cleanups.push(() => modem.close());
+  it.skipIf(socat === undefined)(
+    'a kit with a Meshtastic radio (meshtasticd on TCP) and an Iridium modem (on a pty)',
+    async () => {
+      const radio = await startMeshtasticSim({
+        transport: { kind: 'tcp', port: 0 },
+        nodeNum: 0x0a0b0c0d,
+        firmware: '2.6',
+        region: 4,
+        preset: 0,
+        debugText: false,
+        lonely: true,
+        seed: 1,
+      });
+      cleanups.push(() => radio.close());
+      const clock = new RealClock(50);
+      const network = new ScriptedNetwork({ clock });
+      const modem = await startPtyModem({ clock, network, epochMs: Date.now() });
+      cleanups.push(() => modem.close());
 
-    const app = await startNode(`
+      const app = await startNode(`
 node: { id: 2107, role: kit }
 data_dir: ${join(dir, 'data')}
 links:
@@ -80,14 +88,15 @@ routes:
   - { dest: centre, via: mesh0, next_hop: '!a1b2c3d4' }
   - { dest: centre, via: sat0 }
 `);
-    await until(() => stateOf(app, 'mesh0')?.status === 'up', 'the radio up');
-    await until(() => stateOf(app, 'sat0')?.status === 'up', 'the modem up');
-    const links = app.status().links;
-    expect(links.map((l) => [l.id, l.kind])).toEqual([
-      ['mesh0', 'meshtastic'],
-      ['sat0', 'iridium-sbd'],
-    ]);
-  });
+      await until(() => stateOf(app, 'mesh0')?.status === 'up', 'the radio up');
+      await until(() => stateOf(app, 'sat0')?.status === 'up', 'the modem up');
+      const links = app.status().links;
+      expect(links.map((l) => [l.id, l.kind])).toEqual([
+        ['mesh0', 'meshtastic'],
+        ['sat0', 'iridium-sbd'],
+      ]);
+    },
+  );
 
   it('a centre with the RockBLOCK ingress: credentials from the environment, receiver on 127.0.0.1', async () => {
     process.env.FIELDNODE_ROCKBLOCK_USERNAME = 'centre@example.invalid';

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { KitError } from '../../../node/src/base/errors.js';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { requireSystemTool, SOCAT } from '../../../node/src/link/system-tool.js';
 import type { SimulatedDevice } from './simulated-device.js';
 
 export interface PtyDeviceOptions {
@@ -29,7 +30,7 @@ export interface PtyDeviceOptions {
   dir?: string;
   /** The host end's path. Default `<dir>/host`. */
   hostPath?: string;
-  /** Default '/usr/bin/socat'. */
+  /** Default: socat found on PATH, or TOOL_MISSING from open() when it is not installed. */
   socatPath?: string;
   /** How long to wait for socat to make the ptys. Default 5000 ms. */
   startTimeoutMs?: number;
@@ -143,7 +144,7 @@ export class PtyDevice {
       `pty,raw,echo=0,link=${this.devicePath}`,
       `pty,raw,echo=0,link=${this.hostPath}`,
     ];
-    const child = spawn(this.#opts.socatPath ?? '/usr/bin/socat', args, {
+    const child = spawn(this.#opts.socatPath ?? requireSystemTool(SOCAT), args, {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#socat = child;

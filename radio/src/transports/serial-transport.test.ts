@@ -2,9 +2,10 @@
  * SerialTransport through the real `serialport` package over a socat pty pair: the link opens one
  * end as its radio's port, the test serves a scripted device on the other. Killing socat makes
  * the port vanish, as a native-USB radio does when it reboots; starting it again brings the same
- * path back. Skipped, with the reason printed, only where socat is not installed.
+ * path back. Skipped only where socat is not installed, and then named in the run's closing line
+ * (docs/conventions.md §System tools).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,16 +13,14 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
+import { needsSystemTool } from '../../../node/src/link/needs-system-tool.js';
+import { SOCAT } from '../../../node/src/link/system-tool.js';
 import { MeshtasticLink } from '../meshtastic/meshtastic-link.js';
 import { ScriptedDevice } from '../meshtastic/test/scripted-device.js';
 import { listPorts, SerialTransport } from './serial-transport.js';
 import { openFailureReason } from './transport.js';
 
-const hasSocat = spawnSync('socat', ['-V']).status === 0;
-if (!hasSocat)
-  console.warn(
-    'serial-transport tests over a pty pair skipped: socat is not installed (apt-get install socat)',
-  );
+const socat = needsSystemTool(SOCAT);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
@@ -45,7 +44,7 @@ class PtyPair {
 
   async start(): Promise<void> {
     this.#proc = spawn(
-      'socat',
+      socat as string,
       ['-d', '-d', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`],
       {
         stdio: 'ignore',
@@ -74,7 +73,7 @@ async function serveDevice(path: string, device: ScriptedDevice): Promise<Serial
   return port;
 }
 
-describe.skipIf(!hasSocat)('SerialTransport over a socat pty pair', () => {
+describe.skipIf(socat === undefined)('SerialTransport over a socat pty pair', () => {
   let dir: string;
   let pty: PtyPair;
   const ports: SerialPort[] = [];

@@ -1,11 +1,17 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { needsSystemTool } from '../../../node/src/link/needs-system-tool.js';
+import { SOCAT } from '../../../node/src/link/system-tool.js';
 import { ModemDriver } from '../../src/modem/modem-driver.js';
 import { runSbdExchange } from '../../src/modem/sbd-exchange.js';
 import { runIridiumSim } from './iridium-sim-command.js';
+
+// The run on a pty is skipped without socat, and named in the run's closing line
+// (docs/conventions.md §System tools).
+const socat = needsSystemTool(SOCAT);
 
 function io(): { out: (t: string) => void; text: () => string; stop: AbortController } {
   let text = '';
@@ -21,7 +27,7 @@ async function until(cond: () => boolean, ms = 5_000): Promise<void> {
 }
 
 describe('fieldnode sim iridium', () => {
-  it.skipIf(!existsSync('/usr/bin/socat'))(
+  it.skipIf(socat === undefined)(
     'serves a modem on --link with --loopback until stopped; a driver talks to it',
     async () => {
       const link = join(mkdtempSync(join(tmpdir(), 'sim-iridium-')), 'modem');
@@ -58,6 +64,27 @@ describe('fieldnode sim iridium', () => {
       expect(existsSync(link)).toBe(false);
     },
   );
+
+  it('where socat is not on PATH: TOOL_MISSING saying how to install it, and no link left', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fieldnode-no-socat-'));
+    vi.stubEnv('PATH', empty);
+    try {
+      const link = join(empty, 'modem');
+      const o = io();
+      // Stopped before it starts: a simulator that did start returns at once instead of hanging.
+      o.stop.abort();
+      await expect(
+        runIridiumSim(['--pty', '--link', link], { out: o.out, stop: o.stop.signal }),
+      ).rejects.toMatchObject({
+        code: 'TOOL_MISSING',
+        message: expect.stringMatching(/^socat is not installed: apt install socat \(not found on PATH/),
+      });
+      expect(existsSync(link)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 
   it.each([
     [[], '--pty is required'],

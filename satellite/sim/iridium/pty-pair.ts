@@ -9,6 +9,7 @@
  * (`ignoreeof`) until close().
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { requireSystemTool, SOCAT } from '../../../node/src/link/system-tool.js';
 
 export interface PtyPair {
   /** The end a program opens as its serial device (the symlink when `linkPath` was given). */
@@ -22,14 +23,14 @@ export interface PtyPair {
 export interface PtyPairOptions {
   /** A symlink to create for the host end, e.g. /tmp/fieldnode-iridium. */
   linkPath?: string;
-  /** The socat binary. Default /usr/bin/socat. */
+  /** The socat binary. Default: socat found on PATH, or a TOOL_MISSING rejection when it is not installed. */
   socat?: string;
   /** How long to wait for socat to set up both ends, ms. Default 5_000. */
   timeoutMs?: number;
 }
 
-export function openPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
-  const socat = options.socat ?? '/usr/bin/socat';
+export async function openPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
+  const socat = options.socat ?? requireSystemTool(SOCAT);
   const timeoutMs = options.timeoutMs ?? 5_000;
   const host = `pty,raw,echo=0,ignoreeof${options.linkPath === undefined ? '' : `,link=${options.linkPath}`}`;
   const child = spawn(socat, ['-d', '-d', host, 'pty,raw,echo=0,ignoreeof'], {

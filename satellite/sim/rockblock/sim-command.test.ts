@@ -5,9 +5,10 @@
  * public key file it names; it stops when told; bad arguments are usage errors.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { referenceFrames } from '../../../node/src/wire/fixtures/reference-frames.js';
 import { RockblockMtClient } from '../../src/rockblock/mt-client.js';
@@ -124,6 +125,35 @@ describe('fieldnode sim rockblock', () => {
     expect(next).toContain(`own key, kept in ${keyDir}`);
     expect(keyOf(next)).toBe(key);
     expect(await readFile(file as string, 'utf8')).toBe(key);
+  });
+
+  it('--pty where socat is not on PATH: TOOL_MISSING with the fix, and its port is free again', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const { port } = free.address() as { port: number };
+    await new Promise((resolve) => free.close(resolve));
+    vi.stubEnv('PATH', keyDir);
+    try {
+      // Stopped before it starts: a simulator that did start returns at once instead of hanging.
+      await expect(
+        runRockblockSim(['--port', String(port), '--pty', '--key-dir', keyDir], {
+          out: () => {},
+          stop: AbortSignal.abort(),
+        }),
+      ).rejects.toMatchObject({
+        code: 'TOOL_MISSING',
+        message: expect.stringMatching(/^socat is not installed: apt install socat \(not found on PATH/),
+      });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    // A server left open would keep the command from exiting after it printed the error.
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.listen(port, '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => again.close(resolve));
   });
 
   it('refuses bad arguments as usage errors', async () => {

@@ -150,7 +150,16 @@ export async function runRockblockSim(args: string[], io: RockblockSimIo): Promi
   if (values.pty === true) {
     const { startPtyModem } = await import('../iridium/pty-modem.js');
     const link = str('link');
-    modem = await startPtyModem({ clock, network, imei: modemImei, ...(link ? { linkPath: link } : {}) });
+    try {
+      modem = await startPtyModem({ clock, network, imei: modemImei, ...(link ? { linkPath: link } : {}) });
+    } catch (err) {
+      // No pty (socat not installed: TOOL_MISSING): stop what is running, or the command would
+      // print the error and then hang on its open server.
+      await closeServer(server);
+      await cloud.close();
+      network.close();
+      throw err;
+    }
   }
 
   io.out(

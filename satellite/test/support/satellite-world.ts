@@ -23,8 +23,6 @@ import { ModemDriver } from '../../src/modem/modem-driver.js';
 import { SbdLink, type SbdLinkOptions } from '../../src/sbd/sbd-link.js';
 import { rockblockCentre } from './rockblock-centre.js';
 
-export const SOCAT = '/usr/bin/socat';
-
 export interface SatelliteWorld {
   clock: RealClock;
   network: SimulatedIridiumNetwork;

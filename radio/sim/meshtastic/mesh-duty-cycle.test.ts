@@ -49,9 +49,11 @@ describe('duty cycle (§4.4)', () => {
     expect(network.router(1).sendToMesh(clientPacket({ bytes: 200 })).res).toBe(QueueErrno.OK);
   });
 
-  it('a relay over its limit drops silently: no relay, no NAK, but its own phone still gets the packet', () => {
+  it('a relay over its limit is dropped: no relay, no NAK, only the notification every refusal raises; its own phone still gets the packet', () => {
     const { clock, network, phone } = net([{ num: 1 }, { num: 2, region: RegionCode.EU_868 }, { num: 3 }]);
     sendUntilRefused(network, clock, 2);
+    const notes: Array<{ replyId: number | undefined; message: string }> = [];
+    network.router(2).onClientNotification((n) => notes.push({ replyId: n.replyId, message: n.message }));
     const p = clientPacket({ bytes: 50 });
     network.router(1).sendToMesh(p);
     clock.advance(120_000);
@@ -60,6 +62,13 @@ describe('duty cycle (§4.4)', () => {
     expect(
       phone(2).filter((r) => r.routing === RoutingError.DUTY_CYCLE_LIMIT && r.requestId === p.id),
     ).toHaveLength(0);
+    // Router::send raises it before it looks at whose packet it is (§4.4).
+    expect(notes).toEqual([
+      {
+        replyId: p.id,
+        message: expect.stringMatching(/^Duty cycle limit exceeded\. You can send again in \d+ mins$/),
+      },
+    ]);
   });
 
   it('CN (100 %) and override_duty_cycle are never limited', () => {

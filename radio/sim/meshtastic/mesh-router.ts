@@ -14,9 +14,9 @@
  * response on a portnum this device has no module for.
  *
  * Simplifications: DMs flood (no 2.6 next-hop routing, §5.2, so no per-hop retransmissions by
- * relays either); the ACKs we send travel with the configured hop limit; a ClientNotification is
- * not modelled; relayed packets queue at priority DEFAULT (ACK for ROUTING_APP); a broadcast with
- * want_response gets no NO_RESPONSE.
+ * relays either); the ACKs we send travel with the configured hop limit; an ACK we owe that the
+ * duty cycle refuses gets no NAK to our phone; relayed packets queue at priority DEFAULT (ACK for
+ * ROUTING_APP); a broadcast with want_response gets no NO_RESPONSE.
  */
 import { clone } from '@bufbuild/protobuf';
 import type { Clock } from '../../../node/src/link/clock.js';
@@ -32,7 +32,7 @@ import {
 } from '../../src/meshtastic/constants.js';
 import { type AirPacket, decodeAirPacket, HOP_MAX } from './air-packet.js';
 import { type ChannelSpec, DEFAULT_CHANNEL, resolveChannels } from './channel-crypto.js';
-import type { MeshSide, QueueResult } from './mesh-side.js';
+import type { ClientNotification, MeshSide, QueueResult } from './mesh-side.js';
 import { MeshTransmitter } from './mesh-transmitter.js';
 import { PacketHistory } from './packet-history.js';
 import { type Opened, openPacket, phonePacket, type SealingContext } from './packet-sealing.js';
@@ -100,6 +100,7 @@ export class MeshRouter implements MeshSide {
   readonly #known = new Set<number>();
   readonly #events: Array<(e: RouterEvent) => void> = [];
   #toPhoneListener: ((p: MeshPacket) => void) | undefined;
+  #notificationListener: ((n: ClientNotification) => void) | undefined;
   readonly #stats: RouterStats = {
     txOwn: 0,
     txRelay: 0,
@@ -152,6 +153,7 @@ export class MeshRouter implements MeshSide {
       stats: this.#stats,
       emit: (e) => this.#emit(e),
       toPhone: (p) => this.#toPhone(p),
+      notify: (n) => this.#notificationListener?.(n),
       rxTime: () => this.#rxTime(),
     });
   }
@@ -178,6 +180,10 @@ export class MeshRouter implements MeshSide {
 
   onToPhone(listener: (packet: MeshPacket) => void): void {
     this.#toPhoneListener = listener;
+  }
+
+  onClientNotification(listener: (notification: ClientNotification) => void): void {
+    this.#notificationListener = listener;
   }
 
   /** A reboot (§1.6): TX queue, retransmissions, history and airtime records are RAM and lost. */

@@ -4,7 +4,8 @@
  * transmit timer, the ReliableRouter's retransmission records, and the ACKs and NAKs the device
  * makes, for its own phone or for others. mesh-router.ts decides what to send; this sends it.
  *
- * `Router::send`, in the firmware's order: the duty-cycle check (NAK DUTY_CYCLE_LIMIT); sealing
+ * `Router::send`, in the firmware's order: the duty-cycle check (a ClientNotification for every
+ * refusal, relays and the ACKs we owe included, and for our own packets NAK DUTY_CYCLE_LIMIT); sealing
  * (NAK TOO_LARGE, NO_CHANNEL, PKI_FAILED); tx disabled or region UNSET (res 34); the TX queue
  * (res 32 when full with nothing lower to evict). A local NAK ends the packet's retransmission
  * record; res 32 and 34 do not, so such a packet is retried at the retransmission interval and may
@@ -18,8 +19,14 @@ import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js'
 import { PortNum, Priority, QueueErrno, RegionCode, RoutingError } from '../../src/meshtastic/constants.js';
 import { type AirPacket, encodeAirPacket, lastByte } from './air-packet.js';
 import { AirtimeWindow } from './airtime-window.js';
-import { DUTY_CYCLE_WINDOW_MS, dutyCycleExceeded } from './duty-cycle.js';
+import {
+  DUTY_CYCLE_WINDOW_MS,
+  dutyCycleExceeded,
+  dutyCycleNotification,
+  silentMinutes,
+} from './duty-cycle.js';
 import { lateWindowMs, relayDelayMs, retransmissionIntervalMs, txDelayMs } from './lora-timing.js';
+import type { ClientNotification } from './mesh-side.js';
 import type { PacketHistory } from './packet-history.js';
 import { type SealingContext, sealPacket } from './packet-sealing.js';
 import { RadioScheduler } from './radio-scheduler.js';
@@ -48,7 +55,9 @@ export interface MeshTransmitterOptions {
   stats: RouterStats;
   emit: (e: RouterEventInit) => void;
   toPhone: (p: MeshPacket) => void;
-  /** rx_time for packets handed to our phone. */
+  /** A ClientNotification for our phone. */
+  notify: (n: ClientNotification) => void;
+  /** rx_time for packets handed to our phone, and the time of its notifications. */
   rxTime: () => number;
 }
 
@@ -193,6 +202,7 @@ export class MeshTransmitter {
     const h = air.header;
     if (!this.#txEnabled()) return;
     if (this.#dutyLimited()) {
+      this.#notifyDutyCycle(h.id);
       this.#o.emit({ type: 'relay-dropped', from: h.from, id: h.id, reason: 'duty-cycle' });
       return;
     }
@@ -251,6 +261,12 @@ export class MeshTransmitter {
     return dutyCycleExceeded(this.#o.region, this.txAirtimeLastHourMs(), this.#o.overrideDutyCycle);
   }
 
+  /** `Router::send`'s "Duty cycle limit exceeded" notification for the refused packet `id`. */
+  #notifyDutyCycle(id: number): void {
+    const minutes = silentMinutes(this.#o.region, this.#txWindow, this.#o.clock.now());
+    this.#o.notify(dutyCycleNotification(id, minutes, this.#o.rxTime()));
+  }
+
   #txEnabled(): boolean {
     return this.#o.txEnabled && this.#o.region !== RegionCode.UNSET;
   }
@@ -258,8 +274,9 @@ export class MeshTransmitter {
   /** `Router::send` for a packet from us: ours from the phone (`own`) or one we make (`generated`). */
   #routerSend(p: MeshPacket, kind: SendKind): { res: number; phyBytes: number } {
     if (this.#dutyLimited()) {
-      // Ours: NAK to the phone. An ACK we owe someone is dropped quietly (the firmware would NAK
-      // its own ACK to our phone; nobody can act on that).
+      this.#notifyDutyCycle(p.id);
+      // Ours: NAK to the phone. An ACK we owe someone is dropped without one (the firmware would
+      // NAK its own ACK to our phone; nobody can act on that).
       if (kind === 'own') this.#abortSendAndNak(RoutingError.DUTY_CYCLE_LIMIT, p);
       return { res: RoutingError.DUTY_CYCLE_LIMIT, phyBytes: 0 };
     }

@@ -2,15 +2,23 @@
  * `fieldnode sim meshtastic`: its arguments, and a run on TCP and on a pty that a client can
  * complete the handshake with and get an echo from (docs/meshtastic.md §8.8).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SerialPort } from 'serialport';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
+import { needsSystemTool } from '../../../node/src/link/needs-system-tool.js';
+import { SOCAT } from '../../../node/src/link/system-tool.js';
 import { ModemPreset, RegionCode } from '../../src/meshtastic/constants.js';
 import { HostProbe, until } from './host-probe.js';
 import { meshtasticSimCommand, parseSimArgs, startMeshtasticSim } from './sim-command.js';
+
+// The --pty run is skipped without socat, and named in the run's closing line
+// (docs/conventions.md §System tools).
+const socat = needsSystemTool(SOCAT);
 
 function usageError(args: string[]): boolean {
   try {
@@ -107,27 +115,51 @@ describe('running the simulator', () => {
     }
   });
 
-  it('meshtasticSimCommand --pty: prints the host path, serves it until stopped, then the path is gone', async () => {
-    const out = new PassThrough();
-    let printed = '';
-    out.on('data', (c: Buffer) => {
-      printed += c.toString();
-    });
-    const stop = new AbortController();
-    const run = meshtasticSimCommand(['--pty', '--lonely'], { signal: stop.signal, out });
-    await until(() => printed.includes(' on pty '), 5000, 'the pty path');
-    const path = /on pty (\S+)/.exec(printed)?.[1] ?? '';
-    expect(existsSync(path)).toBe(true);
-    const port = new SerialPort({ path, baudRate: 115200, hupcl: false, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-    const frames = await new HostProbe(port).handshakeOverIo(3);
-    // The boot `rebooted` frame may still be on its way when the host opens the port.
-    const info = frames.find((m) => m.payloadVariant.case === 'myInfo');
-    expect(info?.payloadVariant.value).toMatchObject({ myNodeNum: 0x0a0b0c0d });
-    await new Promise<void>((resolve) => port.close(() => resolve()));
-    stop.abort();
-    expect(await run).toBe(0);
-    expect(existsSync(path)).toBe(false);
-    expect(printed).toContain('stopped');
+  it.skipIf(socat === undefined)(
+    'meshtasticSimCommand --pty: prints the host path, serves it until stopped, then the path is gone',
+    async () => {
+      const out = new PassThrough();
+      let printed = '';
+      out.on('data', (c: Buffer) => {
+        printed += c.toString();
+      });
+      const stop = new AbortController();
+      const run = meshtasticSimCommand(['--pty', '--lonely'], { signal: stop.signal, out });
+      await until(() => printed.includes(' on pty '), 5000, 'the pty path');
+      const path = /on pty (\S+)/.exec(printed)?.[1] ?? '';
+      expect(existsSync(path)).toBe(true);
+      const port = new SerialPort({ path, baudRate: 115200, hupcl: false, autoOpen: false });
+      await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+      const frames = await new HostProbe(port).handshakeOverIo(3);
+      // The boot `rebooted` frame may still be on its way when the host opens the port.
+      const info = frames.find((m) => m.payloadVariant.case === 'myInfo');
+      expect(info?.payloadVariant.value).toMatchObject({ myNodeNum: 0x0a0b0c0d });
+      await new Promise<void>((resolve) => port.close(() => resolve()));
+      stop.abort();
+      expect(await run).toBe(0);
+      expect(existsSync(path)).toBe(false);
+      expect(printed).toContain('stopped');
+    },
+  );
+
+  it('--pty where socat is not on PATH: TOOL_MISSING saying how to install it, and no pty left', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fieldnode-no-socat-'));
+    vi.stubEnv('PATH', empty);
+    try {
+      const link = join(empty, 'host');
+      // Stopped before it starts: a simulator that did start returns at once instead of hanging.
+      const run = meshtasticSimCommand(['--pty', '--lonely', '--link', link], {
+        signal: AbortSignal.abort(),
+        out: new PassThrough(),
+      });
+      await expect(run).rejects.toMatchObject({
+        code: 'TOOL_MISSING',
+        message: expect.stringMatching(/^socat is not installed: apt install socat \(not found on PATH/),
+      });
+      expect(existsSync(link)).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -140,6 +140,8 @@ export async function startMeshtasticSim(a: SimArgs, tuning: SimTuning = {}): Pr
   const mesh = new ScriptedMeshSide({
     nodeNum: a.nodeNum,
     clock,
+    region: a.region,
+    preset: a.preset,
     ...(a.lonely ? {} : { echoPeer: { nodeNum: ECHO_PEER, delayMs: tuning.echoDelayMs ?? 1500 } }),
   });
   const tcp = a.transport.kind === 'tcp';

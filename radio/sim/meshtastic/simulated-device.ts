@@ -134,6 +134,11 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     if (this.#started) return;
     this.#started = true;
     this.#meshSide.onToPhone((p) => this.#onToPhone(p));
+    this.#meshSide.onClientNotification((n) => {
+      if (!this.#up) return;
+      this.#queues.sendNotification(n);
+      this.#schedulePump();
+    });
     this.#boot(false);
   }
 

@@ -215,6 +215,23 @@ describe('receiving', () => {
     await sleep(20);
     expect(frames.map((f) => new TextDecoder().decode(f.bytes))).toEqual(['dup', 'pki', 'last']);
   });
+
+  it('refuses a frame longer than the mtu and counts it; one of exactly the mtu is handed on', async () => {
+    const { device, link, frames } = setup();
+    await link.start();
+    expect(link.capabilities.maxReceiveBytes).toBe(200);
+    const base = { from: peer, portnum: 256 };
+    device.meshPacket({ ...base, id: 1, payload: new Uint8Array(201).fill(1) });
+    // The most a channel carries (§2.4), from some client that is not a fieldnode peer.
+    device.meshPacket({ ...base, id: 2, payload: new Uint8Array(231).fill(2) });
+    // Not ours (another portnum): ignored, not counted.
+    device.meshPacket({ ...base, id: 3, portnum: 1, payload: new Uint8Array(220).fill(3) });
+    device.meshPacket({ ...base, id: 4, payload: new Uint8Array(200).fill(4) });
+    await until(() => frames.length >= 1);
+    await sleep(20);
+    expect(frames.map((f) => [f.bytes.length, f.bytes[0]])).toEqual([[200, 4]]);
+    expect(link.counters()).toMatchObject({ rxFrames: 1, rxBytes: 200, rxOversize: 2 });
+  });
 });
 
 describe('state, reboots and restarts', () => {

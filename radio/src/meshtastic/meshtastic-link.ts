@@ -21,7 +21,10 @@
  * Receiving: packets on our portnum, addressed to us or broadcast, on our channel (or a
  * PKI-encrypted DM to us, which arrives on channel 0) become 'frame' events with `meta.from`,
  * `snr`, `rssi`, `hopsAway` and `deviceRxTime`. Radio duplicates are dropped (one filter for the
- * link's whole life, so a new connection does not let them through).
+ * link's whole life, so a new connection does not let them through). A frame longer than `mtu`,
+ * which the link declares as the most it receives (`maxReceiveBytes`), is refused and counted in
+ * `rxOversize`: a channel carries up to 231 bytes (docs/meshtastic.md §2.4), more than a peer
+ * with our mtu ever sends, so such a frame comes from some other sender.
  *
  * State: start() makes one connection attempt: it opens the transport and handshakes, and resolves
  * once the link is up or down. Down with a reason when the transport cannot be opened ('no-device',
@@ -80,6 +83,8 @@ export interface MeshtasticLinkCounters extends LinkCounters {
   reconnects: number;
   /** The device went away under an open stream (a reboot, silence): down, then a new handshake. */
   deviceLosses: number;
+  /** Frames for us longer than the mtu: refused, not handed on. */
+  rxOversize: number;
 }
 
 /**
@@ -126,6 +131,7 @@ export class MeshtasticLink
   #position: OwnPosition | undefined;
   #opens = 0;
   #deviceLosses = 0;
+  #rxOversize = 0;
 
   constructor(opts: MeshtasticLinkOptions) {
     super({ id: opts.id, mtu: intIn('mtu', opts.mtu, 1, 219, 200), name: 'meshtastic', log: opts.log });
@@ -188,7 +194,11 @@ export class MeshtasticLink
   }
 
   protected override extraCounters(): Partial<MeshtasticLinkCounters> {
-    return { reconnects: Math.max(0, this.#opens - 1), deviceLosses: this.#deviceLosses };
+    return {
+      reconnects: Math.max(0, this.#opens - 1),
+      deviceLosses: this.#deviceLosses,
+      rxOversize: this.#rxOversize,
+    };
   }
 
   // --- The skeleton's hooks --------------------------------------------------------------------
@@ -349,6 +359,14 @@ export class MeshtasticLink
     if (p.portnum !== this.#portnum || p.payload.length === 0 || own === undefined || p.from === own) return;
     if (p.to !== BROADCAST_NUM && p.to !== own) return;
     if (p.channel !== this.#channel && !(p.pkiEncrypted && p.to === own)) return;
+    if (p.payload.length > this.mtu) {
+      this.#rxOversize++;
+      this.log.debug(
+        { link: this.id, from: formatNodeId(p.from), bytes: p.payload.length, mtu: this.mtu },
+        'refusing a received frame longer than the mtu',
+      );
+      return;
+    }
     const meta: FrameMeta = { from: formatNodeId(p.from) };
     if (p.rxSnr !== undefined) meta.snr = p.rxSnr;
     if (p.rxRssi !== undefined) meta.rssi = p.rxRssi;

@@ -229,7 +229,8 @@ export const takesBack = (l: Link): l is Link & TakesBack => (l as Partial<Takes
 
 /** Optional: signal quality, 0 (none) to 1 (excellent). */
 export interface SignalQuality {
-  signalQuality(): Promise<number>;
+  /** Undefined when the link cannot tell: not up, or its device gives no readings (unknown, not 0). */
+  signalQuality(): Promise<number | undefined>;
 }
 
 export const hasSignalQuality = (l: Link): l is Link & SignalQuality =>

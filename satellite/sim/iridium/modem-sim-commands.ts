@@ -14,6 +14,8 @@ export interface CommandHost {
   readonly state: ModemSimState;
   readonly imei: string;
   readonly firmware: string;
+  /** Whether this modem lacks the command (`body`: upper case, after `AT`): it answers ERROR. */
+  refuses(body: string): boolean;
   /** Writes `out` and returns to command mode (sending URCs held back meanwhile). */
   finish(out: string | Uint8Array): void;
   /** Stays busy for `ms` simulated ms, then runs `then` (which must call finish). */
@@ -233,6 +235,10 @@ export function runCommand(host: CommandHost, line: string): void {
   }
   const raw = trimmed.slice(2);
   const body = raw.toUpperCase();
+  if (host.refuses(body)) {
+    host.finish(resultCode(host.state, false));
+    return;
+  }
   for (const [pattern, handler] of TABLE) {
     const m = pattern.exec(body);
     if (m !== null) {

@@ -13,7 +13,8 @@
  *   a sped-up RealClock or when a VirtualClock is advanced.
  *
  * The command table is in modem-sim-commands.ts, the session in modem-sim-session.ts, the sky in
- * modem-sim-sky.ts and fault injection in modem-sim-faults.ts.
+ * modem-sim-sky.ts, fault injection in modem-sim-faults.ts, and modems that lack commands (the
+ * `refuses` option) in modem-sim-profiles.ts.
  */
 import type { Duplex } from 'node:stream';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
@@ -67,6 +68,12 @@ export interface ModemSimOptions {
   powerUpSilenceMs?: number;
   /** Random faults (scripted ones go through `faults`). */
   faults?: RandomFaultOptions;
+  /**
+   * Commands this modem does not have: it answers ERROR to them, as an emulator or other firmware
+   * would. Written as after `AT`, e.g. `+CGMR`, `-MSSTM`; a command matches with or without `=…`
+   * or `?` after it. Default none. modem-sim-profiles.ts names such modems.
+   */
+  refuses?: readonly string[];
   log?: Logger;
 }
 
@@ -103,6 +110,7 @@ export class IridiumModemSim {
   readonly #log: Logger;
   readonly #detachRing: () => void;
   readonly #host: CommandHost;
+  readonly #refuses: readonly string[];
   #stream: Duplex | undefined;
   #mode: Mode = { kind: 'command' };
   #line: number[] = [];
@@ -140,6 +148,7 @@ export class IridiumModemSim {
     this.#store = new MomsnStore(options.momsnFile);
     this.#echoDefault = options.echo ?? true;
     this.#log = options.log ?? silentLogger;
+    this.#refuses = (options.refuses ?? []).map((c) => c.toUpperCase());
     this.state = initialState({
       echo: this.#echoDefault,
       ringAlerts: options.ringAlerts ?? false,
@@ -330,6 +339,8 @@ export class IridiumModemSim {
       state: this.state,
       imei: this.imei,
       firmware: this.firmware,
+      refuses: (body) =>
+        this.#refuses.some((c) => body === c || (body.startsWith(c) && /^[=?]/.test(body.slice(c.length)))),
       finish: (out) => this.#finish(out),
       busyFor: (ms, then) => {
         this.#mode = { kind: 'busy' };

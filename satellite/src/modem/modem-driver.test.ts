@@ -156,6 +156,32 @@ describe('ModemDriver.start (§7.1 "Init")', () => {
     await expect(driver.start()).rejects.toMatchObject({ code: 'AT_MALFORMED' });
   });
 
+  it('starts on a modem that refuses AT+CIER, AT+CGSN and AT+CGMR, which only inform; a refused setting still fails', async () => {
+    const refusing = (cmd: string): TranscriptStep => ({ host: `${cmd}\r`, modem: '\r\nERROR\r\n' });
+    const { driver, device } = setup();
+    const refused: string[] = [];
+    driver.on('refused', (command) => refused.push(command));
+    const p = playTranscript(device, [
+      quiet('AT'),
+      quiet('ATV1'),
+      quiet('ATE0'),
+      quiet('AT&K0'),
+      quiet('AT&D0'),
+      quiet('AT+SBDMTA=0'),
+      refusing('AT+CIER=1,1,1'),
+      refusing('AT+CGSN'),
+      refusing('AT+CGMR'),
+    ]);
+    await expect(driver.start()).resolves.toEqual({});
+    await p.done;
+    expect(refused).toEqual(['AT+CIER', 'AT+CGSN', 'AT+CGMR']);
+
+    // A setting is not information: a modem that refuses one cannot be driven as configured.
+    const other = setup({ indicatorEvents: false });
+    playTranscript(other.device, [quiet('AT'), quiet('ATV1'), quiet('ATE0'), refusing('AT&K0')]);
+    await expect(other.driver.start()).rejects.toMatchObject({ code: 'AT_ERROR' });
+  });
+
   it('refuses an SBDST bound that is not below the local session timeout', () => {
     const [host] = createDuplexPair();
     expect(() => new ModemDriver({ port: host, sbdSessionTimeoutS: 120, sessionTimeoutMs: 120_000 })).toThrow(

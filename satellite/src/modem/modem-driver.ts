@@ -5,6 +5,11 @@
  * It reports and does not retry: each method is one AT exchange, a failure is a KitError with a
  * stable code, and the link (sbd-link.ts) decides what to do about it. The byte stream is given
  * (a SerialPort at 19200 8N1 in the daemon, a simulator in tests), so nothing here opens devices.
+ *
+ * Commands that only inform (INFORMING below) are optional (§7.1 "Required and optional
+ * commands"): emulators and some firmware answer ERROR to AT+CGMR, AT+CSQ or AT-MSSTM and still
+ * write, send and receive. Such a refusal is an absent answer, not a failure: the driver emits
+ * `refused` once and never sends that command again. Every other command is required.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -70,6 +75,10 @@ export interface ModemDriverOptions {
 /** A floor for the default MSSTM reference time: this software did not exist before 2026. */
 const NOT_BEFORE_MS = Date.UTC(2026, 0, 1);
 
+/** The commands that only inform, as `refused` names them. */
+const INFORMING = ['AT+CIER', 'AT+CGSN', 'AT+CGMR', 'AT+CSQ', 'AT-MSSTM'] as const;
+type Informing = (typeof INFORMING)[number];
+
 /** SBDWB results (§1.3). */
 const SBDWB_TEXT: Readonly<Record<number, string>> = {
   1: 'write timeout: the modem did not get all the bytes within 60 s',
@@ -81,6 +90,8 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
   readonly #port: Duplex;
   readonly #channel: AtChannel;
   readonly #log: Logger;
+  /** The informing commands this modem answered ERROR to: not sent again. */
+  readonly #refused = new Set<Informing>();
   readonly #o: Required<Omit<ModemDriverOptions, 'port' | 'log' | 'sbdSessionTimeoutS'>> & {
     sbdSessionTimeoutS: number | undefined;
   };
@@ -127,14 +138,20 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
     await run('AT&D0');
     await run(`AT+SBDMTA=${this.#o.ringAlerts ? 1 : 0}`);
     if (this.#o.sbdSessionTimeoutS !== undefined) await run(`AT+SBDST=${this.#o.sbdSessionTimeoutS}`);
-    if (this.#o.indicatorEvents) await run('AT+CIER=1,1,1');
-    const imei = findImei(await run('AT+CGSN'));
-    const firmware = (await run('AT+CGMR'))
-      .map((l) => l.trim())
+    if (this.#o.indicatorEvents) await this.#optional('AT+CIER', () => run('AT+CIER=1,1,1'));
+    const cgsn = await this.#optional('AT+CGSN', () => run('AT+CGSN'));
+    // An answer that is there but holds no IMEI is not a refusal: something else is on the line.
+    const imei = cgsn === undefined ? undefined : findImei(cgsn);
+    const firmware = (await this.#optional('AT+CGMR', () => run('AT+CGMR')))
+      ?.map((l) => l.trim())
       .filter((l) => l.length > 0)
       .join('\n');
-    this.#log.info({ imei, firmware: firmware.split('\n')[0] }, 'Iridium modem ready');
-    return { imei, firmware };
+    const refused = [...this.#refused];
+    this.#log.info(
+      { imei, firmware: firmware?.split('\n')[0], ...(refused.length > 0 ? { refused } : {}) },
+      'Iridium modem ready',
+    );
+    return { ...(imei === undefined ? {} : { imei }), ...(firmware === undefined ? {} : { firmware }) };
   }
 
   async writeMo(payload: Uint8Array): Promise<void> {
@@ -171,8 +188,11 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
     return decodeSbdrbBlock(await this.#channel.readBlock('AT+SBDRB'));
   }
 
-  async signalQuality(): Promise<number> {
-    const lines = await this.#channel.command('AT+CSQ', { timeoutMs: this.#o.signalTimeoutMs });
+  async signalQuality(): Promise<number | undefined> {
+    const lines = await this.#optional('AT+CSQ', () =>
+      this.#channel.command('AT+CSQ', { timeoutMs: this.#o.signalTimeoutMs }),
+    );
+    if (lines === undefined) return undefined;
     const line = lines.find((l) => /^\+CSQF?:/i.test(l.trim()));
     if (line === undefined)
       throw new KitError('AT_MALFORMED', `AT+CSQ gave no +CSQ line: ${show(lines.join('|'))}`);
@@ -180,7 +200,8 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
   }
 
   async networkTime(): Promise<number | undefined> {
-    const lines = await this.#channel.command('AT-MSSTM');
+    const lines = await this.#optional('AT-MSSTM', () => this.#channel.command('AT-MSSTM'));
+    if (lines === undefined) return undefined;
     const line = lines.find((l) => /^-MSSTM:/i.test(l.trim()));
     if (line === undefined)
       throw new KitError('AT_MALFORMED', `AT-MSSTM gave no -MSSTM line: ${show(lines.join('|'))}`);
@@ -206,6 +227,23 @@ export class ModemDriver extends EventEmitter<SbdModemEvents> implements SbdMode
       port.once('close', () => resolve());
       port.destroy();
     });
+  }
+
+  /**
+   * Runs an informing command: its lines, or undefined if the modem refuses it (ERROR), now or
+   * before. A timeout or a closed port is still an error: the modem did not answer at all.
+   */
+  async #optional(command: Informing, exec: () => Promise<string[]>): Promise<string[] | undefined> {
+    if (this.#refused.has(command)) return undefined;
+    try {
+      return await exec();
+    } catch (err) {
+      if (!isKitError(err, 'AT_ERROR')) throw err;
+      this.#refused.add(command);
+      this.#log.debug({ command, err }, 'the modem refused a command that only informs');
+      this.emit('refused', command);
+      return undefined;
+    }
   }
 
   async #pollUntilAlive(signal: AbortSignal | undefined): Promise<void> {

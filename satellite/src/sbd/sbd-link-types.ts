@@ -16,6 +16,12 @@ export interface SbdLinkOptions {
   /** Link id from configuration, e.g. "sbd0". */
   id: string;
   /**
+   * Largest frame the link takes, one MO message, bytes: 1..340. Default 340, the 9602/9603's
+   * largest MO message (docs/iridium.md §1.4); a smaller one makes the core cut and pack frames
+   * smaller (docs/links.md §The mtu of a satellite link).
+   */
+  mtu?: number;
+  /**
    * The modem driver, or a function that makes one (opening the serial port): called by every
    * start(), so a link whose port closed comes back on a fresh port when the supervisor restarts it.
    */
@@ -53,7 +59,12 @@ export interface SbdLinkOptions {
   offerWaitMs?: number;
   /** How long a stop alarm holds the link down (start() stays down), ms. Default 6 h / 10 min. */
   stopPauseMs?: { configuration: number; hardware: number };
-  /** How long stop() waits for a session under way, ms of `clock`. Default 150_000. */
+  /**
+   * How long stop() waits for a session under way before cutting it short (its MO is answered
+   * TIMEOUT: it may have gone), ms of `clock`. Default 50_000; closing the modem then takes at most
+   * 10 s more, so stop() ends within 60 s, below systemd's default stop timeout of 90 s
+   * (stop-bound.ts).
+   */
   stopGraceMs?: number;
   /** [0, 1) for the backoff jitter. Default Math.random. */
   random?: () => number;

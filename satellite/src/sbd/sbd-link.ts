@@ -29,6 +29,11 @@
  * - MO status 12/14/15/16/34 (configuration) and 33/64/65 (hardware) take the link down and hold it
  *   down for `stopPauseMs` or until {@link SbdLink.acknowledgeAlarm} (stop-pause.ts): a start()
  *   meanwhile stays down; the link never restarts itself, the supervisor starts it again.
+ * - A modem that refuses a command that only informs (AT+CGMR, AT+CSQ, AT-MSSTM…) works all the
+ *   same (§7.1 "Required and optional commands"): signalQuality() is then undefined (unknown) and
+ *   networkTime() undefined; each refusal is logged once for the life of the link.
+ * - stop() waits for a session under way at most `stopGraceMs`, then cuts it short, handing its MO
+ *   back as TIMEOUT, and ends within 60 s by default (stop-bound.ts; §7.1 "Stopping").
  */
 import { EventEmitter } from 'node:events';
 import { isKitError } from '../../../node/src/base/errors.js';
@@ -62,6 +67,7 @@ import {
 import { type MoBuffer, runSbdSession } from './sbd-session.js';
 import { type SessionPlan, SessionScheduler } from './session-scheduler.js';
 import { judgeSession } from './session-verdict.js';
+import { CLOSE_BOUND_MS, STOP_GRACE_MS, settledWithin } from './stop-bound.js';
 import { StopPause } from './stop-pause.js';
 
 export type { SbdLinkCounters, SbdLinkEvents, SbdLinkOptions, SbdSessionRecord } from './sbd-link-types.js';
@@ -99,6 +105,10 @@ export class SbdLink
   #imei: string | undefined;
   /** The id of the MO a session has under way. */
   #carrying: number | undefined;
+  /** The session under way and when it began (clock ms): what stop() reports if it cuts it short. */
+  #underWay: { plan: SessionPlan; since: number } | undefined;
+  /** The informing commands the modem refused, logged once each for the life of the link. */
+  readonly #refused = new Set<string>();
   /** Its send was aborted during the session: handed back if the session did not send it. */
   #abortAfterSession: number | undefined;
   readonly #extraUnits = new Set<(units: number) => void>();
@@ -107,9 +117,13 @@ export class SbdLink
   #offered = false;
 
   constructor(options: SbdLinkOptions) {
+    if (options.mtu !== undefined && options.mtu > MAX_MO_BYTES)
+      throw new RangeError(
+        `an SBD link's mtu is at most ${MAX_MO_BYTES} (one MO message), got ${options.mtu}`,
+      );
     super({
       id: options.id,
-      mtu: MAX_MO_BYTES,
+      mtu: options.mtu ?? MAX_MO_BYTES,
       name: 'SBD',
       log: options.log,
       now: options.now,
@@ -176,9 +190,11 @@ export class SbdLink
     if (code === 'SBD_STOPPED' || code === 'SBD_HARDWARE') this.#pause.end();
   }
 
-  async signalQuality(): Promise<number> {
-    if (!this.#modem || this.state.status !== 'up') return 0;
-    return (await this.#modem.signalQuality()) / 5;
+  /** Undefined (unknown) while not up, or when the modem gives no readings (it refused AT+CSQ). */
+  async signalQuality(): Promise<number | undefined> {
+    if (!this.#modem || this.state.status !== 'up') return undefined;
+    const bars = await this.#modem.signalQuality();
+    return bars === undefined ? undefined : bars / 5;
   }
 
   async networkTime(): Promise<{ time: number; source: 'iridium' } | undefined> {
@@ -231,25 +247,51 @@ export class SbdLink
   protected async close(): Promise<void> {
     this.#timer?.cancel();
     this.#held.handBack(failed('later', 'LINK_DOWN', 'the link is stopping'), this.#carrying);
-    if (this.#cycle) {
-      // A session under way settles its frame; do not wait for ever on a hung modem.
-      let timer: Timer | undefined;
-      await Promise.race([
-        this.#cycle,
-        new Promise<void>((resolve) => {
-          timer = this.#clock.after(this.#o.stopGraceMs ?? 150_000, resolve);
-        }),
-      ]);
-      timer?.cancel();
-    }
+    // A session under way settles its frame, but systemd will not wait for ever on a hung modem.
+    const graceMs = this.#o.stopGraceMs ?? STOP_GRACE_MS;
+    if (this.#cycle && !(await settledWithin(this.#clock, this.#cycle, graceMs))) this.#cutShort(graceMs);
     this.#detach?.();
     this.#detach = undefined;
-    try {
-      await this.#modem?.close();
-    } catch (err) {
+    const deadline = this.#clock.now() + CLOSE_BOUND_MS;
+    const closing = this.#modem?.close().catch((err: unknown) => {
       this.log.warn({ err, link: this.id }, 'the modem did not close cleanly');
-    }
+    });
+    if (closing && !(await settledWithin(this.#clock, closing, CLOSE_BOUND_MS)))
+      this.log.warn({ link: this.id }, `the modem did not close within ${CLOSE_BOUND_MS} ms; left as it is`);
+    // A session cut short ends once its port is closed: let it record how it ended.
+    if (this.#cycle) await settledWithin(this.#clock, this.#cycle, deadline - this.#clock.now());
     this.#held.handBack(failed('later', 'LINK_DOWN', 'the link stopped'));
+  }
+
+  /**
+   * stop() stopped waiting for the session under way. Its MO may have gone or not: it is answered
+   * TIMEOUT (retry later), so the core sends it again and the centre drops a copy by its id; never
+   * LINK_DOWN, which says nothing went.
+   */
+  #cutShort(waitedMs: number): void {
+    const s = this.#underWay;
+    const mo = s?.plan.mo;
+    this.log.warn(
+      {
+        link: this.id,
+        reason: s?.plan.reason,
+        moBytes: mo?.bytes.length ?? 0,
+        ...(s ? { sessionMs: this.#clock.now() - s.since } : {}),
+        waitedMs,
+      },
+      mo
+        ? 'stopping cut a session short: its MO may have gone; handed back as TIMEOUT to be sent again'
+        : 'stopping cut a session short',
+    );
+    if (mo)
+      this.#held.settle(
+        mo.id,
+        failed(
+          'later',
+          'TIMEOUT',
+          `the link stopped during its session, after ${waitedMs} ms; it may have gone`,
+        ),
+      );
   }
 
   protected transmit(frame: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
@@ -288,13 +330,24 @@ export class SbdLink
       if (this.closed) return;
       this.#down('port-closed', err?.message ?? 'the modem stream ended');
     };
+    // Every start() makes a new driver, which finds the refusal again: say it once.
+    const onRefused = (command: string) => {
+      if (this.#refused.has(command)) return;
+      this.#refused.add(command);
+      this.log.info(
+        { link: this.id, command },
+        `the modem refuses ${command}, which only informs; the link works without it`,
+      );
+    };
     modem.on('ring', onRing);
     modem.on('service', onService);
     modem.on('closed', onClosed);
+    modem.on('refused', onRefused);
     this.#detach = () => {
       modem.off('ring', onRing);
       modem.off('service', onService);
       modem.off('closed', onClosed);
+      modem.off('refused', onRefused);
     };
   }
 
@@ -369,12 +422,14 @@ export class SbdLink
 
   async #runSession(plan: SessionPlan): Promise<void> {
     this.#carrying = plan.mo?.id;
+    this.#underWay = { plan, since: this.#clock.now() };
     this.#offered = false;
     const out = await runSbdSession(this.#modem as SbdModem, this.#buffer, {
       mo: plan.mo?.bytes,
       answerRing: plan.answerRing,
     });
     this.#carrying = undefined;
+    this.#underWay = undefined;
     const v = judgeSession(out, plan);
     const clockAt = this.#clock.now();
     for (const [key, n] of Object.entries(v.count)) {

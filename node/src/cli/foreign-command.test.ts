@@ -69,19 +69,47 @@ describe('fieldnode foreign list', () => {
     await keptFile();
     expect(await runCli(['foreign', 'list', '--data-dir', dir])).toBe(0);
     const lines = io.out.split('\n');
-    expect(lines[0]).toMatch(/^# +WHEN +LINK +FROM +REASON +SIZE +DETAIL$/);
+    expect(lines[0]).toMatch(/^# +WHEN +LINK +FROM +REASON +SIZE +CARRIER +DETAIL$/);
     expect(lines[1]).toMatch(
-      /^1 +2026-07-13T19:20:00Z +rockblock0 +300434060000099 +unknown-sender +11 B +IMEI 300434060000099 is not enrolled/,
+      /^1 +2026-07-13T19:20:00Z +rockblock0 +300434060000099 +unknown-sender +11 B +rockblock momsn 17 +IMEI 300434060000099 is not enrolled/,
     );
     // Control characters in what a stranger sent are shown, not obeyed.
     expect(lines[2]).toMatch(
-      /^2 +2026-07-13T19:21:00Z +directip0 +300434060000001 +malformed +9 B +not CBOR: \\x1b\[2J$/,
+      /^2 +2026-07-13T19:21:00Z +directip0 +300434060000001 +malformed +9 B +- +not CBOR: \\x1b\[2J$/,
     );
     expect(io.out).not.toContain('\x1b');
     expect(io.out).toContain(`2 kept in ${file}; once the device is known, release an unknown-sender one`);
     expect(io.err).toBe(
       `fieldnode: 1 line of ${file} could not be read (line 3): a write cut short by a power cut, or an edit\n`,
     );
+  });
+
+  it('shows where a satellite door’s payload came from: transport, MOMSN, session time, position and CEP', async () => {
+    const quarantined: ForeignPayloadRecord = {
+      link: 'rockblock0',
+      from: '30043406000001',
+      source: {
+        carrier: 'rockblock',
+        momsn: 41,
+        sessionTime: Date.UTC(2026, 6, 13, 19, 20, 5),
+        latitude: -33.5,
+        longitude: 151.25,
+        cepKm: 4,
+        claims: { imei: '30043406000001', data: 'c0ffee' },
+      },
+      hex: 'c0ffee',
+      reason: 'unexpected-claims',
+      detail: 'push claims refused: imei "30043406000001" is not 15 digits',
+      receivedAt: AT,
+    };
+    await writeFile(file, line(quarantined));
+    expect(await runCli(['foreign', 'list', '--data-dir', dir])).toBe(0);
+    expect(io.out.split('\n')[1]).toMatch(
+      /^1 +2026-07-13T19:20:00Z +rockblock0 +30043406000001 +unexpected-claims +3 B +rockblock momsn 41 2026-07-13T19:20:05Z at -33\.5,151\.25 ±4 km +push claims refused/,
+    );
+    // Not a frame the daemon could take in: a release says so.
+    expect(await runCli(['foreign', 'release', '1', '--data-dir', dir])).toBe(1);
+    expect(io.err).toContain('FOREIGN_NOT_RELEASABLE');
   });
 
   it('--json gives the records with their numbers and the unreadable lines', async () => {

@@ -4,7 +4,9 @@
  * daemon (docs/centre-doors.md §Releasing a kept frame; docs/security.md §The centre's doors).
  *
  * One line each: its number (its line in the file, which `fieldnode foreign release N` takes),
- * when, link, sender, why it was kept, size and the parser's words. Lines that cannot be read (a
+ * when, link, sender, why it was kept, size, what the carrier said of it (transport, MOMSN,
+ * session time, position and CEP: foreign-text.ts) and the parser's words. `--json` gives each
+ * record whole, its `source` included. Lines that cannot be read (a
  * write cut short by a power cut) are counted on standard error, not fatal.
  */
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { KitError } from '../base/errors.js';
 import { type ForeignPayloadListing, readForeignPayloadFile } from '../store/foreign-payload-reader.js';
 import { parseOptions } from './args.js';
 import './foreign-errors.js';
+import { carrierText, printable } from './foreign-text.js';
 import { nodePlaces } from './node-places.js';
 import { iso, table } from './text-table.js';
 
@@ -60,7 +63,7 @@ export async function readListing(file: string): Promise<ForeignPayloadListing> 
 export function formatListing(file: string, listing: ForeignPayloadListing): string {
   if (listing.missing) return `nothing kept: ${file} does not exist\n`;
   if (listing.entries.length === 0) return `nothing kept in ${file}\n`;
-  const rows = [['#', 'WHEN', 'LINK', 'FROM', 'REASON', 'SIZE', 'DETAIL']];
+  const rows = [['#', 'WHEN', 'LINK', 'FROM', 'REASON', 'SIZE', 'CARRIER', 'DETAIL']];
   for (const { n, record: r } of listing.entries) {
     rows.push([
       String(n),
@@ -69,6 +72,7 @@ export function formatListing(file: string, listing: ForeignPayloadListing): str
       printable(r.from ?? '-'),
       printable(r.reason),
       `${r.hex.length / 2} B`,
+      carrierText(r.source),
       printable(r.detail),
     ]);
   }
@@ -91,20 +95,4 @@ function unreadableNote(file: string, listing: ForeignPayloadListing): string {
     `fieldnode: ${unreadable.length} line${unreadable.length === 1 ? '' : 's'} of ${file} could not be read ` +
     `(${lines}): a write cut short by a power cut, or an edit${after}\n`
   );
-}
-
-// C0, DEL and C1 controls (escape sequences), and the bidirectional overrides and line separators
-// that make a terminal show text other than it is.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text from the file (the carrier's sender address, the parser's words) with control characters
- * escaped, so that nothing in a stranger's payload can drive the terminal.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROLS, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
 }

@@ -15,7 +15,8 @@ import { parseReleaseRequest, type ReleaseRequest } from '../daemon/release-requ
 import type { ForeignPayloadRecord } from '../store/foreign-payload-file.js';
 import { parseOptions } from './args.js';
 import './foreign-errors.js';
-import { FOREIGN_PAYLOAD_FILE, printable, readListing } from './foreign-list-command.js';
+import { FOREIGN_PAYLOAD_FILE, readListing } from './foreign-list-command.js';
+import { printable } from './foreign-text.js';
 import { nodePlaces } from './node-places.js';
 
 export async function foreignReleaseCommand(args: string[]): Promise<number> {

@@ -34,8 +34,8 @@ export async function createLink(
     case 'iridium-sbd':
       return createSbdLink(config, log, context);
     case 'rockblock':
-      return createRockblockLink(config, log);
+      return createRockblockLink(config, log, context);
     case 'directip':
-      return createDirectIpLink(config, log);
+      return createDirectIpLink(config, log, context);
   }
 }

@@ -6,7 +6,13 @@
  *
  * Every payload goes on to the core, which keeps those that are not fieldnode frames (its `foreign`
  * event). A signed push whose claims are not the documented shape never becomes a frame: the
- * receiver quarantines it and it is written to the log whole here, so nothing paid for is lost.
+ * receiver quarantines it and it is kept here through the context's `keep`, in the daemon's
+ * foreign payload file, so nothing paid for is lost (docs/centre-doors.md §What the doors keep).
+ * Each door's deduplication keys are kept in the data directory (seen-deliveries-file.ts), so a
+ * delivery replayed after a restart is still a duplicate.
+ *
+ * A rockblock link without MT credentials in the environment is built all the same, to receive
+ * only: `mt` says MT is off and why (docs/centre-doors.md §Receiving only).
  *
  * The two centre links name each frame's sending device (`meta.from`, its IMEI), and their
  * neighbours are the configured `imeis`, the enrolled devices: they return `sendersEnrolled`, so
@@ -18,11 +24,23 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from '../base/logger.js';
 import type { DirectIpLinkConfig, IridiumSbdLinkConfig, RockblockLinkConfig } from '../config/schema.js';
-import type { BuiltLink, LinkContext } from './built-link.js';
+import type { BuiltLink, LinkContext, MtStatus } from './built-link.js';
 import { readVerifyKeyFile } from './rockblock-verify-key.js';
+import { SeenDeliveriesFile, seenDeliveriesPath } from './seen-deliveries-file.js';
 
-export async function createRockblockLink(config: RockblockLinkConfig, log: Logger): Promise<BuiltLink> {
-  const [{ RockblockLink }, { RockblockPushReceiver }, { RockblockMtClient }] = await Promise.all([
+/** What the centre links need of the context; the rest is for other links. */
+type CentreContext = Pick<LinkContext, 'dataDir' | 'keep'>;
+
+export async function createRockblockLink(
+  config: RockblockLinkConfig,
+  log: Logger,
+  context: CentreContext = {},
+): Promise<BuiltLink> {
+  const [
+    { RockblockLink },
+    { RockblockPushReceiver },
+    { RockblockMtClient, MT_USERNAME_ENV, MT_PASSWORD_ENV },
+  ] = await Promise.all([
     import('../../../satellite/src/centre/rockblock-link.js'),
     import('../../../satellite/src/rockblock/push-receiver.js'),
     import('../../../satellite/src/rockblock/mt-client.js'),
@@ -37,21 +55,53 @@ export async function createRockblockLink(config: RockblockLinkConfig, log: Logg
   const receiver = new RockblockPushReceiver({
     ...(key === undefined ? {} : { key }),
     ...(config.path === undefined ? {} : { path: config.path }),
+    ...(await dedupeStore(config.id, context, linkLog)),
     log: linkLog,
   });
-  receiver.on('quarantine', (q) =>
-    linkLog.warn({ quarantined: q }, 'rockblock push quarantined, kept whole'),
-  );
-  const mt = new RockblockMtClient({
-    ...(config.mtEndpoint === undefined ? {} : { endpoint: config.mtEndpoint }),
+  // The receiver logged it (its bytes as hex); kept on disk here.
+  const { keep } = context;
+  if (keep) receiver.on('quarantine', ({ via: _via, ...q }) => keep({ link: config.id, ...q }));
+  // Receiving needs no credentials: without them the link takes pushes and sends nothing.
+  const env = process.env;
+  const credentials = Boolean(env[MT_USERNAME_ENV] && env[MT_PASSWORD_ENV]);
+  const mt: MtStatus = credentials
+    ? { on: true }
+    : {
+        on: false,
+        reason: `no RockBLOCK MT credentials: set ${MT_USERNAME_ENV} and ${MT_PASSWORD_ENV} and restart`,
+      };
+  if (!mt.on) linkLog.warn({ link: config.id }, `MT is off, the link only receives: ${mt.reason}`);
+  const client = credentials
+    ? new RockblockMtClient({
+        ...(config.mtEndpoint === undefined ? {} : { endpoint: config.mtEndpoint }),
+        log: linkLog,
+      })
+    : undefined;
+  const link = new RockblockLink({
+    id: config.id,
+    receiver,
+    listen: config.listen,
+    ...(client === undefined ? {} : { mt: client }),
+    ...(mt.on ? {} : { mtOff: mt.reason }),
+    ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
     log: linkLog,
   });
-  const link = new RockblockLink({ id: config.id, receiver, listen: config.listen, mt, log: linkLog });
   // Every frame's meta.from is the IMEI of the signed push; imeis are the enrolled devices.
-  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true };
+  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true, mt };
 }
 
-export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger): Promise<BuiltLink> {
+/** A door's deduplication keys, in the data directory when there is one. */
+async function dedupeStore(linkId: string, context: CentreContext, log: Logger) {
+  if (context.dataDir === undefined) return {};
+  const store = new SeenDeliveriesFile(seenDeliveriesPath(context.dataDir, linkId), log);
+  return { dedupeStore: { store, initial: await store.load() } };
+}
+
+export async function createDirectIpLink(
+  config: DirectIpLinkConfig,
+  log: Logger,
+  context: CentreContext = {},
+): Promise<BuiltLink> {
   const [{ DirectIpLink }, { DirectIpMoServer }, { DirectIpMtClient }] = await Promise.all([
     import('../../../satellite/src/centre/directip-link.js'),
     import('../../../satellite/src/directip/mo-server.js'),
@@ -62,6 +112,7 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     confirm: config.confirm,
     allowedSources: config.allowedSources,
     ...(config.proxyProtocol ? { proxyProtocol: { trustedProxies: config.trustedProxies } } : {}),
+    ...(await dedupeStore(config.id, context, linkLog)),
     log: linkLog,
   });
   const mt = new DirectIpMtClient({ host: config.mtGateway.host, port: config.mtGateway.port, log: linkLog });
@@ -74,7 +125,7 @@ export async function createDirectIpLink(config: DirectIpLinkConfig, log: Logger
     log: linkLog,
   });
   // Every frame's meta.from is the IMEI of the MO header; imeis are the enrolled devices.
-  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true };
+  return { link, neighbours: { ...config.imeis }, sendersEnrolled: true, mt: { on: true } };
 }
 
 export async function createSbdLink(
@@ -91,6 +142,7 @@ export async function createSbdLink(
   // The holds and the credit budget of this link are the core's (app.ts, sharingOf).
   const link = new SbdLink({
     id: config.id,
+    ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
     // A fresh port and driver at every start(): a modem that was unplugged comes back.
     modem: async () =>
       new ModemDriver({

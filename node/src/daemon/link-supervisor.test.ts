@@ -44,6 +44,20 @@ class HeldLink extends EventEmitter<LinkEvents> implements Link {
   }
 }
 
+/** A link whose start() throws `error` while it is set (a fault the link reports by throwing). */
+class ThrowingLink extends HeldLink {
+  error: Error | undefined;
+
+  override async start(): Promise<void> {
+    if (this.error) {
+      this.starts++;
+      throw this.error;
+    }
+    this.held = false;
+    return super.start();
+  }
+}
+
 const until = async (check: () => boolean, ms = 2000): Promise<void> => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -96,5 +110,26 @@ describe('LinkSupervisor', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(link.starts).toBe(starts);
     expect(link.state).toMatchObject({ status: 'down', reason: 'stopped' });
+  });
+
+  it('retries a link whose start() throws, logging each distinct error once until it is up', async () => {
+    const link = new ThrowingLink();
+    link.error = new Error('verify key file missing');
+    const errors: string[] = [];
+    const log = {
+      ...silentLogger,
+      error: (o: object | string) => errors.push((o as { err: Error }).err.message),
+    };
+    const supervisor = new LinkSupervisor([link], log, FAST);
+    supervisors.push(supervisor);
+    await supervisor.start();
+    await until(() => link.starts >= 3);
+    link.error = new Error('verify key file unreadable');
+    await until(() => errors.length === 2);
+    const starts = link.starts;
+    await until(() => link.starts >= starts + 2);
+    expect(errors).toEqual(['verify key file missing', 'verify key file unreadable']);
+    link.error = undefined;
+    await until(() => link.state.status === 'up');
   });
 });

@@ -4,7 +4,10 @@
  * started again after a backoff (1 s doubling to 60 s, with jitter), and again after each attempt
  * that leaves it down, until it is up or the supervisor stops. A link logs its own transitions
  * (node/src/link/link-base.ts); the supervisor logs only what it decides: that a link is back after
- * failed attempts.
+ * failed attempts, and a start() that threw, once per distinct error until the link is up again,
+ * so that a link retried every minute against the same fault does not fill the log. A link that
+ * could not even be built is supervised the same way, through the composition root's stand-in
+ * (node/src/composition/pending-link.ts; docs/centre-doors.md §A link that cannot start).
  */
 
 import type { Logger } from '../base/logger.js';
@@ -29,6 +32,8 @@ export class LinkSupervisor {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   /** Restarts tried since the link was last up. */
   readonly #failures = new Map<string, number>();
+  /** The start() error last logged per link, until it is up again. */
+  readonly #loggedError = new Map<string, string>();
   readonly #listeners = new Map<Link, (s: LinkState) => void>();
   #stopping = false;
 
@@ -69,6 +74,7 @@ export class LinkSupervisor {
       const failures = this.#failures.get(link.id) ?? 0;
       if (failures > 0) this.#log.info({ link: link.id, attempts: failures }, 'link is back');
       this.#failures.set(link.id, 0);
+      this.#loggedError.delete(link.id);
       clearTimeout(this.#timers.get(link.id));
       this.#timers.delete(link.id);
     } else if (state.status === 'down' && state.reason !== 'stopped') {
@@ -97,7 +103,11 @@ export class LinkSupervisor {
     try {
       await link.start();
     } catch (err) {
-      this.#log.error({ err, link: link.id }, 'link failed to start');
+      const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      if (this.#loggedError.get(link.id) !== text) {
+        this.#loggedError.set(link.id, text);
+        this.#log.error({ err, link: link.id }, 'link failed to start; it is tried again');
+      }
     }
     // An attempt that changed nothing (the link held down, or a start that threw) emits no new
     // state: schedule the next one here.

@@ -56,8 +56,10 @@ describe('ForeignPayloadFile', () => {
     };
     const oneLine = JSON.stringify(record(1)).length + 1;
     const file = new ForeignPayloadFile({ path, log, maxBytes: oneLine * 2 + 5 });
-    for (let n = 1; n <= 5; n++) await file.append(record(n));
+    const written: boolean[] = [];
+    for (let n = 1; n <= 5; n++) written.push(await file.append(record(n)));
     await file.close();
+    expect(written).toEqual([true, true, false, false, false]);
     expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(2);
     expect(file.dropped).toBe(3);
     expect(errors).toHaveLength(1);
@@ -70,7 +72,7 @@ describe('ForeignPayloadFile', () => {
       error: (_o: object | string, msg?: string) => errors.push(String(msg)),
     };
     const file = new ForeignPayloadFile({ path: join(tmpdir(), 'no-such-dir-fieldnode', 'x.jsonl'), log });
-    await expect(file.append(record(1))).resolves.toBeUndefined();
+    await expect(file.append(record(1))).resolves.toBe(false);
     expect(errors).toEqual(['a foreign payload could not be written']);
   });
 });

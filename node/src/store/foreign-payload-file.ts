@@ -5,6 +5,11 @@
  * the data directory, so that nothing paid for is lost even when the log's rate limit leaves a
  * payload out and the node loses power a moment later.
  *
+ * The centre's satellite doors keep here too what the carrier authenticated but that never became
+ * a frame (a RockBLOCK push whose signed claims are not the documented shape: reason
+ * 'unexpected-claims'), so the duty officer looks in one place, `fieldnode foreign list`
+ * (docs/centre-doors.md §What the doors keep).
+ *
  * The file stops growing at `maxBytes` (default 16 MiB): a flood of someone else's traffic must not
  * fill the disk that holds the store. What is not written then is counted and said once.
  */
@@ -14,7 +19,14 @@ import type { Logger } from '../base/logger.js';
 /** One line of the file. */
 export interface ForeignPayloadRecord {
   link: string;
+  /** The sender's address on the link: for a satellite door, the IMEI. */
   from?: string;
+  /**
+   * What the carrier said of the delivery, JSON-safe (FrameMeta.source). The centre's satellite
+   * doors use the same keys for the same things: `carrier` ('rockblock' or 'directip': the
+   * transport), `momsn`, `sessionTime` (Unix ms), `latitude` and `longitude` (degrees) and
+   * `cepKm`, besides their own fields (docs/centre-doors.md §What the doors keep).
+   */
   source?: Readonly<Record<string, unknown>>;
   /** The payload, hex. */
   hex: string;
@@ -50,10 +62,14 @@ export class ForeignPayloadFile {
     return this.#dropped;
   }
 
-  /** Appends one record and syncs it; a failure is logged, never thrown (the caller is a listener). */
-  append(record: ForeignPayloadRecord): Promise<void> {
-    this.#queue = this.#queue.then(() => this.#write(record));
-    return this.#queue;
+  /**
+   * Appends one record and syncs it; resolves true once it is on disk, false when it was not
+   * written (the file full, or a failure, which is logged, never thrown: the caller is a listener).
+   */
+  append(record: ForeignPayloadRecord): Promise<boolean> {
+    const written = this.#queue.then(() => this.#write(record));
+    this.#queue = written.then(() => {});
+    return written;
   }
 
   /** Waits for what was appended and closes the file. */
@@ -63,7 +79,7 @@ export class ForeignPayloadFile {
     this.#file = undefined;
   }
 
-  async #write(record: ForeignPayloadRecord): Promise<void> {
+  async #write(record: ForeignPayloadRecord): Promise<boolean> {
     const line = `${JSON.stringify(record)}\n`;
     try {
       if (this.#file === undefined) {
@@ -76,13 +92,15 @@ export class ForeignPayloadFile {
             { file: this.#o.path, maxBytes: this.#maxBytes },
             'the foreign payload file is full: further foreign payloads are only logged',
           );
-        return;
+        return false;
       }
       await this.#file.appendFile(line);
       await this.#file.sync();
       this.#size += Buffer.byteLength(line);
+      return true;
     } catch (err) {
       this.#o.log.error({ err, file: this.#o.path, record }, 'a foreign payload could not be written');
+      return false;
     }
   }
 }

@@ -88,7 +88,14 @@ describe('DirectIpLink', () => {
           mtmsn: expect.any(Number),
           sessionTime: expect.any(Number),
           remote: '127.0.0.1',
-          ...(meta?.source?.location === undefined ? {} : { location: expect.any(Object) }),
+          ...(meta?.source?.location === undefined
+            ? {}
+            : {
+                location: expect.any(Object),
+                latitude: expect.any(Number),
+                longitude: expect.any(Number),
+                cepKm: expect.any(Number),
+              }),
         },
       });
       expect(JSON.parse(JSON.stringify(meta?.source))).toEqual(meta?.source); // JSON-safe

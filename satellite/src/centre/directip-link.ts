@@ -16,6 +16,7 @@
  */
 import type { LinkFailureCode, SendOptions, SendOutcome } from '../../../node/src/link/link.js';
 import { failed } from '../../../node/src/link/link-base.js';
+import { locationDegrees } from '../directip/mo.js';
 import type { DirectIpMoServer, ReceivedMo } from '../directip/mo-server.js';
 import { MT_FLAG, type MtMessage } from '../directip/mt.js';
 import type { DirectIpMtClient, MtSendResult } from '../directip/mt-client.js';
@@ -88,7 +89,9 @@ export class DirectIpLink extends CentreSatelliteLink {
 /**
  * What an MO message says of its payload besides the IMEI, for FrameMeta.source: `carrier`
  * "directip", the header's CDR reference, session status, MOMSN and MTMSN, `sessionTime` (Unix ms),
- * and the location and the gateway's address when there were.
+ * and, when there were, the location (as `latitude`, `longitude` in signed degrees and `cepKm`, the
+ * keys the RockBLOCK link uses too, docs/centre-doors.md §What the doors keep; and the IE's own
+ * fields under `location`) and the gateway's address.
  */
 export function moSource(mo: ReceivedMo): Readonly<Record<string, unknown>> {
   const { imei: _imei, sessionTime, ...header } = mo.message.header;
@@ -97,7 +100,9 @@ export function moSource(mo: ReceivedMo): Readonly<Record<string, unknown>> {
     carrier: 'directip',
     ...header,
     sessionTime: sessionTime * 1000,
-    ...(location === undefined ? {} : { location: { ...location } }),
+    ...(location === undefined
+      ? {}
+      : { ...locationDegrees(location), cepKm: location.cepKm, location: { ...location } }),
     ...(mo.remote === undefined ? {} : { remote: mo.remote }),
   };
 }

@@ -23,6 +23,7 @@ import { NetworkKitLink } from '../../sim/iridium/network-kit-link.js';
 import { SimulatedIridiumNetwork } from '../../sim/iridium/simulated-network.js';
 import { recordingLogger } from '../../sim/recording-logger.js';
 import type { RockblockCloudSim } from '../../sim/rockblock/rockblock-cloud.js';
+import { TEST_ROCK7_PUBLIC_KEY_PEM } from '../../sim/rockblock/test-key.js';
 import { freePort, nextFrame } from '../../test/support/link-helpers.js';
 import {
   CENTRE_HOST as HOST,
@@ -107,6 +108,9 @@ describe('RockblockLink', () => {
           momsn: 500,
           sessionTime: expect.any(Number),
           transmitTimeText: expect.stringMatching(/^\d\d-\d\d-\d\d \d\d:\d\d:\d\d$/),
+          latitude: expect.any(Number),
+          longitude: expect.any(Number),
+          cepKm: expect.any(Number),
         }),
       });
       expect(JSON.parse(JSON.stringify(meta?.source))).toEqual(meta?.source); // JSON-safe
@@ -217,6 +221,36 @@ describe('RockblockLink', () => {
       moCredits: 1,
       mtCredits: 1,
     });
+  });
+
+  it('receives only without an MT client: up, pushes handed on, every send NO_SERVICE with the reason', async () => {
+    const w = await make();
+    const port = await freePort();
+    const receiveOnly = new RockblockLink({
+      id: 'rb-rx',
+      receiver: new RockblockPushReceiver({ key: TEST_ROCK7_PUBLIC_KEY_PEM, path: '/rockblock/mo' }),
+      listen: { host: HOST, port },
+      mtOff: 'no RockBLOCK MT credentials',
+      defaultImeis: [KIT],
+    });
+    w.cloud.setPushUrl(`http://${HOST}:${port}/rockblock/mo`);
+    try {
+      await receiveOnly.start();
+      expect(receiveOnly.state.status).toBe('up');
+      expect(receiveOnly.mtOff).toBe('no RockBLOCK MT credentials');
+      const atLink = nextFrame(receiveOnly);
+      expect(await w.peer.send(Uint8Array.of(0x44, 4))).toMatchObject({ ok: true });
+      expect((await atLink).bytes).toEqual(Uint8Array.of(0x44, 4));
+      expect(await receiveOnly.send(Uint8Array.of(1))).toEqual({
+        ok: false,
+        retry: 'later',
+        code: 'NO_SERVICE',
+        detail: `${KIT}: MT is off: no RockBLOCK MT credentials`,
+      });
+      expect(w.cloud.counters()).toMatchObject({ mtAccepted: 0, mtRefused: 0 });
+    } finally {
+      await receiveOnly.stop();
+    }
   });
 
   it('goes down with port-error when the push port is taken, and up on a later start()', async () => {

@@ -83,6 +83,24 @@ describe('DirectIpMoServer', () => {
     expect(t.s.counters()).toMatchObject({ accepted: 3, duplicates: 1 });
   });
 
+  it('takes a message the gateway delivers again after a restart as a duplicate, through its store', async () => {
+    let saved: readonly (readonly [string, number])[] = [];
+    const store = {
+      save: async (entries: readonly (readonly [string, number])[]) => {
+        saved = entries;
+      },
+    };
+    const first = await server({ confirm: true, dedupeStore: { store, initial: saved } });
+    expect(await deliver(first.port, [mo()])).toEqual(hex('01 0004 05 0001 01'));
+    await tick();
+    await first.s.close();
+    const again = await server({ confirm: true, dedupeStore: { store, initial: saved } });
+    expect(await deliver(again.port, [mo({ cdrReference: 8 })])).toEqual(hex('01 0004 05 0001 01'));
+    await tick();
+    expect(again.mos).toEqual([]);
+    expect(again.s.counters()).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
   it('answers failure (…00) to a message it cannot read, and logs why', async () => {
     const t = await server({ confirm: true });
     const bad = hex('01 0005 02 0002 cafe'); // no header

@@ -7,8 +7,9 @@
  * Kept means: decoded, deduplicated on (IMEI, MOMSN, session time), and handed to the `mo`
  * listeners, whatever the payload holds (the core tells fieldnode frames from other traffic:
  * node/src/wire/classify.ts). The gateway retries whatever it could not deliver for up to 12 h, so
- * a message seen twice is answered as success and not handed on again. While `accepting` is false
- * the server resets connections unread, so the gateway keeps its messages for later.
+ * a message seen twice is answered as success and not handed on again; with `dedupeStore` the
+ * keys outlive a restart (centre/seen-deliveries.ts). While `accepting` is false the server resets
+ * connections unread, so the gateway keeps its messages for later.
  *
  * DirectIP has no authentication of its own: the gateway's source address is the only sign of
  * who is calling (Iridium whitelists addresses the other way round), so `allowedSources` can
@@ -28,6 +29,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { performance } from 'node:perf_hooks';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
+import { SeenDeliveries, type SeenDeliveriesStore, type SeenEntry } from '../centre/seen-deliveries.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { RefusalLog } from '../rockblock/refusal-log.js';
 import { canonicalIp } from './ip-address.js';
@@ -91,6 +93,10 @@ export interface DirectIpMoServerOptions {
   proxyProtocol?: { trustedProxies: readonly string[] };
   /** Recent messages remembered for deduplication. Default 10,000. */
   dedupeLimit?: number;
+  /** How long a message's key is remembered, ms. Default 48 h (the gateway retries for 12 h). */
+  dedupeWindowMs?: number;
+  /** Where the keys are saved, and what an earlier run saved. Default: in memory only. */
+  dedupeStore?: { store: SeenDeliveriesStore; initial: readonly SeenEntry[] };
   /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
   refusalLog?: { perWindow?: number; windowMs?: number };
   now?: () => number;
@@ -106,8 +112,7 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   readonly #maxConnections: number;
   readonly #allowed: ReadonlySet<string> | undefined;
   readonly #proxies: ReadonlySet<string> | undefined;
-  readonly #dedupeLimit: number;
-  readonly #seen = new Map<string, true>();
+  readonly #seen: SeenDeliveries;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #refusals: RefusalLog;
@@ -125,9 +130,17 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     const canonical = (list: readonly string[]) => new Set(list.map((a) => canonicalIp(a)));
     this.#allowed = opts.allowedSources ? canonical(opts.allowedSources) : undefined;
     this.#proxies = opts.proxyProtocol ? canonical(opts.proxyProtocol.trustedProxies) : undefined;
-    this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
     this.#now = opts.now ?? Date.now;
     this.#log = opts.log ?? silentLogger;
+    this.#seen = new SeenDeliveries({
+      now: this.#now,
+      log: this.#log,
+      ...(opts.dedupeLimit === undefined ? {} : { limit: opts.dedupeLimit }),
+      ...(opts.dedupeWindowMs === undefined ? {} : { windowMs: opts.dedupeWindowMs }),
+      ...(opts.dedupeStore === undefined
+        ? {}
+        : { store: opts.dedupeStore.store, initial: opts.dedupeStore.initial }),
+    });
     const limit = { log: this.#log, now: this.#now, ...opts.refusalLog };
     this.#refusals = new RefusalLog({ ...limit, msg: 'directip MO refused' });
     this.#extraBytes = new RefusalLog({ ...limit, msg: 'directip MO: bytes after the message ignored' });
@@ -155,15 +168,17 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     return boundAddress(this.#server);
   }
 
-  /** Stops listening and drops open connections (their gateway will retry). */
+  /** Stops listening and drops open connections (their gateway will retry); saves the keys seen. */
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     this.#refusals.flush();
     this.#extraBytes.flush();
-    if (!server) return;
-    for (const s of this.#sockets) s.destroy();
-    await closeServer(server);
+    if (server) {
+      for (const s of this.#sockets) s.destroy();
+      await closeServer(server);
+    }
+    await this.#seen.flush();
   }
 
   counters(): Readonly<MoServerCounters> {
@@ -265,13 +280,12 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
       this.#log.debug({ imei: header.imei, momsn: header.momsn }, 'directip MO: duplicate');
       return;
     }
-    this.#seen.set(key, true);
-    if (this.#seen.size > this.#dedupeLimit) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
-    }
+    this.#seen.add(key);
     const receivedAt = this.#now();
     this.#counters.accepted++;
-    setImmediate(() => this.emit('mo', { message: mo, receivedAt, ...from }));
+    setImmediate(() => {
+      this.emit('mo', { message: mo, receivedAt, ...from });
+      this.#seen.save();
+    });
   }
 }

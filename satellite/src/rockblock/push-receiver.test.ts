@@ -75,6 +75,41 @@ describe('RockblockPushReceiver', () => {
     expect(t.r.counters()).toMatchObject({ accepted: 3, duplicates: 2 });
   });
 
+  it('refuses a push replayed after a restart as a duplicate: the keys outlive the receiver through its store', async () => {
+    let saved: readonly (readonly [string, number])[] = [];
+    const store = {
+      save: async (entries: readonly (readonly [string, number])[]) => {
+        saved = entries;
+      },
+    };
+    const genuine = pushBody(pushFields(input(), 1_784_000_000), 'json');
+    const first = await receiver({ dedupeStore: { store, initial: saved } });
+    expect(await post(first.url, genuine)).toBe(200);
+    await tick();
+    await first.r.close(); // the daemon stops; what it saw is saved
+    expect(saved.map(([key]) => key)).toEqual([`${IMEI}|12|26-07-13 19:20:05`]);
+
+    const again = await receiver({ dedupeStore: { store, initial: saved } });
+    expect(await post(again.url, genuine)).toBe(200);
+    await tick();
+    expect(again.pushes).toEqual([]);
+    expect(again.r.counters()).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
+  it('forgets a key after dedupeWindowMs', async () => {
+    let now = 1_784_000_000_000;
+    const t = await receiver({ dedupeWindowMs: 60_000, now: () => now });
+    const body = pushBody(pushFields(input(), 1), 'json');
+    expect(await post(t.url, body)).toBe(200);
+    now += 59_999;
+    expect(await post(t.url, body)).toBe(200);
+    now += 1;
+    expect(await post(t.url, body)).toBe(200);
+    await tick();
+    expect(t.pushes).toHaveLength(2);
+    expect(t.r.counters()).toMatchObject({ accepted: 2, duplicates: 1 });
+  });
+
   it('forgets the oldest keys past dedupeLimit', async () => {
     const t = await receiver({ dedupeLimit: 2 });
     for (const momsn of [1, 2, 3, 1]) {
@@ -120,12 +155,12 @@ describe('RockblockPushReceiver', () => {
     expect(t.pushes[0]?.data.length).toBeGreaterThan(0);
   });
 
-  it('quarantines a signed push whose claims are not the documented shape: kept, reported, bounded', async () => {
-    const t = await receiver({ quarantineLimit: 2 });
+  it('quarantines a signed push whose claims are not the documented shape: handed on as a kept record, its bytes logged as hex', async () => {
+    const t = await receiver();
     for (const imei of ['123', '456', '789']) {
       const token = signCompact(
         '{"alg":"RS256"}',
-        `{"iss":"Rock 7","imei":"${imei}","momsn":"1"}`,
+        `{"iss":"Rock 7","imei":"${imei}","momsn":"1","transmit_time":"26-07-13 19:20:05","iridium_latitude":"28.1234","iridium_longitude":"112.9876","iridium_cep":"3.0","data":"68656c6c6f"}`,
         testRock7PrivateKey(),
       );
       expect(await post(t.url, JSON.stringify({ JWT: token }))).toBe(200);
@@ -133,15 +168,44 @@ describe('RockblockPushReceiver', () => {
     await tick();
     expect(t.pushes).toEqual([]);
     expect(t.quarantined).toHaveLength(3);
-    expect(t.quarantined[0]).toMatchObject({
+    expect(t.quarantined[0]).toEqual({
       via: 'rockblock',
-      reason: 'claims',
+      reason: 'unexpected-claims',
       detail: expect.stringMatching(/imei/),
-      source: expect.objectContaining({ iss: 'Rock 7', imei: '123' }),
+      from: '123',
+      hex: '68656c6c6f',
+      source: {
+        carrier: 'rockblock',
+        momsn: 1,
+        sessionTime: Date.UTC(2026, 6, 13, 19, 20, 5),
+        latitude: 28.1234,
+        longitude: 112.9876,
+        cepKm: 3,
+        claims: expect.objectContaining({ iss: 'Rock 7', imei: '123' }),
+      },
+      receivedAt: expect.any(Number),
     });
-    expect(t.r.quarantined().map((q) => q.source.imei)).toEqual(['456', '789']); // the newest two
     expect(t.r.counters()).toMatchObject({ quarantined: 3, accepted: 0 });
-    expect(t.log.lines.filter((l) => l.msg.includes('quarantined'))).toHaveLength(3);
+    const lines = t.log.lines.filter((l) => l.msg.includes('quarantined'));
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0]?.text ?? '{}')).toMatchObject({ from: '123', bytes: 5, hex: '68656c6c6f' });
+  });
+
+  it('keeps a data claim that is not hex whole in the record, and the payload empty', async () => {
+    const t = await receiver();
+    const token = signCompact(
+      '{"alg":"RS256"}',
+      `{"iss":"Rock 7","imei":"${IMEI}","momsn":"1","transmit_time":"26-07-13 19:20:05","data":"zz"}`,
+      testRock7PrivateKey(),
+    );
+    expect(await post(t.url, JSON.stringify({ JWT: token }))).toBe(200);
+    await tick();
+    expect(t.quarantined[0]).toMatchObject({
+      from: IMEI,
+      hex: '',
+      detail: expect.stringMatching(/data/),
+      source: { claims: expect.objectContaining({ data: 'zz' }) },
+    });
   });
 
   it('refuses with 403 and logs the reason: another key, alg none, a changed byte', async () => {

@@ -20,15 +20,20 @@
  *
  * Everything comes from the verified claims (imei, momsn, data, transmit_time); the unsigned body
  * fields are only compared with them, and a disagreement is logged. Pushes are deduplicated on
- * (imei, momsn, transmit_time) over the last `dedupeLimit` pushes; across restarts the core's own
- * message ids deduplicate. What the payload is, is not the receiver's business: every new push is
+ * (imei, momsn, transmit_time) for `dedupeWindowMs` (48 h) and at most `dedupeLimit` keys; with
+ * `dedupeStore` the keys outlive a restart (centre/seen-deliveries.ts), so a push replayed after
+ * one is still a duplicate. What the payload is, is not the receiver's business: every new push is
  * handed on, and the core tells fieldnode frames from other traffic (node/src/wire/classify.ts).
+ * A signed push whose claims are not the documented shape is handed to the `quarantine`
+ * listeners in the shape of the durable foreign-payload record (centre/quarantine.ts), for the
+ * composition root to keep; the receiver keeps nothing of it in memory.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import { type QuarantinedPayload, QuarantineList } from '../centre/quarantine.js';
+import { type QuarantinedPayload, quarantinedPush } from '../centre/quarantine.js';
+import { SeenDeliveries, type SeenDeliveriesStore, type SeenEntry } from '../centre/seen-deliveries.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
@@ -63,7 +68,7 @@ export interface PushReceiverCounters {
   accepted: number;
   mailboxChecks: number;
   duplicates: number;
-  /** Signed pushes whose claims are not the documented shape, kept as `quarantine`. */
+  /** Signed pushes whose claims are not the documented shape, handed on as `quarantine`. */
   quarantined: number;
   /** Requests answered with anything but 200, those refused by the server's limits included. */
   rejected: number;
@@ -83,8 +88,13 @@ export interface RockblockPushReceiverOptions {
   bodyTimeoutMs?: number;
   /** How many recent pushes are remembered for deduplication. Default 10,000. */
   dedupeLimit?: number;
-  /** How many quarantined pushes (claims in an unexpected shape) are kept in memory. Default 100. */
-  quarantineLimit?: number;
+  /**
+   * How long a push's key is remembered, ms. Default 48 h, well past the 12 h for which carriers of
+   * this kind retry (seen-deliveries.ts).
+   */
+  dedupeWindowMs?: number;
+  /** Where the keys are saved, and what an earlier run saved. Default: in memory only. */
+  dedupeStore?: { store: SeenDeliveriesStore; initial: readonly SeenEntry[] };
   /** Limits of the server {@link RockblockPushReceiver.listen} starts (push-server.ts has the defaults). */
   limits?: PushServerLimits;
   /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
@@ -95,6 +105,8 @@ export interface RockblockPushReceiverOptions {
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024;
+/** The most payload bytes written into a log line, as hex: a whole 9602/9603 MO message (340). */
+const LOGGED_BYTES = 400;
 
 /** Verifies RockBLOCK pushes; mount {@link handle} in a server or call {@link listen}. */
 export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
@@ -104,9 +116,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly #path: string | undefined;
   readonly #maxBody: number;
   readonly #bodyTimeoutMs: number;
-  readonly #dedupeLimit: number;
-  readonly #seen = new Map<string, true>();
-  readonly #quarantine: QuarantineList;
+  readonly #seen: SeenDeliveries;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #limits: PushServerLimits;
@@ -131,9 +141,16 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#path = opts.path;
     this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.#bodyTimeoutMs = opts.bodyTimeoutMs ?? 2000;
-    this.#dedupeLimit = opts.dedupeLimit ?? 10_000;
-    this.#quarantine = new QuarantineList(opts.quarantineLimit ?? 100);
     this.#log = opts.log ?? silentLogger;
+    this.#seen = new SeenDeliveries({
+      now: this.#now,
+      log: this.#log,
+      ...(opts.dedupeLimit === undefined ? {} : { limit: opts.dedupeLimit }),
+      ...(opts.dedupeWindowMs === undefined ? {} : { windowMs: opts.dedupeWindowMs }),
+      ...(opts.dedupeStore === undefined
+        ? {}
+        : { store: opts.dedupeStore.store, initial: opts.dedupeStore.initial }),
+    });
     this.#limits = opts.limits ?? {};
     this.#refusals = new RefusalLog({
       log: this.#log,
@@ -188,23 +205,18 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     return address;
   }
 
-  /** Closes the server started by {@link listen}, if any, and its connections. */
+  /** Closes the server started by {@link listen}, if any, and its connections; saves the keys seen. */
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     this.#refusals.flush();
-    if (!server) return;
-    await closeServer(server);
+    if (server) await closeServer(server);
+    await this.#seen.flush();
   }
 
   /** The address {@link listen} bound, while listening. */
   address(): AddressInfo | undefined {
     return boundAddress(this.#server);
-  }
-
-  /** The quarantined pushes still in memory, oldest first. */
-  quarantined(): readonly QuarantinedPayload[] {
-    return this.#quarantine.items();
   }
 
   counters(): Readonly<PushReceiverCounters> {
@@ -257,13 +269,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
       push = pushFromClaims(claims);
     } catch (err) {
       answer(res, 200, 'OK');
-      this.#keep({
-        via: 'rockblock',
-        reason: 'claims',
-        detail: (err as Error).message,
-        source: claims,
-        receivedAt,
-      });
+      this.#keep(quarantinedPush(claims, (err as Error).message, receivedAt));
       return;
     }
     const key = pushKey(push);
@@ -273,7 +279,8 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
       this.#log.debug({ imei: push.imei, momsn: push.momsn }, 'rockblock push: duplicate');
       return;
     }
-    this.#remember(key);
+    // In memory at once, so that a copy arriving meanwhile is a duplicate; saved once handed on.
+    this.#seen.add(key);
     answer(res, 200, 'OK');
     // Only for a new push: a replayed token with altered body fields must not repeat the line.
     const mismatched = bodyMismatches(claims, body);
@@ -286,22 +293,22 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
 
     this.#counters.accepted++;
     if (push.data.length === 0) this.#counters.mailboxChecks++;
-    setImmediate(() => this.emit('push', { ...push, receivedAt }));
-  }
-
-  #remember(key: string): void {
-    this.#seen.set(key, true);
-    if (this.#seen.size > this.#dedupeLimit) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
-    }
+    setImmediate(() => {
+      this.emit('push', { ...push, receivedAt });
+      this.#seen.save();
+    });
   }
 
   #keep(item: QuarantinedPayload): void {
     this.#counters.quarantined++;
-    this.#quarantine.add(item);
     this.#log.warn(
-      { reason: item.reason, detail: item.detail },
+      {
+        reason: item.reason,
+        detail: item.detail,
+        from: item.from,
+        bytes: item.hex.length / 2,
+        hex: item.hex.slice(0, 2 * LOGGED_BYTES),
+      },
       'rockblock push quarantined: its claims are not the documented shape',
     );
     setImmediate(() => this.emit('quarantine', item));

@@ -1,30 +1,25 @@
 /**
- * The wire benchmark (wire-format issue, item 6): for each reference message its bytes on the wire
- * with envelope and authentication, RockBLOCK credits, LoRa time on air on Meshtastic LONG_FAST,
- * the same content as minified JSON and (once CAP export exists) as CAP 1.2 XML; and the codec's
- * throughput.
+ * The wire benchmark (docs/wire-format.md §9 Budget of the reference messages, §6
+ * Authentication): for each reference message its bytes on the wire with envelope and
+ * authentication, RockBLOCK credits, LoRa time on air on Meshtastic LONG_FAST, the same content as
+ * minified JSON and (once CAP export exists) as CAP 1.2 XML; and the codec's throughput without
+ * authentication, with a MAC tag and with a signature (wire-throughput.ts).
+ *
+ * JSON: `encodePerSec`, `decodePerSec` and `encodeDecodePerSec` are without authentication, over
+ * R1–R5, as they always were; `authenticated.mac` and `authenticated.signature` are the schemes,
+ * each with the unauthenticated figures of its own messages (`unauthenticated`, measured in turn
+ * with it).
  */
-import { performance } from 'node:perf_hooks';
 import { referenceFrames } from '../node/src/wire/fixtures/reference-frames.js';
-import { decodeFrame, encodeMessage } from '../node/src/wire/message.js';
 import { messageToJson } from '../node/src/wire/message-json.js';
 import { LONG_FAST, loraTimeOnAirMs, meshtasticPhyBytes } from '../radio/src/lora/airtime.js';
 import { rockblockCredits } from '../satellite/src/rockblock/credits.js';
 import { printTable } from './table.js';
-
-/** Runs `op` repeatedly for about `ms` milliseconds; returns operations per second. */
-function rate(op: () => void, ms = 1000): number {
-  for (let i = 0; i < 2000; i++) op(); // warm up the JIT
-  let n = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    for (let i = 0; i < 500; i++) op();
-    n += 500;
-    elapsed = performance.now() - start;
-  }
-  return (n * 1000) / elapsed;
-}
+import {
+  measureThroughput,
+  type SchemeThroughput,
+  type UnauthenticatedThroughput,
+} from './wire-throughput.js';
 
 export async function runWireBench(json: boolean): Promise<void> {
   const frames = referenceFrames();
@@ -37,29 +32,15 @@ export async function runWireBench(json: boolean): Promise<void> {
     capBytes: null as number | null, // CAP 1.2 export is a later issue
   }));
 
-  // Throughput of the codec alone (no trailer), one round = encode and decode all five messages.
-  const none = { scheme: 'none' } as const;
-  const plain = frames.map(({ message }) => message);
-  const encoded = plain.map((m) => encodeMessage(m, none));
-  const perRound = plain.length;
-  const encodePerSec =
-    rate(() => {
-      for (const m of plain) encodeMessage(m, none);
-    }) * perRound;
-  const decodePerSec =
-    rate(() => {
-      for (const f of encoded) decodeFrame(f);
-    }) * perRound;
-  const encodeDecodePerSec =
-    rate(() => {
-      for (const m of plain) decodeFrame(encodeMessage(m, none));
-    }) * perRound;
-
+  const authenticated = measureThroughput();
+  // All five reference messages, without authentication: measured in turn with their signatures.
+  const unauthenticated = authenticated.signature.unauthenticated;
   const result = {
     messages,
-    encodeDecodePerSec: Math.round(encodeDecodePerSec),
-    encodePerSec: Math.round(encodePerSec),
-    decodePerSec: Math.round(decodePerSec),
+    encodeDecodePerSec: unauthenticated.encodeDecodePerSec,
+    encodePerSec: unauthenticated.encodePerSec,
+    decodePerSec: unauthenticated.decodePerSec,
+    authenticated,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -68,7 +49,38 @@ export async function runWireBench(json: boolean): Promise<void> {
   process.stdout.write('wire: reference messages on the wire (envelope and authentication included)\n\n');
   printTable(messages.map((m) => ({ ...m, jsonPerWire: (m.jsonBytes / m.bytes).toFixed(1) })));
   process.stdout.write(
-    `\ncodec throughput (messages/s): encode+decode ${result.encodeDecodePerSec}, ` +
-      `encode ${result.encodePerSec}, decode ${result.decodePerSec}\n`,
+    '\ncodec throughput, messages/s; a receiver decodes then verifies (none: nothing to verify).\n' +
+      'Compare a scheme with the none row of the same messages.\n\n',
   );
+  const { mac, signature } = authenticated;
+  printTable([
+    noneRow(signature.messages, unauthenticated),
+    schemeRow('signature', signature),
+    noneRow(mac.messages, mac.unauthenticated),
+    schemeRow('mac', mac),
+  ]);
+}
+
+/** A table row without authentication, in the columns of the schemes. */
+function noneRow(ids: readonly string[], t: UnauthenticatedThroughput) {
+  return {
+    scheme: 'none',
+    messages: ids.join(' '),
+    trailerBytes: 0,
+    encode: t.encodePerSec,
+    decodeAndVerify: t.decodePerSec,
+    encodeDecodeAndVerify: t.encodeDecodePerSec,
+  };
+}
+
+/** A table row of an authentication scheme. */
+function schemeRow(scheme: string, t: SchemeThroughput) {
+  return {
+    scheme,
+    messages: t.messages.join(' '),
+    trailerBytes: t.trailerBytes,
+    encode: t.encodePerSec,
+    decodeAndVerify: t.decodeVerifyPerSec,
+    encodeDecodeAndVerify: t.encodeDecodeVerifyPerSec,
+  };
 }

@@ -1,9 +1,11 @@
 /**
- * The configuration of the county centre's satellite ingress links (docs/links.md
- * §The centre's satellite ingress; docs/iridium.md §2 RockBLOCK web services, §3 DirectIP;
- * docs/centre-doors.md), checked by hand like the rest (docs/conventions.md §Configuration).
+ * The configuration of the satellite links: a kit's own modem and the county centre's ingress
+ * (docs/links.md §Iridium SBD, §The centre's satellite ingress, §The mtu of a satellite link;
+ * docs/iridium.md §1.4, §2 RockBLOCK web services, §3 DirectIP; docs/centre-doors.md), checked by
+ * hand like the rest (docs/conventions.md §Configuration).
  */
 import { isIP } from 'node:net';
+import { FRAGMENT_HEADER_BYTES, MAX_REASSEMBLED_BYTES } from '../wire/fragment.js';
 import type { Section } from './reader.js';
 import type { HostPort } from './schema.js';
 
@@ -20,6 +22,54 @@ export const DIRECTIP_KEYS = [
 
 const IMEI = /^\d{15}$/;
 const U32_MAX = 0xffff_ffff;
+
+/**
+ * The most a satellite link may declare as its mtu: the kit modem's (9602/9603) limit in the
+ * direction the link sends (docs/iridium.md §1.4). The adapters hold the same numbers
+ * (satellite/src/iridium-limits.ts); configuration may not import an adapter
+ * (docs/architecture.md §The dependency rule).
+ */
+const SATELLITE_MTU_LIMIT = {
+  'iridium-sbd': {
+    max: 340,
+    why: 'the modem sends MO messages of at most 340 bytes (9602/9603) and refuses longer ones',
+  },
+  rockblock: {
+    max: 270,
+    why: 'a kit’s 9602/9603 takes MT messages of at most 270 bytes, and Rock7 refuses longer ones',
+  },
+  directip: {
+    max: 270,
+    why:
+      'a kit’s 9602/9603 takes MT messages of at most 270 bytes; a longer one stays stuck in its ' +
+      'queue at Iridium, ahead of every later message to that kit, warnings too',
+  },
+} as const;
+
+/** Fragments of one frame at most (docs/wire-format.md §7). */
+const MAX_FRAGMENTS = 255;
+/** The least mtu that still carries the largest frame in 255 fragments: 72 bytes. */
+const MIN_SATELLITE_MTU = FRAGMENT_HEADER_BYTES + Math.ceil(MAX_REASSEMBLED_BYTES / MAX_FRAGMENTS);
+
+/**
+ * The common `mtu` key on a satellite link (docs/links.md §The mtu of a satellite link): honoured
+ * from 72 up to the modem's limit, a problem outside. The common reader took the value and said
+ * what is wrong with one that is not a whole number from 1 to 65535; this says only the rest.
+ */
+function checkSatelliteMtu(s: Section, type: keyof typeof SATELLITE_MTU_LIMIT): void {
+  const mtu = s.get('mtu');
+  if (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < 1 || mtu > 65_535) return;
+  const { max, why } = SATELLITE_MTU_LIMIT[type];
+  if (mtu > max) {
+    s.problem('mtu', `at most ${max} for type ${type}: ${why}; leave mtu out to use ${max}`);
+  } else if (mtu < MIN_SATELLITE_MTU) {
+    s.problem(
+      'mtu',
+      `at least ${MIN_SATELLITE_MTU} for type ${type}: below it the largest frame ` +
+        `(${MAX_REASSEMBLED_BYTES} bytes) would need more than ${MAX_FRAGMENTS} fragments`,
+    );
+  }
+}
 
 function hostPort(s: Section, key: string, what: string): HostPort {
   const hp = s.section(key, ['host', 'port'], `required for ${what}`);
@@ -40,6 +90,7 @@ function imeis(s: Section): Record<string, number> {
 
 /** A kit's or gateway's own modem (docs/iridium.md §1, §7.1–§7.3). */
 export function parseIridiumSbd(s: Section) {
+  checkSatelliteMtu(s, 'iridium-sbd');
   const port = s.str('port', 'required for type iridium-sbd') ?? '';
   const hold = s.section('hold_s', ['p1', 'p2', 'p3']);
   const holdS = (['p1', 'p2', 'p3'] as const).map((k) => hold.num(k, 0, 7 * 24 * 3600));
@@ -98,6 +149,7 @@ function mtEndpointProblem(text: string): string | undefined {
 }
 
 export function parseRockblock(s: Section) {
+  checkSatelliteMtu(s, 'rockblock');
   const path = s.str('path', undefined, (p) =>
     p.startsWith('/') ? undefined : 'a URL path starting with /',
   );
@@ -123,6 +175,7 @@ function addresses(s: Section, key: string, required?: string): string[] {
 
 /** docs/centre-doors.md §DirectIP: what allowed_sources guarantees, and the PROXY protocol. */
 export function parseDirectIp(s: Section) {
+  checkSatelliteMtu(s, 'directip');
   const proxyProtocol = s.bool('proxy_protocol') ?? false;
   const trustedProxies = proxyProtocol
     ? addresses(s, 'trusted_proxies', 'required with proxy_protocol: the addresses of the TCP proxies')

@@ -2,6 +2,7 @@
  * `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints a table, or with --json one
  * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
  */
+import { runCrashBench } from './crash-bench.js';
 import { runMeshBench } from './mesh-bench.js';
 import { runSatelliteBench } from './satellite-bench.js';
 import { runStoreBench } from './store-bench.js';
@@ -12,6 +13,7 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   store: runStoreBench,
   mesh: runMeshBench,
   satellite: runSatelliteBench,
+  crash: runCrashBench,
 };
 
 const args = process.argv.slice(2);

@@ -33,12 +33,69 @@ export interface NodeClockStatus {
   lowerBound?: number;
 }
 
+/**
+ * One configured link. A link that could not be built is listed all the same, down with the reason
+ * (docs/centre-doors.md §A link that cannot start).
+ */
+export interface LinkStatus {
+  id: string;
+  kind: string;
+  state: unknown;
+  counters: unknown;
+  /**
+   * A centre satellite link: whether it sends MT messages, and why not (a RockBLOCK link without
+   * MT credentials receives only: docs/centre-doors.md §Receiving only). Absent on other links.
+   */
+  mt?: { on: boolean; reason?: string };
+}
+
+/**
+ * What the node keeps for the duty officer in `<data_dir>/foreign-payloads.jsonl` (the core's
+ * foreign payloads and the doors' quarantined deliveries; docs/centre-doors.md §What the doors
+ * keep): how many, by reason, and the latest few, numbered as `fieldnode foreign list` numbers them.
+ */
+export interface KeptStatus {
+  file: string;
+  count: number;
+  byReason: Record<string, number>;
+  /** Oldest first. `source` holds what the carrier said (carrier, momsn, sessionTime, latitude, longitude, cepKm). */
+  latest: Array<{
+    n: number;
+    receivedAt: number;
+    link: string;
+    from?: string;
+    reason: string;
+    detail: string;
+    bytes: number;
+    source?: Readonly<Record<string, unknown>>;
+  }>;
+  /** Records not written since the daemon started (the file full, or a write failed). */
+  notWritten: number;
+}
+
 export interface NodeStatus {
   node: { id: number; role: string; name?: string };
   startedAt: number;
   clock: NodeClockStatus;
-  links: Array<{ id: string; kind: string; state: unknown; counters: unknown }>;
+  links: LinkStatus[];
   queue: Record<string, number>;
+  /** Optional so that an older daemon's answer still reads. */
+  kept?: KeptStatus;
+  /** The message store's size (optional: an older daemon's answer has none). */
+  store?: StoreStatus;
+}
+
+/**
+ * The message store as `fieldnode status` shows it (docs/store-and-forward.md §Pruning): how much
+ * disk it takes, and what pruning removed since the daemon started.
+ */
+export interface StoreStatus {
+  /** Bytes of the store's files on disk. */
+  bytes: number;
+  /** Final messages removed after the retention, and dedup records removed by their rule. */
+  pruned: { messages: number; tombstones: number };
+  /** How long a final message is kept, ms (`store.retention_s`). */
+  retentionMs: number;
 }
 
 /**

@@ -4,9 +4,10 @@
  */
 import { join } from 'node:path';
 import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
-import { isKitError } from './base/errors.js';
 import type { Logger } from './base/logger.js';
-import { createLink } from './composition/link-factory.js';
+import type { MtStatus } from './composition/built-link.js';
+import { configuredLink } from './composition/configured-link.js';
+import { KeptPayloads, keptStatus } from './composition/kept-payloads.js';
 import { nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
 import { securePrivateDirs } from './composition/private-dirs.js';
 import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
@@ -20,7 +21,8 @@ import { TimePoller } from './core/time-poller.js';
 import { TrustedClock } from './core/trusted-clock.js';
 import { loadOrCreateIdentity } from './crypto/identity.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
-import { ForeignPayloadFile } from './store/foreign-payload-file.js';
+import { DeliveriesJournal } from './store/deliveries-journal.js';
+import type { ForeignPayloadRecord } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
 import type { Destination } from './wire/envelope.js';
 
@@ -38,21 +40,27 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   // only once its own GPS, its modem's network time or a signed time from the centre says so.
   const clock = new TrustedClock({ trustSystem: isCentre(me), log: log.child({ mod: 'clock' }) });
 
+  // Someone else's data that a carrier delivered (and was told had arrived), and what a centre door
+  // authenticated but could not hand on: kept on disk, counted for the status.
+  const kept = new KeptPayloads({
+    path: join(config.dataDir, 'foreign-payloads.jsonl'),
+    log: log.child({ mod: 'foreign' }),
+  });
   const links: CoreLink[] = [];
+  const linkMt = new Map<string, () => MtStatus | undefined>();
+  const linkContext = {
+    centreNodes: config.centreNodes,
+    dataDir: config.dataDir,
+    keep: (record: ForeignPayloadRecord) => void kept.append(record),
+  };
   for (const lc of config.links.filter((l) => l.enabled)) {
-    try {
-      const built = await createLink(lc, log, { centreNodes: config.centreNodes });
-      links.push({
-        link: built.link,
-        costClass: lc.cost,
-        neighbours: built.neighbours,
-        ...(built.sendersEnrolled ? { sendersEnrolled: true } : {}),
-        ...(lc.type === 'iridium-sbd' ? { sharing: sharingOf(lc, config.dataDir, log) } : {}),
-      });
-    } catch (err) {
-      if (!isKitError(err)) throw err;
-      log.error({ code: err.code, link: lc.id }, err.message);
-    }
+    // A link that cannot be built yet stands in, down with the reason, and is built at each start.
+    const { coreLink, mt } = await configuredLink(lc, log, linkContext, {
+      costClass: lc.cost,
+      ...(lc.type === 'iridium-sbd' ? { sharing: sharingOf(lc, config.dataDir, log) } : {}),
+    });
+    links.push(coreLink);
+    linkMt.set(lc.id, mt);
   }
   const routes: Route[] = config.routes.map((r) => ({
     target: r.dest,
@@ -63,7 +71,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     source: 'config' as const,
   }));
 
-  const store = await MessageStore.open(join(config.dataDir, 'store'));
+  const store = await MessageStore.open(join(config.dataDir, 'store'), { log: log.child({ mod: 'store' }) });
   const bounds = config.routing.latencyBoundMs;
   const core = new NodeCore({
     nodeId: me,
@@ -86,6 +94,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
     beaconIntervalMs: config.routing.beaconIntervalMs,
     receiptWaitMs: config.routing.receiptWaitMs,
+    retentionMs: config.store.retentionMs,
     log: log.child({ mod: 'core' }),
   });
   core.on('delivered', (m, _meta, standing) =>
@@ -98,6 +107,21 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       standing.current ? 'message delivered' : 'message delivered as history: a newer one is current',
     ),
   );
+  // Every delivery, appended and synced outside the store when configured: the record in which a
+  // message delivered twice would show (docs/store-and-forward.md §Crashes and the deliveries journal).
+  const journal =
+    config.deliveries.journal === undefined
+      ? undefined
+      : new DeliveriesJournal({ path: config.deliveries.journal, log: log.child({ mod: 'deliveries' }) });
+  if (journal)
+    core.on('delivered', (m, meta, standing) => {
+      void journal.append({
+        id: meta.id,
+        kind: m.kind,
+        at: clock.now(),
+        ...(standing.current ? {} : { history: standing.reason ?? 'not current' }),
+      });
+    });
   core.on('rejected', (r) => log.debug(r, 'frame rejected'));
   core.on('flagged', (f) => log.warn(f, 'for the operator to look at'));
   // Deadlines set by the old clock move with it (a first GPS fix after a power cut).
@@ -110,14 +134,9 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   core.on('budget', (alarm) =>
     log[alarm.active ? 'warn' : 'info']({ alarm }, alarm.active ? 'budget alarm' : 'budget alarm cleared'),
   );
-  // Someone else's data that a carrier delivered (and was told had arrived): kept on disk.
-  const foreign = new ForeignPayloadFile({
-    path: join(config.dataDir, 'foreign-payloads.jsonl'),
-    log: log.child({ mod: 'foreign' }),
-  });
   core.on('foreign', (p) => {
     const { bytes, ...rest } = p;
-    void foreign.append({ ...rest, hex: Buffer.from(bytes).toString('hex') });
+    void kept.append({ ...rest, hex: Buffer.from(bytes).toString('hex') });
   });
 
   const supervisor = new LinkSupervisor(
@@ -127,8 +146,10 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
   const startedAt = Date.now();
   let queue: Record<string, number> = {};
   let queueTimer: NodeJS.Timeout | undefined;
+  let storeBytes = 0;
   const refreshQueue = async () => {
     queue = await store.outboxCounts().catch(() => queue);
+    storeBytes = await store.sizeOnDisk().catch(() => storeBytes);
   };
 
   const app: NodeApp & { core: NodeCore } = {
@@ -136,6 +157,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     async start() {
       // The core listens before any link is up: a RockBLOCK push answered 200, a confirmed DirectIP
       // MO or an MT read in the first session must find someone to take it.
+      await kept.load();
       await core.start();
       timePoller.start();
       await supervisor.start();
@@ -153,7 +175,8 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       const coreStopped = core.stop();
       await supervisor.stop();
       await coreStopped;
-      await foreign.close();
+      await kept.close();
+      await journal?.close();
       await store.close();
       log.info({ node: me }, 'node stopped');
     },
@@ -162,13 +185,19 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
         node: { id: me, role: config.node.role, ...(config.node.name ? { name: config.node.name } : {}) },
         startedAt,
         clock: clock.status(),
-        links: links.map(({ link }) => ({
-          id: link.id,
-          kind: link.kind,
-          state: link.state,
-          counters: link.counters(),
-        })),
+        links: links.map(({ link }) => {
+          const mt = linkMt.get(link.id)?.();
+          return {
+            id: link.id,
+            kind: link.kind,
+            state: link.state,
+            counters: link.counters(),
+            ...(mt === undefined ? {} : { mt }),
+          };
+        }),
         queue,
+        kept: keptStatus(kept.summary()),
+        store: { bytes: storeBytes, pruned: store.pruned, retentionMs: config.store.retentionMs },
       };
     },
     // The duty officer's release of a payload kept from a device not enrolled (docs/centre-doors.md

@@ -100,6 +100,80 @@ describe('fieldnode status', () => {
     expect(text).toContain(`clock   2026-07-13T19:20:00Z NOT trusted: ${why}\n`);
   });
 
+  it('lists a link that cannot be built as down with the reason, says MT is off and why, and what is kept', () => {
+    const since = Date.UTC(2026, 6, 13, 19, 0, 0);
+    const counters = { txFrames: 0, rxFrames: 3, txBytes: 0, rxBytes: 150, errors: 0 };
+    const text = formatStatus({
+      ...stubStatus(),
+      links: [
+        {
+          id: 'rb0',
+          kind: 'iridium-sbd',
+          state: { status: 'up', since },
+          counters,
+          mt: { on: false, reason: 'no RockBLOCK MT credentials: set X and Y and restart' },
+        },
+        {
+          id: 'rb1',
+          kind: 'iridium-sbd',
+          state: {
+            status: 'down',
+            reason: 'config-mismatch',
+            detail: 'CONFIG_UNREADABLE: /etc/k.pem',
+            since,
+          },
+          counters: { ...counters, rxFrames: 0, rxBytes: 0, errors: 4 },
+        },
+      ],
+      kept: {
+        file: '/var/lib/fieldnode/foreign-payloads.jsonl',
+        count: 12,
+        byReason: { 'unexpected-claims': 2, text: 10 },
+        latest: [
+          {
+            n: 12,
+            receivedAt: Date.UTC(2026, 6, 13, 19, 20, 7),
+            link: 'rb0',
+            from: 'x\u001b[2J',
+            reason: 'unexpected-claims',
+            detail: 'push claims refused: imei "x" is not 15 digits',
+            bytes: 3,
+            source: {
+              carrier: 'rockblock',
+              momsn: 41,
+              sessionTime: Date.UTC(2026, 6, 13, 19, 20, 5),
+              latitude: 28.1,
+              longitude: 112.9,
+              cepKm: 3,
+            },
+          },
+        ],
+        notWritten: 1,
+      },
+    });
+    expect(text).toMatch(
+      /rb1 +iridium-sbd +down: config-mismatch \(CONFIG_UNREADABLE: \/etc\/k\.pem\) since/,
+    );
+    expect(text).toContain(
+      '  rb0: MT off, receiving only: no RockBLOCK MT credentials: set X and Y and restart\n',
+    );
+    expect(text).not.toMatch(/rb1: MT/);
+    expect(text).toContain(
+      'kept    12 in /var/lib/fieldnode/foreign-payloads.jsonl (unexpected-claims 2, text 10); all of them: `fieldnode foreign list`\n',
+    );
+    expect(text).toContain('  1 NOT written');
+    expect(text).toMatch(
+      /#12 +2026-07-13T19:20:07Z +rb0 +x\\x1b\[2J +unexpected-claims +3 B +rockblock momsn 41 2026-07-13T19:20:05Z at 28\.1,112\.9 ±3 km +push claims refused/,
+    );
+    expect(text).not.toContain('\u001b');
+    expect(
+      formatStatus({
+        ...stubStatus(),
+        kept: { file: 'f', count: 0, byReason: {}, latest: [], notWritten: 0 },
+      }),
+    ).toContain('kept    nothing\n');
+  });
+
   it('formats states and counters of unknown shape as JSON, and an untrusted clock loudly', () => {
     const text = formatStatus({
       ...stubStatus(),

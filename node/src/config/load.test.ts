@@ -139,6 +139,30 @@ describe('defaults and overrides', () => {
     );
   });
 
+  it('keeps no deliveries journal unless deliveries.journal names one, relative to the file', async () => {
+    const none = await file('n.yaml', 'node: { id: 7, role: kit }\n');
+    expect((await loadConfig(none, { env: {} })).deliveries).toEqual({});
+    const rel = await file('j.yaml', 'node: { id: 7, role: kit }\ndeliveries: { journal: out/d.jsonl }\n');
+    expect((await loadConfig(rel, { env: {}, cwd: '/elsewhere' })).deliveries.journal).toBe(
+      join(dir, 'out', 'd.jsonl'),
+    );
+    const bad = await file('b.yaml', 'node: { id: 7, role: kit }\ndeliveries: { journal: 3, keep: 1 }\n');
+    const err = await loadError(bad);
+    expect(err.message).toContain('deliveries.journal: expected text, found 3');
+    expect(err.message).toContain('deliveries.keep');
+  });
+
+  it('keeps final messages a day unless store.retention_s says otherwise, at least a minute', async () => {
+    const none = await file('n.yaml', 'node: { id: 7, role: kit }\n');
+    expect((await loadConfig(none, { env: {} })).store).toEqual({ retentionMs: 86_400_000 });
+    const week = await file('w.yaml', 'node: { id: 7, role: kit }\nstore: { retention_s: 604800 }\n');
+    expect((await loadConfig(week, { env: {} })).store.retentionMs).toBe(604_800_000);
+    const bad = await file('b.yaml', 'node: { id: 7, role: kit }\nstore: { retention_s: 5, keep: 1 }\n');
+    const err = await loadError(bad);
+    expect(err.message).toContain('store.retention_s');
+    expect(err.message).toContain('store.keep');
+  });
+
   it('the built-in default is a standalone centre with no links', () => {
     const config = defaultConfig({ env: {}, cwd: '/w' });
     expect(config.node).toMatchObject({ id: 1, role: 'centre' });
@@ -343,6 +367,45 @@ links:
       'links[4].trusted_proxies[0]: an IP address',
     ])
       expect(err.message).toContain(line);
+  });
+
+  it('mtu on a satellite link: honoured up to the 9602/9603 limit, refused above it by key path', async () => {
+    const ok = await file(
+      'sat-mtu.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - { id: sat, type: iridium-sbd, port: /dev/x, mtu: 340 }
+  - { id: rb, type: rockblock, listen: { port: 1 }, mtu: 100 }
+  - { id: dip, type: directip, listen: { port: 2 }, mt_gateway: { port: 3 }, allowed_sources: [12.47.179.11], mtu: 72 }
+  - { id: sat2, type: iridium-sbd, port: /dev/y }
+`,
+    );
+    const config = await loadConfig(ok, { env: {} });
+    expect(config.links.map((l) => l.mtu)).toEqual([340, 100, 72, undefined]);
+
+    const bad = await file(
+      'bad-sat-mtu.yaml',
+      `node: { id: 1, role: centre }
+links:
+  - { id: sat, type: iridium-sbd, port: /dev/x, mtu: 341 }
+  - { id: rb, type: rockblock, listen: { port: 1 }, mtu: 271 }
+  - { id: dip, type: directip, listen: { port: 2 }, mt_gateway: { port: 3 }, allowed_sources: [12.47.179.11], mtu: 1200 }
+  - { id: sat2, type: iridium-sbd, port: /dev/y, mtu: 71 }
+  - { id: sat3, type: iridium-sbd, port: /dev/z, mtu: 70000 }
+`,
+    );
+    const err = await loadError(bad);
+    expect(err.code).toBe('CONFIG_INVALID');
+    for (const line of [
+      'links[0].mtu: at most 340 for type iridium-sbd: the modem sends MO messages of at most 340 bytes',
+      'links[1].mtu: at most 270 for type rockblock: a kit’s 9602/9603 takes MT messages of at most 270 bytes, and Rock7 refuses longer ones; leave mtu out to use 270',
+      'links[2].mtu: at most 270 for type directip: a kit’s 9602/9603 takes MT messages of at most 270 bytes; a longer one stays stuck',
+      'links[3].mtu: at least 72 for type iridium-sbd: below it the largest frame (16389 bytes) would need more than 255 fragments',
+      'links[4].mtu: expected a whole number from 1 to 65535, found 70000',
+    ])
+      expect(err.message).toContain(line);
+    // One problem per mistake: the common range check is not repeated by the satellite one.
+    expect(err.message.split('links[4].mtu').length).toBe(2);
   });
 
   it('a JSON file works the same', async () => {

@@ -57,6 +57,8 @@ const ROOT_KEYS = [
   'retry',
   'log',
   'control',
+  'deliveries',
+  'store',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -181,6 +183,11 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     );
   }
 
+  const journal = root.section('deliveries', ['journal']).str('journal');
+
+  const retentionS =
+    root.section('store', ['retention_s']).num('retention_s', 60, Infinity) ?? DEFAULTS.storeRetentionS;
+
   const config: Config = {
     node,
     dataDir,
@@ -196,6 +203,8 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     retry: { initialMs: ms(initialS), maxMs: ms(maxS), jitter },
     log: { level },
     control: { socket },
+    store: { retentionMs: ms(retentionS) },
+    deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },
   };
 
   if (p.list.length > 0) {

@@ -49,6 +49,8 @@ export const DEFAULTS = {
   retry: { initialS: 5, maxS: 600, jitter: 0.2 },
   logLevel: 'info',
   controlSocketName: 'control.sock',
+  /** How long a final message is kept in the store after it ended: a day. */
+  storeRetentionS: 86400,
   udpBindHost: '0.0.0.0',
 } as const;
 
@@ -281,6 +283,24 @@ export interface ControlConfig {
   readonly socket: string;
 }
 
+/** What the node records about the messages it delivers (docs/store-and-forward.md §Crashes and the deliveries journal). */
+export interface DeliveriesConfig {
+  /**
+   * Absolute path of the deliveries journal: every message delivered to this node, one JSON line
+   * each, appended and synced (node/src/store/deliveries-journal.ts). Default: none kept.
+   */
+  readonly journal?: string;
+}
+
+/** The message store (docs/store-and-forward.md §Pruning). */
+export interface StoreConfig {
+  /**
+   * How long a final message (delivered, received, handed on, expired, failed) is kept after it
+   * ended before it is pruned, ms. Its dedup tombstone stays longer, by its own rule. Default a day.
+   */
+  readonly retentionMs: number;
+}
+
 export interface Config {
   readonly node: NodeConfig;
   /** Absolute. Default ./.fieldnode; FIELDNODE_DATA_DIR overrides the file. */
@@ -294,4 +314,6 @@ export interface Config {
   readonly retry: RetryConfig;
   readonly log: LogConfig;
   readonly control: ControlConfig;
+  readonly store: StoreConfig;
+  readonly deliveries: DeliveriesConfig;
 }

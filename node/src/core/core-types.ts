@@ -79,6 +79,11 @@ export interface NodeCoreOptions {
   beaconIntervalMs?: number;
   /** How often expired messages are looked for, ms. Default 5000. */
   expiryScanMs?: number;
+  /**
+   * How long a final message (delivered, received, handed on, expired) is kept after it ended
+   * before the store prunes it, ms (docs/store-and-forward.md §Pruning). Default a day.
+   */
+  retentionMs?: number;
   /** Broadcasts are sent this many times in all. Default 3. */
   broadcastRepeats?: number;
   random?: () => number;

@@ -227,12 +227,9 @@ export class Dispatcher {
       awaitsReply: boolean;
       nextHop?: string;
     }> = [];
-    for (const id of ids) {
-      let meta: MessageMeta | undefined;
-      let frame: Uint8Array | undefined;
-      try {
-        [meta, frame] = await Promise.all([store.getMeta(id), store.getFrame(id)]);
-      } catch (err) {
+    // One read of the disk for the whole group, not two per message.
+    for (const { id, meta, frame, err } of await store.getMessages(ids)) {
+      if (err) {
         // A record that cannot be read must not stop the link: skip it from now on, say so once.
         this.#poisoned.add(id);
         this.#o.log.error(

@@ -1,11 +1,18 @@
 /**
- * Lifetimes (docs/design.md §Messages; docs/store-and-forward.md §Lifetimes): a message whose lifetime
- * ends before it is confirmed is marked expired and reported, its outbox entries removed and its
- * bytes kept: never silently dropped. Scans the store's expiry index on a timer.
+ * The end of a message's life here (docs/design.md §Messages; docs/store-and-forward.md
+ * §Lifetimes, §Pruning): a message whose lifetime ends before it is confirmed is marked expired and
+ * reported, its outbox entries removed and its bytes kept: never silently dropped. Scans the
+ * store's expiry index on a timer. Once a final message has been kept for the retention, and once
+ * no copy of its id could be taken in again, the store prunes it (message-store.ts prune()): on a
+ * slower timer, here too.
  */
 import type { Logger } from '../base/logger.js';
+import { DEFAULT_REPLAY_WINDOW_SIZE } from '../crypto/replay-window.js';
 import type { MessageStore } from '../store/message-store.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
+
+/** How long a final message is kept after it ended: a day (config `store.retention_s`). */
+export const DEFAULT_RETENTION_MS = 86_400_000;
 
 export interface ExpiryOptions {
   store: MessageStore;
@@ -13,6 +20,10 @@ export interface ExpiryOptions {
   now: () => number;
   /** How often to look, ms. */
   scanMs: number;
+  /** How long a final message is kept after it ended, ms. Default DEFAULT_RETENTION_MS. */
+  retentionMs?: number;
+  /** How often to prune, ms. Default 60,000. */
+  pruneEveryMs?: number;
   log: Logger;
   onExpired: (meta: MessageMeta) => void;
 }
@@ -22,6 +33,10 @@ export class Expiry {
   readonly #unreadable = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #prunedAt = Number.NEGATIVE_INFINITY;
+  /** The scan under way, if any: stop() waits for it. */
+  #scanning: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(options: ExpiryOptions) {
     this.#o = options;
@@ -32,14 +47,19 @@ export class Expiry {
     this.#schedule(0);
   }
 
-  stop(): void {
+  /** Stops looking; resolves once a scan under way has ended (pruning stops at its next chunk). */
+  stop(): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     clearTimeout(this.#timer);
+    return this.#scanning;
   }
 
   #schedule(delayMs: number): void {
     if (!this.#running) return;
-    this.#timer = setTimeout(() => void this.#scan().finally(() => this.#schedule(this.#o.scanMs)), delayMs);
+    this.#timer = setTimeout(() => {
+      this.#scanning = this.#scan().finally(() => this.#schedule(this.#o.scanMs));
+    }, delayMs);
     this.#timer.unref();
   }
 
@@ -58,6 +78,26 @@ export class Expiry {
       }
     } catch (err) {
       this.#o.log.error({ err }, 'expiry scan failed; trying again');
+    }
+    const now = this.#o.now();
+    if (this.#running && Math.abs(now - this.#prunedAt) >= (this.#o.pruneEveryMs ?? 60_000)) {
+      this.#prunedAt = now;
+      await this.prune();
+    }
+  }
+
+  /** Prunes what no rule needs any more, once (store-pruning.ts); logs what went. */
+  async prune(): Promise<void> {
+    try {
+      const pruned = await this.#o.store.prune({
+        now: this.#o.now(),
+        retentionMs: this.#o.retentionMs ?? DEFAULT_RETENTION_MS,
+        window: DEFAULT_REPLAY_WINDOW_SIZE,
+        stopped: () => this.#stopped,
+      });
+      if (pruned.messages + pruned.tombstones > 0) this.#o.log.debug(pruned, 'store pruned');
+    } catch (err) {
+      this.#o.log.error({ err }, 'pruning the store failed; trying again later');
     }
   }
 

@@ -4,8 +4,9 @@
  * unbatched and reassembled (inbound-payloads.ts), decoded and deduplicated; what is addressed
  * here is verified, kept in the inbox and confirmed to the hop it came from (its origin, or a relay
  * that vouches for it on its way back: confirmations.ts); what is not is taken into custody,
- * confirmed to the previous hop, and routed on. Every state change is one store batch, synced before any confirmation about
- * it leaves the node.
+ * confirmed to the previous hop, and routed on. Every state change is one store change, staged
+ * under the store's lock; a confirmation about it leaves the node only once the group holding it
+ * is synced (docs/store-and-forward.md §Group commit).
  */
 
 import { EventEmitter } from 'node:events';
@@ -27,7 +28,7 @@ import { Confirmer } from './confirmer.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
 import { Dispatcher } from './dispatcher.js';
-import { Expiry } from './expiry.js';
+import { DEFAULT_RETENTION_MS, Expiry } from './expiry.js';
 import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
 import { checkInbound } from './inbound-check.js';
 import { InboundPayloads } from './inbound-payloads.js';
@@ -106,13 +107,16 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     });
     this.#confirmer = new Confirmer(options, {
       frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
-      submit: (draft, via) =>
-        options.store.exclusive(() => this.#submitLocked(draft, undefined, via)).then(() => {}),
+      submit: async (draft, via) => {
+        const staged = await options.store.exclusive(() => this.#stageOwn(draft, undefined, via));
+        await this.#ownStored(staged);
+      },
     });
     this.#expiry = new Expiry({
       store: options.store,
       now: () => options.clock.now(),
       scanMs: options.expiryScanMs ?? 5000,
+      retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
       log: options.log,
       onExpired: (meta) => this.emit('state', meta),
     });
@@ -217,6 +221,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
     this.#expiry.start();
     this.#beacons.start(this.#o.beaconIntervalMs ?? 300_000);
+    // The configuration may name a route it did not before the restart.
+    void this.#rerouteWaiting().catch((err) =>
+      log.error({ err }, 'routing the waiting messages failed; a new path will try again'),
+    );
   }
 
   /**
@@ -225,12 +233,13 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
    * (app.ts), which settles sends that would otherwise wait for an ACK or a satellite session.
    */
   async stop(): Promise<void> {
-    this.#expiry.stop();
+    const expiryStopped = this.#expiry.stop();
     this.#beacons.stop();
     const dispatchers = Promise.all([...this.#dispatchers.values()].map((d) => d.stop()));
     await this.#confirmer.stop();
     await dispatchers;
     for (const { link } of this.#o.links) link.off('frame', this.#onFrame);
+    await expiryStopped;
     await this.#replay.stop();
   }
 
@@ -255,51 +264,48 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   async clockStepped(stepMs: number): Promise<void> {
     if (Math.abs(stepMs) < 1000) return;
     let moved = 0;
-    await this.#o.store.exclusive(async () => {
-      for await (const before of this.#o.store.metas()) {
-        if (before.done) continue;
-        const meta = structuredClone(before);
-        meta.expiresAt += Math.round(stepMs / 1000);
-        for (const link of Object.keys(meta.out)) meta.out[link] = (meta.out[link] as number) + stepMs;
-        await this.#o.store.save(meta, before, { sync: false });
-        moved++;
-      }
-    });
+    const store = this.#o.store;
+    // Only messages not final have deadlines: the expiry index lists them, and no others.
+    const ids = await store.openIds();
+    for (let i = 0; i < ids.length; i += REROUTE_CHUNK)
+      await store.exclusive(async () => {
+        for (const id of ids.slice(i, i + REROUTE_CHUNK)) {
+          const before = await store.getMeta(id).catch(() => undefined);
+          if (!before || before.done) continue;
+          const meta = structuredClone(before);
+          meta.expiresAt += Math.round(stepMs / 1000);
+          for (const link of Object.keys(meta.out)) meta.out[link] = (meta.out[link] as number) + stepMs;
+          await store.save(meta, before, { sync: false });
+          moved++;
+        }
+      });
     if (moved > 0) this.#o.log.info({ stepMs, messages: moved }, 'clock stepped: deadlines moved with it');
     for (const d of this.#dispatchers.values()) d.kick();
   }
 
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
   async submit(draft: Draft, auth?: Authenticator): Promise<string> {
-    return this.#o.store.exclusive(() => this.#submitLocked(draft, auth));
+    const staged = await this.#o.store.exclusive(() => this.#stageOwn(draft, auth));
+    return this.#ownStored(staged);
   }
 
-  /** Like submit() for several messages, stored in one batch with one sync. */
-  async submitMany(drafts: Draft[]): Promise<string[]> {
-    return this.#o.store.exclusive(async () => {
-      const items = drafts.map((draft, i) => this.#prepare(draft, undefined, undefined, this.#seq + 1 + i));
-      for (const { message } of items) await this.#applyOwn(message);
-      const seq = this.#seq + drafts.length;
-      await this.#o.store.admitMany(items, { sync: true, kv: { seq }, fresh: true });
-      this.#seq = seq;
-      for (const { meta } of items) {
-        this.#kick(meta);
-        this.emit('state', meta);
-      }
-      return items.map(({ meta }) => meta.id);
-    });
-  }
-
-  async #submitLocked(
-    draft: Draft,
-    auth?: Authenticator,
-    via?: { link: string; to?: string },
-  ): Promise<string> {
+  /**
+   * Takes the next sequence number for a message made here and stages it in the store's open
+   * group (message-store.ts admit()), under the store's lock; the caller waits for the group
+   * outside it, so that concurrent submits and arrivals share one batch and one sync.
+   */
+  async #stageOwn(draft: Draft, auth?: Authenticator, via?: { link: string; to?: string }) {
     const seq = this.#seq + 1;
     const { meta, frame, message } = this.#prepare(draft, auth, via, seq);
     await this.#applyOwn(message);
-    await this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
+    const stored = this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
     this.#seq = seq;
+    return { meta, stored };
+  }
+
+  /** Once the message is synced, and only then, it is routed and reported. */
+  async #ownStored({ meta, stored }: { meta: MessageMeta; stored: Promise<unknown> }): Promise<string> {
+    await stored;
     this.#kick(meta);
     this.emit('state', meta);
     return meta.id;
@@ -448,13 +454,18 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       this.emit('flagged', { code: 'UNKNOWN_SENDER', link: inbound.link, detail: `${id} ${check.flag}` });
     }
 
-    await this.#o.store.exclusive(async () => {
-      const existing = await this.#o.store.getMeta(id);
+    // Decided and staged under the store's lock; confirmed only once the store's group holding
+    // it is synced, outside the lock, so that other admissions share that sync.
+    const taken = await this.#o.store.exclusive(async () => {
+      const store = this.#o.store;
+      const seen = await store.hasSeen(id);
+      // A record outlives its tombstone only when the tombstone was pruned first; look for one then.
+      const existing = seen || store.forgotten(id) ? await store.getMeta(id) : undefined;
       if (existing) {
         // Both copies checked: a different frame under a known id is the origin reusing its
         // sequence (its store was lost) or its key in other hands. Never let it confirm, or be
         // confirmed as, the message we hold.
-        if (!sameBytes(await this.#o.store.getFrame(id), frame)) {
+        if (!sameBytes(await store.getFrame(id), frame)) {
           this.#o.log.warn(
             { msgId: id, link: inbound.link, from, node: env.origin },
             `node ${env.origin} sent a different message under a sequence number it used before: its store was lost and it restarted its sequence, or its key is in other hands`,
@@ -469,24 +480,37 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
             link: inbound.link,
             detail: `node ${env.origin} reused sequence ${env.seq} with a different message`,
           });
-          return;
+          return undefined;
         }
         this.#noteReleased(inbound, `${id}: already held here (${existing.state})`);
         // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
-        // whom: confirmations.ts).
-        if (confirmsDuplicate(existing, prevHop)) {
-          this.#confirmer.confirm(existing, prevHop);
-          const reopened = reopenTowardCustodian(existing, this.#o.links, this.#o.clock.now());
-          if (reopened) {
-            await this.#o.store.save(reopened, existing, { sync: false });
-            this.#kick(reopened);
-          }
+        // whom: confirmations.ts), once the first copy is on disk.
+        if (!confirmsDuplicate(existing, prevHop)) return undefined;
+        const reopened = reopenTowardCustodian(existing, this.#o.links, this.#o.clock.now());
+        if (reopened) await store.save(reopened, existing, { sync: false });
+        return { duplicate: existing, reopened, stored: store.durable(id) };
+      }
+      if (seen || store.forgotten(id)) {
+        // Its record is pruned (docs/store-and-forward.md §Pruning): ended here longer ago than
+        // the retention. Only the destination, whose word needs no record, answers again.
+        this.#noteReleased(inbound, `${id}: taken in long ago; its record is pruned`);
+        if (seen && message && forMe) {
+          const receipt = receiptScope !== undefined;
+          const again = newMeta(env, { local: false, forMe: true, receipt, broadcastRepeats: 0 });
+          return { duplicate: again, reopened: undefined, stored: Promise.resolve() };
         }
-        return;
+        if (!seen)
+          this.emit('rejected', {
+            code: 'AUTH_REPLAY',
+            link: inbound.link,
+            detail: `${id} is older than what this node remembers of node ${env.origin}`,
+          });
+        return undefined;
       }
       if (message) {
-        const seen = this.#replay.checkStored(env.origin, env.seq);
-        if (seen !== 'new') throw new KitError('AUTH_REPLAY', `${message.kind} ${id} is a replay (${seen})`);
+        const seenHere = this.#replay.checkStored(env.origin, env.seq);
+        if (seenHere !== 'new')
+          throw new KitError('AUTH_REPLAY', `${message.kind} ${id} is a replay (${seenHere})`);
       }
       const meta = newMeta(env, {
         local: false,
@@ -514,51 +538,61 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       // Applied (and saved) before the message is: once stored, a retransmission is a duplicate
       // and would never apply it. A late one only tightens (signed-state.ts).
       if (message?.kind === 'control' && meta.forMe) await this.#signed.applyControl(message, meta);
-      // Synced: custody and receipts go out only for what is on disk.
-      await this.#o.store.admit(meta, frame, { sync: true });
-      this.#noteReleased(
-        inbound,
-        `${id}: taken in (${meta.forMe ? 'delivered here' : 'to be forwarded'}, checked by ${checkedBy})`,
+      // Synced: custody and receipts go out only for what is on disk (awaited below).
+      return { meta, relay, stored: store.admit(meta, frame, { sync: true }) };
+    });
+    if (!taken) return;
+    await taken.stored;
+    if ('duplicate' in taken) {
+      this.#confirmer.confirm(taken.duplicate, prevHop);
+      if (taken.reopened) this.#kick(taken.reopened);
+      return;
+    }
+    const { meta, relay } = taken;
+    this.#noteReleased(
+      inbound,
+      `${id}: taken in (${meta.forMe ? 'delivered here' : 'to be forwarded'}, checked by ${checkedBy})`,
+    );
+    if (message) this.#replay.accept(env.origin, env.seq);
+    if (from !== undefined && !broadcast) {
+      // Replies and receipts to the origin can go back the way this came (the frame checked,
+      // so a forger cannot re-point the way back).
+      this.#o.routes.learnReverse(
+        env.origin,
+        inbound.link,
+        from,
+        this.#o.clock.now() + env.lifetimeMin * 60_000,
       );
-      if (message) this.#replay.accept(env.origin, env.seq);
-      if (from !== undefined && !broadcast) {
-        // Replies and receipts to the origin can go back the way this came (the frame checked,
-        // so a forger cannot re-point the way back).
-        this.#o.routes.learnReverse(
-          env.origin,
-          inbound.link,
-          from,
-          this.#o.clock.now() + env.lifetimeMin * 60_000,
-        );
-      }
-      // Custody only for what this node can deliver or forward: otherwise the previous hop must
-      // keep trying, perhaps through another neighbour.
-      if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirmer.confirm(meta, prevHop);
-      if (
-        relay &&
-        decoded.message?.kind === 'receipt' &&
-        receiptScope === 'delivered' &&
-        env.dest.to === 'node'
-      )
-        this.#confirmer.suppress(decoded.message.body.ranges, env.dest.node);
-      this.#kick(meta);
-      this.emit('state', meta);
-      if (message && meta.forMe) {
+    }
+    // Custody only for what this node can deliver or forward: otherwise the previous hop must
+    // keep trying, perhaps through another neighbour.
+    if (meta.forMe || Object.keys(meta.out).length > 0) this.#confirmer.confirm(meta, prevHop);
+    if (
+      relay &&
+      decoded.message?.kind === 'receipt' &&
+      receiptScope === 'delivered' &&
+      env.dest.to === 'node'
+    )
+      this.#confirmer.suppress(decoded.message.body.ranges, env.dest.node);
+    this.#kick(meta);
+    this.emit('state', meta);
+    if (message && meta.forMe) {
+      // Receipts and warning threads change other records: under the lock again.
+      const standing = await this.#o.store.exclusive(async () => {
         if (message.kind === 'receipt') await this.#applyReceipt(message, inbound.link);
         // Every action on one warning is ordered: an older one is history, never the current
         // state (docs/control-messages.md).
-        const standing =
-          message.kind === 'warning' ? await this.#signed.recordWarning(message, meta) : undefined;
-        this.emit(
-          'delivered',
-          message,
-          meta,
-          standing
-            ? { current: standing.current, ...(standing.reason ? { reason: standing.reason } : {}) }
-            : { current: true },
-        );
-      }
-    });
+        return message.kind === 'warning' ? await this.#signed.recordWarning(message, meta) : undefined;
+      });
+      this.emit(
+        'delivered',
+        message,
+        meta,
+        standing
+          ? { current: standing.current, ...(standing.reason ? { reason: standing.reason } : {}) }
+          : { current: true },
+      );
+    }
   }
 
   /** A frame no key here checks: forwarded once from memory, never stored (unchecked-relay.ts). */
@@ -608,18 +642,34 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     }
   }
 
-  /** Messages stored with no route (nothing was known then) get one now, if there is one. */
+  /**
+   * Messages stored with no route (nothing was known then) get one now, if there is one: at start
+   * and when a beacon brings a new path. Reads the `wait` index, not every record, a chunk per
+   * turn of the store's lock (docs/store-and-forward.md §The store).
+   */
   async #rerouteWaiting(): Promise<void> {
-    await this.#o.store.exclusive(async () => {
-      for await (const before of this.#o.store.metas()) {
-        if (before.done || before.forMe || Object.keys(before.out).length > 0) continue;
-        if (before.state !== 'queued' && before.state !== 'sent') continue;
-        const meta = structuredClone(before);
-        this.#route(meta, undefined, meta.prevHop?.from);
-        if (Object.keys(meta.out).length === 0) continue;
-        await this.#o.store.save(meta, before, { sync: false });
-        this.#kick(meta);
-      }
-    });
+    const store = this.#o.store;
+    let after: string | undefined;
+    for (;;) {
+      const ids = await store.waitingIds(after, REROUTE_CHUNK);
+      if (ids.length === 0) return;
+      after = ids.at(-1);
+      await store.exclusive(async () => {
+        for (const id of ids) {
+          const before = await store.getMeta(id).catch(() => undefined);
+          if (!before || before.done || before.forMe || Object.keys(before.out).length > 0) continue;
+          if (before.state !== 'queued' && before.state !== 'sent') continue;
+          const meta = structuredClone(before);
+          this.#route(meta, undefined, meta.prevHop?.from);
+          if (Object.keys(meta.out).length === 0) continue;
+          await store.save(meta, before, { sync: false });
+          this.#kick(meta);
+        }
+      });
+      if (ids.length < REROUTE_CHUNK) return;
+    }
   }
 }
+
+/** Waiting messages routed per turn of the store's lock. */
+const REROUTE_CHUNK = 256;

@@ -36,8 +36,13 @@ describe('MessageStore on LevelDB', () => {
   it('deduplicates by id and moves outbox entries with each saved change', async () => {
     const store = await MessageStore.open(dir);
     const m = meta('7/1', 1, { mesh: 10 });
-    expect(await store.admit(m, frame, { sync: true })).toBe('stored');
-    expect(await store.admit(m, frame, { sync: true })).toBe('duplicate');
+    const first = store.admit(m, frame, { sync: true });
+    // A second copy while the first still waits for its sync: found in the pending group.
+    const second = store.admit(m, frame, { sync: true });
+    expect(await store.hasSeen('7/1')).toBe(true);
+    expect(await second).toBe('duplicate');
+    expect(await first).toBe('stored');
+    expect(await store.hasSeen('7/1')).toBe(true);
     const after = { ...structuredClone(m), out: { mesh: 5000, sat: 20 }, state: 'sent' as const };
     await store.save(after, m, { sync: false });
     expect(await store.due('mesh', 1000, 10)).toEqual([]);
@@ -86,6 +91,31 @@ describe('MessageStore on LevelDB', () => {
     for await (const m of store.metas((id) => corrupt.push(id))) ids.push(m.id);
     expect(ids).toEqual(['3/2']);
     expect(corrupt).toEqual(['3/1']);
+    await store.close();
+  });
+
+  it('syncs a lone admission at once and concurrent ones together, and says so only after the sync', async () => {
+    const store = await MessageStore.open(dir);
+    const before = store.syncs.started;
+    const lone = store.admit(meta('8/1', 1, { mesh: 10 }), frame, { sync: true });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.syncs.started).toBe(before + 1); // no batching timer for a lone writer
+    await lone;
+    const started = store.syncs.started;
+    const told: number[] = [];
+    const many = Array.from({ length: 40 }, (_, i) =>
+      store.admit(meta(`8/${i + 2}`, 1, { mesh: 10 }), frame, { sync: true }).then(() => {
+        told.push(store.syncs.completed);
+      }),
+    );
+    // A duplicate of one still waiting is found in its group, and told once that group is synced.
+    const duplicate = store.durable('8/41').then(() => store.syncs.completed);
+    await Promise.all(many);
+    expect(store.syncs.completed - started).toBeLessThanOrEqual(2); // 40 admissions, one or two syncs
+    for (const completed of told) expect(completed).toBeGreaterThanOrEqual(started + 1);
+    expect(await duplicate).toBeGreaterThanOrEqual(started + 1);
+    expect(await store.due('mesh', 1000, 100)).toHaveLength(41);
     await store.close();
   });
 

@@ -57,6 +57,11 @@ export interface MessageMeta {
   nextHop: Record<string, string>;
   /** No more work here: delivered, confirmed, expired or failed. */
   done: boolean;
+  /**
+   * When it became final here, unix ms (its last event then): set by the store when `done` is
+   * first saved, and what its retention counts from (docs/store-and-forward.md §Pruning).
+   */
+  doneAt?: number;
   /** Where it came from, for custody signals. */
   prevHop?: { link: string; from?: string; node?: number };
   custodyBy?: number;

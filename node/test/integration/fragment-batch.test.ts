@@ -44,7 +44,8 @@ it('packs several small messages into one satellite message and counts its credi
   await c.start();
   await net.start();
   // Queue while the modem is not up yet, so the dispatcher finds them due together.
-  const ids = await net.node(2107).core.submitMany([1, 2, 3, 4, 5].map((n) => report(n)));
+  const kit = net.node(2107).core;
+  const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => kit.submit(report(n))));
   await k.start();
   await eventually(
     'all five delivered',

@@ -1,0 +1,180 @@
+/**
+ * Durable admission through the real paths (docs/store-and-forward.md §The store, §Measured):
+ * a lone submitter's latency; 64 concurrent sources (32 callers of NodeCore.submit and 32 kits
+ * whose frames arrive on a link) admitted and handed on, with the latency of each admission; and,
+ * with 100,000 messages queued, the peak RSS and how long a node takes from opening its store to
+ * taking a new message, with a neighbour's beacon bringing a new path as it starts.
+ */
+import { performance } from 'node:perf_hooks';
+import { RoutingTable } from '../node/src/core/routing-table.js';
+import { createFakeLinkPair } from '../node/src/link/fake-link.js';
+import { CENTRE, cleanUp, kitFrame, node, percentile, report, toCentre, until } from './store-nodes.js';
+
+const GATEWAY = 3001;
+/** Messages per source of the concurrent run's warm-up, not measured. */
+const WARM_UP = 25;
+
+/** Median latency of submit() for a lone caller, one message at a time, ms. */
+export async function loneSubmitP50(n = 1000): Promise<number> {
+  const [out, sink] = createFakeLinkPair({ ids: ['out', 'sink'], sendWindow: 10_000 });
+  const { core } = await node(900, [{ link: out, cls: 'ip' }], [toCentre('out')]);
+  await out.start();
+  await sink.start();
+  await core.start();
+  const took: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await core.submit(report(i));
+    took.push(performance.now() - t);
+  }
+  await until(() => sink.counters().rxFrames >= n, 60_000);
+  await cleanUp();
+  return percentile(
+    took.sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+/**
+ * A gateway taking messages from 32 callers of submit() and 32 kits on its mesh link at once,
+ * `perSource` each after a warm-up of WARM_UP each, and handing them all to its IP link: messages
+ * stored and handed on per second, and the latency of each admission (submit() resolving; a
+ * kit's frame arriving until the core reports it stored).
+ */
+export async function concurrentDurable(perSource = 200) {
+  const SUBMITTERS = 32;
+  const KITS = Array.from({ length: 32 }, (_, i) => 2101 + i);
+  const [out, sink] = createFakeLinkPair({ ids: ['out', 'sink'], from: ['G', 'C'], sendWindow: 100_000 });
+  const [mesh, air] = createFakeLinkPair({
+    ids: ['mesh', 'air'],
+    from: ['G', 'K'],
+    sendWindow: 100_000,
+    mtu: 250,
+  });
+  const { core } = await node(
+    GATEWAY,
+    [
+      { link: mesh, cls: 'mesh', neighbours: { K: 2101 } },
+      { link: out, cls: 'ip', neighbours: { C: 1 } },
+    ],
+    [toCentre('out', 'C')],
+    GATEWAY,
+    // Nothing answers on `out`: no message is due again while this runs.
+    { retry: { initialMs: 600_000, maxMs: 600_000, jitter: 0.2 } },
+  );
+  for (const l of [out, sink, mesh, air]) await l.start();
+  await core.start();
+  // Made before the clock starts: the kits' own work is not the gateway's.
+  const frames = KITS.map((k) => Array.from({ length: WARM_UP + perSource }, (_, s) => kitFrame(k, s + 1)));
+  const waiting = new Map<string, () => void>();
+  core.on('state', (meta) => {
+    const done = waiting.get(meta.id);
+    if (done) {
+      waiting.delete(meta.id);
+      done();
+    }
+  });
+  /** `count` messages from every source, numbered from `from`; the latency of each admission. */
+  const round = async (from: number, count: number) => {
+    const latencies: number[] = [];
+    const submitters = Array.from({ length: SUBMITTERS }, async (_, i) => {
+      for (let j = from; j < from + count; j++) {
+        const t = performance.now();
+        await core.submit(report(i * 10_000 + j));
+        latencies.push(performance.now() - t);
+      }
+    });
+    const kits = KITS.map(async (k, i) => {
+      for (let s = from + 1; s <= from + count; s++) {
+        const t = performance.now();
+        const stored = new Promise<void>((resolve) => waiting.set(`${k}/${s}`, resolve));
+        await air.send(frames[i]?.[s - 1] as Uint8Array, { to: 'G' });
+        await stored;
+        latencies.push(performance.now() - t);
+      }
+    });
+    await Promise.all([...submitters, ...kits]);
+    return latencies;
+  };
+  const sources = SUBMITTERS + KITS.length;
+  // The same load first, not measured: the code is compiled and the store's files made.
+  await round(0, WARM_UP);
+  await until(() => sink.counters().rxFrames >= sources * WARM_UP, 120_000);
+  const total = sources * perSource;
+  const start = performance.now();
+  const latencies = await round(WARM_UP, perSource);
+  const admitted = performance.now();
+  const handedOn = await until(() => sink.counters().rxFrames >= sources * (WARM_UP + perSource), 120_000);
+  const end = performance.now();
+  await cleanUp();
+  if (!handedOn) throw new Error(`concurrent: ${sink.counters().rxFrames} of ${total} handed on`);
+  latencies.sort((a, b) => a - b);
+  return {
+    perSec: total / ((end - start) / 1000),
+    admittedPerSec: total / ((admitted - start) / 1000),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
+
+/** Stores `n` messages made here, 64 callers at a time. */
+export async function fill(core: { submit: (d: ReturnType<typeof report>) => Promise<string> }, n: number) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < n) await core.submit(report(next++));
+    }),
+  );
+}
+
+/**
+ * A relay with `n` messages queued behind a link that is down: the peak RSS while they are stored
+ * (MiB), and, once it is stopped and started again as after a power cut while its neighbour (the
+ * centre) beacons, the time from opening the store to storing a new message, the beacon's new
+ * path learnt (and the waiting messages looked at for a route) first, ms.
+ */
+export async function queued(n = 100_000): Promise<{ peakRssMB: number; restartMs: number }> {
+  const [down] = createFakeLinkPair({ ids: ['down', 'nowhere'] });
+  down.setUp(false);
+  const first = await node(902, [{ link: down, cls: 'mesh' }], [toCentre('down')]);
+  await down.start();
+  await first.core.start();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  await fill(first.core, n);
+  const queuedNow = (await first.store.outboxCounts()).down ?? 0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await first.stop();
+  if (queuedNow !== n) throw new Error(`expected ${n} queued, found ${queuedNow}`);
+
+  const [ip, ipCentre] = createFakeLinkPair({ ids: ['ip', 'ip@C'], from: ['R', 'C'] });
+  const centre = await node(CENTRE, [{ link: ipCentre, cls: 'ip', neighbours: { R: 902 } }], [], CENTRE, {
+    beaconIntervalMs: 50,
+  });
+  const routes = new RoutingTable([toCentre('down')]);
+  const learnt = () => routes.routes.some((r) => r.source !== 'config');
+  for (const l of [ipCentre, ip]) await l.start();
+  await centre.core.start();
+  const t = performance.now();
+  const again = await node(
+    902,
+    [
+      { link: down, cls: 'mesh' },
+      { link: ip, cls: 'ip', neighbours: { C: CENTRE } },
+    ],
+    routes,
+    902,
+    { dir: first.dir },
+  );
+  await again.core.start();
+  if (!(await until(learnt, 30_000))) throw new Error('restart: no beacon learnt');
+  // Queued behind the look at the waiting messages that the new path set off.
+  await again.core.submit(report(n));
+  const restartMs = performance.now() - t;
+  await again.stop();
+  await cleanUp();
+  return { peakRssMB: peak / 2 ** 20, restartMs };
+}

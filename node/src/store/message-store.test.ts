@@ -54,6 +54,18 @@ describe('MessageStore on LevelDB', () => {
     await store.close();
   });
 
+  it('moves a message in the expiry index when its lifetime end moves (a clock step)', async () => {
+    const store = await MessageStore.open(dir);
+    const m = meta('4/1', 1, { mesh: 10 });
+    await store.admit(m, frame, { sync: true });
+    const stepped = { ...structuredClone(m), expiresAt: m.expiresAt + 3600 };
+    await store.save(stepped, m, { sync: false });
+    expect(await store.expiredBy(m.expiresAt)).toEqual([]);
+    expect(await store.expiredBy(stepped.expiresAt)).toEqual(['4/1']);
+    expect(await store.openIds()).toEqual(['4/1']);
+    await store.close();
+  });
+
   it('keeps everything across a close and reopen: what was in flight is due again', async () => {
     let store = await MessageStore.open(dir);
     await store.admit(meta('9/1', 1, { mesh: 10 }), frame, { sync: true, kv: { seq: 1 } });

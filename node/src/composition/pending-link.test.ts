@@ -5,6 +5,7 @@
  * capabilities and the optional parts of the contract.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingLogger } from '../../test/recording-logger.js';
 import { KitError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import { LinkSupervisor } from '../daemon/link-supervisor.js';
@@ -23,35 +24,13 @@ const until = async (check: () => boolean, what: string): Promise<void> => {
   }
 };
 
-function recorder() {
-  const lines: Array<{ level: string; msg: string; obj: object }> = [];
-  const at =
-    (level: string) =>
-    (obj: object | string, msg?: string): void => {
-      lines.push({
-        level,
-        msg: typeof obj === 'string' ? obj : String(msg),
-        obj: typeof obj === 'string' ? {} : obj,
-      });
-    };
-  const log = {
-    child: () => log,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
-  return { log, lines };
-}
-
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** A pending link whose build fails while `failing`, then builds `inner`. */
-function pending(inner: Link, log = recorder().log) {
+function pending(inner: Link, log = recordingLogger().log) {
   const control = { failing: true, builds: 0 };
   const link = new PendingLink({
     id: inner.id,
@@ -74,7 +53,7 @@ describe('PendingLink', () => {
     const [inner, peer] = createFakeLinkPair();
     await peer.start();
     cleanups.push(() => peer.stop());
-    const { log, lines } = recorder();
+    const { log, lines } = recordingLogger();
     const { link, control } = pending(inner, log);
     expect(link.state).toMatchObject({
       status: 'down',

@@ -62,8 +62,6 @@ export interface PendingLinkOptions {
   now?: () => number;
 }
 
-type Listener<T extends unknown[]> = (...args: T) => unknown;
-
 /** A link still to be built. See the module comment. */
 export class PendingLink extends EventEmitter<LinkEvents> implements Link {
   readonly id: string;

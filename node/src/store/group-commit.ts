@@ -103,6 +103,16 @@ export class GroupCommit {
     return known && { value: known.value };
   }
 
+  /**
+   * The keys of `sub` beginning with `prefix` that are staged as puts and not yet written: what a
+   * range read of the disk begun now cannot see.
+   */
+  *stagedPuts(sub: SubName, prefix: string): Generator<string> {
+    const start = overlayKey(sub, prefix);
+    for (const [k, staged] of this.#overlay)
+      if (staged.value !== undefined && k.startsWith(start)) yield k.slice(sub.length + 1);
+  }
+
   /** Pass to remember(): how many groups had been written when a disk read began. */
   get epoch(): number {
     return this.#written;

@@ -23,6 +23,7 @@ import type { Priority } from '../wire/envelope.js';
 import { GroupCommit, type StagedOp } from './group-commit.js';
 import { metaOps } from './meta-ops.js';
 import { OriginMarks } from './origin-marks.js';
+import { OutboxFloors } from './outbox-floors.js';
 import { type MessageMeta, outKey, parseMessageId, parseOutKey } from './records.js';
 import { storeError } from './store-errors.js';
 import {
@@ -63,6 +64,8 @@ export class MessageStore {
   readonly #db: Level<string, Uint8Array>;
   readonly #subs: Record<SubName, Sub>;
   readonly #commit: GroupCommit;
+  /** Where each outbox scan starts, past LevelDB's tombstones of entries already moved. */
+  readonly #floors = new OutboxFloors();
   readonly #marks = new OriginMarks();
   readonly #log: Logger;
   /** Admissions staged and not yet written, by id: what a duplicate of one waits for. */
@@ -218,7 +221,7 @@ export class MessageStore {
     ];
     const top = this.#marks.stored(meta.origin, meta.seq);
     if (top) ops.push(top);
-    const written = this.#commit.stage(ops, opts.sync);
+    const written = this.#stageOps(ops, opts.sync);
     this.#admitting.set(meta.id, written);
     const forget = () => {
       if (this.#admitting.get(meta.id) === written) this.#admitting.delete(meta.id);
@@ -257,12 +260,7 @@ export class MessageStore {
   async due(link: string, now: number, limit: number): Promise<string[]> {
     const ids: string[] = [];
     for (let p = 0 as Priority; p <= 3 && ids.length < limit; p = (p + 1) as Priority) {
-      const range = {
-        gte: outKey(link, p, 0, ''),
-        lte: outKey(link, p, now, '\uffff'),
-        limit: limit - ids.length,
-      };
-      for (const key of await this.#subs.out.keys(range).all()) {
+      for (const key of await this.#outboxRange(link, p, now, limit - ids.length)) {
         const staged = this.#commit.lookup('out', key);
         if (!staged || staged.value !== undefined) ids.push(parseOutKey(key).id);
       }
@@ -275,8 +273,9 @@ export class MessageStore {
     await this.#commit.idle();
     let earliest: number | undefined;
     for (let p = 0; p <= 3; p++) {
+      const floor = this.#floors.floor(OutboxFloors.range(link, p));
       for (const key of await this.#subs.out
-        .keys({ gte: `${link}!${p}!`, lt: `${link}!${p}!\uffff`, limit: 1 })
+        .keys({ gte: outKey(link, p as Priority, floor, ''), lt: `${link}!${p}!\uffff`, limit: 1 })
         .all()) {
         const { dueAt } = parseOutKey(key);
         earliest = earliest === undefined ? dueAt : Math.min(earliest, dueAt);
@@ -345,7 +344,7 @@ export class MessageStore {
               return undefined; // an unreadable record stays; only its index entry goes
             }
           }),
-        stage: (ops, sync) => this.#commit.stage(ops, sync),
+        stage: (ops, sync) => this.#stageOps(ops, sync),
         exclusive: (fn) => this.exclusive(fn),
         idle: () => this.#commit.idle(),
       },
@@ -383,8 +382,45 @@ export class MessageStore {
   }
 
   #stage(ops: StagedOp[], sync: boolean): Promise<void> {
-    const written = this.#commit.stage(ops, sync);
+    const written = this.#stageOps(ops, sync);
     return sync ? written.catch(rethrow) : Promise.resolve();
+  }
+
+  /** Every write goes through here: the outbox floors see each entry put. */
+  #stageOps(ops: readonly StagedOp[], sync: boolean): Promise<void> {
+    for (const op of ops) {
+      if (op.sub !== 'out' || op.value === undefined) continue;
+      const { link, priority, dueAt } = parseOutKey(op.key);
+      this.#floors.put(OutboxFloors.range(link, priority), dueAt);
+    }
+    return this.#commit.stage(ops, sync);
+  }
+
+  /**
+   * The keys on disk of one outbox range due by `now`, at most `limit`, read from the range's
+   * floor on (outbox-floors.ts); the caller drops those that a staged change took out.
+   */
+  async #outboxRange(link: string, priority: Priority, now: number, limit: number): Promise<string[]> {
+    const range = OutboxFloors.range(link, priority);
+    let stagedLow = Number.POSITIVE_INFINITY;
+    for (const key of this.#commit.stagedPuts('out', `${range}!`))
+      stagedLow = Math.min(stagedLow, parseOutKey(key).dueAt);
+    const scan = this.#floors.begin(range, stagedLow);
+    let keys: string[] = [];
+    try {
+      keys = await this.#subs.out
+        .keys({
+          gte: outKey(link, priority, this.#floors.floor(range), ''),
+          lte: outKey(link, priority, now, '\uffff'),
+          limit,
+        })
+        .all();
+    } catch (err) {
+      this.#floors.end(scan);
+      throw err;
+    }
+    this.#floors.end(scan, { first: keys[0] === undefined ? undefined : parseOutKey(keys[0]).dueAt, now });
+    return keys;
   }
 
   async #read(sub: SubName, key: string): Promise<Uint8Array | undefined> {

@@ -9,103 +9,47 @@
  * than Rock7's). Adapters and their simulators are loaded lazily, as the composition root must
  * (docs/architecture.md §The dependency rule).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DirectIpLink } from '../../../satellite/src/centre/directip-link.js';
-import type { RockblockLink } from '../../../satellite/src/centre/rockblock-link.js';
+import { describe, expect, it } from 'vitest';
 import { isKitError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
-import type { DirectIpLinkConfig, RockblockLinkConfig } from '../config/schema.js';
-import type { InboundFrame } from '../link/link.js';
-import { referenceFrames } from '../wire/fixtures/reference-frames.js';
+import type { RockblockLinkConfig } from '../config/schema.js';
 import type { BuiltLink } from './built-link.js';
 import { createDirectIpLink, createRockblockLink } from './satellite-links.js';
+import {
+  deliverMo,
+  directIpConfig,
+  doorsRig,
+  FRAME,
+  IMEI,
+  postPush,
+  pushOf,
+  rockblockConfig,
+  started,
+  until,
+} from './test/satellite-doors-rig.js';
 
-const IMEI = '300534060000001';
 const OTHER_IMEI = '300534069999999';
-const FRAME = referenceFrames()[0]?.frame as Uint8Array;
 
-let dir: string;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'fieldnode-satlinks-'));
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  await rm(dir, { recursive: true, force: true });
-});
+const rig = doorsRig('fieldnode-satlinks-');
 
 /** Starts a built link and stops it after the test; resolves with the frames it hands on. */
-async function started(built: BuiltLink): Promise<InboundFrame[]> {
-  const frames: InboundFrame[] = [];
-  built.link.on('frame', (f) => frames.push(f));
-  cleanups.push(() => built.link.stop());
-  await built.link.start();
-  return frames;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 2000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not within 2 s`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function startedUntilTheEnd(built: BuiltLink) {
+  rig.cleanup(() => built.link.stop());
+  return started(built);
 }
 
 describe('the centre’s satellite links, from configuration', () => {
   it('rockblock: the imeis are its enrolled senders, and each frame names its IMEI', async () => {
-    const { TEST_ROCK7_PUBLIC_KEY_PEM } = await import('../../../satellite/sim/rockblock/test-key.js');
-    const { pushBody, pushFields, PUSH_CONTENT_TYPE } = await import(
-      '../../../satellite/sim/rockblock/push-request.js'
-    );
-    const keyFile = join(dir, 'sim.pem');
-    await writeFile(keyFile, TEST_ROCK7_PUBLIC_KEY_PEM);
-    const env = process.env;
-    process.env = { ...env, FIELDNODE_ROCKBLOCK_USERNAME: 'u', FIELDNODE_ROCKBLOCK_PASSWORD: 'p' };
-    cleanups.push(async () => {
-      process.env = env;
-    });
-    const config: RockblockLinkConfig = {
-      id: 'rb0',
-      type: 'rockblock',
-      enabled: true,
-      cost: 'satellite',
-      listen: { host: '127.0.0.1', port: 0 },
-      path: '/push',
-      mtEndpoint: 'http://127.0.0.1:9/rockblock/MT',
-      verifyKeyFile: keyFile,
-      imeis: { [IMEI]: 2107 },
-    };
-    const built = await createRockblockLink(config, silentLogger);
+    rig.withEnv({ FIELDNODE_ROCKBLOCK_USERNAME: 'u', FIELDNODE_ROCKBLOCK_PASSWORD: 'p' });
+    const built = await createRockblockLink(await rockblockConfig(rig.dir), silentLogger);
     expect(built.neighbours).toEqual({ [IMEI]: 2107 });
     expect(built.sendersEnrolled).toBe(true);
 
-    const frames = await started(built);
-    const address = (built.link as RockblockLink).receiver.address();
-    const push = (imei: string, momsn: number) =>
-      fetch(`http://127.0.0.1:${address?.port}/push`, {
-        method: 'POST',
-        headers: { 'content-type': PUSH_CONTENT_TYPE.json },
-        body: pushBody(
-          pushFields(
-            {
-              imei,
-              serial: 1,
-              momsn,
-              at: Date.UTC(2026, 0, 1),
-              data: FRAME,
-              latitude: 0,
-              longitude: 0,
-              cepKm: 3,
-            },
-            1_784_000_000,
-          ),
-          'json',
-        ),
-      }).then((r) => r.status);
+    const frames = await startedUntilTheEnd(built);
+    const push = async (imei: string, momsn: number) =>
+      postPush(built, await pushOf({ imei, momsn, at: Date.UTC(2026, 0, 1), latitude: 0, longitude: 0 }));
     expect(await push(IMEI, 1)).toBe(200);
     expect(await push(OTHER_IMEI, 2)).toBe(200); // handed on: the core decides what to do with it
     await until(() => frames.length === 2, 'two frames');
@@ -116,12 +60,9 @@ describe('the centre’s satellite links, from configuration', () => {
   it('rockblock: refuses the repository’s test key outside the test runner, takes the simulator’s own', async () => {
     const { TEST_ROCK7_PUBLIC_KEY_PEM } = await import('../../../satellite/sim/rockblock/test-key.js');
     const { loadOrCreateSimSigningKey } = await import('../../../satellite/sim/rockblock/sim-signing-key.js');
-    const { pushBody, pushFields, PUSH_CONTENT_TYPE } = await import(
-      '../../../satellite/sim/rockblock/push-request.js'
-    );
-    const testKeyFile = join(dir, 'test.pem');
+    const testKeyFile = join(rig.dir, 'test.pem');
     await writeFile(testKeyFile, TEST_ROCK7_PUBLIC_KEY_PEM);
-    const sim = await loadOrCreateSimSigningKey(join(dir, 'sim'));
+    const sim = await loadOrCreateSimSigningKey(join(rig.dir, 'sim'));
     const config = (verifyKeyFile: string): RockblockLinkConfig => ({
       id: 'rb0',
       type: 'rockblock',
@@ -149,27 +90,11 @@ describe('the centre’s satellite links, from configuration', () => {
     expect(isKitError(refused, 'KEYS_TEST_KEY')).toBe(true);
     expect((refused as Error).message).toContain(testKeyFile);
 
-    const frames = await started(built);
-    const port = (built.link as RockblockLink).receiver.address()?.port;
-    const input = {
-      imei: IMEI,
-      serial: 1,
-      momsn: 1,
-      at: Date.UTC(2026, 0, 1),
-      data: FRAME,
-      latitude: 0,
-      longitude: 0,
-      cepKm: 3,
-    };
-    const post = (fields: Record<string, string | number>) =>
-      fetch(`http://127.0.0.1:${port}/`, {
-        method: 'POST',
-        headers: { 'content-type': PUSH_CONTENT_TYPE.json },
-        body: pushBody(fields, 'json'),
-      });
+    const frames = await startedUntilTheEnd(built);
+    const session = { imei: IMEI, momsn: 1, at: Date.UTC(2026, 0, 1), latitude: 0, longitude: 0 };
     // Signed with the repository's test key: forged, as far as this centre knows.
-    expect((await post(pushFields(input, 1_784_000_000))).status).toBe(403);
-    expect((await post(pushFields({ ...input, momsn: 2 }, 1_784_000_000, sim.privateKey))).status).toBe(200);
+    expect(await postPush(built, await pushOf(session), '/')).toBe(403);
+    expect(await postPush(built, await pushOf({ ...session, momsn: 2 }, sim.privateKey), '/')).toBe(200);
     await until(() => frames.length === 1, 'one frame');
     expect(frames[0]?.bytes).toEqual(FRAME);
     expect(frames[0]?.meta?.from).toBe(IMEI);
@@ -178,39 +103,24 @@ describe('the centre’s satellite links, from configuration', () => {
   it('directip behind a PROXY-protocol proxy: the header’s source is checked, each frame names its IMEI', async () => {
     const { encodeMo } = await import('../../../satellite/src/directip/mo.js');
     const { encodeProxyV1 } = await import('../../../satellite/src/directip/proxy-header.js');
-    const config: DirectIpLinkConfig = {
-      id: 'dip0',
-      type: 'directip',
-      enabled: true,
-      cost: 'satellite',
-      listen: { host: '127.0.0.1', port: 0 },
-      mtGateway: { host: '127.0.0.1', port: 9 },
-      confirm: true,
+    const config = directIpConfig({
       allowedSources: ['12.47.179.11'],
       proxyProtocol: true,
       trustedProxies: ['127.0.0.1'],
-      imeis: { [IMEI]: 2107 },
-    };
+    });
     const built = await createDirectIpLink(config, silentLogger);
     expect(built.neighbours).toEqual({ [IMEI]: 2107 });
     expect(built.sendersEnrolled).toBe(true);
 
-    const frames = await started(built);
-    const port = (built.link as DirectIpLink).server.address()?.port as number;
-    const deliver = (source: string, imei: string) =>
-      new Promise<Buffer>((resolve) => {
-        const socket = connect(port, '127.0.0.1');
-        const got: Buffer[] = [];
-        socket.on('data', (d: Buffer) => got.push(d));
-        socket.on('error', () => {});
-        socket.on('close', () => resolve(Buffer.concat(got)));
-        const header = encodeProxyV1({ address: source, port: 4000 }, { address: '192.0.2.10', port: 10800 });
-        const message = encodeMo({
-          header: { cdrReference: 1, imei, sessionStatus: 0, momsn: 5, mtmsn: 0, sessionTime: 1_784_000_000 },
-          payload: FRAME,
-        });
-        socket.write(Buffer.concat([header, message]));
+    const frames = await startedUntilTheEnd(built);
+    const deliver = (source: string, imei: string) => {
+      const header = encodeProxyV1({ address: source, port: 4000 }, { address: '192.0.2.10', port: 10800 });
+      const message = encodeMo({
+        header: { cdrReference: 1, imei, sessionStatus: 0, momsn: 5, mtmsn: 0, sessionTime: 1_784_000_000 },
+        payload: FRAME,
       });
+      return deliverMo(built, Buffer.concat([header, message]));
+    };
     expect((await deliver('12.47.179.11', IMEI)).toString('hex')).toBe('01000405000101');
     expect((await deliver('198.51.100.1', IMEI)).length).toBe(0); // not the gateway: refused
     expect((await deliver('12.47.179.11', OTHER_IMEI)).toString('hex')).toBe('01000405000101');

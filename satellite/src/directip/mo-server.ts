@@ -22,14 +22,14 @@
  * The server faces the internet (docs/centre-doors.md §DirectIP): at most `maxConnections` at
  * once (more are closed on arrival), a whole message within `readTimeoutMs` of the connection,
  * and `lingerMs` after the answer for the gateway to close its end. Refusals are counted and
- * emitted one by one, but logged only a few times a minute (refusal-log.ts).
+ * emitted one by one, but logged only a few times a minute (centre/receiver-ledger.ts).
  */
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
-import { SeenDeliveries, type SeenDeliveriesStore, type SeenEntry } from '../centre/seen-deliveries.js';
+import { ReceiverLedger, type ReceiverLedgerOptions } from '../centre/receiver-ledger.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { RefusalLog } from '../rockblock/refusal-log.js';
 import { canonicalIp } from './ip-address.js';
@@ -71,7 +71,8 @@ export interface MoServerCounters {
   dropped: number;
 }
 
-export interface DirectIpMoServerOptions {
+/** Options for {@link DirectIpMoServer}; deduplication and the refusal log as receiver-ledger.ts has them. */
+export interface DirectIpMoServerOptions extends ReceiverLedgerOptions {
   /** Answer with an MO confirmation (only if Iridium has provisioned it). Default false. */
   confirm?: boolean;
   /**
@@ -91,14 +92,7 @@ export interface DirectIpMoServerOptions {
    * `allowedSources`. Default: off, the connection's own address is the source.
    */
   proxyProtocol?: { trustedProxies: readonly string[] };
-  /** Recent messages remembered for deduplication. Default 10,000. */
-  dedupeLimit?: number;
-  /** How long a message's key is remembered, ms. Default 48 h (the gateway retries for 12 h). */
-  dedupeWindowMs?: number;
-  /** Where the keys are saved, and what an earlier run saved. Default: in memory only. */
-  dedupeStore?: { store: SeenDeliveriesStore; initial: readonly SeenEntry[] };
-  /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
-  refusalLog?: { perWindow?: number; windowMs?: number };
+  /** Unix ms now. Default Date.now. */
   now?: () => number;
   log?: Logger;
 }
@@ -112,10 +106,10 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   readonly #maxConnections: number;
   readonly #allowed: ReadonlySet<string> | undefined;
   readonly #proxies: ReadonlySet<string> | undefined;
-  readonly #seen: SeenDeliveries;
   readonly #now: () => number;
   readonly #log: Logger;
-  readonly #refusals: RefusalLog;
+  /** The keys seen (the gateway delivers again for 12 h) and the refusals. */
+  readonly #ledger: ReceiverLedger;
   readonly #extraBytes: RefusalLog;
   readonly #sockets = new Set<Socket>();
   readonly #counters: MoServerCounters = { accepted: 0, duplicates: 0, rejected: 0, dropped: 0 };
@@ -132,33 +126,25 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
     this.#proxies = opts.proxyProtocol ? canonical(opts.proxyProtocol.trustedProxies) : undefined;
     this.#now = opts.now ?? Date.now;
     this.#log = opts.log ?? silentLogger;
-    this.#seen = new SeenDeliveries({
+    this.#ledger = new ReceiverLedger(opts, {
+      msg: 'directip MO refused',
+      counters: this.#counters,
       now: this.#now,
       log: this.#log,
-      ...(opts.dedupeLimit === undefined ? {} : { limit: opts.dedupeLimit }),
-      ...(opts.dedupeWindowMs === undefined ? {} : { windowMs: opts.dedupeWindowMs }),
-      ...(opts.dedupeStore === undefined
-        ? {}
-        : { store: opts.dedupeStore.store, initial: opts.dedupeStore.initial }),
     });
-    const limit = { log: this.#log, now: this.#now, ...opts.refusalLog };
-    this.#refusals = new RefusalLog({ ...limit, msg: 'directip MO refused' });
-    this.#extraBytes = new RefusalLog({ ...limit, msg: 'directip MO: bytes after the message ignored' });
+    this.#extraBytes = new RefusalLog({
+      log: this.#log,
+      now: this.#now,
+      ...opts.refusalLog,
+      msg: 'directip MO: bytes after the message ignored',
+    });
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<AddressInfo> {
     if (this.#server) throw new Error('the DirectIP MO server is already listening');
     const server = createServer((socket) => this.#connection(socket));
     server.maxConnections = this.#maxConnections;
-    server.on('drop', (data) => {
-      this.#counters.dropped++;
-      const remote = canonicalIp(data?.remoteAddress);
-      this.#refusals.refused({
-        reason: 'busy',
-        detail: 'connection limit reached',
-        ...(remote ? { remote } : {}),
-      });
-    });
+    server.on('drop', (data) => this.#ledger.dropped('busy', canonicalIp(data?.remoteAddress)));
     const address = await listenOn(server, port, host);
     this.#server = server;
     return address;
@@ -172,13 +158,13 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    this.#refusals.flush();
+    this.#ledger.flushRefusals();
     this.#extraBytes.flush();
     if (server) {
       for (const s of this.#sockets) s.destroy();
       await closeServer(server);
     }
-    await this.#seen.flush();
+    await this.#ledger.seen.flush();
   }
 
   counters(): Readonly<MoServerCounters> {
@@ -186,8 +172,7 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   }
 
   #reject(socket: Socket, rejection: MoRejection, answer: boolean): void {
-    this.#counters.rejected++;
-    this.#refusals.refused({ ...rejection });
+    this.#ledger.refused({ ...rejection });
     this.emit('rejected', rejection);
     if (answer && this.#confirm && socket.writable) this.#finish(socket, encodeMoConfirmation(false));
     // A reset, not a clean close: a gateway without MO confirmation must see that nothing was
@@ -275,17 +260,17 @@ export class DirectIpMoServer extends EventEmitter<MoServerEvents> {
   #keep(mo: MoMessage, from: MoSender): void {
     const { header } = mo;
     const key = `${header.imei}|${header.momsn}|${header.sessionTime}`;
-    if (this.#seen.has(key)) {
+    if (this.#ledger.seen.has(key)) {
       this.#counters.duplicates++;
       this.#log.debug({ imei: header.imei, momsn: header.momsn }, 'directip MO: duplicate');
       return;
     }
-    this.#seen.add(key);
+    this.#ledger.seen.add(key);
     const receivedAt = this.#now();
     this.#counters.accepted++;
     setImmediate(() => {
       this.emit('mo', { message: mo, receivedAt, ...from });
-      this.#seen.save();
+      this.#ledger.seen.save();
     });
   }
 }

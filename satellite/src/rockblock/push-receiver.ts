@@ -14,7 +14,7 @@
  * - 503 (Retry-After 60): `accepting` is false, e.g. the link that consumes pushes is stopped.
  *   Rock7 keeps the push and retries, so nothing is acknowledged that nobody will take.
  * - Every refusal is answered at once and closes the connection. It is counted and emitted as
- *   `rejected`, but logged only a few times a minute (refusal-log.ts): the receiver faces the
+ *   `rejected`, but logged only a few times a minute (centre/receiver-ledger.ts): it faces the
  *   internet, and junk must not fill the journal. On its own server ({@link listen}) the limits
  *   of push-server.ts apply too: a connection cap and short timeouts (docs/centre-doors.md).
  *
@@ -33,13 +33,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, silentLogger } from '../../../node/src/base/logger.js';
 import { type QuarantinedPayload, quarantinedPush } from '../centre/quarantine.js';
-import { SeenDeliveries, type SeenDeliveriesStore, type SeenEntry } from '../centre/seen-deliveries.js';
+import { ReceiverLedger, type ReceiverLedgerOptions } from '../centre/receiver-ledger.js';
 import { boundAddress, closeServer, listenOn } from '../net/listen.js';
 import { type JwtClaims, jwtRejection, Rock7JwtVerifier, type Rock7JwtVerifierOptions } from './jwt.js';
 import { parsePushBody, pushBodyProblem, tokenOf } from './push-body.js';
 import { bodyMismatches, pushFromClaims, pushKey, type RockblockPush } from './push-claims.js';
 import { createPushServer, type PushServerLimits, type ServerRefusal } from './push-server.js';
-import { RefusalLog } from './refusal-log.js';
 
 /** A push that verified and is new: a payload, whatever it holds, or a mailbox check (empty data). */
 export interface ReceivedPush extends RockblockPush {
@@ -76,8 +75,8 @@ export interface PushReceiverCounters {
   dropped: number;
 }
 
-/** Options for {@link RockblockPushReceiver}. */
-export interface RockblockPushReceiverOptions {
+/** Options for {@link RockblockPushReceiver}; deduplication and the refusal log as receiver-ledger.ts has them. */
+export interface RockblockPushReceiverOptions extends ReceiverLedgerOptions {
   /** The key push tokens must verify with. Default: the published Rock7 key (rock7-key.ts). */
   key?: Rock7JwtVerifierOptions['key'];
   /** Only this path is served, e.g. "/rockblock/mo". Default: any path. */
@@ -86,19 +85,8 @@ export interface RockblockPushReceiverOptions {
   maxBodyBytes?: number;
   /** A body not complete within this is dropped, ms. Default 2000 (Rock7 gives up at 3 s). */
   bodyTimeoutMs?: number;
-  /** How many recent pushes are remembered for deduplication. Default 10,000. */
-  dedupeLimit?: number;
-  /**
-   * How long a push's key is remembered, ms. Default 48 h, well past the 12 h for which carriers of
-   * this kind retry (seen-deliveries.ts).
-   */
-  dedupeWindowMs?: number;
-  /** Where the keys are saved, and what an earlier run saved. Default: in memory only. */
-  dedupeStore?: { store: SeenDeliveriesStore; initial: readonly SeenEntry[] };
   /** Limits of the server {@link RockblockPushReceiver.listen} starts (push-server.ts has the defaults). */
   limits?: PushServerLimits;
-  /** Refusals logged in full per window, and the window in ms (refusal-log.ts). Default 5 a minute. */
-  refusalLog?: { perWindow?: number; windowMs?: number };
   /** Unix ms now. Default Date.now. */
   now?: () => number;
   log?: Logger;
@@ -116,11 +104,11 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly #path: string | undefined;
   readonly #maxBody: number;
   readonly #bodyTimeoutMs: number;
-  readonly #seen: SeenDeliveries;
   readonly #now: () => number;
   readonly #log: Logger;
   readonly #limits: PushServerLimits;
-  readonly #refusals: RefusalLog;
+  /** The keys of the pushes taken, and the refusals. */
+  readonly #ledger: ReceiverLedger;
   readonly #counters: PushReceiverCounters = {
     accepted: 0,
     mailboxChecks: 0,
@@ -142,21 +130,12 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     this.#maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.#bodyTimeoutMs = opts.bodyTimeoutMs ?? 2000;
     this.#log = opts.log ?? silentLogger;
-    this.#seen = new SeenDeliveries({
-      now: this.#now,
-      log: this.#log,
-      ...(opts.dedupeLimit === undefined ? {} : { limit: opts.dedupeLimit }),
-      ...(opts.dedupeWindowMs === undefined ? {} : { windowMs: opts.dedupeWindowMs }),
-      ...(opts.dedupeStore === undefined
-        ? {}
-        : { store: opts.dedupeStore.store, initial: opts.dedupeStore.initial }),
-    });
     this.#limits = opts.limits ?? {};
-    this.#refusals = new RefusalLog({
-      log: this.#log,
+    this.#ledger = new ReceiverLedger(opts, {
       msg: 'rockblock push refused',
+      counters: this.#counters,
       now: this.#now,
-      ...opts.refusalLog,
+      log: this.#log,
     });
   }
 
@@ -164,9 +143,8 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const remote = req.socket.remoteAddress;
     const reject = (status: number, reason: string, detail: string, headers: Record<string, string> = {}) => {
-      this.#counters.rejected++;
       const rejection: PushRejection = { status, reason, detail, ...(remote ? { remote } : {}) };
-      this.#refusals.refused({ status, reason, detail, remote });
+      this.#ledger.refused({ status, reason, detail, remote });
       // Closing frees the connection at once: a refused peer has no reason to keep it.
       answer(res, status, reason, { ...headers, Connection: 'close' });
       this.emit('rejected', rejection);
@@ -209,9 +187,9 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    this.#refusals.flush();
+    this.#ledger.flushRefusals();
     if (server) await closeServer(server);
-    await this.#seen.flush();
+    await this.#ledger.seen.flush();
   }
 
   /** The address {@link listen} bound, while listening. */
@@ -224,14 +202,12 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
   }
 
   #serverRefused({ reason, status, remote }: ServerRefusal): void {
-    const at = remote ? { remote } : {};
     if (status === undefined) {
-      this.#counters.dropped++;
-      this.#refusals.refused({ reason, detail: 'connection limit reached', ...at });
+      this.#ledger.dropped(reason, remote);
       return;
     }
-    this.#counters.rejected++;
-    this.#refusals.refused({ status, reason, ...at });
+    const at = remote ? { remote } : {};
+    this.#ledger.refused({ status, reason, ...at });
     this.emit('rejected', { status, reason, detail: `refused by the server: ${reason}`, ...at });
   }
 
@@ -273,14 +249,14 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
       return;
     }
     const key = pushKey(push);
-    if (this.#seen.has(key)) {
+    if (this.#ledger.seen.has(key)) {
       this.#counters.duplicates++;
       answer(res, 200, 'OK');
       this.#log.debug({ imei: push.imei, momsn: push.momsn }, 'rockblock push: duplicate');
       return;
     }
     // In memory at once, so that a copy arriving meanwhile is a duplicate; saved once handed on.
-    this.#seen.add(key);
+    this.#ledger.seen.add(key);
     answer(res, 200, 'OK');
     // Only for a new push: a replayed token with altered body fields must not repeat the line.
     const mismatched = bodyMismatches(claims, body);
@@ -295,7 +271,7 @@ export class RockblockPushReceiver extends EventEmitter<PushReceiverEvents> {
     if (push.data.length === 0) this.#counters.mailboxChecks++;
     setImmediate(() => {
       this.emit('push', { ...push, receivedAt });
-      this.#seen.save();
+      this.#ledger.seen.save();
     });
   }
 

@@ -6,7 +6,8 @@
  * that vouches for it on its way back: confirmations.ts); what is not is taken into custody,
  * confirmed to the previous hop, and routed on. Every state change is one store change, staged
  * under the store's lock; a confirmation about it leaves the node only once the group holding it
- * is synced (docs/store-and-forward.md §Group commit).
+ * is synced (docs/store-and-forward.md §Group commit). The numbers its messages take are
+ * sequence-counter.ts's; the deadlines it stored move with a clock step in deadline-rebase.ts.
  */
 
 import { EventEmitter } from 'node:events';
@@ -27,6 +28,7 @@ import { confirmsDuplicate, sentToward } from './confirmations.js';
 import { Confirmer } from './confirmer.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
+import { rebaseDeadlines } from './deadline-rebase.js';
 import { Dispatcher } from './dispatcher.js';
 import { DEFAULT_RETENTION_MS, Expiry } from './expiry.js';
 import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
@@ -35,6 +37,7 @@ import { InboundPayloads } from './inbound-payloads.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { RouteChoice } from './routing-table.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
+import { SequenceCounter } from './sequence-counter.js';
 import { SignedState } from './signed-state.js';
 import { UncheckedRelay } from './unchecked-relay.js';
 
@@ -64,7 +67,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   readonly #signed: SignedState;
   /** The configured keys, as signed control messages amend them (signed-state.ts). */
   readonly #keys: KeyRing;
-  #seq = 0;
+  readonly #sequence: SequenceCounter;
   get #repeats(): number {
     return this.#o.broadcastRepeats ?? 3;
   }
@@ -74,13 +77,19 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     super();
     this.#o = options;
     this.#replay = new SavedReplayWindow(options.store, options.log);
+    this.#sequence = new SequenceCounter({
+      store: options.store,
+      log: options.log,
+      ...(options.sequenceFloor !== undefined ? { floor: options.sequenceFloor } : {}),
+      ...(options.freshSequenceStart ? { freshStart: options.freshSequenceStart } : {}),
+    });
     this.#signed = new SignedState({
       store: options.store,
       nodeId: options.nodeId,
       clock: options.clock,
       onSignedTime: (ms) => options.clock.observeSignedLowerBound?.(ms, 'a signed control message'),
       // Called inside the store's lock: queued, not awaited.
-      onSeqFloor: (floor) => void this.raiseSequenceFloor(floor),
+      onSeqFloor: (floor) => void this.#sequence.raiseFloor(floor),
       onRevokedNode: (node) =>
         options.log.warn({ node }, 'node revoked by the centre: its frames are refused'),
       log: options.log.child({ mod: 'signed' }),
@@ -106,7 +115,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       log: options.log,
     });
     this.#confirmer = new Confirmer(options, {
-      frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#seq + 1).frame.length,
+      frameSize: (draft, via) => this.#prepare(draft, undefined, via, this.#sequence.next).frame.length,
       submit: async (draft, via) => {
         const staged = await options.store.exclusive(() => this.#stageOwn(draft, undefined, via));
         await this.#ownStored(staged);
@@ -128,15 +137,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       identity: options.identity,
       clock: options.clock,
       replay: this.#replay,
-      // Taken under the store lock and synced like any other, so a beacon never shares an id with
-      // a message (receivers would take that as a replay).
-      nextSeq: () =>
-        options.store.exclusive(async () => {
-          const next = this.#seq + 1;
-          await options.store.putKv({ seq: next }, true);
-          this.#seq = next;
-          return next;
-        }),
+      nextSeq: () => this.#sequence.takeAlone(),
       onNewPath: () => this.#rerouteWaiting(),
       log: options.log.child({ mod: 'beacons' }),
     });
@@ -183,17 +184,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     const signedTime = this.#signed.signedTime();
     if (signedTime > 0)
       this.#o.clock.observeSignedLowerBound?.(signedTime * 1000, 'the signed time kept in the store');
-    const stored = await store.getKv<number>('seq');
-    const start = Math.max(
-      stored ?? this.#o.freshSequenceStart?.() ?? 0,
-      Math.max(this.#o.sequenceFloor ?? 0, this.#signed.seqFloor()) - 1,
-    );
-    if (stored === undefined || start > stored) {
-      if (stored === undefined && start > 0)
-        log.info({ seq: start + 1 }, 'no sequence on disk: this node numbers its messages from an epoch');
-      await store.putKv({ seq: start }, true);
-    }
-    this.#seq = start;
+    await this.#sequence.start(this.#signed.seqFloor());
     await this.#replay.start();
     for (const { link, sharing } of links) {
       const dispatcher = new Dispatcher({
@@ -247,13 +238,8 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
    * Raises the next sequence number to at least `floor` (the centre's word for a kit that lost its
    * store: a signed control message); never lowers it.
    */
-  async raiseSequenceFloor(floor: number): Promise<void> {
-    await this.#o.store.exclusive(async () => {
-      if (this.#seq >= floor - 1) return;
-      await this.#o.store.putKv({ seq: floor - 1 }, true);
-      this.#o.log.warn({ from: this.#seq + 1, to: floor }, 'sequence raised to the floor the centre set');
-      this.#seq = floor - 1;
-    });
+  raiseSequenceFloor(floor: number): Promise<void> {
+    return this.#sequence.raiseFloor(floor);
   }
 
   /**
@@ -262,25 +248,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
    * message written before the fix neither expires at once nor waits for years (docs/time.md).
    */
   async clockStepped(stepMs: number): Promise<void> {
-    if (Math.abs(stepMs) < 1000) return;
-    let moved = 0;
-    const store = this.#o.store;
-    // Only messages not final have deadlines: the expiry index lists them, and no others.
-    const ids = await store.openIds();
-    for (let i = 0; i < ids.length; i += REROUTE_CHUNK)
-      await store.exclusive(async () => {
-        for (const id of ids.slice(i, i + REROUTE_CHUNK)) {
-          const before = await store.getMeta(id).catch(() => undefined);
-          if (!before || before.done) continue;
-          const meta = structuredClone(before);
-          meta.expiresAt += Math.round(stepMs / 1000);
-          for (const link of Object.keys(meta.out)) meta.out[link] = (meta.out[link] as number) + stepMs;
-          await store.save(meta, before, { sync: false });
-          moved++;
-        }
-      });
-    if (moved > 0) this.#o.log.info({ stepMs, messages: moved }, 'clock stepped: deadlines moved with it');
-    for (const d of this.#dispatchers.values()) d.kick();
+    const moved = await rebaseDeadlines(stepMs, { store: this.#o.store, log: this.#o.log });
+    // What is due when changed: every dispatcher reads its outbox again.
+    if (moved !== undefined) for (const d of this.#dispatchers.values()) d.kick();
   }
 
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
@@ -295,11 +265,10 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
    * outside it, so that concurrent submits and arrivals share one batch and one sync.
    */
   async #stageOwn(draft: Draft, auth?: Authenticator, via?: { link: string; to?: string }) {
-    const seq = this.#seq + 1;
+    const seq = this.#sequence.next;
     const { meta, frame, message } = this.#prepare(draft, auth, via, seq);
     await this.#applyOwn(message);
-    const stored = this.#o.store.admit(meta, frame, { sync: true, kv: { seq } });
-    this.#seq = seq;
+    const stored = this.#sequence.stage(seq, (kv) => this.#o.store.admit(meta, frame, { sync: true, kv }));
     return { meta, stored };
   }
 

@@ -6,7 +6,8 @@
  * core's (it sees `billing` in the capabilities); the link owns the session timing: each session
  * in the order of §7.1 (sbd-session.ts), the backoff after failures by MO status (§7.2), ring
  * alerts, MT messages still queued, mailbox checks while a warning is active and for an overdue
- * answer (session-scheduler.ts).
+ * answer (session-scheduler.ts decides, session-runner.ts runs them). This file is the Link
+ * around them: the modem's lifecycle and events, the sends it takes, what it reports.
  *
  * - send() resolves when a session carrying the frame succeeds (`ref` = the MOMSN), or with
  *   `retry: 'later'` when the link goes down, its session's end was not seen (TIMEOUT: whether it
@@ -33,11 +34,12 @@
  *   same (§7.1 "Required and optional commands"): signalQuality() is then undefined (unknown) and
  *   networkTime() undefined; each refusal is logged once for the life of the link.
  * - stop() waits for a session under way at most `stopGraceMs`, then cuts it short, handing its MO
- *   back as TIMEOUT, and ends within 60 s by default (stop-bound.ts; §7.1 "Stopping").
+ *   back as TIMEOUT (session-runner.ts halt()), and ends within 60 s by default (stop-bound.ts;
+ *   §7.1 "Stopping").
  */
 import { EventEmitter } from 'node:events';
 import { isKitError } from '../../../node/src/base/errors.js';
-import { type Clock, systemClock, type Timer } from '../../../node/src/link/clock.js';
+import { type Clock, systemClock } from '../../../node/src/link/clock.js';
 import type {
   ExtraBilling,
   LinkCapabilities,
@@ -64,9 +66,9 @@ import {
   schedulerOptionsOf,
   zeroSbdCounters,
 } from './sbd-link-types.js';
-import { type MoBuffer, runSbdSession } from './sbd-session.js';
+import { SessionRunner } from './session-runner.js';
 import { type SessionPlan, SessionScheduler } from './session-scheduler.js';
-import { judgeSession } from './session-verdict.js';
+import type { SessionVerdict } from './session-verdict.js';
 import { CLOSE_BOUND_MS, STOP_GRACE_MS, settledWithin } from './stop-bound.js';
 import { StopPause } from './stop-pause.js';
 
@@ -91,30 +93,18 @@ export class SbdLink
   readonly #o: SbdLinkOptions;
   readonly #clock: Clock;
   readonly #scheduler: SessionScheduler;
+  readonly #sessions: SessionRunner;
   readonly #alarms: AlarmBoard;
   readonly #held: HeldFrames;
   readonly #sbd: SbdOnlyCounters = zeroSbdCounters();
   #modem: SbdModem | undefined;
   #detach: (() => void) | undefined;
-  readonly #buffer: { state: MoBuffer } = { state: { kind: 'unknown' } };
-  #cycle: Promise<void> | undefined;
-  /** Something changed while a cycle ran: look again after it. */
-  #again = false;
-  #timer: Timer | undefined;
   readonly #pause: StopPause;
   #imei: string | undefined;
-  /** The id of the MO a session has under way. */
-  #carrying: number | undefined;
-  /** The session under way and when it began (clock ms): what stop() reports if it cuts it short. */
-  #underWay: { plan: SessionPlan; since: number } | undefined;
   /** The informing commands the modem refused, logged once each for the life of the link. */
   readonly #refused = new Set<string>();
-  /** Its send was aborted during the session: handed back if the session did not send it. */
-  #abortAfterSession: number | undefined;
   readonly #extraUnits = new Set<(units: number) => void>();
   readonly #offers = new Set<() => Promise<void>>();
-  /** The core was offered the coming mailbox check; cleared by the next session. */
-  #offered = false;
 
   constructor(options: SbdLinkOptions) {
     if (options.mtu !== undefined && options.mtu > MAX_MO_BYTES)
@@ -137,6 +127,26 @@ export class SbdLink
       this.sbdEvents.emit('alarm', alarm);
     });
     this.#pause = new StopPause(this.#clock, options);
+    this.#sessions = new SessionRunner({
+      id: options.id,
+      clock: this.#clock,
+      log: this.log,
+      scheduler: this.#scheduler,
+      held: this.#held,
+      offers: this.#offers,
+      ...(options.giveUpMs !== undefined ? { giveUpMs: options.giveUpMs } : {}),
+      ...(options.offerWaitMs !== undefined ? { offerWaitMs: options.offerWaitMs } : {}),
+      link: {
+        running: () => !this.closed && this.state.status === 'up',
+        modem: () => this.#modem as SbdModem,
+        heard: (v) => this.#heard(v),
+        spent: (units) => {
+          for (const listener of this.#extraUnits) listener(units);
+        },
+        ended: (plan, v, clockAt) => this.#ended(plan, v, clockAt),
+        down: (reason, detail) => this.#down(reason, detail),
+      },
+    });
   }
 
   /** The modem's IMEI, once started. */
@@ -178,7 +188,7 @@ export class SbdLink
   /** A warning is active: check the mailbox every `warningCheckMs` if no session did. */
   setWarningActive(active: boolean): void {
     this.#scheduler.setWarningActive(active, this.#clock.now());
-    this.#wake();
+    this.#sessions.wake();
   }
 
   /**
@@ -233,9 +243,9 @@ export class SbdLink
       const info = await modem.start(signal);
       if (this.closed) return;
       this.#imei = info.imei;
-      this.#buffer.state = { kind: 'unknown' }; // whatever a previous run left
+      this.#sessions.forgetBuffer();
       this.goUp({ imei: info.imei });
-      this.#wake();
+      this.#sessions.wake();
     } catch (err) {
       if (this.closed) return;
       if (signal?.aborted && err === signal.reason) throw err;
@@ -244,12 +254,13 @@ export class SbdLink
     }
   }
 
+  /** Bounded (stop-bound.ts): the session under way, then closing the modem, each within its bound. */
   protected async close(): Promise<void> {
-    this.#timer?.cancel();
-    this.#held.handBack(failed('later', 'LINK_DOWN', 'the link is stopping'), this.#carrying);
     // A session under way settles its frame, but systemd will not wait for ever on a hung modem.
-    const graceMs = this.#o.stopGraceMs ?? STOP_GRACE_MS;
-    if (this.#cycle && !(await settledWithin(this.#clock, this.#cycle, graceMs))) this.#cutShort(graceMs);
+    await this.#sessions.halt(
+      this.#o.stopGraceMs ?? STOP_GRACE_MS,
+      failed('later', 'LINK_DOWN', 'the link is stopping'),
+    );
     this.#detach?.();
     this.#detach = undefined;
     const deadline = this.#clock.now() + CLOSE_BOUND_MS;
@@ -259,57 +270,21 @@ export class SbdLink
     if (closing && !(await settledWithin(this.#clock, closing, CLOSE_BOUND_MS)))
       this.log.warn({ link: this.id }, `the modem did not close within ${CLOSE_BOUND_MS} ms; left as it is`);
     // A session cut short ends once its port is closed: let it record how it ended.
-    if (this.#cycle) await settledWithin(this.#clock, this.#cycle, deadline - this.#clock.now());
+    await this.#sessions.ended(deadline - this.#clock.now());
     this.#held.handBack(failed('later', 'LINK_DOWN', 'the link stopped'));
-  }
-
-  /**
-   * stop() stopped waiting for the session under way. Its MO may have gone or not: it is answered
-   * TIMEOUT (retry later), so the core sends it again and the centre drops a copy by its id; never
-   * LINK_DOWN, which says nothing went.
-   */
-  #cutShort(waitedMs: number): void {
-    const s = this.#underWay;
-    const mo = s?.plan.mo;
-    this.log.warn(
-      {
-        link: this.id,
-        reason: s?.plan.reason,
-        moBytes: mo?.bytes.length ?? 0,
-        ...(s ? { sessionMs: this.#clock.now() - s.since } : {}),
-        waitedMs,
-      },
-      mo
-        ? 'stopping cut a session short: its MO may have gone; handed back as TIMEOUT to be sent again'
-        : 'stopping cut a session short',
-    );
-    if (mo)
-      this.#held.settle(
-        mo.id,
-        failed(
-          'later',
-          'TIMEOUT',
-          `the link stopped during its session, after ${waitedMs} ms; it may have gone`,
-        ),
-      );
   }
 
   protected transmit(frame: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
     const priority = opts.priority ?? this.#o.defaultPriority ?? 1;
     const mo = this.#scheduler.add(frame, priority, opts.awaitsReply === true, this.#clock.now());
     return new Promise<SendOutcome>((resolve) => {
-      const onAbort = () => {
-        // Taken back only while no session has it: once SBDIX may have sent it, it is answered by
-        // how that session ends (a failed session hands it back then: #runSession).
-        if (this.#carrying === mo.id) this.#abortAfterSession = mo.id;
-        else if (this.#scheduler.release(mo.id)) this.#held.settle(mo.id, failed('later', 'BUSY', 'aborted'));
-      };
+      const onAbort = () => this.#sessions.abort(mo.id);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.#held.add(mo.id, {
         resolve,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       });
-      this.#wake();
+      this.#sessions.wake();
     });
   }
 
@@ -319,12 +294,12 @@ export class SbdLink
     this.#modem = modem;
     const onRing = () => {
       this.#scheduler.ring(this.#clock.now());
-      this.#wake();
+      this.#sessions.wake();
     };
     const onService = (available: boolean) => {
       if (!available) return;
       this.#scheduler.serviceBack();
-      this.#wake();
+      this.#sessions.wake();
     };
     const onClosed = (err: Error | undefined) => {
       if (this.closed) return;
@@ -351,87 +326,8 @@ export class SbdLink
     };
   }
 
-  /**
-   * Looks at the queue soon, unless a session is under way (it looks again when done). "Soon" is
-   * a zero-delay timer, so frames handed over together share the decision.
-   */
-  #wake(): void {
-    if (this.closed || this.state.status !== 'up') return;
-    if (this.#cycle) {
-      // The cycle may be past its last look: have it look again when it ends.
-      this.#again = true;
-      return;
-    }
-    this.#timer?.cancel();
-    this.#timer = this.#clock.after(0, () => {
-      this.#timer = undefined;
-      if (this.#cycle || this.closed || this.state.status !== 'up') return;
-      this.#again = false;
-      this.#cycle = this.#runCycle().finally(() => {
-        this.#cycle = undefined;
-        if (this.#again) this.#wake();
-      });
-    });
-  }
-
-  async #runCycle(): Promise<void> {
-    try {
-      while (!this.closed && this.state.status === 'up') {
-        const now = this.#clock.now();
-        this.#again = false;
-        const decision = this.#scheduler.decide(now);
-        for (const mo of decision.drop) {
-          this.#held.settle(
-            mo.id,
-            failed('later', 'NO_SERVICE', `no successful session for ${this.#o.giveUpMs ?? 1_800_000} ms`),
-          );
-        }
-        if (!decision.session) {
-          if (decision.wakeAt !== undefined) {
-            this.#timer = this.#clock.after(decision.wakeAt - now, () => this.#wake());
-          }
-          return;
-        }
-        if (decision.session.mo === undefined && !this.#offered && this.#offers.size > 0) {
-          // A mailbox check costs a credit whatever it carries: let the core add what may ride
-          // along, then decide again (what it sends wakes us at once).
-          this.#offered = true;
-          await this.#offer();
-          continue;
-        }
-        await this.#runSession(decision.session);
-      }
-    } catch (err) {
-      // A bug, not a field failure: say so, and do not leave senders waiting for ever.
-      this.log.error({ err, link: this.id }, 'SBD session loop failed');
-      this.#down('port-error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  /** Asks the core for riders; waits for its answer up to `offerWaitMs`. */
-  async #offer(): Promise<void> {
-    let timer: Timer | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.#offers].map((listener) => listener())),
-      new Promise<void>((resolve) => {
-        timer = this.#clock.after(this.#o.offerWaitMs ?? 2000, resolve);
-      }),
-    ]);
-    timer?.cancel();
-  }
-
-  async #runSession(plan: SessionPlan): Promise<void> {
-    this.#carrying = plan.mo?.id;
-    this.#underWay = { plan, since: this.#clock.now() };
-    this.#offered = false;
-    const out = await runSbdSession(this.#modem as SbdModem, this.#buffer, {
-      mo: plan.mo?.bytes,
-      answerRing: plan.answerRing,
-    });
-    this.#carrying = undefined;
-    this.#underWay = undefined;
-    const v = judgeSession(out, plan);
-    const clockAt = this.#clock.now();
+  /** What a session said, as the link counts and tells it; first of a session's reports. */
+  #heard(v: SessionVerdict): void {
     for (const [key, n] of Object.entries(v.count)) {
       if (key === 'errors') this.stats.errors += n;
       else this.#sbd[key as keyof SbdOnlyCounters] += n;
@@ -440,23 +336,10 @@ export class SbdLink
       this.log.warn({ link: this.id, error: v.record.error }, 'SBD session failed');
     if (v.mt) this.received(v.mt, { from: 'gateway' });
     this.#alarms.apply(v.alarms, this.now());
+  }
 
-    if (v.scheduler.kind === 'succeeded') {
-      this.#scheduler.succeeded(plan, v.scheduler, clockAt);
-      // What the core did not send itself: the mailbox check's credit and the MT's.
-      const extra = (plan.mo ? 0 : plan.credits) + v.scheduler.mtCredits;
-      if (extra > 0) for (const listener of this.#extraUnits) listener(extra);
-    } else {
-      this.#scheduler.failed(
-        v.scheduler.minBackoffMs,
-        clockAt,
-        v.scheduler.releaseCarried ? plan.mo : undefined,
-      );
-    }
-    if (v.carried && plan.mo) this.#held.settle(plan.mo.id, v.carried);
-    else if (plan.mo && this.#abortAfterSession === plan.mo.id && this.#scheduler.release(plan.mo.id))
-      this.#held.settle(plan.mo.id, failed('later', 'BUSY', 'aborted'));
-    this.#abortAfterSession = undefined;
+  /** Last of a session's reports, once its send is answered: its record; down if it must. */
+  #ended(plan: SessionPlan, v: SessionVerdict, clockAt: number): void {
     this.sbdEvents.emit('session', {
       at: this.now(),
       clockAt,
@@ -474,8 +357,8 @@ export class SbdLink
 
   /** Down: no more sessions; every pending send is handed back (the store sends it again). */
   #down(reason: LinkDownReason, detail: string): void {
-    this.#timer?.cancel();
+    this.#sessions.cancelWake();
     this.goDown(reason, detail);
-    this.#held.handBack(failed('later', 'LINK_DOWN', detail), this.#carrying);
+    this.#sessions.handBack(failed('later', 'LINK_DOWN', detail));
   }
 }

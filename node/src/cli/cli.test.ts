@@ -85,16 +85,17 @@ describe('fieldnode command', () => {
     expect(io.err).toContain('WIRE_ENCODE_INVALID');
   });
 
-  it('wire decode shows a message, and says what is wrong with garbage', async () => {
-    expect(await runCli(['wire', 'decode', hex(encodeReference(R3))])).toBe(0);
+  it('wire decode shows a message, and says what is wrong with garbage (exit 1)', async () => {
+    expect(await runCli(['wire', 'decode', '--json', hex(encodeReference(R3))])).toBe(0);
     expect(JSON.parse(io.out)).toMatchObject({
       type: 'message',
       auth: 'mac',
       message: { kind: 'ack', seq: 306 },
     });
     io.out = '';
-    expect(await runCli(['wire', 'decode', '5003ff'])).toBe(0);
+    expect(await runCli(['wire', 'decode', '--json', '5003ff'])).toBe(1);
     expect(JSON.parse(io.out)).toMatchObject({ type: 'invalid', code: 'WIRE_TRUNCATED' });
+    expect(io.err).toContain('fieldnode: WIRE_TRUNCATED: origin: the varint at offset 2');
     expect(await runCli(['wire', 'decode', 'xyz'])).toBe(2);
   });
 

@@ -218,10 +218,10 @@ describe('fieldnode foreign release', () => {
       expect(await runCli(['foreign', 'release', ...bad, '--data-dir', dir])).toBe(2);
     }
     expect(io.err).toContain(
-      'fieldnode: CLI_USAGE: bad N "x": give the number `fieldnode foreign list` shows',
+      'fieldnode: CLI_USAGE: foreign release: bad N "x": give the number `fieldnode foreign list` shows',
     );
     expect(io.err).toContain(
-      `fieldnode: CLI_USAGE: no entry 4: ${file} has 3 lines; see \`fieldnode foreign list\``,
+      `fieldnode: CLI_USAGE: foreign release: no entry 4: ${file} has 3 lines; see \`fieldnode foreign list\``,
     );
     expect(await runCli(['foreign', 'release', '3', '--data-dir', dir])).toBe(1);
     expect(io.err).toContain(`fieldnode: FOREIGN_UNREADABLE: line 3 of ${file} is not a whole record`);

@@ -7,13 +7,6 @@ import { KitError } from '../base/errors.js';
 import { foreignListCommand } from './foreign-list-command.js';
 import { foreignReleaseCommand } from './foreign-release-command.js';
 
-export const FOREIGN_HELP = `  foreign list [--config FILE | --data-dir DIR] [--json]
-                              the payloads kept as foreign (<data dir>/foreign-payloads.jsonl),
-                              numbered; no daemon needed
-  foreign release N [--config FILE | --data-dir DIR]
-                              centre: hand kept payload N (reason unknown-sender) back to the
-                              running daemon, which takes it in without the enrolment check`;
-
 export async function foreignCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -21,7 +14,9 @@ export async function foreignCommand(args: string[]): Promise<number> {
       return foreignListCommand(rest);
     case 'release':
       return foreignReleaseCommand(rest);
+    case undefined:
+      throw new KitError('CLI_USAGE', 'foreign: list or release?');
     default:
-      throw new KitError('CLI_USAGE', `foreign: expected list or release, not ${JSON.stringify(sub ?? '')}`);
+      throw new KitError('CLI_USAGE', `foreign: expected list or release, not ${JSON.stringify(sub)}`);
   }
 }

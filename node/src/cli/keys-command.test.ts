@@ -135,7 +135,10 @@ describe('keys kit and keys relay', () => {
         '--node 0: expected a whole number from 1 to 4294967295',
       ],
       [['kit', '--master', at('master.secret'), '--node', '7', '--seq-floor=-1'], '--seq-floor -1: expected'],
-      [['kit', '--master', at('master.secret'), '--nodes', '7'], 'keys kit takes no --nodes'],
+      [
+        ['kit', '--master', at('master.secret'), '--nodes', '7'],
+        'keys kit: unknown option --nodes; it takes --master, --node, --seq-floor, --out',
+      ],
       [['relay', '--master', at('master.secret'), '--nodes', '7,x'], '--nodes x: expected a whole number'],
       [['relay', '--master', at('master.secret'), '--nodes', '7,7'], '--nodes lists 7 twice'],
       [['check'], 'the key file to check is required'],

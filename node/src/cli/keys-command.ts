@@ -5,7 +5,11 @@
  * At the centre: `new-master` makes the master secret, `kit` a kit's key file, `relay` a gateway's
  * relay keys file. On a kit: `enter` writes the kit key file from the key typed in, `check` reads a
  * key file as the daemon will and says OK or exactly what is wrong. Files are written mode 0600
- * and never over an existing file.
+ * and never over an existing file. The identity lives in the data directory, found as `status`
+ * finds it: --config (whose node.id is then the id `export` writes) or --data-dir
+ * (docs/operating.md §The command line).
+ *
+ * The subcommand is the first word; each takes only its own options.
  */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -28,20 +32,35 @@ import {
 import { formatKitKey, parseKitKey } from '../crypto/key-text.js';
 import { deriveKitKey, deriveRelayKey } from '../crypto/kit-keys.js';
 import { generateMasterSecret } from '../crypto/mac.js';
-import { dataDir, parseNodeId, parseOptions } from './args.js';
+import { parseNodeId, parseOptions } from './args.js';
+import { nodePlaces } from './node-places.js';
 
 const U32_MAX = 0xffff_ffff;
 const SECONDS_PER_DAY = 86_400;
 
-/** The options each sub-command takes; any other is a usage error. */
-const SUB_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  show: ['data-dir', 'node-id', 'json'],
-  export: ['data-dir', 'node-id', 'json'],
-  'new-master': ['out'],
-  kit: ['master', 'node', 'seq-floor', 'out'],
-  relay: ['master', 'nodes', 'out'],
-  check: ['node'],
-  enter: ['node', 'seq-floor', 'enrolled', 'out'],
+const str = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+const IDENTITY_OPTIONS = { config: str, 'data-dir': str, 'node-id': str, json: flag } as const;
+
+/** The options each subcommand takes; any other is a usage error. */
+const SUB_OPTIONS = {
+  show: IDENTITY_OPTIONS,
+  export: IDENTITY_OPTIONS,
+  'new-master': { out: str },
+  kit: { master: str, node: str, 'seq-floor': str, out: str },
+  relay: { master: str, nodes: str, out: str },
+  check: { node: str },
+  enter: { node: str, 'seq-floor': str, enrolled: str, out: str },
+} as const;
+type Sub = keyof typeof SUB_OPTIONS;
+/** The values of any subcommand's options; each takes only its own. */
+type KeysValues = Partial<
+  Record<
+    'config' | 'data-dir' | 'node-id' | 'out' | 'master' | 'node' | 'nodes' | 'seq-floor' | 'enrolled',
+    string
+  >
+> & {
+  json?: boolean;
 };
 
 export interface KeysCommandIo {
@@ -52,30 +71,20 @@ export interface KeysCommandIo {
 }
 
 export async function keysCommand(args: string[], io: KeysCommandIo = {}): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    'data-dir': { type: 'string' },
-    'node-id': { type: 'string' },
-    json: { type: 'boolean' },
-    out: { type: 'string' },
-    master: { type: 'string' },
-    node: { type: 'string' },
-    nodes: { type: 'string' },
-    'seq-floor': { type: 'string' },
-    enrolled: { type: 'string' },
-  });
-  const [sub = 'show', ...rest] = positionals;
-  const allowed = SUB_OPTIONS[sub];
-  if (allowed === undefined) {
+  // The subcommand comes first; without one, `keys` shows the identity.
+  const first = args[0];
+  const sub = first === undefined || first.startsWith('-') ? 'show' : first;
+  if (!Object.hasOwn(SUB_OPTIONS, sub)) {
     const hint =
       sub === 'new-secret'
         ? ': the county-wide enrolment secret is gone. At the centre, `keys new-master` makes the master ' +
           'secret and `keys kit` each kit’s own key file (docs/keys.md)'
-        : `; known: ${Object.keys(SUB_OPTIONS).join(', ')}`;
-    throw new KitError('CLI_USAGE', `unknown keys command ${JSON.stringify(sub)}${hint}`);
+        : `; the keys commands are ${Object.keys(SUB_OPTIONS).join(', ')}`;
+    throw new KitError('CLI_USAGE', `keys: unknown command ${JSON.stringify(sub)}${hint}`);
   }
-  for (const option of Object.keys(values)) {
-    if (!allowed.includes(option)) throw new KitError('CLI_USAGE', `keys ${sub} takes no --${option}`);
-  }
+  const parsed = parseOptions(sub === first ? args.slice(1) : args, SUB_OPTIONS[sub as Sub]);
+  const values = parsed.values as KeysValues;
+  const rest = parsed.positionals;
   if (rest.length > (sub === 'check' ? 1 : 0)) {
     throw new KitError('CLI_USAGE', `keys ${sub}: unexpected ${rest.join(' ')}`);
   }
@@ -178,11 +187,15 @@ async function check(file: string, nodeText: string | undefined): Promise<number
   );
 }
 
-/** `keys`, `keys show`, `keys export`: this node's identity, made on first use. */
-async function identity(sub: string, values: { 'data-dir'?: string; 'node-id'?: string; json?: boolean }) {
-  const dir = dataDir(values['data-dir']);
+/**
+ * `keys`, `keys show`, `keys export`: this node's identity, made on first use in the data directory
+ * of --config (whose node.id is then the default --node-id) or of --data-dir.
+ */
+async function identity(sub: string, values: KeysValues) {
+  const places = await nodePlaces(values);
+  const dir = places.dataDir;
   const { identity, created } = await loadOrCreateIdentity(dir);
-  const pub = exportPublicIdentity(identity, parseNodeId(values['node-id']));
+  const pub = exportPublicIdentity(identity, parseNodeId(values['node-id']) ?? places.nodeId);
   if (sub === 'export' || values.json) return print(`${JSON.stringify(pub, null, 2)}\n`);
   return print(
     `${created ? 'Created a new node identity' : 'Node identity'} in ${dir}\n` +

@@ -1,18 +1,10 @@
 /**
  * `fieldnode sim <device> …`: the hardware simulators on their own, so any client, driver or
- * server can be pointed at them (issues 4 and 5: "It also runs on its own"). Each simulator lives
- * with its adapter (radio/sim, satellite/sim) and is loaded only when asked for, so the daemon
- * never loads simulator code.
+ * server can be pointed at them (docs/meshtastic.md §8.8, docs/iridium.md §7.4). Each simulator
+ * lives with its adapter (radio/sim, satellite/sim), with its options and its help, and is loaded
+ * only when asked for, so the daemon never loads simulator code.
  */
 import { KitError } from '../base/errors.js';
-
-export const SIM_HELP = `  sim meshtastic --tcp PORT | --pty [--link PATH]
-                              a simulated Meshtastic device (firmware 2.6 by default)
-  sim iridium --pty [--link PATH]
-                              a simulated Iridium 9603 modem on a pseudo-terminal
-  sim rockblock --port PORT [--push-url URL] [--key-dir DIR]
-                              the simulated Iridium network and RockBLOCK web services,
-                              signing pushes with a key of its own kept in DIR`;
 
 export async function simCommand(args: string[]): Promise<number> {
   const [device, ...rest] = args;
@@ -29,10 +21,12 @@ export async function simCommand(args: string[]): Promise<number> {
       const { rockblockSimCommand } = await import('../../../satellite/sim/rockblock/sim-command.js');
       return rockblockSimCommand(rest);
     }
+    case undefined:
+      throw new KitError('CLI_USAGE', 'sim: which device? meshtastic, iridium or rockblock');
     default:
       throw new KitError(
         'CLI_USAGE',
-        `sim: expected meshtastic, iridium or rockblock, not ${JSON.stringify(device ?? '')}`,
+        `sim: expected meshtastic, iridium or rockblock, not ${JSON.stringify(device)}`,
       );
   }
 }

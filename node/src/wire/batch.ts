@@ -119,12 +119,16 @@ export function unpackBatch(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length === 0) throw new KitError('WIRE_TRUNCATED', 'frame: no bytes');
   if (bytes[0] !== BATCH_TYPE) return [bytes];
   const reader = new ByteReader(bytes, 1);
-  if (reader.remaining === 0) throw new KitError('WIRE_TRUNCATED', 'batch: no entries');
+  if (reader.remaining === 0)
+    throw new KitError(
+      'WIRE_TRUNCATED',
+      'batch: an entry was expected at offset 1, after the type byte; the frame ends there',
+    );
   const entries: Uint8Array[] = [];
   while (reader.remaining > 0) {
-    const length = reader.varint('batch entry length');
+    const length = reader.varint(`batch entry ${entries.length}'s length`);
     if (length === 0) throw new KitError('WIRE_MALFORMED', `batch entry ${entries.length}: length 0`);
-    const entry = reader.take(length, 'batch entry');
+    const entry = reader.take(length, `batch entry ${entries.length} (announced ${length} bytes)`);
     if (entry[0] === BATCH_TYPE) {
       throw new KitError('WIRE_MALFORMED', `batch entry ${entries.length}: a batch inside a batch`);
     }

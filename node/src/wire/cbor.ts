@@ -61,7 +61,7 @@ function normalise(value: CborValue): unknown {
  */
 export function scanItem(bytes: Uint8Array, start: number, end: number, depth = 0): number {
   if (depth > MAX_DEPTH) throw new KitError('WIRE_TOO_LARGE', `CBOR nested deeper than ${MAX_DEPTH}`);
-  if (start >= end) throw new KitError('WIRE_TRUNCATED', 'CBOR item expected, bytes ended');
+  if (start >= end) throw truncated(`a CBOR item was expected at offset ${start}`, 1, start, end);
   const initial = bytes[start] as number;
   const major = initial >> 5;
   const info = initial & 0x1f;
@@ -72,7 +72,13 @@ export function scanItem(bytes: Uint8Array, start: number, end: number, depth = 
     if (info >= 20 && info <= 23) return pos;
     const floatBytes = info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : -1;
     if (floatBytes < 0) throw new KitError('WIRE_MALFORMED', `CBOR simple value ${info} is not allowed`);
-    if (end - pos < floatBytes) throw new KitError('WIRE_TRUNCATED', 'CBOR float ends early');
+    if (end - pos < floatBytes)
+      throw truncated(
+        `the CBOR float at offset ${start} has ${floatBytes} bytes after its head`,
+        floatBytes,
+        pos,
+        end,
+      );
     return pos + floatBytes;
   }
 
@@ -82,7 +88,13 @@ export function scanItem(bytes: Uint8Array, start: number, end: number, depth = 
     arg = info;
   } else if (info <= 27) {
     const width = 1 << (info - 24);
-    if (end - pos < width) throw new KitError('WIRE_TRUNCATED', 'CBOR head ends early');
+    if (end - pos < width)
+      throw truncated(
+        `the CBOR head at offset ${start} has ${width} more byte${width === 1 ? '' : 's'}`,
+        width,
+        pos,
+        end,
+      );
     arg = 0;
     for (let i = 0; i < width; i++) arg = arg * 256 + (bytes[pos + i] as number);
     pos += width;
@@ -100,7 +112,13 @@ export function scanItem(bytes: Uint8Array, start: number, end: number, depth = 
       return pos;
     case 2:
     case 3: {
-      if (arg > end - pos) throw new KitError('WIRE_TRUNCATED', 'CBOR string is longer than the bytes left');
+      if (arg > end - pos)
+        throw truncated(
+          `the CBOR ${major === 2 ? 'byte' : 'text'} string at offset ${start} announces ${arg} byte${arg === 1 ? '' : 's'}`,
+          arg,
+          pos,
+          end,
+        );
       if (major === 3) {
         try {
           utf8.decode(bytes.subarray(pos, pos + arg));
@@ -115,13 +133,31 @@ export function scanItem(bytes: Uint8Array, start: number, end: number, depth = 
       const items = major === 5 ? arg * 2 : arg;
       // Every item takes at least one byte: a count the bytes cannot hold is a lie, refuse it early.
       if (items > end - pos)
-        throw new KitError('WIRE_TRUNCATED', 'CBOR container counts more items than bytes');
+        throw truncated(
+          `the CBOR ${major === 4 ? 'array' : 'map'} at offset ${start} announces ${arg} ${major === 4 ? 'item' : 'pair'}${arg === 1 ? '' : 's'}, at least ${items} byte${items === 1 ? '' : 's'}`,
+          items,
+          pos,
+          end,
+          'at least ',
+        );
       for (let i = 0; i < items; i++) pos = scanItem(bytes, pos, end, depth + 1);
       return pos;
     }
     default: // 6: a tag, then its content
       return scanItem(bytes, pos, end, depth + 1);
   }
+}
+
+/**
+ * "the CBOR byte string at offset 24 announces 15 bytes, but only 9 are left (6 missing)": what was
+ * announced, and how much of it the bytes hold. The caller knows where the bytes end and why.
+ */
+function truncated(announced: string, needed: number, pos: number, end: number, atLeast = ''): KitError {
+  const left = Math.max(0, end - pos);
+  return new KitError(
+    'WIRE_TRUNCATED',
+    `${announced}, but only ${left} ${left === 1 ? 'is' : 'are'} left (${atLeast}${needed - left} missing)`,
+  );
 }
 
 /** Splits a CBOR sequence into item boundaries, checking each item. */

@@ -182,14 +182,14 @@ export const indicatorSet: Codec<IndicatorSet> = {
   },
   decode(raw, path) {
     if (!(raw instanceof Uint8Array)) throw invalid(path, 'an indicator set is a byte string');
-    const reader = new ByteReader(raw);
+    const reader = new ByteReader(raw, 0, raw.length, ` of ${path}`);
     try {
-      const mask = reader.varint(`${path} mask`);
+      const mask = reader.varint('the mask');
       const set: Record<string, number> = {};
       for (let bit = 0; 2 ** bit <= mask; bit++) {
         if (Math.floor(mask / 2 ** bit) % 2 === 0) continue;
-        const units = reader.varint(`${path} value ${bit}`, MAX_INDICATOR_UNITS);
         const def = INDICATORS[bit];
+        const units = reader.varint(`bit ${bit} (${def?.name ?? 'a later indicator'})`, MAX_INDICATOR_UNITS);
         if (def) set[def.name] = units / def.scale;
       }
       if (reader.remaining !== 0)

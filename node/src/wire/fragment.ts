@@ -105,7 +105,11 @@ export function parseFragment(bytes: Uint8Array): Fragment {
   if (index >= count) {
     throw new KitError('WIRE_FIELD_INVALID', `fragment: index ${index} is not below count ${count}`);
   }
-  if (reader.remaining === 0) throw new KitError('WIRE_TRUNCATED', 'fragment chunk: the bytes end early');
+  if (reader.remaining === 0)
+    throw new KitError(
+      'WIRE_TRUNCATED',
+      `fragment chunk: at least 1 byte needed at offset ${FRAGMENT_HEADER_BYTES}, after the header, 0 left (1 missing)`,
+    );
   return { digest, index, count, chunk: reader.rest() };
 }
 

@@ -39,7 +39,13 @@ export function wrapHopTagged(tag: Uint8Array, frame: Uint8Array): Uint8Array {
 export function unwrapHopTagged(bytes: Uint8Array): { tag: Uint8Array; frame: Uint8Array } {
   if (bytes[0] !== HOP_TAGGED_TYPE) throw new KitError('WIRE_MALFORMED', 'not a hop-tagged container');
   if (bytes.length <= HOP_TAGGED_OVERHEAD) {
-    throw new KitError('WIRE_TRUNCATED', `a hop-tagged container of ${bytes.length} bytes holds no frame`);
+    const tagLeft = Math.max(0, bytes.length - 1);
+    throw new KitError(
+      'WIRE_TRUNCATED',
+      tagLeft < HOP_TAGGED_TAG_BYTES
+        ? `hop tag: ${HOP_TAGGED_TAG_BYTES} bytes needed at offset 1, ${tagLeft} left (${HOP_TAGGED_TAG_BYTES - tagLeft} missing), and no frame follows`
+        : `a hop-tagged container of ${bytes.length} bytes holds no frame: a message frame was expected at offset ${HOP_TAGGED_OVERHEAD}`,
+    );
   }
   const frame = bytes.subarray(HOP_TAGGED_OVERHEAD);
   if (((frame[0] as number) & 0xc0) !== 0x40) {

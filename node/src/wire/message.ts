@@ -7,11 +7,11 @@
  * re-encoded to verify, so a relay forwards what it cannot parse or verify byte for byte.
  * Encoding is deterministic: the same message always gives the same bytes.
  */
-import { KitError, show } from '../base/errors.js';
-import { decodeItem, encodeItems, scanSequence } from './cbor.js';
+import { isKitError, KitError, show } from '../base/errors.js';
+import { decodeItem, encodeItems, scanItem } from './cbor.js';
 import { AUTH_TRAILER_BYTES, type Envelope, readEnvelope, writeEnvelope } from './envelope.js';
 import { type BodyByKind, KINDS, type KindName, kindByCode } from './kinds.js';
-import { type CodecContext, decodeFields, encodeFields } from './schema.js';
+import { type CodecContext, decodeFields, encodeFields, type FieldMap } from './schema.js';
 import { ByteReader } from './varint.js';
 
 /** Largest message frame before fragmentation (docs/wire-format.md §Fragmentation). */
@@ -82,24 +82,39 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   const reader = new ByteReader(frame);
   const envelope = readEnvelope(reader);
   const bodyStart = reader.position;
-  const bodyEnd = frame.length - AUTH_TRAILER_BYTES[envelope.auth];
-  if (bodyEnd < bodyStart)
-    throw new KitError('WIRE_TRUNCATED', 'frame shorter than its envelope and trailer');
+  const trailerBytes = AUTH_TRAILER_BYTES[envelope.auth];
+  const bodyEnd = frame.length - trailerBytes;
+  if (bodyEnd < bodyStart) {
+    const left = frame.length - bodyStart;
+    throw new KitError(
+      'WIRE_TRUNCATED',
+      `${TRAILER_NAMES[envelope.auth]}: ${trailerBytes} bytes needed after the envelope, at offset ${bodyStart}, ${left} left (${trailerBytes - left} missing)`,
+    );
+  }
+  const kind = kindByCode(envelope.kindCode);
+  const fieldNames = kind ? Object.keys(KINDS[kind].fields) : [];
   // Every body item must be well-formed, even those this version skips, so that "trailing garbage"
   // cannot hide behind "a later version's field".
-  const bounds = scanSequence(frame, bodyStart, bodyEnd);
+  const bounds = scanBody(
+    frame,
+    bodyStart,
+    bodyEnd,
+    kind ?? `kind ${envelope.kindCode}`,
+    fieldNames,
+    envelope,
+  );
   const authenticated = frame.subarray(0, bodyEnd);
   const trailer = frame.subarray(bodyEnd);
-  const kind = kindByCode(envelope.kindCode);
   if (!kind)
     return { envelope, message: undefined, authenticated, trailer, unknownFields: bounds.length - 1 };
 
   const def = KINDS[kind];
-  const known = Object.keys(def.fields).length;
+  const known = fieldNames.length;
   const items: unknown[] = [];
   for (let i = 0; i < Math.min(known, bounds.length - 1); i++) {
     items.push(decodeItem(frame, bounds[i] as number, bounds[i + 1] as number));
   }
+  checkRequiredPresent(def.fields, items.length, kind, bodyEnd, envelope);
   const body = decodeFields(def.fields, items, kind, { createdAt: envelope.createdAt });
   const check = def.check as ((b: unknown) => string | undefined) | undefined;
   const problem = check?.(body);
@@ -107,4 +122,69 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   const { kindCode: _code, auth: _auth, ...rest } = envelope;
   const message = { ...rest, kind, body } as Message;
   return { envelope, message, authenticated, trailer, unknownFields: Math.max(0, bounds.length - 1 - known) };
+}
+
+const TRAILER_NAMES: Readonly<Record<Envelope['auth'], string>> = {
+  none: 'trailer',
+  mac: 'MAC tag',
+  signature: 'signature',
+};
+
+/** Where the body ends, for a message that says so: "where the 8-byte MAC tag begins". */
+function bodyEndText(bodyEnd: number, envelope: Envelope): string {
+  const n = AUTH_TRAILER_BYTES[envelope.auth];
+  return n === 0
+    ? `the end of the frame, offset ${bodyEnd}`
+    : `offset ${bodyEnd}, where the ${n}-byte ${TRAILER_NAMES[envelope.auth]} begins`;
+}
+
+/**
+ * The item boundaries of the body, each item checked; an item that does not scan is named by its
+ * field (`report.indicators (body field 3)`), and a truncated one says where the body ends.
+ */
+function scanBody(
+  frame: Uint8Array,
+  start: number,
+  end: number,
+  kind: string,
+  fieldNames: readonly string[],
+  envelope: Envelope,
+): number[] {
+  const bounds: number[] = [start];
+  let pos = start;
+  while (pos < end) {
+    const index = bounds.length - 1;
+    try {
+      pos = scanItem(frame, pos, end);
+    } catch (err) {
+      if (!isKitError(err)) throw err;
+      const name = fieldNames[index] ?? 'a later version’s field';
+      const where = err.code === 'WIRE_TRUNCATED' ? `; the body ends at ${bodyEndText(end, envelope)}` : '';
+      throw new KitError(err.code, `${kind}.${name} (body field ${index}): ${err.message}${where}`, {
+        cause: err,
+      });
+    }
+    bounds.push(pos);
+  }
+  return bounds;
+}
+
+/**
+ * A required field past the last item is missing because the body ended: say so, and where, since
+ * a frame cut short looks like this when its last bytes are taken for the trailer.
+ */
+function checkRequiredPresent(
+  fields: FieldMap,
+  present: number,
+  kind: string,
+  bodyEnd: number,
+  envelope: Envelope,
+): void {
+  const names = Object.keys(fields);
+  const missing = names.findIndex((name, i) => i >= present && !fields[name]?.optional);
+  if (missing < 0) return;
+  throw new KitError(
+    'WIRE_FIELD_INVALID',
+    `${kind}.${names[missing]} (body field ${missing}) is required, but the body ends after ${present} field${present === 1 ? '' : 's'}, at ${bodyEndText(bodyEnd, envelope)}: is the frame cut short?`,
+  );
 }

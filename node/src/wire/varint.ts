@@ -47,17 +47,24 @@ function assertVarintValue(value: number): void {
 
 /**
  * Reads untrusted bytes front to back. Every read checks the remaining length first and fails
- * with WIRE_TRUNCATED; nothing is allocated from a length that was not checked.
+ * with WIRE_TRUNCATED, saying which field, at which offset, and how many bytes are missing;
+ * nothing is allocated from a length that was not checked.
  */
 export class ByteReader {
   readonly bytes: Uint8Array;
   #pos: number;
   readonly #end: number;
+  readonly #within: string;
 
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+  /**
+   * @param within what the offsets in error messages count from, after "offset N": '' for the
+   *   frame itself, e.g. ' of report.indicators' for bytes inside a field.
+   */
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length, within = '') {
     this.bytes = bytes;
     this.#pos = start;
     this.#end = end;
+    this.#within = within;
   }
 
   get position(): number {
@@ -69,12 +76,12 @@ export class ByteReader {
   }
 
   u8(what: string): number {
-    if (this.#pos >= this.#end) throw truncated(what);
+    if (this.#pos >= this.#end) throw this.#truncated(what, 1);
     return this.bytes[this.#pos++] as number;
   }
 
   u32be(what: string): number {
-    if (this.remaining < 4) throw truncated(what);
+    if (this.remaining < 4) throw this.#truncated(what, 4);
     const b = this.bytes;
     const p = this.#pos;
     this.#pos += 4;
@@ -86,10 +93,19 @@ export class ByteReader {
 
   /** A canonical varint no larger than `max`. */
   varint(what: string, max = Number.MAX_SAFE_INTEGER): number {
+    const start = this.#pos;
     let value = 0;
     let scale = 1;
     for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-      const byte = this.u8(what);
+      if (this.#pos >= this.#end) {
+        if (i === 0) throw this.#truncated(what, 1);
+        // Its last byte had the high bit set: at least one more was to follow.
+        throw new KitError(
+          'WIRE_TRUNCATED',
+          `${what}: the varint at offset ${start}${this.#within} has ${i} byte${i === 1 ? '' : 's'} and goes on past the end at offset ${this.#pos} (at least 1 byte missing)`,
+        );
+      }
+      const byte = this.bytes[this.#pos++] as number;
       value += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) {
         if (byte === 0 && i > 0) {
@@ -105,7 +121,7 @@ export class ByteReader {
 
   /** `length` bytes as a view (no copy). */
   take(length: number, what: string): Uint8Array {
-    if (length > this.remaining) throw truncated(what);
+    if (length > this.remaining) throw this.#truncated(what, length);
     const view = this.bytes.subarray(this.#pos, this.#pos + length);
     this.#pos += length;
     return view;
@@ -114,8 +130,13 @@ export class ByteReader {
   rest(): Uint8Array {
     return this.take(this.remaining, 'rest');
   }
-}
 
-function truncated(what: string): KitError {
-  return new KitError('WIRE_TRUNCATED', `${what}: the bytes end early`);
+  /** "time: 4 bytes needed at offset 6, 2 left (2 missing)". */
+  #truncated(what: string, needed: number): KitError {
+    const left = Math.max(0, this.remaining);
+    return new KitError(
+      'WIRE_TRUNCATED',
+      `${what}: ${needed} byte${needed === 1 ? '' : 's'} needed at offset ${this.#pos}${this.#within}, ${left} left (${needed - left} missing)`,
+    );
+  }
 }

@@ -160,17 +160,6 @@ function truncated(announced: string, needed: number, pos: number, end: number, 
   );
 }
 
-/** Splits a CBOR sequence into item boundaries, checking each item. */
-export function scanSequence(bytes: Uint8Array, start: number, end: number): number[] {
-  const bounds: number[] = [start];
-  let pos = start;
-  while (pos < end) {
-    pos = scanItem(bytes, pos, end);
-    bounds.push(pos);
-  }
-  return bounds;
-}
-
 /** Decodes one item that `scanItem` accepted. */
 export function decodeItem(bytes: Uint8Array, start: number, end: number): unknown {
   let value: unknown;

@@ -47,6 +47,60 @@ export interface LinkStatus {
    * MT credentials receives only: docs/centre-doors.md §Receiving only). Absent on other links.
    */
   mt?: { on: boolean; reason?: string };
+  /** A satellite link's credits and sessions (docs/operating.md §Status). Absent on other links. */
+  satellite?: SatelliteStatus;
+  /**
+   * While the link is down: since when, by the supervisor's account, which `state.since` is not
+   * (every restart attempt renews it), and how many starts were tried (node/src/daemon/link-supervisor.ts).
+   */
+  outage?: LinkOutage;
+}
+
+/** A link that stays down, as the supervisor saw it go and tries it again. */
+export interface LinkOutage {
+  /** When the supervisor first saw it down, unix ms (the system clock, as `state.since`). */
+  since: number;
+  /** Starts tried since. */
+  attempts: number;
+  /** What the last attempt said: its error, or "reason: detail" of the state it left. */
+  lastError: string;
+}
+
+/**
+ * A satellite link as `fieldnode status` shows it (docs/store-and-forward.md §Satellite;
+ * docs/operating.md §Status): its credit budget, kept across restarts, and the last session it ran.
+ * Its session counts since the daemon started are in the link's `counters` (`sessions`,
+ * `sessionsOk`, `sessionsFailed`, `credits`). Every field is optional so that an older daemon's
+ * answer still reads.
+ */
+export interface SatelliteStatus {
+  /** The credit budget (docs/store-and-forward.md §Satellite); absent when the link keeps none. */
+  budget?: {
+    /** Credits spent in the last 24 hours (a rolling day), and the limit of `budget.per_day`. */
+    usedDay: number;
+    perDay?: number;
+    /** Credits spent in the current incident, and its limit. */
+    usedIncident: number;
+    perIncident?: number;
+    /** Credits P1–P3 may still spend now (P0 may go over); absent when no limit is set. */
+    left?: number;
+    /** When the rolling day next frees credits, unix ms on the node's clock. */
+    nextReleaseAt?: number;
+  };
+  /** The last session since the daemon started; absent before the first. */
+  lastSession?: {
+    /** When it ended, unix ms (the system clock, as the links' `since`). */
+    at: number;
+    /** Why it ran: due (something to send), ring, mt-queued, warning, reply. */
+    reason: string;
+    /** ok, failed, uncertain (its end was not seen), not-started or stopped. */
+    outcome: string;
+    /** Credits it cost. */
+    credits: number;
+    moStatus?: number;
+    /** What went wrong, in words: the MO status's meaning, or the error. */
+    detail?: string;
+  };
 }
 
 /**
@@ -121,4 +175,14 @@ export interface NodeApp {
   release(item: ReleaseItem): Promise<string[]>;
 }
 
-export type CreateNode = (config: Config, deps: { log: Logger }) => Promise<NodeApp>;
+export type CreateNode = (
+  config: Config,
+  deps: {
+    log: Logger;
+    /**
+     * `fieldnode start --adopt`: take a data directory that belongs to another node (docs/operating.md
+     * §The data directory belongs to one node). Default false: such a directory is refused.
+     */
+    adopt?: boolean;
+  },
+) => Promise<NodeApp>;

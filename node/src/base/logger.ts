@@ -1,6 +1,11 @@
 /**
- * The logger interface the core depends on: the part of pino it uses, so components can be given
- * pino's root logger in the daemon and a silent or capturing one in tests.
+ * The logger interface the core depends on (docs/conventions.md §Logging): the part of pino it
+ * uses, so components can be given the daemon's root logger (node/src/log.ts) and a silent or
+ * capturing one in tests.
+ *
+ * Each key appears once in a line: a child's bindings replace its parent's of the same name, and
+ * the fields of a logged object replace the bindings of the same name. So a component may bind its
+ * link id even when its caller bound it already, and still write `"link":"udp0"` once.
  */
 export interface Logger {
   child(bindings: Record<string, unknown>): Logger;

@@ -117,7 +117,8 @@ function overview(): string {
     '`fieldnode COMMAND --help` (or `fieldnode help COMMAND`) tells more of each command.',
     '',
     'Environment:',
-    '  FIELDNODE_DATA_DIR, FIELDNODE_LOG_LEVEL   override data_dir and log.level of the configuration',
+    '  FIELDNODE_DATA_DIR, FIELDNODE_LOG_LEVEL, FIELDNODE_LOG_FORMAT',
+    '                    override data_dir, log.level and log.format of the configuration',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -57,6 +57,7 @@ export interface PendingLinkOptions {
    * which the core looks for once, at start. Default true.
    */
   tellsTime?: boolean;
+  /** Bound to the link's id by the caller. */
   log: Logger;
   /** Unix ms. Default Date.now. */
   now?: () => number;
@@ -219,10 +220,7 @@ export class PendingLink extends EventEmitter<LinkEvents> implements Link {
       if (hasSendOpportunities(inner)) this.#unsubscribe.set(l, inner.onSendOpportunity(l));
     // The core asks for a send window on every round, so it is offered only when there is one.
     if (hasSendWindow(inner)) Object.defineProperty(this, 'sendWindow', { value: () => inner.sendWindow() });
-    this.#o.log.info(
-      { link: this.id, attempts: this.#failures + 1 },
-      'link built: its configuration can be used now',
-    );
+    this.#o.log.info({ attempts: this.#failures + 1 }, 'link built: its configuration can be used now');
     return inner;
   }
 
@@ -234,10 +232,8 @@ export class PendingLink extends EventEmitter<LinkEvents> implements Link {
     const text = errorText(err);
     if (text === this.#lastError) return;
     this.#lastError = text;
-    this.#o.log.error(
-      { link: this.id, ...(isKitError(err) ? { code: err.code } : { err }) },
-      `link cannot be built, so it is down; it is tried again: ${text}`,
-    );
+    // The error once, in `err` (its code, message and causes), not again in the message.
+    this.#o.log.error({ err }, 'link cannot be built, so it is down; it is tried again');
   }
 
   #setState(state: LinkState): void {

@@ -70,7 +70,7 @@ export async function createRockblockLink(
         on: false,
         reason: `no RockBLOCK MT credentials: set ${MT_USERNAME_ENV} and ${MT_PASSWORD_ENV} and restart`,
       };
-  if (!mt.on) linkLog.warn({ link: config.id }, `MT is off, the link only receives: ${mt.reason}`);
+  if (!mt.on) linkLog.warn(`MT is off, the link only receives: ${mt.reason}`);
   const client = credentials
     ? new RockblockMtClient({
         ...(config.mtEndpoint === undefined ? {} : { endpoint: config.mtEndpoint }),

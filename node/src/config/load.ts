@@ -4,30 +4,29 @@
  * absolute) → deep-frozen.
  *
  * - A file that cannot be read or parsed: KitError CONFIG_UNREADABLE with the cause.
- * - A file that parses but is wrong: one KitError CONFIG_INVALID listing every problem by path.
+ * - A file that parses but is wrong: one KitError CONFIG_INVALID listing every problem by path,
+ *   with its line and column in the file (source-positions.ts) and, for a mistyped key, link or
+ *   next hop, the one valid at that place it most likely meant (did-you-mean.ts).
  * - Relative paths in the file resolve against the file's own directory, so the daemon does not
  *   depend on the directory systemd starts it in. The defaults and the environment overrides
  *   resolve against the working directory, as `fieldnode keys` does.
- * - Only deployment knobs come from the environment: FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL.
+ * - Only deployment knobs come from the environment: FIELDNODE_DATA_DIR, FIELDNODE_LOG_LEVEL and
+ *   FIELDNODE_LOG_FORMAT.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { KitError } from '../base/errors.js';
 import { parseKeys } from './keys-section.js';
+import { LOG_KEYS, parseLogSection } from './log-section.js';
 import { Problems, Section } from './reader.js';
-import type { Config, LogLevel, NodeConfig } from './schema.js';
-import {
-  CONTROL_SOCKET_STAGING_BYTES,
-  DEFAULTS,
-  LOG_LEVELS,
-  MAX_UNIX_SOCKET_PATH_BYTES,
-  NODE_ROLES,
-} from './schema.js';
+import type { Config, NodeConfig } from './schema.js';
+import { CONTROL_SOCKET_STAGING_BYTES, DEFAULTS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
 import { parseArea, parseLinks, parseRoutes } from './sections.js';
+import { SourcePositions } from './source-positions.js';
 
 export interface LoadConfigOptions {
-  /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_LEVEL are read. Default `process.env`. */
+  /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_* are read. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** What the default data dir and FIELDNODE_DATA_DIR resolve against. Default `process.cwd()`. */
   cwd?: string;
@@ -43,6 +42,8 @@ export interface ParseConfigOptions extends LoadConfigOptions {
   baseDir: string;
   /** Names the file in the error message. Default "configuration". */
   source?: string;
+  /** Where each key path stands in the file's text, for the problems to say. Default: unknown. */
+  positions?: SourcePositions;
 }
 
 const U32_MAX = 0xffff_ffff;
@@ -70,7 +71,13 @@ export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Pr
   } catch (cause) {
     throw new KitError('CONFIG_UNREADABLE', `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
-  return parseConfig(parseText(text, path), { ...opts, baseDir: dirname(path), source: path });
+  const { raw, positions } = parseText(text, path);
+  return parseConfig(raw, {
+    ...opts,
+    baseDir: dirname(path),
+    source: path,
+    ...(positions === undefined ? {} : { positions }),
+  });
 }
 
 /**
@@ -82,20 +89,23 @@ export function defaultConfig(opts: LoadConfigOptions = {}): Config {
   return parseConfig({ node: { id: 1, role: 'centre', name: 'standalone' } }, { ...opts, baseDir: cwd });
 }
 
-function parseText(text: string, path: string): unknown {
+function parseText(text: string, path: string): { raw: unknown; positions?: SourcePositions } {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') {
+    let raw: unknown;
     try {
-      return JSON.parse(text);
+      raw = JSON.parse(text);
     } catch (cause) {
       throw new KitError('CONFIG_UNREADABLE', `${path} is not valid JSON: ${(cause as Error).message}`, {
         cause,
       });
     }
+    return { raw, ...positionsOf(text) };
   }
   if (ext === '.yaml' || ext === '.yml') {
     // YAML 1.2 core schema: dates stay text and duplicate keys are errors, not "last one wins".
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
     if (doc.errors.length > 0) {
       const list = doc.errors.map((e) => `  ${e.message.replace(/\n/g, '\n    ')}`).join('\n');
       throw new KitError('CONFIG_UNREADABLE', `${path} is not valid YAML:\n${list}`, {
@@ -103,7 +113,7 @@ function parseText(text: string, path: string): unknown {
       });
     }
     try {
-      return doc.toJS({ maxAliasCount: 100 });
+      return { raw: doc.toJS({ maxAliasCount: 100 }), positions: new SourcePositions(doc, lines) };
     } catch (cause) {
       throw new KitError('CONFIG_UNREADABLE', `${path}: ${(cause as Error).message}`, { cause });
     }
@@ -111,11 +121,18 @@ function parseText(text: string, path: string): unknown {
   throw new KitError('CONFIG_UNREADABLE', `${path}: a configuration file ends in .yaml, .yml or .json`);
 }
 
+/** A JSON file's key paths, read as the YAML it also is; none if YAML reads it differently. */
+function positionsOf(text: string): { positions?: SourcePositions } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines });
+  return doc.errors.length > 0 ? {} : { positions: new SourcePositions(doc, lines) };
+}
+
 /** Checks a parsed file and builds the typed, frozen `Config`; throws CONFIG_INVALID listing every problem. */
 export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const p = new Problems();
+  const p = new Problems(opts.positions);
   const root = Section.of(p, raw ?? {}, '', ROOT_KEYS);
 
   const nodeSection = root.section('node', ['id', 'role', 'area', 'name'], true);
@@ -144,10 +161,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
       ? { ...l, verifyKeyFile: resolve(opts.baseDir, l.verifyKeyFile) }
       : l,
   );
-  const routes = parseRoutes(
-    root,
-    links.map((l) => l.id),
-  );
+  const routes = parseRoutes(root, links);
 
   const routing = root.section('routing', ['beacon_interval_s', 'receipt_wait_s', 'latency_bound_s']);
   const bounds = routing.section('latency_bound_s', ['p0', 'p1', 'p2', 'p3']);
@@ -162,7 +176,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   if (maxS < initialS) retry.problem('max_s', `must be at least initial_s (${initialS})`);
   const jitter = retry.num('jitter', 0, 1) ?? DEFAULTS.retry.jitter;
 
-  const level = parseLogLevel(root.section('log', ['level']), env, p);
+  const log = parseLogSection(root.section('log', LOG_KEYS), env, p);
 
   const control = root.section('control', ['socket']);
   const socketInFile = control.str('socket');
@@ -201,7 +215,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
       latencyBoundMs,
     },
     retry: { initialMs: ms(initialS), maxMs: ms(maxS), jitter },
-    log: { level },
+    log,
     control: { socket },
     store: { retentionMs: ms(retentionS) },
     deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },
@@ -261,19 +275,6 @@ function checkCentreRole(root: Section, node: NodeConfig, centres: readonly numb
   } else if (node.role !== 'centre' && listed) {
     root.problem('centre_nodes', `lists node.id ${node.id}, whose role is ${node.role}, not centre`);
   }
-}
-
-function parseLogLevel(s: Section, env: NodeJS.ProcessEnv, p: Problems): LogLevel {
-  const fromFile = s.oneOf('level', LOG_LEVELS);
-  const fromEnv = env.FIELDNODE_LOG_LEVEL?.trim();
-  if (fromEnv) {
-    if ((LOG_LEVELS as readonly string[]).includes(fromEnv)) return fromEnv as LogLevel;
-    p.add(
-      '$FIELDNODE_LOG_LEVEL',
-      `expected one of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(fromEnv)}`,
-    );
-  }
-  return fromFile ?? DEFAULTS.logLevel;
 }
 
 /** Seconds in the file to milliseconds in Config. */

@@ -3,17 +3,30 @@
  * "Validation returns all problems"; §Configuration).
  *
  * Every read either returns a typed value or records a problem under its path in the file
- * (`links[1].port: required for type meshtastic`) and returns undefined, so one pass over the
+ * (`12:5 links[1].port: required for type meshtastic`) and returns undefined, so one pass over the
  * file finds every mistake. Paths use the file's own snake_case keys: they are for the person
- * editing it. Unknown keys are problems too: a typo must not silently fall back to a default.
+ * editing it; the line and column, when the file's text is known, say where to look. Unknown keys
+ * are problems too: a typo must not silently fall back to a default, and the hint names the key
+ * valid at that place it most likely meant (did-you-mean.ts).
  */
+import { didYouMean } from './did-you-mean.js';
 
-/** Every problem found, each `path: what is wrong`. */
+/** Where a key path stands in the file's text (source-positions.ts). */
+export interface Locator {
+  /** `line:column`, or undefined where the path is not in the file (the environment, a default). */
+  at(path: string): string | undefined;
+}
+
+/** Every problem found, each `line:column path: what is wrong` (without the place if unknown). */
 export class Problems {
   readonly list: string[] = [];
 
+  /** `locator`: where paths stand in the file. Default: nowhere known, problems name paths only. */
+  constructor(private readonly locator?: Locator) {}
+
   add(path: string, message: string): void {
-    this.list.push(`${path === '' ? '(top level)' : path}: ${message}`);
+    const at = this.locator?.at(path);
+    this.list.push(`${at === undefined ? '' : `${at} `}${path === '' ? '(top level)' : path}: ${message}`);
   }
 }
 
@@ -39,33 +52,6 @@ export function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The known key a mistyped one most likely meant: same letters ignoring case and _/-, or ≤ 2 edits. */
-export function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
-  const same = known.find((k) => norm(k) === norm(key));
-  if (same !== undefined) return same;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(norm(key), norm(k));
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length] as number;
-}
-
 /**
  * One mapping of the file. A section that is missing or of the wrong type reads as empty and
  * quiet: its own problem is recorded once, and its fields do not add "required" on top of it.
@@ -80,7 +66,8 @@ export class Section {
 
   /**
    * Reads `value` as a mapping with only `keys` allowed. `null` counts as absent, so a YAML key
-   * left empty (`keys:`) means "defaults".
+   * left empty (`keys:`) means "defaults". An unknown key's hint is one of `hintKeys`: the keys
+   * valid at that place, when `keys` allows more (a link's keys of every type).
    */
   static of(
     problems: Problems,
@@ -89,6 +76,7 @@ export class Section {
     keys: readonly string[],
     required?: Requirement,
     quiet = false,
+    hintKeys: readonly string[] = keys,
   ): Section {
     if (value === undefined || value === null) {
       if (required !== undefined && !quiet) problems.add(path, required === true ? 'required' : required);
@@ -100,8 +88,7 @@ export class Section {
     }
     for (const key of Object.keys(value)) {
       if (keys.includes(key)) continue;
-      const hint = suggestKey(key, keys);
-      problems.add(joinPath(path, key), `unknown key${hint === undefined ? '' : ` (did you mean ${hint}?)`}`);
+      problems.add(joinPath(path, key), `unknown key${didYouMean(key, hintKeys)}`);
     }
     return new Section(problems, path, value, false);
   }
@@ -128,9 +115,12 @@ export class Section {
     return Section.of(this.problems, this.get(key), this.at(key), keys, required, this.quiet);
   }
 
-  /** An item of one of this section's lists or name mappings, read as a mapping with only `keys`. */
-  item(value: unknown, path: string, keys: readonly string[]): Section {
-    return Section.of(this.problems, value, path, keys, 'empty entry', this.quiet);
+  /**
+   * An item of one of this section's lists or name mappings, read as a mapping with only `keys`;
+   * `hintKeys` as in {@link Section.of}.
+   */
+  item(value: unknown, path: string, keys: readonly string[], hintKeys: readonly string[] = keys): Section {
+    return Section.of(this.problems, value, path, keys, 'empty entry', this.quiet, hintKeys);
   }
 
   /** A whole number in [min, max]. */

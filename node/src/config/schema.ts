@@ -23,6 +23,10 @@ export type LinkCost = (typeof LINK_COSTS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** How log lines are written: `auto` is pretty on a terminal, JSON otherwise (node/src/log.ts). */
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export const ISSUER_POWERS = ['warning', 'control'] as const satisfies readonly IssuerPower[];
 
 /** The cost class a link has when the file does not say. */
@@ -48,6 +52,9 @@ export const DEFAULTS = {
   latencyBoundS: { p0: 300, p1: 1800, p2: 7200, p3: 86400 },
   retry: { initialS: 5, maxS: 600, jitter: 0.2 },
   logLevel: 'info',
+  logFormat: 'auto',
+  /** The county's time zone, for the times of pretty log lines (a Pi's image says Europe/London). */
+  logTimeZone: 'Asia/Shanghai',
   controlSocketName: 'control.sock',
   /** How long a final message is kept in the store after it ended: a day. */
   storeRetentionS: 86400,
@@ -236,7 +243,11 @@ export interface RouteConfig {
   readonly dest: Destination;
   /** The link id to send them on; it exists in `links`. */
   readonly via: string;
-  /** The next hop's address on that link (mesh node number, peer name); broadcast when absent. */
+  /**
+   * The next hop's address on that link, one the link declares: a udp peer's name, a mesh
+   * neighbour's node number (`!` and 8 lower-case hex digits, however the file wrote it), an
+   * enrolled IMEI; never on iridium-sbd. Broadcast (or every peer) when absent.
+   */
   readonly nextHop?: string;
   /** Preference among routes to the same destination; lower is preferred. */
   readonly cost?: number;
@@ -276,6 +287,13 @@ export interface RetryConfig {
 export interface LogConfig {
   /** Default info; FIELDNODE_LOG_LEVEL overrides the file. */
   readonly level: LogLevel;
+  /**
+   * pretty (for people), json (one object per line, for journald), or auto: pretty when standard
+   * output is a terminal, else JSON. Default auto; FIELDNODE_LOG_FORMAT overrides the file.
+   */
+  readonly format: LogFormat;
+  /** IANA time zone of the times in pretty lines: the county's, not the system's. Default Asia/Shanghai. */
+  readonly timeZone: string;
 }
 
 export interface ControlConfig {

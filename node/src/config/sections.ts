@@ -6,7 +6,10 @@
 import type { IssuerPower } from '../crypto/authenticate.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 import { isAreaCode } from '../wire/field-codecs.js';
-import type { Section } from './reader.js';
+import { closest } from './did-you-mean.js';
+import { meshNodeNumber } from './mesh-address.js';
+import { isPlainObject, type Section } from './reader.js';
+import { checkNextHop } from './route-next-hop.js';
 import {
   DIRECTIP_KEYS,
   parseDirectIp,
@@ -43,10 +46,23 @@ const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
 };
 const ALL_LINK_KEYS = [...new Set([...LINK_COMMON_KEYS, ...Object.values(LINK_TYPE_KEYS).flat()])];
 
+/** The type an entry of `links` names, if it is one. */
+function typeOf(value: unknown): LinkType | undefined {
+  const type = isPlainObject(value) ? value.type : undefined;
+  return (LINK_TYPES as readonly unknown[]).includes(type) ? (type as LinkType) : undefined;
+}
+
+/** The keys a link of the type `value` names may have; every link key when it names none. */
+function keysOfType(value: unknown): readonly string[] {
+  const type = typeOf(value);
+  return type === undefined ? ALL_LINK_KEYS : [...LINK_COMMON_KEYS, ...LINK_TYPE_KEYS[type]];
+}
+
 export function parseLinks(root: Section): LinkConfig[] {
   const firstUse = new Map<string, string>();
   return root.list('links').map(({ value, path }) => {
-    const s = root.item(value, path, ALL_LINK_KEYS);
+    // Another type's key is "not used by type …" below; a typo's hint is a key of this type.
+    const s = root.item(value, path, ALL_LINK_KEYS, keysOfType(value));
     const id =
       s.str('id', true, (text) => (LINK_ID.test(text) ? undefined : 'use 1 to 32 of a-z, 0-9 and -')) ?? '';
     const type = s.oneOf('type', LINK_TYPES, true);
@@ -118,9 +134,6 @@ function parseUdp(s: Section) {
   };
 }
 
-/** A Meshtastic node number as the mesh writes it: `!` and 1–8 hex digits, or decimal. */
-const MESH_NODE = /^(![0-9a-fA-F]{1,8}|[1-9][0-9]{0,9})$/;
-
 function parseMeshtasticRadio(s: Section) {
   // 256–511 are for private applications; 257 is ATAK_FORWARDER (docs/meshtastic.md §2.3).
   const portnum = s.int('portnum', 256, 511);
@@ -132,8 +145,7 @@ function parseMeshtasticRadio(s: Section) {
   const hopLimit = s.int('hop_limit', 1, 7);
   const neighbours: Record<string, number> = {};
   for (const { name, value } of s.entries('neighbours')) {
-    const num = name.startsWith('!') ? Number.parseInt(name.slice(1), 16) : Number(name);
-    if (!MESH_NODE.test(name) || !(num > 0 && num < U32_MAX)) {
+    if (meshNodeNumber(name) === undefined) {
       s.problem(`neighbours.${name}`, 'a mesh node number: "!" and hex digits (e.g. !a1b2c3d4) or decimal');
       continue;
     }
@@ -165,7 +177,12 @@ function parseMeshtasticTransport(s: Section) {
   return { kind: 'serial' as const, path: path ?? '' };
 }
 
-export function parseRoutes(root: Section, linkIds: readonly string[]): RouteConfig[] {
+/** `links`: as parseLinks read them, in the file's order. */
+export function parseRoutes(root: Section, links: readonly LinkConfig[]): RouteConfig[] {
+  const linkIds = links.map((l) => l.id);
+  // A link whose type is wrong stands in as a placeholder (a problem is recorded): no peers to check.
+  const rawLinks = root.get('links');
+  const typed = (i: number) => Array.isArray(rawLinks) && typeOf(rawLinks[i]) !== undefined;
   return root.list('routes').map(({ value, path }) => {
     const s = root.item(value, path, ['dest', 'via', 'next_hop', 'cost', 'priorities']);
     const text = s.str('dest', true);
@@ -174,15 +191,20 @@ export function parseRoutes(root: Section, linkIds: readonly string[]): RouteCon
     const via = s.str('via', true);
     if (via !== undefined && !linkIds.includes(via)) {
       const known = [...new Set(linkIds.filter((id) => id !== ''))];
-      s.problem(
-        'via',
-        `no link ${JSON.stringify(via)} (${known.length ? `links: ${known.join(', ')}` : 'no links'})`,
-      );
+      const hint = closest(via, known);
+      const list = known.length ? `links: ${known.join(', ')}` : 'no links';
+      s.problem('via', `no link ${JSON.stringify(via)} (${hint ? `did you mean ${hint}?; ` : ''}${list})`);
     }
     // A mesh node number may be written bare (YAML reads it as a number) or as "!a1b2c3d4".
     const rawHop = s.get('next_hop');
-    const nextHop =
+    const hop =
       typeof rawHop === 'number' && Number.isSafeInteger(rawHop) ? String(rawHop) : s.str('next_hop');
+    const at = via === undefined ? -1 : linkIds.indexOf(via);
+    const link = links[at];
+    const nextHop =
+      hop === undefined || link === undefined || !typed(at)
+        ? hop
+        : checkNextHop(s, hop, link, `links[${at}]`);
     const cost = s.num('cost', 0, Number.POSITIVE_INFINITY);
     const priorities = parsePriorities(s);
     return {

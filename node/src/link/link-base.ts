@@ -8,7 +8,9 @@
  * - the state, emitted only when its status (or, when down, its reason) changes, after `state` has
  *   been updated;
  * - logging: up once per transition (info), down once per distinct reason until the link is up
- *   again (warn), so a supervisor retrying against the same fault does not fill the log;
+ *   again (warn), so a supervisor retrying against the same fault does not fill the log. The
+ *   logger is bound to the link's id once, here; a down line with an error carries the error, not
+ *   its message again as `detail`;
  * - start() and stop(): start() while starting joins the attempt under way, while up does nothing;
  *   stop() is idempotent and final, waits for a start under way, and ends in down/'stopped';
  * - the send guards, the same on every link: not a Uint8Array → TypeError; empty → RangeError (the
@@ -47,7 +49,7 @@ export interface LinkBaseOptions {
   mtu: number;
   /** Names the link's kind in its log lines, e.g. "meshtastic", "udp". */
   name: string;
-  /** Lifecycle lines (up, down) and whatever the adapter logs. Default: none. */
+  /** Lifecycle lines (up, down) and whatever the adapter logs; bound to `link: id` here. Default: none. */
   log?: Logger | undefined;
   /** Unix ms for `since` and `receivedAt`. Default Date.now. */
   now?: (() => number) | undefined;
@@ -95,7 +97,8 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     this.id = opts.id;
     this.mtu = opts.mtu;
     this.#name = opts.name;
-    this.log = opts.log ?? silentLogger;
+    // Bound here, once: every line of the link names it, whoever made its logger.
+    this.log = (opts.log ?? silentLogger).child({ link: opts.id });
     this.now = opts.now ?? Date.now;
     this.#state = { status: 'down', reason: 'stopped', since: this.now() };
   }
@@ -189,7 +192,7 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     const wasUp = this.#state.status === 'up';
     this.#setState({ status: 'up', since: this.now() });
     this.#loggedDown = undefined;
-    if (!wasUp) this.log.info({ link: this.id, ...fields }, `${this.#name} link up`);
+    if (!wasUp) this.log.info(fields, `${this.#name} link up`);
   }
 
   /**
@@ -199,8 +202,14 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
   protected goDown(reason: LinkDownReason, detail?: string, err?: unknown): void {
     if (this.closed) return;
     if (this.#loggedDown !== reason) {
+      // The error says its message itself: `detail` only when it says something more.
+      const saysDetail = err instanceof Error && err.message === detail;
       this.log.warn(
-        { link: this.id, reason, detail, ...(err === undefined ? {} : { err }) },
+        {
+          reason,
+          ...(detail === undefined || saysDetail ? {} : { detail }),
+          ...(err === undefined ? {} : { err }),
+        },
         `${this.#name} link down`,
       );
       this.#loggedDown = reason;

@@ -3,6 +3,7 @@
  * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
  */
 import { runCrashBench } from './crash-bench.js';
+import { runDomainBench } from './domain-bench.js';
 import { runMeshBench } from './mesh-bench.js';
 import { runSatelliteBench } from './satellite-bench.js';
 import { runStoreBench } from './store-bench.js';
@@ -14,6 +15,7 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   mesh: runMeshBench,
   satellite: runSatelliteBench,
   crash: runCrashBench,
+  domain: runDomainBench,
 };
 
 const args = process.argv.slice(2);

@@ -222,6 +222,17 @@ export const COMMANDS: readonly CommandHelp[] = [
       },
     ],
   },
+  { path: ['audit'], usage: 'COMMAND', summary: "this node's audit log" },
+  {
+    path: ['audit', 'verify'],
+    usage: '[--config FILE | --data-dir DIR]',
+    summary: 'check the audit log: every entry whole, in order and chained; no daemon needed',
+    about:
+      'Reads <data dir>/audit.jsonl. Prints "audit log OK: N entries, last at …" with the last entry\'s\n' +
+      'hash (note it down: it later shows entries removed from the end), or "audit log BROKEN at\n' +
+      'entry N: …". Exits 0 only when OK (docs/domain-model.md §Checking the log).',
+    options: [CONFIG, DATA_DIR],
+  },
   {
     path: ['foreign'],
     usage: 'COMMAND',

@@ -8,6 +8,7 @@ import { parseOptions } from './args.js';
 import { foreignCommand } from './foreign-command.js';
 import { commandHelp, commandPath, helpRequest, helpText, usageLine } from './help.js';
 import { COMMANDS } from './help-table.js';
+import { auditCommand } from './audit-command.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
 import { simCommand } from './sim-command.js';
@@ -40,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       return statusCommand(rest);
     case 'foreign':
       return foreignCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     case 'sim':
       return simCommand(rest);
     default: {

@@ -1,15 +1,23 @@
 /**
  * The composition root (docs/conventions.md §Layout and dependencies, §Lifecycle and shutdown): from a configuration, builds the store, the keys,
  * the links and the store-and-forward core of one node, and starts and stops them in order.
+ *
+ * A start checks everything before it makes anything, and a start that fails removes what it made
+ * (docs/operating.md §When a start fails): the key files, whom the data directory belongs to
+ * (§The data directory belongs to one node) and whether it can be written are checked first; then
+ * the directories, the store (whose lock keeps a second daemon out) and a new identity are made;
+ * the owner and the pid file are written last, once the node is built.
  */
 import { join } from 'node:path';
 import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
+import { isKitError } from './base/errors.js';
 import type { Logger } from './base/logger.js';
 import type { MtStatus } from './composition/built-link.js';
 import { configuredLink } from './composition/configured-link.js';
 import { KeptPayloads, keptStatus } from './composition/kept-payloads.js';
-import { nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
+import { type NodeKeyFiles, nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
 import { securePrivateDirs } from './composition/private-dirs.js';
+import { SatelliteWatch } from './composition/satellite-status.js';
 import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
 import { openLinkBudget } from './core/budget-file.js';
 import { type CoreLink, NodeCore } from './core/node-core.js';
@@ -19,20 +27,139 @@ import { DEFAULT_SHARED_HOLD_MS } from './core/shared-message-plan.js';
 import type { SharingOptions } from './core/shared-sender.js';
 import { TimePoller } from './core/time-poller.js';
 import { TrustedClock } from './core/trusted-clock.js';
-import { loadOrCreateIdentity } from './crypto/identity.js';
+import {
+  createIdentity,
+  IDENTITY_FILE,
+  type NodeIdentity,
+  readIdentity,
+  recordIdentityOwner,
+} from './crypto/identity.js';
+import { CreatedPaths } from './daemon/created-paths.js';
+import { checkNotInUse, checkOwner, checkWritable, nodeName } from './daemon/data-dir-check.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
+import { pidFilePath, readPidFile, removePidFile, writePidFile } from './daemon/pid-file.js';
 import { DeliveriesJournal } from './store/deliveries-journal.js';
 import type { ForeignPayloadRecord } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
 import type { Destination } from './wire/envelope.js';
 
-export const createNode: CreateNode = async (config: Config, { log }) => {
+export const createNode: CreateNode = async (config: Config, { log, adopt = false }) => {
   // Every key file is read and checked (readable, mode 0600, this node's, checks passing) before
-  // anything is made on disk, so a start that fails on a key leaves no identity behind.
+  // anything is made on disk, so a start that fails on a key leaves nothing behind.
   const keyFiles = await readNodeKeyFiles(config);
-  await securePrivateDirs([config.dataDir, join(config.dataDir, 'store')], log);
-  const { identity, created } = await loadOrCreateIdentity(config.dataDir);
-  if (created) log.info({ fingerprint: identity.fingerprint }, 'created this node identity');
+  const data = await openDataDir(config, log, adopt);
+  try {
+    const app = await buildNode(config, log, keyFiles, data);
+    await data.commit();
+    return app;
+  } catch (err) {
+    await data.abandon();
+    throw err;
+  }
+};
+
+/** The data directory of a node being built: its identity and its store, under the store's lock. */
+interface OpenDataDir {
+  identity: NodeIdentity;
+  store: MessageStore;
+  /** The last step of a start: writes the pid file, and the owner when it changes. */
+  commit(): Promise<void>;
+  /** For a start that failed: closes the store and removes what this start made. */
+  abandon(): Promise<void>;
+  /** The first step of a clean stop, while the store's lock is still held: removes the pid file. */
+  release(): Promise<void>;
+}
+
+/**
+ * Checks the data directory (owner, writable), then makes what is missing: the directories, the
+ * store (taking its lock) and, for a new node, the identity. Undoes what it made if a step fails.
+ */
+async function openDataDir(config: Config, log: Logger, adopt: boolean): Promise<OpenDataDir> {
+  const { dataDir } = config;
+  const storeDir = join(dataDir, 'store');
+  const found = await readIdentity(dataDir);
+  const decision = checkOwner({
+    dataDir,
+    hasIdentity: found !== undefined,
+    owner: found?.owner,
+    node: config.node,
+    adopt,
+  });
+  await checkNotInUse(dataDir);
+  await checkWritable(dataDir, found === undefined ? 'the node identity' : 'the store');
+
+  const made = new CreatedPaths();
+  const owner = { nodeId: config.node.id, role: config.node.role };
+  let store: MessageStore | undefined;
+  const abandon = async () => {
+    await store
+      ?.close()
+      .catch((err: unknown) => log.warn({ err }, 'closing the store of a failed start failed'));
+    await made.undo(log);
+  };
+  try {
+    await securePrivateDirs([dataDir, storeDir], log, { made: (d) => made.dir(d) });
+    // What is inside a store directory this start made is its own once it held the lock there, or
+    // LevelDB failed in it; not when another process holds the lock (two starts racing on a new one).
+    try {
+      store = await MessageStore.open(storeDir, { log: log.child({ mod: 'store' }) });
+    } catch (err) {
+      if (!isKitError(err, 'STORE_LOCKED')) made.ownTree(storeDir);
+      throw err;
+    }
+    made.ownTree(storeDir);
+    let identity = found?.identity;
+    if (identity === undefined) {
+      const result = await createIdentity(dataDir, owner);
+      identity = result.identity;
+      if (result.created) {
+        made.file(join(dataDir, IDENTITY_FILE));
+        log.info({ fingerprint: identity.fingerprint }, 'created this node identity');
+      }
+    }
+    const opened = store;
+    return {
+      identity,
+      store: opened,
+      abandon,
+      async commit() {
+        const previous = await readPidFile(dataDir);
+        if (previous.state === 'running' || previous.state === 'stale')
+          log.warn(
+            { pid: previous.pid, running: previous.state === 'running' },
+            'the pid file was left by a fieldnode that did not stop cleanly: replaced',
+          );
+        await writePidFile(dataDir);
+        if (previous.state === 'none') made.file(pidFilePath(dataDir));
+        if (decision === 'record') {
+          await recordIdentityOwner(dataDir, owner);
+          log.info(
+            { owner },
+            'recorded this node as the owner of its data directory (identity.json had none)',
+          );
+        } else if (decision === 'adopt' && found?.owner !== undefined) {
+          await recordIdentityOwner(dataDir, owner);
+          log.warn(
+            { dataDir, from: found.owner, to: owner },
+            `data directory adopted (--adopt): it belonged to node ${nodeName(found.owner)}, now to node ${nodeName(owner)}`,
+          );
+        }
+      },
+      release: () => removePidFile(dataDir),
+    };
+  } catch (err) {
+    await abandon();
+    throw err;
+  }
+}
+
+async function buildNode(
+  config: Config,
+  log: Logger,
+  keyFiles: NodeKeyFiles,
+  data: OpenDataDir,
+): Promise<NodeApp & { core: NodeCore }> {
+  const { identity, store } = data;
   const me = config.node.id;
   const isCentre = (node: number) => config.centreNodes.includes(node);
   const { ring: keys, kitKey, seqFloor, enrolledDay } = nodeKeysFrom(config, keyFiles, identity.publicKey);
@@ -71,7 +198,6 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     source: 'config' as const,
   }));
 
-  const store = await MessageStore.open(join(config.dataDir, 'store'), { log: log.child({ mod: 'store' }) });
   const bounds = config.routing.latencyBoundMs;
   const core = new NodeCore({
     nodeId: me,
@@ -143,6 +269,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     links.map((l) => l.link),
     log.child({ mod: 'links' }),
   );
+  const satellite = new SatelliteWatch(links, config.links);
   const startedAt = Date.now();
   let queue: Record<string, number> = {};
   let queueTimer: NodeJS.Timeout | undefined;
@@ -177,6 +304,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
       await coreStopped;
       await kept.close();
       await journal?.close();
+      await data.release();
       await store.close();
       log.info({ node: me }, 'node stopped');
     },
@@ -193,6 +321,8 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
             state: link.state,
             counters: link.counters(),
             ...(mt === undefined ? {} : { mt }),
+            ...satellite.fields(link.id, clock.now()),
+            ...supervisor.fields(link.id),
           };
         }),
         queue,
@@ -205,7 +335,7 @@ export const createNode: CreateNode = async (config: Config, { log }) => {
     release: (item) => core.release(item),
   };
   return app;
-};
+}
 
 /**
  * The nodes a broadcast is for, from the centre's enrolment records (`keys.nodes` with their

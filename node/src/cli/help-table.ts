@@ -190,13 +190,16 @@ export const COMMANDS: readonly CommandHelp[] = [
     summary: 'run the daemon',
     about:
       'Without --config: a standalone node with no links in ./.fieldnode (the configuration is\n' +
-      'described in node/src/config/example.yaml). Stops on SIGTERM or SIGINT.',
+      'described in node/src/config/example.yaml). Stops on SIGTERM or SIGINT. SIGHUP reloads\n' +
+      'the configuration (log level), or stops when the daemon runs on a terminal that hangs up.',
     options: [
       { flag: '--config', value: 'FILE', text: "the node's configuration, YAML or JSON" },
       {
         flag: '--data-dir',
         value: 'DIR',
-        text: "keep the store and keys in DIR: overrides the configuration's data_dir\nand $FIELDNODE_DATA_DIR",
+        text:
+          "keep this node's data (identity, store, pid file, control socket) in DIR;\n" +
+          "overrides the configuration's data_dir and $FIELDNODE_DATA_DIR",
       },
       {
         flag: '--adopt',

@@ -35,6 +35,21 @@ describe('securePrivateDirs', () => {
     expect(lines).toEqual([]);
   });
 
+  it('tells which directories it made, parent first, and not those that existed', async () => {
+    await mkdir(join(dir, 'a'));
+    const data = join(dir, 'a', 'b', 'data');
+    const made: string[] = [];
+    await securePrivateDirs([data, join(data, 'store')], recordingLogger().log, {
+      made: (d) => made.push(d),
+    });
+    expect(made).toEqual([join(dir, 'a', 'b'), data, join(data, 'store')]);
+    const again: string[] = [];
+    await securePrivateDirs([data, join(data, 'store')], recordingLogger().log, {
+      made: (d) => again.push(d),
+    });
+    expect(again).toEqual([]);
+  });
+
   it('repairs directories open to group or others to 0700 and warns once for each', async () => {
     const data = join(dir, 'data');
     await mkdir(join(data, 'store'), { recursive: true });

@@ -11,25 +11,39 @@
  *
  * Refused rather than repaired: a shared directory (sticky bit, like /tmp), whose other users
  * setting 0700 would lock out, and another user's directory, which this user cannot change.
+ *
+ * The directories made are reported to the caller, parent first, so that a start that fails later
+ * can remove them again (docs/operating.md §When a start fails).
  */
 import { constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
+
+export interface SecurePrivateDirsOptions {
+  /** Told of each directory made (not of those that existed), parent first. Default: nobody. */
+  made?: (dir: string) => void;
+}
 
 /**
  * Makes or repairs each directory, in order (list a parent before what is inside it).
  * @throws KitError KEYS_INSECURE for a directory that cannot be made private; CONFIG_INVALID for a
- *   path that is not a usable directory.
+ *   path that is not a usable directory (the file system's error as its cause).
  */
-export async function securePrivateDirs(dirs: readonly string[], log: Logger): Promise<void> {
-  for (const dir of dirs) await securePrivateDir(dir, log);
+export async function securePrivateDirs(
+  dirs: readonly string[],
+  log: Logger,
+  opts: SecurePrivateDirsOptions = {},
+): Promise<void> {
+  for (const dir of dirs) await securePrivateDir(dir, log, opts.made);
 }
 
-async function securePrivateDir(dir: string, log: Logger): Promise<void> {
+async function securePrivateDir(dir: string, log: Logger, made?: (dir: string) => void): Promise<void> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (first !== undefined && made !== undefined) for (const d of madeChain(first, dir)) made(d);
     handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   } catch (err) {
     throw new KitError('CONFIG_INVALID', `data_dir: cannot use ${dir} as a directory: ${describe(err)}`, {
@@ -64,6 +78,14 @@ async function securePrivateDir(dir: string, log: Logger): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** `first` (the top directory mkdir made) and each one below it down to `dir`, parent first. */
+function madeChain(first: string, dir: string): string[] {
+  const chain: string[] = [];
+  for (let d = dir; d !== first && dirname(d) !== d; d = dirname(d)) chain.unshift(d);
+  chain.unshift(first);
+  return chain;
 }
 
 function describe(err: unknown): string {

@@ -11,7 +11,13 @@ import {
   sign,
   verifySignature,
 } from './ed25519.js';
-import { exportPublicIdentity, loadOrCreateIdentity } from './identity.js';
+import {
+  createIdentity,
+  exportPublicIdentity,
+  loadOrCreateIdentity,
+  readIdentity,
+  recordIdentityOwner,
+} from './identity.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -91,6 +97,64 @@ describe('loadOrCreateIdentity', () => {
     const onDisk = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8'));
     expect(keys.has(Buffer.from(onDisk.publicKey, 'base64').toString('hex'))).toBe(true);
     expect(await readdir(dir)).toEqual(['identity.json']);
+  });
+});
+
+describe('the owner of a data directory', () => {
+  const kit = { nodeId: 2107, role: 'kit' };
+
+  it('a new identity records the node it was made for; reading it creates nothing', async () => {
+    expect(await readIdentity(join(dir, 'missing'))).toBeUndefined();
+    expect(await readdir(dir)).toEqual([]);
+    const { identity, created } = await createIdentity(dir, kit);
+    expect(created).toBe(true);
+    const json = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8'));
+    expect(json).toMatchObject({ version: 1, nodeId: 2107, role: 'kit' });
+    const found = await readIdentity(dir);
+    expect(found?.owner).toEqual(kit);
+    expect(found?.identity.publicKey).toEqual(identity.publicKey);
+  });
+
+  it('an identity file without an owner (an older fieldnode, or `fieldnode keys`) is read with none', async () => {
+    await loadOrCreateIdentity(dir);
+    const json = JSON.parse(await readFile(join(dir, 'identity.json'), 'utf8'));
+    expect(Object.keys(json)).toEqual(['version', 'algorithm', 'createdAt', 'publicKey', 'privateKeyPkcs8']);
+    expect((await readIdentity(dir))?.owner).toBeUndefined();
+  });
+
+  it('recording an owner keeps the keys and every other field, mode 0600, with no temp file left', async () => {
+    const { identity } = await loadOrCreateIdentity(dir);
+    const file = join(dir, 'identity.json');
+    const before = JSON.parse(await readFile(file, 'utf8'));
+    await recordIdentityOwner(dir, kit);
+    const after = JSON.parse(await readFile(file, 'utf8'));
+    expect(after).toEqual({ ...before, nodeId: 2107, role: 'kit' });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['identity.json']);
+    await recordIdentityOwner(dir, { nodeId: 3001, role: 'gateway' });
+    const moved = await readIdentity(dir);
+    expect(moved?.owner).toEqual({ nodeId: 3001, role: 'gateway' });
+    expect(moved?.identity.publicKey).toEqual(identity.publicKey);
+    expect(moved?.identity.createdAt).toBe(identity.createdAt);
+  });
+
+  it('refuses an owner that is half there or malformed', async () => {
+    await createIdentity(dir, kit);
+    const file = join(dir, 'identity.json');
+    const good = JSON.parse(await readFile(file, 'utf8'));
+    for (const bad of [{ role: undefined }, { nodeId: -1 }, { nodeId: '2107' }, { role: 'Kit; rm' }]) {
+      await writeFile(file, JSON.stringify({ ...good, ...bad }), { mode: 0o600 });
+      await expectKitError(readIdentity(dir), 'KEYS_UNREADABLE');
+    }
+  });
+
+  it('a new identity that cannot be written is KEYS_UNWRITABLE naming the file, with the cause', async () => {
+    // The data directory is a file: the write fails (ENOTDIR), as a full or read-only disk would.
+    const notADir = join(dir, 'plain-file');
+    await writeFile(notADir, '');
+    const err = await expectKitError(createIdentity(notADir, kit), 'KEYS_UNWRITABLE');
+    expect((err as Error).message).toContain(join(notADir, 'identity.json'));
+    expect((err as { cause?: { code?: string } }).cause?.code).toBe('ENOTDIR');
   });
 });
 

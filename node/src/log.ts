@@ -28,6 +28,7 @@ import { DEFAULTS } from './config/schema.js';
 import { serializeError } from './log-error.js';
 import { chooseLogFormat, type LogSurroundings, useColour } from './log-format.js';
 import { prettyLine, timeFormatter } from './log-line.js';
+import { LogSink } from './log-sink.js';
 
 /**
  * Field names that hold credentials, at the top level of a log object or one level down
@@ -64,8 +65,8 @@ export type RootLogConfig = Pick<LogConfig, 'level'> & Partial<LogConfig>;
 /**
  * Makes the daemon's root logger.
  * @param config the `log` section of the configuration: level, format, time zone.
- * @param destination where lines go; default standard output, written synchronously so the last
- *   lines before a power cut or an exit are not lost in a buffer. A destination given is written
+ * @param destination where lines go; default standard output (log-sink.ts: written synchronously,
+ *   and never a crash when the reader is gone). A destination given is written
  *   JSON unless `format` says pretty: `auto` looks at standard output only.
  * @param surroundings what `auto` looks at (tests); default the process.
  */
@@ -79,7 +80,7 @@ export function createRootLogger(
   const pretty =
     format === 'pretty' ||
     (format === 'auto' && toStdout && chooseLogFormat('auto', surroundings) === 'pretty');
-  const sink = destination ?? pino.destination({ dest: 1, sync: true });
+  const sink = destination ?? new LogSink(1);
   const stream = pretty
     ? prettyStream(sink, config.timeZone ?? DEFAULTS.logTimeZone, toStdout && useColour(surroundings))
     : sink;

@@ -165,6 +165,11 @@ export interface ReleaseItem {
 
 export interface NodeApp {
   start(signal?: AbortSignal): Promise<void>;
+  /**
+   * The node has recovered and started: the API opens every route (docs/api.md §Readiness). Told
+   * at the moment systemd is told READY=1.
+   */
+  markReady?(): void;
   stop(): Promise<void>;
   status(): NodeStatus;
   /**
@@ -184,5 +189,13 @@ export type CreateNode = (
      * §The data directory belongs to one node). Default false: such a directory is refused.
      */
     adopt?: boolean;
+    /**
+     * How long receipts that go back over a satellite hop are held to share one billed message,
+     * ms, by priority of the most urgent message they confirm (docs/store-and-forward.md
+     * §Satellite). Default: what the satellite link declares (a minute for P0 to half an hour).
+     * Only the demonstration county shortens it (docs/demo-county.md), so that a newcomer sees the
+     * receipt in seconds; its credits are simulated.
+     */
+    satelliteReceiptHoldMs?: readonly [number, number, number, number];
   },
 ) => Promise<NodeApp>;

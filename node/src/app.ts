@@ -16,6 +16,7 @@ import type { MtStatus } from './composition/built-link.js';
 import { configuredLink } from './composition/configured-link.js';
 import { KeptPayloads, keptStatus } from './composition/kept-payloads.js';
 import { type NodeKeyFiles, nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
+import { type NodeWeb, openNodeWeb } from './composition/node-web.js';
 import { securePrivateDirs } from './composition/private-dirs.js';
 import { SatelliteWatch } from './composition/satellite-status.js';
 import type { Config, IridiumSbdLinkConfig } from './config/schema.js';
@@ -43,13 +44,16 @@ import type { ForeignPayloadRecord } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
 import type { Destination } from './wire/envelope.js';
 
-export const createNode: CreateNode = async (config: Config, { log, adopt = false }) => {
+export const createNode: CreateNode = async (
+  config: Config,
+  { log, adopt = false, satelliteReceiptHoldMs },
+) => {
   // Every key file is read and checked (readable, mode 0600, this node's, checks passing) before
   // anything is made on disk, so a start that fails on a key leaves nothing behind.
   const keyFiles = await readNodeKeyFiles(config);
   const data = await openDataDir(config, log, adopt);
   try {
-    const app = await buildNode(config, log, keyFiles, data);
+    const app = await buildNode(config, log, keyFiles, data, satelliteReceiptHoldMs);
     await data.commit();
     return app;
   } catch (err) {
@@ -68,6 +72,8 @@ interface OpenDataDir {
   abandon(): Promise<void>;
   /** The first step of a clean stop, while the store's lock is still held: removes the pid file. */
   release(): Promise<void>;
+  /** A file this start made (if it did not exist), removed again if the start fails. */
+  track(path: string): void;
 }
 
 /**
@@ -146,6 +152,7 @@ async function openDataDir(config: Config, log: Logger, adopt: boolean): Promise
         }
       },
       release: () => removePidFile(dataDir),
+      track: (path) => made.file(path),
     };
   } catch (err) {
     await abandon();
@@ -158,6 +165,7 @@ async function buildNode(
   log: Logger,
   keyFiles: NodeKeyFiles,
   data: OpenDataDir,
+  satelliteReceiptHoldMs?: readonly [number, number, number, number],
 ): Promise<NodeApp & { core: NodeCore }> {
   const { identity, store } = data;
   const me = config.node.id;
@@ -220,6 +228,7 @@ async function buildNode(
     latencyBoundMs: [bounds.p0, bounds.p1, bounds.p2, bounds.p3],
     beaconIntervalMs: config.routing.beaconIntervalMs,
     receiptWaitMs: config.routing.receiptWaitMs,
+    ...(satelliteReceiptHoldMs ? { satelliteReceiptHoldMs } : {}),
     retentionMs: config.store.retentionMs,
     log: log.child({ mod: 'core' }),
   });
@@ -279,8 +288,11 @@ async function buildNode(
     storeBytes = await store.sizeOnDisk().catch(() => storeBytes);
   };
 
+  let web: NodeWeb | undefined;
   const app: NodeApp & { core: NodeCore } = {
     core,
+    // Every route of the API opens once the node has recovered (docs/api.md §Readiness).
+    markReady: () => web?.markReady(),
     async start() {
       // The core listens before any link is up: a RockBLOCK push answered 200, a confirmed DirectIP
       // MO or an MT read in the first session must find someone to take it.
@@ -294,6 +306,8 @@ async function buildNode(
       log.info({ node: me, role: config.node.role, links: links.map((l) => l.link.id) }, 'node started');
     },
     async stop() {
+      // No one asks anything of a node that is stopping.
+      await web?.stop();
       clearInterval(queueTimer);
       timePoller.stop();
       clock.stop();
@@ -334,6 +348,16 @@ async function buildNode(
     // §Releasing a kept frame): the core checks it again, all but the enrolment.
     release: (item) => core.release(item),
   };
+  // Listening now, before the node is started: a port already taken fails the start before
+  // anything else is made, and health says "starting" while the store recovers.
+  web = await openNodeWeb({
+    config,
+    core,
+    store,
+    status: () => app.status(),
+    log,
+    made: (path) => data.track(path),
+  });
   return app;
 }
 

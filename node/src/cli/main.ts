@@ -5,10 +5,10 @@
  */
 import { isKitError, KitError } from '../base/errors.js';
 import { parseOptions } from './args.js';
+import { auditCommand } from './audit-command.js';
 import { foreignCommand } from './foreign-command.js';
 import { commandHelp, commandPath, helpRequest, helpText, usageLine } from './help.js';
 import { COMMANDS } from './help-table.js';
-import { auditCommand } from './audit-command.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
 import { simCommand } from './sim-command.js';

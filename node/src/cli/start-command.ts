@@ -204,6 +204,7 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps, o: Daemon
       });
       await control.start();
       const line = runningLine(config, running.status());
+      running.markReady?.();
       await notifier.ready(line.notify);
       notifier.startWatchdog();
       log[line.level](line.fields, line.msg);

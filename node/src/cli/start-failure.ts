@@ -86,6 +86,7 @@ export function explainStartFailure(err: unknown, ctx: StartFailureContext): Sta
     keyFileProblem(err, ctx) ??
     anotherDaemon(err, ctx) ??
     anotherNode(err, ctx) ??
+    cannotListen(err, ctx) ??
     fileSystemProblem(err, ctx) ??
     asItSays(err)
   );
@@ -255,6 +256,29 @@ function anotherNode(err: unknown, ctx: StartFailureContext): StartFailureText |
 }
 
 /** A full disk, a read-only file system, a directory of another user. */
+/** The API's address is taken or not this machine's (docs/api.md §Configuration). */
+function cannotListen(err: unknown, ctx: StartFailureContext): StartFailureText | undefined {
+  const sys = systemError(err);
+  if (sys?.syscall !== 'listen' || ctx.config.http === undefined) return undefined;
+  const { host, port } = ctx.config.http.listen;
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const why: Record<string, string> = {
+    EADDRINUSE: 'another program is listening there',
+    EADDRNOTAVAIL: 'this machine has no such address (is the Wi-Fi access point up?)',
+    EACCES: `ports below 1024 need privileges the daemon's user, ${(ctx.user ?? currentUser()).name}, lacks`,
+  };
+  return {
+    code: sys.code,
+    problem: `cannot listen for the web UI and API on ${address}: ${why[sys.code] ?? sys.code}`,
+    where: [`http.listen ${inFile(ctx)}`],
+    fix: [
+      sys.code === 'EADDRINUSE'
+        ? `choose another http.listen.port, or stop the program that has it (\`ss -ltnp 'sport = :${port}'\` shows it)`
+        : 'change http.listen in the configuration',
+    ],
+  };
+}
+
 function fileSystemProblem(err: unknown, ctx: StartFailureContext): StartFailureText | undefined {
   const sys = systemError(err);
   const code = sys?.code ?? (isKitError(err, 'STORE_FULL') ? 'ENOSPC' : undefined);

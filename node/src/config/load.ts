@@ -17,6 +17,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { KitError } from '../base/errors.js';
+import { EMPTY_ROSTER, parseRosterSection, ROSTER_SECTION_KEYS } from '../domain/roster/roster-config.js';
+import { HTTP_KEYS, parseHttpSection } from './http-section.js';
 import { parseKeys } from './keys-section.js';
 import { LOG_KEYS, parseLogSection } from './log-section.js';
 import { Problems, Section } from './reader.js';
@@ -60,6 +62,8 @@ const ROOT_KEYS = [
   'control',
   'deliveries',
   'store',
+  'http',
+  'roster',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -202,6 +206,11 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const retentionS =
     root.section('store', ['retention_s']).num('retention_s', 60, Infinity) ?? DEFAULTS.storeRetentionS;
 
+  const http = root.has('http') ? parseHttpSection(root.section('http', HTTP_KEYS)) : undefined;
+  const roster = root.has('roster')
+    ? parseRosterSection(root.section('roster', ROSTER_SECTION_KEYS))
+    : EMPTY_ROSTER;
+
   const config: Config = {
     node,
     dataDir,
@@ -219,6 +228,8 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     control: { socket },
     store: { retentionMs: ms(retentionS) },
     deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },
+    ...(http === undefined ? {} : { http }),
+    roster,
   };
 
   if (p.list.length > 0) {

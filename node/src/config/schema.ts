@@ -7,7 +7,10 @@
  * against these types; example.yaml documents every field in place and is tested to validate.
  * Components receive the part they need (`config.retry`, one `LinkConfig`), never the whole.
  */
+
 import type { IssuerPower } from '../crypto/authenticate.js';
+import type { RosterConfig } from '../domain/roster/roster-config.js';
+import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
@@ -334,4 +337,11 @@ export interface Config {
   readonly control: ControlConfig;
   readonly store: StoreConfig;
   readonly deliveries: DeliveriesConfig;
+  /**
+   * Where the API and web UI listen (docs/api.md §Configuration). Absent without an `http:`
+   * section: the node then serves no one (a relay, a test rig).
+   */
+  readonly http?: HttpConfig;
+  /** The people of this node's areas and their areas' names (docs/domain-model.md §The roster). */
+  readonly roster: RosterConfig;
 }

@@ -1,0 +1,125 @@
+/**
+ * The people-facing side of a node (docs/api.md; docs/domain-model.md; docs/reports.md): its audit
+ * log, its roster, its book of incidents and the HTTP API with the web UI, wired to the core.
+ *
+ * Built only when the configuration has an `http:` section: a relay with no one to serve, a test
+ * rig or a benchmark runs without it. It is built, and listens, while the node is built, so that a
+ * port already taken fails the start before anything else is made, and health answers "starting"
+ * while the store recovers; every route but health opens once the node is ready.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeStatus } from '../app-contract.js';
+import type { Logger } from '../base/logger.js';
+import { packageVersion } from '../cli/package-info.js';
+import type { Config } from '../config/schema.js';
+import type { NodeCore } from '../core/node-core.js';
+import { AUDIT_FILE_NAME, AuditLog } from '../domain/audit/audit-log.js';
+import { IncidentBook } from '../domain/reports/incident-book.js';
+import { FileIncidentLedger } from '../domain/reports/incident-file.js';
+import { Roster } from '../domain/roster/roster.js';
+import { ROSTER_FILE_NAME } from '../domain/roster/roster-file.js';
+import { type ApiServer, createApiServer } from '../http/api-server.js';
+import { COOKIE_KEY_FILE } from '../http/cookie-key.js';
+import { EventFeed } from '../http/event-hub.js';
+import { IDEMPOTENCY_FILE } from '../http/idempotency-journal.js';
+import { ReportsAdapter } from '../http/reports-adapter.js';
+import { rosterPeople } from '../http/roster-people.js';
+import type { MessageStore } from '../store/message-store.js';
+
+export const INCIDENTS_FILE_NAME = 'incidents.jsonl';
+
+export interface NodeWebOptions {
+  config: Config;
+  core: NodeCore;
+  store: MessageStore;
+  status: () => NodeStatus;
+  log: Logger;
+  /** Told of each file this start makes, so that a failed start removes it again. */
+  made: (path: string) => void;
+}
+
+export interface NodeWeb {
+  readonly api: ApiServer;
+  /** The node has recovered and started: every route opens. */
+  markReady(): void;
+  /** Stops the API first, then closes the audit log. */
+  stop(): Promise<void>;
+}
+
+export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefined> {
+  const { config, core, store, log } = o;
+  const http = config.http;
+  if (http === undefined) return undefined;
+  const dataDir = config.dataDir;
+  const me = config.node.id;
+  const tracked = (path: string) => {
+    if (!existsSync(path)) o.made(path);
+    return path;
+  };
+
+  const audit = await AuditLog.open({
+    path: tracked(join(dataDir, AUDIT_FILE_NAME)),
+    nodeId: me,
+    log: log.child({ mod: 'audit' }),
+  });
+  try {
+    const roster = await Roster.open({
+      config: config.roster,
+      file: join(dataDir, ROSTER_FILE_NAME),
+      audit,
+      log: log.child({ mod: 'roster' }),
+    });
+    const feed = new EventFeed();
+    core.on('state', (meta) => feed.emit({ type: 'message', meta }));
+    const book = new IncidentBook({
+      ledger: new FileIncidentLedger(tracked(join(dataDir, INCIDENTS_FILE_NAME))),
+      kitArea: (node) =>
+        node === me ? config.node.area : config.keys.nodes.find((k) => k.id === node)?.area,
+      log: log.child({ mod: 'reports' }),
+    });
+    const reports = new ReportsAdapter({
+      book,
+      core,
+      store,
+      nodeId: me,
+      ...(config.node.area === undefined ? {} : { area: config.node.area }),
+      emit: (event) => feed.emit(event),
+      log: log.child({ mod: 'reports' }),
+    });
+    // A report that reached this node (the centre, or a kit it was addressed to) goes into its book.
+    core.on('delivered', (message) => {
+      if (message.kind !== 'report') return;
+      reports
+        .recordDelivered(message)
+        .catch((err: unknown) => log.error({ err }, 'recording a delivered report failed'));
+    });
+    const api = createApiServer({
+      config: http,
+      dataDir,
+      node: { id: me, role: config.node.role },
+      version: packageVersion(),
+      status: o.status,
+      message: (id) => store.getMeta(id),
+      reports,
+      people: rosterPeople(roster),
+      audit,
+      events: feed,
+      log,
+    });
+    tracked(join(dataDir, COOKIE_KEY_FILE));
+    tracked(join(dataDir, IDEMPOTENCY_FILE));
+    await api.start();
+    return {
+      api,
+      markReady: () => api.markReady(),
+      async stop() {
+        await api.stop();
+        await audit.close();
+      },
+    };
+  } catch (err) {
+    await audit.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The actions the API records in the audit log (docs/api.md §Audit; docs/domain-model.md §The
+ * audit log), registered with the log's action codes (node/src/domain/audit/audit-actions.ts).
+ * Their details never hold a PIN, a session id or a token.
+ */
+
+declare module '../domain/audit/audit-actions.js' {
+  interface AuditActions {
+    /** A person signed in to the web API; details: the client's address. */
+    'session.signed-in': true;
+    /** A person signed out. */
+    'session.signed-out': true;
+    /** A person filed a disaster report; subject: its message id; details: incident, stage, version. */
+    'report.filed': true;
+    /** A person exported the reports; details: the format and how many areas it covered. */
+    'report.exported': true;
+  }
+}
+
+export {};

@@ -1,0 +1,45 @@
+/**
+ * Everything the API server is built from (docs/api.md §Wiring), handed in by the composition root
+ * (node/src/app.ts): no part of the API reaches for a global, a file it was not told of, or the
+ * node's configuration as a whole.
+ */
+import type { NodeStatus } from '../app-contract.js';
+import type { Logger } from '../base/logger.js';
+import type { AuditSink } from '../domain/audit/audit-entry.js';
+import type { MessageMeta } from '../store/records.js';
+import type { ApiEventFeed } from './event-hub.js';
+import type { HttpConfig } from './http-config.js';
+import type { PeopleDirectory } from './people-directory.js';
+import type { PinDelayOptions } from './pin-delay.js';
+import type { ReportsService } from './reports-service.js';
+import type { PowerStatus } from './status-view.js';
+
+export interface ApiServerDeps {
+  /** The `http:` section (http-config.ts). */
+  config: HttpConfig;
+  /** The node's data directory: the cookie key and the idempotency journal live there. */
+  dataDir: string;
+  /** This node, for the health answer. */
+  node: { id: number; role: string };
+  /** fieldnode's version (package.json). */
+  version: string;
+  /** The node's status (NodeApp.status()). */
+  status: () => NodeStatus;
+  /** The power supply, once a kit measures it. Default: none. */
+  power?: () => PowerStatus | undefined;
+  /** A message's delivery record (MessageStore.getMeta). */
+  message: (id: string) => Promise<MessageMeta | undefined>;
+  reports: ReportsService;
+  people: PeopleDirectory;
+  /** Where every domain action through the API is recorded (docs/domain-model.md §The audit log). */
+  audit: AuditSink;
+  /** Changes to push to the event streams. Default: none but the status, polled. */
+  events?: ApiEventFeed;
+  log: Logger;
+  /** Monotonic ms, for sessions. Default performance.now. */
+  monotonic?: () => number;
+  /** Wall-clock unix ms, for idempotency records and event times. Default Date.now. */
+  now?: () => number;
+  /** The PIN delay's clock and timer (tests). */
+  pinDelay?: PinDelayOptions;
+}

@@ -1,0 +1,60 @@
+/**
+ * GET /api/events (docs/api.md §Events): the WebSocket the UI listens on. Anyone may open one and
+ * hears the public status; a signed-in page also hears message states, reports within its areas
+ * and the full status (event-hub.ts). A browser sends the page's Origin with the upgrade, which
+ * must be ours: a page of another site cannot listen in (cross-site WebSocket hijacking).
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ApiError } from './api-errors.js';
+import type { ApiRouteContext } from './api-route-context.js';
+import type { StreamViewer } from './event-hub.js';
+import { errorReplies } from './schemas/common-schemas.js';
+
+export function eventRoutes(
+  app: FastifyInstance,
+  ctx: ApiRouteContext,
+  origins: () => ReadonlySet<string>,
+): void {
+  app.get(
+    '/api/events',
+    {
+      websocket: true,
+      config: { access: { who: 'anyone' } },
+      schema: {
+        summary: 'The event stream (WebSocket): message states, new reports, status changes',
+        description:
+          'One JSON object per frame: `hello`, `status` (full when signed in, public otherwise), `message` (a delivery view), `report`, `session-ended`. See docs/api.md §Events.',
+        tags: ['events'],
+        response: { 101: Type.Null({ description: 'Switching protocols' }), ...errorReplies(403, 503) },
+      },
+      onRequest: async (request) => {
+        const origin = request.headers.origin;
+        if (origin !== undefined && !origins().has(origin))
+          throw new ApiError('API_ORIGIN_REFUSED', 'event streams are for pages of this node only');
+        if (ctx.hub.full)
+          throw new ApiError('API_TOO_MANY_STREAMS', 'too many event streams are open: try again later', {
+            retryAfterMs: 10_000,
+          });
+      },
+    },
+    (socket, request) => {
+      const session = request.apiSession;
+      const person = request.person;
+      const viewer: StreamViewer | undefined =
+        session === null || person === null
+          ? undefined
+          : {
+              sessionId: session.id,
+              valid: () => ctx.sessions.inEffect(session.id) && ctx.deps.people.find(person.id) !== undefined,
+              reportScope: () => {
+                const now = ctx.deps.people.find(person.id);
+                return now === undefined
+                  ? { all: false, areas: [] }
+                  : ctx.deps.people.scope(now, 'report.view');
+              },
+            };
+      ctx.hub.add(socket, viewer);
+    },
+  );
+}

@@ -1,0 +1,209 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiServerDeps } from './api-deps.js';
+import { type ApiClient, MemoryReports, startTestApi, type TestApi } from './api-fixtures.js';
+import type { ApiPerson } from './people-directory.js';
+import type { FilingMark, ReportDraftInput } from './reports-service.js';
+
+let dir: string;
+let api: TestApi;
+let officer: ApiClient;
+
+async function start(over: Partial<ApiServerDeps> = {}) {
+  api = await startTestApi(dir, over);
+  api.server.markReady();
+  officer = api.client();
+  await officer.signIn(1);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fieldnode-api-reports-'));
+});
+
+afterEach(async () => {
+  await api.server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const draft = { stage: 'initial', hazard: 18, indicators: { affected: 1250, dead: 2 }, note: '山洪' };
+
+describe('filing', () => {
+  it('files a 初报 as the person signed in, answers 201 with where to follow its delivery, and audits it', async () => {
+    await start();
+    const res = await officer.request('POST', '/api/reports', { body: draft });
+    expect(res.status).toBe(201);
+    expect(res.json.report).toMatchObject({
+      id: '2107/301',
+      stage: 'initial',
+      reporter: 1,
+      indicators: { affected: 1250, dead: 2 },
+    });
+    expect(res.json.message).toEqual({ id: '2107/301', href: '/api/messages/2107/301' });
+    expect(api.audit.entries).toContainEqual({
+      actor: 1,
+      action: 'report.filed',
+      subject: '2107/301',
+      details: { incident: '2107/301', stage: 'initial', version: 1, area: 430121101201 },
+    });
+  });
+
+  it('answers a report the domain refuses with 400 REPORT_REJECTED and every problem, in both languages', async () => {
+    await start();
+    const res = await officer.request('POST', '/api/reports', { body: { ...draft, stage: 'update' } });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({
+      code: 'REPORT_REJECTED',
+      problems: [
+        {
+          field: 'incident',
+          code: 'REPORT_STAGE_INVALID',
+          message: 'name the incident',
+          zh: '请选择灾害过程',
+        },
+      ],
+    });
+  });
+});
+
+describe('reading', () => {
+  it('lists newest first, page by page, with the total', async () => {
+    await start();
+    for (let i = 0; i < 5; i++)
+      await officer.request('POST', '/api/reports', { body: { ...draft, indicators: { affected: i } } });
+    const first = await officer.request('GET', '/api/reports?page=1&per_page=2');
+    expect(first.json.page).toEqual({ page: 1, perPage: 2, total: 5 });
+    expect(first.json.items.map((r: { id: string }) => r.id)).toEqual(['2107/305', '2107/304']);
+    const last = await officer.request('GET', '/api/reports?page=3&per_page=2');
+    expect(last.json.items.map((r: { id: string }) => r.id)).toEqual(['2107/301']);
+  });
+
+  it('shows a person only the reports of their areas, and the duty officer all', async () => {
+    await start();
+    await officer.request('POST', '/api/reports', { body: draft });
+    const other = api.client();
+    await other.signIn(4);
+    expect((await other.request('GET', '/api/reports')).json.page.total).toBe(0);
+    expect((await other.request('GET', '/api/reports/2107/301')).status).toBe(404);
+    const duty = api.client();
+    await duty.signIn(3);
+    expect((await duty.request('GET', '/api/reports')).json.page.total).toBe(1);
+    expect((await duty.request('GET', '/api/reports/2107/301')).json.id).toBe('2107/301');
+  });
+
+  it('exports the CSV with a byte-order mark, as a download, and audits the export', async () => {
+    await start();
+    await officer.request('POST', '/api/reports', { body: draft });
+    const res = await officer.request('GET', '/api/export/reports.csv');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="reports.csv"');
+    expect(res.text.startsWith('\uFEFF灾害过程编号')).toBe(true);
+    expect(res.text).toContain('2107/301,1250\r\n');
+    expect(api.audit.entries.at(-1)).toEqual({
+      actor: 1,
+      action: 'report.exported',
+      details: { format: 'csv', areas: [430121101201] },
+    });
+  });
+});
+
+describe('idempotency keys', () => {
+  it('are required on every write', async () => {
+    await start();
+    const res = await officer.request('POST', '/api/reports', { body: draft, key: null });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('API_IDEMPOTENCY_KEY_MISSING');
+    expect((await officer.request('POST', '/api/reports', { body: draft, key: 'short' })).status).toBe(400);
+    expect(api.reports.filed).toHaveLength(0);
+  });
+
+  it('answer a repeat with the first reply and file once; refuse the key with another body (422)', async () => {
+    await start();
+    const first = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0001' });
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0001' });
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(api.reports.filed).toHaveLength(1);
+    const other = await officer.request('POST', '/api/reports', {
+      body: { ...draft, indicators: { affected: 1 } },
+      key: 'form-0001',
+    });
+    expect(other.status).toBe(422);
+    expect(other.json.code).toBe('API_IDEMPOTENCY_KEY_REUSED');
+    expect(api.reports.filed).toHaveLength(1);
+  });
+
+  it('keep a refusal too: the same refused draft is refused again without asking the domain', async () => {
+    await start();
+    const bad = { ...draft, stage: 'update' };
+    await officer.request('POST', '/api/reports', { body: bad, key: 'form-0002' });
+    const again = await officer.request('POST', '/api/reports', { body: bad, key: 'form-0002' });
+    expect(again.status).toBe(400);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('belong to one person: another person’s same key is a new request', async () => {
+    await start();
+    await officer.request('POST', '/api/reports', { body: draft, key: 'form-0003' });
+    const duty = api.client();
+    await duty.signIn(3);
+    const res = await duty.request('POST', '/api/reports', { body: draft, key: 'form-0003' });
+    expect(res.status).toBe(201);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+    expect(api.reports.filed).toHaveLength(2);
+  });
+
+  it('answer 409 while the first request with the key still runs', async () => {
+    let release: () => void = () => {};
+    const slow = new MemoryReports();
+    const file = slow.file.bind(slow);
+    slow.file = async (d: ReportDraftInput, by: ApiPerson, earlier?: FilingMark) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return file(d, by, earlier);
+    };
+    await start({ reports: slow });
+    const first = officer.request('POST', '/api/reports', { body: draft, key: 'form-0004' });
+    await new Promise((r) => setTimeout(r, 50));
+    const during = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0004' });
+    expect(during.status).toBe(409);
+    expect(during.json.code).toBe('API_IDEMPOTENCY_IN_PROGRESS');
+    release();
+    expect((await first).status).toBe(201);
+    expect(slow.filed).toHaveLength(1);
+  });
+
+  it('survive a restart: the form sent again after the kit restarted gets the first reply, filed once', async () => {
+    await start();
+    const first = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0005' });
+    await api.server.stop();
+    const fresh = new MemoryReports();
+    await start({ reports: fresh });
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0005' });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json).toEqual(first.json);
+    expect(fresh.filed).toHaveLength(0);
+  });
+
+  it('find a filing cut short by a restart instead of making it twice', async () => {
+    const reports = new MemoryReports();
+    reports.failAfterFiling = true; // the report is made, then the node stops before it answers
+    await start({ reports });
+    const cut = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0006' });
+    expect(cut.status).toBe(500);
+    expect(cut.json.code).toBe('API_INTERNAL');
+    await api.server.stop();
+    await start({ reports }); // the same service: what it stored survived
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-0006' });
+    expect(again.status).toBe(201);
+    expect(again.json.report.id).toBe('2107/301');
+    expect(reports.filed).toHaveLength(1);
+    expect(api.audit.entries.at(-1)).toMatchObject({ action: 'report.filed', details: { resumed: true } });
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The report routes over the real thing: the reports domain's incident book on its ledger file, a
+ * kit's NodeCore on a real LevelDB store, a fake IP link to a real centre core. A report filed over
+ * HTTP is stored, sent and receipted, and GET /api/messages follows it; a filing is made once
+ * across a restart of the kit, even one cut short between storing and answering.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CENTRE, eventually, TestNetwork, type TestNode } from '../../test/integration/harness.js';
+import { silentLogger } from '../base/logger.js';
+import { IncidentBook } from '../domain/reports/incident-book.js';
+import { FileIncidentLedger } from '../domain/reports/incident-file.js';
+import { createFakeLinkPair } from '../link/fake-link.js';
+import { type ApiClient, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
+import { EventFeed } from './event-hub.js';
+import { ReportsAdapter } from './reports-adapter.js';
+import type { ReportsService } from './reports-service.js';
+
+const KIT = 2107;
+let net: TestNetwork;
+let kit: TestNode;
+let dataDir: string;
+let api: TestApi;
+let officer: ApiClient;
+let adapter: ReportsAdapter;
+
+/** The kit's API over its current core and store, as app.ts would build it. */
+async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService) {
+  const feed = new EventFeed();
+  adapter = new ReportsAdapter({
+    book: new IncidentBook({
+      ledger: new FileIncidentLedger(join(dataDir, 'incidents.jsonl')),
+      // A report names its area only when it is not its kit's own (docs/wire-format.md §4.1).
+      kitArea: (node) => (node === KIT ? VILLAGE : undefined),
+      log: silentLogger,
+    }),
+    core: kit.core,
+    store: kit.store,
+    nodeId: KIT,
+    area: VILLAGE,
+    emit: (e) => feed.emit(e),
+    log: silentLogger,
+  });
+  api = await startTestApi(dataDir, {
+    reports: wrap ? wrap(adapter) : adapter,
+    message: (id) => kit.store.getMeta(id),
+    events: feed,
+  });
+  api.server.markReady();
+  officer = api.client();
+  await officer.signIn(1);
+}
+
+async function localReports(node: TestNode): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const meta of node.store.metas()) if (meta.local && meta.kindCode === 1) ids.push(meta.id);
+  return ids;
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'fieldnode-api-kit-'));
+  net = new TestNetwork();
+  const [ipK, ipC] = createFakeLinkPair({ ids: ['ip@K', 'ip@C'], from: ['K', 'C'] });
+  await net.add({
+    id: CENTRE,
+    links: [{ link: ipC, costClass: 'ip', neighbours: { K: KIT } }],
+    routes: [{ target: { to: 'node', node: KIT }, link: 'ip@C', nextHop: 'K', cost: 0, source: 'config' }],
+  });
+  kit = await net.add({
+    id: KIT,
+    area: VILLAGE,
+    links: [{ link: ipK, costClass: 'ip', neighbours: { C: CENTRE } }],
+    routes: [{ target: { to: 'centre' }, link: 'ip@K', nextHop: 'C', cost: 0, source: 'config' }],
+  });
+  await ipK.start();
+  await ipC.start();
+  await net.start();
+});
+
+afterEach(async () => {
+  await api?.server.stop();
+  await net.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const draft = { stage: 'initial', hazard: 18, indicators: { affected: 1250, dead: 2 }, note: '山洪' };
+
+describe('a report filed over HTTP', () => {
+  it('is checked by the domain, stored, sent to the centre, and followed to its receipt', async () => {
+    await startKitApi();
+    const res = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-1' });
+    expect(res.status).toBe(201);
+    const id: string = res.json.report.id;
+    expect(res.json.report).toMatchObject({ incidentId: id, version: 1, reporter: 1, area: VILLAGE });
+    expect(id.startsWith(`${KIT}/`)).toBe(true);
+
+    await eventually('the centre has it', () =>
+      net.node(CENTRE).delivered.some((m) => `${m.origin}/${m.seq}` === id),
+    );
+    await eventually('its receipt is back', async () => (await kit.store.getMeta(id))?.state === 'received');
+    const view = await officer.request('GET', res.json.message.href);
+    expect(view.status).toBe(200);
+    expect(view.json).toMatchObject({ id, kind: 'report', local: true, state: 'received', outcome: 'done' });
+    const steps = Object.fromEntries(view.json.steps.map((s: { step: string }) => [s.step, s]));
+    expect(steps.queued.reached).toBe(true);
+    expect(steps.sent).toMatchObject({ reached: true, links: ['ip@K'] });
+    expect(steps.custody.reached).toBe(false); // straight to the centre: no relay took custody
+    expect(steps.received).toMatchObject({ reached: true, node: CENTRE });
+    expect(steps.acknowledged.reached).toBe(false);
+    expect(view.json.txBytes).toBeGreaterThan(0);
+    expect(view.json.credits).toBe(0);
+
+    const listed = await officer.request('GET', '/api/reports');
+    expect(listed.json.items.map((r: { id: string }) => r.id)).toEqual([id]);
+    const csv = await officer.request('GET', '/api/export/reports.csv');
+    expect(csv.text).toContain(id);
+  });
+
+  it('is refused with every problem the domain finds, and nothing is sent', async () => {
+    await startKitApi();
+    const res = await officer.request('POST', '/api/reports', {
+      body: { stage: 'initial', indicators: { injured: 1, seriouslyInjured: 5 } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('REPORT_REJECTED');
+    const codes = res.json.problems.map((p: { code: string }) => p.code).sort();
+    expect(codes).toEqual(['REPORT_FIELD_INVALID', 'REPORT_FIGURES_INCONSISTENT']);
+    expect(res.json.problems.every((p: { zh?: string }) => typeof p.zh === 'string')).toBe(true);
+    expect(await localReports(kit)).toEqual([]);
+  });
+
+  it('answers 404 for a message the node never had', async () => {
+    await startKitApi();
+    const res = await officer.request('GET', '/api/messages/2107/999999');
+    expect(res.status).toBe(404);
+    expect(res.json.code).toBe('API_NOT_FOUND');
+  });
+});
+
+describe('exactly once across a restart of the kit', () => {
+  it('replays the first reply to the form sent again', async () => {
+    await startKitApi();
+    const first = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-2' });
+    await api.server.stop();
+    kit = await net.restart(KIT);
+    await startKitApi();
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-2' });
+    expect(again.status).toBe(201);
+    expect(again.json.report.id).toBe(first.json.report.id);
+    expect(await localReports(kit)).toEqual([first.json.report.id]);
+  });
+
+  it('finds the report a cut-short attempt stored, records it, and does not file it again', async () => {
+    // The first attempt stores and sends the report, then the node stops before it answers.
+    await startKitApi((a) => ({
+      defaultArea: () => a.defaultArea(),
+      filingMark: () => a.filingMark(),
+      file: async (d, by, earlier) => {
+        await a.file(d, by, earlier);
+        throw new Error('power cut');
+      },
+      list: (q) => a.list(q),
+      get: (id) => a.get(id),
+      exportCsv: (scope) => a.exportCsv(scope),
+    }));
+    const cut = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-3' });
+    expect(cut.status).toBe(500);
+    const stored = await localReports(kit);
+    expect(stored).toHaveLength(1);
+    await api.server.stop();
+    kit = await net.restart(KIT);
+    await startKitApi();
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-3' });
+    expect(again.status).toBe(201);
+    expect(again.json.report.id).toBe(stored[0]);
+    expect(await localReports(kit)).toEqual(stored);
+    expect((await officer.request('GET', '/api/reports')).json.page.total).toBe(1);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The ReportsService (reports-service.ts) over the reports domain and the node's core
+ * (docs/api.md §Reports, §Idempotency; docs/reports.md): a draft is checked by the incident book
+ * (node/src/domain/reports/incident-book.ts), submitted to NodeCore as a report message to the
+ * centre (stored, synced, routed), and recorded in the book; reports are listed and exported from
+ * the book.
+ *
+ * Finding a filing a restart cut short: the mark is the store's sequence counter (`seq` in the
+ * store's kv, node/src/core/sequence-counter.ts: the last number this node used). A message made
+ * after the mark has a higher number, so the retry reads the records of this node's numbers above
+ * the mark, one by one (a handful: what the node made meanwhile), and takes a report of the same
+ * reporter, stage, figures and note as the one the first attempt made. If the first attempt stored
+ * its message but did not record it in the book, it is recorded then.
+ */
+import type { Logger } from '../base/logger.js';
+import type { Draft } from '../core/core-types.js';
+import { packNote } from '../domain/reports/explanation-note.js';
+import { type Incident, incidentArea, isOpenedId, versionId } from '../domain/reports/incident.js';
+import type { IncidentBook } from '../domain/reports/incident-book.js';
+import { quickReportCsv } from '../domain/reports/quick-report-csv.js';
+import type { ReportDraft } from '../domain/reports/report-validation.js';
+import type { MessageStore } from '../store/message-store.js';
+import { messageId } from '../store/records.js';
+import type { ReportBody } from '../wire/kinds/report.js';
+import { KINDS } from '../wire/kinds.js';
+import { decodeFrame, type MessageOf } from '../wire/message.js';
+import { ApiError } from './api-errors.js';
+import type { FeedEvent } from './event-hub.js';
+import { type ApiPerson, type PermissionScope, withinScope } from './people-directory.js';
+import type {
+  FiledReport,
+  FilingMark,
+  ReportDraftInput,
+  ReportPage,
+  ReportSummary,
+  ReportsService,
+} from './reports-service.js';
+
+export interface ReportsAdapterOptions {
+  book: IncidentBook;
+  /** The node's core: what submits the report's message. */
+  core: { submit(draft: Draft): Promise<string> };
+  /** The node's store: its sequence counter and message records, to find a filing cut short. */
+  store: Pick<MessageStore, 'getKv' | 'getMeta' | 'getFrame'>;
+  /** This node's id: the origin of what it files. */
+  nodeId: number;
+  /** This kit's own area (`node.area`), for drafts that name none. */
+  area?: number;
+  /** How long a report is worth delivering, minutes. Default a day. */
+  lifetimeMin?: number;
+  /** Where recorded reports are announced (the event streams). */
+  emit?: (event: FeedEvent) => void;
+  log: Logger;
+}
+
+type Mark = { seq: number };
+
+export class ReportsAdapter implements ReportsService {
+  readonly #o: ReportsAdapterOptions;
+
+  constructor(options: ReportsAdapterOptions) {
+    this.#o = options;
+  }
+
+  defaultArea(): number | undefined {
+    return this.#o.area;
+  }
+
+  async filingMark(): Promise<FilingMark> {
+    return { seq: (await this.#o.store.getKv<number>('seq')) ?? 0 };
+  }
+
+  async file(draft: ReportDraftInput, by: ApiPerson, earlier?: FilingMark): Promise<FiledReport> {
+    if (earlier !== undefined) {
+      const found = await this.#findFiled(earlier as Mark, draft, by);
+      if (found !== undefined) {
+        this.#o.log.info(
+          { msgId: found.report.id },
+          'a filing cut short by a restart was found; not filed again',
+        );
+        return found;
+      }
+    }
+    const opened = draft.stage === 'initial' && draft.incident !== undefined && isOpenedId(draft.incident);
+    const incident = draft.stage === 'initial' && !opened ? undefined : draft.incident;
+    const prepared = await this.#o.book.prepare(incident, domainDraft(draft, by));
+    if (!prepared.ok)
+      throw new ApiError(
+        'REPORT_REJECTED',
+        `the report was not filed: ${prepared.problems.map((p) => `${p.field}: ${p.en}`).join('; ')}`,
+        {
+          problems: prepared.problems.map((p) => ({ field: p.field, code: p.code, message: p.en, zh: p.zh })),
+        },
+      );
+    const id = await this.#o.core.submit({
+      kind: 'report',
+      body: prepared.body,
+      dest: { to: 'centre' },
+      priority: 1,
+      lifetimeMin: this.#o.lifetimeMin ?? 24 * 60,
+      flags: draft.exercise === true ? ['exercise'] : [],
+    });
+    const message = await this.#report(id);
+    if (message === undefined) throw new TypeError(`report ${id} was submitted but is not in the store`);
+    return this.#record(message, opened ? (draft.incident as string) : undefined);
+  }
+
+  /** Records a report delivered here (the centre): the composition root calls it on NodeCore's `delivered`. */
+  async recordDelivered(message: MessageOf<'report'>): Promise<void> {
+    await this.#record(message, undefined);
+  }
+
+  async list(query: { scope: PermissionScope; offset: number; limit: number }): Promise<ReportPage> {
+    const all = (await this.#all()).filter((r) => withinScope(query.scope, r.area));
+    all.sort((a, b) => b.recordedAt - a.recordedAt || b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    return { items: all.slice(query.offset, query.offset + query.limit), total: all.length };
+  }
+
+  async get(id: string): Promise<ReportSummary | undefined> {
+    return (await this.#all()).find((r) => r.id === id);
+  }
+
+  async exportCsv(scope: PermissionScope): Promise<string> {
+    const incidents = (await this.#o.book.list()).filter((i) => withinScope(scope, incidentArea(i)));
+    return quickReportCsv(incidents, this.#o.book.rules);
+  }
+
+  async #record(message: MessageOf<'report'>, opened: string | undefined): Promise<FiledReport> {
+    const recorded = await this.#o.book.record(message, opened === undefined ? {} : { opened });
+    const report = summaryOf(recorded.incident, recorded.version - 1);
+    if (recorded.added) this.#o.emit?.({ type: 'report', report });
+    return { report, unexplained: recorded.unexplained.map((c) => c.name) };
+  }
+
+  async #all(): Promise<ReportSummary[]> {
+    return (await this.#o.book.list()).flatMap((incident) =>
+      incident.versions.map((_, i) => summaryOf(incident, i)),
+    );
+  }
+
+  async #report(id: string): Promise<MessageOf<'report'> | undefined> {
+    const frame = await this.#o.store.getFrame(id);
+    if (frame === undefined) return undefined;
+    const message = decodeFrame(frame).message;
+    return message?.kind === 'report' ? message : undefined;
+  }
+
+  async #findFiled(mark: Mark, draft: ReportDraftInput, by: ApiPerson): Promise<FiledReport | undefined> {
+    const last = (await this.#o.store.getKv<number>('seq')) ?? mark.seq;
+    for (let seq = mark.seq + 1; seq <= last; seq++) {
+      const id = messageId(this.#o.nodeId, seq);
+      const meta = await this.#o.store.getMeta(id);
+      if (meta === undefined || !meta.local || meta.kindCode !== KINDS.report.code) continue;
+      const message = await this.#report(id);
+      if (message !== undefined && sameFiling(message, draft, by)) {
+        const opened =
+          draft.stage === 'initial' && draft.incident !== undefined && isOpenedId(draft.incident);
+        return this.#record(message, opened ? draft.incident : undefined);
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The draft as the reports domain takes it: the reporter is the person signed in. */
+function domainDraft(d: ReportDraftInput, by: ApiPerson): ReportDraft {
+  return {
+    stage: d.stage,
+    reporter: by.id,
+    indicators: d.indicators,
+    ...(d.hazard === undefined ? {} : { hazard: d.hazard }),
+    ...(d.explanations === undefined ? {} : { explanations: d.explanations }),
+    ...(d.note === undefined ? {} : { note: d.note }),
+    ...(d.cuts === undefined ? {} : { cuts: d.cuts as ReportBody['cuts'] }),
+    ...(d.needs === undefined ? {} : { needs: d.needs as ReportBody['needs'] }),
+    ...(d.point === undefined ? {} : { point: d.point }),
+    ...(d.area === undefined ? {} : { area: d.area }),
+    ...(d.asOf === undefined ? {} : { asOf: d.asOf }),
+  } as ReportDraft;
+}
+
+/** Whether `message` is what filing `draft` as `by` made: same reporter, stage, figures and note. */
+function sameFiling(message: MessageOf<'report'>, draft: ReportDraftInput, by: ApiPerson): boolean {
+  const body = message.body;
+  if (body.reporter !== by.id || body.stage !== draft.stage) return false;
+  if ((draft.exercise === true) !== message.flags.includes('exercise')) return false;
+  if ((body.note ?? '') !== packNote(draft.note, draft.explanations ?? {})) return false;
+  const sent = Object.entries(body.indicators).filter(([, v]) => v !== undefined);
+  const asked = Object.entries(draft.indicators);
+  return (
+    sent.length === asked.length &&
+    asked.every(([k, v]) => (body.indicators as Record<string, number>)[k] === v)
+  );
+}
+
+function summaryOf(incident: Incident, index: number): ReportSummary {
+  const v = incident.versions[index];
+  if (v === undefined) throw new RangeError(`incident ${incident.id} has no version ${index + 1}`);
+  const b = v.body;
+  return {
+    id: versionId(v),
+    incidentId: incident.id,
+    stage: b.stage,
+    version: index + 1,
+    origin: v.origin,
+    hazard: b.hazard,
+    ...(v.area === undefined ? {} : { area: v.area }),
+    createdAt: v.createdAt,
+    clockUntrusted: v.clockUntrusted,
+    recordedAt: v.recordedAt,
+    exercise: v.exercise,
+    ...(b.reporter === undefined ? {} : { reporter: b.reporter }),
+    indicators: { ...(b.indicators as Record<string, number>) },
+    ...(b.note === undefined ? {} : { note: b.note }),
+    ...(b.cuts === undefined ? {} : { cuts: [...b.cuts] }),
+    ...(b.needs === undefined ? {} : { needs: [...b.needs] }),
+    ...(b.asOf === undefined ? {} : { asOf: b.asOf }),
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The node's status as the API shows it (docs/api.md §Status): the whole of it for people signed
+ * in, and a public subset for anyone on the Wi-Fi.
+ *
+ * The public subset says what a villager without a PIN needs to know, "can this kit reach the
+ * county now, and will its battery hold": the node's name, whether its clock is trusted, how many
+ * links are up, and the power. It leaves out what helps someone misuse the kit more than it helps
+ * anyone use it: link names, addresses, errors and counters (which say when a jammer works), the
+ * queue (how busy the responders are) and the satellite credit budget (what it would take to spend
+ * it).
+ */
+import type { LinkStatus, NodeClockStatus, NodeStatus } from '../app-contract.js';
+
+/** The kit's power supply (docs/api.md §Status). No kit measures it yet: absent until one does. */
+export interface PowerStatus {
+  /** Where the power comes from now. */
+  source: 'mains' | 'solar' | 'battery' | 'unknown';
+  /** Battery charge, 0–100 %, when measured. */
+  batteryPercent?: number;
+  /** Battery voltage, V, when measured. */
+  batteryVolts?: number;
+  /** The battery is charging. */
+  charging?: boolean;
+  /** Time left on the battery at the present draw, minutes, when estimated. */
+  minutesLeft?: number;
+  /** When it was read, unix ms. */
+  at: number;
+}
+
+export interface LinkView {
+  id: string;
+  kind: string;
+  status: 'starting' | 'up' | 'down';
+  since?: number;
+  reason?: string;
+  detail?: string;
+  counters: Record<string, number>;
+  mt?: { on: boolean; reason?: string };
+  outage?: { since: number; attempts: number; lastError: string };
+}
+
+/** One satellite link's credits (docs/store-and-forward.md §Satellite). */
+export interface CreditsView {
+  link: string;
+  /** Credits spent since the daemon started (the link's counter). */
+  spent: number;
+  usedDay?: number;
+  perDay?: number;
+  usedIncident?: number;
+  perIncident?: number;
+  /** Credits P1–P3 may still spend now; absent without a limit. */
+  left?: number;
+  nextReleaseAt?: number;
+}
+
+export interface StatusView {
+  node: { id: number; role: string; name?: string; version: string };
+  ready: boolean;
+  startedAt: number;
+  clock: NodeClockStatus;
+  links: LinkView[];
+  queue: { total: number; byLink: Record<string, number> };
+  credits: CreditsView[];
+  power?: PowerStatus;
+  store?: { bytes: number; retentionMs: number };
+}
+
+export interface PublicStatusView {
+  node: { id: number; role: string; name?: string };
+  ready: boolean;
+  clockTrusted: boolean;
+  /** `ok`: every link up; `degraded`: some; `down`: none (or none configured). */
+  reach: 'ok' | 'degraded' | 'down';
+  links: { up: number; total: number };
+  power?: Pick<PowerStatus, 'source' | 'batteryPercent' | 'charging' | 'minutesLeft'>;
+}
+
+export function statusView(
+  s: NodeStatus,
+  extra: { version: string; ready: boolean; power?: PowerStatus },
+): StatusView {
+  const byLink = { ...s.queue };
+  return {
+    node: { ...s.node, version: extra.version },
+    ready: extra.ready,
+    startedAt: s.startedAt,
+    clock: s.clock,
+    links: s.links.map(linkView),
+    queue: { total: Object.values(byLink).reduce((a, b) => a + b, 0), byLink },
+    credits: s.links.flatMap(creditsView),
+    ...(extra.power ? { power: extra.power } : {}),
+    ...(s.store ? { store: { bytes: s.store.bytes, retentionMs: s.store.retentionMs } } : {}),
+  };
+}
+
+export function publicStatusView(
+  s: NodeStatus,
+  extra: { ready: boolean; power?: PowerStatus },
+): PublicStatusView {
+  const up = s.links.filter((l) => stateOf(l).status === 'up').length;
+  const total = s.links.length;
+  const { source, batteryPercent, charging, minutesLeft } = extra.power ?? ({} as Partial<PowerStatus>);
+  return {
+    node: s.node,
+    ready: extra.ready,
+    clockTrusted: s.clock.trusted,
+    reach: total > 0 && up === total ? 'ok' : up > 0 ? 'degraded' : 'down',
+    links: { up, total },
+    ...(extra.power && source
+      ? {
+          power: {
+            source,
+            ...(batteryPercent === undefined ? {} : { batteryPercent }),
+            ...(charging === undefined ? {} : { charging }),
+            ...(minutesLeft === undefined ? {} : { minutesLeft }),
+          },
+        }
+      : {}),
+  };
+}
+
+function stateOf(l: LinkStatus): {
+  status: LinkView['status'];
+  since?: number;
+  reason?: string;
+  detail?: string;
+} {
+  const st = (l.state ?? {}) as { status?: unknown; since?: unknown; reason?: unknown; detail?: unknown };
+  const status = st.status === 'up' || st.status === 'down' ? st.status : 'starting';
+  return {
+    status,
+    ...(typeof st.since === 'number' ? { since: st.since } : {}),
+    ...(typeof st.reason === 'string' ? { reason: st.reason } : {}),
+    ...(typeof st.detail === 'string' ? { detail: st.detail } : {}),
+  };
+}
+
+function linkView(l: LinkStatus): LinkView {
+  return {
+    id: l.id,
+    kind: l.kind,
+    ...stateOf(l),
+    counters: numbersOf(l.counters),
+    ...(l.mt ? { mt: l.mt } : {}),
+    ...(l.outage ? { outage: l.outage } : {}),
+  };
+}
+
+function creditsView(l: LinkStatus): CreditsView[] {
+  const counters = numbersOf(l.counters);
+  if (l.satellite === undefined && counters.credits === undefined) return [];
+  const b = l.satellite?.budget;
+  return [
+    {
+      link: l.id,
+      spent: counters.credits ?? 0,
+      ...(b
+        ? {
+            usedDay: b.usedDay,
+            usedIncident: b.usedIncident,
+            ...(b.perDay === undefined ? {} : { perDay: b.perDay }),
+            ...(b.perIncident === undefined ? {} : { perIncident: b.perIncident }),
+            ...(b.left === undefined ? {} : { left: b.left }),
+            ...(b.nextReleaseAt === undefined ? {} : { nextReleaseAt: b.nextReleaseAt }),
+          }
+        : {}),
+    },
+  ];
+}
+
+/** The numeric counters of a link; anything else a link puts there is left out. */
+function numbersOf(counters: unknown): Record<string, number> {
+  if (typeof counters !== 'object' || counters === null) return {};
+  return Object.fromEntries(
+    Object.entries(counters).filter(
+      (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
+    ),
+  );
+}

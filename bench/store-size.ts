@@ -150,7 +150,7 @@ export async function relayStoreSizes(checkpoints: readonly number[]): Promise<S
   return sizes;
 }
 
-/** The record a relay makes for a checked kit frame it takes in at `at` (node-core.ts). */
+/** The record a relay makes for a checked kit frame it takes in at `at` (message-intake.ts). */
 function relayed(frame: Uint8Array, at: number): MessageMeta {
   const env = decodeFrame(frame).envelope;
   const meta = newMeta(env, { local: false, forMe: false, receipt: false, broadcastRepeats: 3 });

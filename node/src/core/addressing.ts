@@ -1,7 +1,7 @@
 /**
  * Who a message is for and how this node authenticates what it makes (docs/design.md §Security;
  * docs/wire-format.md §Authentication, §Destinations): pure functions of the node's identity and
- * keys, used by node-core.ts.
+ * keys, used by own-messages.ts and message-intake.ts.
  */
 import type { KeyObject } from 'node:crypto';
 import { KitError } from '../base/errors.js';

@@ -48,7 +48,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The deps of a node hearing the receipt on `link`, as node-core.ts builds them. */
+/** The deps of a node hearing the receipt on `link`, as message-intake.ts builds them. */
 function deps(link = 'mesh'): ApplyReceiptDeps {
   return {
     store,

@@ -1,7 +1,7 @@
 /**
  * Which confirmations a stored message earns, and from whom they may come (docs/store-and-
  * forward.md §Confirmations): pure functions of a message's record and the hop it came over, used
- * by node-core.ts.
+ * by confirmer.ts and message-intake.ts.
  *
  * The destination answers the hop the message came from: its origin with the end-to-end receipt,
  * or a relay with one 'delivered' receipt for everything that relay brought, which the relay then

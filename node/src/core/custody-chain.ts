@@ -2,7 +2,7 @@
  * Custody along a chain of relays (docs/store-and-forward.md §Confirmations): who a message's
  * previous hop is now that more neighbours may be known, and how a relay that handed a message on
  * asks its own custodian again when its previous hop asks it. Pure functions of the records and
- * the links; node-core.ts saves what they return.
+ * the links; message-intake.ts saves what they return.
  */
 import type { MessageMeta } from '../store/records.js';
 import { type PrevHop, sentToward } from './confirmations.js';

@@ -2,7 +2,7 @@
  * Whether this node may act on an inbound message frame, and with what trust (docs/security.md
  * §Checked at this hop, §The centre's doors): a message for this node is verified in full; one to
  * be relayed is checked with whatever key this node holds; on a satellite door, the sending device
- * must be enrolled or the frame must check end to end. Pure: node-core.ts stores, confirms and
+ * must be enrolled or the frame must check end to end. Pure: message-intake.ts stores, confirms and
  * routes what it says.
  */
 import { KitError } from '../base/errors.js';

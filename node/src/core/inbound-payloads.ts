@@ -1,6 +1,6 @@
 /**
  * Taking an inbound payload apart (docs/architecture.md §Walk 2, step 3): unpacking a batch,
- * reassembling fragments, handing each whole message frame to the core (node-core.ts dedups,
+ * reassembling fragments, handing each whole message frame to the core (message-intake.ts dedups,
  * verifies, stores and routes it), and sorting what fails into foreign payloads and rejections.
  * Here, once, is where the core decides whether inbound bytes are a fieldnode frame at all
  * (docs/architecture.md §Who owns which policy).
@@ -21,7 +21,7 @@ import type { ForeignPayload } from './foreign-payloads.js';
 export interface InboundPayloadsOptions {
   log: Logger;
   /**
-   * Takes in one whole message frame (NodeCore's dedup, verify, store, custody, route). A throw
+   * Takes in one whole message frame (MessageIntake's dedup, verify, store, custody, route). A throw
    * refuses it: as foreign if the wire's parsers say it is not a fieldnode frame, else as rejected.
    */
   takeMessage: (frame: Uint8Array, inbound: InboundFrame, hopTag?: Uint8Array) => Promise<void>;

@@ -40,7 +40,7 @@ export interface ReceiptBatcherOptions {
   delayMs: number;
   /**
    * How long this receipt may wait, when longer than `delayMs` (the core holds receipts that go
-   * by satellite, where every MT message costs credits and a mailbox check: see node-core.ts).
+   * by satellite, where every MT message costs credits and a mailbox check: see confirmer.ts).
    */
   holdMs?: (receipt: PendingReceipt) => number;
   /** Queues one receipt message (the core stores and routes it). */

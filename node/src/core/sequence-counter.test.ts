@@ -43,7 +43,7 @@ async function restart(): Promise<void> {
   store = await MessageStore.open(dir);
 }
 
-/** Stages a message made here with the counter's next number, as node-core.ts does; its id. */
+/** Stages a message made here with the counter's next number, as own-messages.ts does; its id. */
 function admitNext(counter: SequenceCounter): Promise<string> {
   return store.exclusive(async () => {
     const seq = counter.next;

@@ -2,13 +2,13 @@
  * The durable message store on LevelDB (docs/store-and-forward.md §The store, §Group commit,
  * §Pruning, §Upgrades; docs/conventions.md §The durable queue).
  *
- * The layout is store-layout.ts's. Every state change is one set of writes, staged as a unit into
- * the current group (group-commit.ts) and written with it in one atomic batch. A change that
- * precedes a confirmation leaving the node (a message made or taken in here) passes `sync: true`
- * and resolves only once its group is synced; concurrent ones share that batch and that sync.
- * Point reads see what is staged. The outbox (due()) is what is on disk less what a staged change
- * took out, so nothing goes out before it is written; the other range reads first wait for what
- * was staged before them.
+ * The layout is store-layout.ts's; opening the LevelDB, its lock and a migration are store-open.ts's.
+ * Every state change is one set of writes, staged as a unit into the current group (group-commit.ts)
+ * and written with it in one atomic batch. A change that precedes a confirmation leaving the node
+ * (a message made or taken in here) passes `sync: true` and resolves only once its group is synced;
+ * concurrent ones share that batch and that sync. Point reads see what is staged. The outbox
+ * (outbox-index.ts) is what is on disk less what a staged change took out, so nothing goes out
+ * before it is written; the other range reads first wait for what was staged before them.
  *
  * The store is the retry mechanism: an outbox entry stays until its outcome is recorded, so
  * whatever was in flight when power was cut is simply due again after a restart.
@@ -16,28 +16,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
-import { Level } from 'level';
+import type { Level } from 'level';
 import { KitError } from '../base/errors.js';
 import { type Logger, silentLogger } from '../base/logger.js';
-import type { Priority } from '../wire/envelope.js';
 import { GroupCommit, type StagedOp } from './group-commit.js';
 import { metaOps } from './meta-ops.js';
-import { OriginMarks } from './origin-marks.js';
-import { OutboxFloors } from './outbox-floors.js';
-import { type MessageMeta, outKey, parseMessageId, parseOutKey } from './records.js';
+import type { OriginMarks } from './origin-marks.js';
+import { OutboxIndex } from './outbox-index.js';
+import { type MessageMeta, parseMessageId } from './records.js';
 import { storeError } from './store-errors.js';
-import {
-  decodeMeta,
-  encodeSeen,
-  idOfTimeKey,
-  pad,
-  SUBLEVELS,
-  type Sub,
-  type SubName,
-  seenKey,
-} from './store-layout.js';
+import { decodeMeta, encodeSeen, idOfTimeKey, pad, type Sub, type SubName, seenKey } from './store-layout.js';
+import { type LevelFactory, type OpenLevel, openStoreLevel } from './store-open.js';
 import { type PruneOptions, type PruneResult, prune } from './store-pruning.js';
-import { prepareLayout } from './store-schema.js';
 
 export type { PruneOptions, PruneResult } from './store-pruning.js';
 
@@ -55,7 +45,7 @@ export interface MessageStoreOptions {
    * Makes the LevelDB the store opens in `dir` with `options`: a test passes one on a slow disk.
    * Default: level's Level.
    */
-  level?: (dir: string, options: object) => Level<string, Uint8Array>;
+  level?: LevelFactory;
 }
 
 export class MessageStore {
@@ -64,31 +54,28 @@ export class MessageStore {
   readonly #db: Level<string, Uint8Array>;
   readonly #subs: Record<SubName, Sub>;
   readonly #commit: GroupCommit;
-  /** Where each outbox scan starts, past LevelDB's tombstones of entries already moved. */
-  readonly #floors = new OutboxFloors();
-  readonly #marks = new OriginMarks();
-  readonly #log: Logger;
+  readonly #outbox: OutboxIndex;
+  readonly #marks: OriginMarks;
   /** Admissions staged and not yet written, by id: what a duplicate of one waits for. */
   readonly #admitting = new Map<string, Promise<void>>();
   /** Serialises read-modify-write sequences: one writer, so changes never interleave. */
   #tail: Promise<unknown> = Promise.resolve();
   readonly #pruned = { messages: 0, tombstones: 0 };
 
-  private constructor(db: Level<string, Uint8Array>, dir: string, log: Logger) {
+  private constructor({ db, subs, write, marks }: OpenLevel, dir: string, log: Logger) {
     this.#db = db;
     this.dir = dir;
-    this.#log = log;
-    const sub = (name: string) =>
-      db.sublevel<string, Uint8Array>(name, { valueEncoding: 'view' }) as unknown as Sub;
-    this.#subs = Object.fromEntries(SUBLEVELS.map((name) => [name, sub(name)])) as Record<SubName, Sub>;
+    this.#subs = subs;
+    this.#marks = marks;
     this.#commit = new GroupCommit({
-      write: (ops, sync) => this.#write(ops, sync),
+      write,
       onFailed: (err, ops) =>
         log.error({ err, ops }, 'store write failed; those changes are lost and their senders retry'),
       // What the dispatcher reads back to send what was just stored, and to record the outcome.
       recent: ['meta', 'msg'],
       recentSize: RECENT_KEYS,
     });
+    this.#outbox = new OutboxIndex(subs.out, this.#commit);
   }
 
   /**
@@ -96,30 +83,8 @@ export class MessageStore {
    * STORE_LOCKED when another process has it, STORE_SCHEMA_NEWER when a newer fieldnode wrote it.
    */
   static async open(dir: string, options: MessageStoreOptions = {}): Promise<MessageStore> {
-    const levelOptions = { valueEncoding: 'view', ...LEVEL_OPTIONS };
-    const db = options.level?.(dir, levelOptions) ?? new Level<string, Uint8Array>(dir, levelOptions);
-    try {
-      await db.open();
-    } catch (err) {
-      throw storeError(err, `cannot open the store in ${dir}`);
-    }
-    const store = new MessageStore(db, dir, options.log ?? silentLogger);
-    try {
-      await prepareLayout({
-        subs: store.#subs,
-        write: (ops, sync) => store.#write(ops, sync),
-        dir,
-        log: store.#log,
-      });
-      for await (const [key, raw] of store.#subs.org.iterator())
-        if (!store.#marks.load(key, raw))
-          store.#log.warn({ origin: key }, 'origin marks unreadable; ignored');
-      store.#marks.complete();
-    } catch (err) {
-      await db.close().catch(() => {});
-      throw storeError(err, `cannot read the store in ${dir}`);
-    }
-    return store;
+    const log = options.log ?? silentLogger;
+    return new MessageStore(await openStoreLevel(dir, options.level, log), dir, log);
   }
 
   async close(): Promise<void> {
@@ -252,36 +217,14 @@ export class MessageStore {
     return this.#stage(kvOps(kv), sync);
   }
 
-  /**
-   * Ids due on `link` at `now` (unix ms), highest priority first, at most `limit`: of what is on
-   * disk, less what a staged change took out. A message staged and not yet written is not due
-   * yet: one made here goes out only once synced.
-   */
-  async due(link: string, now: number, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let p = 0 as Priority; p <= 3 && ids.length < limit; p = (p + 1) as Priority) {
-      for (const key of await this.#outboxRange(link, p, now, limit - ids.length)) {
-        const staged = this.#commit.lookup('out', key);
-        if (!staged || staged.value !== undefined) ids.push(parseOutKey(key).id);
-      }
-    }
-    return ids;
+  /** Ids due on `link` at `now` (unix ms), highest priority first, at most `limit` (outbox-index.ts). */
+  due(link: string, now: number, limit: number): Promise<string[]> {
+    return this.#outbox.due(link, now, limit);
   }
 
   /** The earliest due time on `link` (unix ms), or undefined when its outbox is empty. */
-  async nextDue(link: string): Promise<number | undefined> {
-    await this.#commit.idle();
-    let earliest: number | undefined;
-    for (let p = 0; p <= 3; p++) {
-      const floor = this.#floors.floor(OutboxFloors.range(link, p));
-      for (const key of await this.#subs.out
-        .keys({ gte: outKey(link, p as Priority, floor, ''), lt: `${link}!${p}!\uffff`, limit: 1 })
-        .all()) {
-        const { dueAt } = parseOutKey(key);
-        earliest = earliest === undefined ? dueAt : Math.min(earliest, dueAt);
-      }
-    }
-    return earliest;
+  nextDue(link: string): Promise<number | undefined> {
+    return this.#outbox.nextDue(link);
   }
 
   /** Ids of non-final messages whose lifetime ended by `nowSec` (unix seconds). */
@@ -306,14 +249,8 @@ export class MessageStore {
   }
 
   /** Outbox entries per link: the queue as the status shows it. */
-  async outboxCounts(): Promise<Record<string, number>> {
-    await this.#commit.idle();
-    const counts: Record<string, number> = {};
-    for await (const key of this.#subs.out.keys()) {
-      const { link } = parseOutKey(key);
-      counts[link] = (counts[link] ?? 0) + 1;
-    }
-    return counts;
+  outboxCounts(): Promise<Record<string, number>> {
+    return this.#outbox.counts();
   }
 
   /** Every meta record, for recovery scans and views; corrupt ones are reported through `onCorrupt`. */
@@ -386,41 +323,10 @@ export class MessageStore {
     return sync ? written.catch(rethrow) : Promise.resolve();
   }
 
-  /** Every write goes through here: the outbox floors see each entry put. */
+  /** Every write goes through here: the outbox index sees each entry put. */
   #stageOps(ops: readonly StagedOp[], sync: boolean): Promise<void> {
-    for (const op of ops) {
-      if (op.sub !== 'out' || op.value === undefined) continue;
-      const { link, priority, dueAt } = parseOutKey(op.key);
-      this.#floors.put(OutboxFloors.range(link, priority), dueAt);
-    }
+    this.#outbox.staging(ops);
     return this.#commit.stage(ops, sync);
-  }
-
-  /**
-   * The keys on disk of one outbox range due by `now`, at most `limit`, read from the range's
-   * floor on (outbox-floors.ts); the caller drops those that a staged change took out.
-   */
-  async #outboxRange(link: string, priority: Priority, now: number, limit: number): Promise<string[]> {
-    const range = OutboxFloors.range(link, priority);
-    let stagedLow = Number.POSITIVE_INFINITY;
-    for (const key of this.#commit.stagedPuts('out', `${range}!`))
-      stagedLow = Math.min(stagedLow, parseOutKey(key).dueAt);
-    const scan = this.#floors.begin(range, stagedLow);
-    let keys: string[] = [];
-    try {
-      keys = await this.#subs.out
-        .keys({
-          gte: outKey(link, priority, this.#floors.floor(range), ''),
-          lte: outKey(link, priority, now, '\uffff'),
-          limit,
-        })
-        .all();
-    } catch (err) {
-      this.#floors.end(scan);
-      throw err;
-    }
-    this.#floors.end(scan, { first: keys[0] === undefined ? undefined : parseOutKey(keys[0]).dueAt, now });
-    return keys;
   }
 
   async #read(sub: SubName, key: string): Promise<Uint8Array | undefined> {
@@ -459,19 +365,6 @@ export class MessageStore {
     });
     return values;
   }
-
-  async #write(ops: readonly StagedOp[], sync: boolean): Promise<void> {
-    const batch = ops.map((op) =>
-      op.value === undefined
-        ? { type: 'del' as const, sublevel: this.#subs[op.sub], key: op.key }
-        : { type: 'put' as const, sublevel: this.#subs[op.sub], key: op.key, value: op.value },
-    );
-    try {
-      await this.#db.batch(batch as never, { sync });
-    } catch (err) {
-      throw storeError(err, 'cannot write to the store');
-    }
-  }
 }
 
 function kvOps(kv: Record<string, unknown> | undefined): StagedOp[] {
@@ -483,17 +376,8 @@ function rethrow(err: unknown): never {
   throw err;
 }
 
-const _EMPTY = new Uint8Array(0);
-
 /**
  * Records and frames kept as last written or read (about 2 MB; RSS measured by the store
  * benchmark): what is sent soon after it was stored is not read back from the disk.
  */
 const RECENT_KEYS = 4096;
-
-/**
- * LevelDB tuned for a Raspberry Pi: a 1 MiB write buffer and a 2 MiB block cache instead of
- * 4 and 8 (records are small and mostly written once), and few open table files (each may be
- * memory-mapped). Measured by `npm run bench -- store` (peak RSS with 100,000 messages queued).
- */
-const LEVEL_OPTIONS = { writeBufferSize: 1 << 20, cacheSize: 2 << 20, maxOpenFiles: 64 } as const;

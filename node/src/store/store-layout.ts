@@ -88,7 +88,7 @@ export function idOfTimeKey(key: string): string {
 
 /**
  * Waits for a route: not final, not for this node, no link it is due on, and not yet in anyone's
- * hands (the messages #rerouteWaiting in the core routes when a new path appears).
+ * hands (the messages MessageRouter.rerouteWaiting routes when a new path appears).
  */
 export function waitsForRoute(meta: MessageMeta): boolean {
   return (

@@ -1,0 +1,107 @@
+/**
+ * Routing a stored message (docs/store-and-forward.md §Routing): which links its outbox entries
+ * name, to which next hop, and when it falls due on each, from the routing table and the links'
+ * cost classes and declared capabilities; and the messages stored with no route, routed once a
+ * path appears (at start, and when a beacon brings one), read from the store's `wait` index
+ * (docs/store-and-forward.md §The store). The table itself is routing-table.ts's.
+ *
+ * NodeCore owns it; it knows the core only through MessageRouterOptions, so the two cannot form
+ * an import cycle.
+ */
+import type { KeyRing } from '../crypto/authenticate.js';
+import type { MessageMeta } from '../store/records.js';
+import type { Destination, Priority } from '../wire/envelope.js';
+import { bearerPreference } from './bearer-preference.js';
+import type { NodeCoreOptions } from './core-types.js';
+import type { RouteChoice } from './routing-table.js';
+
+/** Waiting messages routed per turn of the store's lock. */
+const REROUTE_CHUNK = 256;
+
+export interface MessageRouterOptions
+  extends Pick<NodeCoreOptions, 'store' | 'links' | 'routes' | 'latencyBoundMs' | 'clock'> {
+  /** The keys as signed control messages amend them (signed-state.ts): who the centre is. */
+  keys: Pick<KeyRing, 'isCentre'>;
+  /** Wakes the dispatchers of the links a message was just routed onto, once it is saved. */
+  kick: (meta: MessageMeta) => void;
+}
+
+/** A link to send a message over, chosen by the caller (a receipt to the hop it answers). */
+export interface Via {
+  link: string;
+  /** The next hop's address on that link. */
+  to?: string;
+}
+
+export class MessageRouter {
+  readonly #o: MessageRouterOptions;
+
+  constructor(options: MessageRouterOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Fills the meta's outbox entries from the routing table (or `via`), never toward `avoidHop`.
+   * `waitingSinceMs`: when a relayed message whose times cannot be trusted came here; its latency
+   * bound counts from then instead of from its creation.
+   */
+  route(meta: MessageMeta, via?: Via, avoidHop?: string, waitingSinceMs?: number): void {
+    const now = this.#o.clock.now();
+    const choices: RouteChoice[] = via
+      ? [{ link: via.link, dueAt: now, ...(via.to ? { nextHop: via.to } : {}) }]
+      : this.choices(meta.dest, meta.priority, waitingSinceMs ?? meta.createdAt * 1000, avoidHop);
+    for (const c of choices) {
+      meta.out[c.link] = c.dueAt;
+      if (c.nextHop) meta.nextHop[c.link] = c.nextHop;
+    }
+  }
+
+  /** Where the routing table sends a message now, never back to `avoidHop`. */
+  choices(dest: Destination, priority: Priority, createdAtMs: number, avoidHop?: string): RouteChoice[] {
+    const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));
+    const links = new Map(this.#o.links.map((l) => [l.link.id, l.link]));
+    return this.#o.routes
+      .choose(dest, {
+        priority,
+        createdAtMs,
+        now: this.#o.clock.now(),
+        latencyBoundMs: this.#o.latencyBoundMs,
+        linkClass: (id) => classes.get(id),
+        isCentre: this.#o.keys.isCentre,
+        // Two bearers of one class: what each declares decides, per priority.
+        preference: (id, p) => {
+          const link = links.get(id);
+          return link ? bearerPreference(link.capabilities, p) : [];
+        },
+      })
+      .filter((c) => c.nextHop === undefined || c.nextHop !== avoidHop);
+  }
+
+  /**
+   * Messages stored with no route (nothing was known then) get one now, if there is one: at start
+   * and when a beacon brings a new path. Reads the `wait` index, not every record, a chunk per
+   * turn of the store's lock.
+   */
+  async rerouteWaiting(): Promise<void> {
+    const store = this.#o.store;
+    let after: string | undefined;
+    for (;;) {
+      const ids = await store.waitingIds(after, REROUTE_CHUNK);
+      if (ids.length === 0) return;
+      after = ids.at(-1);
+      await store.exclusive(async () => {
+        for (const id of ids) {
+          const before = await store.getMeta(id).catch(() => undefined);
+          if (!before || before.done || before.forMe || Object.keys(before.out).length > 0) continue;
+          if (before.state !== 'queued' && before.state !== 'sent') continue;
+          const meta = structuredClone(before);
+          this.route(meta, undefined, meta.prevHop?.from);
+          if (Object.keys(meta.out).length === 0) continue;
+          await store.save(meta, before, { sync: false });
+          this.#o.kick(meta);
+        }
+      });
+      if (ids.length < REROUTE_CHUNK) return;
+    }
+  }
+}

@@ -8,7 +8,8 @@
  * while the store recovers; every route but health opens once the node is ready.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NodeStatus } from '../app-contract.js';
 import type { Logger } from '../base/logger.js';
 import { packageVersion } from '../cli/package-info.js';
@@ -106,6 +107,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       audit,
       events: feed,
       log,
+      ...uiOf(log),
     });
     tracked(join(dataDir, COOKIE_KEY_FILE));
     tracked(join(dataDir, IDEMPOTENCY_FILE));
@@ -122,4 +124,19 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     await audit.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The built web UI (`npm run build` puts it in dist/ui of the package), found from this module
+ * wherever it runs from; none when it was not built, which the log says once.
+ */
+function uiOf(log: Logger): { ui: { root: string } } | Record<string, never> {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const root = join(dir, 'dist', 'ui');
+    if (existsSync(join(root, 'index.html'))) return { ui: { root } };
+    log.info({ looked: root }, 'the web UI is not built (npm run build): serving the API alone');
+    return {};
+  }
+  return {};
 }

@@ -13,6 +13,7 @@ import type { PeopleDirectory } from './people-directory.js';
 import type { PinDelayOptions } from './pin-delay.js';
 import type { ReportsService } from './reports-service.js';
 import type { PowerStatus } from './status-view.js';
+import type { UiAssetsOptions } from './ui-assets.js';
 
 export interface ApiServerDeps {
   /** The `http:` section (http-config.ts). */
@@ -42,4 +43,6 @@ export interface ApiServerDeps {
   now?: () => number;
   /** The PIN delay's clock and timer (tests). */
   pinDelay?: PinDelayOptions;
+  /** The built web UI, served at `/` (docs/ui.md). Absent: the API alone. */
+  ui?: UiAssetsOptions;
 }

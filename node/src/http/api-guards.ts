@@ -134,19 +134,28 @@ async function guard(request: FastifyRequest, reply: FastifyReply, ctx: GuardCon
     );
 }
 
-/** Finds the session the cookie names, and its person. */
+/**
+ * Finds the session the cookie names, and its person. A cookie that names no live session is
+ * cleared, except on the sign-in itself: its reply sets the new session's cookie, and a clearing
+ * header beside it would, applied after it, sign the person straight out again (the first sign-in
+ * after a kit restart, whose sessions live in memory).
+ */
 function readSession(request: FastifyRequest, reply: FastifyReply, ctx: GuardContext): void {
   const raw = request.cookies[SESSION_COOKIE];
   if (raw === undefined) return;
+  const signingIn = request.method === 'POST' && request.routeOptions.url === '/api/session';
+  const clear = () => {
+    if (!signingIn) reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+  };
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || unsigned.value === null) {
-    reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+    clear();
     return;
   }
   const session = ctx.sessions.use(unsigned.value);
   if (session === 'unknown' || session === 'expired') {
     request.sessionProblem = 'expired';
-    reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+    clear();
     return;
   }
   const person = ctx.people.find(session.personId);
@@ -154,7 +163,7 @@ function readSession(request: FastifyRequest, reply: FastifyReply, ctx: GuardCon
     // Removed from the roster since: the session ends with them.
     ctx.sessions.delete(session.id);
     request.sessionProblem = 'expired';
-    reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+    clear();
     return;
   }
   request.apiSession = session;

@@ -33,6 +33,7 @@ import { reportRoutes } from './report-routes.js';
 import { apiSchemaCompiler } from './schema-compiler.js';
 import { sessionRoutes } from './session-routes.js';
 import { SessionStore } from './sessions.js';
+import { uiAssets } from './ui-assets.js';
 
 export interface ApiServer {
   /** Reads or makes the cookie key, opens the idempotency journal, and listens. */
@@ -186,6 +187,7 @@ async function buildApp(
   reportRoutes(app, ctx);
   eventRoutes(app, ctx, () => origins().origins);
   docRoutes(app, catalogue, deps.version);
+  if (deps.ui) await app.register(uiAssets, deps.ui);
   await app.ready();
   return app;
 }

@@ -75,6 +75,21 @@ describe('signing in', () => {
     expect(res.json.code).toBe('API_NOT_SIGNED_IN');
   });
 
+  it('signs in over a dead session cookie with one Set-Cookie, the new session (after a kit restart)', async () => {
+    await start();
+    const client = api.client();
+    await client.signIn(1);
+    const [name, value] = (client.cookie as string).split('=') as [string, string];
+    // A session the kit no longer knows: sessions live in memory and end with a restart.
+    client.cookie = `${name}=${value.slice(0, -2)}xx`;
+    const res = await client.signIn(1);
+    expect(res.status).toBe(200);
+    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(set).toHaveLength(1);
+    expect(set[0]).toMatch(/^fieldnode_session=[^;]+\.[^;]+;/);
+    expect((await client.request('GET', '/api/status')).status).toBe(200);
+  });
+
   it('refuses a sign-in from another site (login CSRF) and one without an Origin', async () => {
     await start();
     const evil = api.client();

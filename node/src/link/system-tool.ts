@@ -31,6 +31,16 @@ export const SOCAT: SystemTool = {
 };
 
 /**
+ * Chromium: the headless browser the web UI's browser tests drive with playwright-core
+ * (docs/ui.md §Tests). Debian's own package, never a browser build downloaded by a tool.
+ */
+export const CHROMIUM: SystemTool = {
+  name: 'chromium',
+  install: 'apt install chromium',
+  usedFor: "the web UI's browser tests",
+};
+
+/**
  * The absolute path of `tool` in the first PATH directory holding an executable file of that
  * name, or undefined. Empty and relative PATH entries are skipped: a shell would search the
  * current directory for them, and no tool should come from wherever the command was run.

@@ -45,7 +45,7 @@ function logLine(stdout: string, msg: string): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-it('answers GET /api/health with the node once it runs', async () => {
+it('answers GET /api/health with the node once it runs, and serves the web UI at /', async () => {
   const config = await writeConfig(dir, 'kit.yaml', kitYaml('http: { listen: { port: 0 } }\n'));
   const d = startFieldnode(['start', '--config', config], { cwd: dir });
   daemons.push(d);
@@ -55,6 +55,16 @@ it('answers GET /api/health with the node once it runs', async () => {
   const res = await fetch(`http://127.0.0.1:${address.port}/api/health`);
   expect(res.status).toBe(200);
   expect(await res.json()).toMatchObject({ status: 'ok', node: 2107, role: 'kit' });
+  // The web UI from the same port (npm run build puts it in dist/ui): the page, and its script.
+  const page = await fetch(`http://127.0.0.1:${address.port}/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  const html = await page.text();
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  expect(script).toBeDefined();
+  const js = await fetch(`http://127.0.0.1:${address.port}${script}`);
+  expect(js.status).toBe(200);
+  expect(js.headers.get('cache-control')).toContain('immutable');
   const stopped = await d.stop();
   expect(stopped.code).toBe(0);
 });

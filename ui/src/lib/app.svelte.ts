@@ -1,0 +1,190 @@
+/**
+ * The page's state and the parts that keep it live (docs/ui.md §Live updates, §Nothing typed is
+ * lost): who is signed in, the kit's latest status, the event stream and whether it is cut, the
+ * outbox, and the delivery states heard. Views read these fields, which are reactive; they change
+ * them only through the functions here.
+ */
+import { ApiClient, ApiFailure } from './api-client.js';
+import type {
+  AnyStatus,
+  ApiEvent,
+  DeliveryView,
+  ReportSummary,
+  SessionReply,
+  SignedIn,
+} from './api-types.js';
+import { DEFAULT_COUNTY_TIME_ZONE } from './county-clock.js';
+import { EventStream, type LinkState } from './event-stream.js';
+import { Outbox, type OutboxEntry, type SentRecord } from './outbox.js';
+import { randomKey } from './random-key.js';
+
+class AppState {
+  /** Undefined until the kit said; then signed in or not. */
+  session = $state.raw<SessionReply | undefined>(undefined);
+  status = $state.raw<AnyStatus | undefined>(undefined);
+  link = $state.raw<LinkState>({ connected: false, lastHeardAt: undefined, attempts: 0 });
+  outbox = $state.raw<OutboxEntry[]>([]);
+  sent = $state.raw<SentRecord[]>([]);
+  /** Keys being sent at this moment. */
+  sending = $state.raw<ReadonlySet<string>>(new Set());
+  /** Delivery states heard on the stream, by message id. */
+  messages = $state.raw<ReadonlyMap<string, DeliveryView>>(new Map());
+  /** Counts reports heard on the stream, so lists know to read again. */
+  reportsHeard = $state(0);
+  lastReport = $state.raw<ReportSummary | undefined>(undefined);
+  /** The county's zone: the API does not say it yet (docs/ui.md §Language and look). */
+  zone = $state(DEFAULT_COUNTY_TIME_ZONE);
+}
+
+export const app = new AppState();
+export const api = new ApiClient();
+
+export function signedIn(): SignedIn | undefined {
+  const s = app.session;
+  return s?.signedIn ? s : undefined;
+}
+
+/** Whether the person signed in may do `permission` anywhere. */
+export function may(permission: string): boolean {
+  return signedIn()?.permissions.some((p) => p.permission === permission) ?? false;
+}
+
+const storage: Pick<Storage, 'getItem' | 'setItem'> = safeStorage();
+
+export const outbox = new Outbox({
+  storage,
+  person: () => signedIn()?.person.id,
+  send: (entry) => api.write('POST', entry.path, entry.body, entry.key),
+  refreshSession: () => loadSession().then(() => undefined),
+  onChange: refreshOutbox,
+});
+
+function refreshOutbox(): void {
+  app.outbox = outbox.entries();
+  app.sent = outbox.sent();
+  app.sending = new Set(app.outbox.filter((e) => outbox.sending(e.key)).map((e) => e.key));
+}
+
+let stream: EventStream | undefined;
+
+/** Reads who is signed in (and the CSRF token); a kit that cannot be reached leaves it as it was. */
+export async function loadSession(): Promise<SessionReply | undefined> {
+  try {
+    const s = await api.get<SessionReply>('/api/session');
+    applySession(s);
+    return s;
+  } catch (err) {
+    if (err instanceof ApiFailure && err.network) return app.session;
+    throw err;
+  }
+}
+
+function applySession(s: SessionReply): void {
+  const before = signedIn()?.person.id;
+  app.session = s;
+  api.csrfToken = s.signedIn ? s.csrfToken : undefined;
+  if (s.signedIn && s.person.id !== before) {
+    refreshOutbox();
+    void outbox.flush(true);
+  }
+}
+
+export async function signIn(person: number, pin: string): Promise<SignedIn> {
+  // A cookie of a session the kit no longer has (it restarted) sent with the sign-in comes back
+  // cleared in the same answer that sets the new one, after it, and the browser ends signed out
+  // (docs/ui.md §What the UI needs from the API). Reading the session first clears it.
+  await loadSession().catch(() => undefined);
+  const { body } = await api.write<SignedIn>('POST', '/api/session', { person, pin }, randomKey());
+  applySession(body);
+  // The stream must be opened again to carry the session's cookie.
+  stream?.reconnectNow();
+  await loadStatus();
+  return body;
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.write('DELETE', '/api/session', undefined, randomKey());
+  } catch (err) {
+    // Already ended is as good as ended; anything else the page shows.
+    if (!(err instanceof ApiFailure && err.status === 401)) throw err;
+  }
+  applySession({ signedIn: false });
+  stream?.reconnectNow();
+  await loadStatus();
+}
+
+/** The full status when signed in, else the public one. */
+export async function loadStatus(): Promise<void> {
+  try {
+    app.status = await api.get<AnyStatus>(signedIn() ? '/api/status' : '/api/status/public');
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 401) {
+      applySession({ signedIn: false });
+      app.status = await api.get<AnyStatus>('/api/status/public').catch(() => app.status);
+    }
+  }
+}
+
+function onEvent(e: ApiEvent): void {
+  switch (e.type) {
+    case 'hello':
+      // The kit is back (or was never away): what waited goes now, and what changed is read.
+      void loadSession().then(() => outbox.flush(true));
+      break;
+    case 'status':
+      app.status = e.status;
+      break;
+    case 'message': {
+      const next = new Map(app.messages);
+      next.set(e.message.id, e.message);
+      app.messages = next;
+      break;
+    }
+    case 'report':
+      app.lastReport = e.report;
+      app.reportsHeard++;
+      break;
+    case 'session-ended':
+      applySession({ signedIn: false });
+      break;
+  }
+}
+
+/** Starts the page's live parts: the session, the status, the event stream, the outbox. */
+export async function startApp(): Promise<void> {
+  refreshOutbox();
+  if (typeof window !== 'undefined')
+    window.addEventListener('storage', (e) => {
+      if (e.key === null || e.key.startsWith('fieldnode.outbox')) refreshOutbox();
+    });
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  stream = new EventStream({
+    url: `${scheme}//${location.host}/api/events`,
+    onEvent,
+    onState: (s) => {
+      app.link = s;
+    },
+    probe: () =>
+      api.get('/api/health').then(
+        () => true,
+        (err: unknown) => !(err instanceof ApiFailure && err.network),
+      ),
+  });
+  stream.start();
+  await loadSession();
+  await loadStatus();
+}
+
+function safeStorage(): Pick<Storage, 'getItem' | 'setItem'> {
+  try {
+    if (typeof localStorage !== 'undefined') {
+      localStorage.getItem('fieldnode.probe');
+      return localStorage;
+    }
+  } catch {
+    // Storage refused (a private window, a captive-portal browser): kept in memory only.
+  }
+  const memory = new Map<string, string>();
+  return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v) };
+}

@@ -1,0 +1,65 @@
+/**
+ * The UI's few pages as paths (docs/ui.md §Views), on the browser's history, so that the back
+ * button works and a page can be reloaded where it was. The daemon answers every path that is not
+ * the API with the same page (node/src/http/ui-assets.ts), and this decides what it shows.
+ */
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'sign-in' }
+  | { view: 'report-new' }
+  | { view: 'report-update'; incident: string }
+  | { view: 'reports' }
+  | { view: 'message'; id: string }
+  | { view: 'kept'; key: string }
+  | { view: 'board' }
+  | { view: 'not-found' };
+
+let path = $state(typeof location === 'undefined' ? '/' : location.pathname);
+
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => {
+    path = location.pathname;
+  });
+
+export function parseRoute(p: string): Route {
+  if (p === '/' || p === '') return { view: 'home' };
+  if (p === '/sign-in') return { view: 'sign-in' };
+  if (p === '/report/new') return { view: 'report-new' };
+  if (p === '/reports') return { view: 'reports' };
+  if (p === '/board') return { view: 'board' };
+  const u = /^\/report\/update\/(\d{1,10})\/(\d{1,10})$/.exec(p);
+  if (u) return { view: 'report-update', incident: `${u[1]}/${u[2]}` };
+  const m = /^\/messages\/(\d{1,10})\/(\d{1,10})$/.exec(p);
+  if (m) return { view: 'message', id: `${m[1]}/${m[2]}` };
+  const k = /^\/kept\/([A-Za-z0-9_\-.:]{8,128})$/.exec(p);
+  if (k) return { view: 'kept', key: k[1] as string };
+  return { view: 'not-found' };
+}
+
+export function currentRoute(): Route {
+  return parseRoute(path);
+}
+
+export function navigate(to: string, replace = false): void {
+  if (to === path) return;
+  if (replace) history.replaceState({}, '', to);
+  else history.pushState({}, '', to);
+  path = to;
+  window.scrollTo(0, 0);
+}
+
+/** The form of a 续报 with figures for an incident. */
+export function updatePath(incident: string): string {
+  return `/report/update/${incident}`;
+}
+
+/** The page of a report kept on the phone, by its idempotency key, until it has a message id. */
+export function keptPath(key: string): string {
+  return `/kept/${key}`;
+}
+
+/** The path of a message's delivery page. */
+export function messagePath(id: string): string {
+  return `/messages/${id}`;
+}

@@ -16,6 +16,7 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   satellite: runSatelliteBench,
   crash: runCrashBench,
   domain: runDomainBench,
+  node: async (json) => (await import('./node-bench.js')).runNodeBench(json),
 };
 
 const args = process.argv.slice(2);

@@ -211,6 +211,20 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
   },
   {
+    path: ['demo'],
+    usage: '[--fresh] [--lan] [--dir DIR]',
+    summary: 'run the demonstration county: six nodes on simulated radios and satellite',
+    about:
+      'What `npm start` runs: a centre, a township gateway with an Iridium modem, three village kits\n' +
+      'and a rescue team, each a real fieldnode, their web pages on 127.0.0.1:8100–8105\n' +
+      "(docs/demo-county.md). Prints each node's address and PIN; stops on SIGINT or SIGTERM.",
+    options: [
+      { flag: '--fresh', text: "start over: remove DIR first (only a demonstration county's folder)" },
+      { flag: '--lan', text: 'open the web pages to the network (every address), not only this machine' },
+      { flag: '--dir', value: 'DIR', text: 'keep the county there (default ./.fieldnode-demo)' },
+    ],
+  },
+  {
     path: ['status'],
     usage: '[--config FILE | --data-dir DIR] [--json] [--verbose]',
     summary: 'ask the running daemon: links, queue, clock, what it keeps',

@@ -43,6 +43,11 @@ export async function main(argv: string[]): Promise<number> {
       return foreignCommand(rest);
     case 'audit':
       return auditCommand(rest);
+    case 'demo': {
+      // Loaded only here: the other commands never load the store, the links or the simulators.
+      const { demoCommand } = await import('./demo-command.js');
+      return demoCommand(rest);
+    }
     case 'sim':
       return simCommand(rest);
     default: {

@@ -13,7 +13,7 @@ export type Part =
   | 'adapter:radio' // radio/: the Meshtastic link and its simulators
   | 'adapter:satellite' // satellite/: the Iridium links and their simulators
   | 'adapter:ip' // node/src/ip: the UDP link
-  | 'root' // the composition root: node/src/composition, node/src/cli, node/src/app.ts
+  | 'root' // the composition root: node/src/composition, node/src/cli, node/src/demo, node/src/app.ts
   | 'core' // everything else in node/src: store, core, crypto, config, daemon, domain
   | 'rig' // node/test, bench: integration tests and benchmarks, which wire everything together
   | 'other';
@@ -28,6 +28,7 @@ export function partOf(file: string): Part {
   if (
     file.startsWith('node/src/composition/') ||
     file.startsWith('node/src/cli/') ||
+    file.startsWith('node/src/demo/') ||
     file === 'node/src/app.ts'
   )
     return 'root';

@@ -124,6 +124,8 @@ describe('MessageRouter.rerouteWaiting', () => {
     table.learn(2, [TO_CENTRE_BY_MESH], NOW);
     await router(table, kicked).rerouteWaiting();
     expect(kicked.sort()).toEqual(waiting.map((m) => m.id).sort());
+    // The saves were not synced: an outbox entry is due once its group is on disk.
+    await store.settled();
     expect((await store.due('mesh', NOW, 1000)).sort()).toEqual(waiting.map((m) => m.id).sort());
     expect((await store.getMeta(waiting[299]?.id as string))?.nextHop).toEqual({ mesh: 'G' });
     // No route to node 77; the one from G would only go back to G.

@@ -128,7 +128,8 @@ export interface KeptStatus {
 }
 
 export interface NodeStatus {
-  node: { id: number; role: string; name?: string };
+  /** `drill` only when the node is a drill (`node.drill`): every report it files is an exercise. */
+  node: { id: number; role: string; name?: string; drill?: boolean };
   startedAt: number;
   clock: NodeClockStatus;
   links: LinkStatus[];

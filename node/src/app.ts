@@ -324,7 +324,12 @@ async function buildNode(
     },
     status(): NodeStatus {
       return {
-        node: { id: me, role: config.node.role, ...(config.node.name ? { name: config.node.name } : {}) },
+        node: {
+          id: me,
+          role: config.node.role,
+          ...(config.node.name ? { name: config.node.name } : {}),
+          ...(config.node.drill ? { drill: true } : {}),
+        },
         startedAt,
         clock: clock.status(),
         links: links.map(({ link }) => {

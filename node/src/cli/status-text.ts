@@ -27,7 +27,8 @@ export function formatStatus(s: NodeStatus, opts: StatusTextOptions = {}): strin
   const times: StatusTimes = { node: s.clock.now, system: s.clock.now - (s.clock.offsetMs ?? 0) };
   const name = s.node.name === undefined ? '' : ` ${s.node.name}`;
   const lines = [
-    `node    ${s.node.id} (${s.node.role})${name}, up ${span(times.system - s.startedAt)}`,
+    `node    ${s.node.id} (${s.node.role})${name}, up ${span(times.system - s.startedAt)}` +
+      (s.node.drill === true ? '; DRILL (演练): every report is filed as an exercise' : ''),
     ...clockLines(s.clock, s.links, verbose),
     ...linkLines(s.links, times, verbose),
     ...satelliteLines(s.links, times, verbose),

@@ -85,6 +85,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       store,
       nodeId: me,
       ...(config.node.area === undefined ? {} : { area: config.node.area }),
+      drill: config.node.drill,
       emit: (event) => feed.emit(event),
       log: log.child({ mod: 'reports' }),
     });

@@ -36,7 +36,13 @@ describe('the example file', () => {
   it('validates and reads as documented, outside the test runner too', async () => {
     // As a daemon would load it: no key published in this repository may be in it.
     const config = await loadConfig(EXAMPLE, { env: {}, cwd: dir, refuseTestKeys: true });
-    expect(config.node).toEqual({ id: 2107, role: 'kit', area: 430121101201, name: '青山村应急点' });
+    expect(config.node).toEqual({
+      id: 2107,
+      role: 'kit',
+      area: 430121101201,
+      name: '青山村应急点',
+      drill: false,
+    });
     expect(config.dataDir).toBe('/var/lib/fieldnode');
     expect(config.centreNodes).toEqual([1]);
     expect(config.keys.kitKeyFile).toBe(join(fileURLToPath(new URL('.', import.meta.url)), 'kit.key'));
@@ -161,6 +167,25 @@ describe('defaults and overrides', () => {
     const err = await loadError(bad);
     expect(err.message).toContain('store.retention_s');
     expect(err.message).toContain('store.keep');
+  });
+
+  it('a node is a drill only when node.drill is true; anything but true or false is refused', async () => {
+    const plain = await file('plain.yaml', 'node: { id: 7, role: kit }\n');
+    expect((await loadConfig(plain, { env: {} })).node.drill).toBe(false);
+    const drill = await file('drill.yaml', 'node: { id: 7, role: kit, drill: true }\n');
+    expect((await loadConfig(drill, { env: {} })).node).toEqual({ id: 7, role: 'kit', drill: true });
+    const off = await file('off.yaml', 'node: { id: 7, role: kit, drill: false }\n');
+    expect((await loadConfig(off, { env: {} })).node.drill).toBe(false);
+
+    // YAML 1.2 reads `yes` as text, not as true: a file that says it must say true.
+    const yes = await file('yes.yaml', 'node:\n  id: 7\n  role: kit\n  drill: yes\n');
+    const err = await loadError(yes);
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toBe(
+      `${yes}: 1 problem:\n  - 4:3 node.drill: expected true or false, found text "yes"`,
+    );
+    const one = await file('one.json', JSON.stringify({ node: { id: 7, role: 'kit', drill: 1 } }));
+    expect((await loadError(one)).message).toContain('node.drill: expected true or false, found 1');
   });
 
   it('the built-in default is a standalone centre with no links', () => {
@@ -425,7 +450,7 @@ links:
       }),
     );
     const config = await loadConfig(path, { env: {} });
-    expect(config.node).toEqual({ id: 3001, role: 'gateway', area: 430121101 });
+    expect(config.node).toEqual({ id: 3001, role: 'gateway', area: 430121101, drill: false });
     expect(config.links[0]).toMatchObject({ type: 'udp', cost: 'ip', bind: { host: '0.0.0.0', port: 0 } });
     expect(config.routes).toEqual([{ dest: { to: 'area', area: 430121 }, via: 'udp0', nextHop: 'centre' }]);
   });

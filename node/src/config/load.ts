@@ -139,7 +139,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const p = new Problems(opts.positions);
   const root = Section.of(p, raw ?? {}, '', ROOT_KEYS);
 
-  const nodeSection = root.section('node', ['id', 'role', 'area', 'name'], true);
+  const nodeSection = root.section('node', ['id', 'role', 'area', 'name', 'drill'], true);
   const node = parseNode(nodeSection);
   const role = (NODE_ROLES as readonly unknown[]).includes(nodeSection.get('role')) ? node.role : undefined;
 
@@ -249,7 +249,14 @@ function parseNode(s: Section): NodeConfig {
   const role = s.oneOf('role', NODE_ROLES, true) ?? 'kit';
   const area = parseArea(s);
   const name = s.str('name');
-  return { id, role, ...(area === undefined ? {} : { area }), ...(name === undefined ? {} : { name }) };
+  const drill = s.bool('drill') ?? false;
+  return {
+    id,
+    role,
+    ...(area === undefined ? {} : { area }),
+    ...(name === undefined ? {} : { name }),
+    drill,
+  };
 }
 
 function parseCentreNodes(root: Section, node: NodeConfig, p: Problems): number[] {

@@ -83,6 +83,12 @@ export interface NodeConfig {
   readonly area?: number;
   /** A name for people ("青龙村应急点"). Optional. */
   readonly name?: string;
+  /**
+   * A drill node (演练): every report it files goes on the wire as an exercise, whatever the form
+   * says, and its status and web UI say it is a drill (docs/ui.md §Drill mode). The demonstration
+   * county sets it on every node. Default false.
+   */
+  readonly drill: boolean;
 }
 
 export interface IssuerConfig {

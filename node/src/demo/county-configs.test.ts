@@ -1,7 +1,7 @@
 /**
  * The demonstration county's configurations (docs/demo-county.md §How it is wired, §Safe
  * defaults): every node's passes the daemon's own checks, in both wirings and with or without
- * --lan; nothing but a web port ever listens beyond loopback, and a web port does only with --lan,
+ * --lan; every node is a drill; nothing but a web port ever listens beyond loopback, and a web port does only with --lan,
  * naming the origins phones use (which the API requires off loopback).
  */
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,8 @@ describe('the county’s configurations', () => {
     it(`pass the daemon's checks and listen on loopback only (${name} uplink)`, () => {
       for (const node of DEMO_NODES) {
         const config = configOf(node, uplink, web('127.0.0.1'));
-        expect(config.node).toMatchObject({ id: node.id, role: node.role, area: node.area });
+        // A drill, every one: its reports are exercises, never summed with real ones.
+        expect(config.node).toMatchObject({ id: node.id, role: node.role, area: node.area, drill: true });
         expect(config.dataDir).toBe(`/srv/county/nodes/${node.slug}`);
         expect(listening(config).filter((h) => h !== '127.0.0.1')).toEqual([]);
         expect(config.http?.listen).toEqual({ host: '127.0.0.1', port: 8100 + node.webOffset });

@@ -14,6 +14,8 @@
  *   enrolment records them, so beacons and custody signals are trusted.
  * - Every node serves its web UI and API (`http:`) on its own port, and holds the county's roster
  *   (`roster:`); the PIN hashes are in its data directory (county-roster.ts).
+ * - Every node is a drill (`node.drill`, docs/demo-county.md §Safe defaults): each report it files
+ *   carries the exercise flag, and its web UI and status say 演练 DRILL.
  *
  * The files are written again at every start, since the simulators' ports are new each time; the
  * keys and data they name stay.
@@ -99,7 +101,8 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
   const socket = controlSocketOf(w.paths, node);
   const links = node.role === 'centre' ? centreLinks(w) : [meshLink(node, w), ...gatewayUplink(node, w)];
   return {
-    node: { id: node.id, role: node.role, area: node.area, name: node.name },
+    // Every node is a drill: its reports go as exercises, and its UI and status say so.
+    node: { id: node.id, role: node.role, area: node.area, name: node.name, drill: true },
     data_dir: rel(dataDir),
     centre_nodes: [CENTRE],
     keys: {

@@ -13,6 +13,7 @@ import { silentLogger } from '../base/logger.js';
 import { IncidentBook } from '../domain/reports/incident-book.js';
 import { FileIncidentLedger } from '../domain/reports/incident-file.js';
 import { createFakeLinkPair } from '../link/fake-link.js';
+import { decodeFrame } from '../wire/message.js';
 import { type ApiClient, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
 import { EventFeed } from './event-hub.js';
 import { ReportsAdapter } from './reports-adapter.js';
@@ -26,8 +27,11 @@ let api: TestApi;
 let officer: ApiClient;
 let adapter: ReportsAdapter;
 
-/** The kit's API over its current core and store, as app.ts would build it. */
-async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService) {
+/**
+ * The kit's API over its current core and store, as app.ts would build it; `drill` as
+ * node-web.ts passes `node.drill`.
+ */
+async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService, opts: { drill?: boolean } = {}) {
   const feed = new EventFeed();
   adapter = new ReportsAdapter({
     book: new IncidentBook({
@@ -40,6 +44,7 @@ async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService) {
     store: kit.store,
     nodeId: KIT,
     area: VILLAGE,
+    ...(opts.drill === undefined ? {} : { drill: opts.drill }),
     emit: (e) => feed.emit(e),
     log: silentLogger,
   });
@@ -51,6 +56,28 @@ async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService) {
   api.server.markReady();
   officer = api.client();
   await officer.signIn(1);
+}
+
+/** The envelope flags of the frame `id` as the kit's store holds it: what went on the wire. */
+async function wireFlags(id: string): Promise<string[]> {
+  const frame = await kit.store.getFrame(id);
+  if (frame === undefined) throw new Error(`${id} is not in the kit's store`);
+  return decodeFrame(frame).envelope.flags;
+}
+
+/** A ReportsService that files, then fails as a node that stopped before it answered. */
+function cutShort(a: ReportsAdapter): ReportsService {
+  return {
+    defaultArea: () => a.defaultArea(),
+    filingMark: () => a.filingMark(),
+    file: async (d, by, earlier) => {
+      await a.file(d, by, earlier);
+      throw new Error('power cut');
+    },
+    list: (q) => a.list(q),
+    get: (id) => a.get(id),
+    exportCsv: (scope) => a.exportCsv(scope),
+  };
 }
 
 async function localReports(node: TestNode): Promise<string[]> {
@@ -154,17 +181,7 @@ describe('exactly once across a restart of the kit', () => {
 
   it('finds the report a cut-short attempt stored, records it, and does not file it again', async () => {
     // The first attempt stores and sends the report, then the node stops before it answers.
-    await startKitApi((a) => ({
-      defaultArea: () => a.defaultArea(),
-      filingMark: () => a.filingMark(),
-      file: async (d, by, earlier) => {
-        await a.file(d, by, earlier);
-        throw new Error('power cut');
-      },
-      list: (q) => a.list(q),
-      get: (id) => a.get(id),
-      exportCsv: (scope) => a.exportCsv(scope),
-    }));
+    await startKitApi(cutShort);
     const cut = await officer.request('POST', '/api/reports', { body: draft, key: 'form-kit-3' });
     expect(cut.status).toBe(500);
     const stored = await localReports(kit);
@@ -177,5 +194,68 @@ describe('exactly once across a restart of the kit', () => {
     expect(again.json.report.id).toBe(stored[0]);
     expect(await localReports(kit)).toEqual(stored);
     expect((await officer.request('GET', '/api/reports')).json.page.total).toBe(1);
+  });
+});
+
+describe('a drill node (docs/ui.md §Drill mode)', () => {
+  it('files every report as an exercise, even one whose draft says it is not', async () => {
+    await startKitApi(undefined, { drill: true });
+    const res = await officer.request('POST', '/api/reports', {
+      body: { ...draft, exercise: false },
+      key: 'form-drill-1',
+    });
+    expect(res.status).toBe(201);
+    const id: string = res.json.report.id;
+    expect(res.json.report.exercise).toBe(true);
+    expect(await wireFlags(id)).toEqual(['exercise']);
+    // The centre gets it as a drill, and keeps it apart from real reports.
+    await eventually('the centre has it', () =>
+      net.node(CENTRE).delivered.some((m) => `${m.origin}/${m.seq}` === id),
+    );
+    const atCentre = net.node(CENTRE).delivered.find((m) => `${m.origin}/${m.seq}` === id);
+    expect(atCentre?.flags).toEqual(['exercise']);
+    // So is a draft that says nothing about it, and the 续报 that follows.
+    const update = await officer.request('POST', '/api/reports', {
+      body: { stage: 'update', incident: id, indicators: { affected: 1300 } },
+      key: 'form-drill-2',
+    });
+    expect(update.status).toBe(201);
+    expect(await wireFlags(update.json.report.id)).toEqual(['exercise']);
+    const listed = await officer.request('GET', '/api/reports');
+    expect(listed.json.items.map((r: { exercise: boolean }) => r.exercise)).toEqual([true, true]);
+    // Its quick-report sheet is the drill's, marked 演练 是.
+    const csv = (await officer.request('GET', '/api/export/reports.csv')).text;
+    expect(csv).toContain(`${id},2,续报,是,`);
+  });
+
+  it('a node that is not a drill files what the draft says', async () => {
+    await startKitApi(undefined, { drill: false });
+    const real = await officer.request('POST', '/api/reports', { body: draft, key: 'form-real-1' });
+    const exercise = await officer.request('POST', '/api/reports', {
+      body: { ...draft, exercise: true },
+      key: 'form-real-2',
+    });
+    expect(await wireFlags(real.json.report.id)).toEqual([]);
+    expect(real.json.report.exercise).toBe(false);
+    expect(await wireFlags(exercise.json.report.id)).toEqual(['exercise']);
+    // Its sheet holds the real incident alone.
+    const csv = (await officer.request('GET', '/api/export/reports.csv')).text;
+    expect(csv).toContain(real.json.report.id);
+    expect(csv).not.toContain(exercise.json.report.id);
+  });
+
+  it('finds a drill filing a restart cut short, though its draft did not say exercise', async () => {
+    await startKitApi(cutShort, { drill: true });
+    const cut = await officer.request('POST', '/api/reports', { body: draft, key: 'form-drill-3' });
+    expect(cut.status).toBe(500);
+    const stored = await localReports(kit);
+    expect(stored).toHaveLength(1);
+    await api.server.stop();
+    kit = await net.restart(KIT);
+    await startKitApi(undefined, { drill: true });
+    const again = await officer.request('POST', '/api/reports', { body: draft, key: 'form-drill-3' });
+    expect(again.status).toBe(201);
+    expect(again.json.report.id).toBe(stored[0]);
+    expect(await localReports(kit)).toEqual(stored);
   });
 });

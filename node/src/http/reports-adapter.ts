@@ -3,7 +3,7 @@
  * (docs/api.md §Reports, §Idempotency; docs/reports.md): a draft is checked by the incident book
  * (node/src/domain/reports/incident-book.ts), submitted to NodeCore as a report message to the
  * centre (stored, synced, routed), and recorded in the book; reports are listed and exported from
- * the book.
+ * the book. On a drill node every report is filed as an exercise (docs/ui.md §Drill mode).
  *
  * Finding a filing a restart cut short: the mark is the store's sequence counter (`seq` in the
  * store's kv, node/src/core/sequence-counter.ts: the last number this node used). A message made
@@ -46,6 +46,13 @@ export interface ReportsAdapterOptions {
   nodeId: number;
   /** This kit's own area (`node.area`), for drafts that name none. */
   area?: number;
+  /**
+   * A drill node (`node.drill`, docs/ui.md §Drill mode): every report goes on the wire with the
+   * envelope's `exercise` flag, whatever the draft says, so that a drill's report can never be
+   * summed with real ones at the centre; its quick-report CSV is the drill's. Default false: the
+   * draft's own `exercise` decides, and the CSV holds the real incidents.
+   */
+  drill?: boolean;
   /** How long a report is worth delivering, minutes. Default a day. */
   lifetimeMin?: number;
   /** Where recorded reports are announced (the event streams). */
@@ -98,11 +105,16 @@ export class ReportsAdapter implements ReportsService {
       dest: { to: 'centre' },
       priority: 1,
       lifetimeMin: this.#o.lifetimeMin ?? 24 * 60,
-      flags: draft.exercise === true ? ['exercise'] : [],
+      flags: this.#exercise(draft) ? ['exercise'] : [],
     });
     const message = await this.#report(id);
     if (message === undefined) throw new TypeError(`report ${id} was submitted but is not in the store`);
     return this.#record(message, opened ? (draft.incident as string) : undefined);
+  }
+
+  /** Whether a report filed from `draft` is an exercise: always on a drill node. */
+  #exercise(draft: ReportDraftInput): boolean {
+    return this.#o.drill === true || draft.exercise === true;
   }
 
   /** Records a report delivered here (the centre): the composition root calls it on NodeCore's `delivered`. */
@@ -122,7 +134,8 @@ export class ReportsAdapter implements ReportsService {
 
   async exportCsv(scope: PermissionScope): Promise<string> {
     const incidents = (await this.#o.book.list()).filter((i) => withinScope(scope, incidentArea(i)));
-    return quickReportCsv(incidents, this.#o.book.rules);
+    // A drill node's sheet is its drill's: the domain never exports drills with real reports.
+    return quickReportCsv(incidents, this.#o.book.rules, { exercise: this.#o.drill === true });
   }
 
   async #record(message: MessageOf<'report'>, opened: string | undefined): Promise<FiledReport> {
@@ -152,7 +165,7 @@ export class ReportsAdapter implements ReportsService {
       const meta = await this.#o.store.getMeta(id);
       if (meta === undefined || !meta.local || meta.kindCode !== KINDS.report.code) continue;
       const message = await this.#report(id);
-      if (message !== undefined && sameFiling(message, draft, by)) {
+      if (message !== undefined && sameFiling(message, draft, by, this.#exercise(draft))) {
         const opened =
           draft.stage === 'initial' && draft.incident !== undefined && isOpenedId(draft.incident);
         return this.#record(message, opened ? draft.incident : undefined);
@@ -179,11 +192,19 @@ function domainDraft(d: ReportDraftInput, by: ApiPerson): ReportDraft {
   } as ReportDraft;
 }
 
-/** Whether `message` is what filing `draft` as `by` made: same reporter, stage, figures and note. */
-function sameFiling(message: MessageOf<'report'>, draft: ReportDraftInput, by: ApiPerson): boolean {
+/**
+ * Whether `message` is what filing `draft` as `by` made: same reporter, stage, exercise flag (as
+ * filed: a drill node sets it whatever the draft says), figures and note.
+ */
+function sameFiling(
+  message: MessageOf<'report'>,
+  draft: ReportDraftInput,
+  by: ApiPerson,
+  exercise: boolean,
+): boolean {
   const body = message.body;
   if (body.reporter !== by.id || body.stage !== draft.stage) return false;
-  if ((draft.exercise === true) !== message.flags.includes('exercise')) return false;
+  if (exercise !== message.flags.includes('exercise')) return false;
   if ((body.note ?? '') !== packNote(draft.note, draft.explanations ?? {})) return false;
   const sent = Object.entries(body.indicators).filter(([, v]) => v !== undefined);
   const asked = Object.entries(draft.indicators);

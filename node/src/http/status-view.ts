@@ -8,6 +8,9 @@
  * anyone use it: link names, addresses, errors and counters (which say when a jammer works), the
  * queue (how busy the responders are) and the satellite credit budget (what it would take to spend
  * it).
+ *
+ * Both say when the node is a drill (`node.drill`: docs/ui.md §Drill mode), so that everyone who
+ * opens its page, a villager without a PIN too, sees that what it files is an exercise.
  */
 import type { LinkStatus, NodeClockStatus, NodeStatus } from '../app-contract.js';
 
@@ -53,8 +56,16 @@ export interface CreditsView {
   nextReleaseAt?: number;
 }
 
+/** Who the node is; `drill` only on a drill node, whose every report is an exercise. */
+export interface NodeView {
+  id: number;
+  role: string;
+  name?: string;
+  drill?: boolean;
+}
+
 export interface StatusView {
-  node: { id: number; role: string; name?: string; version: string };
+  node: NodeView & { version: string };
   ready: boolean;
   startedAt: number;
   clock: NodeClockStatus;
@@ -66,7 +77,7 @@ export interface StatusView {
 }
 
 export interface PublicStatusView {
-  node: { id: number; role: string; name?: string };
+  node: NodeView;
   ready: boolean;
   clockTrusted: boolean;
   /** `ok`: every link up; `degraded`: some; `down`: none (or none configured). */
@@ -81,7 +92,7 @@ export function statusView(
 ): StatusView {
   const byLink = { ...s.queue };
   return {
-    node: { ...s.node, version: extra.version },
+    node: { ...nodeView(s), version: extra.version },
     ready: extra.ready,
     startedAt: s.startedAt,
     clock: s.clock,
@@ -101,7 +112,7 @@ export function publicStatusView(
   const total = s.links.length;
   const { source, batteryPercent, charging, minutesLeft } = extra.power ?? ({} as Partial<PowerStatus>);
   return {
-    node: s.node,
+    node: nodeView(s),
     ready: extra.ready,
     clockTrusted: s.clock.trusted,
     reach: total > 0 && up === total ? 'ok' : up > 0 ? 'degraded' : 'down',
@@ -117,6 +128,12 @@ export function publicStatusView(
         }
       : {}),
   };
+}
+
+/** The node's own fields, named one by one so that nothing added to NodeStatus leaks into the public subset. */
+function nodeView(s: NodeStatus): NodeView {
+  const { id, role, name, drill } = s.node;
+  return { id, role, ...(name === undefined ? {} : { name }), ...(drill === true ? { drill: true } : {}) };
 }
 
 function stateOf(l: LinkStatus): {

@@ -122,6 +122,15 @@ describe('fieldnode status, as text', () => {
     for (const line of lines(text)) expect(width(line), line).toBeLessThanOrEqual(100);
   });
 
+  it('says on its first line that a drill node files every report as an exercise', () => {
+    const s = nightAtTheKit();
+    expect(lines(formatStatus(s))[0]).toBe('node    2107 (kit) 青山村应急点, up 5 h');
+    const drill = { ...s, node: { ...s.node, drill: true } };
+    expect(lines(formatStatus(drill))[0]).toBe(
+      'node    2107 (kit) 青山村应急点, up 5 h; DRILL (演练): every report is filed as an exercise',
+    );
+  });
+
   it('--verbose adds when each link changed, when the credits free up, and the clock’s whole record', () => {
     const text = formatStatus(nightAtTheKit(), { verbose: true });
     expect(lines(text)).toEqual([

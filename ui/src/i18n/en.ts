@@ -12,6 +12,10 @@ export const en: Catalogue = {
   'app.notFound': 'There is no such page.',
   'app.toHome': 'Back to the start',
 
+  'drill.tag': 'DRILL 演练',
+  'drill.banner':
+    'This node is a drill: every report it files is marked as an exercise and never counted with real ones.',
+
   'nav.main': 'Main menu',
   'nav.home': 'Home',
   'nav.report': 'Report',
@@ -160,6 +164,7 @@ export const en: Catalogue = {
   'form.bytes': '{used} of {max} bytes used',
   'form.noteTooLong': 'Too long: {max} bytes at most (about {chars} Chinese characters).',
   'form.exercise': 'This is a drill',
+  'form.exerciseDrill': 'This node is a drill: every report it files is one, and that cannot be turned off.',
   'form.explain': 'Reason for the change',
   'form.explainNeeded': '{label} changed a lot: say why.',
   'form.before': 'last: {value}',
@@ -194,6 +199,7 @@ export const en: Catalogue = {
   'reports.closed': 'Final report filed; process closed',
   'reports.figureCount': '{n} figures',
   'reports.exercise': 'drill',
+  'reports.drill': 'Drill: only the drill’s incidents are listed here.',
   'reports.noPermission': 'Your role does not file reports.',
 
   'delivery.title': 'Delivery',
@@ -241,6 +247,8 @@ export const en: Catalogue = {
   'board.minutes': '{m} min',
   'board.noPermission': 'Your role does not see reports.',
   'board.updated': 'updated {time}',
+  'board.drill':
+    'Drill board: the overdue list, the reports and the township totals below are a drill’s, not a real disaster’s.',
 
   'error.generic': 'Something went wrong: {message}',
   'error.network': 'The kit cannot be reached; trying again shortly.',

@@ -12,6 +12,9 @@ export const zhCN = {
   'app.notFound': '没有这个页面。',
   'app.toHome': '回到首页',
 
+  'drill.tag': '演练 DRILL',
+  'drill.banner': '本机是演练节点：所报一律标为演练，不计入真实灾情。',
+
   'nav.main': '主菜单',
   'nav.home': '首页',
   'nav.report': '报灾',
@@ -160,6 +163,7 @@ export const zhCN = {
   'form.bytes': '已用 {used}/{max} 字节',
   'form.noteTooLong': '说明太长：最多 {max} 字节（约 {chars} 个汉字）。',
   'form.exercise': '这是演练',
+  'form.exerciseDrill': '本机是演练节点，所报一律为演练，不能取消。',
   'form.explain': '变化原因',
   'form.explainNeeded': '{label}变化较大，请说明原因。',
   'form.before': '上次：{value}',
@@ -193,6 +197,7 @@ export const zhCN = {
   'reports.closed': '已核报，过程结束',
   'reports.figureCount': '{n} 项数字',
   'reports.exercise': '演练',
+  'reports.drill': '演练：这里只列演练的灾害过程。',
   'reports.noPermission': '您的角色不能报灾。',
 
   'delivery.title': '送达情况',
@@ -239,6 +244,7 @@ export const zhCN = {
   'board.minutes': '{m} 分',
   'board.noPermission': '您的角色不能查看报告。',
   'board.updated': '更新于 {time}',
+  'board.drill': '演练报表：下面的逾期、各地报告和乡镇合计都来自演练，不是真实灾情。',
 
   'error.generic': '出错了：{message}',
   'error.network': '连不上本机，稍后自动重试。',

@@ -44,6 +44,14 @@ export function signedIn(): SignedIn | undefined {
   return s?.signedIn ? s : undefined;
 }
 
+/**
+ * Whether the kit is a drill node (docs/ui.md §Drill mode), as its status says (the public one
+ * too); false until the status is read. Every report it files is an exercise, whatever the page.
+ */
+export function isDrill(): boolean {
+  return app.status?.node.drill === true;
+}
+
 /** Whether the person signed in may do `permission` anywhere. */
 export function may(permission: string): boolean {
   return signedIn()?.permissions.some((p) => p.permission === permission) ?? false;

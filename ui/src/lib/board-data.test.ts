@@ -1,6 +1,7 @@
 /**
  * The centre's board (docs/ui.md §The board): the domain's overdue list and township totals over
- * the incidents rebuilt from the reports, drills left out.
+ * the incidents rebuilt from the reports, drills left out; on a drill node (docs/ui.md §Drill
+ * mode), the drill's reports alone.
  */
 import { describe, expect, it } from 'vitest';
 import { report } from '../../test/report-fixtures.js';
@@ -45,5 +46,53 @@ describe('the board', () => {
     const b = boardOf([initial, otherVillage, drill], Date.UTC(2026, 6, 14, 0), ZONE);
     expect(b.townships.map((t) => [t.area, t.incidents, t.figures.affected])).toEqual([[430121101, 2, 150]]);
     expect(b.rows.map((r) => r.area).sort()).toEqual([430121101201, 430121101202]);
+    expect(boardOf([initial, otherVillage, drill], Date.UTC(2026, 6, 14, 0), ZONE, false)).toEqual(b);
+  });
+
+  describe('on a drill node (docs/ui.md §Drill mode)', () => {
+    const drillUpdate = report({
+      id: '2109/9',
+      origin: 2109,
+      incidentId: '2109/7',
+      stage: 'update',
+      version: 2,
+      exercise: true,
+      createdAt: Date.UTC(2026, 6, 14, 1),
+      indicators: { affected: 10_000, dead: 2 },
+    });
+    const otherDrill = report({
+      id: '2110/3',
+      origin: 2110,
+      area: 430121102201,
+      exercise: true,
+      indicators: { affected: 5 },
+    });
+
+    it('sums the drill’s reports alone, never the real ones', () => {
+      const b = boardOf(
+        [initial, otherVillage, drill, drillUpdate, otherDrill],
+        Date.UTC(2026, 6, 14, 2),
+        ZONE,
+        true,
+      );
+      expect(b.townships.map((t) => [t.area, t.incidents, t.figures.affected, t.figures.dead])).toEqual([
+        [430121101, 1, 10_000, 2],
+        [430121102, 1, 5, undefined],
+      ]);
+      expect(b.rows.map((r) => [r.area, r.latest.id])).toEqual([
+        [430121101201, '2109/9'],
+        [430121102201, '2110/3'],
+      ]);
+    });
+
+    it('owes its drill’s 续报 as a real board owes a real one', () => {
+      const b = boardOf([initial, drill], Date.UTC(2026, 6, 15, 1, 30), ZONE, true);
+      expect(b.overdue.map((o) => [o.incidentId, o.duty])).toEqual([['2109/7', 'update']]);
+    });
+
+    it('is empty when no drill report came, though real ones did', () => {
+      const b = boardOf([initial, otherVillage], Date.UTC(2026, 6, 14, 0), ZONE, true);
+      expect([b.rows, b.townships, b.overdue]).toEqual([[], [], []]);
+    });
   });
 });

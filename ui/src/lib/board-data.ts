@@ -5,6 +5,10 @@
  * incidents rebuilt from the reports, under the national default rules: the API does not yet give
  * the county's own rules, nor the start and stabilisation of incidents that only the centre
  * knows (docs/ui.md §What the UI needs from the API).
+ *
+ * Drills are never summed with real reports (docs/reports.md §Aggregation): a node that is not a
+ * drill shows its real reports alone, and a drill node (docs/ui.md §Drill mode), whose every report
+ * is an exercise, shows its drill's alone, so the demonstration's board is not empty.
  */
 import { type AreaTotals, aggregate } from '../../../node/src/domain/reports/aggregate.js';
 import { type OverdueItem, overdueList } from '../../../node/src/domain/reports/reminders.js';
@@ -26,9 +30,14 @@ export interface Board {
   townships: AreaTotals[];
 }
 
-/** The board at `now`; drills are left out, as the domain never sums them with real reports. */
-export function boardOf(reports: readonly ReportSummary[], now: number, zone: string): Board {
-  const groups = groupIncidents(reports.filter((r) => !r.exercise));
+/** The reports a board sums: the drill's on a drill node, the real ones on any other. */
+export function boardReports(reports: readonly ReportSummary[], drill: boolean): ReportSummary[] {
+  return reports.filter((r) => r.exercise === drill);
+}
+
+/** The board at `now`: of the real reports, or on a drill node (`drill`) of the drill's. */
+export function boardOf(reports: readonly ReportSummary[], now: number, zone: string, drill = false): Board {
+  const groups = groupIncidents(boardReports(reports, drill));
   const incidents = groups.map(toDomainIncident);
   const rules = { ...DEFAULT_REPORT_RULES, timeZone: zone };
   const overdue = overdueList(incidents, rules, now);
@@ -48,7 +57,7 @@ export function boardOf(reports: readonly ReportSummary[], now: number, zone: st
     (a, b) =>
       Number(b.overdue.length > 0) - Number(a.overdue.length > 0) || b.latest.createdAt - a.latest.createdAt,
   );
-  return { rows: sorted, overdue, townships: aggregate(incidents, 'township') };
+  return { rows: sorted, overdue, townships: aggregate(incidents, 'township', { exercise: drill }) };
 }
 
 /** The figures the board shows per township, in this order. */

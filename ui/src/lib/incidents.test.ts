@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REPORT_RULES } from '../../../node/src/domain/reports/report-rules.js';
 import { report } from '../../test/report-fixtures.js';
-import { groupIncidents, standingFigures, zeroReportFor } from './incidents.js';
+import { groupIncidents, listedIncidents, standingFigures, zeroReportFor } from './incidents.js';
 
 describe('incidents from reports', () => {
   const reports = [
@@ -44,5 +44,19 @@ describe('incidents from reports', () => {
       needs: ['food'],
       area: 430121101201,
     });
+  });
+
+  it('lists the drill’s incidents alone on a drill node, and every incident elsewhere', () => {
+    const drill = report({ id: '2109/7', origin: 2109, exercise: true, createdAt: Date.UTC(2026, 6, 14, 2) });
+    const groups = groupIncidents([...reports, drill]);
+    expect(listedIncidents(groups, true).map((g) => g.id)).toEqual(['2109/7']);
+    expect(listedIncidents(groups, false).map((g) => g.id)).toEqual(['2109/7', '2107/310', '2107/301']);
+    // A drill's zero report stays a drill's.
+    const zero = zeroReportFor(
+      listedIncidents(groups, true)[0] as never,
+      DEFAULT_REPORT_RULES,
+      Date.UTC(2026, 6, 15, 0),
+    );
+    expect(zero.exercise).toBe(true);
   });
 });

@@ -43,6 +43,15 @@ export function groupIncidents(reports: readonly ReportSummary[]): IncidentRepor
   return out.sort((a, b) => b.latest.createdAt - a.latest.createdAt);
 }
 
+/**
+ * The incidents a person's list shows (docs/ui.md §Drill mode): on a drill node the drill's alone,
+ * since a 续报 filed there is an exercise and must not join a real incident's chain; on any other,
+ * all of them, a drill's marked as one, so that a drill begun by ticking the box can go on.
+ */
+export function listedIncidents(groups: readonly IncidentReports[], drill: boolean): IncidentReports[] {
+  return drill ? groups.filter((g) => g.exercise) : [...groups];
+}
+
 /** The incident in the domain's shape (node/src/domain/reports/incident.ts). */
 export function toDomainIncident(group: IncidentReports): Incident {
   return { id: group.id, type: 'natural', versions: group.reports.map(toVersion) };

@@ -28,6 +28,15 @@ describe('the report draft', () => {
     });
   });
 
+  it('is an exercise on a drill node whatever the form says, and as ticked elsewhere', () => {
+    const form = { ...emptyForm('initial', T, ZONE), hazard: 18 };
+    expect(form.exercise).toBe(false);
+    expect(buildDraft(form, ZONE, true).exercise).toBe(true);
+    expect(buildDraft(form, ZONE, false).exercise).toBeUndefined();
+    expect(buildDraft(form, ZONE).exercise).toBeUndefined();
+    expect(buildDraft({ ...form, exercise: true }, ZONE).exercise).toBe(true);
+  });
+
   it('refuses figures that are not numbers, negative, or finer than the indicator allows', () => {
     const form = {
       ...emptyForm('initial', T, ZONE),

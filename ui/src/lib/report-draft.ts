@@ -125,8 +125,11 @@ export function reasonsNeeded(form: FormState, standing: IndicatorSet): Indicato
   return changesNeedingExplanation(changes, DEFAULT_THRESHOLDS).map((c) => c.name);
 }
 
-/** The draft the API takes. */
-export function buildDraft(form: FormState, zone: string): ReportDraftInput {
+/**
+ * The draft the API takes. On a drill node (`drill`: docs/ui.md §Drill mode) it is an exercise
+ * whatever the form says; the kit forces the flag too, and the form is left as typed.
+ */
+export function buildDraft(form: FormState, zone: string, drill = false): ReportDraftInput {
   const { values } = figuresOf(form);
   const explanations = explanationsOf(form);
   const note = noteText(form, zone);
@@ -142,7 +145,7 @@ export function buildDraft(form: FormState, zone: string): ReportDraftInput {
     ...(form.needs.length > 0 ? { needs: [...form.needs] } : {}),
     ...(form.point === undefined ? {} : { point: { lat: form.point.lat, lon: form.point.lon } }),
     ...(area === undefined ? {} : { area }),
-    ...(form.exercise ? { exercise: true } : {}),
+    ...(form.exercise || drill ? { exercise: true } : {}),
   };
 }
 

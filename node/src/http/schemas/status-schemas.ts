@@ -20,11 +20,18 @@ export const Power = Closed(
 
 const LinkState = OneOf(['starting', 'up', 'down']);
 
+const Drill = Type.Optional(
+  Type.Boolean({
+    description: 'true on a drill node (演练), whose every report is an exercise; absent otherwise.',
+  }),
+);
+
 export const Status = Closed({
   node: Closed({
     id: Type.Integer(),
     role: Type.String(),
     name: Type.Optional(Type.String()),
+    drill: Drill,
     version: Type.String(),
   }),
   ready: Type.Boolean(),
@@ -73,7 +80,12 @@ export const Status = Closed({
 });
 
 export const PublicStatus = Closed({
-  node: Closed({ id: Type.Integer(), role: Type.String(), name: Type.Optional(Type.String()) }),
+  node: Closed({
+    id: Type.Integer(),
+    role: Type.String(),
+    name: Type.Optional(Type.String()),
+    drill: Drill,
+  }),
   ready: Type.Boolean(),
   clockTrusted: Type.Boolean(),
   reach: OneOf(['ok', 'degraded', 'down']),

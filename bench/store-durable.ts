@@ -42,38 +42,7 @@ export async function loneSubmitP50(n = 1000): Promise<number> {
  * kit's frame arriving until the core reports it stored).
  */
 export async function concurrentDurable(perSource = 200) {
-  const SUBMITTERS = 32;
-  const KITS = Array.from({ length: 32 }, (_, i) => 2101 + i);
-  const [out, sink] = createFakeLinkPair({ ids: ['out', 'sink'], from: ['G', 'C'], sendWindow: 100_000 });
-  const [mesh, air] = createFakeLinkPair({
-    ids: ['mesh', 'air'],
-    from: ['G', 'K'],
-    sendWindow: 100_000,
-    mtu: 250,
-  });
-  const { core } = await node(
-    GATEWAY,
-    [
-      { link: mesh, cls: 'mesh', neighbours: { K: 2101 } },
-      { link: out, cls: 'ip', neighbours: { C: 1 } },
-    ],
-    [toCentre('out', 'C')],
-    GATEWAY,
-    // Nothing answers on `out`: no message is due again while this runs.
-    { retry: { initialMs: 600_000, maxMs: 600_000, jitter: 0.2 } },
-  );
-  for (const l of [out, sink, mesh, air]) await l.start();
-  await core.start();
-  // Made before the clock starts: the kits' own work is not the gateway's.
-  const frames = KITS.map((k) => Array.from({ length: WARM_UP + perSource }, (_, s) => kitFrame(k, s + 1)));
-  const waiting = new Map<string, () => void>();
-  core.on('state', (meta) => {
-    const done = waiting.get(meta.id);
-    if (done) {
-      waiting.delete(meta.id);
-      done();
-    }
-  });
+  const { core, air, sink, KITS, SUBMITTERS, frames, waiting } = await loadedGateway(WARM_UP + perSource);
   /** `count` messages from every source, numbered from `from`; the latency of each admission. */
   const round = async (from: number, count: number) => {
     const latencies: number[] = [];
@@ -114,6 +83,117 @@ export async function concurrentDurable(perSource = 200) {
     admittedPerSec: total / ((admitted - start) / 1000),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+  };
+}
+
+/** The 32 kits whose frames the loaded gateway takes in on its mesh link. */
+const LOAD_KITS = Array.from({ length: 32 }, (_, i) => 2101 + i);
+
+/**
+ * A gateway with a mesh link (32 kits' frames arrive there) and an IP link towards the centre that
+ * nothing answers (no message is due again while a run lasts), its core started; `framesPerKit`
+ * frames of each kit made beforehand (the kits' own work is not the gateway's), and a map that the
+ * core's 'state' event settles once a kit's frame is stored.
+ */
+export async function loadedGateway(framesPerKit: number) {
+  const SUBMITTERS = 32;
+  const KITS = LOAD_KITS;
+  const [out, sink] = createFakeLinkPair({ ids: ['out', 'sink'], from: ['G', 'C'], sendWindow: 100_000 });
+  const [mesh, air] = createFakeLinkPair({
+    ids: ['mesh', 'air'],
+    from: ['G', 'K'],
+    sendWindow: 100_000,
+    mtu: 250,
+  });
+  const { core } = await node(
+    GATEWAY,
+    [
+      { link: mesh, cls: 'mesh', neighbours: { K: 2101 } },
+      { link: out, cls: 'ip', neighbours: { C: 1 } },
+    ],
+    [toCentre('out', 'C')],
+    GATEWAY,
+    { retry: { initialMs: 600_000, maxMs: 600_000, jitter: 0.2 } },
+  );
+  for (const l of [out, sink, mesh, air]) await l.start();
+  await core.start();
+  const frames = KITS.map((k) => Array.from({ length: framesPerKit }, (_, s) => kitFrame(k, s + 1)));
+  const waiting = new Map<string, () => void>();
+  core.on('state', (meta) => {
+    const done = waiting.get(meta.id);
+    if (done) {
+      waiting.delete(meta.id);
+      done();
+    }
+  });
+  return { core, air, sink, KITS, SUBMITTERS, frames, waiting };
+}
+
+/**
+ * Admission latency at a steady offered load below what the gateway can take (an open loop):
+ * `ratePerSec` admissions a second for `seconds`, half submits and half kit frames on the mesh
+ * link, each started on its schedule whether or not the ones before it have finished. Latency is
+ * counted from when an admission was due to start, so a late timer counts against the node
+ * (no coordinated omission). A closed loop of 64 sources at saturation measures the node's
+ * throughput, not its latency: its mean is 64 / throughput whatever the node does (Little's law).
+ */
+export async function openLoopDurable(ratePerSec = 2500, seconds = 4) {
+  const warmUpS = 1;
+  const total = Math.ceil(ratePerSec * (seconds + warmUpS));
+  const perKit = Math.ceil(total / 2 / LOAD_KITS.length) + 1;
+  const { core, air, KITS, frames, waiting } = await loadedGateway(perKit);
+  const latencies: number[] = [];
+  const bySource = { submit: [] as number[], kit: [] as number[] };
+  const nextSeq = new Array<number>(KITS.length).fill(1);
+  let started = 0;
+  let finished = 0;
+  const t0 = performance.now();
+  const measureFrom = t0 + warmUpS * 1000;
+  const admit = (n: number, due: number) => {
+    const record = () => {
+      finished++;
+      if (due < measureFrom) return;
+      const took = performance.now() - due;
+      latencies.push(took);
+      bySource[n % 2 === 0 ? 'submit' : 'kit'].push(took);
+    };
+    if (n % 2 === 0) {
+      void core.submit(report(n)).then(record);
+      return;
+    }
+    const k = (n >> 1) % KITS.length;
+    const seq = nextSeq[k] ?? 1;
+    nextSeq[k] = seq + 1;
+    const kit = KITS[k] as number;
+    const stored = new Promise<void>((resolve) => waiting.set(`${kit}/${seq}`, resolve));
+    void air.send(frames[k]?.[seq - 1] as Uint8Array, { to: 'G' });
+    void stored.then(record);
+  };
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const now = performance.now();
+      const dueNow = Math.min(total, Math.floor(((now - t0) / 1000) * ratePerSec));
+      while (started < dueNow) {
+        admit(started, t0 + (started / ratePerSec) * 1000);
+        started++;
+      }
+      if (started >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 2);
+  });
+  await until(() => finished >= total, 60_000);
+  await cleanUp();
+  for (const l of [latencies, bySource.submit, bySource.kit]) l.sort((a, b) => a - b);
+  return {
+    ratePerSec,
+    admitted: finished,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies.at(-1) ?? 0,
+    submitP99: percentile(bySource.submit, 0.99),
+    kitFrameP99: percentile(bySource.kit, 0.99),
   };
 }
 

@@ -39,6 +39,7 @@ import { CreatedPaths } from './daemon/created-paths.js';
 import { checkNotInUse, checkOwner, checkWritable, nodeName } from './daemon/data-dir-check.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
 import { pidFilePath, readPidFile, removePidFile, writePidFile } from './daemon/pid-file.js';
+import { areaContains } from './domain/roster/area-code.js';
 import { DeliveriesJournal } from './store/deliveries-journal.js';
 import type { ForeignPayloadRecord } from './store/foreign-payload-file.js';
 import { MessageStore } from './store/message-store.js';
@@ -375,7 +376,7 @@ function broadcastTargets(config: Config, dest: Destination): readonly number[] 
   const kits = config.keys.nodes.filter((n) => !config.centreNodes.includes(n.id));
   if (dest.to === 'all') return kits.length > 0 ? kits.map((n) => n.id) : undefined;
   if (dest.to !== 'area') return undefined;
-  const inArea = kits.filter((n) => n.area !== undefined && String(n.area).startsWith(String(dest.area)));
+  const inArea = kits.filter((n) => n.area !== undefined && areaContains(dest.area, n.area));
   return inArea.length > 0 ? inArea.map((n) => n.id) : undefined;
 }
 

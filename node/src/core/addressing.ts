@@ -6,6 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import { KitError } from '../base/errors.js';
 import { type KeyRing, macAuthenticator, signatureAuthenticator } from '../crypto/authenticate.js';
+import { areaContains } from '../domain/roster/area-code.js';
 import type { Destination } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import type { Authenticator, Message } from '../wire/message.js';
@@ -49,7 +50,7 @@ export function isForNode(dest: Destination, node: Pick<NodeIdentity, 'nodeId' |
     case 'centre':
       return node.keys.isCentre(node.nodeId);
     case 'area':
-      return node.area !== undefined && String(node.area).startsWith(String(dest.area));
+      return node.area !== undefined && areaContains(dest.area, node.area);
     default:
       return true; // everyone, or a role: each kit shows it to the people of that role
   }

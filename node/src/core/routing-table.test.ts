@@ -77,4 +77,14 @@ describe('RoutingTable', () => {
     ).toEqual(['ip0', 'mesh0']);
     expect(t.choose({ to: 'area', area: 440000 }, opts(0)).map((c) => c.link)).toEqual(['mesh0']);
   });
+
+  it('matches areas as divisions, not as text: a province route carries a county in it', () => {
+    // 440000 is 广东 in the 6-digit form; as text it is no prefix of 440103 (a county in it).
+    const t = new RoutingTable([
+      { target: { to: 'area', area: 440000 }, link: 'ip0', cost: 0, source: 'config' },
+    ]);
+    expect(t.choose({ to: 'area', area: 440103 }, opts(0)).map((c) => c.link)).toEqual(['ip0']);
+    expect(t.choose({ to: 'area', area: 440103101 }, opts(0)).map((c) => c.link)).toEqual(['ip0']);
+    expect(t.choose({ to: 'area', area: 450103 }, opts(0))).toEqual([]);
+  });
 });

@@ -5,6 +5,8 @@
  * costly; the satellite is held back until a message's latency bound has passed without a
  * cheaper path confirming it.
  */
+
+import { areaContains } from '../domain/roster/area-code.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 import { comparePreference } from './bearer-preference.js';
 
@@ -174,7 +176,7 @@ function matches(target: RouteTarget, dest: Destination, isCentre: (node: number
     case 'node':
       return dest.to === 'node' && dest.node === target.node;
     case 'area':
-      return dest.to === 'area' && String(dest.area).startsWith(String(target.area));
+      return dest.to === 'area' && areaContains(target.area, dest.area);
     case 'role':
       return dest.to === 'role' && dest.role === target.role;
     case 'all':

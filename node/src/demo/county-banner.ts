@@ -1,9 +1,13 @@
 /**
  * The banner `fieldnode demo` prints once the county is up (docs/demo-county.md §The banner): each
- * node's role, name, web address and the person who signs in there with their PIN, then a
- * one-line guide, in Chinese and then English, and what is simulated and where the state is. Short
- * enough to read in the first minute; widths are a terminal's (a Chinese character takes two
- * columns).
+ * node's role, name, web address and the person who signs in there, with the roster number and the
+ * PIN the sign-in page asks for, then a one-line guide, in Chinese and then English, and what is
+ * simulated and where the state is. Short enough to read in the first minute; widths are a
+ * terminal's (a Chinese character takes two columns).
+ *
+ * The number is in the table because the page signs people in by roster number, not by name
+ * (docs/ui.md §Sign-in): a guide that says "sign in as 赵小红" is followed only if the line that
+ * names 赵小红 also says which number is hers.
  */
 import { relative } from 'node:path';
 import { table } from '../cli/text-table.js';
@@ -21,12 +25,13 @@ const RULE = '═'.repeat(78);
 export function countyBanner(county: RunningCounty, opts: BannerOptions = {}): string {
   const url = (port: number) => `http://127.0.0.1:${port}/`;
   const rows = [
-    ['', '名称 name', '网址 URL', '登录 sign in', 'PIN'],
+    ['', '名称 name', '网址 URL', '登录 sign in', '编号 no.', 'PIN'],
     ...county.nodes.map((n) => [
       n.plan.role,
       n.plan.name,
       url(n.webPort),
       `${n.person.name} ${n.person.roles.map((r) => ROLES[r as keyof typeof ROLES]?.zh ?? r).join('、')}`,
+      String(n.person.id),
       n.person.pin,
     ]),
   ];

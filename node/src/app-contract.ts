@@ -130,6 +130,12 @@ export interface KeptStatus {
 export interface NodeStatus {
   /** `drill` only when the node is a drill (`node.drill`): every report it files is an exercise. */
   node: { id: number; role: string; name?: string; drill?: boolean };
+  /**
+   * The county's IANA time zone (`county.time_zone`): report deadlines fall on its clock and people
+   * are shown its times (docs/reports.md §County time). Optional so that an older daemon's answer
+   * still reads; absent means Asia/Shanghai.
+   */
+  timeZone?: string;
   startedAt: number;
   clock: NodeClockStatus;
   links: LinkStatus[];

@@ -331,6 +331,7 @@ async function buildNode(
           ...(config.node.name ? { name: config.node.name } : {}),
           ...(config.node.drill ? { drill: true } : {}),
         },
+        timeZone: config.county.timeZone,
         startedAt,
         clock: clock.status(),
         links: links.map(({ link }) => {
@@ -361,6 +362,8 @@ async function buildNode(
     core,
     store,
     status: () => app.status(),
+    // Deadlines and the overdue list run on the node's clock, as its messages are stamped.
+    now: () => clock.now(),
     log,
     made: (path) => data.track(path),
   });

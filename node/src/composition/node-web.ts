@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { NodeStatus } from '../app-contract.js';
 import type { Logger } from '../base/logger.js';
 import { packageVersion } from '../cli/package-info.js';
+import { countyReportRules } from '../config/county-section.js';
 import type { Config } from '../config/schema.js';
 import type { NodeCore } from '../core/node-core.js';
 import { AUDIT_FILE_NAME, AuditLog } from '../domain/audit/audit-log.js';
@@ -35,6 +36,8 @@ export interface NodeWebOptions {
   core: NodeCore;
   store: MessageStore;
   status: () => NodeStatus;
+  /** The node's clock, unix ms: deadlines and the overdue list run on it. Default Date.now. */
+  now?: () => number;
   log: Logger;
   /** Told of each file this start makes, so that a failed start removes it again. */
   made: (path: string) => void;
@@ -73,8 +76,12 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     });
     const feed = new EventFeed();
     core.on('state', (meta) => feed.emit({ type: 'message', meta }));
+    const now = o.now ?? Date.now;
     const book = new IncidentBook({
       ledger: new FileIncidentLedger(tracked(join(dataDir, INCIDENTS_FILE_NAME))),
+      // The county's zone and its own limits (county:), the national rules for the rest.
+      rules: countyReportRules(config.county),
+      now,
       kitArea: (node) =>
         node === me ? config.node.area : config.keys.nodes.find((k) => k.id === node)?.area,
       log: log.child({ mod: 'reports' }),
@@ -86,6 +93,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       nodeId: me,
       ...(config.node.area === undefined ? {} : { area: config.node.area }),
       drill: config.node.drill,
+      now,
       emit: (event) => feed.emit(event),
       log: log.child({ mod: 'reports' }),
     });

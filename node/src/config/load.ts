@@ -18,6 +18,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { KitError } from '../base/errors.js';
 import { EMPTY_ROSTER, parseRosterSection, ROSTER_SECTION_KEYS } from '../domain/roster/roster-config.js';
+import { COUNTY_KEYS, parseCountySection } from './county-section.js';
 import { HTTP_KEYS, parseHttpSection } from './http-section.js';
 import { parseKeys } from './keys-section.js';
 import { LOG_KEYS, parseLogSection } from './log-section.js';
@@ -59,6 +60,7 @@ const ROOT_KEYS = [
   'routing',
   'retry',
   'log',
+  'county',
   'control',
   'deliveries',
   'store',
@@ -181,6 +183,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const jitter = retry.num('jitter', 0, 1) ?? DEFAULTS.retry.jitter;
 
   const log = parseLogSection(root.section('log', LOG_KEYS), env, p);
+  const county = parseCountySection(root.section('county', COUNTY_KEYS));
 
   const control = root.section('control', ['socket']);
   const socketInFile = control.str('socket');
@@ -225,6 +228,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     },
     retry: { initialMs: ms(initialS), maxMs: ms(maxS), jitter },
     log,
+    county,
     control: { socket },
     store: { retentionMs: ms(retentionS) },
     deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },

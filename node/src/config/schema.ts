@@ -305,6 +305,19 @@ export interface LogConfig {
   readonly timeZone: string;
 }
 
+/**
+ * The county the node serves (docs/reports.md §County time, §Deadlines): the zone of its clock and
+ * the report rules it sets for itself; every other rule is the national one.
+ */
+export interface CountyConfig {
+  /** IANA time zone of the county's clock: every deadline and every time shown to people. Default Asia/Shanghai. */
+  readonly timeZone: string;
+  /** When the daily 续报 is due, on the county clock. Default 09:00. */
+  readonly updateDueAt: { readonly hour: number; readonly minute: number };
+  /** How long after a natural disaster began its 初报 is due, ms. Default 2 h. */
+  readonly initialWithinMs: number;
+}
+
 export interface ControlConfig {
   /** Absolute path of the control socket. Default <data_dir>/control.sock. */
   readonly socket: string;
@@ -340,6 +353,8 @@ export interface Config {
   readonly routing: RoutingConfig;
   readonly retry: RetryConfig;
   readonly log: LogConfig;
+  /** The county's time zone and its own report rules (docs/reports.md §County time). */
+  readonly county: CountyConfig;
   readonly control: ControlConfig;
   readonly store: StoreConfig;
   readonly deliveries: DeliveriesConfig;

@@ -25,13 +25,14 @@ import { type ForeignPayload, ForeignPayloads } from './foreign-payloads.js';
 import { InboundPayloads } from './inbound-payloads.js';
 import { MessageIntake } from './message-intake.js';
 import { MessageRouter } from './message-router.js';
-import { OwnMessages } from './own-messages.js';
+import { type DraftPreview, OwnMessages } from './own-messages.js';
 import { SavedReplayWindow } from './saved-replay-window.js';
 import { SequenceCounter } from './sequence-counter.js';
 import { SignedState } from './signed-state.js';
 
 export type { CoreLink, Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 export type { ForeignPayload } from './foreign-payloads.js';
+export type { DraftPreview, LinkPreview } from './own-messages.js';
 
 /** How long an origin waits for the end-to-end receipt after custody before asking again. */
 export const DEFAULT_RECEIPT_WAIT_MS = 600_000;
@@ -263,6 +264,15 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   /** Encodes, authenticates, stores (synced) and routes a message made here; returns its id. */
   submit(draft: Draft, auth?: Authenticator): Promise<string> {
     return this.#own.submit(draft, auth);
+  }
+
+  /**
+   * What `draft` would put on air if it were submitted now (docs/api.md §Before sending: the
+   * preview): its encoded size and the links it would be due on, each with its bytes and credits.
+   * Nothing is numbered, stored or sent.
+   */
+  preview(draft: Draft): DraftPreview {
+    return this.#own.preview(draft);
   }
 
   /** Wakes the dispatcher of each link the message is due on. */

@@ -7,6 +7,10 @@
  * number and message in one admission. It is routed to the dispatchers and reported only once its
  * group is synced, so a number is never handed out twice and nothing leaves before it is on disk.
  *
+ * A preview (`preview()`: docs/api.md §Before sending: the preview) makes the same frame without
+ * numbering or storing it, so that a person sees what filing would put on air before anything is
+ * filed.
+ *
  * NodeCore owns it; it knows the core only through OwnMessagesOptions, so the two cannot form an
  * import cycle.
  */
@@ -17,15 +21,18 @@ import { addEvent, type MessageMeta } from '../store/records.js';
 import { WIRE_EPOCH } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import { type Authenticator, encodeMessage, type Message } from '../wire/message.js';
+import { varintLength } from '../wire/varint.js';
 import { authenticatorFor } from './addressing.js';
 import type { Draft, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+import { type LinkCost, linkCost } from './link-cost.js';
 import type { MessageRouter, Via } from './message-router.js';
 import { newMeta } from './new-meta.js';
+import type { CostClass } from './routing-table.js';
 import type { SequenceCounter } from './sequence-counter.js';
 import type { SignedState } from './signed-state.js';
 
 export interface OwnMessagesOptions
-  extends Pick<NodeCoreOptions, 'nodeId' | 'area' | 'identity' | 'macKey' | 'clock' | 'store'> {
+  extends Pick<NodeCoreOptions, 'nodeId' | 'area' | 'identity' | 'macKey' | 'clock' | 'store' | 'links'> {
   /** The keys as signed control messages amend them (signed-state.ts). */
   keys: KeyRing;
   /** How many times a broadcast made here is sent (NodeCoreOptions.broadcastRepeats, resolved). */
@@ -38,6 +45,26 @@ export interface OwnMessagesOptions
   kick: (meta: MessageMeta) => void;
   /** NodeCore's events: `state` once a message made here is on disk. */
   emit: EventEmitter<NodeCoreEvents>['emit'];
+}
+
+/** What a message made now would put on air (OwnMessages.preview()). */
+export interface DraftPreview {
+  /** Bytes of its encoded, authenticated message as it would be stored. */
+  bytes: number;
+  /** The links it would be due on, in the router's order: the cheapest class first. */
+  links: LinkPreview[];
+}
+
+/** One link a previewed message would be due on, and what it would cost there. */
+export interface LinkPreview extends LinkCost {
+  link: string;
+  costClass: CostClass;
+  /** When it falls due there, unix ms: now, or after the latency bound (a costlier fallback). */
+  dueAt: number;
+  /** Due at once (not only if nothing cheaper confirms it first). */
+  dueNow: boolean;
+  /** The link is up now. */
+  up: boolean;
 }
 
 export class OwnMessages {
@@ -63,6 +90,34 @@ export class OwnMessages {
   /** Bytes of the frame `draft` would be if it were made now and sent over `via`. */
   frameSize(draft: Draft, via: Via | undefined): number {
     return this.#prepare(draft, undefined, via, this.#o.sequence.next).frame.length;
+  }
+
+  /**
+   * What `draft` would put on air if it were made now: its encoded size with this node's
+   * authentication, and the links the routing table would make it due on, each with its cost for
+   * that message alone (link-cost.ts). Nothing is numbered, stored or sent: the frame is encoded
+   * with a placeholder sequence number of the same varint width as the next one, so its size is the
+   * size the real one will have (unless something else takes numbers across a width meanwhile).
+   */
+  preview(draft: Draft): DraftPreview {
+    const seq = placeholderSeq(this.#o.sequence.next);
+    const { meta, frame } = this.#prepare(draft, undefined, undefined, seq);
+    const now = this.#o.clock.now();
+    const byId = new Map(this.#o.links.map((l) => [l.link.id, l]));
+    const links: LinkPreview[] = [];
+    for (const [id, dueAt] of Object.entries(meta.out)) {
+      const core = byId.get(id);
+      if (core === undefined) continue;
+      links.push({
+        link: id,
+        costClass: core.costClass,
+        dueAt,
+        dueNow: dueAt <= now,
+        up: core.link.state.status === 'up',
+        ...linkCost(core.link, frame, meta.hopTag),
+      });
+    }
+    return { bytes: frame.length, links };
   }
 
   /**
@@ -118,4 +173,14 @@ export class OwnMessages {
     addEvent(meta, { at: nowMs, state: 'queued' });
     return { meta, frame, message };
   }
+}
+
+/**
+ * A sequence number of the same varint width as `next`, other than `next` itself (the smallest of
+ * that width), so that a preview never makes the authenticated frame the next real message will be.
+ */
+export function placeholderSeq(next: number): number {
+  const width = varintLength(next);
+  const smallest = width === 1 ? 0 : 128 ** (width - 1);
+  return smallest === next ? smallest + 1 : smallest;
 }

@@ -8,8 +8,20 @@ import { request as httpRequest } from 'node:http';
 import type { NodeStatus } from '../app-contract.js';
 import { silentLogger } from '../base/logger.js';
 import type { AuditDraft, AuditEntry, AuditSink } from '../domain/audit/audit-entry.js';
+import { countyTime } from '../domain/county-time.js';
+import { aggregate } from '../domain/reports/aggregate.js';
+import {
+  compareVersions,
+  type Incident,
+  incidentArea,
+  isExercise,
+  type ReportVersion,
+} from '../domain/reports/incident.js';
+import { overdueList } from '../domain/reports/reminders.js';
+import { DEFAULT_REPORT_RULES } from '../domain/reports/report-rules.js';
 import type { Person } from '../domain/roster/person.js';
 import type { MessageMeta } from '../store/records.js';
+import type { ReportBody } from '../wire/kinds/report.js';
 import type { ApiServerDeps } from './api-deps.js';
 import { ApiError } from './api-errors.js';
 import { type ApiServer, createApiServer } from './api-server.js';
@@ -19,10 +31,14 @@ import { type ApiPerson, type PermissionScope, withinScope } from './people-dire
 import type {
   FiledReport,
   FilingMark,
+  OverdueReport,
   ReportDraftInput,
   ReportPage,
+  ReportPreview,
   ReportSummary,
   ReportsService,
+  TotalsLevel,
+  TotalsReport,
 } from './reports-service.js';
 import { rosterPeople } from './roster-people.js';
 
@@ -62,7 +78,9 @@ export class MemoryAudit implements AuditSink {
 /**
  * Reports kept in memory, as the service contract asks: a draft with a stage other than 初报 needs
  * an incident; `failAfterFiling` makes the next filing throw after it was made (a node that stopped
- * before it could answer).
+ * before it could answer). The overdue list and the totals are the domain's own over the incidents
+ * rebuilt from the reports, under the national rules; a preview is a stand-in (no encoder, no
+ * routes): about the size a report of that note and figures has, on the links of `nodeStatus()`.
  */
 export class MemoryReports implements ReportsService {
   readonly filed: Array<{ report: ReportSummary; draft: string }> = [];
@@ -89,17 +107,7 @@ export class MemoryReports implements ReportsService {
       const found = this.filed.find((f) => Number(f.report.id.split('/')[1]) > after && f.draft === key);
       if (found) return { report: found.report, unexplained: [] };
     }
-    if (draft.stage !== 'initial' && draft.incident === undefined)
-      throw new ApiError('REPORT_REJECTED', 'the report was not filed: stage: a 续报 needs its incident', {
-        problems: [
-          {
-            field: 'incident',
-            code: 'REPORT_STAGE_INVALID',
-            message: 'name the incident',
-            zh: '请选择灾害过程',
-          },
-        ],
-      });
+    check(draft);
     const seq = ++this.#seq;
     const id = `${NODE_ID}/${seq}`;
     const report: ReportSummary = {
@@ -143,6 +151,110 @@ export class MemoryReports implements ReportsService {
     const rows = this.filed.map((f) => f.report).filter((r) => withinScope(scope, r.area));
     return `\uFEFF灾害过程编号,受灾人口(人)\r\n${rows.map((r) => `${r.incidentId},${r.indicators.affected ?? ''}\r\n`).join('')}`;
   }
+
+  async preview(draft: ReportDraftInput): Promise<ReportPreview> {
+    check(draft);
+    const bytes = 24 + Buffer.byteLength(draft.note ?? '') + 3 * Object.keys(draft.indicators).length;
+    const now = Date.now();
+    return {
+      bytes,
+      links: [
+        {
+          link: 'mesh0',
+          costClass: 'mesh',
+          up: true,
+          dueNow: true,
+          dueAt: now,
+          bytes: bytes + 5,
+          frames: 1,
+          billed: false,
+          credits: 0,
+        },
+        {
+          link: 'sbd0',
+          costClass: 'satellite',
+          up: false,
+          dueNow: false,
+          dueAt: now + 300_000,
+          bytes,
+          frames: 1,
+          billed: true,
+          credits: Math.max(1, Math.ceil(bytes / 50)),
+        },
+      ],
+    };
+  }
+
+  async overdue(q: { scope: PermissionScope; exercise: boolean }): Promise<OverdueReport> {
+    const now = Date.now();
+    const rules = DEFAULT_REPORT_RULES;
+    const items = overdueList(this.#incidents(q), rules, now).map((o) => ({
+      incidentId: o.incidentId,
+      duty: o.duty,
+      due: o.since,
+      dueLocal: countyTime(rules.timeZone).formatIso(o.since),
+      missed: o.missed,
+      overdueMs: o.overdueMs,
+      ...(o.node === undefined ? {} : { node: o.node }),
+      ...(o.area === undefined ? {} : { area: o.area }),
+      ...(o.hazard === undefined ? {} : { hazard: o.hazard }),
+    }));
+    return { at: now, timeZone: rules.timeZone, items };
+  }
+
+  async totals(q: { scope: PermissionScope; level: TotalsLevel; exercise: boolean }): Promise<TotalsReport> {
+    const items = aggregate(this.#incidents(q), q.level, { exercise: q.exercise }).map((t) => ({
+      ...(t.area === undefined ? {} : { area: t.area }),
+      incidents: t.incidents,
+      figures: { ...(t.figures as Record<string, number>) },
+    }));
+    return { level: q.level, exercise: q.exercise, items };
+  }
+
+  /** The incidents the reports filed here make, within `scope`: the drill's or the real ones. */
+  #incidents(q: { scope: PermissionScope; exercise: boolean }): Incident[] {
+    const byId = new Map<string, ReportSummary[]>();
+    for (const { report } of this.filed)
+      byId.set(report.incidentId, [...(byId.get(report.incidentId) ?? []), report]);
+    return [...byId]
+      .map(
+        ([id, reports]): Incident => ({
+          id,
+          type: 'natural',
+          versions: reports.map(versionOfSummary).sort(compareVersions),
+        }),
+      )
+      .filter((i) => isExercise(i) === q.exercise && withinScope(q.scope, incidentArea(i)));
+  }
+}
+
+/** The one rule the memory service checks: a 续报 or 核报 names its incident. */
+function check(draft: ReportDraftInput): void {
+  if (draft.stage !== 'initial' && draft.incident === undefined)
+    throw new ApiError('REPORT_REJECTED', 'the report was not filed: stage: a 续报 needs its incident', {
+      problems: [
+        {
+          field: 'incident',
+          code: 'REPORT_STAGE_INVALID',
+          message: 'name the incident',
+          zh: '请选择灾害过程',
+        },
+      ],
+    });
+}
+
+function versionOfSummary(r: ReportSummary): ReportVersion {
+  const [origin, seq] = r.id.split('/').map(Number) as [number, number];
+  return {
+    origin,
+    seq,
+    createdAt: r.createdAt,
+    clockUntrusted: r.clockUntrusted,
+    exercise: r.exercise,
+    recordedAt: r.recordedAt,
+    ...(r.area === undefined ? {} : { area: r.area }),
+    body: { stage: r.stage, hazard: r.hazard, indicators: r.indicators } as ReportBody,
+  };
 }
 
 export function nodeStatus(over: Partial<NodeStatus> = {}): NodeStatus {

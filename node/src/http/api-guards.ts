@@ -10,7 +10,8 @@
  *    (node/src/domain/roster/permissions.ts) held somewhere (where exactly is the handler's check,
  *    once it knows the area);
  * 5. a write (POST, PUT, PATCH, DELETE) comes from a page of ours (Origin), carries the session's
- *    CSRF token unless it is the sign-in itself, and carries an idempotency key.
+ *    CSRF token unless it is the sign-in itself, and carries an idempotency key unless it writes
+ *    nothing (a preview: doing it twice is doing nothing twice).
  *
  * Each route declares its access in its `config`; a route that declares none is refused to
  * everyone, so forgetting to declare it fails closed.
@@ -39,6 +40,11 @@ declare module 'fastify' {
     beforeReady?: boolean;
     /** A write that needs no CSRF token (only the sign-in, which the Origin check guards). */
     noCsrf?: boolean;
+    /**
+     * A POST that writes nothing (a preview): it needs no idempotency key. Origin and CSRF token are
+     * checked as for any write, since a page of another site must not drive it either.
+     */
+    writesNothing?: boolean;
   }
   interface FastifyRequest {
     /** The session the cookie names, when it is in effect. */
@@ -126,6 +132,7 @@ async function guard(request: FastifyRequest, reply: FastifyReply, ctx: GuardCon
         "the X-CSRF-Token is not this session's: GET /api/session for the current one",
       );
   }
+  if (config.writesNothing === true) return;
   const key = header('idempotency-key');
   if (key === undefined || !IDEMPOTENCY_KEY_PATTERN.test(key))
     throw new ApiError(

@@ -174,6 +174,8 @@ describe('status', () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
       node: { id: 2107, role: 'kit', name: '青龙村应急点' },
+      // The county's clock, which a page without a PIN shows its times on too.
+      timeZone: 'Asia/Shanghai',
       ready: true,
       clockTrusted: true,
       reach: 'degraded',
@@ -195,6 +197,7 @@ describe('status', () => {
       { link: 'sbd0', spent: 1, usedDay: 1, perDay: 20, usedIncident: 1, left: 19 },
     ]);
     expect(res.json.clock).toMatchObject({ trusted: true, source: 'gps' });
+    expect(res.json.timeZone).toBe('Asia/Shanghai');
     expect(res.json.power).toBeUndefined();
   });
 });
@@ -215,6 +218,9 @@ describe('documentation', () => {
         '/api/messages/{origin}/{seq}',
         '/api/openapi.json',
         '/api/reports',
+        '/api/reports/overdue',
+        '/api/reports/preview',
+        '/api/reports/totals',
         '/api/reports/{origin}/{seq}',
         '/api/session',
         '/api/status',
@@ -229,6 +235,13 @@ describe('documentation', () => {
       post.requestBody.content['application/json'].schema.properties.indicators.properties,
     ).toHaveProperty('dead');
     expect(post.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
+    // The preview writes nothing: a CSRF token, no idempotency key.
+    const preview = doc.paths['/api/reports/preview'].post;
+    expect(preview.security).toEqual([{ session: [], csrf: [] }]);
+    expect(preview.parameters.map((p: { name: string }) => p.name)).toEqual(['x-csrf-token']);
+    expect(doc.paths['/api/reports/totals'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'level',
+    ]);
     expect(doc.paths['/api/messages/{origin}/{seq}'].get.parameters.map((p: { in: string }) => p.in)).toEqual(
       ['path', 'path'],
     );

@@ -18,6 +18,7 @@ import type { ApiServerDeps } from './api-deps.js';
 import './api-audit-actions.js';
 import { installGuards } from './api-guards.js';
 import type { ApiRouteContext } from './api-route-context.js';
+import { boardRoutes } from './board-routes.js';
 import { loadCookieKey } from './cookie-key.js';
 import { docRoutes } from './doc-routes.js';
 import { installErrorReplies } from './error-replies.js';
@@ -185,6 +186,7 @@ async function buildApp(
   nodeRoutes(app, ctx);
   sessionRoutes(app, ctx);
   reportRoutes(app, ctx);
+  boardRoutes(app, ctx);
   eventRoutes(app, ctx, () => origins().origins);
   docRoutes(app, catalogue, deps.version);
   if (deps.ui) await app.register(uiAssets, deps.ui);

@@ -1,11 +1,14 @@
 /**
- * The report routes (docs/api.md §Reports): file a disaster report (初报, 续报, 核报), list and read
- * the reports held here, export them as the quick-report CSV. Each calls the ReportsService
+ * The report routes (docs/api.md §Reports): file a disaster report (初报, 续报, 核报), preview what
+ * filing it would put on air, list and read the reports held here (each with what it changed),
+ * export them as the quick-report CSV. Each calls the ReportsService
  * (reports-service.ts); what a person may see or file is checked here, by area, against their
  * `report.view` and `report.file` scopes (node/src/domain/roster/permissions.ts).
  *
  * Filing runs under its idempotency key in the durable store: a form sent again after the kit
- * restarted files its report once (docs/api.md §Idempotency).
+ * restarted files its report once (docs/api.md §Idempotency). The preview writes nothing, so it
+ * needs no key; it is a POST all the same (the draft is a body) and so needs the session's CSRF
+ * token: what it answers (links, credits) is not for another site's page.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -15,8 +18,14 @@ import type { ApiRouteContext } from './api-route-context.js';
 import { idempotent } from './idempotent-reply.js';
 import { type ApiPerson, type PermissionScope, withinScope } from './people-directory.js';
 import type { ReportDraftInput } from './reports-service.js';
-import { errorReplies, MessageIdParams, PageQuery, WriteHeaders } from './schemas/common-schemas.js';
-import { FiledReply, Report, ReportDraftBody, ReportPage } from './schemas/report-schemas.js';
+import {
+  DryRunHeaders,
+  errorReplies,
+  MessageIdParams,
+  PageQuery,
+  WriteHeaders,
+} from './schemas/common-schemas.js';
+import { FiledReply, PreviewReply, Report, ReportDraftBody, ReportPage } from './schemas/report-schemas.js';
 
 export function reportRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -40,14 +49,7 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
     async (request, reply) => {
       const person = request.person as ApiPerson;
       const draft = request.body as ReportDraftInput;
-      const area = draft.area ?? reports.defaultArea();
-      if (!withinScope(request.scope as PermissionScope, area))
-        throw new ApiError(
-          'API_FORBIDDEN',
-          area === undefined
-            ? 'this node has no area of its own: name the area the report is for'
-            : `you may not file reports for area ${area}: only for ${describeScope(request.scope as PermissionScope)}`,
-        );
+      mayFileFor(draft, reports.defaultArea(), request.scope as PermissionScope);
       return idempotent(request, reply, {
         store: ctx.reportKeys,
         scope: `report:${person.id}`,
@@ -77,6 +79,28 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
           };
         },
       });
+    },
+  );
+
+  api.post(
+    '/api/reports/preview',
+    {
+      config: { access: { who: 'permitted', permission: 'report.file' }, writesNothing: true },
+      bodyLimit: 16 * 1024,
+      schema: {
+        summary: 'What filing this draft would put on air: its bytes, links and satellite credits',
+        description:
+          'The same draft and the same checks as POST /api/reports (400 REPORT_REJECTED with every problem), but nothing is numbered, stored or sent: no Idempotency-Key is needed. The message is encoded and authenticated as this node would make it; each link it would be due on, now or as a fallback later, is given with the bytes and credits it would cost sent alone.',
+        tags: ['reports'],
+        headers: DryRunHeaders,
+        body: ReportDraftBody,
+        response: { 200: PreviewReply, ...errorReplies(400, 401, 403, 404, 409, 413, 415, 503) },
+      },
+    },
+    async (request) => {
+      const draft = request.body as ReportDraftInput;
+      mayFileFor(draft, reports.defaultArea(), request.scope as PermissionScope);
+      return reports.preview(draft, request.person as ApiPerson);
     },
   );
 
@@ -150,6 +174,18 @@ export function reportRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
         .send(csv);
     },
   );
+}
+
+/** Refuses a draft for an area outside the person's `report.file` scope (or with no area at all). */
+function mayFileFor(draft: ReportDraftInput, ownArea: number | undefined, scope: PermissionScope): void {
+  const area = draft.area ?? ownArea;
+  if (!withinScope(scope, area))
+    throw new ApiError(
+      'API_FORBIDDEN',
+      area === undefined
+        ? 'this node has no area of its own: name the area the report is for'
+        : `you may not file reports for area ${area}: only for ${describeScope(scope)}`,
+    );
 }
 
 function describeScope(scope: PermissionScope): string {

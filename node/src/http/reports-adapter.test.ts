@@ -74,9 +74,12 @@ function cutShort(a: ReportsAdapter): ReportsService {
       await a.file(d, by, earlier);
       throw new Error('power cut');
     },
+    preview: (d, by) => a.preview(d, by),
     list: (q) => a.list(q),
     get: (id) => a.get(id),
     exportCsv: (scope) => a.exportCsv(scope),
+    overdue: (q) => a.overdue(q),
+    totals: (q) => a.totals(q),
   };
 }
 

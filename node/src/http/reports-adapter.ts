@@ -2,8 +2,12 @@
  * The ReportsService (reports-service.ts) over the reports domain and the node's core
  * (docs/api.md §Reports, §Idempotency; docs/reports.md): a draft is checked by the incident book
  * (node/src/domain/reports/incident-book.ts), submitted to NodeCore as a report message to the
- * centre (stored, synced, routed), and recorded in the book; reports are listed and exported from
- * the book. On a drill node every report is filed as an exercise (docs/ui.md §Drill mode).
+ * centre (stored, synced, routed), and recorded in the book; reports are listed, with what each
+ * changed against the version before it, and exported from the book. A preview checks the draft
+ * the same way and asks NodeCore what its message would put on air, without making it. The overdue
+ * list and the totals are the domain's own (reminders.ts, aggregate.ts) over the book's incidents
+ * within the person's areas, on the county clock of the book's rules. On a drill node every report
+ * is filed as an exercise (docs/ui.md §Drill mode).
  *
  * Finding a filing a restart cut short: the mark is the store's sequence counter (`seq` in the
  * store's kv, node/src/core/sequence-counter.ts: the last number this node used). A message made
@@ -14,11 +18,23 @@
  */
 import type { Logger } from '../base/logger.js';
 import type { Draft } from '../core/core-types.js';
+import type { DraftPreview } from '../core/node-core.js';
+import { countyTime } from '../domain/county-time.js';
+import { aggregate } from '../domain/reports/aggregate.js';
 import { packNote } from '../domain/reports/explanation-note.js';
-import { type Incident, incidentArea, isOpenedId, versionId } from '../domain/reports/incident.js';
+import { versionChanges } from '../domain/reports/figures.js';
+import {
+  type Incident,
+  incidentArea,
+  isExercise,
+  isOpenedId,
+  versionId,
+} from '../domain/reports/incident.js';
 import type { IncidentBook } from '../domain/reports/incident-book.js';
 import { quickReportCsv } from '../domain/reports/quick-report-csv.js';
-import type { ReportDraft } from '../domain/reports/report-validation.js';
+import { overdueList } from '../domain/reports/reminders.js';
+import type { ReportRules } from '../domain/reports/report-rules.js';
+import { type ReportDraft, unexplainedChanges } from '../domain/reports/report-validation.js';
 import type { MessageStore } from '../store/message-store.js';
 import { messageId } from '../store/records.js';
 import type { ReportBody } from '../wire/kinds/report.js';
@@ -30,16 +46,20 @@ import { type ApiPerson, type PermissionScope, withinScope } from './people-dire
 import type {
   FiledReport,
   FilingMark,
+  OverdueReport,
   ReportDraftInput,
   ReportPage,
+  ReportPreview,
   ReportSummary,
   ReportsService,
+  TotalsLevel,
+  TotalsReport,
 } from './reports-service.js';
 
 export interface ReportsAdapterOptions {
   book: IncidentBook;
-  /** The node's core: what submits the report's message. */
-  core: { submit(draft: Draft): Promise<string> };
+  /** The node's core: what submits the report's message, and previews it. */
+  core: { submit(draft: Draft): Promise<string>; preview(draft: Draft): DraftPreview };
   /** The node's store: its sequence counter and message records, to find a filing cut short. */
   store: Pick<MessageStore, 'getKv' | 'getMeta' | 'getFrame'>;
   /** This node's id: the origin of what it files. */
@@ -57,6 +77,8 @@ export interface ReportsAdapterOptions {
   lifetimeMin?: number;
   /** Where recorded reports are announced (the event streams). */
   emit?: (event: FeedEvent) => void;
+  /** The node's clock, unix ms, for the overdue list. Default Date.now. */
+  now?: () => number;
   log: Logger;
 }
 
@@ -88,6 +110,37 @@ export class ReportsAdapter implements ReportsService {
         return found;
       }
     }
+    const { body, opened } = await this.#prepare(draft, by);
+    const id = await this.#o.core.submit(this.#messageOf(body, draft));
+    const message = await this.#report(id);
+    if (message === undefined) throw new TypeError(`report ${id} was submitted but is not in the store`);
+    return this.#record(message, opened);
+  }
+
+  async preview(draft: ReportDraftInput, by: ApiPerson): Promise<ReportPreview> {
+    const { body } = await this.#prepare(draft, by);
+    const { bytes, links } = this.#o.core.preview(this.#messageOf(body, draft));
+    return {
+      bytes,
+      links: links.map((l) => ({
+        link: l.link,
+        costClass: l.costClass,
+        up: l.up,
+        dueNow: l.dueNow,
+        dueAt: l.dueAt,
+        bytes: l.bytes,
+        frames: l.frames,
+        billed: l.billed,
+        credits: l.units,
+      })),
+    };
+  }
+
+  /**
+   * Checks a draft as the incident book would take it: its report body, and the incident opened
+   * ahead of it that a 初报 continues. REPORT_REJECTED with every problem the domain finds.
+   */
+  async #prepare(draft: ReportDraftInput, by: ApiPerson): Promise<{ body: ReportBody; opened?: string }> {
     const opened = draft.stage === 'initial' && draft.incident !== undefined && isOpenedId(draft.incident);
     const incident = draft.stage === 'initial' && !opened ? undefined : draft.incident;
     const prepared = await this.#o.book.prepare(incident, domainDraft(draft, by));
@@ -99,17 +152,19 @@ export class ReportsAdapter implements ReportsService {
           problems: prepared.problems.map((p) => ({ field: p.field, code: p.code, message: p.en, zh: p.zh })),
         },
       );
-    const id = await this.#o.core.submit({
+    return { body: prepared.body, ...(opened ? { opened: draft.incident as string } : {}) };
+  }
+
+  /** The message a report goes as: to the centre, P1, living a day; an exercise on a drill node. */
+  #messageOf(body: ReportBody, draft: ReportDraftInput): Draft {
+    return {
       kind: 'report',
-      body: prepared.body,
+      body,
       dest: { to: 'centre' },
       priority: 1,
       lifetimeMin: this.#o.lifetimeMin ?? 24 * 60,
       flags: this.#exercise(draft) ? ['exercise'] : [],
-    });
-    const message = await this.#report(id);
-    if (message === undefined) throw new TypeError(`report ${id} was submitted but is not in the store`);
-    return this.#record(message, opened ? (draft.incident as string) : undefined);
+    };
   }
 
   /** Whether a report filed from `draft` is an exercise: always on a drill node. */
@@ -138,16 +193,58 @@ export class ReportsAdapter implements ReportsService {
     return quickReportCsv(incidents, this.#o.book.rules, { exercise: this.#o.drill === true });
   }
 
+  async overdue(query: { scope: PermissionScope; exercise: boolean }): Promise<OverdueReport> {
+    const now = (this.#o.now ?? Date.now)();
+    const rules = this.#o.book.rules;
+    const clock = countyTime(rules.timeZone);
+    const items = overdueList(await this.#incidents(query), rules, now).map((o) => ({
+      incidentId: o.incidentId,
+      duty: o.duty,
+      due: o.since,
+      dueLocal: clock.formatIso(o.since),
+      missed: o.missed,
+      overdueMs: o.overdueMs,
+      ...(o.node === undefined ? {} : { node: o.node }),
+      ...(o.area === undefined ? {} : { area: o.area }),
+      ...(o.hazard === undefined ? {} : { hazard: o.hazard }),
+    }));
+    return { at: now, timeZone: rules.timeZone, items };
+  }
+
+  async totals(query: {
+    scope: PermissionScope;
+    level: TotalsLevel;
+    exercise: boolean;
+  }): Promise<TotalsReport> {
+    const totals = aggregate(await this.#incidents(query), query.level, { exercise: query.exercise });
+    return {
+      level: query.level,
+      exercise: query.exercise,
+      items: totals.map((t) => ({
+        ...(t.area === undefined ? {} : { area: t.area }),
+        incidents: t.incidents,
+        figures: { ...(t.figures as Record<string, number>) },
+      })),
+    };
+  }
+
+  /** The book's incidents within `scope`: a drill's alone, or the real ones alone. */
+  async #incidents(query: { scope: PermissionScope; exercise: boolean }): Promise<Incident[]> {
+    return (await this.#o.book.list()).filter(
+      (i) => isExercise(i) === query.exercise && withinScope(query.scope, incidentArea(i)),
+    );
+  }
+
   async #record(message: MessageOf<'report'>, opened: string | undefined): Promise<FiledReport> {
     const recorded = await this.#o.book.record(message, opened === undefined ? {} : { opened });
-    const report = summaryOf(recorded.incident, recorded.version - 1);
+    const report = summaryOf(recorded.incident, recorded.version - 1, this.#o.book.rules);
     if (recorded.added) this.#o.emit?.({ type: 'report', report });
     return { report, unexplained: recorded.unexplained.map((c) => c.name) };
   }
 
   async #all(): Promise<ReportSummary[]> {
     return (await this.#o.book.list()).flatMap((incident) =>
-      incident.versions.map((_, i) => summaryOf(incident, i)),
+      incident.versions.map((_, i) => summaryOf(incident, i, this.#o.book.rules)),
     );
   }
 
@@ -214,7 +311,8 @@ function sameFiling(
   );
 }
 
-function summaryOf(incident: Incident, index: number): ReportSummary {
+/** Version `index` of `incident` as the API shows it, with what it changed against the versions before it. */
+function summaryOf(incident: Incident, index: number, rules: ReportRules): ReportSummary {
   const v = incident.versions[index];
   if (v === undefined) throw new RangeError(`incident ${incident.id} has no version ${index + 1}`);
   const b = v.body;
@@ -236,5 +334,12 @@ function summaryOf(incident: Incident, index: number): ReportSummary {
     ...(b.cuts === undefined ? {} : { cuts: [...b.cuts] }),
     ...(b.needs === undefined ? {} : { needs: [...b.needs] }),
     ...(b.asOf === undefined ? {} : { asOf: b.asOf }),
+    changes: versionChanges(incident, index).map((c) => ({
+      name: c.name,
+      ...(c.before === undefined ? {} : { before: c.before }),
+      after: c.after,
+      change: c.change,
+    })),
+    unexplained: unexplainedChanges(incident, index, rules).map((c) => c.name),
   };
 }

@@ -10,9 +10,13 @@
  * it).
  *
  * Both say when the node is a drill (`node.drill`: docs/ui.md §Drill mode), so that everyone who
- * opens its page, a villager without a PIN too, sees that what it files is an exercise.
+ * opens its page, a villager without a PIN too, sees that what it files is an exercise; and the
+ * county's time zone (`county.time_zone`: docs/reports.md §County time), so that every page shows
+ * times on the county's clock, the "no contact since 09:43" of a page without a PIN too. The zone
+ * helps nobody misuse the kit.
  */
 import type { LinkStatus, NodeClockStatus, NodeStatus } from '../app-contract.js';
+import { DEFAULT_COUNTY_TIME_ZONE } from '../domain/county-time.js';
 
 /** The kit's power supply (docs/api.md §Status). No kit measures it yet: absent until one does. */
 export interface PowerStatus {
@@ -66,6 +70,8 @@ export interface NodeView {
 
 export interface StatusView {
   node: NodeView & { version: string };
+  /** The county's IANA time zone: the clock of every deadline and every time shown. */
+  timeZone: string;
   ready: boolean;
   startedAt: number;
   clock: NodeClockStatus;
@@ -78,6 +84,8 @@ export interface StatusView {
 
 export interface PublicStatusView {
   node: NodeView;
+  /** The county's IANA time zone. */
+  timeZone: string;
   ready: boolean;
   clockTrusted: boolean;
   /** `ok`: every link up; `degraded`: some; `down`: none (or none configured). */
@@ -93,6 +101,7 @@ export function statusView(
   const byLink = { ...s.queue };
   return {
     node: { ...nodeView(s), version: extra.version },
+    timeZone: s.timeZone ?? DEFAULT_COUNTY_TIME_ZONE,
     ready: extra.ready,
     startedAt: s.startedAt,
     clock: s.clock,
@@ -113,6 +122,7 @@ export function publicStatusView(
   const { source, batteryPercent, charging, minutesLeft } = extra.power ?? ({} as Partial<PowerStatus>);
   return {
     node: nodeView(s),
+    timeZone: s.timeZone ?? DEFAULT_COUNTY_TIME_ZONE,
     ready: extra.ready,
     clockTrusted: s.clock.trusted,
     reach: total > 0 && up === total ? 'ok' : up > 0 ? 'degraded' : 'down',

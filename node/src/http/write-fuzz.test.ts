@@ -36,6 +36,7 @@ async function signedIn(): Promise<ApiClient> {
 
 const WRITES: Array<[string, string]> = [
   ['POST', '/api/reports'],
+  ['POST', '/api/reports/preview'],
   ['POST', '/api/session'],
   ['DELETE', '/api/session'],
 ];

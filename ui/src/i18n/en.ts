@@ -182,7 +182,19 @@ export const en: Catalogue = {
   'preview.links': 'Available now: {links}',
   'preview.noLinks': 'No link is up now: the report waits on the kit and goes when one is.',
   'preview.credits': '{left} satellite credits left',
-  'preview.size': 'Bytes and cost: known once the kit encodes it (shown after sending).',
+  'preview.size':
+    'The kit estimates this report’s bytes, links and satellite credits as you type; what it really cost shows on the delivery page after sending.',
+  'preview.line': 'The kit’s estimate: {line}',
+  'preview.bytes': 'about {n} bytes',
+  'preview.noRoute': 'no route to the county now: the report waits on the kit',
+  'preview.class.ip': 'IP',
+  'preview.class.mesh': 'mesh',
+  'preview.class.satellite': 'satellite',
+  'preview.linkCredit': '{n} credit',
+  'preview.linkCredits': '{n} credits',
+  'preview.fallback': ' (fallback)',
+  'preview.down': ' (down)',
+  'preview.problems': 'The kit’s check found:',
 
   'reports.title': 'Updates and zero reports',
   'reports.intro':
@@ -228,6 +240,8 @@ export const en: Catalogue = {
   'board.title': 'Report board',
   'board.rules':
     'Overdue by the national default limits (初报 within 2 h, 续报 daily by 09:00); the county’s own rules prevail where they differ.',
+  'board.rulesServer':
+    'Overdue and township totals as the kit computes them, by the county’s rules, on the county clock ({zone}).',
   'board.villages': 'Latest report per area',
   'board.village': 'Area',
   'board.last': 'Latest report',

@@ -55,6 +55,19 @@ describe('ApiClient', () => {
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ stage: 'initial' });
   });
 
+  it('sends a dry run with the CSRF token and no idempotency key', async () => {
+    const seen: IncomingMessage['headers'][] = [];
+    const base = await serve((req) => {
+      seen.push(req.headers);
+      return { status: 200, body: { bytes: 49, links: [] } };
+    });
+    const api = new ApiClient({ base });
+    api.csrfToken = 'tok';
+    expect(await api.dryRun('/api/reports/preview', { stage: 'initial' })).toEqual({ bytes: 49, links: [] });
+    expect(seen[0]?.['x-csrf-token']).toBe('tok');
+    expect(seen[0]).not.toHaveProperty('idempotency-key');
+  });
+
   it('turns the API error shape into a failure with its code, problems and wait', async () => {
     const base = await serve(() => ({
       status: 400,

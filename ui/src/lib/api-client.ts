@@ -4,6 +4,9 @@
  * into an `ApiFailure` with the API's stable code, so that the views decide on codes, never on
  * message text.
  *
+ * A preview (`dryRun`) is a POST that writes nothing: it carries the CSRF token like any write, and
+ * no idempotency key, since doing it twice does nothing twice (docs/api.md §Reports).
+ *
  * A request that gets no answer at all (the phone left the kit's Wi-Fi, the kit is off, the answer
  * took too long) is a failure with `network` set and status 0: nothing is known about whether the
  * kit did it, which is why writes carry a key that makes sending again safe.
@@ -73,6 +76,13 @@ export class ApiClient {
     const headers: Record<string, string> = { 'idempotency-key': key };
     if (this.csrfToken !== undefined) headers['x-csrf-token'] = this.csrfToken;
     return this.#request<T>(method, path, body, headers);
+  }
+
+  /** A POST that writes nothing (a preview): the CSRF token, no idempotency key. */
+  async dryRun<T>(path: string, body: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.csrfToken !== undefined) headers['x-csrf-token'] = this.csrfToken;
+    return (await this.#request<T>('POST', path, body, headers)).body;
   }
 
   async #request<T>(

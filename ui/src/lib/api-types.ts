@@ -8,10 +8,17 @@ import type { ApiErrorBody, ApiProblem } from '../../../node/src/http/api-errors
 import type { DeliveryView, StepView } from '../../../node/src/http/delivery-view.js';
 import type { ApiEvent } from '../../../node/src/http/event-hub.js';
 import type {
+  AreaTotalsView,
   FiledReport,
+  LinkPreviewView,
+  OverdueReport,
+  OverdueView,
+  ReportChange,
   ReportDraftInput,
+  ReportPreview,
   ReportStage,
   ReportSummary,
+  TotalsReport,
 } from '../../../node/src/http/reports-service.js';
 import type {
   CreditsView,
@@ -24,15 +31,22 @@ export type {
   ApiErrorBody,
   ApiEvent,
   ApiProblem,
+  AreaTotalsView,
   CreditsView,
   DeliveryView,
+  LinkPreviewView,
   LinkView,
+  OverdueReport,
+  OverdueView,
   PublicStatusView,
+  ReportChange,
   ReportDraftInput,
+  ReportPreview,
   ReportStage,
   ReportSummary,
   StatusView,
   StepView,
+  TotalsReport,
 };
 
 export interface SessionPerson {

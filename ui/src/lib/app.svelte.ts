@@ -4,6 +4,8 @@
  * outbox, and the delivery states heard. Views read these fields, which are reactive; they change
  * them only through the functions here.
  */
+
+import { isTimeZone } from '../../../node/src/domain/county-time.js';
 import { ApiClient, ApiFailure } from './api-client.js';
 import type {
   AnyStatus,
@@ -32,7 +34,10 @@ class AppState {
   /** Counts reports heard on the stream, so lists know to read again. */
   reportsHeard = $state(0);
   lastReport = $state.raw<ReportSummary | undefined>(undefined);
-  /** The county's zone: the API does not say it yet (docs/ui.md §Language and look). */
+  /**
+   * The county's zone, as the kit's status says it (`county.time_zone`: docs/ui.md §Language and
+   * look); Asia/Shanghai until the status is read, or from a kit too old to say.
+   */
   zone = $state(DEFAULT_COUNTY_TIME_ZONE);
 }
 
@@ -42,6 +47,14 @@ export const api = new ApiClient();
 export function signedIn(): SignedIn | undefined {
   const s = app.session;
   return s?.signedIn ? s : undefined;
+}
+
+/** Takes a status the kit sent, and the county's zone it names. */
+function applyStatus(status: AnyStatus): void {
+  app.status = status;
+  // An older kit says none; a zone this browser does not know would break every time shown.
+  const zone: unknown = status.timeZone;
+  if (typeof zone === 'string' && zone !== app.zone && isTimeZone(zone)) app.zone = zone;
 }
 
 /**
@@ -125,11 +138,12 @@ export async function signOut(): Promise<void> {
 /** The full status when signed in, else the public one. */
 export async function loadStatus(): Promise<void> {
   try {
-    app.status = await api.get<AnyStatus>(signedIn() ? '/api/status' : '/api/status/public');
+    applyStatus(await api.get<AnyStatus>(signedIn() ? '/api/status' : '/api/status/public'));
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 401) {
       applySession({ signedIn: false });
-      app.status = await api.get<AnyStatus>('/api/status/public').catch(() => app.status);
+      const status = await api.get<AnyStatus>('/api/status/public').catch(() => undefined);
+      if (status !== undefined) applyStatus(status);
     }
   }
 }
@@ -141,7 +155,7 @@ function onEvent(e: ApiEvent): void {
       void loadSession().then(() => outbox.flush(true));
       break;
     case 'status':
-      app.status = e.status;
+      applyStatus(e.status);
       break;
     case 'message': {
       const next = new Map(app.messages);

@@ -1,11 +1,13 @@
 /**
- * The centre's board (docs/ui.md §The board): the domain's overdue list and township totals over
- * the incidents rebuilt from the reports, drills left out; on a drill node (docs/ui.md §Drill
- * mode), the drill's reports alone.
+ * The centre's board (docs/ui.md §The board): the kit's overdue list and township totals when it
+ * gives them; else the domain's over the incidents rebuilt from the reports, drills left out; on a
+ * drill node (docs/ui.md §Drill mode), the drill's reports alone.
  */
 import { describe, expect, it } from 'vitest';
 import { report } from '../../test/report-fixtures.js';
-import { boardOf } from './board-data.js';
+import { ApiFailure } from './api-client.js';
+import type { OverdueReport, TotalsReport } from './api-types.js';
+import { boardOf, loadServerBoard, type ServerBoard } from './board-data.js';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -94,5 +96,64 @@ describe('the board', () => {
       const b = boardOf([initial, otherVillage], Date.UTC(2026, 6, 14, 0), ZONE, true);
       expect([b.rows, b.townships, b.overdue]).toEqual([[], [], []]);
     });
+  });
+});
+
+describe('from the kit (GET /api/reports/overdue and /totals)', () => {
+  const initial = report({ id: '2107/301', indicators: { affected: 120, dead: 1 } });
+  // A county whose 续报 is due at 08:00: the kit's list says so, the national rules would not yet.
+  const at = Date.UTC(2026, 6, 15, 0, 30);
+  const overdue: OverdueReport = {
+    at,
+    timeZone: ZONE,
+    items: [
+      {
+        incidentId: '2107/301',
+        duty: 'update',
+        due: Date.UTC(2026, 6, 15, 0, 0),
+        dueLocal: '2026-07-15T08:00:00+08:00',
+        missed: 1,
+        overdueMs: 30 * 60_000,
+        node: 2107,
+        area: 430121101201,
+        hazard: 18,
+      },
+    ],
+  };
+  const totals: TotalsReport = {
+    level: 'township',
+    exercise: false,
+    items: [{ area: 430121101, incidents: 1, figures: { affected: 120, dead: 1 } }],
+  };
+  const server: ServerBoard = { overdue, totals, heardAt: at };
+
+  it('shows the kit’s overdue list, older by the time since it was heard, and its totals', () => {
+    expect(boardOf([initial], at, ZONE).overdue).toEqual([]);
+    const b = boardOf([initial], at + 5 * 60_000, ZONE, false, server);
+    expect(b.fromServer).toBe(true);
+    expect(b.overdue.map((o) => [o.incidentId, o.duty, o.since, o.overdueMs])).toEqual([
+      ['2107/301', 'update', Date.UTC(2026, 6, 15, 0, 0), 35 * 60_000],
+    ]);
+    expect(b.rows[0]?.overdue).toHaveLength(1);
+    expect(b.townships).toEqual([
+      { area: 430121101, level: 'township', incidents: 1, figures: { affected: 120, dead: 1 } },
+    ]);
+  });
+
+  it('reads both, and gives up on both when either fails, for the board to compute its own', async () => {
+    const paths: string[] = [];
+    const api = (fail?: string) => ({
+      get: async <T>(path: string): Promise<T> => {
+        paths.push(path);
+        if (path === fail) throw new ApiFailure(404, { code: 'API_NOT_FOUND', message: 'an older kit' });
+        return (path.startsWith('/api/reports/overdue') ? overdue : totals) as T;
+      },
+    });
+    expect(await loadServerBoard(api(), () => at)).toEqual(server);
+    expect(paths).toEqual(['/api/reports/overdue', '/api/reports/totals?level=township']);
+    expect(await loadServerBoard(api('/api/reports/totals?level=township'))).toBeUndefined();
+    const fallback = boardOf([initial], Date.UTC(2026, 6, 15, 1, 30), ZONE, false, undefined);
+    expect(fallback.fromServer).toBe(false);
+    expect(fallback.overdue).toHaveLength(1);
   });
 });

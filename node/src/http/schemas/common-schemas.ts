@@ -80,6 +80,12 @@ export const WriteHeaders = Type.Object(
   { additionalProperties: true },
 );
 
+/** The headers of a write that writes nothing (a preview): the CSRF token, and no key. */
+export const DryRunHeaders = Type.Object(
+  { 'x-csrf-token': WriteHeaders.properties['x-csrf-token'] },
+  { additionalProperties: true },
+);
+
 /** The headers of a sign-in: a key, and no CSRF token (there is no session yet). */
 export const SignInHeaders = Type.Object(
   { 'idempotency-key': WriteHeaders.properties['idempotency-key'] },

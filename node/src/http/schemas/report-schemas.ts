@@ -1,6 +1,7 @@
 /**
- * The shapes of the report routes (docs/api.md §Reports): the draft a form sends, a report as the
- * API shows it, a page of them, and what filing answers. Field names, indicator names and code
+ * The shapes of the report routes (docs/api.md §Reports, §The board): the draft a form sends, a
+ * report as the API shows it with what it changed, a page of them, what filing and its preview
+ * answer, and the centre's overdue list and totals. Field names, indicator names and code
  * lists come from the reports domain and the wire codec, so the schema follows them
  * (docs/reports.md §Indicators; docs/wire-format.md §4.1).
  *
@@ -68,6 +69,20 @@ export const ReportDraftBody = Closed(
   'A disaster report as the form sends it. The reporter is the person signed in.',
 );
 
+const IndicatorName = Type.String({ description: 'An indicator’s name (docs/reports.md §Indicators).' });
+
+const Change = Closed(
+  {
+    name: IndicatorName,
+    before: Type.Optional(
+      Type.Number({ description: 'The figure before this report; absent when none was given before.' }),
+    ),
+    after: Type.Number(),
+    change: Type.Number({ description: 'after − before (after itself when there was none before).' }),
+  },
+  'One figure this report gave, against the incident’s figure before it.',
+);
+
 export const Report = Closed({
   id: Type.String({ description: 'Its message id, `origin/seq`.' }),
   incidentId: Type.String(),
@@ -88,6 +103,15 @@ export const Report = Closed({
   cuts: Type.Optional(Type.Array(Type.String())),
   needs: Type.Optional(Type.Array(Type.String())),
   asOf: Type.Optional(Type.Integer()),
+  changes: Type.Optional(
+    Type.Array(Change, {
+      description:
+        'What each figure it gave changed against the version before it (docs/reports.md §Deltas and thresholds).',
+    }),
+  ),
+  unexplained: Type.Optional(
+    Type.Array(IndicatorName, { description: 'Figures whose change needed a reason and came without one.' }),
+  ),
 });
 
 export const FiledReply = Closed({
@@ -105,3 +129,70 @@ export const FiledReply = Closed({
 });
 
 export const ReportPage = Closed({ items: Type.Array(Report), page: PageInfo });
+
+const CostClass = OneOf(['ip', 'mesh', 'satellite'] as const);
+
+export const PreviewReply = Closed(
+  {
+    bytes: Type.Integer({
+      description: 'The report’s message as this node would encode and authenticate it.',
+    }),
+    links: Type.Array(
+      Closed({
+        link: Type.String(),
+        costClass: CostClass,
+        up: Type.Boolean({ description: 'The link is up now.' }),
+        dueNow: Type.Boolean({
+          description:
+            'Due at once; otherwise a fallback, due only if nothing cheaper confirmed it by dueAt.',
+        }),
+        dueAt: Type.Number({ description: 'When it falls due on the link, unix ms.' }),
+        bytes: Type.Integer({ description: 'Bytes put on the link, hop tag and fragment headers included.' }),
+        frames: Type.Integer(),
+        billed: Type.Boolean({ description: 'The link bills what it sends (satellite).' }),
+        credits: Type.Integer({
+          description: 'Billed units (satellite credits) sent alone; 0 where unbilled.',
+        }),
+      }),
+      { description: 'The links it would be due on, the cheapest class first; empty: no route now.' },
+    ),
+  },
+  'What filing the draft would put on air. Nothing was filed.',
+);
+
+export const OverdueReply = Closed({
+  at: Type.Number({ description: 'The time the list is for, unix ms (the node’s clock).' }),
+  timeZone: Type.String({ description: 'The county’s IANA zone the deadlines fall in.' }),
+  items: Type.Array(
+    Closed({
+      incidentId: Type.String(),
+      duty: Stage,
+      due: Type.Number({ description: 'The earliest deadline missed, unix ms.' }),
+      dueLocal: Type.String({ description: 'The same on the county clock: `2026-07-15T09:00:00+08:00`.' }),
+      missed: Type.Integer({ description: 'Deadlines of this duty missed (days of 续报).' }),
+      overdueMs: Type.Number(),
+      node: Type.Optional(Type.Integer({ description: 'The kit that owes it.' })),
+      area: Type.Optional(Type.Integer()),
+      hazard: Type.Optional(Type.Integer()),
+    }),
+    { description: 'One line per incident and duty, the longest overdue first.' },
+  ),
+});
+
+export const TotalsQuery = Closed({
+  level: Type.Optional(OneOf(['township', 'county'] as const, 'Default township.')),
+});
+
+export const TotalsReply = Closed({
+  level: OneOf(['township', 'county'] as const),
+  exercise: Type.Boolean({ description: 'A drill node’s totals: the drill’s, never summed with real ones.' }),
+  items: Type.Array(
+    Closed({
+      area: Type.Optional(
+        Type.Integer({ description: 'The area at the level; absent for incidents not placed at it.' }),
+      ),
+      incidents: Type.Integer(),
+      figures: Type.Record(Type.String(), Type.Number()),
+    }),
+  ),
+});

@@ -26,6 +26,11 @@ const Drill = Type.Optional(
   }),
 );
 
+const TimeZone = Type.String({
+  description:
+    'The county’s IANA time zone (county.time_zone): deadlines fall and times are shown on its clock.',
+});
+
 export const Status = Closed({
   node: Closed({
     id: Type.Integer(),
@@ -34,6 +39,7 @@ export const Status = Closed({
     drill: Drill,
     version: Type.String(),
   }),
+  timeZone: TimeZone,
   ready: Type.Boolean(),
   startedAt: Type.Number(),
   clock: Closed({
@@ -86,6 +92,7 @@ export const PublicStatus = Closed({
     name: Type.Optional(Type.String()),
     drill: Drill,
   }),
+  timeZone: TimeZone,
   ready: Type.Boolean(),
   clockTrusted: Type.Boolean(),
   reach: OneOf(['ok', 'degraded', 'down']),

@@ -49,7 +49,8 @@ async function eventually(what: string, check: () => Promise<boolean>, ms: numbe
 function receivedLine(): RegExp {
   const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const byNode = literal(zh('delivery.receivedBy', { node: '\u0000' })).replace('\u0000', '\\d+');
-  return new RegExp(`^(?:${literal(zh('delivery.received'))}|${byNode})$`);
+  const via = literal(zh('delivery.receivedVia', { node: '\u0000' })).replace('\u0000', '\\d+');
+  return new RegExp(`^(?:${literal(zh('delivery.received'))}|${byNode}|${via})$`);
 }
 
 describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guide followed', () => {

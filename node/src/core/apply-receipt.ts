@@ -17,6 +17,9 @@ import type { Destination } from '../wire/envelope.js';
 import type { Message } from '../wire/message.js';
 import { isBroadcast } from './new-meta.js';
 
+/** The detail of a 'received' event that a custodian reported for the destination. */
+export const VOUCHED_DETAIL = 'vouched for by the custodian';
+
 /** Most ids one receipt may confirm here (the ReceiptBatcher never puts more than 48 in one): a
  * receipt of huge ranges must not hold the store for long. */
 export const MAX_RECEIPT_IDS = 1024;
@@ -115,7 +118,7 @@ export async function applyReceipt(
             at,
             state: 'received',
             node: by,
-            ...(scope === 'vouched' ? { detail: 'vouched for by the custodian' } : {}),
+            ...(scope === 'vouched' ? { detail: VOUCHED_DETAIL } : {}),
           });
           if (!meta.local && meta.confirmWith === 'receipt' && meta.prevHop !== undefined) relayed.push(meta);
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queuedMeta } from '../../test/meta-fixture.js';
+import { VOUCHED_DETAIL } from '../core/apply-receipt.js';
 import { addEvent, MAX_EVENTS, type MessageMeta } from '../store/records.js';
 import { deliveryView } from './delivery-view.js';
 
@@ -59,6 +60,23 @@ describe('how far a message got', () => {
       acknowledged: false,
     });
     expect(deliveryView(m).outcome).toBe('done');
+  });
+
+  it('names the custodian that passed on a receipt as such, not as the destination', () => {
+    const m = queuedMeta('2107/6', 1, {});
+    addEvent(m, { at: 1, state: 'queued' });
+    addEvent(m, { at: 2, state: 'sent', link: 'mesh0' });
+    addEvent(m, { at: 3, state: 'received', node: 3001, detail: VOUCHED_DETAIL });
+    m.state = 'received';
+    const received = deliveryView(m).steps.find((s) => s.step === 'received');
+    expect(received).toEqual({ step: 'received', reached: true, at: 3, passedOnBy: 3001 });
+    m.events[2] = { at: 3, state: 'received', node: 1 };
+    expect(deliveryView(m).steps.find((s) => s.step === 'received')).toEqual({
+      step: 'received',
+      reached: true,
+      at: 3,
+      node: 1,
+    });
   });
 
   it('says expired and failed as outcomes, not as progress', () => {

@@ -10,6 +10,8 @@
  * but the event that stamped it was dropped (a record keeps its first and latest 24 events), it is
  * shown reached without a time, not with an invented one.
  */
+
+import { VOUCHED_DETAIL } from '../core/apply-receipt.js';
 import type { DeliveryEvent, DeliveryState, MessageMeta } from '../store/records.js';
 import { kindByCode } from '../wire/kinds.js';
 
@@ -23,8 +25,10 @@ export interface StepView {
   at?: number;
   /** `sent`: the links that took it. */
   links?: string[];
-  /** `custody`: the relay node that took it; `received`: the node that said so. */
+  /** `custody`: the relay node that took it; `received`: the destination, when it said so itself. */
   node?: number;
+  /** `received`: the custodian that passed on the destination's receipt. */
+  passedOnBy?: number;
 }
 
 export interface DeliveryView {
@@ -88,7 +92,7 @@ export function deliveryView(meta: MessageMeta): DeliveryView {
       ...step('custody', reachedCustody, custody?.at),
       ...nodeOf(custody?.node ?? meta.custodyBy),
     },
-    { ...step('received', reachedReceived, received?.at), ...nodeOf(received?.node) },
+    { ...step('received', reachedReceived, received?.at), ...receivedFrom(received) },
     step('acknowledged', reachedAck, first('acknowledged')?.at),
   ];
 
@@ -116,6 +120,16 @@ export function deliveryView(meta: MessageMeta): DeliveryView {
 
 function step(name: DeliveryStep, reached: boolean, at: number | undefined): StepView {
   return { step: name, reached, ...(reached && at !== undefined ? { at } : {}) };
+}
+
+/**
+ * Who said it was received: the destination itself (`node`), or the custodian that passed on the
+ * destination's receipt (`passedOnBy`): a kit whose report went through a gateway hears "received"
+ * from the gateway, which must not read as the gateway having been the destination.
+ */
+function receivedFrom(event: DeliveryEvent | undefined): { node?: number; passedOnBy?: number } {
+  if (event?.node === undefined) return {};
+  return event.detail === VOUCHED_DETAIL ? { passedOnBy: event.node } : { node: event.node };
 }
 
 function nodeOf(node: number | undefined): { node?: number } {

@@ -223,6 +223,7 @@ export const en: Catalogue = {
   'delivery.custodyAt': 'Taken over by relay node {node}',
   'delivery.received': 'Received by the centre',
   'delivery.receivedBy': 'Received by node {node}',
+  'delivery.receivedVia': 'Received by the centre (passed on by node {node})',
   'delivery.acknowledged': 'Acknowledged by a person',
   'delivery.notYet': 'not yet',
   'delivery.cost': '{bytes} bytes sent, {credits} satellite credit(s)',

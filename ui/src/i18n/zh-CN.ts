@@ -220,6 +220,7 @@ export const zhCN = {
   'delivery.custodyAt': '中继已接管：节点 {node}',
   'delivery.received': '中心已收到',
   'delivery.receivedBy': '已收到：节点 {node}',
+  'delivery.receivedVia': '中心已收到（节点 {node} 转告）',
   'delivery.acknowledged': '已有人确认处理',
   'delivery.notYet': '尚未',
   'delivery.cost': '已用 {bytes} 字节，卫星 {credits} 条',

@@ -40,7 +40,14 @@ export const Delivery = Closed({
       reached: Type.Boolean(),
       at: Type.Optional(Type.Number({ description: 'unix ms, when an event says' })),
       links: Type.Optional(Type.Array(Type.String(), { description: 'sent: the links that took it' })),
-      node: Type.Optional(Type.Integer({ description: 'custody: the relay; received: who said so' })),
+      node: Type.Optional(
+        Type.Integer({
+          description: 'custody: the relay; received: the destination, when it said so itself',
+        }),
+      ),
+      passedOnBy: Type.Optional(
+        Type.Integer({ description: "received: the custodian that passed on the destination's receipt" }),
+      ),
     }),
     { description: 'queued → sent → custody → received → acknowledged, each reached or not.' },
   ),

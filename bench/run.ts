@@ -17,6 +17,8 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   crash: runCrashBench,
   domain: runDomainBench,
   node: async (json) => (await import('./node-bench.js')).runNodeBench(json),
+  api: async (json) => (await import('./api-bench.js')).runApiBench(json),
+  ui: async (json) => (await import('./ui-bench.js')).runUiBench(json),
 };
 
 const args = process.argv.slice(2);

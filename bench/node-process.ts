@@ -1,0 +1,64 @@
+/**
+ * The node under test in a process of its own (docs/api.md §Measured, docs/ui.md §Measured),
+ * started with the daemon's V8 flags as `fieldnode start` runs (node/src/cli/bin.ts), so that its
+ * process holds the node alone and its CPU time is the node's: http-node-child.ts.
+ *
+ * Its CPU time is read from outside, in /proc/PID/stat (every thread's, in the kernel's 10 ms
+ * ticks): a node answering 50 requests of 100 ms each handles them all in one turn of its event
+ * loop, so a question put to it over IPC would be answered seconds late.
+ */
+import { fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { NodeChildReply, NodeChildRequest } from './http-node-child.js';
+import { DAEMON_NODE_FLAGS } from './store-bench.js';
+
+export interface NodeProcess {
+  origin: string;
+  port: number;
+  /** How the centre was filled (api-centre.ts), ms. */
+  fill: Record<string, number> | undefined;
+  /** The node process's CPU time so far, ms (NaN where there is no /proc). */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The centre or a kit, started in its own process; resolves once it listens. */
+export async function startNodeProcess(which: 'centre' | 'kit'): Promise<NodeProcess> {
+  const child = fork(new URL('./http-node-child.js', import.meta.url).pathname, [which], {
+    execArgv: [...DAEMON_NODE_FLAGS],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const ready = await new Promise<Extract<NodeChildReply, { type: 'ready' }>>((resolve, reject) => {
+    child.once('message', (m: NodeChildReply) =>
+      m.type === 'ready' ? resolve(m) : reject(new Error(m.type)),
+    );
+    void exited.then((code) => reject(new Error(`the ${which} exited (${code}) before it was ready`)));
+  });
+  return {
+    origin: ready.origin,
+    port: ready.port,
+    fill: ready.fill,
+    cpuMs: () => cpuMsOf(child.pid),
+    async stop() {
+      child.send({ type: 'stop' } satisfies NodeChildRequest);
+      await exited;
+    },
+  };
+}
+
+/** USER_HZ: the unit of the times in /proc, 100 on every Linux architecture. */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of process `pid`, all its threads, ms. */
+async function cpuMsOf(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: the fields start after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5), counted from the state, field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -78,7 +78,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     core.on('state', (meta) => feed.emit({ type: 'message', meta }));
     const now = o.now ?? Date.now;
     const book = new IncidentBook({
-      ledger: new FileIncidentLedger(tracked(join(dataDir, INCIDENTS_FILE_NAME))),
+      ledger: new FileIncidentLedger(tracked(join(dataDir, INCIDENTS_FILE_NAME)), {
+        log: log.child({ mod: 'incidents' }),
+      }),
       // The county's zone and its own limits (county:), the national rules for the rest.
       rules: countyReportRules(config.county),
       now,

@@ -9,6 +9,11 @@
  * within the person's areas, on the county clock of the book's rules. On a drill node every report
  * is filed as an exercise (docs/ui.md §Drill mode).
  *
+ * The reports and incidents are read from the book once, on first use, into a {@link ReportIndex}
+ * kept in the API's order, and every report this adapter records updates it: a page copies its own
+ * items and nothing else. The adapter is the book's only writer in the daemon (node-web.ts); a
+ * change made to the book by another way would not show here until a restart.
+ *
  * Finding a filing a restart cut short: the mark is the store's sequence counter (`seq` in the
  * store's kv, node/src/core/sequence-counter.ts: the last number this node used). A message made
  * after the mark has a higher number, so the retry reads the records of this node's numbers above
@@ -22,19 +27,11 @@ import type { DraftPreview } from '../core/node-core.js';
 import { countyTime } from '../domain/county-time.js';
 import { aggregate } from '../domain/reports/aggregate.js';
 import { packNote } from '../domain/reports/explanation-note.js';
-import { versionChanges } from '../domain/reports/figures.js';
-import {
-  type Incident,
-  incidentArea,
-  isExercise,
-  isOpenedId,
-  versionId,
-} from '../domain/reports/incident.js';
+import { type Incident, incidentArea, isExercise, isOpenedId } from '../domain/reports/incident.js';
 import type { IncidentBook } from '../domain/reports/incident-book.js';
 import { quickReportCsv } from '../domain/reports/quick-report-csv.js';
 import { overdueList } from '../domain/reports/reminders.js';
-import type { ReportRules } from '../domain/reports/report-rules.js';
-import { type ReportDraft, unexplainedChanges } from '../domain/reports/report-validation.js';
+import type { ReportDraft } from '../domain/reports/report-validation.js';
 import type { MessageStore } from '../store/message-store.js';
 import { messageId } from '../store/records.js';
 import type { ReportBody } from '../wire/kinds/report.js';
@@ -43,6 +40,8 @@ import { decodeFrame, type MessageOf } from '../wire/message.js';
 import { ApiError } from './api-errors.js';
 import type { FeedEvent } from './event-hub.js';
 import { type ApiPerson, type PermissionScope, withinScope } from './people-directory.js';
+import { ReportIndex } from './report-index.js';
+import { summariesOf, summaryOf } from './report-summary.js';
 import type {
   FiledReport,
   FilingMark,
@@ -86,6 +85,7 @@ type Mark = { seq: number };
 
 export class ReportsAdapter implements ReportsService {
   readonly #o: ReportsAdapterOptions;
+  #index: Promise<ReportIndex> | undefined;
 
   constructor(options: ReportsAdapterOptions) {
     this.#o = options;
@@ -178,17 +178,17 @@ export class ReportsAdapter implements ReportsService {
   }
 
   async list(query: { scope: PermissionScope; offset: number; limit: number }): Promise<ReportPage> {
-    const all = (await this.#all()).filter((r) => withinScope(query.scope, r.area));
-    all.sort((a, b) => b.recordedAt - a.recordedAt || b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
-    return { items: all.slice(query.offset, query.offset + query.limit), total: all.length };
+    return (await this.#indexed()).page(query.scope, query.offset, query.limit);
   }
 
   async get(id: string): Promise<ReportSummary | undefined> {
-    return (await this.#all()).find((r) => r.id === id);
+    return (await this.#indexed()).get(id);
   }
 
   async exportCsv(scope: PermissionScope): Promise<string> {
-    const incidents = (await this.#o.book.list()).filter((i) => withinScope(scope, incidentArea(i)));
+    const incidents = [...(await this.#indexed()).incidents()].filter((i) =>
+      withinScope(scope, incidentArea(i)),
+    );
     // A drill node's sheet is its drill's: the domain never exports drills with real reports.
     return quickReportCsv(incidents, this.#o.book.rules, { exercise: this.#o.drill === true });
   }
@@ -230,22 +230,35 @@ export class ReportsAdapter implements ReportsService {
 
   /** The book's incidents within `scope`: a drill's alone, or the real ones alone. */
   async #incidents(query: { scope: PermissionScope; exercise: boolean }): Promise<Incident[]> {
-    return (await this.#o.book.list()).filter(
+    return [...(await this.#indexed()).incidents()].filter(
       (i) => isExercise(i) === query.exercise && withinScope(query.scope, incidentArea(i)),
     );
   }
 
+  /** The index of the book's reports, read from the book on first use. */
+  #indexed(): Promise<ReportIndex> {
+    this.#index ??= this.#o.book.list().then(
+      (incidents) => new ReportIndex(incidents, (i) => summariesOf(i, this.#o.book.rules)),
+      (err) => {
+        this.#index = undefined; // read again next time
+        throw err;
+      },
+    );
+    return this.#index;
+  }
+
   async #record(message: MessageOf<'report'>, opened: string | undefined): Promise<FiledReport> {
+    const index = await this.#indexed();
     const recorded = await this.#o.book.record(message, opened === undefined ? {} : { opened });
+    // Updated as soon as the book has recorded, with no await between: the book resolves its
+    // changes in order, so the index sees them in that order too.
+    if (recorded.added) {
+      if (opened !== undefined && message.body.stage === 'initial') index.remove(opened);
+      index.put(recorded.incident);
+    }
     const report = summaryOf(recorded.incident, recorded.version - 1, this.#o.book.rules);
     if (recorded.added) this.#o.emit?.({ type: 'report', report });
     return { report, unexplained: recorded.unexplained.map((c) => c.name) };
-  }
-
-  async #all(): Promise<ReportSummary[]> {
-    return (await this.#o.book.list()).flatMap((incident) =>
-      incident.versions.map((_, i) => summaryOf(incident, i, this.#o.book.rules)),
-    );
   }
 
   async #report(id: string): Promise<MessageOf<'report'> | undefined> {
@@ -309,37 +322,4 @@ function sameFiling(
     sent.length === asked.length &&
     asked.every(([k, v]) => (body.indicators as Record<string, number>)[k] === v)
   );
-}
-
-/** Version `index` of `incident` as the API shows it, with what it changed against the versions before it. */
-function summaryOf(incident: Incident, index: number, rules: ReportRules): ReportSummary {
-  const v = incident.versions[index];
-  if (v === undefined) throw new RangeError(`incident ${incident.id} has no version ${index + 1}`);
-  const b = v.body;
-  return {
-    id: versionId(v),
-    incidentId: incident.id,
-    stage: b.stage,
-    version: index + 1,
-    origin: v.origin,
-    hazard: b.hazard,
-    ...(v.area === undefined ? {} : { area: v.area }),
-    createdAt: v.createdAt,
-    clockUntrusted: v.clockUntrusted,
-    recordedAt: v.recordedAt,
-    exercise: v.exercise,
-    ...(b.reporter === undefined ? {} : { reporter: b.reporter }),
-    indicators: { ...(b.indicators as Record<string, number>) },
-    ...(b.note === undefined ? {} : { note: b.note }),
-    ...(b.cuts === undefined ? {} : { cuts: [...b.cuts] }),
-    ...(b.needs === undefined ? {} : { needs: [...b.needs] }),
-    ...(b.asOf === undefined ? {} : { asOf: b.asOf }),
-    changes: versionChanges(incident, index).map((c) => ({
-      name: c.name,
-      ...(c.before === undefined ? {} : { before: c.before }),
-      after: c.after,
-      change: c.change,
-    })),
-    unexplained: unexplainedChanges(incident, index, rules).map((c) => c.name),
-  };
 }

@@ -1,112 +1,261 @@
 /**
- * The incident ledger as a JSON-lines file in the data directory (docs/reports.md §Storage): a
- * header line, then one incident per line. A county has tens of incidents a season, so every change
- * rewrites the file whole: to a temporary file of mode 0600, synced, renamed over the old one, and
- * the directory synced, so a power cut leaves the old ledger or the new one, never half of either.
+ * The incident ledger as a file in the data directory (docs/reports.md §Storage): a snapshot of the
+ * incidents and a journal of the changes since, one JSON line each (incident-journal.ts).
+ *
+ * - **A change is one appended line**, synced (fdatasync) before apply() resolves. Changes made
+ *   while a write is under way go out together, in one write and one sync (group commit, as the
+ *   audit log does: docs/conventions.md §The durable queue), in the order apply() was called.
+ *   What all() and get() return is what is on disk: a change counts once its sync completed.
+ * - **Compaction**: once the journal holds more bytes than the snapshot (and at least
+ *   `minCompactBytes`), the file is rewritten as a snapshot alone: to a temporary file of mode
+ *   0600, synced, renamed over the old one, and the directory synced, so a power cut leaves the
+ *   old file or the new one. It runs after the change that crossed the bound has resolved, so it
+ *   delays only changes made while it runs, once per snapshot's worth of journal.
+ * - **A torn last line** (bytes after the last newline: an append cut short by a crash, never
+ *   synced) is cut off when the file is read, logged, and kept in `torn`; the changes before it
+ *   stand.
+ * - **A failed write or sync** fails the changes it carried (REPORT_LEDGER_WRITE_FAILED); the file
+ *   may then end in part of them, so the next change first rewrites the file from what is known
+ *   to be written, as a compaction does.
+ * - A file in the format before the journal (version 1, a snapshot alone) is read, and rewritten
+ *   as version 2 before the first change is appended.
  *
  * Unlike files that only save work (seen-deliveries-file.ts), this one holds the record of what
  * was reported: a file that cannot be read back is refused with REPORT_LEDGER_CORRUPT, naming the
  * line, and nothing is written over it until a person has looked.
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { type FileHandle, open as openFile, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KitError } from '../../base/errors.js';
+import { type Logger, silentLogger } from '../../base/logger.js';
 import type { Incident, IncidentId } from './incident.js';
-import { incidentFromJson, incidentToJson } from './incident-json.js';
+import './incident-file-errors.js';
+import { applyChange, changeLine, readLedgerFile, snapshotText } from './incident-journal.js';
 import type { IncidentLedger, LedgerChange } from './incident-ledger.js';
 
-const HEADER = { fieldnode: 'incidents', v: 1 };
+/** About this much goes out in one write; more waits for the next (bounds a torn tail). */
+const BATCH_BYTES = 256 * 1024;
+
+export interface FileIncidentLedgerOptions {
+  /** Where a torn tail cut off, a failed write and a compaction are logged. Default: nowhere. */
+  readonly log?: Logger;
+  /** A journal smaller than this is never compacted, however small the snapshot. Default 64 KiB. */
+  readonly minCompactBytes?: number;
+  /** Opens files; tests pass a wrapper to watch or fail writes. Default node:fs/promises `open`. */
+  readonly open?: (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+}
+
+/** What was cut off the end of the file when it was read. */
+export interface TornIncidentTail {
+  /** Its length in bytes. */
+  readonly bytes: number;
+  /** Where it began, from the start of the file. */
+  readonly at: number;
+}
+
+interface State {
+  readonly incidents: Map<IncidentId, Incident>;
+  snapshotBytes: number;
+  journalBytes: number;
+  /** The journal reaches this many bytes before the next compaction. */
+  compactAt: number;
+  /** The file must be rewritten before anything is appended: missing, version 1, or after a failed write. */
+  rewrite: boolean;
+}
+
+interface Pending {
+  readonly line: string;
+  readonly change: LedgerChange;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
 
 export class FileIncidentLedger implements IncidentLedger {
   readonly #path: string;
-  #incidents: Map<IncidentId, Incident> | undefined;
-  /** Changes are written one after another, never interleaved. */
-  #queue: Promise<void> = Promise.resolve();
+  readonly #log: Logger;
+  readonly #minCompact: number;
+  readonly #open: (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+  #loading: Promise<State> | undefined;
+  #pending: Pending[] = [];
+  #writing: Promise<void> | undefined;
+  #torn: TornIncidentTail | undefined;
+  #appends = 0;
+  #compactions = 0;
 
-  constructor(path: string) {
+  constructor(path: string, options: FileIncidentLedgerOptions = {}) {
     this.#path = path;
+    this.#log = options.log ?? silentLogger;
+    this.#minCompact = options.minCompactBytes ?? 64 * 1024;
+    this.#open = options.open ?? openFile;
+  }
+
+  /** What was cut off the end of the file when it was read, if anything. */
+  get torn(): TornIncidentTail | undefined {
+    return this.#torn;
+  }
+
+  /** Appends (each one write and one sync) and compactions made so far. */
+  get writes(): { appends: number; compactions: number } {
+    return { appends: this.#appends, compactions: this.#compactions };
   }
 
   async all(): Promise<readonly Incident[]> {
-    return [...(await this.#load()).values()].map((i) => structuredClone(i));
+    return [...(await this.#load()).incidents.values()].map((i) => structuredClone(i));
   }
 
   async get(id: IncidentId): Promise<Incident | undefined> {
-    const i = (await this.#load()).get(id);
+    const i = (await this.#load()).incidents.get(id);
     return i === undefined ? undefined : structuredClone(i);
   }
 
   apply(change: LedgerChange): Promise<void> {
-    const run = this.#queue.then(async () => {
-      const next = new Map(await this.#load());
-      for (const id of change.remove ?? []) next.delete(id);
-      for (const i of change.put ?? []) next.set(i.id, structuredClone(i));
-      await this.#write(next);
-      this.#incidents = next;
+    // Copied now: the caller may change its objects once apply() has returned.
+    const line = changeLine(change);
+    const own: LedgerChange = { put: structuredClone(change.put ?? []), remove: [...(change.remove ?? [])] };
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ line, change: own, resolve, reject });
+      // A microtask later, so that changes made together go out together.
+      this.#writing ??= Promise.resolve().then(() => this.#drain());
     });
-    this.#queue = run.catch(() => {});
-    return run;
   }
 
-  async #load(): Promise<Map<IncidentId, Incident>> {
-    if (this.#incidents !== undefined) return this.#incidents;
-    let text: string;
+  /** Resolves once no write or compaction is under way (every change made so far is settled). */
+  async flush(): Promise<void> {
+    while (this.#writing !== undefined) await this.#writing;
+  }
+
+  #load(): Promise<State> {
+    this.#loading ??= this.#read().catch((err) => {
+      this.#loading = undefined; // read again next time: a person may have restored the file
+      throw err;
+    });
+    return this.#loading;
+  }
+
+  async #read(): Promise<State> {
+    let bytes: Buffer;
+    let exists = true;
     try {
-      text = await readFile(this.#path, 'utf8');
+      bytes = await readFile(this.#path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      text = '';
+      bytes = Buffer.alloc(0);
+      exists = false;
     }
-    this.#incidents = parseLedger(text, this.#path);
-    return this.#incidents;
+    const file = readLedgerFile(bytes, this.#path);
+    if (file.torn !== undefined) {
+      const at = bytes.length - file.torn.length;
+      const handle = await this.#open(this.#path, 'r+');
+      try {
+        await handle.truncate(at);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      this.#torn = { bytes: file.torn.length, at };
+      this.#log.warn(
+        { file: this.#path, bytes: file.torn.length, at, changes: file.changes },
+        'the incident file ended in a torn line, an append cut short; cut it off, keeping the changes before it',
+      );
+    }
+    return {
+      incidents: file.incidents,
+      snapshotBytes: file.snapshotBytes,
+      journalBytes: file.journalBytes,
+      compactAt: Math.max(file.snapshotBytes, this.#minCompact),
+      rewrite: !exists || bytes.length === 0 || file.version === 1,
+    };
   }
 
-  async #write(incidents: Map<IncidentId, Incident>): Promise<void> {
-    const lines = [JSON.stringify(HEADER), ...[...incidents.values()].map(incidentToJson)];
-    const tmp = `${this.#path}.tmp`;
-    const file = await open(tmp, 'w', 0o600);
+  async #drain(): Promise<void> {
+    let state: State;
     try {
-      await file.writeFile(`${lines.join('\n')}\n`);
+      state = await this.#load();
+    } catch (err) {
+      // Nothing is written over a file that cannot be read back.
+      for (const p of this.#pending.splice(0)) p.reject(err);
+      this.#writing = undefined;
+      return;
+    }
+    for (;;) {
+      while (this.#pending.length > 0) await this.#writeBatch(state);
+      if (state.journalBytes < state.compactAt) break;
+      try {
+        await this.#rewrite(state);
+      } catch (err) {
+        state.compactAt = state.journalBytes + Math.max(state.snapshotBytes, this.#minCompact);
+        this.#log.warn(
+          { err, file: this.#path, journalBytes: state.journalBytes },
+          'could not compact the incident file; changes are still appended, will try again later',
+        );
+      }
+    }
+    this.#writing = undefined;
+  }
+
+  async #writeBatch(state: State): Promise<void> {
+    let bytes = 0;
+    let n = 0;
+    for (const p of this.#pending) {
+      if (n > 0 && bytes >= BATCH_BYTES) break;
+      bytes += Buffer.byteLength(p.line);
+      n++;
+    }
+    const batch = this.#pending.splice(0, n);
+    try {
+      if (state.rewrite) await this.#rewrite(state);
+      const file = await this.#open(this.#path, 'a', 0o600);
+      try {
+        await file.appendFile(batch.map((p) => p.line).join(''), 'utf8');
+        this.#appends++;
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+    } catch (cause) {
+      state.rewrite = true;
+      const err = new KitError(
+        'REPORT_LEDGER_WRITE_FAILED',
+        `${this.#path}: ${batch.length} change(s) could not be written (${(cause as Error).message}) ` +
+          'and were not made; free the disk or fix the file system, then try again',
+        { cause },
+      );
+      this.#log.error({ err, file: this.#path }, 'the incident file cannot be written: changes fail');
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    for (const p of batch) applyChange(state.incidents, p.change);
+    state.journalBytes += bytes;
+    for (const p of batch) p.resolve();
+  }
+
+  /** Writes the file anew as a snapshot of `state`, atomically. */
+  async #rewrite(state: State): Promise<void> {
+    const text = snapshotText(state.incidents.values());
+    const tmp = `${this.#path}.tmp`;
+    const file = await this.#open(tmp, 'w', 0o600);
+    try {
+      await file.chmod(0o600); // a temporary file left by a crash keeps its mode otherwise
+      await file.writeFile(text);
       await file.sync();
     } finally {
       await file.close();
     }
     await rename(tmp, this.#path);
-    const dir = await open(dirname(this.#path), 'r');
+    const dir = await this.#open(dirname(this.#path), 'r');
     try {
       await dir.sync();
     } finally {
       await dir.close();
     }
+    this.#compactions++;
+    this.#log.debug(
+      { file: this.#path, incidents: state.incidents.size, journalBytes: state.journalBytes },
+      'incident file compacted',
+    );
+    state.snapshotBytes = Buffer.byteLength(text);
+    state.journalBytes = 0;
+    state.compactAt = Math.max(state.snapshotBytes, this.#minCompact);
+    state.rewrite = false;
   }
-}
-
-/** The incidents of a ledger file's text; an empty text is an empty ledger. */
-export function parseLedger(text: string, path: string): Map<IncidentId, Incident> {
-  const incidents = new Map<IncidentId, Incident>();
-  if (text === '') return incidents;
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  const fix = 'move the file aside and restore the last good copy';
-  let header: unknown;
-  try {
-    header = JSON.parse(lines[0] ?? '');
-  } catch {
-    header = undefined;
-  }
-  const h = header as { fieldnode?: unknown; v?: unknown } | undefined;
-  if (h?.fieldnode !== HEADER.fieldnode || h.v !== HEADER.v)
-    throw new KitError('REPORT_LEDGER_CORRUPT', `${path}:1: not an incident ledger of version 1; ${fix}`);
-  for (let n = 1; n < lines.length; n++) {
-    let incident: Incident;
-    try {
-      incident = incidentFromJson(lines[n] as string, `${path}:${n + 1}`);
-    } catch (err) {
-      throw new KitError('REPORT_LEDGER_CORRUPT', `${(err as Error).message}; ${fix}`, { cause: err });
-    }
-    if (incidents.has(incident.id))
-      throw new KitError('REPORT_LEDGER_CORRUPT', `${path}:${n + 1}: incident ${incident.id} twice; ${fix}`);
-    incidents.set(incident.id, incident);
-  }
-  return incidents;
 }

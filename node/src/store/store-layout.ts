@@ -24,6 +24,8 @@ export type SubName = (typeof SUBLEVELS)[number];
 
 /** The part of a level sublevel (string keys, byte values) that the store uses. */
 export interface Sub {
+  /** `key` as the root database holds it: with this sublevel's prefix. */
+  prefixKey(key: string, keyFormat: 'utf8'): string;
   get(key: string): Promise<Uint8Array | undefined>;
   getMany(keys: string[]): Promise<Array<Uint8Array | undefined>>;
   keys(range?: object): AsyncIterable<string> & { all(): Promise<string[]> };

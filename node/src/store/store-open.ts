@@ -61,19 +61,33 @@ export async function openStoreLevel(
   return { db, subs, write, marks };
 }
 
+/**
+ * One atomic batch through LevelDB's chained batch on the root, keys prefixed as each sublevel
+ * prefixes them. The array form, `db.batch([...ops])`, copies and re-validates every operation and
+ * resolves its sublevel on the event loop: 3.4 ms for a group commit of 640 operations against
+ * 0.3–0.45 ms this way, and that time is a pause for every admission waiting behind it
+ * (docs/store-and-forward.md §Group commit).
+ */
 async function writeBatch(
   db: Level<string, Uint8Array>,
   subs: Record<SubName, Sub>,
   ops: readonly StagedOp[],
   sync: boolean,
 ): Promise<void> {
-  const batch = ops.map((op) =>
-    op.value === undefined
-      ? { type: 'del' as const, sublevel: subs[op.sub], key: op.key }
-      : { type: 'put' as const, sublevel: subs[op.sub], key: op.key, value: op.value },
-  );
+  let batch: ReturnType<typeof db.batch> | undefined;
   try {
-    await db.batch(batch as never, { sync });
+    batch = db.batch();
+    for (const op of ops) {
+      const key = subs[op.sub].prefixKey(op.key, 'utf8');
+      if (op.value === undefined) batch.del(key);
+      else batch.put(key, op.value);
+    }
+  } catch (err) {
+    await batch?.close().catch(() => {});
+    throw storeError(err, 'cannot write to the store');
+  }
+  try {
+    await batch.write({ sync });
   } catch (err) {
     throw storeError(err, 'cannot write to the store');
   }

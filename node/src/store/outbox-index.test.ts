@@ -18,6 +18,8 @@ let dir: string;
 let db: Level<string, Uint8Array>;
 let index: OutboxIndex;
 let commit: GroupCommit;
+/** Range reads of the outbox opened on the disk so far. */
+let scans = 0;
 /** While set, every write waits for it: what is staged stays off the disk. */
 let hold: Promise<void> | undefined;
 let release: () => void;
@@ -41,7 +43,14 @@ beforeEach(async () => {
     },
     onFailed: () => {},
   });
-  index = new OutboxIndex(out as unknown as Sub, commit);
+  scans = 0;
+  const counted = Object.assign(Object.create(out), {
+    keys: (range: Parameters<typeof out.keys>[0] = {}) => {
+      scans++;
+      return out.keys(range);
+    },
+  });
+  index = new OutboxIndex(counted as Sub, commit);
 });
 afterEach(async () => {
   release?.();
@@ -112,4 +121,23 @@ it('counts the outbox and finds its next due time only after what was staged bef
   release();
   expect(await counts).toEqual({ mesh: 1, sat: 1 });
   expect(await next).toBe(200);
+});
+
+it('opens no read of a range whose floor says nothing in it is due, and still finds a put there', async () => {
+  await stage(put('7/1', 100, 1));
+  // The first look scans all four priorities; the three empty ones learn that nothing is due.
+  expect(await index.due('mesh', 1000, 10)).toEqual(['7/1']);
+  expect(scans).toBe(4);
+  scans = 0;
+  expect(await index.due('mesh', 1000, 10)).toEqual(['7/1']);
+  expect(scans).toBe(1);
+  // A put below a floor lowers it: the range is read again and the entry found.
+  await stage(put('7/2', 900, 0));
+  scans = 0;
+  expect(await index.due('mesh', 1000, 10)).toEqual(['7/2', '7/1']);
+  expect(scans).toBe(2);
+  // Later, the empty ranges' entries may be due: a floor just past the old `now` is read again.
+  scans = 0;
+  await index.due('mesh', 5000, 10);
+  expect(scans).toBe(4);
 });

@@ -84,6 +84,9 @@ export class OutboxIndex {
    */
   async #range(link: string, priority: Priority, now: number, limit: number): Promise<string[]> {
     const range = OutboxFloors.range(link, priority);
+    // Nothing lies below the floor, staged or on disk: a floor past `now` means nothing is due,
+    // and no iterator need be opened. Most ranges of a busy link are so (its other priorities).
+    if (this.#floors.floor(range) > now) return [];
     let stagedLow = Number.POSITIVE_INFINITY;
     for (const key of this.#commit.stagedPuts('out', `${range}!`))
       stagedLow = Math.min(stagedLow, parseOutKey(key).dueAt);

@@ -24,6 +24,6 @@ process.send?.({ type: 'started' });
 while (!stopping) {
   const r = await concurrentDurable();
   if (process.connected)
-    process.send?.({ type: 'round', round: { admittedPerSec: r.admittedPerSec, p99: r.p99 } });
+    process.send?.({ type: 'round', round: { admittedPerSec: r.admittedPerSec, p99: r.steady.p99 } });
 }
 process.exit(0);

@@ -10,6 +10,8 @@ import { areaCode, geoPoint, indicatorSet, messageRef, personIndex, unixTime } f
 import { enumOf, flagsOf, optional, type RecordOf, required, text, uint } from '../schema.js';
 
 export const REPORT_STAGES = ['initial', 'update', 'final'] as const;
+/** 自然灾害 or 生产安全事故: the incident types whose reporting deadlines differ. */
+export const INCIDENT_KINDS = ['natural', 'workplace'] as const;
 /** 四断: the village's road, power, water or telecom is cut. */
 export const CUTS = ['road', 'power', 'water', 'telecom'] as const;
 /** What the reporting place needs most urgently. */
@@ -46,6 +48,15 @@ export const reportFields = {
   asOf: optional(unixTime),
   /** Free text: circumstances, and the explanation that a big jump between versions needs. */
   note: optional(text(300)),
+  /**
+   * When the disaster began (发生时间): the 初报 is due from then. `asOf` is when the figures
+   * stand and the envelope's time is when the report was written; neither says it.
+   */
+  began: optional(unixTime),
+  /** When the situation was declared stable: the 核报 is due from then, and daily 续报 stop. */
+  stabilised: optional(unixTime),
+  /** A workplace accident (生产安全事故) has its own deadlines; absent: a natural disaster. */
+  incidentType: optional(enumOf(INCIDENT_KINDS)),
 };
 
 export type ReportBody = RecordOf<typeof reportFields>;
@@ -55,5 +66,7 @@ export function checkReport(body: ReportBody): string | undefined {
     return 'an initial report starts an incident; it references none';
   if (body.stage !== 'initial' && !body.incident)
     return 'an update or final report must reference its initial report';
+  if (body.began !== undefined && body.stabilised !== undefined && body.stabilised < body.began)
+    return 'the situation cannot be stable before the disaster began';
   return undefined;
 }

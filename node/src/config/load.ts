@@ -182,8 +182,8 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   if (maxS < initialS) retry.problem('max_s', `must be at least initial_s (${initialS})`);
   const jitter = retry.num('jitter', 0, 1) ?? DEFAULTS.retry.jitter;
 
-  const log = parseLogSection(root.section('log', LOG_KEYS), env, p);
   const county = parseCountySection(root.section('county', COUNTY_KEYS));
+  const log = parseLogSection(root.section('log', LOG_KEYS), env, p, county.timeZone);
 
   const control = root.section('control', ['socket']);
   const socketInFile = control.str('socket');

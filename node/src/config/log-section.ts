@@ -4,12 +4,22 @@
  * shown in. FIELDNODE_LOG_LEVEL and FIELDNODE_LOG_FORMAT override the file: they are deployment
  * knobs (a test or an operator forcing JSON on a terminal, or pretty lines in a pipe).
  */
+import { isTimeZone } from '../domain/county-time.js';
 import type { Problems, Section } from './reader.js';
 import { DEFAULTS, LOG_FORMATS, LOG_LEVELS, type LogConfig } from './schema.js';
 
 export const LOG_KEYS = ['level', 'format', 'time_zone'];
 
-export function parseLogSection(s: Section, env: NodeJS.ProcessEnv, p: Problems): LogConfig {
+/**
+ * `countyZone`: the county's time zone (county.time_zone), the default of the lines' times, so that
+ * a log and the deadlines it speaks of read on the same clock (docs/reports.md §County time).
+ */
+export function parseLogSection(
+  s: Section,
+  env: NodeJS.ProcessEnv,
+  p: Problems,
+  countyZone: string = DEFAULTS.logTimeZone,
+): LogConfig {
   // The file is checked even where the environment overrides it: its mistakes are still reported.
   const levelInFile = s.oneOf('level', LOG_LEVELS);
   const formatInFile = s.oneOf('format', LOG_FORMATS);
@@ -21,7 +31,7 @@ export function parseLogSection(s: Section, env: NodeJS.ProcessEnv, p: Problems)
   return {
     level: level ?? DEFAULTS.logLevel,
     format: format ?? DEFAULTS.logFormat,
-    timeZone: timeZone ?? DEFAULTS.logTimeZone,
+    timeZone: timeZone ?? countyZone,
   };
 }
 
@@ -37,13 +47,4 @@ function fromEnv<T extends string>(
   if ((values as readonly string[]).includes(value)) return value as T;
   p.add(`$${name}`, `expected one of ${values.join(', ')}, found ${JSON.stringify(value)}`);
   return undefined;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

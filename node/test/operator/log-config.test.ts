@@ -17,6 +17,16 @@ describe('the log section', () => {
     expect(parse(undefined).log).toEqual({ level: 'info', format: 'auto', timeZone: 'Asia/Shanghai' });
   });
 
+  it('follows the county’s zone when it has none of its own, so lines and deadlines share a clock', () => {
+    const config = parseConfig({ node, county: { time_zone: 'Asia/Urumqi' } }, { baseDir: '/tmp', env: {} });
+    expect(config.log.timeZone).toBe('Asia/Urumqi');
+    const own = parseConfig(
+      { node, county: { time_zone: 'Asia/Urumqi' }, log: { time_zone: 'UTC' } },
+      { baseDir: '/tmp', env: {} },
+    );
+    expect(own.log.timeZone).toBe('UTC');
+  });
+
   it('takes a format and an IANA time zone from the file, and FIELDNODE_LOG_FORMAT over the file', () => {
     expect(parse({ format: 'pretty', time_zone: 'Europe/London' }).log).toMatchObject({
       format: 'pretty',

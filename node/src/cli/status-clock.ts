@@ -6,25 +6,30 @@
  */
 import type { LinkStatus, NodeClockStatus } from '../app-contract.js';
 import { ago, span } from '../core/trusted-clock.js';
-import { iso, wrap } from './text-table.js';
+import { wrap } from './text-table.js';
 
 const LABEL = 'clock   ';
 const INDENT = '        ';
 
-export function clockLines(c: NodeClockStatus, links: readonly LinkStatus[], verbose: boolean): string[] {
+export function clockLines(
+  c: NodeClockStatus,
+  links: readonly LinkStatus[],
+  verbose: boolean,
+  show: (ms: number) => string,
+): string[] {
   const off = c.offsetMs ?? 0;
   const system =
     Math.abs(off) < 60_000 ? '' : `; the system clock is ${span(off)} ${off > 0 ? 'behind' : 'ahead'}`;
   if (c.trusted) {
     const age = c.since === undefined ? '' : `, ${ago(c.now - c.since)}`;
-    const lines = wrap(`${iso(c.now)} trusted (${c.source}${age})${system}`, LABEL, INDENT);
-    return verbose ? [...lines, ...details(c)] : lines;
+    const lines = wrap(`${show(c.now)} trusted (${c.source}${age})${system}`, LABEL, INDENT);
+    return verbose ? [...lines, ...details(c, show)] : lines;
   }
   const why = c.why === undefined ? `NOT trusted (${c.source})` : `NOT trusted: ${c.why}`;
   return [
-    ...wrap(`${iso(c.now)} ${why}${system}`, LABEL, INDENT),
+    ...wrap(`${show(c.now)} ${why}${system}`, LABEL, INDENT),
     ...wrap(advice(c, links), INDENT, INDENT),
-    ...(verbose ? details(c) : []),
+    ...(verbose ? details(c, show) : []),
   ];
 }
 
@@ -62,13 +67,13 @@ function orList(items: string[]): string {
 }
 
 /** --verbose: the rest of the clock's record. */
-function details(c: NodeClockStatus): string[] {
+function details(c: NodeClockStatus, show: (ms: number) => string): string[] {
   const parts = [`source ${c.source}`];
   if (c.expiryTrusted !== undefined)
     parts.push(`expiry checks ${c.expiryTrusted ? 'on' : 'off (nothing is refused as expired)'}`);
   if (c.offsetMs !== undefined) parts.push(`system clock ${offsetText(c.offsetMs)}`);
-  if (c.since !== undefined) parts.push(`set or confirmed at ${iso(c.since)}`);
-  if (c.lowerBound !== undefined) parts.push(`signed lower bound ${iso(c.lowerBound)}`);
+  if (c.since !== undefined) parts.push(`set or confirmed at ${show(c.since)}`);
+  if (c.lowerBound !== undefined) parts.push(`signed lower bound ${show(c.lowerBound)}`);
   return wrap(parts.join('; '), INDENT, INDENT);
 }
 

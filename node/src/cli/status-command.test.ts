@@ -37,7 +37,7 @@ describe('fieldnode status', () => {
     await serve(join(dir, 'control.sock'));
     expect(await runCli(['status', '--data-dir', dir])).toBe(0);
     expect(io.out).toContain('node    2107 (kit) 青山村应急点, up 20 min');
-    expect(io.out).toContain('clock   2026-07-13T19:20:00Z trusted (gps)');
+    expect(io.out).toContain('clock   2026-07-14T03:20:00+08:00 trusted (gps)');
     expect(io.out).toMatch(/^ {2}udp0 +ip +up 19 min +12 \(840 B\) +9 \(610 B\) +0$/m);
     expect(io.out).toMatch(
       /^ {2}sat0 +iridium-sbd +down 15 min: no-service +0 \(0 B\) +0 \(0 B\) +3\n {8}CSQ 0$/m,
@@ -89,7 +89,7 @@ describe('fieldnode status', () => {
       },
     });
     expect(text).toContain(
-      'clock   2026-07-13T19:20:00Z trusted (gps, 3 min ago); the system clock is 2 d behind\n',
+      'clock   2026-07-14T03:20:00+08:00 trusted (gps, 3 min ago); the system clock is 2 d behind\n',
     );
   });
 
@@ -102,7 +102,7 @@ describe('fieldnode status', () => {
     });
     expect(text).toContain(
       [
-        'clock   2026-07-13T19:20:00Z NOT trusted: no GPS fix, no Iridium time, no signed time from the',
+        'clock   2026-07-14T03:20:00+08:00 NOT trusted: no GPS fix, no Iridium time, no signed time from the',
         '        centre yet; the system clock is not trusted',
         '        Waiting for Iridium time from the modem on sat0 (down: no-service) or a signed time from the',
         '        centre.\n',
@@ -173,8 +173,8 @@ describe('fieldnode status', () => {
       'kept    12 in /var/lib/fieldnode/foreign-payloads.jsonl (unexpected-claims 2, text 10)',
       '        all of them: `fieldnode foreign list`',
       '  1 NOT written (the file is full or cannot be written): see the log',
-      '  N    WHEN                  LINK  FROM      REASON             SIZE',
-      '  #12  2026-07-13T19:20:07Z  rb0   x\\x1b[2J  unexpected-claims  3 B',
+      '  N    WHEN                       LINK  FROM      REASON             SIZE',
+      '  #12  2026-07-14T03:20:07+08:00  rb0   x\\x1b[2J  unexpected-claims  3 B',
       '       push claims refused: imei "x" is not 15 digits',
       '',
     ]);

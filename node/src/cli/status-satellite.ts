@@ -7,7 +7,7 @@
  */
 import type { LinkStatus, SatelliteStatus } from '../app-contract.js';
 import { span } from '../core/trusted-clock.js';
-import { iso, wrap } from './text-table.js';
+import { wrap } from './text-table.js';
 
 /** What the status knows of "now", on each clock its fields are on. */
 export interface StatusTimes {
@@ -15,6 +15,8 @@ export interface StatusTimes {
   node: number;
   /** The system clock (the links' `since` and the sessions' `at`). */
   system: number;
+  /** A time as people are shown it: on the county's clock, with its offset (docs/reports.md §County time). */
+  show(ms: number): string;
 }
 
 export function satelliteLines(links: readonly LinkStatus[], times: StatusTimes, verbose: boolean): string[] {
@@ -71,7 +73,7 @@ function lastSessionText(
   verbose: boolean,
 ): string | undefined {
   if (s === undefined) return undefined;
-  const when = verbose ? `at ${iso(s.at)}` : `${span(times.system - s.at)} ago`;
+  const when = verbose ? `at ${times.show(s.at)}` : `${span(times.system - s.at)} ago`;
   const credits = s.credits > 0 ? `, ${s.credits} credit${s.credits === 1 ? '' : 's'}` : '';
   const detail = s.detail === undefined ? '' : ` (${s.detail})`;
   return `last session ${when} (${s.reason}): ${s.outcome}${credits}${detail}`;

@@ -12,10 +12,11 @@
  */
 import type { KeptStatus, LinkStatus, NodeStatus, StoreStatus } from '../app-contract.js';
 import { span } from '../core/trusted-clock.js';
+import { countyTime } from '../domain/county-time.js';
 import { carrierText, printable } from './foreign-text.js';
 import { clockLines } from './status-clock.js';
 import { type StatusTimes, satelliteLines } from './status-satellite.js';
-import { fitted, iso, table, width, wrap } from './text-table.js';
+import { fitted, table, width, wrap } from './text-table.js';
 
 export interface StatusTextOptions {
   /** Exact times, the carrier's report of each kept payload, the clock's whole record. */
@@ -24,19 +25,24 @@ export interface StatusTextOptions {
 
 export function formatStatus(s: NodeStatus, opts: StatusTextOptions = {}): string {
   const verbose = opts.verbose ?? false;
-  const times: StatusTimes = { node: s.clock.now, system: s.clock.now - (s.clock.offsetMs ?? 0) };
+  const county = countyTime(s.timeZone);
+  const times: StatusTimes = {
+    node: s.clock.now,
+    system: s.clock.now - (s.clock.offsetMs ?? 0),
+    show: (ms) => (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? county.formatIso(ms) : '?'),
+  };
   const name = s.node.name === undefined ? '' : ` ${s.node.name}`;
   const lines = [
     `node    ${s.node.id} (${s.node.role})${name}, up ${span(times.system - s.startedAt)}` +
       (s.node.drill === true ? '; DRILL (演练): every report is filed as an exercise' : ''),
-    ...clockLines(s.clock, s.links, verbose),
+    ...clockLines(s.clock, s.links, verbose, times.show),
     ...linkLines(s.links, times, verbose),
     ...satelliteLines(s.links, times, verbose),
   ];
   const queue = Object.entries(s.queue);
   lines.push(`queue   ${queue.length === 0 ? 'empty' : queue.map(([k, n]) => `${k} ${n}`).join('  ')}`);
   if (s.store !== undefined) lines.push(storeLine(s.store));
-  if (s.kept !== undefined) lines.push(...keptLines(s.kept, verbose));
+  if (s.kept !== undefined) lines.push(...keptLines(s.kept, verbose, times.show));
   return `${lines.flatMap((line) => fitted(line)).join('\n')}\n`;
 }
 
@@ -51,7 +57,7 @@ function linkLines(links: readonly LinkStatus[], times: StatusTimes, verbose: bo
   const lines = ['links', `  ${heading}`];
   links.forEach((link, i) => {
     lines.push(`  ${body[i]}`);
-    const more = stateMore(link, verbose);
+    const more = stateMore(link, verbose, times);
     if (more !== undefined) lines.push(...wrap(more, indent, indent));
     if (link.mt?.on === false)
       lines.push(...wrap(`MT off, receiving only: ${link.mt.reason ?? '?'}`, indent, indent));
@@ -78,7 +84,7 @@ function stateCell(link: LinkStatus, times: StatusTimes): string {
  * What follows a link's row: why it is down and how often it was tried; with --verbose, since
  * when too.
  */
-function stateMore(link: LinkStatus, verbose: boolean): string | undefined {
+function stateMore(link: LinkStatus, verbose: boolean, times: StatusTimes): string | undefined {
   const st = link.state as StateShape;
   const outage = st?.status === 'down' ? link.outage : undefined;
   let detail = typeof st?.detail === 'string' ? printable(st.detail) : undefined;
@@ -88,7 +94,7 @@ function stateMore(link: LinkStatus, verbose: boolean): string | undefined {
   if (outage !== undefined && outage.attempts > 1)
     detail = `${detail ?? ''} (tried ${outage.attempts} times)`.trimStart();
   const from = outage?.since ?? st?.since;
-  const since = verbose && typeof from === 'number' ? `since ${iso(from)}` : undefined;
+  const since = verbose && typeof from === 'number' ? `since ${times.show(from)}` : undefined;
   if (since !== undefined && detail !== undefined) return `${since}: ${detail}`;
   return since ?? detail;
 }
@@ -126,7 +132,7 @@ function storeLine(st: StoreStatus): string {
  * said of it), and what the file had no room for. Sender and detail come from outside (a
  * stranger's claims): control characters are escaped.
  */
-function keptLines(k: KeptStatus, verbose: boolean): string[] {
+function keptLines(k: KeptStatus, verbose: boolean, show: (ms: number) => string): string[] {
   if (k.count === 0 && k.notWritten === 0) return ['kept    nothing'];
   const reasons = Object.entries(k.byReason)
     .map(([reason, n]) => `${printable(reason)} ${n}`)
@@ -146,7 +152,7 @@ function keptLines(k: KeptStatus, verbose: boolean): string[] {
   if (k.latest.length === 0) return lines;
   const rows = k.latest.map((r) => [
     `#${r.n}`,
-    iso(r.receivedAt),
+    show(r.receivedAt),
     printable(r.link),
     printable(r.from ?? '-'),
     printable(r.reason),

@@ -52,7 +52,7 @@ links:
   const seen = status.stdout
     .replaceAll(join(dir, 'no-modem'), 'MODEM')
     .replaceAll(String(port), 'PORT')
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'TIME')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00/g, 'TIME')
     .replace(/\b\d+ s\b/g, 'N s')
     .replace(/tried \d+ times/g, 'tried N times')
     .replace(/ {2}\d+$/gm, '  N')

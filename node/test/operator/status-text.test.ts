@@ -98,7 +98,7 @@ describe('fieldnode status, as text', () => {
     expect(text).toBe(
       [
         'node    2107 (kit) 青山村应急点, up 5 h',
-        'clock   2026-07-13T19:20:00Z NOT trusted: no GPS fix, no Iridium time, no signed time from the',
+        'clock   2026-07-14T03:20:00+08:00 NOT trusted: no GPS fix, no Iridium time, no signed time from the',
         '        centre yet; the system clock is not trusted; the system clock is 2 d behind',
         '        Waiting for GPS from the radio on mesh0 (down: no-device), Iridium time from the modem on',
         '        sat0 or a signed time from the centre.',
@@ -135,7 +135,7 @@ describe('fieldnode status, as text', () => {
     const text = formatStatus(nightAtTheKit(), { verbose: true });
     expect(lines(text)).toEqual([
       'node    2107 (kit) 青山村应急点, up 5 h',
-      'clock   2026-07-13T19:20:00Z NOT trusted: no GPS fix, no Iridium time, no signed time from the',
+      'clock   2026-07-14T03:20:00+08:00 NOT trusted: no GPS fix, no Iridium time, no signed time from the',
       '        centre yet; the system clock is not trusted; the system clock is 2 d behind',
       '        Waiting for GPS from the radio on mesh0 (down: no-device), Iridium time from the modem on',
       '        sat0 or a signed time from the centre.',
@@ -143,18 +143,18 @@ describe('fieldnode status, as text', () => {
       'links',
       '  LINK   KIND         STATE                SENT        RECEIVED   ERRORS',
       '  udp0   ip           up 4 h               12 (840 B)  9 (61 kB)  0',
-      '         since 2026-07-11T15:20:00Z',
+      '         since 2026-07-11T23:20:00+08:00',
       '  mesh0  meshtastic   down 3 h: no-device  0 (0 B)     0 (0 B)    37',
-      '         since 2026-07-11T16:20:00Z: cannot open',
+      '         since 2026-07-12T00:20:00+08:00: cannot open',
       '         /dev/serial/by-id/usb-Silicon_Labs_CP2102_USB_to_UART_Bridge_Controller_0001-if00-port0: No',
       '         such file or directory (tried 37 times)',
       '  sat0   iridium-sbd  up 5 h               4 (412 B)   1 (60 B)   2',
-      '         since 2026-07-11T14:20:00Z',
+      '         since 2026-07-11T22:20:00+08:00',
       'satellite',
       '  sat0  credits 22 in the last 24 h of 50, 61 in this incident of 200; 28 left for P1–P3; the oldest',
       '          credits of the day free up in 5 h',
       '        sessions since start 9: 7 ok, 2 failed (14 credits)',
-      '        last session at 2026-07-11T19:08:00Z (due): failed (MO status 32: no network service)',
+      '        last session at 2026-07-12T03:08:00+08:00 (due): failed (MO status 32: no network service)',
       'queue   p0 0  p1 3  p2 1  p3 0',
       'store   3.5 MB; ended messages kept 1 d; pruned since start: 12 messages, 40 dedup records',
     ]);
@@ -215,7 +215,7 @@ describe('fieldnode status, as text', () => {
     s.clock = { now: NOW, trusted: false, source: 'none', why: 'no GPS fix' };
     s.links = s.links.filter((l) => l.kind === 'ip');
     expect(formatStatus(s)).toContain(
-      'clock   2026-07-13T19:20:00Z NOT trusted: no GPS fix\n' +
+      'clock   2026-07-14T03:20:00+08:00 NOT trusted: no GPS fix\n' +
         '        Waiting for a signed time from the centre (in a control message): this node has no radio or\n' +
         '        modem that tells the time.\n',
     );

@@ -1,0 +1,91 @@
+/**
+ * What to do about the calls nobody has answered yet (docs/warnings.md §Escalation), as a pure
+ * function of the calls, the time and the policy: the centre's warning service runs it when its
+ * timer fires, carries the actions out, and records each on the board.
+ *
+ * By state, never by a single timer:
+ * - **Not delivered** (the kit has not confirmed): send again, by whatever link is up, once the
+ *   route's expected latency has passed since the last send. A satellite link's latency is minutes;
+ *   sending sooner would only pay twice. After `resendsBeforeSuperior` sends, the superiors are
+ *   called as well. A person no kit serves goes to the superiors at once.
+ * - **Delivered, unanswered** after `answerWithinMs`: the kit sounds again (re-alarm); still
+ *   unanswered `answerWithinMs` later, the superiors are called. A superior's call is a call like
+ *   any other, so its own silence climbs on, up to the county.
+ */
+import type { RosterId } from '../roster/person.js';
+import { type Call, isUnanswered, lastStep } from './call.js';
+
+export interface EscalationPolicy {
+  /** How long a delivered call waits for its person, before the re-alarm and again before the superiors. */
+  answerWithinMs: number;
+  /** Sends to a kit that has not confirmed delivery before its superiors are called too. */
+  resendsBeforeSuperior: number;
+}
+
+/** Five minutes to answer: everyone woken within 5 minutes (docs/domain.md §预警叫应). */
+export const DEFAULT_ESCALATION: EscalationPolicy = { answerWithinMs: 5 * 60_000, resendsBeforeSuperior: 2 };
+
+export type EscalationAction =
+  /** Send the warning to `kit` again; the persons are those it has not reached. */
+  | { kind: 'resend'; warning: string; kit: number; persons: RosterId[] }
+  /** Make `kit` sound the alarm again for these persons. */
+  | { kind: 'realarm'; warning: string; kit: number; persons: RosterId[] }
+  /** Call the superiors of `person`'s call. */
+  | { kind: 'superior'; warning: string; person: RosterId };
+
+export interface EscalationDue {
+  actions: EscalationAction[];
+  /** When the next step falls due, if any call is still waiting; unix ms. */
+  wakeAt: number | undefined;
+}
+
+/**
+ * The steps due at `now` for `calls` (those of open warnings). `latencyMs(kit)`: the expected time
+ * for the kit's route to bring a confirmation back, the least time between two sends to it.
+ */
+export function escalationDue(
+  calls: readonly Call[],
+  now: number,
+  policy: EscalationPolicy,
+  latencyMs: (kit: number) => number,
+): EscalationDue {
+  const grouped = new Map<string, Extract<EscalationAction, { persons: RosterId[] }>>();
+  const superiors: EscalationAction[] = [];
+  let wakeAt: number | undefined;
+  const later = (t: number) => {
+    wakeAt = wakeAt === undefined ? t : Math.min(wakeAt, t);
+  };
+  const toKit = (kind: 'resend' | 'realarm', call: Call, kit: number) => {
+    const key = `${kind} ${call.warning} ${kit}`;
+    const action = grouped.get(key) ?? { kind, warning: call.warning, kit, persons: [] as RosterId[] };
+    action.persons.push(call.person);
+    grouped.set(key, action);
+  };
+  const superior = (call: Call, at: number) => {
+    if (lastStep(call, 'superior') !== undefined) return;
+    if (now >= at) superiors.push({ kind: 'superior', warning: call.warning, person: call.person });
+    else later(at);
+  };
+  for (const call of calls) {
+    if (!isUnanswered(call)) continue;
+    if (call.state === 'sent') {
+      if (call.kit === undefined) {
+        superior(call, call.at.sent);
+        continue;
+      }
+      const sends = call.steps.filter((s) => s.step === 'resent').length;
+      const next = (lastStep(call, 'resent') ?? call.at.sent) + latencyMs(call.kit);
+      if (sends >= policy.resendsBeforeSuperior) superior(call, next);
+      else if (now >= next) toKit('resend', call, call.kit);
+      else later(next);
+      continue;
+    }
+    const delivered = call.at.delivered ?? call.at.sent;
+    const realarmed = lastStep(call, 'realarmed');
+    if (realarmed !== undefined) superior(call, realarmed + policy.answerWithinMs);
+    else if (call.kit === undefined) superior(call, delivered + policy.answerWithinMs);
+    else if (now >= delivered + policy.answerWithinMs) toKit('realarm', call, call.kit);
+    else later(delivered + policy.answerWithinMs);
+  }
+  return { actions: [...grouped.values(), ...superiors], wakeAt };
+}

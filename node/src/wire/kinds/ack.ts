@@ -3,9 +3,20 @@
  * States are distinct and never conflated: delivered to the kit, acknowledged by a person, acted on.
  */
 import { messageRef, personIndex } from '../field-codecs.js';
-import { enumOf, optional, type RecordOf, required, text, uint } from '../schema.js';
+import { arrayOf, enumOf, optional, type RecordOf, record, required, text, uint } from '../schema.js';
 
 export const ACK_STATES = ['delivered', 'acknowledged', 'acted'] as const;
+
+/** The most answers one ack carries besides its own: a village's whole roster answers in one. */
+export const MAX_OTHER_ANSWERS = 64;
+
+/** One more person's answer to the same warning, riding in the ack (docs/warnings.md §Answers travel together). */
+const otherAnswer = record({
+  person: required(personIndex),
+  state: required(enumOf(['acknowledged', 'acted'] as const)),
+  evacuated: optional(uint(1_000_000)),
+  notified: optional(uint(1_000_000)),
+});
 
 export const ackFields = {
   /** The warning answered: its (origin, sequence). */
@@ -18,6 +29,11 @@ export const ackFields = {
   /** People or households notified by this person (door to door, gong, loudspeaker). */
   notified: optional(uint(1_000_000)),
   note: optional(text(200)),
+  /**
+   * Other people's answers to the same warning, made at this kit within the bundling window: one
+   * message for a village instead of one per person. Notes stay with the first answer.
+   */
+  others: optional(arrayOf(otherAnswer, MAX_OTHER_ANSWERS)),
 };
 
 export type AckBody = RecordOf<typeof ackFields>;
@@ -25,5 +41,7 @@ export type AckBody = RecordOf<typeof ackFields>;
 export function checkAck(body: AckBody): string | undefined {
   if (body.state !== 'delivered' && body.person === undefined)
     return `an ${body.state} answer names the person`;
+  const people = [body.person, ...(body.others ?? []).map((o) => o.person)].filter((p) => p !== undefined);
+  if (new Set(people).size !== people.length) return 'an ack answers for each person once';
   return undefined;
 }

@@ -1,0 +1,159 @@
+/**
+ * Answers travel together (answer-bundler.ts; docs/warnings.md §Answers travel together;
+ * docs/wire-format.md §4.3): the first answer at once, the window's answers in one ack, a person
+ * once per ack, notes leading their own, and the bytes an answer costs on air.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { kitErrorCode } from '../../../test/kit-errors.js';
+import { macAuthenticator } from '../../crypto/authenticate.js';
+import { fixtureMacKey } from '../../wire/fixtures/fixture-keys.js';
+import type { AckBody } from '../../wire/kinds/ack.js';
+import { decodeFrame, encodeMessage, type MessageOf } from '../../wire/message.js';
+import { AnswerBundler, type PersonAnswer } from './answer-bundler.js';
+
+const WARNING = { origin: 1, seq: 500 };
+const answer = (person: number, extra: Partial<PersonAnswer> = {}): PersonAnswer => ({
+  warning: WARNING,
+  person,
+  state: 'acknowledged',
+  ...extra,
+});
+
+let sent: AckBody[];
+let timers: Array<{ fn: () => void; ms: number; cleared: boolean }>;
+let bundler: AnswerBundler;
+/** Ends the oldest window still running. */
+const windowEnds = () => {
+  const t = timers.find((x) => !x.cleared);
+  if (t === undefined) throw new Error('no window is open');
+  t.cleared = true;
+  t.fn();
+};
+
+beforeEach(() => {
+  sent = [];
+  timers = [];
+  bundler = new AnswerBundler({
+    send: async (body) => {
+      sent.push(body);
+    },
+    setTimer: (fn, ms) => {
+      timers.push({ fn, ms, cleared: false });
+      return timers.length as unknown as ReturnType<typeof setTimeout>;
+    },
+    clearTimer: (t) => {
+      const timer = timers[(t as unknown as number) - 1];
+      if (timer) timer.cleared = true;
+    },
+  });
+});
+
+describe('AnswerBundler', () => {
+  it('sends the first answer at once and the next 29 of the window in one ack', async () => {
+    await bundler.add(answer(1));
+    expect(sent).toEqual([{ warning: WARNING, state: 'acknowledged', person: 1 }]);
+    expect(timers[0]?.ms).toBe(10_000);
+    for (let p = 2; p <= 30; p++)
+      await bundler.add(answer(p, p % 3 === 0 ? { state: 'acted', evacuated: p } : {}));
+    expect(sent).toHaveLength(1);
+    windowEnds();
+    expect(sent).toHaveLength(2);
+    const bundle = sent[1] as AckBody;
+    expect(bundle.person).toBe(2);
+    expect(bundle.others).toHaveLength(28);
+    expect(bundle.others?.[1]).toEqual({ person: 4, state: 'acknowledged' });
+    expect(bundle.others?.[0]).toEqual({ person: 3, state: 'acted', evacuated: 3 });
+  });
+
+  it('keeps a window open while it brings answers, and sends at once again after an empty one', async () => {
+    await bundler.add(answer(1));
+    await bundler.add(answer(2));
+    windowEnds();
+    await bundler.add(answer(3)); // within the window the bundle opened
+    expect(sent.map((b) => b.person)).toEqual([1, 2]);
+    windowEnds();
+    expect(sent.map((b) => b.person)).toEqual([1, 2, 3]);
+    windowEnds(); // empty: closes
+    await bundler.add(answer(4));
+    expect(sent.map((b) => b.person)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('sends a person once per window, with the further state and the larger counts', async () => {
+    await bundler.add(answer(1));
+    await bundler.add(answer(2, { state: 'acted', evacuated: 12 }));
+    await bundler.add(answer(2, { state: 'acknowledged', evacuated: 5, notified: 40 }));
+    windowEnds();
+    expect(sent[1]).toEqual({ warning: WARNING, state: 'acted', person: 2, evacuated: 12, notified: 40 });
+  });
+
+  it('lets an answer with a note lead an ack of its own, and splits more than one ack can carry', async () => {
+    await bundler.add(answer(1));
+    await bundler.add(answer(2, { note: '桥断，绕行' }));
+    for (let p = 3; p <= 72; p++) await bundler.add(answer(p));
+    windowEnds();
+    const rest = sent.slice(1);
+    expect(rest.map((b) => [b.person, b.others?.length ?? 0, b.note])).toEqual([
+      [2, 0, '桥断，绕行'],
+      [3, 64, undefined],
+      [68, 4, undefined],
+    ]);
+  });
+
+  it('keeps windows apart per warning, and flush() sends what is held', async () => {
+    await bundler.add(answer(1));
+    await bundler.add({ ...answer(1), warning: { origin: 1, seq: 501 } });
+    await bundler.add(answer(2));
+    expect(sent).toHaveLength(2);
+    await bundler.flush();
+    expect(sent.map((b) => [b.warning.seq, b.person])).toEqual([
+      [500, 1],
+      [501, 1],
+      [500, 2],
+    ]);
+    expect(timers.every((t) => t.cleared)).toBe(true);
+  });
+});
+
+describe('the ack on the wire', () => {
+  const none = { scheme: 'none' } as const;
+  const ack = (body: AckBody): MessageOf<'ack'> => ({
+    kind: 'ack',
+    origin: 2101,
+    seq: 40,
+    createdAt: 1_783_990_800,
+    clockUntrusted: false,
+    priority: 1,
+    lifetimeMin: 120,
+    dest: { to: 'centre' },
+    flags: [],
+    body,
+  });
+
+  it('carries the others and reads them back', () => {
+    const body: AckBody = { ...answerBody(1), others: [{ person: 2, state: 'acted', evacuated: 7 }] };
+    expect((decodeFrame(encodeMessage(ack(body), none)).message as MessageOf<'ack'>).body).toEqual(body);
+  });
+
+  it('refuses an ack that answers for one person twice', () => {
+    const body: AckBody = { ...answerBody(1), others: [{ person: 1, state: 'acted' }] };
+    expect(kitErrorCode(() => encodeMessage(ack(body), none))).toBe('WIRE_ENCODE_INVALID');
+  });
+
+  it('costs a bundled answer a few bytes where an ack of its own costs tens', () => {
+    const mac = macAuthenticator(fixtureMacKey(2101));
+    const single = encodeMessage(ack(answerBody(1)), mac).length;
+    const others = Array.from({ length: 29 }, (_, i) => ({
+      person: 100 + i,
+      state: 'acknowledged' as const,
+    }));
+    const bundle = encodeMessage(ack({ ...answerBody(1), others }), mac).length;
+    // Each further answer is a 2-item array: person (3 B as a uint16) and state.
+    expect((bundle - single) / 29).toBeLessThanOrEqual(5);
+    // Thirty answers in two messages cost less than a third of thirty acks of their own.
+    expect(single + bundle).toBeLessThan((30 * single) / 3);
+  });
+});
+
+function answerBody(person: number): AckBody {
+  return { warning: WARNING, state: 'acknowledged', person };
+}

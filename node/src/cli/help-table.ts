@@ -103,6 +103,18 @@ export const COMMANDS: readonly CommandHelp[] = [
     options: [OUT],
   },
   {
+    path: ['keys', 'new-issuer'],
+    usage: '--issuer N [--name TEXT] --out FILE',
+    summary: 'centre: make an issuer’s key that signs warnings and control messages',
+    about: 'Prints the keys.issuers entry that every node of the county must list.',
+    options: [
+      { flag: '--issuer', value: 'N', text: 'the issuer id, 0 to 65535' },
+      { flag: '--name', value: 'TEXT', text: 'the issuing office, as headlines name it' },
+      OUT,
+    ],
+    examples: ['fieldnode keys new-issuer --issuer 1 --name 长沙县防汛办 --out /etc/fieldnode/issuer-1.key'],
+  },
+  {
     path: ['keys', 'kit'],
     usage: '--master FILE --node N [--seq-floor N] [--out FILE]',
     summary: 'centre: make the kit key file of node N, and its key to type in',

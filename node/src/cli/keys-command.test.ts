@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureOutput } from '../../test/capture-output.js';
 import { isKitError } from '../base/errors.js';
+import { parseIssuerKeyFile } from '../crypto/issuer-key-file.js';
 import {
   formatDay,
   parseKitKeyFile,
@@ -231,5 +232,36 @@ describe('keys enter', () => {
     expect(isKitError(err, 'KEYS_MISTYPED')).toBe(true);
     expect((err as Error).message).toContain('or this key is for another node');
     await expect(stat(at('kit.key'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('keys new-issuer', () => {
+  it('writes an issuer key, mode 0600, prints the keys.issuers entry for it, and check reads it', async () => {
+    const run = await keys(
+      'new-issuer',
+      '--issuer',
+      '1',
+      '--name',
+      '长沙县防汛办',
+      '--out',
+      at('issuer.key'),
+    );
+    expect(run.code).toBe(0);
+    const file = parseIssuerKeyFile(await readFile(at('issuer.key'), 'utf8'), 'issuer.key');
+    expect(file).toMatchObject({ issuer: 1, name: '长沙县防汛办' });
+    expect((await stat(at('issuer.key'))).mode & 0o777).toBe(0o600);
+    const b64 = Buffer.from(file.publicKey).toString('base64');
+    expect(run.out).toContain(
+      `  keys:\n    issuers:\n      - id: 1\n        public_key: ${b64}\n        powers: [warning, control]\n        name: "长沙县防汛办"\n`,
+    );
+    const checked = await keys('check', at('issuer.key'));
+    expect(checked.out).toBe(
+      `OK: ${at('issuer.key')} is the signing key of issuer 1 (长沙县防汛办), public key ${b64}; it checks and the file is private.\n`,
+    );
+    // Never over an existing file, and an id out of range is a usage error.
+    expect((await keys('new-issuer', '--issuer', '1', '--out', at('issuer.key'))).code).not.toBe(0);
+    expect((await keys('new-issuer', '--issuer', '65536', '--out', at('i2.key'))).err).toContain(
+      'an issuer id is 0 to 65535',
+    );
   });
 });

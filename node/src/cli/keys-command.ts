@@ -15,7 +15,9 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { KitError } from '../base/errors.js';
+import { generateSigningKeyPair } from '../crypto/ed25519.js';
 import { exportPublicIdentity, loadOrCreateIdentity } from '../crypto/identity.js';
+import { formatIssuerKeyFile } from '../crypto/issuer-key-file.js';
 import {
   formatDay,
   formatKitKeyFile,
@@ -24,6 +26,7 @@ import {
   parseDay,
 } from '../crypto/key-file-formats.js';
 import {
+  readIssuerKeyFile,
   readKitKeyFile,
   readMasterSecretFile,
   readRelayKeysFile,
@@ -47,6 +50,7 @@ const SUB_OPTIONS = {
   show: IDENTITY_OPTIONS,
   export: IDENTITY_OPTIONS,
   'new-master': { out: str },
+  'new-issuer': { issuer: str, name: str, out: str },
   kit: { master: str, node: str, 'seq-floor': str, out: str },
   relay: { master: str, nodes: str, out: str },
   check: { node: str },
@@ -56,7 +60,17 @@ type Sub = keyof typeof SUB_OPTIONS;
 /** The values of any subcommand's options; each takes only its own. */
 type KeysValues = Partial<
   Record<
-    'config' | 'data-dir' | 'node-id' | 'out' | 'master' | 'node' | 'nodes' | 'seq-floor' | 'enrolled',
+    | 'config'
+    | 'data-dir'
+    | 'node-id'
+    | 'out'
+    | 'master'
+    | 'node'
+    | 'nodes'
+    | 'seq-floor'
+    | 'enrolled'
+    | 'issuer'
+    | 'name',
     string
   >
 > & {
@@ -100,6 +114,8 @@ export async function keysCommand(args: string[], io: KeysCommandIo = {}): Promi
           'centre only (keys.master_secret_file), and a copy on paper under lock. Never put it on a kit.\n',
       );
     }
+    case 'new-issuer':
+      return newIssuer(values);
     case 'kit': {
       const master = await readMasterSecretFile(required(values.master, '--master FILE'));
       const node = nodeOption(required(values.node, '--node N'), '--node');
@@ -153,6 +169,30 @@ export async function keysCommand(args: string[], io: KeysCommandIo = {}): Promi
 }
 
 /** Reads a key file as the daemon will, and says what it is or exactly what is wrong. */
+/**
+ * `keys new-issuer --issuer N [--name TEXT] --out FILE`: a new Ed25519 issuer key, written mode
+ * 0600, and the `keys.issuers` entry every node of the county must list for it.
+ */
+async function newIssuer(values: KeysValues): Promise<number> {
+  const issuerText = required(values.issuer, '--issuer N');
+  if (!/^(0|[1-9][0-9]{0,4})$/.test(issuerText) || Number(issuerText) > 0xffff)
+    throw new KitError('CLI_USAGE', `keys new-issuer: --issuer ${issuerText}: an issuer id is 0 to 65535`);
+  const out = required(values.out, '--out FILE');
+  const issuer = Number(issuerText);
+  const { privateKey, publicKey } = generateSigningKeyPair();
+  await writeKeyFile(
+    out,
+    formatIssuerKeyFile({ issuer, privateKey, ...(values.name === undefined ? {} : { name: values.name }) }),
+  );
+  const name = values.name === undefined ? '' : `\n      name: ${JSON.stringify(values.name)}`;
+  return print(
+    `Issuer ${issuer}'s signing key written to ${out} (mode 0600). Keep it where warnings are issued\n` +
+      `(keys.issuer_key_file there) and nowhere else. Every node of the county lists its public key:\n\n` +
+      `  keys:\n    issuers:\n      - id: ${issuer}\n        public_key: ${Buffer.from(publicKey).toString('base64')}\n` +
+      `        powers: [warning, control]${name.replace('\n      ', '\n        ')}\n`,
+  );
+}
+
 async function check(file: string, nodeText: string | undefined): Promise<number> {
   // The first line says which kind of file this is; the reader of that kind then checks it all.
   const head = await readFile(file, 'utf8').catch(() => '');
@@ -161,6 +201,13 @@ async function check(file: string, nodeText: string | undefined): Promise<number
       .split(/\r?\n/)
       .find((l) => l.trim() !== '' && !l.trim().startsWith('#'))
       ?.trim() ?? '';
+  if (first.startsWith('fieldnode-issuer-key')) {
+    const key = await readIssuerKeyFile(file);
+    return print(
+      `OK: ${file} is the signing key of issuer ${key.issuer}${key.name === undefined ? '' : ` (${key.name})`}, ` +
+        `public key ${Buffer.from(key.publicKey).toString('base64')}; it checks and the file is private.\n`,
+    );
+  }
   if (first.startsWith('fieldnode-relay-keys')) {
     const keys = await readRelayKeysFile(file);
     return print(

@@ -18,6 +18,17 @@
  */
 import { KitError } from '../base/errors.js';
 import {
+  checkHeader,
+  located,
+  meaningfulLines,
+  namedFields,
+  parseU32,
+  show,
+  U32_MAX,
+  unreadable,
+  VERSION,
+} from './key-file-lines.js';
+import {
   formatKitKey,
   formatMasterSecret,
   formatRelayKey,
@@ -28,8 +39,6 @@ import {
 
 const KIT_KEY_HEADER = 'fieldnode-kit-key';
 const RELAY_KEYS_HEADER = 'fieldnode-relay-keys';
-const VERSION = '1';
-const U32_MAX = 0xffff_ffff;
 const SECONDS_PER_DAY = 86_400;
 /** Characters of the enrolment secret this format replaced: 32 bytes of base32, no check. */
 const OLD_SECRET_CHARS = 52;
@@ -79,27 +88,12 @@ export function parseKitKeyFile(text: string, opts: ParseKitKeyFileOptions): Kit
   const { source } = opts;
   const lines = meaningfulLines(text);
   checkHeader(lines, KIT_KEY_HEADER, source, 'kit key file');
-  const fields = new Map<string, { value: string; n: number }>();
-  for (const { n, text: line } of lines.slice(1)) {
-    const m = /^(\S+)\s+(.+)$/.exec(line);
-    const name = m?.[1] ?? line;
-    if (!['node', 'enrolled', 'seq-floor', 'key'].includes(name)) {
-      throw unreadable(
-        source,
-        n,
-        `${show(name)} is not a line of a kit key file (node, enrolled, seq-floor, key)`,
-      );
-    }
-    if (m === null) throw unreadable(source, n, `${name} has no value`);
-    const earlier = fields.get(name);
-    if (earlier !== undefined) throw unreadable(source, n, `${name} is already on line ${earlier.n}`);
-    fields.set(name, { value: m[2] as string, n });
-  }
-  const need = (name: string) => {
-    const field = fields.get(name);
-    if (field === undefined) throw unreadable(source, undefined, `the line "${name} …" is missing`);
-    return field;
-  };
+  const { fields, need } = namedFields(
+    lines,
+    ['node', 'enrolled', 'seq-floor', 'key'],
+    source,
+    'kit key file',
+  );
 
   const nodeLine = need('node');
   const node = parseU32(nodeLine.value, 1);
@@ -219,72 +213,4 @@ export function parseDay(text: string): number | undefined {
   return date.getTime() / 1000;
 }
 
-interface Line {
-  /** 1-based line number in the file. */
-  n: number;
-  text: string;
-}
-
 /** Trimmed lines that are neither blank nor `#` comments. */
-function meaningfulLines(text: string): Line[] {
-  return text
-    .split(/\r?\n/)
-    .map((line, i) => ({ n: i + 1, text: line.trim() }))
-    .filter((l) => l.text !== '' && !l.text.startsWith('#'));
-}
-
-function checkHeader(lines: readonly Line[], header: string, source: string, what: string): void {
-  const first = lines[0];
-  const m = first === undefined ? null : /^(\S+)\s+(\S+)$/.exec(first.text);
-  if (m?.[1] === header && m[2] === VERSION) return;
-  if (m?.[1] === header) {
-    throw unreadable(
-      source,
-      first?.n,
-      `${what} version ${show(m[2])}: this fieldnode reads version ${VERSION}; update fieldnode`,
-    );
-  }
-  // A key where the header should be (the wrong file named) is not echoed into a log.
-  const found =
-    first === undefined
-      ? 'nothing'
-      : /^[A-Za-z2-7 -]{20,}$/.test(first.text)
-        ? 'what looks like a key'
-        : show(first.text);
-  throw unreadable(
-    source,
-    first?.n,
-    `not a ${what}: its first line should be "${header} ${VERSION}", found ${found}`,
-  );
-}
-
-/** Runs a key parser and says where in the file its problem is. */
-function located<T>(source: string, n: number, parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof KitError)
-      throw new KitError(err.code, `${source} line ${n}: ${err.message}`, { cause: err });
-    throw err;
-  }
-}
-
-function unreadable(source: string, n: number | undefined, message: string): KitError {
-  return new KitError('KEYS_UNREADABLE', `${source}${n === undefined ? '' : ` line ${n}`}: ${message}`);
-}
-
-/** A whole number from `min` to 2^32−1 written in plain decimal, or undefined. */
-function parseU32(text: string, min: number): number | undefined {
-  if (!/^(0|[1-9][0-9]{0,9})$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= min && n <= U32_MAX ? n : undefined;
-}
-
-/**
- * File content quoted for a message: at most 16 characters, since the line may be a key in the
- * wrong place and messages end up in logs (16 base32 characters are 80 of a key's 256 bits).
- */
-function show(text: string | undefined): string {
-  const chars = [...(text ?? '')];
-  return JSON.stringify(chars.length > 16 ? `${chars.slice(0, 16).join('')}…` : chars.join(''));
-}

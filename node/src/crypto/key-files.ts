@@ -9,7 +9,9 @@
  * - Writing never replaces a file (KEYS_EXISTS), and a crash leaves either no file or a whole one
  *   (private-file.ts).
  */
+
 import { KitError } from '../base/errors.js';
+import { type IssuerKeyFile, parseIssuerKeyFile } from './issuer-key-file.js';
 import {
   type KitKeyFile,
   parseKitKeyFile,
@@ -68,6 +70,20 @@ export async function readRelayKeysFile(
     opts,
   );
   return parseRelayKeysFile(text, sourceOf(file, opts));
+}
+
+/**
+ * Reads the issuer key this node signs warnings and control messages with (issuer-key-file.ts).
+ * @throws KitError KEYS_UNREADABLE, KEYS_INSECURE or KEYS_MISTYPED.
+ */
+export async function readIssuerKeyFile(file: string, opts: KeyFileOptions = {}): Promise<IssuerKeyFile> {
+  const text = await readPrivateText(
+    file,
+    'an issuer’s signing key, with which anyone can issue warnings in its name',
+    'make a new issuer key, list it in keys.issuers and withdraw the old one (a control message)',
+    opts,
+  );
+  return parseIssuerKeyFile(text, sourceOf(file, opts));
 }
 
 /**

@@ -12,7 +12,13 @@ import { silentLogger } from '../base/logger.js';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { verifyFrame } from '../crypto/authenticate.js';
-import { generateSigningKeyPair, rawPublicKey } from '../crypto/ed25519.js';
+import {
+  generateSigningKeyPair,
+  publicKeyFromRaw,
+  rawPublicKey,
+  verifySignature,
+} from '../crypto/ed25519.js';
+import { formatIssuerKeyFile } from '../crypto/issuer-key-file.js';
 import { formatKitKeyFile, formatMasterSecretFile, formatRelayKeysFile } from '../crypto/key-file-formats.js';
 import { writeKeyFile } from '../crypto/key-files.js';
 import { deriveKitKey, deriveRelayKey } from '../crypto/kit-keys.js';
@@ -189,5 +195,52 @@ describe('createNode', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('the issuer key', () => {
+  const issuerKey = generateSigningKeyPair();
+  const listed = (publicKey: Uint8Array) => [
+    { id: 7, public_key: Buffer.from(publicKey).toString('base64'), powers: ['warning', 'control'] },
+  ];
+
+  it('signs as the issuer keys.issuers lists, and what it signs verifies on the ring', async () => {
+    const file = await keyFile(
+      'issuer.key',
+      formatIssuerKeyFile({ issuer: 7, name: '县防汛办', privateKey: issuerKey.privateKey }),
+    );
+    const keys = await loadNodeKeys(
+      config(
+        { id: 1, role: 'centre' },
+        { issuer_key_file: 'issuer.key', issuers: listed(issuerKey.publicKey) },
+      ),
+      identity.publicKey,
+    );
+    expect(keys.issuer).toMatchObject({ id: 7, name: '县防汛办' });
+    expect(file).toBe(join(dir, 'issuer.key'));
+    const data = new TextEncoder().encode('warning');
+    const signer = keys.issuer?.sign;
+    if (signer?.scheme !== 'signature') throw new Error('an issuer signs');
+    expect(verifySignature(publicKeyFromRaw(issuerKey.publicKey), data, signer.trailer(data))).toBe(true);
+  });
+
+  it('is refused when keys.issuers does not list its issuer, or lists another key for it', async () => {
+    await keyFile('issuer.key', formatIssuerKeyFile({ issuer: 7, privateKey: issuerKey.privateKey }));
+    const unlisted = await kitFailure(
+      loadNodeKeys(config({ id: 1, role: 'centre' }, { issuer_key_file: 'issuer.key' }), identity.publicKey),
+    );
+    expect(unlisted.code).toBe('KEYS_ISSUER_NOT_LISTED');
+    expect(unlisted.message).toContain('which keys.issuers does not list: add');
+    const other = await kitFailure(
+      loadNodeKeys(
+        config(
+          { id: 1, role: 'centre' },
+          { issuer_key_file: 'issuer.key', issuers: listed(generateSigningKeyPair().publicKey) },
+        ),
+        identity.publicKey,
+      ),
+    );
+    expect(other.code).toBe('KEYS_ISSUER_NOT_LISTED');
+    expect(other.message).toContain('lists another public key for it');
   });
 });

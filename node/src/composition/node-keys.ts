@@ -18,11 +18,18 @@
 import type { KeyObject } from 'node:crypto';
 import { KitError } from '../base/errors.js';
 import type { Config } from '../config/schema.js';
-import type { IssuerKey, KeyRing } from '../crypto/authenticate.js';
+import { type IssuerKey, type KeyRing, signatureAuthenticator } from '../crypto/authenticate.js';
 import { publicKeyFromRaw } from '../crypto/ed25519.js';
+import type { IssuerKeyFile } from '../crypto/issuer-key-file.js';
 import type { KitKeyFile } from '../crypto/key-file-formats.js';
-import { readKitKeyFile, readMasterSecretFile, readRelayKeysFile } from '../crypto/key-files.js';
+import {
+  readIssuerKeyFile,
+  readKitKeyFile,
+  readMasterSecretFile,
+  readRelayKeysFile,
+} from '../crypto/key-files.js';
 import { deriveKitKey, deriveRelayKey } from '../crypto/kit-keys.js';
+import type { Authenticator } from '../wire/message.js';
 
 /** What the key ring and the core are built from. */
 export type NodeKeysConfig = Pick<Config, 'node' | 'centreNodes' | 'keys'>;
@@ -39,6 +46,8 @@ export interface NodeKeys {
   seqFloor: number;
   /** From the kit key file: the day of (re-)enrolment, unix seconds of 00:00 UTC. */
   enrolledDay?: number;
+  /** The issuer this node signs warnings and control messages as; absent where none is issued. */
+  issuer?: { id: number; name?: string; sign: Authenticator };
 }
 
 /** The key files of a node, read and checked. */
@@ -49,6 +58,8 @@ export interface NodeKeyFiles {
   readonly kit?: KitKeyFile;
   /** The relay keys of this gateway's kits: node → R(node). */
   readonly relayKeys: ReadonlyMap<number, Uint8Array>;
+  /** The issuer key this node signs with, checked against keys.issuers. */
+  readonly issuer?: IssuerKeyFile;
 }
 
 export interface ReadNodeKeyFilesOptions {
@@ -65,7 +76,7 @@ export async function readNodeKeyFiles(
   config: NodeKeysConfig,
   opts: ReadNodeKeyFilesOptions = {},
 ): Promise<NodeKeyFiles> {
-  const { masterSecretFile, kitKeyFile, relayKeysFile } = config.keys;
+  const { masterSecretFile, kitKeyFile, relayKeysFile, issuerKeyFile } = config.keys;
   const me = config.node.id;
   const master =
     masterSecretFile === undefined
@@ -94,10 +105,15 @@ export async function readNodeKeyFiles(
         `${kitKeyFile} (keys.kit_key_file): the two files come from different enrolments. Ask the centre for both again`,
     );
   }
+  const issuer =
+    issuerKeyFile === undefined
+      ? undefined
+      : listedIssuer(config, await readIssuerKeyFile(issuerKeyFile, { setting: 'keys.issuer_key_file' }));
   return {
     ...(master === undefined ? {} : { master }),
     ...(kit === undefined ? {} : { kit }),
     relayKeys,
+    ...(issuer === undefined ? {} : { issuer }),
   };
 }
 
@@ -151,6 +167,15 @@ export function nodeKeysFrom(
     ...(relayKey === undefined ? {} : { relayKey }),
     seqFloor: kit?.seqFloor ?? 0,
     ...(kit === undefined ? {} : { enrolledDay: kit.enrolledDay }),
+    ...(files.issuer === undefined
+      ? {}
+      : {
+          issuer: {
+            id: files.issuer.issuer,
+            ...(files.issuer.name === undefined ? {} : { name: files.issuer.name }),
+            sign: signatureAuthenticator(files.issuer.privateKey),
+          },
+        }),
   };
 }
 
@@ -164,6 +189,33 @@ export async function loadNodeKeys(
   opts: ReadNodeKeyFilesOptions = {},
 ): Promise<NodeKeys> {
   return nodeKeysFrom(config, await readNodeKeyFiles(config, opts), identityPublicKey);
+}
+
+/**
+ * The issuer key file, when keys.issuers lists its issuer with its public key and the power to
+ * issue warnings or control messages: what it signs, every node of the county takes.
+ * @throws KitError KEYS_ISSUER_NOT_LISTED otherwise.
+ */
+function listedIssuer(config: NodeKeysConfig, file: IssuerKeyFile): IssuerKeyFile {
+  const listed = config.keys.issuers.find((i) => i.id === file.issuer);
+  const where = `${config.keys.issuerKeyFile} (keys.issuer_key_file)`;
+  const key = Buffer.from(file.publicKey).toString('base64');
+  if (listed === undefined) {
+    throw new KitError(
+      'KEYS_ISSUER_NOT_LISTED',
+      `${where} is the key of issuer ${file.issuer}, which keys.issuers does not list: add\n` +
+        `  - id: ${file.issuer}\n    public_key: ${key}\n    powers: [warning, control]\n` +
+        'to keys.issuers here and on every node of the county',
+    );
+  }
+  if (!sameBytes(listed.publicKey, file.publicKey)) {
+    throw new KitError(
+      'KEYS_ISSUER_NOT_LISTED',
+      `${where} is a key of issuer ${file.issuer}, but keys.issuers lists another public key for it: ` +
+        `the file's is ${key}. Use the file made with the listed key, or list this one on every node`,
+    );
+  }
+  return file;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

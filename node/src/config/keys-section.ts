@@ -19,6 +19,7 @@ const KEYS_KEYS = [
   'master_secret_file',
   'kit_key_file',
   'relay_keys_file',
+  'issuer_key_file',
   'issuers',
   'nodes',
   'enrolment_secret_file',
@@ -49,6 +50,7 @@ export function parseKeys(root: Section, opts: KeysSectionOptions): KeysConfig {
   const master = keys.str('master_secret_file');
   const kit = keys.str('kit_key_file');
   const relay = keys.str('relay_keys_file');
+  const issuerKey = keys.str('issuer_key_file');
   if (role !== undefined && role !== 'centre' && master !== undefined) {
     keys.problem(
       'master_secret_file',
@@ -109,6 +111,7 @@ export function parseKeys(root: Section, opts: KeysSectionOptions): KeysConfig {
     ...(master === undefined ? {} : { masterSecretFile: resolve(opts.baseDir, master) }),
     ...(kit === undefined ? {} : { kitKeyFile: resolve(opts.baseDir, kit) }),
     ...(relay === undefined ? {} : { relayKeysFile: resolve(opts.baseDir, relay) }),
+    ...(issuerKey === undefined ? {} : { issuerKeyFile: resolve(opts.baseDir, issuerKey) }),
     issuers,
     nodes,
   };

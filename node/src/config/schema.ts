@@ -132,6 +132,12 @@ export interface KeysConfig {
    * centre assigned (`fieldnode keys relay`), to check their hop tags. Optional.
    */
   readonly relayKeysFile?: string;
+  /**
+   * Where warnings are issued (the centre): absolute path of the issuer key file
+   * (`fieldnode keys new-issuer`), the key this node signs warnings and control messages with, as
+   * one of `issuers`. Optional; without it this node issues nothing.
+   */
+  readonly issuerKeyFile?: string;
   /** Issuer keys provisioned by the centre. Default: none. */
   readonly issuers: readonly IssuerConfig[];
   /** Identity public keys of other nodes (neighbours sign beacons and custody signals with them). */

@@ -37,6 +37,11 @@ declare module '../base/errors.js' {
      * outside the test runner (node/src/crypto/repository-test-keys.ts).
      */
     KEYS_TEST_KEY: true;
+    /**
+     * The issuer key file's issuer is not in this node's keys.issuers with that public key: what it
+     * would sign, the county would refuse.
+     */
+    KEYS_ISSUER_NOT_LISTED: true;
     /** A key file would be overwritten; keys are never replaced silently. */
     KEYS_EXISTS: true;
     /** A new key file cannot be written (its directory is missing or not writable). */

@@ -18,6 +18,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { KitError } from '../base/errors.js';
 import { EMPTY_ROSTER, parseRosterSection, ROSTER_SECTION_KEYS } from '../domain/roster/roster-config.js';
+import { ALARM_KEYS, parseAlarmSection } from './alarm-section.js';
 import { COUNTY_KEYS, parseCountySection } from './county-section.js';
 import { HTTP_KEYS, parseHttpSection } from './http-section.js';
 import { parseKeys } from './keys-section.js';
@@ -66,6 +67,7 @@ const ROOT_KEYS = [
   'store',
   'http',
   'roster',
+  'alarm',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -213,6 +215,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const roster = root.has('roster')
     ? parseRosterSection(root.section('roster', ROSTER_SECTION_KEYS))
     : EMPTY_ROSTER;
+  const alarm = parseAlarmSection(root.section('alarm', ALARM_KEYS), opts.baseDir);
 
   const config: Config = {
     node,
@@ -234,6 +237,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },
     ...(http === undefined ? {} : { http }),
     roster,
+    alarm,
   };
 
   if (p.list.length > 0) {

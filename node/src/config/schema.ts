@@ -10,6 +10,7 @@
 
 import type { IssuerPower } from '../crypto/authenticate.js';
 import type { RosterConfig } from '../domain/roster/roster-config.js';
+import type { AlarmConfig } from '../domain/warnings/alarm/alarm-config.js';
 import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 
@@ -371,4 +372,6 @@ export interface Config {
   readonly http?: HttpConfig;
   /** The people of this node's areas and their areas' names (docs/domain-model.md §The roster). */
   readonly roster: RosterConfig;
+  /** How the kit sounds a warning, and with what (docs/warnings.md §The alarm at the kit). */
+  readonly alarm: AlarmConfig;
 }

@@ -8,7 +8,7 @@
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordingLogger } from '../../../test/recording-logger.js';
+import type { Logger } from '../../base/logger.js';
 
 export interface FakeTools {
   /** The directory: the sounder's PATH. */
@@ -84,4 +84,24 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 5
 }
 
 /** A logger that keeps its lines, for "reported once". */
-export const keptLog = recordingLogger;
+export function keptLog(): {
+  log: Logger;
+  lines: Array<{ level: string; msg: string; obj: Record<string, unknown> }>;
+} {
+  const lines: Array<{ level: string; msg: string; obj: Record<string, unknown> }> = [];
+  const at = (level: string) => (obj: object | string, msg?: string) =>
+    lines.push(
+      typeof obj === 'string'
+        ? { level, msg: obj, obj: {} }
+        : { level, msg: msg ?? '', obj: obj as Record<string, unknown> },
+    );
+  const log: Logger = {
+    child: () => log,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+  return { log, lines };
+}

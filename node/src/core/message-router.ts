@@ -9,7 +9,7 @@
  * an import cycle.
  */
 import type { KeyRing } from '../crypto/authenticate.js';
-import type { MessageMeta } from '../store/records.js';
+import { addEvent, type MessageMeta } from '../store/records.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 import { bearerPreference } from './bearer-preference.js';
 import type { NodeCoreOptions } from './core-types.js';
@@ -54,6 +54,40 @@ export class MessageRouter {
       meta.out[c.link] = c.dueAt;
       if (c.nextHop) meta.nextHop[c.link] = c.nextHop;
     }
+  }
+
+  /**
+   * Sends a stored message again toward one node, by the routes to that node, due now: a warning
+   * whose kit has not confirmed it (docs/warnings.md §Escalation). A message that ended is reopened
+   * for one more send, as a direct message to that node; one still going out on a link keeps its
+   * way there (a broadcast stays a broadcast) and is only made due at once. An expired message, one
+   * addressed to this node, or a node with no route gets nothing. Returns the links it was put on.
+   */
+  sendToward(id: string, node: number): Promise<string[]> {
+    const { store, clock } = this.#o;
+    return store.exclusive(async () => {
+      const before = await store.getMeta(id);
+      const now = clock.now();
+      if (!before || before.forMe || now >= before.expiresAt * 1000) return [];
+      const choices = this.choices({ to: 'node', node }, before.priority, now);
+      if (choices.length === 0) return [];
+      const meta = structuredClone(before);
+      for (const c of choices) {
+        const due = meta.out[c.link];
+        if (due !== undefined) {
+          meta.out[c.link] = Math.min(due, now);
+          continue;
+        }
+        meta.out[c.link] = now;
+        if (c.nextHop) meta.nextHop[c.link] = c.nextHop;
+        else delete meta.nextHop[c.link];
+      }
+      meta.done = false;
+      addEvent(meta, { at: now, state: meta.state, node, detail: `sent again toward node ${node}` });
+      await store.save(meta, before, { sync: true });
+      this.#o.kick(meta);
+      return choices.map((c) => c.link);
+    });
   }
 
   /** Where the routing table sends a message now, never back to `avoidHop`. */

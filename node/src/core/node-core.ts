@@ -267,6 +267,14 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   }
 
   /**
+   * Sends a stored message again toward `node`, due now (message-router.ts sendToward): the
+   * escalation of a warning its kit has not confirmed. Returns the links it was put on.
+   */
+  sendToward(id: string, node: number): Promise<string[]> {
+    return this.#router.sendToward(id, node);
+  }
+
+  /**
    * What `draft` would put on air if it were submitted now (docs/api.md §Before sending: the
    * preview): its encoded size and the links it would be due on, each with its bytes and credits.
    * Nothing is numbered, stored or sent.

@@ -47,7 +47,7 @@ export interface NodeWeb {
   readonly api: ApiServer;
   /** The node has recovered and started: every route opens. */
   markReady(): void;
-  /** Stops the API first, then closes the audit log. */
+  /** Stops the API first, then closes the incident book and the audit log. */
   stop(): Promise<void>;
 }
 
@@ -67,6 +67,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     nodeId: me,
     log: log.child({ mod: 'audit' }),
   });
+  let book: IncidentBook | undefined;
   try {
     const roster = await Roster.open({
       config: config.roster,
@@ -77,7 +78,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     const feed = new EventFeed();
     core.on('state', (meta) => feed.emit({ type: 'message', meta }));
     const now = o.now ?? Date.now;
-    const book = new IncidentBook({
+    const incidents = new IncidentBook({
       ledger: new FileIncidentLedger(tracked(join(dataDir, INCIDENTS_FILE_NAME)), {
         log: log.child({ mod: 'incidents' }),
       }),
@@ -88,8 +89,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
         node === me ? config.node.area : config.keys.nodes.find((k) => k.id === node)?.area,
       log: log.child({ mod: 'reports' }),
     });
+    book = incidents;
     const reports = new ReportsAdapter({
-      book,
+      book: incidents,
       core,
       store,
       nodeId: me,
@@ -128,10 +130,12 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       markReady: () => api.markReady(),
       async stop() {
         await api.stop();
+        await incidents.close();
         await audit.close();
       },
     };
   } catch (err) {
+    await book?.close().catch(() => {});
     await audit.close().catch(() => {});
     throw err;
   }

@@ -9,6 +9,7 @@ import type { AuditSink } from '../domain/audit/audit-entry.js';
 import type { MessageMeta } from '../store/records.js';
 import type { ApiEventFeed } from './event-hub.js';
 import type { HttpConfig } from './http-config.js';
+import type { IdempotencyJournalOptions } from './idempotency-journal.js';
 import type { PeopleDirectory } from './people-directory.js';
 import type { PinDelayOptions } from './pin-delay.js';
 import type { ReportsService } from './reports-service.js';
@@ -45,4 +46,9 @@ export interface ApiServerDeps {
   pinDelay?: PinDelayOptions;
   /** The built web UI, served at `/` (docs/ui.md). Absent: the API alone. */
   ui?: UiAssetsOptions;
+  /**
+   * Opens the idempotency journal's files; tests pass a wrapper to watch its writes and syncs.
+   * Default node:fs/promises `open`.
+   */
+  openFile?: IdempotencyJournalOptions['open'];
 }

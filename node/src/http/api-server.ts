@@ -74,7 +74,11 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       const reportKeys = new Idempotency({
         key: cookieKey,
         now,
-        journal: new IdempotencyJournal(join(deps.dataDir, IDEMPOTENCY_FILE), log),
+        journal: new IdempotencyJournal(
+          join(deps.dataDir, IDEMPOTENCY_FILE),
+          log,
+          deps.openFile ? { open: deps.openFile } : {},
+        ),
       });
       await reportKeys.open();
       keys = [memoryKeys, reportKeys];

@@ -20,6 +20,13 @@ import { createFakeLinkPair } from '../link/fake-link.js';
 import { type ApiClient, nodeStatus, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
 import { ReportsAdapter } from './reports-adapter.js';
 
+/** The file ledgers made here, closed after each test: each keeps its file open between writes. */
+const ledgers: FileIncidentLedger[] = [];
+function opened(ledger: FileIncidentLedger): FileIncidentLedger {
+  ledgers.push(ledger);
+  return ledger;
+}
+
 const KIT = 2107;
 /** 03:20 on 14 July 2026 in Beijing. */
 const FILED = Date.UTC(2026, 6, 13, 19, 20);
@@ -48,7 +55,7 @@ afterAll(() => {
 function adapterOf(node: TestNode, file: string, now?: () => number): ReportsAdapter {
   return new ReportsAdapter({
     book: new IncidentBook({
-      ledger: new FileIncidentLedger(join(dataDir, file)),
+      ledger: opened(new FileIncidentLedger(join(dataDir, file))),
       rules: countyReportRules({
         timeZone: 'Asia/Shanghai',
         updateDueAt: { hour: 9, minute: 0 },
@@ -109,6 +116,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await api?.server.stop();
+  for (const ledger of ledgers.splice(0)) await ledger.close();
   await net.stop();
   await rm(dataDir, { recursive: true, force: true });
 });

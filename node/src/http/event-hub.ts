@@ -154,11 +154,15 @@ export class EventHub {
   }
 
   #onFeed(e: FeedEvent): void {
+    // Every message the node stores passes here: with no stream to tell, nothing is made.
+    if (this.#streams.size === 0) return;
     const at = this.#now();
     if (e.type === 'message') {
       if (!e.meta.local && !e.meta.forMe) return;
+      const streams = this.#signedIn();
+      if (streams.length === 0) return;
       const message = deliveryView(e.meta);
-      for (const s of this.#signedIn()) this.#send(s, { type: 'message', at, message });
+      for (const s of streams) this.#send(s, { type: 'message', at, message });
     } else {
       for (const s of this.#signedIn())
         if (inScope(s.viewer?.reportScope(), e.report.area))

@@ -1,9 +1,9 @@
-import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdtemp, open as openFile, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../base/logger.js';
-import { IDEMPOTENCY_TTL_MS, Idempotency } from './idempotency.js';
+import { IDEMPOTENCY_TTL_MS, Idempotency, type Ticket } from './idempotency.js';
 import { IdempotencyJournal } from './idempotency-journal.js';
 
 let dir: string;
@@ -16,15 +16,64 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-async function open(now: () => number, max?: number) {
+async function open(
+  now: () => number,
+  max?: number,
+  watch?: (path: string, flags: string, mode?: number) => Promise<FileHandle>,
+) {
   const store = new Idempotency({
     key,
     now,
-    journal: new IdempotencyJournal(path, silentLogger),
+    journal: new IdempotencyJournal(path, silentLogger, watch ? { open: watch } : {}),
     ...(max ? { max } : {}),
   });
   await store.open();
   return store;
+}
+
+/**
+ * Opens files as the journal would, recording each write (the keys of the records in it, `p` for
+ * a pending record, `d` for a done one) and each sync of the journal; `failWrite` fails a write.
+ */
+function watchedOpen(events: string[], o: { syncMs?: number; failWrite?: () => boolean } = {}) {
+  return async (p: string, flags: string, mode?: number): Promise<FileHandle> => {
+    const handle = await openFile(p, flags, mode);
+    if (flags !== 'a') return handle;
+    return new Proxy(handle, {
+      get(target, prop) {
+        if (prop === 'write')
+          return async (data: string) => {
+            if (o.failWrite?.())
+              throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+            const keys = data
+              .split('\n')
+              .filter((l) => l !== '')
+              .map((l) => JSON.parse(l) as { k: string; r?: unknown })
+              .map((r) => `${r.r === undefined ? 'p' : 'd'}:${r.k}`);
+            events.push(`write ${keys.join(',')}`);
+            return target.write(data);
+          };
+        if (prop === 'datasync')
+          return async () => {
+            events.push('sync-start');
+            if (o.syncMs) await new Promise((r) => setTimeout(r, o.syncMs));
+            await target.datasync();
+            events.push('sync-end');
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+}
+
+/** Claims `n` keys, as `n` filings arriving together would. */
+function claims(store: Idempotency, n: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const c = store.claim('report:1', `key-${String(i).padStart(8, '0')}`, `f${i}`);
+    if (c.kind !== 'go') throw new Error(c.kind);
+    return c.ticket;
+  });
 }
 
 describe('durable idempotency records', () => {
@@ -88,5 +137,83 @@ describe('durable idempotency records', () => {
     expect(a.claim('s', 'key-00000399', 'f').kind).toBe('replay');
     expect(a.claim('s', 'key-00000000', 'f').kind).toBe('go');
     await a.close();
+  });
+
+  it('share syncs among records kept together, each resolving only after a sync begun after its line was written', async () => {
+    const events: string[] = [];
+    const store = await open(() => 1_000, undefined, watchedOpen(events, { syncMs: 5 }));
+    const tickets = claims(store, 40);
+    // The filings arrive in four waves, some while the journal syncs.
+    const kept: Array<Promise<unknown>> = [];
+    for (const [i, t] of tickets.entries()) {
+      kept.push(
+        store
+          .pending(t, { seq: i })
+          .then(() => {
+            events.push(`resolved p:${t.hash}`);
+            return store.finish(t, { status: 201, body: { i } });
+          })
+          .then(() => events.push(`resolved d:${t.hash}`)),
+      );
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 3));
+    }
+    await Promise.all(kept);
+    await store.close();
+    for (const t of tickets)
+      for (const kind of ['p', 'd']) {
+        const line = `${kind}:${t.hash}`;
+        const written = events.findIndex(
+          (e) => e.startsWith('write ') && e.slice(6).split(',').includes(line),
+        );
+        const syncEnd = events.indexOf('sync-end', events.indexOf('sync-start', written));
+        expect(written, `${line} written`).toBeGreaterThanOrEqual(0);
+        expect(syncEnd, `${line} resolved before a sync after its write completed`).toBeLessThan(
+          events.indexOf(`resolved ${line}`),
+        );
+      }
+    const syncs = events.filter((e) => e === 'sync-end').length;
+    expect(syncs).toBe(events.filter((e) => e.startsWith('write ')).length);
+    // One sync per record would be 80.
+    expect(syncs).toBeLessThan(80 / 4);
+  });
+
+  it('fail the records of a write that fails, keep the ones before, and go on after it', async () => {
+    const events: string[] = [];
+    let fail = false;
+    const store = await open(() => 1_000, undefined, watchedOpen(events, { failWrite: () => fail }));
+    const [a, b, c] = claims(store, 3) as [Ticket, Ticket, Ticket];
+    await store.finish(a, { status: 201, body: 'a' });
+    await store.pending(b, { seq: 7 });
+    fail = true;
+    await expect(store.finish(b, { status: 201, body: 'b' })).rejects.toThrow('ENOSPC');
+    fail = false;
+    // b's pending record stands, in memory as in the file: a retry looks for what it made.
+    expect(store.claim('report:1', 'key-00000001', 'f1')).toMatchObject({ kind: 'go', earlier: { seq: 7 } });
+    await store.finish(c, { status: 201, body: 'c' });
+    await store.close();
+    const again = await open(() => 1_000);
+    expect(again.claim('report:1', 'key-00000000', 'f0')).toMatchObject({ kind: 'replay' });
+    expect(again.claim('report:1', 'key-00000001', 'f1')).toMatchObject({ kind: 'go', earlier: { seq: 7 } });
+    expect(again.claim('report:1', 'key-00000002', 'f2')).toMatchObject({ kind: 'replay' });
+    await again.close();
+  });
+
+  it('compact with every record kept before the compaction took its turn, pending ones too', async () => {
+    const store = await open(() => 1_000, 10);
+    const tickets = claims(store, 122);
+    // 120 lines: one more and the journal holds more than twice what is live (10) plus 100.
+    for (const t of tickets.slice(0, 120)) await store.finish(t, { status: 201, body: 'x' });
+    const [x, p] = tickets.slice(120) as [Ticket, Ticket];
+    // x's line brings the compaction due while p's pending line waits behind it to be written.
+    await Promise.all([store.finish(x, { status: 201, body: 'x' }), store.pending(p, { seq: 121 })]);
+    await store.close();
+    expect((await readFile(path, 'utf8')).trim().split('\n').length).toBeLessThanOrEqual(12);
+    const again = await open(() => 1_000, 10);
+    expect(again.claim('report:1', 'key-00000120', 'f120').kind).toBe('replay');
+    expect(again.claim('report:1', 'key-00000121', 'f121')).toMatchObject({
+      kind: 'go',
+      earlier: { seq: 121 },
+    });
+    await again.close();
   });
 });

@@ -5,18 +5,34 @@
  * record (with the response) after, so a key whose write may have happened is never forgotten by a
  * power cut.
  *
- * The file is rewritten (to a temp file, synced, renamed over it) at open and whenever it holds
- * more than twice the live records, so it stays near the size of what is kept: at most `max`
- * records of the last 24 h. A torn last line (a write cut short) is dropped; so is any line that
- * cannot be read, with a warning: these records save a repeat, they are not the record of what
- * was reported (the store and the incident ledger are).
+ * - **Group commit**, as the store, the audit log and the incident file do (docs/conventions.md
+ *   §The durable queue): records appended while a write is under way go out together, in one
+ *   write and one fdatasync, in the order append() was called; a lone append waits for no timer.
+ *   Each append resolves only once the sync that covers its line has completed. Filings made
+ *   together share their syncs: the pending records of those arriving with the done records of
+ *   those finishing.
+ * - **Rewriting** (to a temp file, synced, renamed over it, the directory synced) happens at open
+ *   and whenever the owner finds the file holds more than twice the live records, so it stays near
+ *   the size of what is kept: at most `max` records of the last 24 h. It takes its turn among the
+ *   appends, and the records it writes are asked for when its turn comes, so that a record
+ *   appended before it is in the new file too. A compaction that fails is logged and tried again
+ *   later; the appends go on into the old file.
+ * - A failed write or sync fails the appends it carried; the file is reopened for the next one,
+ *   which begins with a newline, so that a line the failure left half-written stays apart and is
+ *   dropped, with a warning, when the file is read.
+ * - A torn last line (a write cut short) is dropped; so is any line that cannot be read, with a
+ *   warning: these records save a repeat, they are not the record of what was reported (the store
+ *   and the incident ledger are).
  */
-import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open as openFile, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import type { FilingMark } from './reports-service.js';
 
 export const IDEMPOTENCY_FILE = 'api-idempotency.jsonl';
+
+/** About this much goes out in one write; more waits for the next (bounds a torn tail). */
+const BATCH_BYTES = 256 * 1024;
 
 /** A response kept for replay. */
 export interface KeptResponse {
@@ -39,16 +55,33 @@ export interface JournalRecord {
   r?: KeptResponse;
 }
 
+export interface IdempotencyJournalOptions {
+  /** Opens files; tests pass a wrapper to watch writes and syncs. Default node:fs/promises `open`. */
+  open?: (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+}
+
+type Turn =
+  | { kind: 'line'; line: string; resolve: () => void; reject: (err: unknown) => void }
+  | { kind: 'other'; run: () => Promise<void>; resolve: () => void; reject: (err: unknown) => void };
+
 export class IdempotencyJournal {
   readonly #path: string;
   readonly #log: Logger;
+  readonly #open: (path: string, flags: string, mode?: number) => Promise<FileHandle>;
   #file: FileHandle | undefined;
   #lines = 0;
-  #turn: Promise<unknown> = Promise.resolve();
+  /** What waits its turn, in the order asked. */
+  #queue: Turn[] = [];
+  #writing: Promise<void> | undefined;
+  #syncsStarted = 0;
+  #syncsCompleted = 0;
+  /** A write failed: the file may end in part of a line, which the next write ends first. */
+  #torn = false;
 
-  constructor(path: string, log: Logger) {
+  constructor(path: string, log: Logger, options: IdempotencyJournalOptions = {}) {
     this.#path = path;
     this.#log = log;
+    this.#open = options.open ?? openFile;
   }
 
   /** Reads the records (the last per key wins), keeps those `keep` says, and rewrites the file with them. */
@@ -66,6 +99,7 @@ export class IdempotencyJournal {
       this.#log.warn({ bytes: torn.length }, 'idempotency journal: torn last line dropped');
     let unreadable = 0;
     for (const line of lines) {
+      if (line === '') continue; // after a failed write (see the module comment)
       const record = parse(line);
       if (record === undefined) unreadable++;
       else byKey.set(record.k, record);
@@ -73,17 +107,19 @@ export class IdempotencyJournal {
     if (unreadable > 0)
       this.#log.warn({ lines: unreadable }, 'idempotency journal: unreadable lines dropped');
     const live = [...byKey.values()].filter(keep);
-    await this.rewrite(live);
+    await this.rewrite(() => live.map((r) => JSON.stringify(r)));
     return live;
   }
 
-  /** Appends one record and syncs it. */
-  append(record: JournalRecord): Promise<void> {
-    return this.#serial(async () => {
-      const file = this.#file ?? (await this.#openForAppend());
-      await file.write(`${JSON.stringify(record)}\n`);
-      await file.datasync();
-      this.#lines++;
+  /**
+   * Appends one record, `json` being JSON.stringify(record); resolves once a sync begun after its
+   * line was written has completed.
+   */
+  append(json: string): Promise<void> {
+    const line = `${json}\n`;
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ kind: 'line', line, resolve, reject });
+      this.#kick();
     });
   }
 
@@ -92,46 +128,109 @@ export class IdempotencyJournal {
     return this.#lines;
   }
 
-  /** Replaces the file with exactly these records. */
-  rewrite(records: readonly JournalRecord[]): Promise<void> {
-    return this.#serial(async () => {
-      await this.#file?.close();
-      this.#file = undefined;
-      const temp = `${this.#path}.${process.pid}.tmp`;
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      try {
-        await rename(temp, this.#path);
-      } catch (err) {
-        await unlink(temp).catch(() => {});
-        throw err;
-      }
-      await syncDir(dirname(this.#path));
-      this.#lines = records.length;
-    });
+  /** Syncs of appended lines begun and completed (rewrites aside). */
+  get syncs(): { started: number; completed: number } {
+    return { started: this.#syncsStarted, completed: this.#syncsCompleted };
+  }
+
+  /**
+   * Replaces the file with exactly the records `records()` gives, as JSON (a line each, without
+   * its newline), when the rewrite's turn comes.
+   */
+  rewrite(records: () => readonly string[]): Promise<void> {
+    return this.#turn(() => this.#rewrite(records()));
+  }
+
+  /** As rewrite(), but a failure is logged, not thrown: the file only grows until the next try. */
+  async compact(records: () => readonly string[]): Promise<void> {
+    try {
+      await this.rewrite(records);
+    } catch (err) {
+      this.#log.warn({ err, lines: this.#lines }, 'idempotency journal: could not compact; will try again');
+    }
   }
 
   async close(): Promise<void> {
-    await this.#serial(async () => {
+    await this.#turn(async () => {
       await this.#file?.close();
       this.#file = undefined;
     });
   }
 
-  async #openForAppend(): Promise<FileHandle> {
-    this.#file = await open(this.#path, 'a', 0o600);
-    return this.#file;
+  #turn(run: () => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ kind: 'other', run, resolve, reject });
+      this.#kick();
+    });
   }
 
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#turn.then(fn, fn);
-    this.#turn = run.catch(() => {});
-    return run;
+  /** Starts the writer a microtask later, so that appends made together go out together. */
+  #kick(): void {
+    this.#writing ??= Promise.resolve().then(() => this.#drain());
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const first = this.#queue[0] as Turn;
+      if (first.kind === 'other') {
+        this.#queue.shift();
+        await first.run().then(first.resolve, first.reject);
+        continue;
+      }
+      let bytes = 0;
+      let n = 0;
+      for (const t of this.#queue) {
+        if (t.kind !== 'line' || (n > 0 && bytes >= BATCH_BYTES)) break;
+        bytes += t.line.length;
+        n++;
+      }
+      const batch = this.#queue.splice(0, n) as Array<Extract<Turn, { kind: 'line' }>>;
+      try {
+        this.#file ??= await this.#open(this.#path, 'a', 0o600);
+        await this.#file.write((this.#torn ? '\n' : '') + batch.map((t) => t.line).join(''));
+        this.#torn = false;
+        this.#syncsStarted++;
+        await this.#file.datasync();
+        this.#syncsCompleted++;
+      } catch (err) {
+        // The file's end is not known: the next append opens it afresh, after a newline.
+        this.#torn = true;
+        await this.#file?.close().catch(() => {});
+        this.#file = undefined;
+        for (const t of batch) t.reject(err);
+        continue;
+      }
+      this.#lines += batch.length;
+      for (const t of batch) t.resolve();
+    }
+    this.#writing = undefined;
+  }
+
+  async #rewrite(records: readonly string[]): Promise<void> {
+    await this.#file?.close();
+    this.#file = undefined;
+    this.#torn = false;
+    const temp = `${this.#path}.${process.pid}.tmp`;
+    const handle = await this.#open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(records.length === 0 ? '' : `${records.join('\n')}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, this.#path);
+    } catch (err) {
+      await unlink(temp).catch(() => {});
+      throw err;
+    }
+    const dir = await this.#open(dirname(this.#path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    this.#lines = records.length;
   }
 }
 
@@ -144,14 +243,5 @@ function parse(line: string): JournalRecord | undefined {
     return r as JournalRecord;
   } catch {
     return undefined;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

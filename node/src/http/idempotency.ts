@@ -12,6 +12,11 @@
  * Only what finished is replayed: a 2xx or 4xx response. After a 5xx or a thrown error the key is
  * free again in memory; in the journal its pending record stays, so the next attempt looks for
  * what the failed one may have made.
+ *
+ * A record is kept in memory as its journal line, made once: a response is read back from it only
+ * when it is replayed, and a compaction writes the lines as they are. Two thousand replies kept as
+ * objects would be two thousand object graphs for the garbage collector to walk, a line each is
+ * one string (docs/api.md §Measured).
  */
 import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from '../domain/audit/audit-entry.js';
@@ -23,7 +28,7 @@ export type { KeptResponse };
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** What a key may look like: 8–128 characters a UUID, a ULID or base64url is written in. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-.:]{8,128}$/;
-/** Larger responses are not kept (none of this API's writes answers with so much). */
+/** Records (a response and its key) larger than this are not kept (none of this API's writes answers with so much). */
 const MAX_KEPT_BYTES = 64 * 1024;
 
 export interface IdempotencyOptions {
@@ -49,11 +54,34 @@ export interface Ticket {
   readonly fingerprint: string;
 }
 
+/** A record as kept: what claim() reads, and the record's journal line (JSON, no newline). */
+interface Kept {
+  readonly k: string;
+  readonly f: string;
+  readonly t: number;
+  readonly m?: FilingMark;
+  /** The response is in the line: the request finished. */
+  readonly done: boolean;
+  readonly json: string;
+}
+
+function kept(record: JournalRecord, json = JSON.stringify(record)): Kept {
+  return {
+    k: record.k,
+    f: record.f,
+    t: record.t,
+    ...(record.m === undefined ? {} : { m: record.m }),
+    done: record.r !== undefined,
+    json,
+  };
+}
+
 export class Idempotency {
   readonly #o: Required<Omit<IdempotencyOptions, 'journal'>> & { journal?: IdempotencyJournal };
   /** By key hash, oldest first. */
-  readonly #records = new Map<string, JournalRecord>();
+  readonly #records = new Map<string, Kept>();
   readonly #running = new Set<string>();
+  #compacting = false;
 
   constructor(options: IdempotencyOptions) {
     this.#o = { now: Date.now, max: 2000, ...options };
@@ -65,9 +93,10 @@ export class Idempotency {
     if (journal === undefined) return;
     const now = this.#o.now();
     const live = await journal.open((r) => !this.#stale(r, now));
-    for (const r of live.sort((a, b) => a.t - b.t)) this.#records.set(r.k, r);
+    for (const r of live.sort((a, b) => a.t - b.t)) this.#records.set(r.k, kept(r));
   }
 
+  /** Waits for the journal's appends and compaction, then closes it. */
   async close(): Promise<void> {
     await this.#o.journal?.close();
   }
@@ -86,7 +115,8 @@ export class Idempotency {
     const fresh = record !== undefined && !this.#stale(record, this.#o.now()) ? record : undefined;
     if (fresh !== undefined && fresh.f !== fingerprint) return { kind: 'conflict' };
     if (this.#running.has(hash)) return { kind: 'in-progress' };
-    if (fresh?.r !== undefined) return { kind: 'replay', response: fresh.r };
+    if (fresh?.done === true)
+      return { kind: 'replay', response: (JSON.parse(fresh.json) as JournalRecord).r as KeptResponse };
     this.#running.add(hash);
     const ticket = { hash, fingerprint };
     return fresh?.m !== undefined ? { kind: 'go', ticket, earlier: fresh.m } : { kind: 'go', ticket };
@@ -100,14 +130,13 @@ export class Idempotency {
     const existing = this.#records.get(ticket.hash);
     if (existing?.m !== undefined || this.#o.journal === undefined) return;
     const record: JournalRecord = { k: ticket.hash, f: ticket.fingerprint, t: this.#o.now(), m: mark };
-    await this.#o.journal.append(record);
-    this.#put(record);
+    await this.#keep(kept(record), existing);
   }
 
   /** Keeps the response of a finished request (2xx, 4xx) and frees the key. */
   async finish(ticket: Ticket, response: KeptResponse): Promise<void> {
     try {
-      if (response.status >= 500 || JSON.stringify(response.body ?? null).length > MAX_KEPT_BYTES) return;
+      if (response.status >= 500) return;
       const before = this.#records.get(ticket.hash);
       const record: JournalRecord = {
         k: ticket.hash,
@@ -115,9 +144,11 @@ export class Idempotency {
         t: before?.t ?? this.#o.now(),
         r: response,
       };
-      await this.#o.journal?.append(record);
-      this.#put(record);
-      await this.#compact();
+      // Written once: measured here, appended and kept as it is.
+      const json = JSON.stringify(record);
+      if (json.length > MAX_KEPT_BYTES) return;
+      await this.#keep(kept(record, json), before);
+      this.#compact();
     } finally {
       this.#running.delete(ticket.hash);
     }
@@ -133,7 +164,7 @@ export class Idempotency {
     return this.#records.size;
   }
 
-  #put(record: JournalRecord): void {
+  #put(record: Kept): void {
     this.#records.delete(record.k);
     this.#records.set(record.k, record);
     const now = this.#o.now();
@@ -143,13 +174,41 @@ export class Idempotency {
     }
   }
 
-  async #compact(): Promise<void> {
-    const journal = this.#o.journal;
-    if (journal === undefined || journal.lines <= 2 * this.#records.size + 100) return;
-    await journal.rewrite([...this.#records.values()]);
+  /**
+   * Keeps `record` in memory and in the journal. It is kept in memory first, so that a compaction
+   * whose turn comes before its line writes it too; the key is still running meanwhile, so no
+   * request sees it before it is synced. If the journal cannot take it, the record it replaced
+   * comes back.
+   */
+  async #keep(record: Kept, before: Kept | undefined): Promise<void> {
+    this.#put(record);
+    try {
+      await this.#o.journal?.append(record.json);
+    } catch (err) {
+      if (this.#records.get(record.k) === record) {
+        this.#records.delete(record.k);
+        if (before !== undefined) this.#records.set(record.k, before);
+      }
+      throw err;
+    }
   }
 
-  #stale(r: JournalRecord, now: number): boolean {
+  /**
+   * Rewrites the journal once it holds more than twice what is live: one compaction at a time, in
+   * the journal's turn, not awaited by the request that found it due.
+   */
+  #compact(): void {
+    const journal = this.#o.journal;
+    if (journal === undefined || this.#compacting || journal.lines <= 2 * this.#records.size + 100) return;
+    this.#compacting = true;
+    void journal
+      .compact(() => Array.from(this.#records.values(), (r) => r.json))
+      .finally(() => {
+        this.#compacting = false;
+      });
+  }
+
+  #stale(r: { t: number }, now: number): boolean {
     // A clock set back (a Pi without a battery-backed clock, after a power cut) makes a record look
     // new: it is kept, never taken for expired.
     return now - r.t > IDEMPOTENCY_TTL_MS;

@@ -17,6 +17,13 @@ import { createFakeLinkPair } from '../link/fake-link.js';
 import { type ApiClient, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
 import { ReportsAdapter } from './reports-adapter.js';
 
+/** The file ledgers made here, closed after each test: each keeps its file open between writes. */
+const ledgers: FileIncidentLedger[] = [];
+function opened(ledger: FileIncidentLedger): FileIncidentLedger {
+  ledgers.push(ledger);
+  return ledger;
+}
+
 const KIT = 2107;
 let net: TestNetwork;
 let kit: TestNode;
@@ -28,7 +35,7 @@ let centreReports: ReportsAdapter;
 function adapterOf(node: TestNode, file: string): ReportsAdapter {
   return new ReportsAdapter({
     book: new IncidentBook({
-      ledger: new FileIncidentLedger(join(dataDir, file)),
+      ledger: opened(new FileIncidentLedger(join(dataDir, file))),
       kitArea: (n) => (n === KIT ? VILLAGE : undefined),
       log: silentLogger,
     }),
@@ -73,6 +80,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await api?.server.stop();
+  for (const ledger of ledgers.splice(0)) await ledger.close();
   await net.stop();
   await rm(dataDir, { recursive: true, force: true });
 });

@@ -157,15 +157,20 @@ describe('the report list', () => {
     );
   });
 
-  it('hands out copies: changing a page changes nothing kept', async () => {
+  it('hands out reports frozen: changing a page is refused and changes nothing kept', async () => {
     const book = new IncidentBook({ ledger: new MemoryIncidentLedger(), log: silentLogger, now: () => T0 });
     const adapter = adapterOver(book);
     await adapter.recordDelivered(reportMessage(1, T0, { stage: 'initial', indicators: { affected: 1 } }));
     const scope = SCOPES[0] as PermissionScope;
     const page = await adapter.list({ scope, offset: 0, limit: 20 });
-    (page.items[0] as { indicators: Record<string, number> }).indicators.affected = 99;
+    expect(() => {
+      (page.items[0] as { indicators: Record<string, number> }).indicators.affected = 99;
+    }).toThrow(TypeError);
     const got = await adapter.get(page.items[0]?.id as string);
-    got?.changes?.push({ name: 'dead', after: 1, change: 1 });
+    expect(() => got?.changes?.push({ name: 'dead', after: 1, change: 1 })).toThrow(TypeError);
+    expect(() => {
+      (got as { version: number }).version = 7;
+    }).toThrow(TypeError);
     expect(await adapter.list({ scope, offset: 0, limit: 20 })).toEqual(await naiveList(book, scope, 0, 20));
   });
 });

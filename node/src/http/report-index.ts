@@ -1,9 +1,18 @@
 /**
  * The reports of an incident book kept in memory in the order the API lists them (docs/api.md
- * §Reports): newest recorded first, then newest created, then by id. Built once from the book's
- * incidents, then kept up to date one incident at a time as reports are recorded, so that a page
- * costs a pass over the summaries for its scope and copies of its own items, not a summary and a
- * sort of every report in the book.
+ * §Reports, §Measured): newest recorded first, then newest created, then by id. Built once from
+ * the book's incidents, then kept up to date one incident at a time as reports are recorded, so
+ * that a page costs a binary search and its own items, not a summary and a sort of every report in
+ * the book, nor a pass over all of them.
+ *
+ * - The list is held oldest first, so that a report just recorded, the usual case, goes on at the
+ *   end instead of shifting every other one along; a page reads it from the end.
+ * - A person who may see only some areas gets a view of the list filtered to them, made on first
+ *   use and kept up to date with the list; a few dozen scopes (people's areas) are kept, the least
+ *   recently used dropped first.
+ * - The summaries are frozen and handed out as they are: a page is serialised as soon as it is
+ *   made, and a caller that tried to change one would be refused (TypeError) instead of changing
+ *   what every later page shows. Copying them per page cost more than everything else a page does.
  *
  * A report's summary depends on its whole incident (its version number and what it changed move
  * when an earlier report arrives late: docs/reports.md §The chain), so an incident is replaced
@@ -19,27 +28,38 @@ export function listedBefore(a: ReportSummary, b: ReportSummary): number {
   return b.recordedAt - a.recordedAt || b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
+/** Scopes whose filtered views are kept at once. */
+const MAX_VIEWS = 32;
+
+interface View {
+  readonly scope: PermissionScope & { all: false };
+  /** The reports within the scope, oldest first, as the whole list. */
+  readonly held: ReportSummary[];
+}
+
 export class ReportIndex {
   readonly #summarise: (incident: Incident) => ReportSummary[];
-  /** Every report's summary, in the API's order. */
-  readonly #listed: ReportSummary[] = [];
+  /** Every report's summary, frozen, oldest first: the API's order backwards. */
+  readonly #held: ReportSummary[] = [];
   readonly #byIncident = new Map<IncidentId, ReportSummary[]>();
   readonly #byId = new Map<string, ReportSummary>();
   readonly #incidents = new Map<IncidentId, Incident>();
+  /** Filtered views by scope key, least recently used first. */
+  readonly #views = new Map<string, View>();
 
   /** An index of `incidents`, which it keeps (the caller hands them over and changes them no more). */
   constructor(incidents: Iterable<Incident>, summarise: (incident: Incident) => ReportSummary[]) {
-    this.#summarise = summarise;
+    this.#summarise = (incident) => summarise(incident).map(frozen);
     for (const incident of incidents) {
-      const summaries = summarise(incident);
+      const summaries = this.#summarise(incident);
       this.#incidents.set(incident.id, incident);
       this.#byIncident.set(incident.id, summaries);
       for (const s of summaries) {
-        this.#listed.push(s);
+        this.#held.push(s);
         this.#byId.set(s.id, s);
       }
     }
-    this.#listed.sort(listedBefore);
+    this.#held.sort(heldBefore);
   }
 
   /** Adds `incident`, or replaces the one of its id, with all its reports. */
@@ -49,43 +69,34 @@ export class ReportIndex {
     this.#incidents.set(incident.id, incident);
     this.#byIncident.set(incident.id, summaries);
     for (const s of summaries) {
-      this.#listed.splice(this.#position(s), 0, s);
+      insert(this.#held, s);
       this.#byId.set(s.id, s);
+      for (const view of this.#views.values()) if (withinScope(view.scope, s.area)) insert(view.held, s);
     }
   }
 
   remove(id: IncidentId): void {
     for (const s of this.#byIncident.get(id) ?? []) {
-      const at = this.#position(s);
-      if (this.#listed[at] !== s) throw new Error(`report index out of order at ${s.id}`);
-      this.#listed.splice(at, 1);
+      take(this.#held, s);
       this.#byId.delete(s.id);
+      for (const view of this.#views.values()) if (withinScope(view.scope, s.area)) take(view.held, s);
     }
     this.#byIncident.delete(id);
     this.#incidents.delete(id);
   }
 
-  /** Reports `offset` to `offset + limit` of those within `scope`, copied, and how many there are. */
+  /** Reports `offset` to `offset + limit` of those within `scope`, newest first, and how many there are. */
   page(scope: PermissionScope, offset: number, limit: number): ReportPage {
-    if (scope.all)
-      return {
-        items: structuredClone(this.#listed.slice(offset, offset + limit)),
-        total: this.#listed.length,
-      };
+    const held = scope.all ? this.#held : this.#viewOf(scope).held;
     const items: ReportSummary[] = [];
-    let total = 0;
-    for (const s of this.#listed) {
-      if (!withinScope(scope, s.area)) continue;
-      if (total >= offset && items.length < limit) items.push(s);
-      total++;
-    }
-    return { items: structuredClone(items), total };
+    for (let i = held.length - 1 - offset; i >= 0 && items.length < limit; i--)
+      items.push(held[i] as ReportSummary);
+    return { items, total: held.length };
   }
 
-  /** The report with this message id, copied. */
+  /** The report with this message id (frozen). */
   get(id: string): ReportSummary | undefined {
-    const s = this.#byId.get(id);
-    return s === undefined ? undefined : structuredClone(s);
+    return this.#byId.get(id);
   }
 
   /** The incidents, as kept: not to be changed. */
@@ -93,15 +104,58 @@ export class ReportIndex {
     return this.#incidents.values();
   }
 
-  /** The first place in the list where `s` may stand: before every report listed after it. */
-  #position(s: ReportSummary): number {
-    let lo = 0;
-    let hi = this.#listed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (listedBefore(this.#listed[mid] as ReportSummary, s) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** The view of `scope`, made from the whole list if it is not kept. */
+  #viewOf(scope: PermissionScope & { all: false }): View {
+    const key = [...scope.areas].sort((a, b) => a - b).join(',');
+    let view = this.#views.get(key);
+    if (view === undefined) {
+      view = {
+        scope: { all: false, areas: [...scope.areas] },
+        held: this.#held.filter((s) => withinScope(scope, s.area)),
+      };
+      if (this.#views.size >= MAX_VIEWS) this.#views.delete(this.#views.keys().next().value as string);
+    } else this.#views.delete(key);
+    this.#views.set(key, view);
+    return view;
   }
+}
+
+/** Whether `a` is held before `b`: the API's order backwards. */
+function heldBefore(a: ReportSummary, b: ReportSummary): number {
+  return listedBefore(b, a);
+}
+
+/** The first place in `held` where `s` may stand: after every report held before it. */
+function position(held: readonly ReportSummary[], s: ReportSummary): number {
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (heldBefore(held[mid] as ReportSummary, s) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insert(held: ReportSummary[], s: ReportSummary): void {
+  const at = position(held, s);
+  if (at === held.length) held.push(s);
+  else held.splice(at, 0, s);
+}
+
+function take(held: ReportSummary[], s: ReportSummary): void {
+  const at = position(held, s);
+  if (held[at] !== s) throw new Error(`report index out of order at ${s.id}`);
+  held.splice(at, 1);
+}
+
+/** `s` and everything in it, frozen. */
+function frozen(s: ReportSummary): ReportSummary {
+  Object.freeze(s.indicators);
+  if (s.cuts) Object.freeze(s.cuts);
+  if (s.needs) Object.freeze(s.needs);
+  if (s.changes) for (const c of s.changes) Object.freeze(c);
+  Object.freeze(s.changes);
+  Object.freeze(s.unexplained);
+  return Object.freeze(s);
 }

@@ -19,6 +19,13 @@ import { HOP_TAGGED_OVERHEAD } from '../wire/hop-tagged.js';
 import { type ApiClient, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
 import { ReportsAdapter } from './reports-adapter.js';
 
+/** The file ledgers made here, closed after each test: each keeps its file open between writes. */
+const ledgers: FileIncidentLedger[] = [];
+function opened(ledger: FileIncidentLedger): FileIncidentLedger {
+  ledgers.push(ledger);
+  return ledger;
+}
+
 const KIT = 2107;
 let net: TestNetwork;
 let kit: TestNode;
@@ -47,7 +54,7 @@ beforeEach(async () => {
   await net.start();
   const adapter = new ReportsAdapter({
     book: new IncidentBook({
-      ledger: new FileIncidentLedger(join(dataDir, 'incidents.jsonl')),
+      ledger: opened(new FileIncidentLedger(join(dataDir, 'incidents.jsonl'))),
       kitArea: (node) => (node === KIT ? VILLAGE : undefined),
       log: silentLogger,
     }),
@@ -65,6 +72,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await api?.server.stop();
+  for (const ledger of ledgers.splice(0)) await ledger.close();
   await net.stop();
   await rm(dataDir, { recursive: true, force: true });
 });

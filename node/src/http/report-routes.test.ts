@@ -1,11 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AjvModule from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../base/logger.js';
+import { IncidentBook } from '../domain/reports/incident-book.js';
+import { R1_AT, reportMessage } from '../domain/reports/incident-fixtures.js';
+import { MemoryIncidentLedger } from '../domain/reports/incident-ledger.js';
 import type { ApiServerDeps } from './api-deps.js';
 import { type ApiClient, MemoryReports, startTestApi, type TestApi } from './api-fixtures.js';
 import type { ApiPerson } from './people-directory.js';
+import { ReportsAdapter } from './reports-adapter.js';
 import type { FilingMark, ReportDraftInput } from './reports-service.js';
+import { ReportPage } from './schemas/report-schemas.js';
 
 let dir: string;
 let api: TestApi;
@@ -79,6 +87,51 @@ describe('reading', () => {
     expect(last.json.items.map((r: { id: string }) => r.id)).toEqual(['2107/301']);
   });
 
+  it('writes a page of the reports the book holds in the shape its schema declares, the same each time', async () => {
+    const book = new IncidentBook({
+      ledger: new MemoryIncidentLedger(),
+      log: silentLogger,
+      now: () => R1_AT,
+    });
+    const unused = () => {
+      throw new Error('not used by the list');
+    };
+    const reports = new ReportsAdapter({
+      book,
+      core: { submit: unused, preview: unused },
+      store: { getKv: unused, getMeta: unused, getFrame: unused },
+      nodeId: 1,
+      log: silentLogger,
+    });
+    await reports.recordDelivered(
+      reportMessage(305, R1_AT, {
+        stage: 'initial',
+        indicators: { affected: 10 },
+        note: '山洪 "冲毁" 便桥',
+        cuts: ['road'],
+      }),
+    );
+    await reports.recordDelivered(
+      reportMessage(306, R1_AT + 60_000, { indicators: { affected: 900, dead: 1 } }),
+    );
+    await start({ reports });
+    const duty = api.client();
+    await duty.signIn(3);
+    const res = await duty.request('GET', '/api/reports?page=1&per_page=20');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const ajv = new AjvModule.default({ strict: false });
+    expect(ajv.validate(ReportPage, res.json), JSON.stringify(ajv.errors)).toBe(true);
+    const { items, total } = await reports.list({ scope: { all: true }, offset: 0, limit: 20 });
+    expect(res.json).toEqual({ items, page: { page: 1, perPage: 20, total } });
+    expect(res.json.items[1].note).toBe('山洪 "冲毁" 便桥');
+    expect(res.json.items[0].changes).toEqual([
+      { name: 'affected', before: 10, after: 900, change: 890 },
+      { name: 'dead', after: 1, change: 1 },
+    ]);
+    expect((await duty.request('GET', '/api/reports?page=1&per_page=20')).text).toBe(res.text);
+  });
+
   it('shows a person only the reports of their areas, and the duty officer all', async () => {
     await start();
     await officer.request('POST', '/api/reports', { body: draft });
@@ -135,6 +188,71 @@ describe('idempotency keys', () => {
     expect(other.status).toBe(422);
     expect(other.json.code).toBe('API_IDEMPOTENCY_KEY_REUSED');
     expect(api.reports.filed).toHaveLength(1);
+  });
+
+  it('let a filing go on, and answer it, only once its pending and done records are synced; filings made together share syncs', async () => {
+    const synced = new Set<string>();
+    let unsynced: string[] = [];
+    let syncs = 0;
+    const openFile = async (path: string, flags: string, mode?: number): Promise<FileHandle> => {
+      const handle = await open(path, flags, mode);
+      if (flags !== 'a') return handle;
+      return new Proxy(handle, {
+        get(target, prop) {
+          if (prop === 'write')
+            return async (data: string) => {
+              for (const line of data.split('\n').filter((l) => l !== '')) {
+                const r = JSON.parse(line) as { k: string; r?: unknown };
+                unsynced.push(`${r.r === undefined ? 'pending' : 'done'} ${r.k}`);
+              }
+              return target.write(data);
+            };
+          if (prop === 'datasync')
+            return async () => {
+              const covered = unsynced;
+              unsynced = [];
+              await new Promise((r) => setTimeout(r, 2));
+              await target.datasync();
+              for (const l of covered) synced.add(l);
+              syncs++;
+            };
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    };
+    const N = 40;
+    const keyHash = (i: number) =>
+      createHash('sha256')
+        .update(`report:1\0form-${1000 + i}`)
+        .digest('base64url');
+    const unsyncedAtFiling: number[] = [];
+    class Watched extends MemoryReports {
+      override async file(d: ReportDraftInput, by: ApiPerson, earlier?: FilingMark) {
+        const i = d.indicators.affected as number;
+        if (!synced.has(`pending ${keyHash(i)}`)) unsyncedAtFiling.push(i);
+        return super.file(d, by, earlier);
+      }
+    }
+    await start({ reports: new Watched(), openFile });
+    const replies = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        officer
+          .request('POST', '/api/reports', {
+            body: { ...draft, indicators: { affected: i } },
+            key: `form-${1000 + i}`,
+          })
+          .then((res) => ({ res, done: synced.has(`done ${keyHash(i)}`) })),
+      ),
+    );
+    expect(replies.map(({ res }) => res.status)).toEqual(replies.map(() => 201));
+    expect(unsyncedAtFiling, 'filed before its pending record was synced').toEqual([]);
+    expect(
+      replies.flatMap(({ done }, i) => (done ? [] : [i])),
+      'answered before its done record was synced',
+    ).toEqual([]);
+    // One sync per record would be 2 × 40.
+    expect(syncs).toBeLessThan((2 * N) / 4);
   });
 
   it('keep a refusal too: the same refused draft is refused again without asking the domain', async () => {

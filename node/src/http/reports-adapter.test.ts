@@ -19,6 +19,13 @@ import { EventFeed } from './event-hub.js';
 import { ReportsAdapter } from './reports-adapter.js';
 import type { ReportsService } from './reports-service.js';
 
+/** The file ledgers made here, closed after each test: each keeps its file open between writes. */
+const ledgers: FileIncidentLedger[] = [];
+function opened(ledger: FileIncidentLedger): FileIncidentLedger {
+  ledgers.push(ledger);
+  return ledger;
+}
+
 const KIT = 2107;
 let net: TestNetwork;
 let kit: TestNode;
@@ -35,7 +42,7 @@ async function startKitApi(wrap?: (a: ReportsAdapter) => ReportsService, opts: {
   const feed = new EventFeed();
   adapter = new ReportsAdapter({
     book: new IncidentBook({
-      ledger: new FileIncidentLedger(join(dataDir, 'incidents.jsonl')),
+      ledger: opened(new FileIncidentLedger(join(dataDir, 'incidents.jsonl'))),
       // A report names its area only when it is not its kit's own (docs/wire-format.md §4.1).
       kitArea: (node) => (node === KIT ? VILLAGE : undefined),
       log: silentLogger,
@@ -111,6 +118,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await api?.server.stop();
+  for (const ledger of ledgers.splice(0)) await ledger.close();
   await net.stop();
   await rm(dataDir, { recursive: true, force: true });
 });

@@ -15,11 +15,12 @@
  * change made to the book by another way would not show here until a restart.
  *
  * Finding a filing a restart cut short: the mark is the store's sequence counter (`seq` in the
- * store's kv, node/src/core/sequence-counter.ts: the last number this node used). A message made
- * after the mark has a higher number, so the retry reads the records of this node's numbers above
- * the mark, one by one (a handful: what the node made meanwhile), and takes a report of the same
- * reporter, stage, figures and note as the one the first attempt made. If the first attempt stored
- * its message but did not record it in the book, it is recorded then.
+ * store's kv, node/src/core/sequence-counter.ts: the last number this node used), read once for
+ * the filings that ask for it together. A message made after the mark has a higher number, so the
+ * retry reads the records of this node's numbers above the mark, one by one (a handful: what the
+ * node made meanwhile), and takes a report of the same reporter, stage, figures and note as the
+ * one the first attempt made. If the first attempt stored its message but did not record it in the
+ * book, it is recorded then.
  */
 import type { Logger } from '../base/logger.js';
 import type { Draft } from '../core/core-types.js';
@@ -27,7 +28,13 @@ import type { DraftPreview } from '../core/node-core.js';
 import { countyTime } from '../domain/county-time.js';
 import { aggregate } from '../domain/reports/aggregate.js';
 import { packNote } from '../domain/reports/explanation-note.js';
-import { type Incident, incidentArea, isExercise, isOpenedId } from '../domain/reports/incident.js';
+import {
+  type Incident,
+  incidentArea,
+  isExercise,
+  isOpenedId,
+  versionId,
+} from '../domain/reports/incident.js';
 import type { IncidentBook } from '../domain/reports/incident-book.js';
 import { quickReportCsv } from '../domain/reports/quick-report-csv.js';
 import { overdueList } from '../domain/reports/reminders.js';
@@ -86,6 +93,8 @@ type Mark = { seq: number };
 export class ReportsAdapter implements ReportsService {
   readonly #o: ReportsAdapterOptions;
   #index: Promise<ReportIndex> | undefined;
+  /** The read of the sequence counter that filings asking for a mark now will share. */
+  #marking: Promise<FilingMark> | undefined;
 
   constructor(options: ReportsAdapterOptions) {
     this.#o = options;
@@ -95,8 +104,20 @@ export class ReportsAdapter implements ReportsService {
     return this.#o.area;
   }
 
-  async filingMark(): Promise<FilingMark> {
-    return { seq: (await this.#o.store.getKv<number>('seq')) ?? 0 };
+  filingMark(): Promise<FilingMark> {
+    // Filings that ask together share one read: a count read before a filing's message is made is
+    // below that message's number however early it was read, which is all a mark must be.
+    this.#marking ??= this.#o.store.getKv<number>('seq').then(
+      (seq) => {
+        this.#marking = undefined;
+        return { seq: seq ?? 0 };
+      },
+      (err: unknown) => {
+        this.#marking = undefined;
+        throw err;
+      },
+    );
+    return this.#marking;
   }
 
   async file(draft: ReportDraftInput, by: ApiPerson, earlier?: FilingMark): Promise<FiledReport> {
@@ -256,7 +277,11 @@ export class ReportsAdapter implements ReportsService {
       if (opened !== undefined && message.body.stage === 'initial') index.remove(opened);
       index.put(recorded.incident);
     }
-    const report = summaryOf(recorded.incident, recorded.version - 1, this.#o.book.rules);
+    // The index's own summary when it has just made one: the same, frozen, made once.
+    const version = recorded.incident.versions[recorded.version - 1];
+    const report =
+      (recorded.added && version !== undefined ? index.get(versionId(version)) : undefined) ??
+      summaryOf(recorded.incident, recorded.version - 1, this.#o.book.rules);
     if (recorded.added) this.#o.emit?.({ type: 'report', report });
     return { report, unexplained: recorded.unexplained.map((c) => c.name) };
   }

@@ -74,13 +74,30 @@ export function canonicalJson(value: unknown): string {
 
 /** The hash an entry must carry: over all of it but `hash`. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
-  const { hash: _, ...rest } = entry;
-  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+  return sha256(entryJson({ ...entry, hash: undefined }));
 }
 
 /** The entry's line in the file, newline included. */
 export function entryLine(entry: AuditEntry): string {
-  return `${canonicalJson(entry)}\n`;
+  return `${entryJson(entry)}\n`;
+}
+
+/**
+ * canonicalJson(entry), written field by field in the canonical order of an entry's keys, so that
+ * an append makes it once: `detailsJson` is canonicalJson(entry.details) when the caller has it
+ * already. A `hash` that is undefined is left out, as canonicalJson leaves it.
+ */
+export function entryJson(
+  entry: Omit<AuditEntry, 'hash'> & { hash?: string | undefined },
+  detailsJson?: string,
+): string {
+  // action < actor < at < details < hash < node < prev < seq < subject, by UTF-16 code units.
+  let json = `{"action":${JSON.stringify(entry.action)},"actor":${JSON.stringify(entry.actor)},"at":${JSON.stringify(entry.at)}`;
+  if (entry.details !== undefined) json += `,"details":${detailsJson ?? canonicalJson(entry.details)}`;
+  if (entry.hash !== undefined) json += `,"hash":${JSON.stringify(entry.hash)}`;
+  json += `,"node":${JSON.stringify(entry.node)},"prev":${JSON.stringify(entry.prev)},"seq":${JSON.stringify(entry.seq)}`;
+  if (entry.subject !== undefined) json += `,"subject":${JSON.stringify(entry.subject)}`;
+  return `${json}}`;
 }
 
 /** The next entry after one whose hash is `prev` and sequence `seq`. */
@@ -90,6 +107,20 @@ export function chainEntry(
   at: number,
   node: number,
 ): AuditEntry {
+  return chainLine(draft, undefined, after, at, node).entry;
+}
+
+/**
+ * The next entry and its line (newline included), hashing and writing its canonical JSON once;
+ * `detailsJson` is canonicalJson(draft.details) when the caller has it already.
+ */
+export function chainLine(
+  draft: AuditDraft,
+  detailsJson: string | undefined,
+  after: { seq: number; hash: string },
+  at: number,
+  node: number,
+): { entry: AuditEntry; line: string } {
   const unhashed: Omit<AuditEntry, 'hash'> = {
     seq: after.seq + 1,
     at,
@@ -100,5 +131,11 @@ export function chainEntry(
     ...(draft.details === undefined ? {} : { details: draft.details }),
     prev: after.hash,
   };
-  return { ...unhashed, hash: entryHash(unhashed) };
+  const details = draft.details === undefined ? undefined : (detailsJson ?? canonicalJson(draft.details));
+  const entry: AuditEntry = { ...unhashed, hash: sha256(entryJson(unhashed, details)) };
+  return { entry, line: `${entryJson(entry, details)}\n` };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -72,12 +72,18 @@ export function entryProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** What is wrong with an entry's action, subject and details, or undefined. */
-export function draftFieldsProblem(value: {
-  action?: unknown;
-  subject?: unknown;
-  details?: unknown;
-}): string | undefined {
+/**
+ * What is wrong with an entry's action, subject and details, or undefined. `detailsJson`, when
+ * given, is canonicalJson(details), which the caller made already.
+ */
+export function draftFieldsProblem(
+  value: {
+    action?: unknown;
+    subject?: unknown;
+    details?: unknown;
+  },
+  detailsJson?: string,
+): string | undefined {
   const { action, subject, details } = value;
   if (typeof action !== 'string' || action.length > MAX_ACTION_LENGTH || !ACTION_FORMAT.test(action))
     return 'action: not an action code (area.what, lower case)';
@@ -85,7 +91,7 @@ export function draftFieldsProblem(value: {
     return `subject: not text of at most ${MAX_SUBJECT_LENGTH} characters`;
   if (details !== undefined) {
     if (!isPlainObject(details) || !isJson(details, 0)) return 'details: not a JSON object';
-    const bytes = Buffer.byteLength(canonicalJson(details));
+    const bytes = Buffer.byteLength(detailsJson ?? canonicalJson(details));
     if (bytes > MAX_DETAILS_BYTES) return `details: ${bytes} bytes, more than ${MAX_DETAILS_BYTES}`;
   }
   return undefined;

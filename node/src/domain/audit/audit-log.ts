@@ -27,8 +27,7 @@ import {
   type AuditEntry,
   type AuditSink,
   canonicalJson,
-  chainEntry,
-  entryLine,
+  chainLine,
   GENESIS,
   MAX_ROSTER_ACTOR,
 } from './audit-entry.js';
@@ -60,6 +59,8 @@ export interface TornTail {
 
 interface Pending {
   draft: AuditDraft;
+  /** canonicalJson(draft.details). */
+  detailsJson: string | undefined;
   at: number;
   resolve: (entry: AuditEntry) => void;
   reject: (err: unknown) => void;
@@ -142,7 +143,9 @@ export class AuditLog implements AuditSink {
    * @rejects KitError AUDIT_WRITE_FAILED, AUDIT_CLOSED.
    */
   append(draft: AuditDraft): Promise<AuditEntry> {
-    const wrong = draftProblem(draft);
+    // Made once, here: it is checked, copied, hashed and written (entryJson).
+    const detailsJson = draft.details === undefined ? undefined : canonicalJsonOf(draft.details);
+    const wrong = draftProblem(draft, detailsJson);
     if (wrong !== undefined) throw new TypeError(`audit append: ${wrong}`);
     if (this.#closed) return Promise.reject(new KitError('AUDIT_CLOSED', `${this.#o.path} is closed`));
     if (this.#failed) return Promise.reject(this.#failed);
@@ -151,11 +154,11 @@ export class AuditLog implements AuditSink {
       action: draft.action,
       ...(draft.subject === undefined ? {} : { subject: draft.subject }),
       // A copy: the caller changing its object later must not change what is hashed.
-      ...(draft.details === undefined ? {} : { details: JSON.parse(canonicalJson(draft.details)) }),
+      ...(detailsJson === undefined ? {} : { details: JSON.parse(detailsJson) }),
     };
     const at = (this.#o.now ?? Date.now)();
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.#pending.push({ draft: own, at, resolve, reject });
+      this.#pending.push({ draft: own, detailsJson, at, resolve, reject });
       // A microtask later, so that appends made together go out together.
       this.#writing ??= Promise.resolve().then(() => this.#drain());
     });
@@ -176,19 +179,21 @@ export class AuditLog implements AuditSink {
       let bytes = 0;
       let n = 0;
       const entries: AuditEntry[] = [];
+      let text = '';
       let head = this.#head;
       for (const p of this.#pending) {
         if (bytes >= BATCH_BYTES) break;
-        const entry = chainEntry(p.draft, head, p.at, this.#o.nodeId);
+        const { entry, line } = chainLine(p.draft, p.detailsJson, head, p.at, this.#o.nodeId);
         entries.push(entry);
-        bytes += Buffer.byteLength(entryLine(entry));
+        text += line;
+        bytes += Buffer.byteLength(line);
         head = { seq: entry.seq, hash: entry.hash, at: entry.at };
         n++;
       }
       const batch = this.#pending.splice(0, n);
       try {
         if (this.#failed) throw this.#failed;
-        await this.#file.appendFile(entries.map(entryLine).join(''), 'utf8');
+        await this.#file.appendFile(text, 'utf8');
         this.#syncsStarted++;
         await this.#file.datasync();
         this.#syncsCompleted++;
@@ -219,11 +224,23 @@ export class AuditLog implements AuditSink {
 }
 
 /** What a draft must be for append(). */
-function draftProblem(draft: AuditDraft): string | undefined {
+function draftProblem(draft: AuditDraft, detailsJson: string | undefined): string | undefined {
   const { actor } = draft;
   if (actor !== 'system' && !(Number.isInteger(actor) && actor >= 1 && actor <= MAX_ROSTER_ACTOR))
     return `actor ${String(actor)} is neither a roster id nor 'system'`;
-  return draftFieldsProblem(draft);
+  return draftFieldsProblem(draft, detailsJson);
+}
+
+/**
+ * canonicalJson(details), or undefined for details no entry can hold (a cycle, a BigInt), which
+ * draftFieldsProblem then names.
+ */
+function canonicalJsonOf(details: unknown): string | undefined {
+  try {
+    return canonicalJson(details);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The head to append after, cutting off a torn tail first. */

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { ReportBody } from '../../wire/kinds/report.js';
 import { decodeFrame, type MessageOf } from '../../wire/message.js';
 import { CountyTime } from '../county-time.js';
 import { IncidentBook } from './incident-book.js';
-import { FileIncidentLedger } from './incident-file.js';
+import { FileIncidentLedger as FileLedger } from './incident-file.js';
 import { R1_ID, reportMessage, VILLAGE_AREA } from './incident-fixtures.js';
 import { MemoryIncidentLedger } from './incident-ledger.js';
 
@@ -28,7 +29,18 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'book-'));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+/** The file ledger, closed after each test: it keeps its file open between writes. */
+const made: FileLedger[] = [];
+class FileIncidentLedger extends FileLedger {
+  constructor(...args: ConstructorParameters<typeof FileLedger>) {
+    super(...args);
+    made.push(this);
+  }
+}
+afterEach(async () => {
+  for (const ledger of made.splice(0)) await ledger.close().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the first slice: a 初报 filed at a village kit reaches the centre', () => {
   it('times the 初报 at the kit, files it, and the centre sees it with its deadlines', async () => {
@@ -157,5 +169,134 @@ describe('the incident book', () => {
       ids.push((await book.open({ node: 2107, type: 'workplace', startedAt: i })).id);
     ids.push((await book.open({ node: 21, type: 'natural', startedAt: 0 })).id);
     expect(ids).toEqual(['open/2107/1', 'open/2107/2', 'open/2107/3', 'open/21/1']);
+  });
+});
+
+/**
+ * Opens files as the incident file would, recording each append (the reports in it, by message id)
+ * and each sync of the file; `failAppend` fails an append.
+ */
+function watchedOpen(events: string[], o: { syncMs?: number; failAppend?: () => boolean } = {}) {
+  return async (path: string, flags: string, mode?: number): Promise<FileHandle> => {
+    const handle = await openFile(path, flags, mode);
+    if (flags !== 'a') return handle;
+    return new Proxy(handle, {
+      get(target, prop) {
+        if (prop === 'appendFile')
+          return async (data: string, encoding: BufferEncoding) => {
+            if (o.failAppend?.()) {
+              await new Promise((r) => setTimeout(r, 10)); // a full disk takes its time to say so
+              throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+            }
+            const ids = data
+              .split('\n')
+              .filter((l) => l !== '')
+              .flatMap(
+                (l) =>
+                  (JSON.parse(l) as { put: Array<{ versions: Array<{ origin: number; seq: number }> }> }).put,
+              )
+              .map((i) => i.versions.map((v) => `${v.origin}/${v.seq}`).join('+'));
+            events.push(`write ${ids.join(',')}`);
+            await target.appendFile(data, encoding);
+          };
+        if (prop === 'datasync')
+          return async () => {
+            events.push('sync-start');
+            if (o.syncMs) await new Promise((r) => setTimeout(r, o.syncMs));
+            await target.datasync();
+            events.push('sync-end');
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+}
+
+describe('the incident book over its file', () => {
+  /** Forty 初报 of forty incidents, from kits 2101…2140. */
+  const initials = Array.from({ length: 40 }, (_, k) =>
+    reportMessage(
+      1,
+      cst('2026-07-14 03:20'),
+      { stage: 'initial', indicators: { affected: k } },
+      { origin: 2101 + k },
+    ),
+  );
+
+  it('records reports made together in shared writes, each resolving only once a sync after its write completed', async () => {
+    const events: string[] = [];
+    const ledger = new FileIncidentLedger(join(dir, 'incidents.jsonl'), {
+      open: watchedOpen(events, { syncMs: 5 }),
+    });
+    const book = new IncidentBook({ ledger, log: recordingLogger().log });
+    const recorded: Array<Promise<unknown>> = [];
+    for (const [k, m] of initials.entries()) {
+      recorded.push(book.record(m).then((r) => events.push(`resolved ${r.incident.id}`)));
+      if (k % 10 === 9) await new Promise((r) => setTimeout(r, 3)); // some arrive while a sync runs
+    }
+    await Promise.all(recorded);
+    await book.close();
+    // They resolve in the order they were made.
+    expect(events.filter((e) => e.startsWith('resolved ')).map((e) => e.slice(9))).toEqual(
+      initials.map((m) => `${m.origin}/1`),
+    );
+    for (const m of initials) {
+      const id = `${m.origin}/1`;
+      const written = events.findIndex((e) => e.startsWith('write ') && e.slice(6).split(',').includes(id));
+      const syncEnd = events.indexOf('sync-end', events.indexOf('sync-start', written));
+      expect(written, `${id} written`).toBeGreaterThanOrEqual(0);
+      expect(syncEnd, `${id} resolved before a sync after its write completed`).toBeLessThan(
+        events.indexOf(`resolved ${id}`),
+      );
+    }
+    // One write and sync per report would be 40; the book waiting for each sync before the next.
+    expect(ledger.writes.appends).toBeLessThan(40 / 4);
+    expect((await new FileIncidentLedger(join(dir, 'incidents.jsonl')).all()).length).toBe(40);
+  });
+
+  it('reads a report recorded while its write is under way, and fails those behind a write that fails', async () => {
+    const events: string[] = [];
+    let fail = false;
+    const path = join(dir, 'incidents.jsonl');
+    const ledger = new FileIncidentLedger(path, {
+      open: watchedOpen(events, {
+        syncMs: 5,
+        failAppend: () => {
+          // Once: the write after it finds room again.
+          const now = fail;
+          fail = false;
+          return now;
+        },
+      }),
+    });
+    const book = new IncidentBook({ ledger, log: recordingLogger().log });
+    await book.record(initials[0] as MessageOf<'report'>);
+    fail = true;
+    // The 初报 and a 续报 of it made together: the 续报 builds on the 初报, which the ledger cannot keep.
+    const initial = reportMessage(
+      1,
+      cst('2026-07-14 03:20'),
+      { stage: 'initial', indicators: { affected: 5 } },
+      { origin: 2199 },
+    );
+    const update = reportMessage(
+      2,
+      cst('2026-07-14 04:20'),
+      { stage: 'update', incident: { origin: 2199, seq: 1 }, indicators: { affected: 9 } },
+      { origin: 2199 },
+    );
+    const first = book.record(initial);
+    await new Promise((r) => setTimeout(r, 2)); // the 初报's write is under way
+    const second = book.record(update);
+    const both = [first, second];
+    expect((await kitFailure(both[0] as Promise<unknown>)).code).toBe('REPORT_LEDGER_WRITE_FAILED');
+    expect((await kitFailure(both[1] as Promise<unknown>)).code).toBe('REPORT_LEDGER_WRITE_FAILED');
+    expect(await ledger.get('2199/1')).toBeUndefined();
+    // Made again, they are recorded: the 续报 is the second version.
+    await book.record(initial);
+    expect((await book.record(update)).version).toBe(2);
+    await book.close();
+    expect((await new FileIncidentLedger(path).get('2199/1'))?.versions).toHaveLength(2);
   });
 });

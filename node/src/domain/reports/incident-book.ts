@@ -76,8 +76,14 @@ export class IncidentBook {
   readonly #log: Logger;
   readonly #kitArea: (node: number) => number | undefined;
   readonly #now: () => number;
-  /** Changes are made one at a time: each reads what the one before wrote. */
+  /**
+   * Changes are made one at a time: each reads what the one before applied. The lock is let go
+   * once a change is applied to the ledger, not once it is kept there, so changes made together
+   * share the ledger's write (§Storage).
+   */
   #serial: Promise<unknown> = Promise.resolve();
+  /** The last change made, settled: changes resolve in the order they were made. */
+  #settled: Promise<unknown> = Promise.resolve();
 
   constructor(options: IncidentBookOptions) {
     this.#ledger = options.ledger;
@@ -117,9 +123,10 @@ export class IncidentBook {
         .filter((i) => i.id.startsWith(prefix))
         .map((i) => Number(i.id.slice(prefix.length)));
       const incident = openIncident({ ...p, n: Math.max(0, ...taken) + 1 });
-      await this.#ledger.apply({ put: [incident] });
-      this.#log.info({ incident: incident.id, type: p.type, startedAt: p.startedAt }, 'incident opened');
-      return incident;
+      const kept = this.#ledger.apply({ put: [incident] }).then(() => {
+        this.#log.info({ incident: incident.id, type: p.type, startedAt: p.startedAt }, 'incident opened');
+      });
+      return { value: incident, kept };
     });
   }
 
@@ -153,8 +160,12 @@ export class IncidentBook {
       }
       const index = incident.versions.findIndex((v) => v.origin === version.origin && v.seq === version.seq);
       const unexplained = unexplainedChanges(incident, index, this.#rules);
-      if (added) {
-        await this.#ledger.apply({ put: [incident], remove });
+      const value = { incident, added, version: index + 1, unexplained };
+      if (!added) {
+        this.#log.debug({ incident: incident.id, report: versionId(version) }, 'report already recorded');
+        return { value };
+      }
+      const kept = this.#ledger.apply({ put: [incident], remove }).then(() => {
         this.#log.info(
           {
             incident: incident.id,
@@ -167,10 +178,8 @@ export class IncidentBook {
             ? 'report recorded; incident closed'
             : 'report recorded',
         );
-      } else {
-        this.#log.debug({ incident: incident.id, report: versionId(version) }, 'report already recorded');
-      }
-      return { incident, added, version: index + 1, unexplained };
+      });
+      return { value, kept };
     });
   }
 
@@ -224,15 +233,35 @@ export class IncidentBook {
   ): Promise<Incident> {
     return this.#change(async () => {
       const incident = change(await this.get(id));
-      await this.#ledger.apply({ put: [incident] });
-      this.#log.info({ incident: id, ...logged }, message);
-      return incident;
+      const kept = this.#ledger.apply({ put: [incident] }).then(() => {
+        this.#log.info({ incident: id, ...logged }, message);
+      });
+      return { value: incident, kept };
     });
   }
 
-  #change<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#serial.then(fn);
-    this.#serial = run.catch(() => {});
-    return run;
+  /** Settles every change made so far, then closes the ledger. */
+  async close(): Promise<void> {
+    await this.#settled;
+    await this.#ledger.close?.();
+  }
+
+  /**
+   * Makes a change under the book's lock: `stage` reads what it needs and applies its change to
+   * the ledger (which sees it at once), and the lock is let go. The change resolves once the
+   * ledger has kept it (`kept`) and every change made before it has settled, so that callers
+   * hear of changes in the order they were made.
+   */
+  #change<T>(stage: () => Promise<{ value: T; kept?: Promise<void> }>): Promise<T> {
+    const staged = this.#serial.then(stage);
+    this.#serial = staged.catch(() => {});
+    const before = this.#settled;
+    const settled = staged.then(async ({ value, kept }) => {
+      await kept;
+      await before;
+      return value;
+    });
+    this.#settled = settled.catch(() => {});
+    return settled;
   }
 }

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kitFailure } from '../../../test/kit-errors.js';
 import { recordingLogger } from '../../../test/recording-logger.js';
 import { openIncident, withStabilisedAt } from './incident-chain.js';
-import { FileIncidentLedger } from './incident-file.js';
+import { FileIncidentLedger as FileLedger } from './incident-file.js';
 import { R1_AT, R1_ID, r1Incident, reportMessage } from './incident-fixtures.js';
 import { MemoryIncidentLedger } from './incident-ledger.js';
 
@@ -16,7 +16,18 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'incidents-'));
   path = join(dir, 'incidents.jsonl');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+/** The file ledger, closed after each test: it keeps its file open between writes. */
+const made: FileLedger[] = [];
+class FileIncidentLedger extends FileLedger {
+  constructor(...args: ConstructorParameters<typeof FileLedger>) {
+    super(...args);
+    made.push(this);
+  }
+}
+afterEach(async () => {
+  for (const ledger of made.splice(0)) await ledger.close().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const opened = openIncident({ node: 2110, n: 1, type: 'natural', startedAt: R1_AT });
 

@@ -5,7 +5,12 @@
  * - **A change is one appended line**, synced (fdatasync) before apply() resolves. Changes made
  *   while a write is under way go out together, in one write and one sync (group commit, as the
  *   audit log does: docs/conventions.md §The durable queue), in the order apply() was called.
- *   What all() and get() return is what is on disk: a change counts once its sync completed.
+ *   The file stays open for appending between writes; a compaction or a failed write reopens it.
+ * - **A change is seen at once**: all() and get() return it from the moment apply() is called,
+ *   while its write is under way (incident-ledger.ts), so that a book making changes one after
+ *   another need not wait for each one's sync before it reads for the next, and changes made
+ *   together share a sync. A change whose write fails is undone, and so is every change applied
+ *   after it and not yet written, which may build on it: each of them is rejected.
  * - **Compaction**: once the journal holds more bytes than the snapshot (and at least
  *   `minCompactBytes`), the file is rewritten as a snapshot alone: to a temporary file of mode
  *   0600, synced, renamed over the old one, and the directory synced, so a power cut leaves the
@@ -14,9 +19,9 @@
  * - **A torn last line** (bytes after the last newline: an append cut short by a crash, never
  *   synced) is cut off when the file is read, logged, and kept in `torn`; the changes before it
  *   stand.
- * - **A failed write or sync** fails the changes it carried (REPORT_LEDGER_WRITE_FAILED); the file
- *   may then end in part of them, so the next change first rewrites the file from what is known
- *   to be written, as a compaction does.
+ * - **A failed write or sync** fails the changes it carried and those applied behind them
+ *   (REPORT_LEDGER_WRITE_FAILED); the file may then end in part of them, so the next change first
+ *   rewrites the file from what is known to be written, as a compaction does.
  * - A file in the format before the journal (version 1, a snapshot alone) is read, and rewritten
  *   as version 2 before the first change is appended.
  *
@@ -76,7 +81,12 @@ export class FileIncidentLedger implements IncidentLedger {
   readonly #minCompact: number;
   readonly #open: (path: string, flags: string, mode?: number) => Promise<FileHandle>;
   #loading: Promise<State> | undefined;
+  /** Applied, not yet being written. */
   #pending: Pending[] = [];
+  /** Being written: not yet in the state, already seen by get() and all(). */
+  #inFlight: Pending[] = [];
+  /** Open for appending between writes. */
+  #file: FileHandle | undefined;
   #writing: Promise<void> | undefined;
   #torn: TornIncidentTail | undefined;
   #appends = 0;
@@ -100,12 +110,19 @@ export class FileIncidentLedger implements IncidentLedger {
   }
 
   async all(): Promise<readonly Incident[]> {
-    return [...(await this.#load()).incidents.values()].map((i) => structuredClone(i));
+    const state = await this.#load();
+    const staged = [...this.#inFlight, ...this.#pending];
+    if (staged.length === 0) return [...state.incidents.values()].map((i) => structuredClone(i));
+    const incidents = new Map(state.incidents);
+    for (const p of staged) applyChange(incidents, p.change);
+    return [...incidents.values()].map((i) => structuredClone(i));
   }
 
   async get(id: IncidentId): Promise<Incident | undefined> {
-    const i = (await this.#load()).incidents.get(id);
-    return i === undefined ? undefined : structuredClone(i);
+    const state = await this.#load();
+    const i = staged(this.#pending, id) ??
+      staged(this.#inFlight, id) ?? { incident: state.incidents.get(id) };
+    return i.incident === undefined ? undefined : structuredClone(i.incident);
   }
 
   apply(change: LedgerChange): Promise<void> {
@@ -122,6 +139,12 @@ export class FileIncidentLedger implements IncidentLedger {
   /** Resolves once no write or compaction is under way (every change made so far is settled). */
   async flush(): Promise<void> {
     while (this.#writing !== undefined) await this.#writing;
+  }
+
+  /** Settles every change made so far, then closes the file; a later change opens it again. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#closeFile();
   }
 
   #load(): Promise<State> {
@@ -202,35 +225,44 @@ export class FileIncidentLedger implements IncidentLedger {
       n++;
     }
     const batch = this.#pending.splice(0, n);
+    this.#inFlight = batch;
     try {
       if (state.rewrite) await this.#rewrite(state);
-      const file = await this.#open(this.#path, 'a', 0o600);
-      try {
-        await file.appendFile(batch.map((p) => p.line).join(''), 'utf8');
-        this.#appends++;
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
+      this.#file ??= await this.#open(this.#path, 'a', 0o600);
+      await this.#file.appendFile(batch.map((p) => p.line).join(''), 'utf8');
+      this.#appends++;
+      await this.#file.datasync();
     } catch (cause) {
       state.rewrite = true;
+      await this.#closeFile().catch(() => {});
+      // Those applied behind the batch may build on it: they go with it.
+      const failed = [...batch, ...this.#pending.splice(0)];
+      this.#inFlight = [];
       const err = new KitError(
         'REPORT_LEDGER_WRITE_FAILED',
-        `${this.#path}: ${batch.length} change(s) could not be written (${(cause as Error).message}) ` +
+        `${this.#path}: ${failed.length} change(s) could not be written (${(cause as Error).message}) ` +
           'and were not made; free the disk or fix the file system, then try again',
         { cause },
       );
       this.#log.error({ err, file: this.#path }, 'the incident file cannot be written: changes fail');
-      for (const p of batch) p.reject(err);
+      for (const p of failed) p.reject(err);
       return;
     }
     for (const p of batch) applyChange(state.incidents, p.change);
+    this.#inFlight = [];
     state.journalBytes += bytes;
     for (const p of batch) p.resolve();
   }
 
+  async #closeFile(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    await file?.close();
+  }
+
   /** Writes the file anew as a snapshot of `state`, atomically. */
   async #rewrite(state: State): Promise<void> {
+    await this.#closeFile();
     const text = snapshotText(state.incidents.values());
     const tmp = `${this.#path}.tmp`;
     const file = await this.#open(tmp, 'w', 0o600);
@@ -258,4 +290,15 @@ export class FileIncidentLedger implements IncidentLedger {
     state.compactAt = Math.max(state.snapshotBytes, this.#minCompact);
     state.rewrite = false;
   }
+}
+
+/** The newest staged value of incident `id` in `changes` (`incident` undefined: removed), if any. */
+function staged(changes: readonly Pending[], id: IncidentId): { incident: Incident | undefined } | undefined {
+  for (let n = changes.length - 1; n >= 0; n--) {
+    const change = (changes[n] as Pending).change;
+    const put = change.put?.find((i) => i.id === id);
+    if (put !== undefined) return { incident: put };
+    if (change.remove?.includes(id)) return { incident: undefined };
+  }
+  return undefined;
 }

@@ -53,7 +53,7 @@ describe('the incident journal', () => {
           for (const c of g) await memory.apply(c);
           expect(byId(await file.all())).toEqual(byId(await memory.all()));
         }
-        await file.flush();
+        await file.close();
         expect(byId(await new FileIncidentLedger(path).all())).toEqual(byId(await memory.all()));
       }),
       { numRuns: 60 },
@@ -82,6 +82,7 @@ describe('the incident journal', () => {
             states.push(byId(await memory.all()));
             synced.push(statSync(path).size);
           }
+          await file.close();
           const whole = readFileSync(path);
           const start = synced[0] as number;
           const cut = start + Math.floor(where * (whole.length - start));

@@ -12,11 +12,19 @@ export interface LedgerChange {
 }
 
 export interface IncidentLedger {
-  /** Every incident, in no particular order. */
+  /** Every incident, in no particular order, every change applied so far made. */
   all(): Promise<readonly Incident[]>;
   get(id: IncidentId): Promise<Incident | undefined>;
-  /** Adds or replaces the incidents of `put` (by id) and removes those of `remove`, as one change. */
+  /**
+   * Adds or replaces the incidents of `put` (by id) and removes those of `remove`, as one change.
+   * all() and get() see it from the moment apply() is called; it resolves once the change is kept
+   * (on disk, for a durable ledger), so that changes made one after another can share a write. If
+   * it cannot be kept it rejects and is undone, and so is every change applied after it that was
+   * not yet kept, since they may build on it: each of those rejects too.
+   */
   apply(change: LedgerChange): Promise<void>;
+  /** Settles every change made so far and lets go of what the ledger holds open, if anything. */
+  close?(): Promise<void>;
 }
 
 /** A ledger in memory: copies in and out, so a caller's objects never alias what is kept. */

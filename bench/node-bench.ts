@@ -11,10 +11,17 @@
  * - kitStartMs: kit 2101's configuration loaded, the node built (its store opened, its keys read)
  *   and started, until its Meshtastic link is up on its simulated radio (the radio already on).
  * - countyRssMiB: this process's resident memory with the county up (the bench's own included).
+ * - kitIdleCpuPct, kitIdleRssMB: the same kit at rest, run as the daemon runs (the built
+ *   `fieldnode start` in a process of its own, its radios in another; node-idle.ts): its CPU time
+ *   over 60 s with its links up, as a share of one core, and its resident memory (VmRSS) at the end
+ *   of the minute, MB of 2^20 bytes as the store benchmark counts them; kitIdlePeakRssMB its VmHWM.
+ *   One run, after the others.
  *
  * Radios on pseudo-terminals where socat is installed, else over TCP, as the command chooses.
- * JSON: `{ runs, radios, countyStartMs, countyRestartMs, kitStartMs, countyRssMiB }`, each time
- * `{ median, max }`.
+ * JSON: `{ runs, radios, countyStartMs, countyRestartMs, kitStartMs, countyRssMiB, kitIdleCpuPct,
+ * kitIdleRssMB, kitIdlePeakRssMB, kitIdleLinks }`: each time `{ median, max }`, the kit's idle
+ * figures plain numbers of its one run, and its links as the control socket showed them
+ * (`mesh0 up`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +38,7 @@ import { DemoPaths } from '../node/src/demo/demo-paths.js';
 import { untilLinksUp } from '../node/src/demo/links-up.js';
 import { startDemoCounty } from '../node/src/demo/run-county.js';
 import { findSystemTool, SOCAT } from '../node/src/link/system-tool.js';
+import { measureKitIdle, WINDOW_MS } from './node-idle.js';
 import { printTable } from './table.js';
 
 const RUNS = 5;
@@ -57,6 +65,7 @@ export async function runNodeBench(json: boolean): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  const idle = await measureKitIdle(radios);
   const result = {
     runs: RUNS,
     radios,
@@ -64,6 +73,10 @@ export async function runNodeBench(json: boolean): Promise<void> {
     countyRestartMs: stats(restart),
     kitStartMs: stats(kit),
     countyRssMiB: stats(rss),
+    kitIdleCpuPct: round(idle.cpuPct, 2),
+    kitIdleRssMB: round(idle.rssMiB, 1),
+    kitIdlePeakRssMB: round(idle.peakMiB, 1),
+    kitIdleLinks: idle.links,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -79,7 +92,18 @@ export async function runNodeBench(json: boolean): Promise<void> {
     { what: 'kitStartMs', ...result.kitStartMs },
     { what: 'countyRssMiB', ...result.countyRssMiB },
   ]);
+  process.stdout.write(
+    `\nkit ${FIRST_KIT} at rest: \`fieldnode start\` in its own process with the daemon's flags, its links up ` +
+      `(${result.kitIdleLinks.join(', ')}), measured over ${WINDOW_MS / 1000} s, one run\n\n`,
+  );
+  printTable([
+    { what: 'kitIdleCpuPct (% of one core)', value: result.kitIdleCpuPct, target: '≤ 1' },
+    { what: 'kitIdleRssMB (VmRSS at the end)', value: result.kitIdleRssMB, target: '≤ 80' },
+    { what: 'kitIdlePeakRssMB (VmHWM)', value: result.kitIdlePeakRssMB, target: null },
+  ]);
 }
+
+const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 /** Kit 2101 alone, from its configuration file to its radio link up, its radio already on. */
 async function kitStart(dir: string, radios: 'pty' | 'tcp'): Promise<number> {

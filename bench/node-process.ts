@@ -4,12 +4,12 @@
  * process holds the node alone and its CPU time is the node's: http-node-child.ts.
  *
  * Its CPU time is read from outside, in /proc/PID/stat (every thread's, in the kernel's 10 ms
- * ticks): a node answering 50 requests of 100 ms each handles them all in one turn of its event
- * loop, so a question put to it over IPC would be answered seconds late.
+ * ticks; proc-usage.ts): a node answering 50 requests of 100 ms each handles them all in one turn
+ * of its event loop, so a question put to it over IPC would be answered seconds late.
  */
 import { fork } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import type { NodeChildReply, NodeChildRequest } from './http-node-child.js';
+import { cpuMsOf } from './proc-usage.js';
 import { DAEMON_NODE_FLAGS } from './store-bench.js';
 
 export interface NodeProcess {
@@ -45,20 +45,4 @@ export async function startNodeProcess(which: 'centre' | 'kit'): Promise<NodePro
       await exited;
     },
   };
-}
-
-/** USER_HZ: the unit of the times in /proc, 100 on every Linux architecture. */
-const TICKS_PER_SECOND = 100;
-
-/** utime + stime of process `pid`, all its threads, ms. */
-async function cpuMsOf(pid: number | undefined): Promise<number> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: the fields start after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of proc(5), counted from the state, field 3.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
 }

@@ -144,6 +144,31 @@ describe('zones', () => {
     expect(isTimeZone('Asia/Urumqi')).toBe(true);
     expect(countyTime('Europe/London')).toBe(countyTime('Europe/London'));
   });
+
+  it('checks a canonical zone without building a formatter, and still takes what ICU takes', () => {
+    // The first formatter of a process maps ICU's time zone data (~8 MiB resident): a configuration
+    // check must not be what brings it into a daemon at rest (docs/demo-county.md §Measured).
+    const real = Intl.DateTimeFormat;
+    let built = 0;
+    Intl.DateTimeFormat = new Proxy(real, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      expect(isTimeZone('Asia/Shanghai')).toBe(true);
+      expect(isTimeZone('Europe/London')).toBe(true);
+      expect(built).toBe(0);
+      // Spellings ICU accepts that are not in its list of canonical names, and names it refuses.
+      for (const alias of ['UTC', 'Etc/UTC', 'PRC', 'asia/shanghai', 'Asia/Kolkata', 'Asia/Calcutta'])
+        expect(isTimeZone(alias), alias).toBe(true);
+      for (const wrong of ['Asia/Beijing', '', 'Asia/Shanghai ', '+08:00x'])
+        expect(isTimeZone(wrong), wrong).toBe(false);
+    } finally {
+      Intl.DateTimeFormat = real;
+    }
+  });
 });
 
 describe('properties, over zones with DST, odd offsets and midnight changes', () => {

@@ -33,9 +33,9 @@ import { type NodeProcess, startNodeProcess } from './node-process.js';
 import { DAEMON_NODE_FLAGS } from './store-bench.js';
 import { printTable } from './table.js';
 
-const CONNECTIONS = 50;
-const WARM_UP_MS = 2000;
-const WINDOW_MS = 8000;
+export const CONNECTIONS = 50;
+export const WARM_UP_MS = 2000;
+export const WINDOW_MS = 8000;
 const DUTY_OFFICER = 3;
 const ROUTES: Array<{ route: Route; name: string; targetPerSec: number; targetP99Ms: number }> = [
   { route: 'status', name: 'GET /api/status', targetPerSec: 5000, targetP99Ms: 20 },
@@ -43,7 +43,7 @@ const ROUTES: Array<{ route: Route; name: string; targetPerSec: number; targetP9
   { route: 'reports-post', name: 'POST /api/reports', targetPerSec: 500, targetP99Ms: 50 },
 ];
 
-interface Reading extends PhaseResult {
+export interface Reading extends PhaseResult {
   beside: boolean;
   /** The server process's CPU time in the window per reply, ms. */
   serverCpuMs: number;
@@ -88,9 +88,9 @@ export async function runApiBench(json: boolean): Promise<void> {
 }
 
 /** Runs one phase in the clients' process, reading the server's CPU time as the window opens and closes. */
-async function phase(
+export async function phase(
   clients: ReturnType<typeof fork>,
-  server: NodeProcess,
+  server: Pick<NodeProcess, 'cpuMs'>,
   p: Phase,
 ): Promise<Omit<Reading, 'beside'>> {
   let atOpen: Promise<number> | undefined;
@@ -151,7 +151,7 @@ interface Session {
 }
 
 /** Signs the duty officer in as the UI does: the session's cookie and its CSRF token. */
-async function signIn(port: number, origin: string): Promise<Session> {
+export async function signIn(port: number, origin: string): Promise<Session> {
   const body = JSON.stringify({ person: DUTY_OFFICER, pin: PIN });
   const res = await send(port, 'POST', '/api/session', {
     origin,

@@ -81,7 +81,9 @@ export async function writeLedger(dataDir: string, messages: readonly MessageOf<
     now = m.createdAt * 1000 + 20_000;
     await book.record(m);
   }
-  await new FileIncidentLedger(join(dataDir, INCIDENTS_FILE_NAME)).apply({ put: await memory.all() });
+  const file = new FileIncidentLedger(join(dataDir, INCIDENTS_FILE_NAME));
+  await file.apply({ put: await memory.all() });
+  await file.close();
 }
 
 export interface BenchCentre extends HttpNode {

@@ -25,12 +25,12 @@
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
+import { CENTRE_NODE_FLAGS } from '../node/src/cli/node-flags.js';
 import type { AdmissionRound } from './api-admission-child.js';
 import { REPORTS, WARNINGS } from './api-centre.js';
 import type { ChildMessage, Phase, PhaseResult, Route } from './api-load-child.js';
 import { PIN, VILLAGE } from './http-node.js';
 import { type NodeProcess, startNodeProcess } from './node-process.js';
-import { DAEMON_NODE_FLAGS } from './store-bench.js';
 import { printTable } from './table.js';
 
 export const CONNECTIONS = 50;
@@ -268,7 +268,7 @@ function report(
     reports: REPORTS,
     warnings: WARNINGS,
     cores: availableParallelism(),
-    daemonFlags: DAEMON_NODE_FLAGS,
+    daemonFlags: CENTRE_NODE_FLAGS,
     loadAverage: {
       before: more.loadBefore.map((l) => round(l, 2)),
       after: loadavg().map((l) => round(l, 2)),
@@ -282,7 +282,8 @@ function report(
   process.stdout.write(
     `api: a centre holding ${REPORTS} reports and ${WARNINGS} warnings, ${CONNECTIONS} keep-alive connections of a ` +
       `signed-in duty officer on 127.0.0.1, ${WINDOW_MS / 1000} s after ${WARM_UP_MS / 1000} s of warm-up.\n` +
-      `The centre runs alone in its process with the daemon's flags (${DAEMON_NODE_FLAGS.join(' ')}). ` +
+      `The centre runs alone in its process with the centre's V8 flags (${CENTRE_NODE_FLAGS.join(' ') || "V8's defaults"}; ` +
+      'node/src/cli/node-flags.ts; `node dist/bench/api-flags.js` measures the kit’s). ' +
       `This machine has ${result.cores} cores for the server, the clients and (beside) the admission load together; ` +
       `load average before ${result.loadAverage.before.join(' ')}, after ${result.loadAverage.after.join(' ')}.\n` +
       `"per core" is 1000 / the server's CPU ms per reply: what one core given to the server alone would answer.\n\n`,

@@ -1,8 +1,7 @@
 /**
  * What the daemon's V8 flags cost the API (docs/api.md §Measured): the centre of the API benchmark
- * (api-centre.ts), started four times in a process of its own, with the daemon's flags
- * (`--max-semi-space-size=2 --optimize-for-size`, store-bench.ts DAEMON_NODE_FLAGS), with each
- * alone and with neither, answering the same 50 keep-alive connections of a signed-in duty officer
+ * (api-centre.ts), started in a process of its own once per set of flags: a kit's daemon's
+ * (node/src/cli/node-flags.ts KIT_NODE_FLAGS), each of them alone, and none (the centre's), answering the same 50 keep-alive connections of a signed-in duty officer
  * as `npm run bench -- api` (its phases, alone: no admission load beside). For each route and
  * flag set: replies per second, p99, the server's CPU time per reply (every thread: the event
  * loop, the garbage collector's helpers, libuv's and LevelDB's), and the server's resident memory

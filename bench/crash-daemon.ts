@@ -6,6 +6,7 @@
  * during start-up from one while it runs, and time a restart.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { KIT_NODE_FLAGS } from '../node/src/cli/node-flags.js';
 import type { CrashNode } from './crash-topology.js';
 
 /** The fields of a daemon's log line that the rig reads. */
@@ -23,8 +24,8 @@ export const SUBMITTED = 'crash rig: report stored';
 /** What it logs when a report of its own is in custody elsewhere or received at the centre. */
 export const CONFIRMED = 'crash rig: report confirmed';
 
-/** The V8 flags the daemon runs with (node/src/cli/bin.ts). */
-const DAEMON_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
+/** The V8 flags the daemon runs with on a kit (node/src/cli/node-flags.ts). */
+const DAEMON_FLAGS = KIT_NODE_FLAGS;
 /** Log lines kept for a failure message, across restarts. */
 const TAIL_LINES = 60;
 

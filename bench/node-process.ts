@@ -1,16 +1,17 @@
 /**
  * The node under test in a process of its own (docs/api.md §Measured, docs/ui.md §Measured),
- * started with the daemon's V8 flags as `fieldnode start` runs (node/src/cli/bin.ts), so that its
- * process holds the node alone and its CPU time is the node's: http-node-child.ts.
+ * started with the V8 flags its daemon runs with where it runs (node/src/cli/node-flags.ts: a
+ * kit's on a Pi, V8's defaults at the centre), so that its process holds the node alone and its
+ * CPU time is the node's: http-node-child.ts.
  *
  * Its CPU time is read from outside, in /proc/PID/stat (every thread's, in the kernel's 10 ms
  * ticks; proc-usage.ts): a node answering 50 requests of 100 ms each handles them all in one turn
  * of its event loop, so a question put to it over IPC would be answered seconds late.
  */
 import { fork } from 'node:child_process';
+import { CENTRE_NODE_FLAGS, KIT_NODE_FLAGS } from '../node/src/cli/node-flags.js';
 import type { NodeChildReply, NodeChildRequest } from './http-node-child.js';
 import { cpuMsOf } from './proc-usage.js';
-import { DAEMON_NODE_FLAGS } from './store-bench.js';
 
 export interface NodeProcess {
   origin: string;
@@ -25,7 +26,7 @@ export interface NodeProcess {
 /** The centre or a kit, started in its own process; resolves once it listens. */
 export async function startNodeProcess(which: 'centre' | 'kit'): Promise<NodeProcess> {
   const child = fork(new URL('./http-node-child.js', import.meta.url).pathname, [which], {
-    execArgv: [...DAEMON_NODE_FLAGS],
+    execArgv: [...(which === 'centre' ? CENTRE_NODE_FLAGS : KIT_NODE_FLAGS)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -6,6 +6,7 @@
  * (store-network.ts).
  */
 import { performance } from 'node:perf_hooks';
+import { KIT_NODE_FLAGS } from '../node/src/cli/node-flags.js';
 import { createFakeLinkPair } from '../node/src/link/fake-link.js';
 import { concurrentDurable, loneSubmitP50, openLoopDurable } from './store-durable.js';
 import { NETWORK_SEEDS, networks } from './store-network.js';
@@ -29,8 +30,8 @@ async function durableRate(): Promise<number> {
   return rate;
 }
 
-/** V8 flags the daemon runs with on a kit (package.json start script, systemd unit). */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size'];
+/** V8 flags the daemon runs with on a kit (node/src/cli/node-flags.ts). */
+export const DAEMON_NODE_FLAGS: readonly string[] = KIT_NODE_FLAGS;
 
 /**
  * Queues 100,000 messages and starts the node again (store-durable.ts queued()) in a fresh process

@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size --v8-pool-size=1
 /**
- * Entry point of the `fieldnode` command (package.json "bin"). A small V8 young generation and V8's
- * low-memory mode keep the daemon's RSS within a kit's budget (bench/store-bench.ts measures it).
+ * Entry point of the `fieldnode` command (package.json "bin"). Its first line runs Node with a kit's
+ * V8 flags, which keep the daemon's memory within a Raspberry Pi's budget (node-flags.ts, checked
+ * against it by a test; the centre runs bin.js under plain `node`).
  */
 import { runCli } from './main.js';
 

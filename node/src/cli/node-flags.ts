@@ -1,0 +1,20 @@
+/**
+ * The V8 flags a node's daemon runs with, by where it runs (docs/operating.md §Memory and CPU):
+ * one place, read by the benchmarks and checked against the `fieldnode` command's first line and
+ * `npm start` by a test, so that what is measured is what is shipped.
+ *
+ * A kit, a gateway or a team's node is a Raspberry Pi whose memory is the budget: a small young
+ * generation, V8's low-memory mode, and one background thread for V8's compiler and collector
+ * (each thread holds its own zone memory): a kit at rest holds 79 MiB with all three, 87 MiB
+ * without the last (`npm run bench -- node`, kitIdleRssMB).
+ *
+ * The county centre is a PC or a server whose budget is CPU: with the low-memory mode a filing
+ * costs twice the CPU, and the API misses its rate (docs/api.md §Measured). It runs with V8's
+ * defaults: `node …/bin.js start`, not the `fieldnode` command, whose first line carries the kit's.
+ */
+
+/** What `fieldnode` (node/src/cli/bin.ts, first line) and `npm start` run with. */
+export const KIT_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size', '--v8-pool-size=1'] as const;
+
+/** What the centre runs with: V8's defaults. */
+export const CENTRE_NODE_FLAGS = [] as const;

@@ -95,8 +95,10 @@ describe('the first slice: a 初报 filed at a village kit reaches the centre', 
       },
     ]);
 
-    // The start is not on the wire: the duty officer enters it, and the 初报 is judged on time.
-    await centre.setStartedAt(R1_ID, cst('2026-07-14 02:00'));
+    // The 初报 carried when the flood began (incident-facts.ts): the centre judges it on time.
+    expect(sent.body.began).toBe(cst('2026-07-14 02:00') / 1000);
+    expect(got.incident.startedAt).toBe(cst('2026-07-14 02:00'));
+    expect((await centre.calendar())[0]).toMatchObject({ duty: 'initial', status: 'met', metBy: R1_ID });
     expect(await centre.overdue(cst('2026-07-15 09:01'))).toMatchObject([
       { incidentId: R1_ID, duty: 'update', since: cst('2026-07-15 09:00'), missed: 1, node: 2107 },
     ]);

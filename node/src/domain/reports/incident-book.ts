@@ -24,6 +24,7 @@ import {
   isClosed,
   isOpenedId,
   openedIncidentId,
+  type ReportVersion,
   versionId,
 } from './incident.js';
 import {
@@ -35,6 +36,7 @@ import {
   withStartedAt,
   withType,
 } from './incident-chain.js';
+import { withFactsOf } from './incident-facts.js';
 import type { IncidentLedger } from './incident-ledger.js';
 import { type IncidentFeatureCollection, incidentsGeoJson } from './incidents-geojson.js';
 import { type QuickReportCsvOptions, quickReportCsv } from './quick-report-csv.js';
@@ -159,6 +161,7 @@ export class IncidentBook {
         }
       }
       const index = incident.versions.findIndex((v) => v.origin === version.origin && v.seq === version.seq);
+      if (added) incident = withFactsOf(incident, incident.versions[index] as ReportVersion);
       const unexplained = unexplainedChanges(incident, index, this.#rules);
       const value = { incident, added, version: index + 1, unexplained };
       if (!added) {

@@ -14,6 +14,7 @@ import { type REPORT_STAGES, type ReportBody, reportFields } from '../../wire/ki
 import { type Explanations, NOTE_MAX_BYTES, packNote, unpackNote, utf8Bytes } from './explanation-note.js';
 import { changesFrom, figuresAfter, type IndicatorChange, versionChanges } from './figures.js';
 import { type Incident, incidentHazard, initialRefOf, initialVersion, isClosed } from './incident.js';
+import { factsToCarry } from './incident-facts.js';
 import {
   fromUnits,
   type IndicatorName,
@@ -49,6 +50,8 @@ export interface ReportDraft {
   readonly area?: number;
   /** The time the figures stand at, unix seconds (a 续报's 24:00 of the day before). */
   readonly asOf?: number;
+  /** When the disaster began, unix seconds: a 初报 says it (its deadline runs from it). */
+  readonly began?: number;
 }
 
 export type PreparedReport =
@@ -78,6 +81,7 @@ const FIELD_ZH: Readonly<Record<string, string>> = {
   point: '位置',
   area: '行政区划代码',
   asOf: '数据截至时间',
+  began: '发生时间',
 };
 
 /** Which of `indicators`' changes against the incident's standing figures need a written reason. */
@@ -111,6 +115,7 @@ export function prepareReport(
     point: draft.point,
     area: draft.area,
     asOf: draft.asOf,
+    began: draft.began,
   };
   for (const [field, value] of Object.entries(optional)) checkField(field, value, problems);
 
@@ -147,6 +152,8 @@ export function prepareReport(
   if (draft.area !== undefined) body.area = draft.area;
   if (draft.asOf !== undefined) body.asOf = draft.asOf;
   if (note !== '') body.note = note;
+  Object.assign(body, factsToCarry(incident));
+  if (draft.began !== undefined) body.began = draft.began;
   return { ok: true, body, changes };
 }
 

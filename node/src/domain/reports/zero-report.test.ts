@@ -31,6 +31,8 @@ describe('the zero report', () => {
         needs: ['drinkingWater', 'shelter', 'medical'],
         incident: { origin: 2107, seq: 305 },
         asOf: cst('2026-07-15 00:00') / 1000,
+        // The incident's start, which no report of this fixture carried yet (incident-facts.ts).
+        began: Math.floor((incident.startedAt as number) / 1000),
       },
     });
   });

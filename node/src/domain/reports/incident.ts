@@ -48,9 +48,9 @@ export interface Incident {
   readonly area?: number;
   /** The kit that opened it and will report it, for an incident opened before its 初报. */
   readonly node?: number;
-  /** When the disaster began, unix ms: the 初报 is due from here. Not on the wire (docs/reports.md). */
+  /** When the disaster began, unix ms: the 初报 is due from here (its reports carry it: incident-facts.ts). */
   readonly startedAt?: number;
-  /** When the situation was declared stable, unix ms: the 核报 is due from here. Not on the wire. */
+  /** When the situation was declared stable, unix ms: the 核报 is due from here (carried as `began` is). */
   readonly stabilisedAt?: number;
   /** The reports, in chain order; the first is the 初报 once it is here. */
   readonly versions: readonly ReportVersion[];

@@ -2,6 +2,7 @@
  * `npm run bench -- SUITE [--json]`: runs a benchmark suite and prints a table, or with --json one
  * JSON object on the last line of standard output. Measurements, not tests: nothing here fails.
  */
+import { runBeidouBench } from './beidou-bench.js';
 import { runCrashBench } from './crash-bench.js';
 import { runDomainBench } from './domain-bench.js';
 import { runMeshBench } from './mesh-bench.js';
@@ -14,6 +15,7 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   store: runStoreBench,
   mesh: runMeshBench,
   satellite: runSatelliteBench,
+  beidou: runBeidouBench,
   crash: runCrashBench,
   domain: runDomainBench,
   node: async (json) => (await import('./node-bench.js')).runNodeBench(json),

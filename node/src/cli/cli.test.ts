@@ -40,6 +40,7 @@ describe('fieldnode command', () => {
       'wire reference',
       'sim meshtastic',
       'sim iridium',
+      'sim beidou',
       'foreign list',
       'foreign release N',
     ])
@@ -55,7 +56,7 @@ describe('fieldnode command', () => {
     expect(await runCli(['keys', '--nope'])).toBe(2);
     expect(await runCli(['sim', 'teleporter'])).toBe(2);
     expect(io.err).toContain('CLI_USAGE');
-    expect(io.err).toContain('sim: expected meshtastic, iridium or rockblock');
+    expect(io.err).toContain('sim: expected meshtastic, iridium, rockblock or beidou');
   });
 
   it('keys creates the identity once, mode 0600, and export shows nothing secret', async () => {

@@ -308,4 +308,11 @@ export const COMMANDS: readonly CommandHelp[] = [
     helpFrom: async () =>
       (await import('../../../satellite/sim/rockblock/sim-command.js')).ROCKBLOCK_SIM_USAGE,
   },
+  {
+    path: ['sim', 'beidou'],
+    usage: '--pty [--link PATH] [options]',
+    summary: 'a simulated BeiDou short-message module on a pseudo-terminal',
+    helpFrom: async () =>
+      (await import('../../../satellite/sim/beidou/beidou-sim-command.js')).BEIDOU_SIM_USAGE,
+  },
 ];

@@ -1,8 +1,9 @@
 /**
  * `fieldnode sim <device> …`: the hardware simulators on their own, so any client, driver or
- * server can be pointed at them (docs/meshtastic.md §8.8, docs/iridium.md §7.4). Each simulator
- * lives with its adapter (radio/sim, satellite/sim), with its options and its help, and is loaded
- * only when asked for, so the daemon never loads simulator code.
+ * server can be pointed at them (docs/meshtastic.md §8.8, docs/iridium.md §7.4, docs/beidou.md
+ * §The simulator). Each simulator lives with its adapter (radio/sim, satellite/sim), with its
+ * options and its help, and is loaded only when asked for, so the daemon never loads simulator
+ * code.
  */
 import { KitError } from '../base/errors.js';
 
@@ -21,12 +22,16 @@ export async function simCommand(args: string[]): Promise<number> {
       const { rockblockSimCommand } = await import('../../../satellite/sim/rockblock/sim-command.js');
       return rockblockSimCommand(rest);
     }
+    case 'beidou': {
+      const { beidouSimCommand } = await import('../../../satellite/sim/beidou/beidou-sim-command.js');
+      return beidouSimCommand(rest);
+    }
     case undefined:
-      throw new KitError('CLI_USAGE', 'sim: which device? meshtastic, iridium or rockblock');
+      throw new KitError('CLI_USAGE', 'sim: which device? meshtastic, iridium, rockblock or beidou');
     default:
       throw new KitError(
         'CLI_USAGE',
-        `sim: expected meshtastic, iridium or rockblock, not ${JSON.stringify(device)}`,
+        `sim: expected meshtastic, iridium, rockblock or beidou, not ${JSON.stringify(device)}`,
       );
   }
 }

@@ -2,7 +2,7 @@
  * The satellite links in `fieldnode status` (docs/operating.md §Status; docs/store-and-forward.md
  * §Satellite): per link, the credits spent in the rolling day and in the incident against the
  * budget, what is left and when more frees up; the sessions since the daemon started; and how the
- * last one went. From the link's `satellite` record (app-contract.ts SatelliteStatus) and its
+ * last one went. A BeiDou link shows its card, level, interval and beams (docs/beidou.md §Status). From the link's `satellite` record (app-contract.ts SatelliteStatus) and its
  * counters; a daemon that reports neither shows nothing here.
  */
 import type { LinkStatus, SatelliteStatus } from '../app-contract.js';
@@ -20,7 +20,12 @@ export interface StatusTimes {
 }
 
 export function satelliteLines(links: readonly LinkStatus[], times: StatusTimes, verbose: boolean): string[] {
-  const shown = links.filter((l) => l.satellite !== undefined || sessionCounts(l.counters) !== undefined);
+  const shown = links.filter(
+    (l) =>
+      l.satellite !== undefined ||
+      sessionCounts(l.counters) !== undefined ||
+      beidouParts(l.counters).length > 0,
+  );
   if (shown.length === 0) return [];
   const idWidth = Math.max(...shown.map((l) => l.id.length));
   const lines = ['satellite'];
@@ -32,6 +37,7 @@ export function satelliteLines(links: readonly LinkStatus[], times: StatusTimes,
       sat.budget === undefined ? undefined : budgetText(sat.budget, times, verbose),
       sessionsText(link.counters),
       lastSessionText(sat.lastSession, times, verbose),
+      ...beidouParts(link.counters),
     ].filter((p): p is string => p !== undefined);
     parts.forEach((part, i) => {
       lines.push(...wrap(part, i === 0 ? first : indent, `${indent}  `));
@@ -77,6 +83,33 @@ function lastSessionText(
   const credits = s.credits > 0 ? `, ${s.credits} credit${s.credits === 1 ? '' : 's'}` : '';
   const detail = s.detail === undefined ? '' : ` (${s.detail})`;
   return `last session ${when} (${s.reason}): ${s.outcome}${credits}${detail}`;
+}
+
+/**
+ * A BeiDou link's card from its counters (satellite/src/beidou/beidou-link-types.ts): "BeiDou-3
+ * card 4204990, level 4, interval 60 s, 2 beams locked" and "14 messages sent, 0 refused for the
+ * interval"; nothing for another link.
+ */
+function beidouParts(counters: unknown): string[] {
+  const c = counters as Partial<
+    Record<
+      'bdCard' | 'bdProtocol' | 'bdLevel' | 'bdIntervalS' | 'bdBeams' | 'bdMessages' | 'bdRefusedByFrequency',
+      unknown
+    >
+  > | null;
+  if (typeof c?.bdCard !== 'number') return [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  if (c.bdCard === 0) return ['BeiDou card not read yet'];
+  const protocol = c.bdProtocol === 3 ? 'BeiDou-3' : 'BeiDou-2';
+  // A BeiDou-2 address has 7 digits; the counter is a number, so its leading zeros come back here.
+  const card = String(c.bdCard).padStart(7, '0');
+  const n = num(c.bdBeams);
+  const beams = n < 0 ? 'beams not reported' : `${n} beam${n === 1 ? '' : 's'} locked`;
+  const sent = num(c.bdMessages);
+  return [
+    `${protocol} card ${card}, level ${num(c.bdLevel)}, interval ${num(c.bdIntervalS)} s, ${beams}`,
+    `${sent} message${sent === 1 ? '' : 's'} sent, ${num(c.bdRefusedByFrequency)} refused for the interval`,
+  ];
 }
 
 function sessionCounts(

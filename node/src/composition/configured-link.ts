@@ -33,17 +33,20 @@ const KIND: Readonly<Record<LinkConfig['type'], LinkKind>> = {
   'iridium-sbd': 'iridium-sbd',
   rockblock: 'iridium-sbd',
   directip: 'iridium-sbd',
+  beidou: 'beidou',
 };
 
 /**
  * What a pending link declares until it is built: the configured `mtu`, else the smallest frame
  * its medium is sure to carry (the 9602/9603 MT limit of 270 bytes, docs/iridium.md §1.4; a LoRa
- * frame of 200). Nothing is sent on a link that is down, so only a plan made meanwhile sees it.
+ * frame of 200; the least a BeiDou link takes, 72, docs/beidou.md §Message size). Nothing is sent
+ * on a link that is down, so only a plan made meanwhile sees it.
  */
 const PENDING_MTU: Readonly<Record<LinkKind, number>> = {
   ip: 1200,
   meshtastic: 200,
   'iridium-sbd': 270,
+  beidou: 72,
   fake: 200,
 };
 
@@ -70,7 +73,8 @@ export async function configuredLink(
       id: config.id,
       kind,
       mtu: config.mtu ?? PENDING_MTU[kind],
-      billed: config.cost === 'satellite',
+      // BeiDou sends cost no money: a card's interval is its limit (docs/beidou.md §The link).
+      billed: config.cost === 'satellite' && config.type !== 'beidou',
       // A radio's GPS or a kit modem's Iridium time; the centre's doors tell none.
       tellsTime: config.type === 'meshtastic' || config.type === 'iridium-sbd',
       build: async () => took(await createLink(config, log, context)),

@@ -5,6 +5,7 @@
 
 import type { Logger } from '../base/logger.js';
 import type { LinkConfig } from '../config/schema.js';
+import { createBeidouLink } from './beidou-links.js';
 import type { BuiltLink, LinkContext } from './built-link.js';
 import { createMeshtasticLink } from './radio-links.js';
 import { createDirectIpLink, createRockblockLink, createSbdLink } from './satellite-links.js';
@@ -37,5 +38,7 @@ export async function createLink(
       return createRockblockLink(config, log, context);
     case 'directip':
       return createDirectIpLink(config, log, context);
+    case 'beidou':
+      return createBeidouLink(config, log, context);
   }
 }

@@ -236,7 +236,7 @@ retry: { initial_s: 10, max_s: 5, jitter: 2 }
       'links[1].port: required for type meshtastic (or host, for meshtasticd over TCP)',
       'links[2].id: "udp0" is already the id of links[0]',
       'links[3].id: use 1 to 32 of a-z, 0-9 and -',
-      'links[3].type: expected one of udp, meshtastic, iridium-sbd, rockblock, directip, found text "lora"',
+      'links[3].type: expected one of udp, meshtastic, iridium-sbd, rockblock, directip, beidou, found text "lora"',
       'links[4].mtu: at most 219 for type meshtastic',
       'links[4].portnum: 257 is taken by ATAK_FORWARDER; use 256 or 258..511',
       'links[4].hop_limit: ',

@@ -138,7 +138,7 @@ routes:
 `);
     expect(await problems(path)).toBe(
       `${path}: 2 problems:
-  - 3:18 links[0].type: expected one of udp, meshtastic, iridium-sbd, rockblock, directip, found text "lora"
+  - 3:18 links[0].type: expected one of udp, meshtastic, iridium-sbd, rockblock, directip, beidou, found text "lora"
   - 6:21 routes[1].via: no link "upd0" (links: lora0)`,
     );
   });

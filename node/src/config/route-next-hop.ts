@@ -13,6 +13,7 @@
  * - rockblock and directip: the IMEIs under its `imeis`, the enrolled kits;
  * - iridium-sbd: nothing: the modem talks only to the Iridium gateway, and the node behind it is
  *   `peer_node`, so a next hop there is refused.
+ * - beidou: the card numbers under its `cards`, and its `centre_card`.
  */
 import { show } from '../base/errors.js';
 import { didYouMean } from './did-you-mean.js';
@@ -52,6 +53,10 @@ export function checkNextHop(
     case 'rockblock':
     case 'directip':
       return known(s, hop, link.id, 'IMEI', `${linkPath}.imeis`, Object.keys(link.imeis));
+    case 'beidou': {
+      const cards = [...Object.keys(link.cards), ...(link.centreCard === undefined ? [] : [link.centreCard])];
+      return known(s, hop, link.id, 'card', `${linkPath}.cards`, cards);
+    }
     case 'iridium-sbd':
       s.problem(
         'next_hop',

@@ -194,3 +194,78 @@ export function parseDirectIp(s: Section) {
     imeis: imeis(s),
   };
 }
+
+export const BEIDOU_KEYS = [
+  'port',
+  'baud',
+  'protocol',
+  'centre_card',
+  'peer_node',
+  'cards',
+  'broadcast',
+  'message_bits',
+  'first_send',
+  'result_time',
+];
+
+/** A BeiDou card's address: 7 digits on BeiDou-2, 7 or 8 on BeiDou-3 (docs/beidou.md §The card). */
+const CARD = /^\d{7,8}$/;
+/** The least mtu of a satellite link (above): a card must carry this many bytes a message. */
+const MIN_BEIDOU_BITS = (MIN_SATELLITE_MTU + 1) * 8;
+
+/** A card address as the file gives it; a bare number lost its leading zeros to YAML. */
+function cardProblem(value: unknown): string | undefined {
+  if (typeof value === 'number')
+    return 'quote a card number ("0242286"): a bare number loses its leading zeros';
+  if (typeof value !== 'string' || !CARD.test(value)) return 'a card number is 7 or 8 digits';
+  return undefined;
+}
+
+/**
+ * A BeiDou short-message module (docs/beidou.md §Configuration; docs/links.md §BeiDou short
+ * message): a kit names the centre's card, the centre maps the kits' cards to their node ids.
+ */
+export function parseBeidou(s: Section) {
+  const port = s.str('port', 'required for type beidou') ?? '';
+  const baud = s.int('baud', 1200, 921_600);
+  const protocol = s.oneOf('protocol', ['auto', 'bd3', 'bd21'] as const) ?? 'auto';
+  const rawCentre = s.get('centre_card');
+  const centreProblem = rawCentre === undefined ? undefined : cardProblem(rawCentre);
+  if (centreProblem !== undefined) s.problem('centre_card', centreProblem);
+  const centreCard = centreProblem === undefined && typeof rawCentre === 'string' ? rawCentre : undefined;
+  const peerNode = s.int('peer_node', 1, U32_MAX);
+  if (peerNode !== undefined && !s.has('centre_card')) s.problem('peer_node', 'only with centre_card');
+  const cards: Record<string, number> = {};
+  for (const { name, value } of s.entries('cards')) {
+    if (!CARD.test(name)) s.problem(`cards.${name}`, 'a card number is 7 or 8 digits; quote it ("0242286")');
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > U32_MAX)
+      s.problem(`cards.${name}`, `a node id 1..${U32_MAX}`);
+    else cards[name] = value;
+  }
+  if (centreCard !== undefined && centreCard in cards)
+    s.problem(
+      'centre_card',
+      'the centre’s card is also listed under cards: a link is a kit’s or the centre’s',
+    );
+  const messageBits = s.int('message_bits', MIN_BEIDOU_BITS, 14_000);
+  const mtu = s.get('mtu');
+  if (typeof mtu === 'number' && Number.isInteger(mtu) && mtu < MIN_SATELLITE_MTU)
+    s.problem(
+      'mtu',
+      `at least ${MIN_SATELLITE_MTU} for type beidou: below it the largest frame would need more than ${MAX_FRAGMENTS} fragments`,
+    );
+  const firstSend = s.oneOf('first_send', ['after-interval', 'at-once'] as const) ?? 'after-interval';
+  const resultTime = s.oneOf('result_time', ['mmss', 'seconds'] as const) ?? 'mmss';
+  return {
+    port,
+    baud: baud ?? 115_200,
+    protocol,
+    ...(centreCard === undefined ? {} : { centreCard }),
+    ...(peerNode === undefined ? {} : { peerNode }),
+    cards,
+    broadcast: s.bool('broadcast') ?? true,
+    ...(messageBits === undefined ? {} : { messageBits }),
+    firstSend,
+    resultTime,
+  };
+}

@@ -17,7 +17,7 @@ import type { Destination, Priority } from '../wire/envelope.js';
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
-export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd', 'rockblock', 'directip'] as const;
+export const LINK_TYPES = ['udp', 'meshtastic', 'iridium-sbd', 'rockblock', 'directip', 'beidou'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
 /** What a link costs to use; the router prefers cheaper classes (docs/design.md §Links are scarce). */
@@ -40,6 +40,7 @@ export const DEFAULT_LINK_COST: Readonly<Record<LinkType, LinkCost>> = {
   'iridium-sbd': 'satellite',
   rockblock: 'satellite',
   directip: 'satellite',
+  beidou: 'satellite',
 };
 
 /** meshtasticd's TCP API port (docs/meshtastic.md §1: "default port 4403"). */
@@ -247,12 +248,53 @@ export interface DirectIpLinkConfig extends LinkConfigBase {
   readonly imeis: Readonly<Record<string, number>>;
 }
 
+/**
+ * A BeiDou short-message module, at a kit or at the centre (docs/beidou.md §Configuration). What the
+ * card allows (its message size and interval) is read from the module at every start.
+ */
+export interface BeidouLinkConfig extends LinkConfigBase {
+  readonly type: 'beidou';
+  /** Serial device of the module; prefer /dev/serial/by-id/… (docs/conventions.md §Configuration). */
+  readonly port: string;
+  /** The module's serial speed. Default 115200. */
+  readonly baud: number;
+  /**
+   * Which text protocol the module speaks: `auto` asks it, `bd3` (BeiDou-3 regional), `bd21`
+   * (BeiDou-2 2.1). Default auto.
+   */
+  readonly protocol: 'auto' | 'bd3' | 'bd21';
+  /** A kit: the centre's card, where frames without a next hop go. */
+  readonly centreCard?: string;
+  /** A kit: the node id behind centre_card. Default the first of centre_nodes. */
+  readonly peerNode?: number;
+  /** The centre: the kits' cards → the node id behind each. Default none. */
+  readonly cards: Readonly<Record<string, number>>;
+  /**
+   * The centre: send what goes to many kits once, to the card's broadcast (通播) address, where it
+   * has one. Default true.
+   */
+  readonly broadcast: boolean;
+  /** Bits one message holds, instead of the level's table (docs/beidou.md §Message size). Optional. */
+  readonly messageBits?: number;
+  /**
+   * `after-interval`: the first send after a start waits one interval; `at-once`: it goes, and a
+   * refusal says how long is left. Default after-interval.
+   */
+  readonly firstSend: 'after-interval' | 'at-once';
+  /**
+   * How a BeiDou-2 module's result counts the time left: `mmss` or `seconds` (docs/beidou.md §Send
+   * results). Default mmss.
+   */
+  readonly resultTime: 'mmss' | 'seconds';
+}
+
 export type LinkConfig =
   | UdpLinkConfig
   | MeshtasticLinkConfig
   | IridiumSbdLinkConfig
   | RockblockLinkConfig
-  | DirectIpLinkConfig;
+  | DirectIpLinkConfig
+  | BeidouLinkConfig;
 
 export interface RouteConfig {
   /** Which messages the route is for, by destination (wire envelope `dest`). */

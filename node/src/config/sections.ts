@@ -11,7 +11,9 @@ import { meshNodeNumber } from './mesh-address.js';
 import { isPlainObject, type Section } from './reader.js';
 import { checkNextHop } from './route-next-hop.js';
 import {
+  BEIDOU_KEYS,
   DIRECTIP_KEYS,
+  parseBeidou,
   parseDirectIp,
   parseIridiumSbd,
   parseRockblock,
@@ -43,6 +45,7 @@ const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
   'iridium-sbd': ['port', 'ring_alerts', 'hold_s', 'budget', 'peer_node'],
   rockblock: ROCKBLOCK_KEYS,
   directip: DIRECTIP_KEYS,
+  beidou: BEIDOU_KEYS,
 };
 const ALL_LINK_KEYS = [...new Set([...LINK_COMMON_KEYS, ...Object.values(LINK_TYPE_KEYS).flat()])];
 
@@ -100,6 +103,8 @@ function withTypeSettings(s: Section, type: LinkType, base: Omit<LinkConfig, 'ty
       return { ...base, type, ...parseRockblock(s) };
     case 'directip':
       return { ...base, type, ...parseDirectIp(s) };
+    case 'beidou':
+      return { ...base, type, ...parseBeidou(s) };
   }
 }
 

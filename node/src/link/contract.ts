@@ -31,7 +31,7 @@ export interface LinkContractOptions {
   timeoutMs?: number;
 }
 
-const KINDS: readonly LinkKind[] = ['meshtastic', 'iridium-sbd', 'ip', 'fake'];
+const KINDS: readonly LinkKind[] = ['meshtastic', 'iridium-sbd', 'beidou', 'ip', 'fake'];
 
 /** `promise`, or a rejection naming `what` if it has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

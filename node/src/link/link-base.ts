@@ -75,12 +75,12 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
 {
   readonly id: string;
   abstract readonly kind: LinkKind;
-  readonly mtu: number;
   protected readonly log: Logger;
   protected readonly now: () => number;
   /** The counters; an adapter with more than the contract's adds them in {@link extraCounters}. */
   protected readonly stats: LinkCounters = { txFrames: 0, rxFrames: 0, txBytes: 0, rxBytes: 0, errors: 0 };
   readonly #name: string;
+  #mtu: number;
   #state: LinkState;
   /** The down reason last logged, until the link is up again. */
   #loggedDown: LinkDownReason | undefined;
@@ -95,7 +95,7 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
     if (!Number.isSafeInteger(opts.mtu) || opts.mtu < 1)
       throw new RangeError(`mtu must be a positive integer, got ${opts.mtu}`);
     this.id = opts.id;
-    this.mtu = opts.mtu;
+    this.#mtu = opts.mtu;
     this.#name = opts.name;
     // Bound here, once: every line of the link names it, whoever made its logger.
     this.log = (opts.log ?? silentLogger).child({ link: opts.id });
@@ -105,6 +105,22 @@ export abstract class LinkBase<C extends LinkCounters = LinkCounters>
 
   get state(): LinkState {
     return this.#state;
+  }
+
+  /** Largest frame sent in one piece, bytes. */
+  get mtu(): number {
+    return this.#mtu;
+  }
+
+  /**
+   * For a link that learns its medium's limit from the device (a BeiDou card's level, read when it
+   * opens, or a card that refuses less than its level says: docs/beidou.md §Message size): the new
+   * mtu, a positive integer. The core reads `mtu` each time it packs or cuts a frame.
+   */
+  protected setMtu(mtu: number): void {
+    if (!Number.isSafeInteger(mtu) || mtu < 1)
+      throw new RangeError(`mtu must be a positive integer, got ${mtu}`);
+    this.#mtu = mtu;
   }
 
   /** Defaults: receives what it sends, costs nothing, confirmations come at once, not shared. */

@@ -12,7 +12,7 @@
  */
 import type { EventEmitter } from 'node:events';
 
-export type LinkKind = 'meshtastic' | 'iridium-sbd' | 'ip' | 'fake';
+export type LinkKind = 'meshtastic' | 'iridium-sbd' | 'beidou' | 'ip' | 'fake';
 
 /** Why a link is not up. Stable strings, safe to show in the UI and to match in tests. */
 export type LinkDownReason =

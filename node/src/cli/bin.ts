@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size --v8-pool-size=1
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size --v8-pool-size=1 --no-opt
 /**
  * Entry point of the `fieldnode` command (package.json "bin"). Its first line runs Node with a kit's
  * V8 flags, which keep the daemon's memory within a Raspberry Pi's budget (node-flags.ts, checked

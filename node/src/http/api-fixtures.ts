@@ -125,6 +125,7 @@ export class MemoryReports implements ReportsService {
       reporter: by.id,
       indicators: { ...draft.indicators },
       ...(draft.note === undefined ? {} : { note: draft.note }),
+      ...(draft.began === undefined ? {} : { began: draft.began }),
     };
     this.filed.push({ report, draft: key });
     this.#feed?.emit({ type: 'report', report });

@@ -37,6 +37,8 @@ export function summaryOf(incident: Incident, index: number, rules: ReportRules)
     ...(b.cuts === undefined ? {} : { cuts: [...b.cuts] }),
     ...(b.needs === undefined ? {} : { needs: [...b.needs] }),
     ...(b.asOf === undefined ? {} : { asOf: b.asOf }),
+    ...(b.began === undefined ? {} : { began: b.began }),
+    ...(b.stabilised === undefined ? {} : { stabilised: b.stabilised }),
     changes: versionChanges(incident, index).map((c) => ({
       name: c.name,
       ...(c.before === undefined ? {} : { before: c.before }),

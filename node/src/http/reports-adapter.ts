@@ -324,6 +324,7 @@ function domainDraft(d: ReportDraftInput, by: ApiPerson): ReportDraft {
     ...(d.point === undefined ? {} : { point: d.point }),
     ...(d.area === undefined ? {} : { area: d.area }),
     ...(d.asOf === undefined ? {} : { asOf: d.asOf }),
+    ...(d.began === undefined ? {} : { began: d.began }),
   } as ReportDraft;
 }
 

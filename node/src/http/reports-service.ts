@@ -38,6 +38,8 @@ export interface ReportDraftInput {
   area?: number;
   /** The time the figures stand at, unix seconds. */
   asOf?: number;
+  /** When the disaster began, unix seconds: a 初报 says it. */
+  began?: number;
   /** A drill (演练): never summed with real figures. */
   exercise?: boolean;
 }
@@ -80,6 +82,10 @@ export interface ReportSummary {
   cuts?: string[];
   needs?: string[];
   asOf?: number;
+  /** When the disaster began, unix s, as this report says (docs/reports.md §The incident's facts on the wire). */
+  began?: number;
+  /** When the situation became stable, unix s, as this report says. */
+  stabilised?: number;
   /**
    * Each figure it gave against the incident's figures before it, in wire order: the delta from
    * the last version. Absent only where a service does not know the chain (the tests' fixtures).

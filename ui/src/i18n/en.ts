@@ -174,7 +174,6 @@ export const en: Catalogue = {
   'form.draftKept': 'What you type is saved on this phone as you go.',
   'form.clear': 'Clear the form',
   'form.incident': 'Disaster process',
-  'form.startedInNote': 'began {time}',
   'form.placeInNote': 'place: {place}',
   'form.noteJoin': '; ',
 

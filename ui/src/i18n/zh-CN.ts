@@ -173,7 +173,6 @@ export const zhCN = {
   'form.draftKept': '填写内容已自动保存在手机上。',
   'form.clear': '清空重填',
   'form.incident': '灾害过程',
-  'form.startedInNote': '发生于{time}',
   'form.placeInNote': '位置：{place}',
   'form.noteJoin': '；',
 

@@ -11,7 +11,7 @@ const ZONE = 'Asia/Shanghai';
 const T = Date.UTC(2026, 6, 13, 19, 20);
 
 describe('the report draft', () => {
-  it('is a 初报 with the hazard, the figures typed and the start time in the note', () => {
+  it('is a 初报 with the hazard, the figures typed and when it began in a field of its own', () => {
     const form = {
       ...emptyForm('initial', T, ZONE),
       hazard: 18,
@@ -23,8 +23,9 @@ describe('the report draft', () => {
       stage: 'initial',
       hazard: 18,
       indicators: { affected: 120, dead: 0, cropsAffectedHa: 3.5 },
-      note: '发生于7月14日 03:20；位置：三组河边',
+      note: '位置：三组河边',
       cuts: ['road'],
+      began: T / 1000,
     });
   });
 

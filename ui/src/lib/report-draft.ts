@@ -26,7 +26,7 @@ import {
 import { fill } from '../i18n/fill.js';
 import { zhCN } from '../i18n/zh-CN.js';
 import type { ReportDraftInput, ReportStage } from './api-types.js';
-import { localInputValue, parseLocalInput, shortDateTime } from './county-clock.js';
+import { localInputValue, parseLocalInput } from './county-clock.js';
 
 export { NOTE_MAX_BYTES };
 
@@ -85,12 +85,13 @@ export function figuresOf(form: FormState): { values: IndicatorSet; invalid: Ind
   return { values, invalid };
 }
 
-/** The note's own text: when it began and where, in Chinese, then what the person wrote. */
-export function noteText(form: FormState, zone: string): string {
+/**
+ * The note's own text: where, in Chinese, then what the person wrote. When it began travels in a
+ * field of its own (`began`), which the centre reads to time the 初报 (docs/reports.md §The
+ * incident's facts on the wire).
+ */
+export function noteText(form: FormState, _zone: string): string {
   const parts: string[] = [];
-  const started = form.stage === 'initial' ? parseLocalInput(form.startedAt, zone) : undefined;
-  if (started !== undefined)
-    parts.push(fill(zhCN['form.startedInNote'], { time: shortDateTime(started, 'zh-CN', zone) }));
   if (form.place.trim() !== '') parts.push(fill(zhCN['form.placeInNote'], { place: form.place.trim() }));
   if (form.note.trim() !== '') parts.push(form.note.trim());
   return parts.join(zhCN['form.noteJoin']);
@@ -134,6 +135,7 @@ export function buildDraft(form: FormState, zone: string, drill = false): Report
   const explanations = explanationsOf(form);
   const note = noteText(form, zone);
   const area = /^\d{6,12}$/.test(form.area.trim()) ? Number(form.area.trim()) : undefined;
+  const started = form.stage === 'initial' ? parseLocalInput(form.startedAt, zone) : undefined;
   return {
     stage: form.stage,
     ...(form.incident === undefined ? {} : { incident: form.incident }),
@@ -145,6 +147,7 @@ export function buildDraft(form: FormState, zone: string, drill = false): Report
     ...(form.needs.length > 0 ? { needs: [...form.needs] } : {}),
     ...(form.point === undefined ? {} : { point: { lat: form.point.lat, lon: form.point.lon } }),
     ...(area === undefined ? {} : { area }),
+    ...(started === undefined ? {} : { began: Math.floor(started / 1000) }),
     ...(form.exercise || drill ? { exercise: true } : {}),
   };
 }
@@ -156,7 +159,7 @@ export function formFromDraft(draft: ReportDraftInput, now: number, zone: string
     ...form,
     ...(draft.hazard === undefined ? {} : { hazard: draft.hazard }),
     area: draft.area === undefined ? '' : String(draft.area),
-    startedAt: '',
+    startedAt: draft.began === undefined ? '' : localInputValue(draft.began * 1000, zone),
     figures: Object.fromEntries(Object.entries(draft.indicators).map(([k, v]) => [k, String(v)])),
     explanations: { ...(draft.explanations ?? {}) },
     cuts: [...(draft.cuts ?? [])],

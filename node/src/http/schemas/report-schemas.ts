@@ -64,6 +64,13 @@ export const ReportDraftBody = Closed(
     asOf: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 0xffff_ffff, description: 'Figures stand at this time, unix s.' }),
     ),
+    began: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 0xffff_ffff,
+        description: 'When the disaster began (发生时间), unix s: a 初报’s deadline runs from it.',
+      }),
+    ),
     exercise: Type.Optional(Type.Boolean({ description: 'A drill (演练).' })),
   },
   'A disaster report as the form sends it. The reporter is the person signed in.',
@@ -103,6 +110,10 @@ export const Report = Closed({
   cuts: Type.Optional(Type.Array(Type.String())),
   needs: Type.Optional(Type.Array(Type.String())),
   asOf: Type.Optional(Type.Integer()),
+  began: Type.Optional(
+    Type.Integer({ description: 'When the disaster began, unix s, as this report says.' }),
+  ),
+  stabilised: Type.Optional(Type.Integer({ description: 'When the situation became stable, unix s.' })),
   changes: Type.Optional(
     Type.Array(Change, {
       description:

@@ -156,6 +156,23 @@ describe('a report filed over HTTP', () => {
     expect(csv.text).toContain(id);
   });
 
+  it('carries when the disaster began to the centre, in a field of its own', async () => {
+    await startKitApi();
+    const began = Math.floor(Date.now() / 1000) - 1800;
+    const res = await officer.request('POST', '/api/reports', {
+      body: { ...draft, began },
+      key: 'form-kit-b',
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.report).toMatchObject({ began, note: '山洪' });
+    const id: string = res.json.report.id;
+    await eventually('the centre has it', () =>
+      net.node(CENTRE).delivered.some((m) => `${m.origin}/${m.seq}` === id),
+    );
+    const got = net.node(CENTRE).delivered.find((m) => `${m.origin}/${m.seq}` === id);
+    expect(got?.kind === 'report' && got.body.began).toBe(began);
+  });
+
   it('is refused with every problem the domain finds, and nothing is sent', async () => {
     await startKitApi();
     const res = await officer.request('POST', '/api/reports', {

@@ -199,6 +199,8 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
         const row = page.locator(`tr[data-area="${area}"]`);
         await row.waitFor();
         expect(await row.textContent()).toContain(`${zh('stage.initial')} · ${zh('hazard.flashFlood')}`);
+        // The village by the name the roster gives it, not its 12-digit code.
+        expect((await row.locator('th').textContent())?.trim()).toMatch(/^(青龙村|白石村|柳溪村)$/);
         await drillTag();
         await view('7-centre-board');
         // The board's quick-report sheet, a drill's, holds this very report's incident.

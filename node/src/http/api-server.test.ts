@@ -209,6 +209,7 @@ describe('documentation', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/areas',
         '/api/docs',
         '/api/docs/docs.css',
         '/api/docs/docs.js',

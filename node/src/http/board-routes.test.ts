@@ -17,7 +17,14 @@ import { countyReportRules } from '../config/county-section.js';
 import { IncidentBook } from '../domain/reports/incident-book.js';
 import { FileIncidentLedger } from '../domain/reports/incident-file.js';
 import { createFakeLinkPair } from '../link/fake-link.js';
-import { type ApiClient, nodeStatus, startTestApi, type TestApi, VILLAGE } from './api-fixtures.js';
+import {
+  type ApiClient,
+  nodeStatus,
+  startTestApi,
+  type TestApi,
+  testPeople,
+  VILLAGE,
+} from './api-fixtures.js';
 import { ReportsAdapter } from './reports-adapter.js';
 
 /** The file ledgers made here, closed after each test: each keeps its file open between writes. */
@@ -208,5 +215,24 @@ describe('the totals from the server', () => {
     const bad = await officer.request('GET', '/api/reports/totals?level=village');
     expect(bad.status).toBe(400);
     expect(bad.json.code).toBe('API_BAD_REQUEST');
+  });
+});
+
+describe('the areas’ names', () => {
+  it('gives the roster’s names for the board’s codes, to those who may see the board only', async () => {
+    const own = await startTestApi(dataDir, {
+      people: { ...testPeople(), areaNames: () => [{ code: VILLAGE, name: '青山村' }] },
+    });
+    try {
+      own.server.markReady();
+      const client = own.client();
+      expect((await client.request('GET', '/api/areas')).status).toBe(401);
+      await client.signIn(3);
+      const res = await client.request('GET', '/api/areas');
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ items: [{ code: VILLAGE, name: '青山村' }] });
+    } finally {
+      await own.server.stop();
+    }
   });
 });

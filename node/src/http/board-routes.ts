@@ -3,7 +3,8 @@
  * list, §Aggregation, §County time): what is overdue now and the totals per township or county,
  * computed by the reports domain over the incident book, within the areas the person may see
  * (`report.view`). The deadlines fall on the county's clock (`county.time_zone`), whatever the
- * system's zone, and each overdue line carries its deadline written on that clock.
+ * system's zone, and each overdue line carries its deadline written on that clock. The areas'
+ * names, as the roster gives them, label the lists' codes.
  *
  * On a drill node (its status says `drill`: docs/ui.md §Drill mode) both are the drill's; on any
  * other node the real incidents' alone: the domain never sums a drill with real figures.
@@ -13,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiRouteContext } from './api-route-context.js';
 import type { PermissionScope } from './people-directory.js';
 import { errorReplies } from './schemas/common-schemas.js';
-import { OverdueReply, TotalsQuery, TotalsReply } from './schemas/report-schemas.js';
+import { AreaNamesReply, OverdueReply, TotalsQuery, TotalsReply } from './schemas/report-schemas.js';
 
 export function boardRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -33,6 +34,19 @@ export function boardRoutes(app: FastifyInstance, ctx: ApiRouteContext): void {
       },
     },
     async (request) => reports.overdue({ scope: request.scope as PermissionScope, exercise: exercise() }),
+  );
+
+  api.get(
+    '/api/areas',
+    {
+      config: { access: { who: 'permitted', permission: 'report.view' } },
+      schema: {
+        summary: 'The names of the areas the roster names, for the board to show instead of codes',
+        tags: ['reports'],
+        response: { 200: AreaNamesReply, ...errorReplies(401, 403, 503) },
+      },
+    },
+    async () => ({ items: ctx.deps.people.areaNames() }),
   );
 
   api.get(

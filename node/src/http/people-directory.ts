@@ -32,6 +32,8 @@ export interface PeopleDirectory {
   verifyPin(id: number, pin: string): Promise<boolean>;
   /** Where the person may do `permission`: everywhere, within some areas, or nowhere. */
   scope(person: ApiPerson, permission: Permission): PermissionScope;
+  /** The areas the roster names, by code, with the names people call them by. */
+  areaNames(): Array<{ code: number; name: string }>;
 }
 
 /** Whether `scope` allows anything at all. */

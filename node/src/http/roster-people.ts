@@ -3,6 +3,8 @@
  * docs/domain-model.md §The roster, §Roles and what they may do): people by roster id, PINs checked
  * by the roster (asynchronously hashed), scopes from its permission table.
  */
+
+import type { NamedArea } from '../domain/roster/area-directory.js';
 import { type Permission, type PermissionScope, scopeOf } from '../domain/roster/permissions.js';
 import type { Person } from '../domain/roster/person.js';
 import { isRoleCode } from '../domain/roster/roles.js';
@@ -12,6 +14,8 @@ import type { ApiPerson, PeopleDirectory } from './people-directory.js';
 export interface RosterLike {
   get(id: number): Person | undefined;
   checkPin(id: number, pin: string): Promise<boolean>;
+  /** The roster's named areas (roster.areas); none when absent. */
+  readonly areas?: { list(): NamedArea[] };
 }
 
 export function rosterPeople(roster: RosterLike): PeopleDirectory {
@@ -26,5 +30,6 @@ export function rosterPeople(roster: RosterLike): PeopleDirectory {
     scope(person: ApiPerson, permission: Permission): PermissionScope {
       return scopeOf({ roles: person.roles.filter(isRoleCode), areas: person.areas }, permission);
     },
+    areaNames: () => roster.areas?.list() ?? [],
   };
 }

@@ -125,7 +125,7 @@ describe('from the kit (GET /api/reports/overdue and /totals)', () => {
     exercise: false,
     items: [{ area: 430121101, incidents: 1, figures: { affected: 120, dead: 1 } }],
   };
-  const server: ServerBoard = { overdue, totals, heardAt: at };
+  const server: ServerBoard = { overdue, totals, areaNames: new Map(), heardAt: at };
 
   it('shows the kit’s overdue list, older by the time since it was heard, and its totals', () => {
     expect(boardOf([initial], at, ZONE).overdue).toEqual([]);
@@ -142,15 +142,22 @@ describe('from the kit (GET /api/reports/overdue and /totals)', () => {
 
   it('reads both, and gives up on both when either fails, for the board to compute its own', async () => {
     const paths: string[] = [];
+    const areas = { items: [{ code: 430121101, name: '青山镇' }] };
     const api = (fail?: string) => ({
       get: async <T>(path: string): Promise<T> => {
         paths.push(path);
         if (path === fail) throw new ApiFailure(404, { code: 'API_NOT_FOUND', message: 'an older kit' });
+        if (path === '/api/areas') return areas as T;
         return (path.startsWith('/api/reports/overdue') ? overdue : totals) as T;
       },
     });
-    expect(await loadServerBoard(api(), () => at)).toEqual(server);
-    expect(paths).toEqual(['/api/reports/overdue', '/api/reports/totals?level=township']);
+    expect(await loadServerBoard(api(), () => at)).toEqual({
+      ...server,
+      areaNames: new Map([[430121101, '青山镇']]),
+    });
+    expect(paths).toEqual(['/api/reports/overdue', '/api/reports/totals?level=township', '/api/areas']);
+    // A kit without the names' route still gives its board, its areas by code.
+    expect((await loadServerBoard(api('/api/areas'), () => at))?.areaNames.size).toBe(0);
     expect(await loadServerBoard(api('/api/reports/totals?level=township'))).toBeUndefined();
     const fallback = boardOf([initial], Date.UTC(2026, 6, 15, 1, 30), ZONE, false, undefined);
     expect(fallback.fromServer).toBe(false);

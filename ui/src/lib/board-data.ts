@@ -39,6 +39,8 @@ export interface ServerBoard {
   overdue: OverdueReport;
   /** At level township. */
   totals: TotalsReport;
+  /** The roster's area names, by code (an older kit without the route: none). */
+  areaNames: ReadonlyMap<number, string>;
   heardAt: number;
 }
 
@@ -51,11 +53,12 @@ export async function loadServerBoard(
   now: () => number = Date.now,
 ): Promise<ServerBoard | undefined> {
   try {
-    const [overdue, totals] = await Promise.all([
+    const [overdue, totals, areas] = await Promise.all([
       api.get<OverdueReport>('/api/reports/overdue'),
       api.get<TotalsReport>('/api/reports/totals?level=township'),
+      api.get<{ items: Array<{ code: number; name: string }> }>('/api/areas').catch(() => ({ items: [] })),
     ]);
-    return { overdue, totals, heardAt: now() };
+    return { overdue, totals, areaNames: new Map(areas.items.map((a) => [a.code, a.name])), heardAt: now() };
   } catch {
     return undefined;
   }

@@ -207,3 +207,12 @@ export const TotalsReply = Closed({
     }),
   ),
 });
+
+export const AreaNamesReply = Closed(
+  {
+    items: Type.Array(
+      Closed({ code: Type.Integer(), name: Type.String() }, 'An area as the roster names it.'),
+    ),
+  },
+  'The areas the roster names, by code.',
+);

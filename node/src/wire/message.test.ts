@@ -60,8 +60,8 @@ describe('reference messages on the wire, envelope and authentication included',
 describe('versioning: unknown kinds and fields are skipped, never fatal', () => {
   it('a body item past the known fields is skipped and counted', () => {
     const frame = encodeMessage(R3, none);
-    // R3 uses 4 of the 6 ack fields: fill the other two with null, then add a seventh.
-    const extended = Buffer.concat([frame, encodeItems([null, null, [7, 'later field']])]);
+    // R3 uses 4 of the 7 ack fields: fill the other three with null, then add an eighth.
+    const extended = Buffer.concat([frame, encodeItems([null, null, null, [7, 'later field']])]);
     const decoded = decodeFrame(extended);
     expect(decoded.message).toEqual(R3);
     expect(decoded.unknownFields).toBe(1);

@@ -31,13 +31,21 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A real LevelDB whose synced writes take SYNC_MS longer: what a slow card does to fsync. */
+/**
+ * A real LevelDB whose synced writes take SYNC_MS longer: what a slow card does to fsync. The store
+ * writes through chained batches (node/src/store/store-open.ts): each one's synced write is slowed.
+ */
 function slowSyncLevel(dir: string, options: object): Level<string, Uint8Array> {
   const db = new Level<string, Uint8Array>(dir, options);
-  const batch = db.batch.bind(db) as (ops: unknown, opts?: { sync?: boolean }) => Promise<void>;
-  (db as unknown as { batch: typeof batch }).batch = async (ops, opts) => {
-    if (opts?.sync) await new Promise((r) => setTimeout(r, SYNC_MS));
-    return batch(ops, opts);
+  const chained = db.batch.bind(db) as () => ReturnType<Level<string, Uint8Array>['batch']>;
+  (db as unknown as { batch: typeof chained }).batch = () => {
+    const b = chained();
+    const write = b.write.bind(b) as (opts?: { sync?: boolean }) => Promise<void>;
+    (b as unknown as { write: typeof write }).write = async (opts) => {
+      if (opts?.sync) await new Promise((r) => setTimeout(r, SYNC_MS));
+      return write(opts);
+    };
+    return b;
   };
   return db;
 }

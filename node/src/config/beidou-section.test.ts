@@ -102,4 +102,11 @@ describe('type beidou', () => {
     expect(text).toContain('links[0].ring_alerts: not used by type beidou');
     expect(text).toContain('routes[0].next_hop: no card "0242288" on link bd0');
   });
+
+  it('refuses a link that names neither the centre’s card nor any kit’s', () => {
+    const text = problems(['links:', '  - id: bd0', '    type: beidou', '    port: /dev/ttyUSB1'].join('\n'));
+    expect(text).toContain(
+      'links[0].centre_card: a kit names the centre’s card here; a centre lists its kits’ cards under `cards` instead',
+    );
+  });
 });

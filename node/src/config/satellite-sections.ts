@@ -247,6 +247,11 @@ export function parseBeidou(s: Section) {
       'centre_card',
       'the centre’s card is also listed under cards: a link is a kit’s or the centre’s',
     );
+  else if (centreCard === undefined && centreProblem === undefined && Object.keys(cards).length === 0)
+    s.problem(
+      'centre_card',
+      'a kit names the centre’s card here; a centre lists its kits’ cards under `cards` instead: one of the two is needed',
+    );
   const messageBits = s.int('message_bits', MIN_BEIDOU_BITS, 14_000);
   const mtu = s.get('mtu');
   if (typeof mtu === 'number' && Number.isInteger(mtu) && mtu < MIN_SATELLITE_MTU)

@@ -62,8 +62,10 @@ export class Beacons {
     if (!this.#running) return;
     const now = this.#o.clock.now();
     this.#o.routes.forgetExpired(now);
-    for (const { link } of this.#o.links) {
-      if (link.state.status !== 'up') continue;
+    // Every link at once: one slow to take its beacon (a satellite card waiting out its interval)
+    // must not hold back the others', whose routes would expire meanwhile.
+    const sends = this.#o.links.map(async ({ link }) => {
+      if (link.state.status !== 'up') return;
       try {
         const addr = hasSelfAddress(link) ? link.selfAddress() : undefined;
         const message = {
@@ -89,8 +91,10 @@ export class Beacons {
       } catch (err) {
         this.#o.log.warn({ err, link: link.id }, 'beacon not sent; the next one will be');
       }
-    }
+    });
+    // The next round does not wait for this one's slowest link either.
     if (this.#running) this.#schedule(everyMs, everyMs);
+    await Promise.all(sends);
   }
 
   /** Itself, and the centre if it is one or has a path there by another link (split horizon). */

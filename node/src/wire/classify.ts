@@ -129,3 +129,13 @@ export function whyNotFieldnode(payload: Uint8Array): NotFieldnode | undefined {
     return 'malformed';
   }
 }
+
+/**
+ * The kind code of a bare v1 message (its second byte: docs/wire-format.md §1), or undefined for a
+ * container or anything else. Cheap: nothing is decoded. A link uses it to tell a beacon, which
+ * is never stored and replaced by the next, from a message it must carry.
+ */
+export function bareKindCode(frame: Uint8Array): number | undefined {
+  const b0 = frame[0];
+  return b0 !== undefined && b0 >> 6 === 1 ? frame[1] : undefined;
+}

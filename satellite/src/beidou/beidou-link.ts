@@ -25,6 +25,7 @@
  * - Received messages are frames with `meta.from` the sender's card and `meta.source` what the
  *   module said of them (protocol, encoding, class, time).
  */
+
 import { isKitError, show } from '../../../node/src/base/errors.js';
 import { type Clock, systemClock, type Timer } from '../../../node/src/link/clock.js';
 import type {
@@ -36,7 +37,9 @@ import type {
   SignalQuality,
 } from '../../../node/src/link/link.js';
 import { failed, LinkBase } from '../../../node/src/link/link-base.js';
+import { bareKindCode } from '../../../node/src/wire/classify.js';
 import { FRAGMENT_TYPE } from '../../../node/src/wire/fragment.js';
+import { KINDS } from '../../../node/src/wire/kinds.js';
 import { beidouCapabilities } from './beidou-capabilities.js';
 import type { BeidouLinkCounters, BeidouLinkOptions, ModuleHandle } from './beidou-link-types.js';
 import type { BeidouModule, SendResult } from './beidou-module.js';
@@ -79,6 +82,8 @@ export class BeidouLink extends LinkBase<BeidouLinkCounters> implements SignalQu
   #beamTimer: Timer | undefined;
   #wake: Timer | undefined;
   #sending = false;
+  /** Frames being sent card by card (a centre without a broadcast address). */
+  #fanOuts = 0;
   /** The send under way, between its write and the module's answer. */
   #current: QueuedSend | undefined;
   #noResults = 0;
@@ -112,10 +117,11 @@ export class BeidouLink extends LinkBase<BeidouLinkCounters> implements SignalQu
    * but not while the link holds a fragment. The core sends a message's fragments one after
    * another under one signal, and a fragment taken back would make it send the whole message again
    * from its first fragment: on a card of 77 bytes a message, minutes of intervals spent again
-   * (docs/beidou.md §The link's scheduler).
+   * (docs/beidou.md §The link's scheduler). Nor while a frame goes card by card, for the same
+   * reason: a fan-out taken back half-sent would start again from its first card.
    */
   get takesBack(): boolean {
-    return !(isFragment(this.#current) || this.#queue.some(isFragment));
+    return !(isFragment(this.#current) || this.#queue.some(isFragment)) && this.#fanOuts === 0;
   }
 
   /** The card as read at the last start; undefined before. */
@@ -221,6 +227,11 @@ export class BeidouLink extends LinkBase<BeidouLinkCounters> implements SignalQu
   }
 
   protected async transmit(frame: Uint8Array, opts: SendOptions): Promise<SendOutcome> {
+    // A beacon is one hop, never stored, replaced by the next. It takes an interval of the card only
+    // when the card has nothing else to send; waiting behind the core's traffic it would be stale
+    // when it left.
+    if (bareKindCode(frame) === KINDS.beacon.code && !this.#idle())
+      return failed('later', 'BUSY', 'a beacon waits for an idle card');
     if (opts.to !== undefined) {
       if (!ADDRESS.test(opts.to))
         return failed('never', 'DEVICE_ERROR', `${show(opts.to)} is not a card address`);
@@ -245,8 +256,16 @@ export class BeidouLink extends LinkBase<BeidouLinkCounters> implements SignalQu
         'NO_SERVICE',
         'no card to send to: no `to`, no centre card, no broadcast address, no cards',
       );
-    const results = await Promise.all(cards.map((card) => this.#enqueue(card, frame, opts)));
-    return combined(results.map((r) => r.outcome));
+    // One copy per card, an interval apart. Nothing is taken back meanwhile (takesBack): once a
+    // copy has gone the frame is no longer untouched, and the rest refused BUSY would make the core
+    // send it again from the first card.
+    this.#fanOuts++;
+    try {
+      const results = await Promise.all(cards.map((card) => this.#enqueue(card, frame, opts)));
+      return combined(results.map((r) => r.outcome));
+    } finally {
+      this.#fanOuts--;
+    }
   }
 
   /** The module for this start: the given one, or a fresh one from the factory (the last released). */
@@ -379,6 +398,11 @@ export class BeidouLink extends LinkBase<BeidouLinkCounters> implements SignalQu
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.#pump();
     });
+  }
+
+  /** Nothing is being sent or waits: a beacon would go at the card's next opening. */
+  #idle(): boolean {
+    return !this.#sending && this.#queue.peek() === undefined;
   }
 
   /** Sends the next message if the card may, or looks again when it may. */

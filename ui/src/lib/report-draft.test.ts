@@ -65,9 +65,9 @@ describe('the report draft', () => {
       note: '水退',
       explanations: { affected: '新增两组' },
     };
-    expect(noteText(form, ZONE)).toBe('水退');
+    expect(noteText(form)).toBe('水退');
     // 水退【受灾人口】新增两组: 12 CJK characters of 3 bytes each.
-    expect(noteBytes(form, ZONE)).toBe(36);
+    expect(noteBytes(form)).toBe(36);
     expect(buildDraft(form, ZONE).explanations).toEqual({ affected: '新增两组' });
   });
 });

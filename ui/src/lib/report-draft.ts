@@ -90,7 +90,7 @@ export function figuresOf(form: FormState): { values: IndicatorSet; invalid: Ind
  * field of its own (`began`), which the centre reads to time the 初报 (docs/reports.md §The
  * incident's facts on the wire).
  */
-export function noteText(form: FormState, _zone: string): string {
+export function noteText(form: FormState): string {
   const parts: string[] = [];
   if (form.place.trim() !== '') parts.push(fill(zhCN['form.placeInNote'], { place: form.place.trim() }));
   if (form.note.trim() !== '') parts.push(form.note.trim());
@@ -106,13 +106,13 @@ export function explanationsOf(form: FormState): Explanations {
 }
 
 /** The note as it will travel, reasons packed after it. */
-export function packedNote(form: FormState, zone: string): string {
-  return packNote(noteText(form, zone), explanationsOf(form));
+export function packedNote(form: FormState): string {
+  return packNote(noteText(form), explanationsOf(form));
 }
 
 /** The packed note's size in UTF-8, as the wire counts its 300 bytes (TextEncoder: a browser has no Buffer). */
-export function noteBytes(form: FormState, zone: string): number {
-  return new TextEncoder().encode(packedNote(form, zone)).length;
+export function noteBytes(form: FormState): number {
+  return new TextEncoder().encode(packedNote(form)).length;
 }
 
 /**
@@ -133,7 +133,7 @@ export function reasonsNeeded(form: FormState, standing: IndicatorSet): Indicato
 export function buildDraft(form: FormState, zone: string, drill = false): ReportDraftInput {
   const { values } = figuresOf(form);
   const explanations = explanationsOf(form);
-  const note = noteText(form, zone);
+  const note = noteText(form);
   const area = /^\d{6,12}$/.test(form.area.trim()) ? Number(form.area.trim()) : undefined;
   const started = form.stage === 'initial' ? parseLocalInput(form.startedAt, zone) : undefined;
   return {

@@ -48,3 +48,19 @@ export function stringOption(values: SimArgs, name: string): string | undefined 
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
 }
+
+/**
+ * The value of a number option that `ok` accepts, or undefined when it was not given; a usage
+ * error (with `usage`) for anything else.
+ */
+export function numberOption(
+  usage: string,
+  text: string | undefined,
+  name: string,
+  ok: (n: number) => boolean,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !ok(n)) throw usageError(usage, `bad ${name} ${JSON.stringify(text)}`);
+  return n;
+}

@@ -10,7 +10,7 @@ import { RealClock } from '../../../node/src/link/clock.js';
 import type { BeidouProtocol } from '../../src/beidou/beidou-types.js';
 import { toHex } from '../../src/beidou/sentence-fields.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
-import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
+import { numberOption, parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { constantBeams, seededBeams } from './beam-schedule.js';
 import { BeidouNetworkSim } from './beidou-network-sim.js';
 import type { ForcedAnswer } from './module-sim-faults.js';
@@ -50,17 +50,6 @@ const FAULTS = [
   'failed',
   'no-result',
 ] as const;
-
-function numberOption(
-  text: string | undefined,
-  name: string,
-  ok: (n: number) => boolean,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw usage(`bad ${name} ${JSON.stringify(text)}`);
-  return n;
-}
 
 function cardOption(text: string | undefined, name: string, fallback: string): string {
   const card = text ?? fallback;
@@ -117,12 +106,21 @@ export async function runBeidouSim(args: string[], io: SimIo): Promise<number> {
   const peer = cardOption(str('peer'), '--peer', '4207733');
   const broadcast =
     str('broadcast') === undefined ? undefined : cardOption(str('broadcast'), '--broadcast', '');
-  const level = numberOption(str('level'), '--level', (n) => Number.isInteger(n) && n >= 1 && n <= 5) ?? 4;
+  const level =
+    numberOption(BEIDOU_SIM_USAGE, str('level'), '--level', (n) => Number.isInteger(n) && n >= 1 && n <= 5) ??
+    4;
   const intervalS =
-    numberOption(str('interval'), '--interval', (n) => Number.isInteger(n) && n >= 0 && n <= 3600) ?? 60;
-  const visible = numberOption(str('visible'), '--visible', (n) => n >= 0 && n <= 1) ?? 1;
-  const seed = numberOption(str('seed'), '--seed', (n) => Number.isInteger(n) && n >= 0) ?? 1;
-  const speedup = numberOption(str('speedup'), '--speedup', (n) => n > 0 && n <= 1_000_000) ?? 1;
+    numberOption(
+      BEIDOU_SIM_USAGE,
+      str('interval'),
+      '--interval',
+      (n) => Number.isInteger(n) && n >= 0 && n <= 3600,
+    ) ?? 60;
+  const visible = numberOption(BEIDOU_SIM_USAGE, str('visible'), '--visible', (n) => n >= 0 && n <= 1) ?? 1;
+  const seed =
+    numberOption(BEIDOU_SIM_USAGE, str('seed'), '--seed', (n) => Number.isInteger(n) && n >= 0) ?? 1;
+  const speedup =
+    numberOption(BEIDOU_SIM_USAGE, str('speedup'), '--speedup', (n) => n > 0 && n <= 1_000_000) ?? 1;
   const random = faultsOption(values.fault);
   const loopback = values.loopback === true;
   const link = str('link');

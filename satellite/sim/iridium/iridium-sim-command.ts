@@ -9,7 +9,7 @@
 import type { KitError } from '../../../node/src/base/errors.js';
 import { RealClock } from '../../../node/src/link/clock.js';
 import { runUntilSignal, type SimIo, untilAborted } from '../run-until-signal.js';
-import { parseSimArgs, stringOption, usageError } from '../sim-args.js';
+import { numberOption, parseSimArgs, stringOption, usageError } from '../sim-args.js';
 import { constantSky, seededSky } from './modem-sim-sky.js';
 import { startPtyModem } from './pty-modem.js';
 import { ScriptedNetwork } from './scripted-network.js';
@@ -30,17 +30,6 @@ A simulated Iridium 9603 (RockBLOCK) modem on a pseudo-terminal, until Ctrl-C.
 export type IridiumSimIo = SimIo;
 
 const usage = (message: string): KitError => usageError(IRIDIUM_SIM_USAGE, message);
-
-function numberOption(
-  text: string | undefined,
-  name: string,
-  ok: (n: number) => boolean,
-): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !ok(n)) throw usage(`bad ${name} ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Runs the simulator until `io.stop` is aborted; returns the exit code. */
 export async function runIridiumSim(args: string[], io: IridiumSimIo): Promise<number> {
@@ -63,9 +52,11 @@ export async function runIridiumSim(args: string[], io: IridiumSimIo): Promise<n
   const str = (k: string): string | undefined => stringOption(values, k);
   const imei = str('imei') ?? '300534060000001';
   if (!/^\d{15}$/.test(imei)) throw usage(`an IMEI has 15 digits, not ${JSON.stringify(imei)}`);
-  const visible = numberOption(str('visible'), '--visible', (n) => n >= 0 && n <= 1) ?? 1;
-  const seed = numberOption(str('seed'), '--seed', (n) => Number.isInteger(n) && n >= 0) ?? 1;
-  const speedup = numberOption(str('speedup'), '--speedup', (n) => n > 0 && n <= 1_000_000) ?? 1;
+  const visible = numberOption(IRIDIUM_SIM_USAGE, str('visible'), '--visible', (n) => n >= 0 && n <= 1) ?? 1;
+  const seed =
+    numberOption(IRIDIUM_SIM_USAGE, str('seed'), '--seed', (n) => Number.isInteger(n) && n >= 0) ?? 1;
+  const speedup =
+    numberOption(IRIDIUM_SIM_USAGE, str('speedup'), '--speedup', (n) => n > 0 && n <= 1_000_000) ?? 1;
   const loopback = values.loopback === true;
   const link = str('link');
 

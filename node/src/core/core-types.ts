@@ -117,7 +117,8 @@ export interface Draft<K extends KindName = KindName> {
 export interface NodeCoreEvents {
   /**
    * A message addressed to this node, verified and stored (once per message). `current` is false
-   * for a warning older than one already applied on its thread: history, never the current state.
+   * for a warning older than one already applied on its thread, and for a control message older
+   * than one already applied from its issuer: history, never the current state.
    */
   delivered: [Message, MessageMeta, { current: boolean; reason?: string }];
   /** A delivery state of a message this node holds changed. */

@@ -58,7 +58,7 @@ export interface MessageIntakeOptions
   router: Pick<MessageRouter, 'route' | 'choices'>;
   beacons: Pick<Beacons, 'learn'>;
   replay: Pick<SavedReplayWindow, 'checkStored' | 'accept'>;
-  signed: Pick<SignedState, 'applyControl' | 'recordWarning'>;
+  signed: Pick<SignedState, 'applyControl' | 'recordWarning' | 'controlStanding'>;
   confirmer: Pick<Confirmer, 'confirm' | 'suppress'>;
   /** Wakes the dispatchers of the links a message is due on. */
   kick: (meta: MessageMeta) => void;
@@ -332,6 +332,9 @@ export class MessageIntake {
     // Receipts and warning threads change other records: under the lock again.
     const standing = await this.#o.store.exclusive(async () => {
       if (message.kind === 'receipt') await this.#applyReceipt(message, link);
+      // A control message overtaken by a newer one of its issuer is history too: a late re-alarm
+      // sounds nothing (docs/control-messages.md §Ordering per issuer).
+      if (message.kind === 'control') return this.#o.signed.controlStanding(message);
       // Every action on one warning is ordered: an older one is history, never the current
       // state (docs/control-messages.md).
       return message.kind === 'warning' ? await this.#o.signed.recordWarning(message, meta) : undefined;

@@ -367,6 +367,45 @@ describe('control messages', () => {
   });
 });
 
+describe('a re-alarm', () => {
+  const realarm = { warning: { origin: CENTRE, seq: 10 }, persons: [4, 7] };
+
+  it('alone is applied without error and changes nothing but its place in its issuer order', async () => {
+    const { state, ring } = await makeState();
+    await state.applyControl(verified(control(100, { roster: { area: 520_102, persons: [] } }), ring));
+    const keysBefore = ring.issuerKey(FIXTURE_ISSUER_ID);
+    const changes = await state.applyControl(verified(control(101, { realarm }), ring));
+    expect(changes).toEqual({
+      applied: true,
+      keysAdded: [],
+      keysRefused: [],
+      issuersRevoked: [],
+      nodesRevoked: [],
+      floorsRaised: [],
+    });
+    expect(state.roster(520_102)).toEqual([]);
+    expect(ring.issuerKey(FIXTURE_ISSUER_ID)).toEqual(keysBefore);
+    expect(calls).toEqual({ time: [], seq: [], revoked: [] });
+    expect(state.controlStanding(control(101, { realarm }))).toEqual({ current: true });
+    // Its place is kept across a restart: an older one is history after it, a newer one current.
+    const again = (await restart()).state;
+    expect((await again.applyControl(control(99, { realarm }))).applied).toBe(false);
+    expect(again.controlStanding(control(99, { realarm }))).toMatchObject({ current: false });
+    expect(again.controlStanding(control(99, { realarm })).reason).toContain(`${CENTRE}/101`);
+    expect((await again.applyControl(control(102, { realarm }))).applied).toBe(true);
+    expect(again.controlStanding(control(102, { realarm }))).toEqual({ current: true });
+  });
+
+  it('is history below its issuer floor; each origin is ordered alone', async () => {
+    const { state } = await makeState();
+    await state.applyControl(control(70, { issuerFloors: [{ issuer: FIXTURE_ISSUER_ID, minSeq: 40 }] }));
+    expect(state.controlStanding(control(39, { realarm }, BACKUP_CENTRE)).reason).toContain('floor 40');
+    await state.applyControl(control(45, { realarm }, BACKUP_CENTRE));
+    expect(state.controlStanding(control(45, { realarm }, BACKUP_CENTRE))).toEqual({ current: true });
+    expect(state.controlStanding(control(70, {}))).toEqual({ current: true });
+  });
+});
+
 describe('the saved state', () => {
   it('a malformed saved state is refused: SIGNED_STATE_CORRUPT, not an empty start', async () => {
     await store.putKv({ 'signed-state': { v: 1, revokedNodes: 'all' } }, true);

@@ -3,6 +3,8 @@
  * docs/wire-format.md §4, §4.2, §6.2, §6.3): issuer keys added and revoked, revoked nodes, issuer
  * floors, this node's sequence floor, the latest signed time, the roster of each area, settings,
  * the order of the control messages applied per issuer, and the current warning of each thread.
+ * A control message's re-alarm changes none of it: it only takes its place in its issuer's order,
+ * and the kit's warning book acts on it when it is current (controlStanding).
  *
  * It is security state: kept in the store's kv under one key, and every change is saved, synced,
  * before it takes effect (in memory, and through the callbacks), so a restart never forgets a
@@ -293,6 +295,28 @@ export class SignedState {
       for (const node of changes.nodesRevoked) this.#o.onRevokedNode?.(node);
       return changes;
     });
+  }
+
+  /**
+   * Where a control message stands in its issuer's order (docs/control-messages.md §Ordering per
+   * issuer), once applyControl has seen it: history when a newer one from the same issuer and
+   * origin was applied first, or when it is below its issuer's floor; current otherwise. What
+   * acts on a control message beyond this state (a kit's re-alarm, which changes nothing here)
+   * acts only on a current one, so an old copy arriving late sounds nothing.
+   */
+  controlStanding(message: MessageOf<'control'>): { current: boolean; reason?: string } {
+    const { body, origin, seq } = message;
+    const floor = this.#base
+      ? this.#floor(this.#base, body.issuer)
+      : (this.#state.issuerFloors[String(body.issuer)] ?? 0);
+    if (seq < floor) return { current: false, reason: `below issuer ${body.issuer}'s floor ${floor}` };
+    const last = this.#state.controlSeqs[`${body.issuer}/${origin}`];
+    if (last !== undefined && last > seq)
+      return {
+        current: false,
+        reason: `control ${origin}/${last} of issuer ${body.issuer} was applied first`,
+      };
+    return { current: true };
   }
 
   /**

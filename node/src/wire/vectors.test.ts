@@ -12,7 +12,7 @@ import { packBatches } from './batch.js';
 import { FIXTURE_ISSUER_PUBLIC, fixtureRelayKey } from './fixtures/fixture-keys.js';
 import { referenceFrames } from './fixtures/reference-frames.js';
 import { VILLAGE_KIT } from './fixtures/reference-messages.js';
-import { C1, securityFrames } from './fixtures/security-messages.js';
+import { C1, C2, securityFrames } from './fixtures/security-messages.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
 import { unwrapHopTagged } from './hop-tagged.js';
 import { decodeFrame } from './message.js';
@@ -90,6 +90,16 @@ describe('docs/wire-format.md test vectors', () => {
     const opts = { keys: fixtureKeyRing, replay: new ReplayWindow(), now: C1.createdAt, clockTrusted: true };
     const verified = verifyFrame(decodeFrame(Buffer.from(documented.get('C1')!, 'hex')), opts);
     expect(verified).toEqual(C1);
+  });
+
+  it('C2 decodes and verifies under issuer 3: R2 sounded again at kit 2107 for persons 4 and 7', () => {
+    const opts = { keys: fixtureKeyRing, replay: new ReplayWindow(), now: C2.createdAt, clockTrusted: true };
+    const verified = verifyFrame(decodeFrame(Buffer.from(documented.get('C2')!, 'hex')), opts);
+    expect(verified).toEqual(C2);
+    expect(verified.kind === 'control' && verified.body.realarm).toEqual({
+      warning: { origin: 1, seq: 57 },
+      persons: [4, 7],
+    });
   });
 
   it('H1 is R1 with the hop tag of kit 2107, which a gateway holding only its relay key checks', () => {

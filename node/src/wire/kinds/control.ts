@@ -1,7 +1,7 @@
 /**
- * Control from the centre: time, roster, issuer keys, settings, revoked nodes and floors
- * (docs/design.md §Messages, §Security; docs/wire-format.md §4.5, §6.2, §6.3). Kind 11,
- * always signed by an authorised issuer.
+ * Control from the centre: time, roster, issuer keys, settings, revoked nodes, floors and the
+ * re-alarm of a warning (docs/design.md §Messages, §Security; docs/wire-format.md §4.5, §6.2,
+ * §6.3; docs/warnings.md §Escalation). Kind 11, always signed by an authorised issuer.
  *
  * One control message may carry several parts; each part is an optional field, so a time beacon
  * costs a few bytes and a roster push needs no time.
@@ -12,8 +12,11 @@
  */
 
 import { MAX_ROLE_CODE } from '../codes/roles.js';
-import { areaCode, U32_MAX, unixTime } from '../field-codecs.js';
+import { areaCode, messageRef, personIndex, U32_MAX, unixTime } from '../field-codecs.js';
 import { arrayOf, bytes, flagsOf, optional, type RecordOf, record, required, text, uint } from '../schema.js';
+
+/** The most persons one re-alarm names: a village's roster, as an ack's others. */
+export const MAX_REALARM_PERSONS = 64;
 
 /** What an issuer key may sign. */
 export const ISSUER_POWERS = ['warning', 'control'] as const;
@@ -58,6 +61,15 @@ export const controlFields = {
    */
   issuerFloors: optional(
     arrayOf(record({ issuer: required(uint(0xffff)), minSeq: required(uint(U32_MAX)) }), 16),
+  ),
+  /**
+   * Sound this warning again at the destination kit, for these persons still silent (the
+   * escalation's re-alarm, docs/warnings.md §Escalation). A signed control message, so a kit sounds
+   * again only for its centre and never for an old copy (the issuer ordering). Last, so the bytes
+   * of every control message without one are what they were.
+   */
+  realarm: optional(
+    record({ warning: required(messageRef), persons: required(arrayOf(personIndex, MAX_REALARM_PERSONS)) }),
   ),
 };
 

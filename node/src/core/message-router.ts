@@ -90,6 +90,19 @@ export class MessageRouter {
     });
   }
 
+  /**
+   * The longest confirmation wait (LinkCapabilities.confirmationWaitMs) of the links a P0 message
+   * to `node` would go on now: the least time before sending to it again is worth it (docs/warnings.md
+   * §Escalation). Undefined when no route leads there now.
+   */
+  confirmationWaitToward(node: number): number | undefined {
+    const links = new Map(this.#o.links.map((l) => [l.link.id, l.link]));
+    const waits = this.choices({ to: 'node', node }, 0, this.#o.clock.now()).map(
+      (c) => links.get(c.link)?.capabilities.confirmationWaitMs ?? 0,
+    );
+    return waits.length === 0 ? undefined : Math.max(...waits);
+  }
+
   /** Where the routing table sends a message now, never back to `avoidHop`. */
   choices(dest: Destination, priority: Priority, createdAtMs: number, avoidHop?: string): RouteChoice[] {
     const classes = new Map(this.#o.links.map((l) => [l.link.id, l.costClass]));

@@ -274,6 +274,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
     return this.#router.sendToward(id, node);
   }
 
+  /** The longest confirmation wait of the links toward `node` now, ms (message-router.ts); undefined: no route. */
+  confirmationWaitToward(node: number): number | undefined {
+    return this.#router.confirmationWaitToward(node);
+  }
+
   /**
    * What `draft` would put on air if it were submitted now (docs/api.md §Before sending: the
    * preview): its encoded size and the links it would be due on, each with its bytes and credits.

@@ -64,6 +64,9 @@ it('sends an ended broadcast once more, directly, to the kit that missed it', as
   expect(copies(2108, warning)).toBe(0);
 
   medium.setReachable('c-mesh', 'k2108', true);
+  // How long to wait before sending again: the mesh link's declared round trip; no route, no answer.
+  expect(centre.core.confirmationWaitToward(2108)).toBe(centreMesh.capabilities.confirmationWaitMs);
+  expect(centre.core.confirmationWaitToward(9999)).toBeUndefined();
   expect(await centre.core.sendToward(warning, 2108)).toEqual(['c-mesh']);
   await eventually('2108 has it', () => copies(2108, warning) === 1);
   const meta = await centre.store.getMeta(warning);

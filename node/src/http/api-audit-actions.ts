@@ -14,6 +14,16 @@ declare module '../domain/audit/audit-actions.js' {
     'report.filed': true;
     /** A person exported the reports; details: the format and how many areas it covered. */
     'report.exported': true;
+    /** A person issued a warning; subject: its message id; details: thread, event, colour, areas… */
+    'warning.issued': true;
+    /** A person updated a warning; subject: the update's id; details as issued, and its reference. */
+    'warning.updated': true;
+    /** A person cancelled a warning; subject: the cancel's message id; details as updated. */
+    'warning.cancelled': true;
+    /** A person answered a warning at a kit (叫应); subject: the warning; details: state, counts. */
+    'warning.answered': true;
+    /** A person imported a CAP alert as a warning; subject: the warning made; details: its CAP source. */
+    'warning.imported': true;
   }
 }
 

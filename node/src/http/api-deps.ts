@@ -15,6 +15,7 @@ import type { PinDelayOptions } from './pin-delay.js';
 import type { ReportsService } from './reports-service.js';
 import type { PowerStatus } from './status-view.js';
 import type { UiAssetsOptions } from './ui-assets.js';
+import type { WarningsService } from './warnings-service.js';
 
 export interface ApiServerDeps {
   /** The `http:` section (http-config.ts). */
@@ -32,6 +33,11 @@ export interface ApiServerDeps {
   /** A message's delivery record (MessageStore.getMeta). */
   message: (id: string) => Promise<MessageMeta | undefined>;
   reports: ReportsService;
+  /**
+   * The warnings workflow (warnings-adapter.ts over the centre's desk or the kit's warning book).
+   * Absent: no warning route is registered, and each answers 404 API_NOT_FOUND.
+   */
+  warnings?: WarningsService;
   people: PeopleDirectory;
   /** Where every domain action through the API is recorded (docs/domain-model.md §The audit log). */
   audit: AuditSink;

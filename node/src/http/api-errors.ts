@@ -47,6 +47,10 @@ declare module '../base/errors.js' {
     API_INTERNAL: true;
     /** The API's own files in the data directory (the cookie key, the idempotency journal) cannot be used. */
     API_FILE_UNUSABLE: true;
+    /** The warnings workflow refused a draft (POST /api/warnings, its preview); `problems` says why. */
+    WARNING_REJECTED: true;
+    /** A CAP message that cannot be imported (POST /api/import/cap); `problems` gives every reason. */
+    CAP_REJECTED: true;
   }
 }
 
@@ -116,6 +120,14 @@ const STATUS: Partial<Record<KitErrorCode, number>> = {
   REPORT_NOTE_TOO_LONG: 400,
   REPORT_INCIDENT_UNKNOWN: 404,
   ROSTER_UNKNOWN_PERSON: 404,
+  WARNING_REJECTED: 400,
+  CAP_REJECTED: 400,
+  WARNING_UNKNOWN: 404,
+  // This node holds no issuer key, the warning is closed, answers are made at a kit: the request is
+  // sound, the node's state refuses it.
+  WARNING_NO_ISSUER: 409,
+  WARNING_CLOSED: 409,
+  WARNING_NOT_HERE: 409,
   // The node's, and worth saying plainly.
   STORE_FULL: 507,
 };

@@ -35,6 +35,7 @@ import { apiSchemaCompiler } from './schema-compiler.js';
 import { sessionRoutes } from './session-routes.js';
 import { SessionStore } from './sessions.js';
 import { uiAssets } from './ui-assets.js';
+import { warningRoutes } from './warning-routes.js';
 
 export interface ApiServer {
   /** Reads or makes the cookie key, opens the idempotency journal, and listens. */
@@ -84,6 +85,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       keys = [memoryKeys, reportKeys];
       hub = new EventHub({
         ...(deps.events ? { feed: deps.events } : {}),
+        areaNames: () => deps.people.areaNames(),
         status: deps.status,
         ...(deps.power ? { power: deps.power } : {}),
         ready: () => ready,
@@ -191,6 +193,7 @@ async function buildApp(
   sessionRoutes(app, ctx);
   reportRoutes(app, ctx);
   boardRoutes(app, ctx);
+  warningRoutes(app, ctx);
   eventRoutes(app, ctx, () => origins().origins);
   docRoutes(app, catalogue, deps.version);
   if (deps.ui) await app.register(uiAssets, deps.ui);

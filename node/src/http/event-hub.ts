@@ -9,6 +9,14 @@
  * - `status`: the status changed (a link went up or down, the clock became trusted, the queue or
  *   the credits moved, the power changed): the full status to signed-in streams, the public subset
  *   to the others. Polled every `statusEveryMs` while any stream is open, sent only on a change.
+ * - `warning`: a warning was issued, received, answered or changed state here (warnings-service.ts):
+ *   to signed-in streams whose person may read it (warning-access.ts); every other stream hears it
+ *   as `public-warning`, the view anyone may read (warning-public-view.ts), with whether it is in
+ *   force, so a public page drops a cancelled one.
+ * - `calls`: the calls of a warning moved (the centre's 叫应 board); to streams whose person may see
+ *   the board.
+ * - `alarm`: the kit's alarm changed; to every stream, since a phone at the kit that is not signed
+ *   in must still show it.
  * - `session-ended`: the stream's session ended (signed out, expired, the person removed); the
  *   socket closes after it, and the stream goes on as a public one once the page reconnects.
  *
@@ -30,9 +38,20 @@ import {
   type StatusView,
   statusView,
 } from './status-view.js';
+import { warningWithinScope } from './warning-access.js';
+import { areaNameMap, inForce, publicWarningView } from './warning-public-view.js';
+import type { AlarmView, CallView, PublicWarningView, WarningView } from './warnings-service.js';
 
-/** What the node tells the hub: the composition root feeds NodeCore's `state` events and the reports recorded. */
-export type FeedEvent = { type: 'message'; meta: MessageMeta } | { type: 'report'; report: ReportSummary };
+/**
+ * What the node tells the hub: the composition root feeds NodeCore's `state` events, the reports
+ * recorded, and the warnings workflow's changes (a warning, the calls of one, the kit's alarm).
+ */
+export type FeedEvent =
+  | { type: 'message'; meta: MessageMeta }
+  | { type: 'report'; report: ReportSummary }
+  | { type: 'warning'; warning: WarningView }
+  | { type: 'calls'; warning: string; calls: CallView[] }
+  | { type: 'alarm'; alarm: AlarmView };
 
 /** Where the hub hears about changes: subscribe returns the unsubscribe. */
 export interface ApiEventFeed {
@@ -57,6 +76,10 @@ export type ApiEvent =
   | { type: 'message'; at: number; message: DeliveryView }
   | { type: 'report'; at: number; report: ReportSummary }
   | { type: 'status'; at: number; status: StatusView | PublicStatusView }
+  | { type: 'warning'; at: number; warning: WarningView }
+  | { type: 'public-warning'; at: number; warning: PublicWarningView; inForce: boolean }
+  | { type: 'calls'; at: number; warning: string; calls: CallView[] }
+  | { type: 'alarm'; at: number; alarm: AlarmView }
   | { type: 'session-ended'; at: number; reason: 'signed-out' | 'expired' };
 
 /** Who a stream belongs to, checked again at every event. */
@@ -66,6 +89,10 @@ export interface StreamViewer {
   valid(): boolean;
   /** Where the person may see reports. */
   reportScope(): PermissionScope;
+  /** Where the person may read warnings (warning-access.ts). Default: nowhere. */
+  warningScope?(): PermissionScope;
+  /** Whether the person may see the 叫应 board. Default: no. */
+  seesCalls?(): boolean;
 }
 
 export interface EventHubOptions {
@@ -75,6 +102,8 @@ export interface EventHubOptions {
   ready: () => boolean;
   version: string;
   log: Logger;
+  /** The roster's area names, for the public view of a warning. Default: none. */
+  areaNames?: () => ReadonlyArray<{ code: number; name: string }>;
   /** unix ms for the events' `at`. Default Date.now. */
   now?: () => number;
   /** Default 2000. */
@@ -163,11 +192,44 @@ export class EventHub {
       if (streams.length === 0) return;
       const message = deliveryView(e.meta);
       for (const s of streams) this.#send(s, { type: 'message', at, message });
-    } else {
+    } else if (e.type === 'report') {
       for (const s of this.#signedIn())
         if (inScope(s.viewer?.reportScope(), e.report.area))
           this.#send(s, { type: 'report', at, report: e.report });
+    } else if (e.type === 'warning') {
+      this.#onWarning(e.warning, at);
+    } else if (e.type === 'calls') {
+      for (const s of this.#signedIn())
+        if (s.viewer?.seesCalls?.() === true)
+          this.#send(s, { type: 'calls', at, warning: e.warning, calls: e.calls });
+    } else {
+      for (const s of this.#live()) this.#send(s, { type: 'alarm', at, alarm: e.alarm });
     }
+  }
+
+  /** The full view where the person may read it, the public view everywhere else. */
+  #onWarning(warning: WarningView, at: number): void {
+    let pub: ApiEvent | undefined;
+    for (const s of this.#live()) {
+      const scope = s.viewer?.warningScope?.();
+      if (scope !== undefined && warningWithinScope(scope, warning)) {
+        this.#send(s, { type: 'warning', at, warning });
+        continue;
+      }
+      pub ??= {
+        type: 'public-warning',
+        at,
+        warning: publicWarningView(warning, areaNameMap(this.#o.areaNames?.() ?? [])),
+        inForce: inForce(warning, at),
+      };
+      this.#send(s, pub);
+    }
+  }
+
+  /** Every stream still fit to be told: the public ones and the signed-in ones whose session holds. */
+  #live(): Stream[] {
+    const signedIn = new Set(this.#signedIn());
+    return [...this.#streams].filter((s) => s.viewer === undefined || signedIn.has(s));
   }
 
   /** The signed-in streams whose session still holds; the others are told and closed. */

@@ -7,7 +7,7 @@
  * A small generator of our own rather than @fastify/swagger: the routes' schemas are plain JSON
  * Schema already, so this is a walk over them, and it adds no dependency to a kit's image.
  */
-import type { RouteOptions } from 'fastify';
+import type { FastifySchema, RouteOptions } from 'fastify';
 import type { Access } from './api-guards.js';
 
 declare module 'fastify' {
@@ -18,6 +18,13 @@ declare module 'fastify' {
     description?: string;
     /** The group the documentation lists the route under. */
     tags?: readonly string[];
+    /** The media type of the 2xx reply when it is not JSON (`text/csv`, `application/cap+xml`). */
+    produces?: string;
+    /**
+     * A body taken as bytes, not JSON (the CAP import): its media types and what it is. It has no
+     * JSON Schema to check, so the description says what the route reads.
+     */
+    rawBody?: { mediaTypes: readonly string[]; description: string };
   }
 }
 
@@ -52,7 +59,7 @@ export class RouteCatalogue {
         title: 'fieldnode API',
         version: info.version,
         description:
-          'The HTTP API of a fieldnode kit or centre: sign in, file disaster reports, follow their delivery, read the node’s status. Errors are `{ code, message }`; every write needs an Idempotency-Key, and a signed-in write the X-CSRF-Token of its session (docs/api.md).',
+          'The HTTP API of a fieldnode kit or centre: sign in, file disaster reports, follow their delivery, issue and answer warnings (叫应), read the node’s status. Errors are `{ code, message }`; every write needs an Idempotency-Key, and a signed-in write the X-CSRF-Token of its session (docs/api.md).',
       },
       servers: [{ url: '/' }],
       components: {
@@ -96,10 +103,19 @@ function operation(route: RouteOptions, method: string): Json {
         ? []
         : [write ? { session: [], csrf: [] } : { session: [] }],
     ...(parameters.length > 0 ? { parameters } : {}),
-    responses: responses(schema.response, route.url),
+    responses: responses(schema.response, route.url, schema.produces as string | undefined),
   };
   if (schema.body !== undefined)
     op.requestBody = { required: true, content: { 'application/json': { schema: plain(schema.body) } } };
+  const raw = schema.rawBody as FastifySchema['rawBody'];
+  if (raw !== undefined)
+    op.requestBody = {
+      required: true,
+      description: raw.description,
+      content: Object.fromEntries(
+        raw.mediaTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]),
+      ),
+    };
   return op;
 }
 
@@ -115,7 +131,7 @@ function params(schema: unknown, where: 'path' | 'query' | 'header'): Json[] {
   }));
 }
 
-function responses(schema: unknown, url: string): Json {
+function responses(schema: unknown, url: string, produces: string | undefined): Json {
   const out: Json = {};
   for (const [status, body] of Object.entries((schema ?? {}) as Record<string, Json>)) {
     const description =
@@ -124,7 +140,9 @@ function responses(schema: unknown, url: string): Json {
       out[status] = { description: 'Switching protocols: the WebSocket is open' };
       continue;
     }
-    const type = url.endsWith('.csv') && status.startsWith('2') ? 'text/csv' : 'application/json';
+    const type = !status.startsWith('2')
+      ? 'application/json'
+      : (produces ?? (url.endsWith('.csv') ? 'text/csv' : 'application/json'));
     out[status] = { description, content: { [type]: { schema: plain(body) } } };
   }
   return out;

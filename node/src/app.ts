@@ -171,7 +171,13 @@ async function buildNode(
   const { identity, store } = data;
   const me = config.node.id;
   const isCentre = (node: number) => config.centreNodes.includes(node);
-  const { ring: keys, kitKey, seqFloor, enrolledDay } = nodeKeysFrom(config, keyFiles, identity.publicKey);
+  const {
+    ring: keys,
+    kitKey,
+    seqFloor,
+    enrolledDay,
+    issuer,
+  } = nodeKeysFrom(config, keyFiles, identity.publicKey);
   // Trusted time under the rules of docs/time.md: the centre's system clock (it runs NTP); a kit's
   // only once its own GPS, its modem's network time or a signed time from the centre says so.
   const clock = new TrustedClock({ trustSystem: isCentre(me), log: log.child({ mod: 'clock' }) });
@@ -366,6 +372,7 @@ async function buildNode(
     now: () => clock.now(),
     log,
     made: (path) => data.track(path),
+    ...(issuer === undefined ? {} : { issuer }),
   });
   return app;
 }

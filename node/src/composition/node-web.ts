@@ -28,6 +28,8 @@ import { IDEMPOTENCY_FILE } from '../http/idempotency-journal.js';
 import { ReportsAdapter } from '../http/reports-adapter.js';
 import { rosterPeople } from '../http/roster-people.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { Authenticator } from '../wire/message.js';
+import { type NodeWarnings, openNodeWarnings } from './node-warnings.js';
 
 export const INCIDENTS_FILE_NAME = 'incidents.jsonl';
 
@@ -41,6 +43,8 @@ export interface NodeWebOptions {
   log: Logger;
   /** Told of each file this start makes, so that a failed start removes it again. */
   made: (path: string) => void;
+  /** The issuer this node signs warnings as (keys.issuer_key_file); absent: it issues none. */
+  issuer?: { id: number; name?: string; sign: Authenticator };
 }
 
 export interface NodeWeb {
@@ -68,6 +72,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     log: log.child({ mod: 'audit' }),
   });
   let book: IncidentBook | undefined;
+  let warnings: NodeWarnings | undefined;
   try {
     const roster = await Roster.open({
       config: config.roster,
@@ -108,6 +113,18 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
         .recordDelivered(message)
         .catch((err: unknown) => log.error({ err }, 'recording a delivered report failed'));
     });
+    warnings = await openNodeWarnings({
+      config,
+      core,
+      store,
+      people: () => roster.list(),
+      areas: roster.areas,
+      ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
+      now,
+      emit: (event) => feed.emit(event),
+      tracked,
+      log,
+    });
     const api = createApiServer({
       config: http,
       dataDir,
@@ -116,6 +133,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       status: o.status,
       message: (id) => store.getMeta(id),
       reports,
+      ...(warnings === undefined ? {} : { warnings: warnings.service }),
       people: rosterPeople(roster),
       audit,
       events: feed,
@@ -130,11 +148,13 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       markReady: () => api.markReady(),
       async stop() {
         await api.stop();
+        await warnings?.close();
         await incidents.close();
         await audit.close();
       },
     };
   } catch (err) {
+    await warnings?.close().catch(() => {});
     await book?.close().catch(() => {});
     await audit.close().catch(() => {});
     throw err;

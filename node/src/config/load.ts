@@ -28,6 +28,7 @@ import type { Config, NodeConfig } from './schema.js';
 import { CONTROL_SOCKET_STAGING_BYTES, DEFAULTS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
 import { parseArea, parseLinks, parseRoutes } from './sections.js';
 import { SourcePositions } from './source-positions.js';
+import { parseWarningsSection, WARNINGS_KEYS } from './warnings-section.js';
 
 export interface LoadConfigOptions {
   /** Where FIELDNODE_DATA_DIR and FIELDNODE_LOG_* are read. Default `process.env`. */
@@ -68,6 +69,7 @@ const ROOT_KEYS = [
   'http',
   'roster',
   'alarm',
+  'warnings',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -216,6 +218,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     ? parseRosterSection(root.section('roster', ROSTER_SECTION_KEYS))
     : EMPTY_ROSTER;
   const alarm = parseAlarmSection(root.section('alarm', ALARM_KEYS), opts.baseDir);
+  const warnings = parseWarningsSection(root.section('warnings', WARNINGS_KEYS));
 
   const config: Config = {
     node,
@@ -238,6 +241,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     ...(http === undefined ? {} : { http }),
     roster,
     alarm,
+    warnings,
   };
 
   if (p.list.length > 0) {

@@ -13,6 +13,7 @@ import type { RosterConfig } from '../domain/roster/roster-config.js';
 import type { AlarmConfig } from '../domain/warnings/alarm/alarm-config.js';
 import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
+import type { WarningsConfig } from './warnings-section.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
@@ -286,6 +287,19 @@ export interface BeidouLinkConfig extends LinkConfigBase {
    * results). Default mmss.
    */
   readonly resultTime: 'mmss' | 'seconds';
+  /**
+   * The signal level at or above which a beam counts as locked, by protocol (docs/beidou.md
+   * §Beams): a `$BDPWI` reading in dB-Hz on BeiDou-3 (default 40), a `$BDBSI` power 1–4 on
+   * BeiDou-2 (default 2). Optional: the defaults.
+   */
+  readonly beamThreshold?: { readonly bd3?: number; readonly bd21?: number };
+  /** How long with no beam locked before the link goes down ('no-service'), ms. Default 30_000. */
+  readonly beamLossMs: number;
+  /**
+   * The least time a confirmation from beyond the link takes (its `confirmationWaitMs`), ms: the
+   * store sends a message again no sooner. Default ten of the card's spacings, at least 2 min.
+   */
+  readonly confirmationWaitMs?: number;
 }
 
 export type LinkConfig =
@@ -416,4 +430,6 @@ export interface Config {
   readonly roster: RosterConfig;
   /** How the kit sounds a warning, and with what (docs/warnings.md §The alarm at the kit). */
   readonly alarm: AlarmConfig;
+  /** Escalation, answer bundling and the CAP sender (docs/warnings.md §Escalation). */
+  readonly warnings: WarningsConfig;
 }

@@ -1,0 +1,175 @@
+/**
+ * The warnings workflow of a node, built and wired to its core (docs/warnings.md): at the centre the
+ * warning desk, fed by the kits' receipts (the core's 'state') and answers ('delivered' acks), with
+ * the centre's alarm for a new 未叫应; at a kit the kit's warning book, fed by the warnings and
+ * re-alarms delivered here, with the kit's alarm and its sounders. Either way, the WarningsService
+ * the API serves.
+ */
+import { join } from 'node:path';
+import type { Logger } from '../base/logger.js';
+import type { Config } from '../config/schema.js';
+import type { NodeCore } from '../core/node-core.js';
+import type { AreaDirectory } from '../domain/roster/area-directory.js';
+import type { Person } from '../domain/roster/person.js';
+import { AlarmController } from '../domain/warnings/alarm/alarm-controller.js';
+import { CentreAlarm } from '../domain/warnings/alarm/centre-alarm.js';
+import { WarningDesk } from '../domain/warnings/desk/warning-desk.js';
+import { KitWarnings } from '../domain/warnings/kit/kit-warnings.js';
+import { CentreWarnings } from '../http/centre-warnings-adapter.js';
+import type { FeedEvent } from '../http/event-hub.js';
+import { KitWarningsService } from '../http/kit-warnings-adapter.js';
+import type { WarningsService } from '../http/warnings-service.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { Authenticator, Message } from '../wire/message.js';
+import { soundersFromConfig } from './alarm-sounders.js';
+
+export const WARNING_DESK_FILE = 'warning-desk.jsonl';
+export const KIT_WARNINGS_FILE = 'kit-warnings.jsonl';
+
+export interface NodeWarningsOptions {
+  config: Config;
+  core: NodeCore;
+  store: MessageStore;
+  people: () => readonly Person[];
+  areas: AreaDirectory;
+  /** The issuer this node signs as (keys.issuer_key_file). */
+  issuer?: { id: number; name?: string; sign: Authenticator };
+  now: () => number;
+  emit: (event: FeedEvent) => void;
+  /** Told of each file this start makes. */
+  tracked: (path: string) => string;
+  log: Logger;
+}
+
+export interface NodeWarnings {
+  readonly service: WarningsService;
+  close(): Promise<void>;
+}
+
+export async function openNodeWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
+  return o.config.node.role === 'centre' ? openCentreWarnings(o) : openKitWarnings(o);
+}
+
+async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
+  const { config, core, store } = o;
+  const log = o.log.child({ mod: 'warnings' });
+  const sounders = await soundersFromConfig(config.alarm, { log });
+  const alarm = new CentreAlarm({ sounders, log });
+  await alarm.start();
+  const kits = config.keys.nodes.flatMap((n) =>
+    n.area === undefined || config.centreNodes.includes(n.id) ? [] : [{ id: n.id, area: n.area }],
+  );
+  let service: CentreWarnings | undefined;
+  const desk = await WarningDesk.open({
+    nodeId: config.node.id,
+    file: o.tracked(join(config.dataDir, WARNING_DESK_FILE)),
+    core,
+    frame: (id) => store.getFrame(id),
+    ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
+    people: o.people,
+    kits,
+    policy: {
+      answerWithinMs: config.warnings.answerWithinMs,
+      resendsBeforeSuperior: config.warnings.resendsBeforeSuperior,
+    },
+    // Never send again before a confirmation could have come back by the slowest route to the kit.
+    latencyMs: (kit) => core.confirmationWaitToward(kit) ?? config.routing.latencyBoundMs.p0,
+    now: o.now,
+    drill: config.node.drill,
+    changed: (id) => service?.changed(id),
+    escalated: (action, call) => {
+      if (action.kind !== 'superior' || call === undefined) return;
+      const who = o.people().find((p) => p.id === call.person)?.name ?? `#${call.person}`;
+      const drill = desk.warning(call.warning)?.message.flags.includes('exercise') ?? false;
+      alarm.unanswered({ who, where: o.areas.label(call.area), drill });
+    },
+    log,
+  });
+  service = new CentreWarnings({
+    desk,
+    core,
+    lastSeq: async () => (await store.getKv<number>('seq')) ?? 0,
+    nodeId: config.node.id,
+    people: o.people,
+    areas: o.areas,
+    cap: {
+      sender: config.warnings.capSender ?? `fieldnode-centre-${config.node.id}`,
+      issuerName: o.issuer?.name ?? config.node.name ?? `fieldnode ${config.node.id}`,
+    },
+    timeZone: config.county.timeZone,
+    now: o.now,
+    emit: o.emit,
+  });
+  const onState = (meta: { id: string; receivedBy?: number[] }) => {
+    desk
+      .receipts(meta.id, meta.receivedBy)
+      .catch((err: unknown) => log.error({ err }, 'recording a receipt failed'));
+  };
+  const onDelivered = (m: Message) => {
+    if (m.kind !== 'ack') return;
+    desk.ack(m).catch((err: unknown) => log.error({ err }, 'recording an answer failed'));
+  };
+  core.on('state', onState);
+  core.on('delivered', onDelivered);
+  return {
+    service,
+    async close() {
+      core.off('state', onState);
+      core.off('delivered', onDelivered);
+      await desk.close();
+      await alarm.close();
+    },
+  };
+}
+
+async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
+  const { config, core } = o;
+  const log = o.log.child({ mod: 'warnings' });
+  const alarm = new AlarmController({
+    sounders: await soundersFromConfig(config.alarm, { log }),
+    sirenMs: config.alarm.sirenMs,
+    pauseMs: config.alarm.pauseMs,
+    speechMaxMs: config.alarm.speechMaxMs,
+    log,
+  });
+  await alarm.start();
+  let service: KitWarningsService | undefined;
+  const book = await KitWarnings.open({
+    file: o.tracked(join(config.dataDir, KIT_WARNINGS_FILE)),
+    nodeId: config.node.id,
+    ...(config.node.area === undefined ? {} : { area: config.node.area }),
+    people: o.people,
+    sendAck: async (body, sending) => {
+      await core.submit({
+        kind: 'ack',
+        body,
+        dest: { to: 'centre' },
+        priority: sending.priority,
+        lifetimeMin: sending.lifetimeMin,
+        flags: sending.exercise ? ['exercise'] : [],
+      });
+    },
+    alarm,
+    now: o.now,
+    answerWindowMs: config.warnings.answerWindowMs,
+    changed: (id) => service?.changed(id),
+    log,
+  });
+  service = new KitWarningsService({ book, areas: o.areas, now: o.now, emit: o.emit });
+  const onDelivered = (m: Message, _meta: unknown, standing: { current: boolean; reason?: string }) => {
+    if (m.kind === 'warning')
+      book
+        .delivered(m, standing, o.now())
+        .catch((err: unknown) => log.error({ err }, 'keeping a warning failed'));
+    else if (m.kind === 'control') book.control(m, standing);
+  };
+  core.on('delivered', onDelivered);
+  return {
+    service,
+    async close() {
+      core.off('delivered', onDelivered);
+      await book.close();
+      await alarm.close();
+    },
+  };
+}

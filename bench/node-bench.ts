@@ -119,6 +119,7 @@ async function kitStart(dir: string, radios: 'pty' | 'tcp'): Promise<number> {
         lanAddresses: [],
       },
       identities: state.identities,
+      issuerPublicKey: state.issuerPublicKey,
       mesh,
       uplink: { kind: 'udp', centrePort: 9, gatewayPort: 9 },
       timings: DEMO_TIMINGS,

@@ -65,6 +65,7 @@ export async function measureKitIdle(radios: RadioPath): Promise<KitIdle> {
       paths,
       web: { host: '127.0.0.1', ports, lanAddresses: [] },
       identities: state.identities,
+      issuerPublicKey: state.issuerPublicKey,
       mesh: sims.mesh,
       // The gateway's uplink: the kit's configuration does not name it.
       uplink: { kind: 'udp', centrePort: 9, gatewayPort: 9 },

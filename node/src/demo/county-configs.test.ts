@@ -14,6 +14,8 @@ import { DemoPaths } from './demo-paths.js';
 
 const paths = new DemoPaths('/srv/county');
 const identities = new Map(DEMO_NODES.map((n) => [n.id, Buffer.alloc(32, n.id % 251).toString('base64')]));
+/** Any 32 bytes: the configuration checks the form of the issuer's key, not whose it is. */
+const ISSUER_KEY = Buffer.alloc(32, 7).toString('base64');
 const mesh: CountyMesh = {
   via: 'tcp',
   address: (id) => ({ host: '127.0.0.1', tcp_port: 40_000 + (id % 1000) }),
@@ -39,7 +41,15 @@ const web = (host: string, lanAddresses: string[] = []): CountyWeb => ({
 });
 
 function configOf(node: DemoNodePlan, uplink: CountyUplink, w: CountyWeb): Config {
-  const raw = nodeConfig(node, { paths, web: w, identities, mesh, uplink, timings: DEMO_TIMINGS });
+  const raw = nodeConfig(node, {
+    paths,
+    web: w,
+    identities,
+    issuerPublicKey: ISSUER_KEY,
+    mesh,
+    uplink,
+    timings: DEMO_TIMINGS,
+  });
   return parseConfig(raw, { baseDir: '/srv/county/nodes', env: {} });
 }
 

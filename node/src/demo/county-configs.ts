@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { CONTROL_SOCKET_STAGING_BYTES, MAX_UNIX_SOCKET_PATH_BYTES } from '../config/schema.js';
-import type { CountyIdentities } from './county-keys.js';
+import { type CountyIdentities, DEMO_ISSUER } from './county-keys.js';
 import type { CountyMesh } from './county-mesh.js';
 import { CENTRE, DEMO_NODES, type DemoNodePlan, GATEWAY, GATEWAY_IMEI, meshNodes } from './county-plan.js';
 import { rosterSection } from './county-roster.js';
@@ -46,12 +46,16 @@ export interface CountyTimings {
   receiptHoldMs: readonly [number, number, number, number];
   /** How long a satellite session that reaches the gateway takes, ms. Default the simulator's. */
   sessionMs?: readonly [number, number];
+  /** The centre's `warnings.answer_within_s`: a delivered warning's wait for its person, s. */
+  answerWithinS: number;
 }
 
 /** The demonstration's: a report reaches the centre, and its receipt the kit, within a minute. */
 export const DEMO_TIMINGS: CountyTimings = {
   satelliteHoldS: [5, 30, 120],
   receiptHoldMs: [2000, 5000, 30_000, 30_000],
+  // Two minutes, not the policy's five: a newcomer sees the re-alarm and the 未叫应 while watching.
+  answerWithinS: 120,
 };
 
 /** Where each node's web UI and API listen (docs/demo-county.md §Safe defaults). */
@@ -68,12 +72,16 @@ export interface CountyWiring {
   paths: DemoPaths;
   web: CountyWeb;
   identities: CountyIdentities;
+  /** The county issuer's public key, base64 (county-keys.ts). */
+  issuerPublicKey: string;
   mesh: CountyMesh;
   uplink: CountyUplink;
   timings: CountyTimings;
 }
 
 const PUSH_PATH = '/rockblock/push';
+/** Each node's recorded alarm, in its data directory (docs/warnings.md §Sounders, "recorded"). */
+export const ALARM_EVENTS_FILE = 'alarm-events.jsonl';
 
 /** Writes every node's configuration file; returns each one's path by node id. */
 export async function writeNodeConfigs(w: CountyWiring): Promise<Map<number, string>> {
@@ -110,6 +118,15 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
         ? { master_secret_file: rel(w.paths.masterSecret) }
         : { kit_key_file: rel(w.paths.kitKey(node.id)) }),
       ...(node.id === GATEWAY ? { relay_keys_file: rel(w.paths.relayKeys(GATEWAY)) } : {}),
+      ...(node.role === 'centre' ? { issuer_key_file: rel(w.paths.issuerKey) } : {}),
+      issuers: [
+        {
+          id: DEMO_ISSUER.id,
+          public_key: w.issuerPublicKey,
+          powers: ['warning', 'control'],
+          name: DEMO_ISSUER.name,
+        },
+      ],
       nodes: DEMO_NODES.filter((n) => n.id !== node.id).map((n) => ({
         id: n.id,
         public_key: w.identities.get(n.id),
@@ -127,6 +144,9 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
     http: httpSection(node, w.web),
     roster: rosterSection(),
     ...(node.role === 'centre' ? { deliveries: { journal: rel(join(dataDir, 'deliveries.jsonl')) } } : {}),
+    // No loudspeaker on a laptop: every alarm is recorded where the guide and the tests read it.
+    alarm: { sounders: [{ type: 'recorded', file: rel(join(dataDir, ALARM_EVENTS_FILE)) }] },
+    ...(node.role === 'centre' ? { warnings: { answer_within_s: w.timings.answerWithinS } } : {}),
   };
 }
 

@@ -10,11 +10,13 @@
  * master secret missing beside kit keys that exist means the state is broken: those keys could
  * never be derived again.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
 import { KitError } from '../base/errors.js';
 import { loadOrCreateIdentity } from '../crypto/identity.js';
+import { formatIssuerKeyFile } from '../crypto/issuer-key-file.js';
 import { formatKitKeyFile, formatMasterSecretFile, formatRelayKeysFile } from '../crypto/key-file-formats.js';
-import { readMasterSecretFile, writeKeyFile } from '../crypto/key-files.js';
+import { readIssuerKeyFile, readMasterSecretFile, writeKeyFile } from '../crypto/key-files.js';
 import { deriveKitKey, deriveRelayKey } from '../crypto/kit-keys.js';
 import { generateMasterSecret } from '../crypto/mac.js';
 import { DEMO_NODES, GATEWAY, meshNodes } from './county-plan.js';
@@ -25,6 +27,15 @@ import './demo-errors.js';
 export type CountyIdentities = ReadonlyMap<number, string>;
 
 const DAY_S = 86_400;
+
+/** The issuer the demonstration centre signs its warnings as. */
+export const DEMO_ISSUER = { id: 1, name: '演示县防汛抗旱指挥部（演练）' } as const;
+
+/** The issuer's public key, base64, for every node's `keys.issuers`. */
+export async function countyIssuerPublicKey(paths: DemoPaths): Promise<string> {
+  const file = await readIssuerKeyFile(paths.issuerKey, { setting: 'the demonstration issuer key' });
+  return Buffer.from(file.publicKey).toString('base64');
+}
 
 /** Makes what is missing of the county's keys and identities; returns the identities. */
 export async function ensureCountyKeys(paths: DemoPaths): Promise<CountyIdentities> {
@@ -48,6 +59,14 @@ export async function ensureCountyKeys(paths: DemoPaths): Promise<CountyIdentiti
       formatRelayKeysFile(
         new Map(served.map((n) => [n.id, deriveRelayKey(deriveKitKey(master, n.id), n.id)])),
       ),
+    );
+  }
+  // The centre signs the county's warnings with an issuer key of its own (docs/keys.md §Issuer keys).
+  if (!(await exists(paths.issuerKey))) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    await writeKeyFile(
+      paths.issuerKey,
+      formatIssuerKeyFile({ issuer: DEMO_ISSUER.id, name: DEMO_ISSUER.name, privateKey }),
     );
   }
   const identities = new Map<number, string>();

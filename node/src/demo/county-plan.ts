@@ -141,9 +141,9 @@ export const DEMO_AREAS: readonly NamedArea[] = [
 export const DEMO_PEOPLE: readonly Person[] = [
   { id: 1, name: '王芳（演练）', roles: ['duty-officer', 'admin'], areas: [DEMO_COUNTY_AREA] },
   { id: 2, name: '李强（演练）', roles: ['flood-responsible'], areas: [DEMO_TOWNSHIP_AREA] },
-  { id: 3, name: '赵小红（演练）', roles: ['info-officer'], areas: [439901101201] },
-  { id: 4, name: '陈明（演练）', roles: ['info-officer'], areas: [439901101202] },
-  { id: 5, name: '刘芳（演练）', roles: ['info-officer'], areas: [439901101203] },
+  { id: 3, name: '赵小红（演练）', roles: ['info-officer', 'flood-responsible'], areas: [439901101201] },
+  { id: 4, name: '陈明（演练）', roles: ['info-officer', 'flood-responsible'], areas: [439901101202] },
+  { id: 5, name: '刘芳（演练）', roles: ['info-officer', 'flood-responsible'], areas: [439901101203] },
   { id: 6, name: '周军（演练）', roles: ['team-leader'], areas: [DEMO_COUNTY_AREA] },
 ];
 

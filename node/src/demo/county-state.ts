@@ -9,7 +9,7 @@ import { isKitError, KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { checkNotInUse } from '../daemon/data-dir-check.js';
 import type { PinHashParams } from '../domain/roster/pin-hash.js';
-import { type CountyIdentities, ensureCountyKeys } from './county-keys.js';
+import { type CountyIdentities, countyIssuerPublicKey, ensureCountyKeys } from './county-keys.js';
 import { DEMO_NODES } from './county-plan.js';
 import { readCountyRecord, writeCountyRecord } from './county-record.js';
 import { type CountyPins, ensureNodePins, ensurePins } from './county-roster.js';
@@ -20,6 +20,8 @@ export interface CountyState {
   /** This run made the county. */
   created: boolean;
   identities: CountyIdentities;
+  /** The county issuer's public key, base64. */
+  issuerPublicKey: string;
   pins: CountyPins;
 }
 
@@ -56,9 +58,10 @@ export async function openCountyState(
     }
   }
   const identities = await ensureCountyKeys(paths);
+  const issuerPublicKey = await countyIssuerPublicKey(paths);
   const pins = await ensurePins(paths);
   await ensureNodePins(paths, pins, log, pinParams);
-  return { created, identities, pins };
+  return { created, identities, issuerPublicKey, pins };
 }
 
 /** A folder with anything in it but no county record is someone else's. */

@@ -38,6 +38,11 @@ export class DemoPaths {
     return join(this.keys, 'master.secret');
   }
 
+  /** The centre's issuer key: it signs the county's (drill) warnings. */
+  get issuerKey(): string {
+    return join(this.keys, 'issuer.key');
+  }
+
   kitKey(id: number): string {
     return join(this.keys, `kit-${id}.key`);
   }

@@ -146,7 +146,15 @@ export async function startDemoCounty(o: DemoCountyOptions): Promise<RunningCoun
       ports: await chooseWebPorts(webHost, o.webPorts ?? 'fixed', log),
       lanAddresses: o.lan === true ? (o.lanAddresses ?? lanAddresses()) : [],
     };
-    const files = await writeNodeConfigs({ paths, web, identities: state.identities, mesh, uplink, timings });
+    const files = await writeNodeConfigs({
+      paths,
+      web,
+      identities: state.identities,
+      issuerPublicKey: state.issuerPublicKey,
+      mesh,
+      uplink,
+      timings,
+    });
     // A deployment knob of one node would send all six to one data directory: not here.
     const { FIELDNODE_DATA_DIR: _ignored, ...env } = process.env;
     const nodes: DemoNode[] = [];

@@ -18,6 +18,7 @@ export const TEST_TIMINGS: CountyTimings = {
   satelliteHoldS: [0, 0, 0],
   receiptHoldMs: [200, 200, 200, 200],
   sessionMs: [300, 800],
+  answerWithinS: 4,
 };
 
 /** Cheap PIN hashes: scrypt's least cost a stored hash may have (pin-hash.ts). */

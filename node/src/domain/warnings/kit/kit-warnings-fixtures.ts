@@ -91,8 +91,10 @@ export interface KitRig {
   recorded: RecordedSounder;
   alarm: AlarmController;
   book: KitWarnings;
-  /** The acks the core took, in order. */
+  /** The answers' acks the core took, in order. */
   acks: Array<{ body: AckBody; o: AckSending }>;
+  /** The warnings the kit told the centre it holds (`delivered` acks), in order. */
+  held: string[];
   /** Whether the core refuses acks now (a stopped core). */
   refusing: { now: boolean };
   changed: string[];
@@ -113,6 +115,7 @@ export async function kitRig(
   const recorded = new RecordedSounder({ now: () => clock.now(), log: silentLogger });
   const alarm = new AlarmController({ sounders: [recorded], clock, log: silentLogger });
   const acks: KitRig['acks'] = [];
+  const held: string[] = [];
   const refusing = { now: o.refusing ?? false };
   const changed: string[] = [];
   const book = await KitWarnings.open({
@@ -122,7 +125,9 @@ export async function kitRig(
     people: () => PEOPLE,
     sendAck: async (body, opts) => {
       if (refusing.now) throw new Error('the core is stopped');
-      acks.push({ body, o: opts });
+      // The kit's word that it holds a warning, apart from the answers the tests follow.
+      if (body.state === 'delivered') held.push(`${body.warning.origin}/${body.warning.seq}`);
+      else acks.push({ body, o: opts });
     },
     alarm,
     now: () => clock.now(),
@@ -139,6 +144,7 @@ export async function kitRig(
     alarm,
     book,
     acks,
+    held,
     refusing,
     changed,
     sirens: (since = 0) =>

@@ -10,6 +10,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kitFailure } from '../../../../test/kit-errors.js';
 import { recordingLogger } from '../../../../test/recording-logger.js';
+import { VILLAGE_B1 } from '../warnings-fixtures.js';
 import {
   CENTRE,
   current,
@@ -106,6 +107,21 @@ describe('a red warning', () => {
     // Every answer kept is handed over.
     const sent = (await journal(r)).filter((l) => l.t === 'sent').flatMap((l) => l.n as number[]);
     expect(sent.sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('the kit tells the centre once that it holds a warning calling someone here; not a cancel, nor history', async () => {
+    const r = await rig();
+    await r.book.delivered(warning(10), current, T0);
+    await r.book.delivered(warning(10), current, T0 + S);
+    await r.book.delivered(
+      warning(11, { action: 'update', issue: 10 }),
+      { current: false, reason: 'older' },
+      T0,
+    );
+    await r.book.delivered(warning(12, { action: 'cancel', issue: 10 }), current, T0 + 2 * S);
+    // A warning for another village calls no one here.
+    await r.book.delivered(warning(20, { body: { areas: [VILLAGE_B1] } }), current, T0 + 3 * S);
+    expect(r.held).toEqual(['1/10']);
   });
 
   it('a drill is answered with the exercise flag', async () => {

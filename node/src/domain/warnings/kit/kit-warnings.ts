@@ -170,9 +170,32 @@ export class KitWarnings {
       { warning: id, thread: held.threadKey, action, colour, history: standing.reason },
       standing.current ? `warning ${id} received` : `warning ${id} received as history`,
     );
-    if (standing.current) this.#feedAlarm(held);
+    if (standing.current) {
+      this.#feedAlarm(held);
+      this.#confirmDelivered(message);
+    }
     this.#armExpiry();
     this.#changedThread(held.threadKey);
+  }
+
+  /**
+   * Tells the centre that this kit holds a warning that calls someone here: the 叫应 board's
+   * `delivered` (docs/warnings.md §States). The node receipt cannot say it when the warning came
+   * through a gateway, whose own word ends the relay's work for every kit behind it, so the kit
+   * says it itself, once, in a small ack of its own. Not for a cancel, history, or a warning that
+   * calls no one here.
+   */
+  #confirmDelivered(message: MessageOf<'warning'>): void {
+    if (message.body.action === 'cancel') return;
+    if (targetsHere(message.body, this.#o.people(), this.#o.area).length === 0) return;
+    if (message.body.expires * 1000 <= this.#o.now()) return;
+    const warning = { origin: message.origin, seq: message.seq };
+    this.#sendAck({ warning, state: 'delivered' }).catch((err: unknown) =>
+      this.#log.warn(
+        { err, warning: `${warning.origin}/${warning.seq}` },
+        'the centre was not told this kit holds the warning; an answer will tell it',
+      ),
+    );
   }
 
   /**

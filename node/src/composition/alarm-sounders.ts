@@ -4,8 +4,7 @@
  * loaded with `import()` when the file asks for it, as links are (docs/conventions.md §Layout and
  * dependencies), so a kit without a buzzer never loads the GPIO code.
  *
- * Not wired into the running node yet: the warning workflow at the kit will build an
- * AlarmController (node/src/domain/warnings/alarm/alarm-controller.ts) with these.
+ * node-warnings.ts builds the kit's AlarmController and the centre's alarm with these.
  */
 import type { Logger } from '../base/logger.js';
 import type { AlarmConfig, SounderConfig } from '../domain/warnings/alarm/alarm-config.js';

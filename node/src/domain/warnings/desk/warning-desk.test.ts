@@ -1,50 +1,16 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { silentLogger } from '../../../base/logger.js';
-import type { Draft } from '../../../core/core-types.js';
-import { signatureAuthenticator } from '../../../crypto/authenticate.js';
 import { decodeFrame, encodeMessage, type Message, type MessageOf } from '../../../wire/message.js';
 import { KITS, PEOPLE, VILLAGE_A1, VILLAGE_A2 } from '../warnings-fixtures.js';
+import { DESK_CENTRE as CENTRE, deskSign, RecordingCore } from './desk-fixtures.js';
 import type { WarningDraft } from './warning-compose.js';
 import { WarningDesk, type WarningDeskOptions } from './warning-desk.js';
 
-const CENTRE = 1;
 const MIN = 60_000;
-const sign = signatureAuthenticator(generateKeyPairSync('ed25519').privateKey);
-
-/** What the desk asks of the core, kept: frames encoded and signed as the core would. */
-class RecordingCore {
-  seq = 100;
-  readonly frames = new Map<string, Uint8Array>();
-  readonly submitted: Message[] = [];
-  readonly sentToward: Array<{ id: string; node: number }> = [];
-  constructor(readonly now: () => number) {}
-  async submit(draft: Draft): Promise<string> {
-    const seq = ++this.seq;
-    const message = {
-      kind: draft.kind,
-      body: draft.body,
-      origin: CENTRE,
-      seq,
-      createdAt: Math.floor(this.now() / 1000),
-      priority: draft.priority,
-      lifetimeMin: draft.lifetimeMin,
-      dest: draft.dest,
-      flags: draft.flags ?? [],
-      clockUntrusted: false,
-    } as Message;
-    this.frames.set(`${CENTRE}/${seq}`, encodeMessage(message, sign));
-    this.submitted.push(message);
-    return `${CENTRE}/${seq}`;
-  }
-  async sendToward(id: string, node: number): Promise<string[]> {
-    this.sentToward.push({ id, node });
-    return ['mesh'];
-  }
-}
+const sign = deskSign;
 
 let dir: string;
 let now: number;

@@ -9,6 +9,8 @@
  * flight per next hop, never sooner after the last than the link's `minSendIntervalMs`; a frame
  * the link may take back (TakesBack) is taken back and packed again when something new is due.
  * A failed send makes its messages due again a minute later, as the store would after a backoff.
+ * Each frame it hands over is recorded with how many messages were due on its hop and how many it
+ * carried, so the benchmark can say whether what was due was packed (docs/beidou.md §Measured).
  */
 import { NO_HOLDS, planSharedMessage, type ShareCandidate } from '../node/src/core/shared-message-plan.js';
 import { packShared } from '../node/src/core/shared-sender.js';
@@ -18,6 +20,16 @@ import { fragmentFrame } from '../node/src/wire/fragment.js';
 import type { Priority } from './satellite-scenario.js';
 
 const MIN = 60_000;
+
+/** One frame handed to the link (a fragmented message counts once). */
+export interface HandedFrame {
+  /** Messages due on the hop when it was made. */
+  due: number;
+  /** Messages it carries. */
+  packed: number;
+  /** Whether every message due would have fitted in one message of the link's mtu. */
+  allFit: boolean;
+}
 
 interface Waiting {
   id: string;
@@ -40,6 +52,8 @@ export class IntervalBenchCore {
   handed = 0;
   /** Sends the link refused (a failed outcome that was not a take-back). */
   failures = 0;
+  /** Every frame handed over, in order. */
+  readonly frames: HandedFrame[] = [];
 
   constructor(link: Link, clock: Clock) {
     this.#link = link;
@@ -90,6 +104,13 @@ export class IntervalBenchCore {
         continue;
       }
       const items = chosen.map((c) => due.find((w) => w.id === c.id) as Waiting);
+      this.frames.push({
+        due: due.length,
+        packed: items.length,
+        allFit:
+          due.length === 1 ||
+          packShared(due.map((w) => ({ frame: w.frame, priority: w.priority }))).length <= link.mtu,
+      });
       this.#start(hop, items, plan.alone !== undefined);
     }
     this.#timer?.cancel();

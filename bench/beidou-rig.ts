@@ -31,7 +31,7 @@ import { beidouRig } from '../satellite/sim/beidou/beidou-rig.js';
 import type { SimCard } from '../satellite/sim/beidou/sim-card.js';
 import { BeidouLink } from '../satellite/src/beidou/beidou-link.js';
 import type { BeidouProtocol } from '../satellite/src/beidou/beidou-types.js';
-import { IntervalBenchCore } from './beidou-core.js';
+import { type HandedFrame, IntervalBenchCore } from './beidou-core.js';
 import type { DayBuilder, Priority } from './satellite-scenario.js';
 
 const MIN = 60_000;
@@ -67,6 +67,8 @@ export interface BeidouDayResult {
   latencyMs: Record<Priority, number[]>;
   /** From a warning made at the centre to its arrival at the gateway, ms. */
   warningLatencyMs: number[];
+  /** The frames the gateway's core handed its link: messages due, and packed in each. */
+  framesUp: HandedFrame[];
   /** Wire messages the centre took in more than once (0: nothing went twice). */
   duplicates: number;
   drainedAt: number;
@@ -241,8 +243,26 @@ export async function runBeidouDay(builder: DayBuilder, o: BeidouDayOptions): Pr
     mtu: gatewayLink.mtu,
     latencyMs,
     warningLatencyMs,
+    framesUp: gatewayCore.frames,
     duplicates,
     drainedAt,
+  };
+}
+
+/**
+ * The frames handed over when two or more messages were due and all would fit one message: how
+ * many, and how many messages they carried. Packing works when each carried all that was due.
+ */
+export function packingWhereItFits(frames: readonly HandedFrame[]): {
+  frames: number;
+  messages: number;
+  due: number;
+} {
+  const fits = frames.filter((f) => f.due >= 2 && f.allFit);
+  return {
+    frames: fits.length,
+    messages: fits.reduce((n, f) => n + f.packed, 0),
+    due: fits.reduce((n, f) => n + f.due, 0),
   };
 }
 

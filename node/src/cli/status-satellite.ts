@@ -97,12 +97,12 @@ function beidouParts(counters: unknown): string[] {
       unknown
     >
   > | null;
-  if (typeof c?.bdCard !== 'number') return [];
+  if (typeof c?.bdCard !== 'string') return [];
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-  if (c.bdCard === 0) return ['BeiDou card not read yet'];
+  if (c.bdCard === '') return ['BeiDou card not read yet'];
   const protocol = c.bdProtocol === 3 ? 'BeiDou-3' : 'BeiDou-2';
-  // A BeiDou-2 address has 7 digits; the counter is a number, so its leading zeros come back here.
-  const card = String(c.bdCard).padStart(7, '0');
+  // As the module gave it: every digit kept, an 8-digit card's leading zero too.
+  const card = c.bdCard;
   const n = num(c.bdBeams);
   const beams = n < 0 ? 'beams not reported' : `${n} beam${n === 1 ? '' : 's'} locked`;
   const sent = num(c.bdMessages);

@@ -32,13 +32,19 @@ export async function createBeidouLink(
     broadcast: config.broadcast,
     ...(config.messageBits === undefined ? {} : { messageBits: config.messageBits }),
     firstSend: config.firstSend,
+    beamLossMs: config.beamLossMs,
+    ...(config.confirmationWaitMs === undefined ? {} : { confirmationWaitMs: config.confirmationWaitMs }),
     // A fresh port and driver at every start(): a module that was unplugged comes back.
     module: async () => {
       const port = await openBeidouPort(config.port, config.baud);
       const module = new BeidouModule({
         port,
         protocol: config.protocol,
-        bd21: { waitField: config.resultTime },
+        bd21: {
+          waitField: config.resultTime,
+          ...(config.beamThreshold?.bd21 === undefined ? {} : { minPower: config.beamThreshold.bd21 }),
+        },
+        ...(config.beamThreshold?.bd3 === undefined ? {} : { bd3: { minPower: config.beamThreshold.bd3 } }),
         log: linkLog,
       });
       return { module, close: () => closeBeidouPort(port) };

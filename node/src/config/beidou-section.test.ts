@@ -1,12 +1,17 @@
 /**
  * The `beidou` link type in the configuration file (docs/beidou.md §Configuration): a kit's link
  * names the centre's card, the centre's maps cards to nodes; card numbers keep their leading zeros
- * or are refused with the fix; the mtu is at least 72; a route's next hop is a configured card.
+ * or are refused with the fix; the mtu is at least 72; a route's next hop is a configured card; the
+ * beam threshold on each protocol's scale, the beam loss time and the confirmation wait, each
+ * checked; and the example file's BeiDou block, uncommented, documents every key and loads.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isKitError } from '../base/errors.js';
 import { parseConfig } from './load.js';
+import { BEIDOU_KEYS } from './satellite-sections.js';
 import type { BeidouLinkConfig } from './schema.js';
 
 function load(text: string) {
@@ -45,6 +50,7 @@ describe('type beidou', () => {
       broadcast: true,
       firstSend: 'after-interval',
       resultTime: 'mmss',
+      beamLossMs: 30_000,
     } satisfies BeidouLinkConfig);
   });
 
@@ -108,5 +114,73 @@ describe('type beidou', () => {
     expect(text).toContain(
       'links[0].centre_card: a kit names the centre’s card here; a centre lists its kits’ cards under `cards` instead',
     );
+  });
+
+  it('reads the beam threshold on the protocol’s scale, the beam loss time and the confirmation wait', () => {
+    const link = (keys: string) =>
+      load(`links:\n  - { id: bd0, type: beidou, port: /dev/ttyUSB1, centre_card: '0179773', ${keys} }\n`)
+        .links[0];
+    expect(
+      link('protocol: bd3, beam_threshold: 45, beam_loss_s: 90, confirmation_wait_s: 900'),
+    ).toMatchObject({
+      beamThreshold: { bd3: 45 },
+      beamLossMs: 90_000,
+      confirmationWaitMs: 900_000,
+    });
+    expect(link('protocol: bd21, beam_threshold: 3')).toMatchObject({ beamThreshold: { bd21: 3 } });
+    expect(link('beam_threshold: { bd3: 38, bd21: 1 }, beam_loss_s: 7.5')).toMatchObject({
+      protocol: 'auto',
+      beamThreshold: { bd3: 38, bd21: 1 },
+      beamLossMs: 7_500,
+    });
+  });
+
+  it('refuses a beam threshold off its protocol’s scale or without one, and times out of range, saying why', () => {
+    const text = (keys: string) =>
+      problems(
+        `links:\n  - { id: bd0, type: beidou, port: /dev/ttyUSB1, centre_card: '0179773', ${keys} }\n`,
+      );
+    expect(text('beam_threshold: 40')).toContain(
+      'links[0].beam_threshold: one number needs protocol bd3 or bd21, since the scales differ',
+    );
+    expect(text('protocol: bd21, beam_threshold: 40')).toContain(
+      'links[0].beam_threshold: expected a whole number from 1 to 4 (a $BDBSI power 1-4, default 2), found 40',
+    );
+    expect(text('protocol: bd21, beam_threshold: 0')).toContain(
+      'links[0].beam_threshold: expected a whole number from 1 to 4',
+    );
+    expect(text('protocol: bd3, beam_threshold: 100')).toContain(
+      'links[0].beam_threshold: expected a whole number from 1 to 99 (a $BDPWI reading in dB-Hz, default 40), found 100',
+    );
+    const both = text('beam_threshold: { bd21: 9, bd2: 1 }');
+    expect(both).toContain('links[0].beam_threshold.bd21: expected a whole number from 1 to 4, found 9');
+    expect(both).toContain('links[0].beam_threshold.bd2: unknown key');
+    expect(text('beam_loss_s: 1')).toContain('links[0].beam_loss_s: expected a number from 5 to 3600, found');
+    expect(text('confirmation_wait_s: 2')).toContain(
+      'links[0].confirmation_wait_s: expected a number from 10 to 604800',
+    );
+    expect(text('confirmation_wait_s: soon')).toContain('links[0].confirmation_wait_s: expected a number');
+  });
+
+  it('has every key documented in the example file, whose BeiDou block loads once uncommented', () => {
+    const example = readFileSync(fileURLToPath(new URL('./example.yaml', import.meta.url)), 'utf8');
+    const lines = example.split('\n');
+    const from = lines.findIndex((l) => l.trim() === '# - id: bd0');
+    expect(from).toBeGreaterThan(0);
+    const block: string[] = [];
+    for (const line of lines.slice(from)) {
+      if (!line.startsWith('  #')) break;
+      // The entry itself, then its optional keys ("#   # key: value") uncommented too.
+      const entry = line.replace(/^ {2}# ?/, '');
+      block.push(`  ${entry.replace(/^(\s*)# (?=[a-z_]+:|'\d+':)/, '$1')}`);
+    }
+    const text = block.join('\n');
+    for (const key of BEIDOU_KEYS) expect(text, key).toMatch(new RegExp(`^\\s+${key}:`, 'm'));
+    const config = load(`links:\n${text}\n`);
+    expect(config.links[0]).toMatchObject({
+      type: 'beidou',
+      beamThreshold: { bd3: 40, bd21: 2 },
+      beamLossMs: 30_000,
+    });
   });
 });

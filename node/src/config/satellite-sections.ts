@@ -206,12 +206,58 @@ export const BEIDOU_KEYS = [
   'message_bits',
   'first_send',
   'result_time',
+  'beam_threshold',
+  'beam_loss_s',
+  'confirmation_wait_s',
 ];
 
 /** A BeiDou card's address: 7 digits on BeiDou-2, 7 or 8 on BeiDou-3 (docs/beidou.md §The card). */
 const CARD = /^\d{7,8}$/;
 /** The least mtu of a satellite link (above): a card must carry this many bytes a message. */
 const MIN_BEIDOU_BITS = (MIN_SATELLITE_MTU + 1) * 8;
+
+/**
+ * The signal level at or above which a beam counts as locked, on each protocol's own scale
+ * (docs/beidou.md §Beams): a `$BDPWI` reading in dB-Hz on BeiDou-3, a `$BDBSI` power 0–4 on
+ * BeiDou-2. 0 is refused on both: every beam would count, even one not received.
+ */
+const BEAM_SCALES = {
+  bd3: { min: 1, max: 99, what: 'a $BDPWI reading in dB-Hz, default 40' },
+  bd21: { min: 1, max: 4, what: 'a $BDBSI power 1-4, default 2' },
+} as const;
+
+/**
+ * `beam_threshold`: one number on the configured protocol's scale, or `{ bd3, bd21 }` (either or
+ * both), which `protocol: auto` needs since the scales differ.
+ */
+function beamThreshold(
+  s: Section,
+  protocol: 'auto' | 'bd3' | 'bd21',
+): { bd3?: number; bd21?: number } | undefined {
+  const raw = s.get('beam_threshold');
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'number') {
+    if (protocol === 'auto') {
+      s.problem(
+        'beam_threshold',
+        'one number needs protocol bd3 or bd21, since the scales differ (dB-Hz on BeiDou-3, power 0-4 on ' +
+          'BeiDou-2): set the protocol, or give both, e.g. { bd3: 40, bd21: 2 }',
+      );
+      return undefined;
+    }
+    const { min, max, what } = BEAM_SCALES[protocol];
+    if (Number.isInteger(raw) && raw >= min && raw <= max) return { [protocol]: raw };
+    s.problem('beam_threshold', `expected a whole number from ${min} to ${max} (${what}), found ${raw}`);
+    return undefined;
+  }
+  const t = s.section('beam_threshold', ['bd3', 'bd21']);
+  const out: { bd3?: number; bd21?: number } = {};
+  for (const p of ['bd3', 'bd21'] as const) {
+    const n = t.int(p, BEAM_SCALES[p].min, BEAM_SCALES[p].max);
+    if (n !== undefined) out[p] = n;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
 
 /** A card address as the file gives it; a bare number lost its leading zeros to YAML. */
 function cardProblem(value: unknown): string | undefined {
@@ -261,6 +307,12 @@ export function parseBeidou(s: Section) {
     );
   const firstSend = s.oneOf('first_send', ['after-interval', 'at-once'] as const) ?? 'after-interval';
   const resultTime = s.oneOf('result_time', ['mmss', 'seconds'] as const) ?? 'mmss';
+  const threshold = beamThreshold(s, protocol);
+  // Reports come about once a second: five missed make a lost beam at the least.
+  const beamLossS = s.num('beam_loss_s', 5, 3600);
+  // Ten seconds at the least: below a round trip of the module's result and the network's delay,
+  // every message would be sent again before its receipt could come.
+  const confirmationWaitS = s.num('confirmation_wait_s', 10, 7 * 86_400);
   return {
     port,
     baud: baud ?? 115_200,
@@ -272,5 +324,8 @@ export function parseBeidou(s: Section) {
     ...(messageBits === undefined ? {} : { messageBits }),
     firstSend,
     resultTime,
+    ...(threshold === undefined ? {} : { beamThreshold: threshold }),
+    beamLossMs: Math.round((beamLossS ?? 30) * 1000),
+    ...(confirmationWaitS === undefined ? {} : { confirmationWaitMs: Math.round(confirmationWaitS * 1000) }),
   };
 }

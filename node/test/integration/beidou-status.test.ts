@@ -2,8 +2,9 @@
  * A BeiDou link as the daemon builds it (docs/beidou.md §Configuration, §Status): a `type: beidou`
  * link in a configuration file, built by the composition root's link factory on a simulated module
  * behind a socat pty, opened through serialport; up with the card read, its neighbours the centre's
- * card (a kit) or the configured cards (the centre), and `fieldnode status` showing the card, its
- * level, interval and beams.
+ * card (a kit) or the configured cards (the centre), and `fieldnode status` showing the card (every
+ * digit as the module gave it, an 8-digit card's leading zero too), its level, interval and beams;
+ * the beam threshold and the confirmation wait taken from the file.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../../node/src/link/clock.js';
@@ -26,15 +27,18 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function module(card: {
-  address: string;
-  level: number;
-  intervalS: number;
-  broadcast?: string;
-}): Promise<PtyBeidouModule> {
+async function module(
+  card: {
+    address: string;
+    level: number;
+    intervalS: number;
+    broadcast?: string;
+  },
+  protocol: 'bd3' | 'bd21' = 'bd21',
+): Promise<PtyBeidouModule> {
   const clock = new RealClock(1);
   const network = new BeidouNetworkSim({ clock });
-  const m = await startPtyBeidouModule({ protocol: 'bd21', card, clock, network });
+  const m = await startPtyBeidouModule({ protocol, card, clock, network });
   cleanups.push(async () => {
     await m.close();
     network.close();
@@ -113,5 +117,44 @@ describe.skipIf(socat === undefined)('a beidou link built from its configuration
         links: [{ id: link.id, kind: link.kind, state: link.state, counters: link.counters() }],
       }),
     ).toMatch(/carries 50 bytes a message; fieldnode needs at least 72/);
+  });
+
+  it('shows an 8-digit card with a leading zero as the module gave it', async () => {
+    const m = await module({ address: '04207733', level: 4, intervalS: 60 }, 'bd3');
+    const config = linkConfig({ port: m.hostPath, protocol: 'bd3', centre_card: '04204990' });
+    if (config === undefined) throw new Error('no link');
+    const { link } = await createLink(config, silentLogger, { centreNodes: [1] });
+    cleanups.push(() => link.stop());
+    await link.start();
+    expect(link.state.status).toBe('up');
+    expect(link.counters()).toMatchObject({ bdCard: '04207733' });
+    const status = stubStatus();
+    expect(
+      formatStatus({
+        ...status,
+        links: [{ id: link.id, kind: link.kind, state: link.state, counters: link.counters() }],
+      }),
+    ).toContain('  bd0  BeiDou-3 card 04207733, level 4, interval 60 s, 2 beams locked');
+  });
+
+  it('takes the beam threshold and the confirmation wait from the file', async () => {
+    const m = await module({ address: '0242286', level: 4, intervalS: 60 });
+    const config = linkConfig({
+      port: m.hostPath,
+      protocol: 'bd21',
+      centre_card: '0179773',
+      // Every beam the module reports at power 1 or more counts: not only the two locked ones.
+      beam_threshold: 1,
+      confirmation_wait_s: 900,
+    });
+    if (config === undefined) throw new Error('no link');
+    const { link } = await createLink(config, silentLogger, { centreNodes: [1] });
+    cleanups.push(() => link.stop());
+    await link.start();
+    expect(link.capabilities.confirmationWaitMs).toBe(900_000);
+    const beams = () => (link.counters() as { bdBeams?: number }).bdBeams ?? 0;
+    const end = Date.now() + 8_000;
+    while (beams() <= 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(beams()).toBeGreaterThan(2);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The faults a simulated BeiDou module can be told to make (docs/beidou.md §The simulator): a
- * scripted answer for a given send, random refusals by code, a result that never comes, and what a
- * real serial line does (a corrupted checksum, junk between sentences, RNSS sentences in between,
- * sentences split across reads). Seeded, so a run repeats.
+ * scripted answer for a given send, random refusals by code, a result that never comes, resets
+ * (silent for a while, then its beam report off until `$CCRMO` asks again), and what a real serial
+ * line does (a corrupted checksum, junk between sentences, RNSS sentences in between, sentences
+ * split across reads). Seeded, so a run repeats. `fieldnode sim beidou` sets each from a flag
+ * (beidou-sim-args.ts).
  */
 
 /** What the module answers a send with, instead of checking its card and beams. */
@@ -32,6 +34,10 @@ export interface ModuleFaults {
   rnss?: boolean;
   /** Write each sentence in pieces of 1 to this many bytes. Default: whole. */
   splitWrites?: number;
+  /** Reset the module at these times of the clock, ms. */
+  resetAtMs?: readonly number[];
+  /** Reset the module every this many ms of the clock. */
+  resetEveryMs?: number;
 }
 
 /** The answer forced on send number `n`, if any. */

@@ -11,8 +11,12 @@
  *   (card, radio silence, transmitter inhibit, beam, broadcast permission, the card's interval,
  *   the size its level allows), answered with `$BDFKI` after a delay; a message that went is handed
  *   to the network, which delivers it as `$BDTCI` / `$BDTXR` at the other card's module.
- * - Faults (module-sim-faults.ts): scripted and random answers, a result that never comes, and the
- *   serial line's corrupted checksums, junk, RNSS sentences in between and split writes.
+ * - Faults (module-sim-faults.ts): scripted and random answers, a result that never comes, resets,
+ *   and the serial line's corrupted checksums, junk, RNSS sentences in between and split writes.
+ * - A reset: the module says nothing and hears nothing for `rebootMs`, loses the results it owed,
+ *   and comes back with its power-on output (no beam report on BeiDou-2 until `$CCRMO` asks, nor
+ *   on BeiDou-3 when `beamOutputAtStart` is false): what a host sees when a module browns out or
+ *   its own watchdog resets it.
  */
 import type { Duplex } from 'node:stream';
 import type { Clock, Timer } from '../../../node/src/link/clock.js';
@@ -66,6 +70,8 @@ export interface BeidouModuleSimOptions {
   bd21RxMarker?: boolean;
   /** `$BDPWI` group widths: BeiDou-2 beams, BeiDou-3 beams. Default [3, 4]. */
   pwiGroupWidths?: readonly [number, number];
+  /** How long a reset keeps the module silent, ms. Default 3_000. */
+  rebootMs?: number;
 }
 
 export interface ModuleSimCounts {
@@ -77,6 +83,8 @@ export interface ModuleSimCounts {
   refusedByFrequency: number;
   /** Sends refused for any other reason. */
   refused: number;
+  /** Resets (faults or reset()). */
+  resets: number;
 }
 
 const DEFAULT_EPOCH = Date.UTC(2026, 6, 13, 8, 0);
@@ -86,7 +94,7 @@ export class BeidouModuleSim implements NetworkCard {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #reader: SentenceReader;
-  readonly counts: ModuleSimCounts = { sends: 0, sent: 0, refusedByFrequency: 0, refused: 0 };
+  readonly counts: ModuleSimCounts = { sends: 0, sent: 0, refusedByFrequency: 0, refused: 0, resets: 0 };
   /** The names of the last 100 sentences the host wrote (`ICR`, `TCQ`…), oldest first. */
   readonly heard: string[] = [];
   #faults: ModuleFaults;
@@ -95,6 +103,9 @@ export class BeidouModuleSim implements NetworkCard {
   #leave: (() => void) | undefined;
   #beamTimer: Timer | undefined;
   #timers = new Set<Timer>();
+  #resetTimers: Timer[] = [];
+  /** While rebooting after a reset: until then it neither writes nor hears. */
+  #rebootUntil = Number.NEGATIVE_INFINITY;
   #beamOutput: boolean;
   #lastSentAt = Number.NEGATIVE_INFINITY;
   #silence = false;
@@ -134,6 +145,7 @@ export class BeidouModuleSim implements NetworkCard {
     this.#stream = stream;
     stream.on('data', this.#onData);
     this.#leave = this.#o.network?.join(this);
+    this.#scheduleResets();
     this.#tick();
   }
 
@@ -147,9 +159,28 @@ export class BeidouModuleSim implements NetworkCard {
     this.#inhibited = on;
   }
 
-  /** Replaces the faults from now on. */
+  /** Replaces the faults from now on (resets scheduled from the new ones). */
   setFaults(faults: ModuleFaults): void {
     this.#faults = faults;
+    if (this.#stream !== undefined) this.#scheduleResets();
+  }
+
+  /**
+   * The module resets now: silent and deaf for `rebootMs`, the results it owed lost, then back with
+   * its power-on output settings (the beam report off where it is off at power-on).
+   */
+  reset(rebootMs = this.#o.rebootMs ?? 3_000): void {
+    if (this.#closed) return;
+    this.counts.resets++;
+    for (const t of this.#timers) t.cancel();
+    this.#timers.clear();
+    this.#rebootUntil = this.#clock.now() + rebootMs;
+    this.#beamOutput = this.#o.beamOutputAtStart ?? this.#o.protocol === 'bd3';
+  }
+
+  /** Whether it is rebooting after a reset. */
+  get rebooting(): boolean {
+    return this.#clock.now() < this.#rebootUntil;
   }
 
   /** Takes the card out (undefined) or puts one in. */
@@ -160,6 +191,7 @@ export class BeidouModuleSim implements NetworkCard {
   close(): void {
     this.#closed = true;
     this.#beamTimer?.cancel();
+    for (const t of this.#resetTimers) t.cancel();
     for (const t of this.#timers) t.cancel();
     this.#timers.clear();
     this.#stream?.off('data', this.#onData);
@@ -168,12 +200,14 @@ export class BeidouModuleSim implements NetworkCard {
 
   /** A message the network delivers to this card. */
   receive(t: BeidouTransmission): void {
+    if (this.rebooting) return; // lost, as on a module that is off
     const now = this.#unixNow();
     if (this.#o.protocol === 'bd3') this.#write(bd3Message(t.from, t.to, t.bytes, now));
     else this.#write(bd21Message(t.from, t.bytes, now, t.broadcast, this.#o.bd21RxMarker ?? true));
   }
 
   #command(s: Sentence): void {
+    if (this.rebooting) return;
     const bd3 = this.#o.protocol === 'bd3';
     switch (s.name) {
       case 'ICR':
@@ -285,7 +319,7 @@ export class BeidouModuleSim implements NetworkCard {
   #tick(): void {
     if (this.#closed) return;
     const now = this.#clock.now();
-    if (this.#beamOutput) {
+    if (this.#beamOutput && !this.rebooting) {
       const locked = (this.#o.beams ?? constantBeams(2))(now);
       this.#write(
         this.#o.protocol === 'bd3'
@@ -293,8 +327,25 @@ export class BeidouModuleSim implements NetworkCard {
           : bd21Beams(locked, this.#random),
       );
     }
-    if (this.#faults.rnss) this.#write(rnssSentence(this.#unixNow()));
+    if (this.#faults.rnss && !this.rebooting) this.#write(rnssSentence(this.#unixNow()));
     this.#beamTimer = this.#clock.after(this.#o.beamReportMs ?? 1_000, () => this.#tick());
+  }
+
+  /** The resets the faults ask for, from now on. */
+  #scheduleResets(): void {
+    for (const t of this.#resetTimers) t.cancel();
+    this.#resetTimers = [];
+    const now = this.#clock.now();
+    for (const at of this.#faults.resetAtMs ?? [])
+      if (at >= now) this.#resetTimers.push(this.#clock.after(at - now, () => this.reset()));
+    const every = this.#faults.resetEveryMs;
+    if (every === undefined || !(every > 0)) return;
+    const at = this.#resetTimers.length;
+    const again = () => {
+      this.reset();
+      this.#resetTimers[at] = this.#clock.after(every, again);
+    };
+    this.#resetTimers[at] = this.#clock.after(every, again);
   }
 
   #later(ms: number, fn: () => void): void {

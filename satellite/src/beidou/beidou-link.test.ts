@@ -2,74 +2,37 @@
  * The BeiDou link's own behaviour (docs/beidou.md §The link, §The link's scheduler) on the driver
  * and the module simulator, on in-process streams and a stepping virtual clock: the mtu from the
  * card, the capabilities, sends never inside the card's interval, the most urgent first, a waiting
- * send taken back, the module's interval refusal as a safety net, beams and up/down, the card's
- * problems, the centre's broadcast and its fallback, and a card that carries less than its level.
+ * send taken back (and when that is worth it), the module's interval refusal as a safety net, beams and up/down, the card's
+ * problems and its number as the module gave it, and the centre's broadcast and its fallback. The
+ * interval refusals' cap is in send-scheduler.test.ts, the mtu probe in mtu-probe.test.ts, a
+ * module that falls silent in module-watch.test.ts.
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { SteppingClock } from '../../../node/src/link/clock.js';
 import type { InboundFrame, LinkState, SendOutcome } from '../../../node/src/link/link.js';
 import { KINDS } from '../../../node/src/wire/kinds.js';
 import { scriptedBeams } from '../../sim/beidou/beam-schedule.js';
 import type { BeidouTransmission } from '../../sim/beidou/beidou-network-sim.js';
-import { type BeidouRig, beidouRig, type RigCard } from '../../sim/beidou/beidou-rig.js';
+import type { RigCard } from '../../sim/beidou/beidou-rig.js';
+import { type LinkWorld, linkWorld } from '../../sim/beidou/link-world.js';
 import type { SimCard } from '../../sim/beidou/sim-card.js';
-import { BeidouLink, type BeidouLinkOptions } from './beidou-link.js';
+import type { BeidouLink, BeidouLinkOptions } from './beidou-link.js';
 import type { BeidouProtocol } from './beidou-types.js';
 
 const KIT: SimCard = { address: '0242286', broadcast: '0000011', level: 3, intervalS: 60 };
 const KIT2: SimCard = { ...KIT, address: '0242287' };
 const CENTRE: SimCard = { address: '0179773', broadcast: '0000011', level: 4, intervalS: 5, userType: 0 };
 
-let clock: SteppingClock;
-let rig: BeidouRig;
-const links: BeidouLink[] = [];
-afterEach(async () => {
-  for (const l of links.splice(0)) {
-    const stopping = l.stop();
-    await clock.run(1000);
-    await stopping;
-  }
-  rig?.close();
-});
+let w: LinkWorld;
+afterEach(() => w?.close());
 
 function world(cards: RigCard[]) {
-  clock = new SteppingClock();
-  rig = beidouRig({ clock, cards, network: { deliveryDelayMs: [1000, 1000] } });
-  const sent: BeidouTransmission[] = [];
-  rig.network.on('sent', (t) => sent.push(t));
-  return { ends: rig.ends, sent };
+  w = linkWorld(cards);
+  return { ends: w.rig.ends, sent: w.sent };
 }
-
-function link(end: number, o: Partial<BeidouLinkOptions> = {}): BeidouLink {
-  const l = new BeidouLink({
-    id: `bd${end}`,
-    module: rig.ends[end]!.module,
-    clock,
-    now: () => clock.now(),
-    firstSend: 'at-once',
-    beamWaitMs: 2_000,
-    ...o,
-  });
-  links.push(l);
-  return l;
-}
-
-async function started(l: BeidouLink): Promise<void> {
-  const p = l.start();
-  await clock.runUntil(() => l.state.status !== 'starting' && l.state.status !== 'down', 20_000);
-  await p;
-}
-
-/** Runs the clock until `p` settles (or `ms` passes). */
-async function during<T>(p: Promise<T>, ms = 600_000): Promise<T> {
-  let done = false;
-  const out = p.finally(() => {
-    done = true;
-  });
-  await clock.runUntil(() => done, ms);
-  return out;
-}
+const link = (end: number, o: Partial<BeidouLinkOptions> = {}): BeidouLink => w.link(end, o);
+const started = (l: BeidouLink): Promise<void> => w.started(l);
+const during = <T>(p: Promise<T>, ms?: number): Promise<T> => w.during(p, ms);
 
 describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
   it('goes up with the card’s mtu and declares an interval, no bill and no shared medium', async () => {
@@ -84,7 +47,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     expect(c.billing).toBeUndefined();
     expect(c.confirmationWaitMs).toBeGreaterThanOrEqual(2 * c.minSendIntervalMs);
     expect(l.counters()).toMatchObject({
-      bdCard: 242286,
+      bdCard: '0242286',
       bdLevel: 3,
       bdIntervalS: 60,
       bdProtocol: protocol === 'bd3' ? 3 : 2,
@@ -134,7 +97,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     ]);
     const l = link(0, { centreCard: CENTRE.address, firstSend: 'after-interval' });
     await started(l);
-    const upAt = clock.now();
+    const upAt = w.clock.now();
     expect((await during(l.send(Uint8Array.of(1)))).ok).toBe(true);
     expect(sent[0]!.at - upAt).toBeGreaterThanOrEqual(59_000);
   });
@@ -149,11 +112,11 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     const first = l.send(Uint8Array.of(1));
     const abort = new AbortController();
     const second = l.send(Uint8Array.of(2), { signal: abort.signal });
-    await clock.run(5_000);
+    await w.clock.run(5_000);
     abort.abort();
     expect(await during(second)).toMatchObject({ ok: false, code: 'BUSY', retry: 'later' });
     expect((await during(first)).ok).toBe(true);
-    await clock.run(120_000);
+    await w.clock.run(120_000);
     expect(sent.map((t) => t.bytes[0])).toEqual([1]);
   });
 
@@ -175,6 +138,30 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     expect(l.takesBack).toBe(true);
   });
 
+  it('offers to take back a waiting frame only while less than half the spacing has passed since it came', async () => {
+    // The core counts its spacing from the hand-over: a frame taken back late would lose more than
+    // what came new could gain (docs/beidou.md §The link's scheduler).
+    world([
+      { protocol, card: KIT },
+      { protocol, card: CENTRE },
+    ]);
+    const l = link(0, { centreCard: CENTRE.address });
+    await started(l);
+    const first = l.send(Uint8Array.of(1)); // goes at once; the next opening 61 s later
+    await w.clock.run(5_000);
+    const early = l.send(Uint8Array.of(2)); // 56 s before the opening
+    await w.clock.run(40_000);
+    expect(l.takesBack).toBe(true);
+    await during(Promise.all([first, early]));
+    const sentAt = w.clock.now();
+    await w.clock.run(35_000);
+    const late = l.send(Uint8Array.of(3)); // about 26 s before the opening: let it go
+    expect(l.takesBack).toBe(false);
+    expect((await during(late)).ok).toBe(true);
+    expect(w.clock.now() - sentAt).toBeLessThan(70_000);
+    expect(l.takesBack).toBe(true);
+  });
+
   it('waits out a refusal for the interval and sends the same message again (the safety net)', async () => {
     const { ends, sent } = world([
       {
@@ -186,7 +173,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     ]);
     const l = link(0, { centreCard: CENTRE.address });
     await started(l);
-    const t0 = clock.now();
+    const t0 = w.clock.now();
     expect((await during(l.send(Uint8Array.of(7)))).ok).toBe(true);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.at - t0).toBeGreaterThanOrEqual(25_000);
@@ -238,13 +225,13 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     const states: string[] = [];
     l.on('state', (s: LinkState) => states.push(s.status === 'down' ? `down/${s.reason}` : s.status));
     await started(l);
-    await clock.run(25_000 - clock.now());
+    await w.clock.run(25_000 - w.clock.now());
     const waiting = l.send(Uint8Array.of(1));
-    await clock.run(10_000);
+    await w.clock.run(10_000);
     expect(sent).toHaveLength(0); // no beam: held, not refused by the module
     expect(await during(waiting)).toMatchObject({ ok: false, code: 'LINK_DOWN' });
     expect(l.state).toMatchObject({ status: 'down', reason: 'no-service' });
-    await clock.run(130_000 - clock.now());
+    await w.clock.run(130_000 - w.clock.now());
     expect(l.state.status).toBe('up');
     expect(states).toEqual(['starting', 'up', 'down/no-service', 'up']);
   });
@@ -261,7 +248,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     const frames: InboundFrame[] = [];
     centre.on('frame', (f) => frames.push(f));
     expect((await during(kit.send(Uint8Array.of(1, 2, 3)))).ok).toBe(true);
-    await clock.run(2_000);
+    await w.clock.run(2_000);
     expect(frames).toHaveLength(1);
     expect(frames[0]).toMatchObject({
       link: 'bd1',
@@ -282,7 +269,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     const got: string[] = [];
     for (const k of kits) k.on('frame', (f) => got.push(`${k.id}<${f.meta?.from}`));
     expect((await during(centre.send(Uint8Array.of(9)))).ok).toBe(true);
-    await clock.run(2_000);
+    await w.clock.run(2_000);
     expect(sent.map((t) => t.to)).toEqual(['0000011']);
     expect(got.sort()).toEqual(['bd1<0179773', 'bd2<0179773']);
   });
@@ -297,7 +284,7 @@ describe.each<BeidouProtocol>(['bd21', 'bd3'])('on a %s module', (protocol) => {
     await started(centre);
     const fanOut = centre.send(Uint8Array.of(9), { priority: 1 });
     // Nothing is taken back while it goes card by card: half-sent, it would start again.
-    await clock.runUntil(() => sent.length === 1, 600_000);
+    await w.clock.runUntil(() => sent.length === 1, 600_000);
     expect(centre.takesBack).toBe(false);
     expect((await during(fanOut)).ok).toBe(true);
     expect(centre.takesBack).toBe(true);
@@ -325,26 +312,19 @@ describe('the card', () => {
     world([card]);
     const l = link(0, { centreCard: CENTRE.address, ...o });
     const p = l.start();
-    await clock.run(10_000);
+    await w.clock.run(10_000);
     await p;
     expect(l.state).toMatchObject({ status: 'down', reason: 'config-mismatch' });
     expect(l.state.status === 'down' && l.state.detail).toMatch(detail);
   });
 
-  it('lowers its mtu when the card refuses a large message without a reason (it carries less than its level says)', async () => {
-    world([
-      { protocol: 'bd3', card: { ...KIT, intervalS: 1, maxBits: 1000 * 8 } },
-      { protocol: 'bd3', card: CENTRE },
-    ]);
+  it('keeps the card number as the module gave it: an 8-digit card’s leading zero too', async () => {
+    world([{ protocol: 'bd3', card: { ...KIT, address: '04207733' } }]);
     const l = link(0, { centreCard: CENTRE.address });
+    expect(l.counters().bdCard).toBe(''); // not read yet
     await started(l);
-    expect(l.mtu).toBe(1750);
-    expect(await during(l.send(new Uint8Array(1500)))).toMatchObject({
-      ok: false,
-      code: 'NACK',
-      retry: 'later',
-    });
-    expect(l.mtu).toBe(750);
-    expect((await during(l.send(new Uint8Array(750)))).ok).toBe(true);
+    expect(l.state.status).toBe('up');
+    expect(l.counters().bdCard).toBe('04207733');
+    expect(l.selfAddress()).toBe('04207733');
   });
 });

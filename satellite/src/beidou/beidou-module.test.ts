@@ -1,8 +1,9 @@
 /**
  * The BeiDou driver against the module simulator (docs/beidou.md §The driver, §The simulator), on
  * in-process streams and a stepping virtual clock: detection by asking, the card, sends and their
- * results in both protocols, every refusal, the card's interval and size, beams, broadcast, and a
- * serial line with junk, RNSS sentences, split writes and corrupted checksums.
+ * results in both protocols, every refusal, the card's interval and size, beams, broadcast, a
+ * serial line with junk, RNSS sentences, split writes and corrupted checksums, and a module that
+ * resets (its short-message side silent until the beam report is asked for again).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
@@ -257,5 +258,24 @@ describe('detection', () => {
   it('reads a module without a card as all zeros', async () => {
     const [kit] = world([{ protocol: 'bd3' }]);
     expect((await during(kit!.module.start())).address).toMatch(/^0+$/);
+  });
+});
+
+describe('a module that resets', () => {
+  it('talks no more once reset, though its RNSS side goes on, until the beam report is asked for again', async () => {
+    const [kit] = world([{ protocol: 'bd21', card: KIT, sim: { faults: { rnss: true }, rebootMs: 2_000 } }]);
+    const module = kit!.module;
+    await during(module.start());
+    await clock.run(3_000);
+    expect(clock.now() - (module.talkedAt ?? 0)).toBeLessThanOrEqual(1_000);
+    kit!.sim.reset();
+    await clock.run(10_000);
+    // Its positions still come; its short-message side is silent: the beam report is off.
+    expect(clock.now() - (module.heardAt ?? 0)).toBeLessThanOrEqual(1_000);
+    expect(clock.now() - (module.talkedAt ?? 0)).toBeGreaterThanOrEqual(10_000);
+    module.askBeamReports();
+    await clock.run(2_000);
+    expect(clock.now() - (module.talkedAt ?? 0)).toBeLessThanOrEqual(1_000);
+    expect(kit!.sim.counts.resets).toBe(1);
   });
 });

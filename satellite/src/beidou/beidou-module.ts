@@ -111,6 +111,7 @@ export class BeidouModule extends EventEmitter<BeidouModuleEvents> {
   #card: CardInfo | undefined;
   #beam: BeamStatus | undefined;
   #heardAt: number | undefined;
+  #talkedAt: number | undefined;
   #closed: Error | undefined | null = null;
   /** One send at a time: the module answers `$BDFKI` for the last one only. */
   #sending: Promise<unknown> = Promise.resolve();
@@ -157,6 +158,16 @@ export class BeidouModule extends EventEmitter<BeidouModuleEvents> {
     return this.#heardAt;
   }
 
+  /**
+   * When the module's short-message side last wrote a good sentence of its own (talker `BD`: a
+   * beam report, a result, a card, a message), on the clock. RNSS sentences (`$GN…`) do not count:
+   * a combined module that reset goes on writing its position, but its beam report stays off
+   * until it is asked for again (docs/beidou.md §A module that resets).
+   */
+  get talkedAt(): number | undefined {
+    return this.#talkedAt;
+  }
+
   /** Whether the stream has ended. */
   get isClosed(): boolean {
     return this.#closed !== null;
@@ -175,7 +186,7 @@ export class BeidouModule extends EventEmitter<BeidouModuleEvents> {
       if (card === undefined) continue;
       this.#protocol = protocol;
       this.#card = card;
-      if (this.#o.beamOutput ?? true) this.#write(protocol === 'bd3' ? BD3_BEAM_OUTPUT : BD21_BEAM_OUTPUT);
+      this.askBeamReports();
       return card;
     }
     const asked = order.map((p) => (p === 'bd3' ? '$CCICR' : '$CCICA')).join(' nor ');
@@ -183,6 +194,16 @@ export class BeidouModule extends EventEmitter<BeidouModuleEvents> {
       'BEIDOU_NO_ANSWER',
       `the module answered neither ${asked}: check the port, that the module is powered, and its baud rate (115200)`,
     );
+  }
+
+  /**
+   * Asks for the periodic beam report (`$CCRMO`), unless `beamOutput` is off; start() does, and the
+   * link asks again after a module that fell silent (a reset forgets the setting).
+   */
+  askBeamReports(): void {
+    const protocol = this.#protocol;
+    if (protocol === undefined) throw new RangeError('askBeamReports() before start()');
+    if (this.#o.beamOutput ?? true) this.#write(protocol === 'bd3' ? BD3_BEAM_OUTPUT : BD21_BEAM_OUTPUT);
   }
 
   /** Reads the card again (after start()). */
@@ -296,6 +317,7 @@ export class BeidouModule extends EventEmitter<BeidouModuleEvents> {
   #sentence(s: Sentence, line: string): void {
     this.#heardAt = this.#clock.now();
     if (s.talker !== 'BD') return; // RNSS ($GN…, $GP…) and anything else: not ours
+    this.#talkedAt = this.#heardAt;
     this.#log.debug({ rx: escaped(line) }, 'from module');
     for (const w of [...this.#waiters]) {
       if (w.accept(s)) {

@@ -13,6 +13,8 @@ export interface QueuedSend {
   priority: 0 | 1 | 2 | 3;
   /** Order of arrival, for ties. */
   seq: number;
+  /** When it was queued, on the link's clock. */
+  queuedAt: number;
   /** Settles the send() that queued it, once; `verdict` is the module's answer's kind, if any. */
   settle(outcome: SendOutcome, verdict?: string): void;
 }

@@ -147,7 +147,7 @@ describe('what the driver reads', () => {
     });
   });
 
-  it('reads the published BeiDou-2 beam report: three beams at power 2 or more', () => {
+  it('reads the published BeiDou-2 beam report: five of its ten beams at power 2 or more, three at 3 or more', () => {
     expect(parseBd21Beams(decodeSentence('$BDBSI,01,03,3,2,2,0,3,0,0,3,0,0*5F'))).toEqual({
       locked: 5,
       bestPower: 3,

@@ -87,7 +87,8 @@ async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings>
   });
   service = new CentreWarnings({
     desk,
-    core,
+    // A warning is signed by the issuer: its preview is measured signed as it would be sent.
+    core: { preview: (draft) => core.preview(draft, o.issuer?.sign) },
     lastSeq: async () => (await store.getKv<number>('seq')) ?? 0,
     nodeId: config.node.id,
     people: o.people,

@@ -282,10 +282,11 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
   /**
    * What `draft` would put on air if it were submitted now (docs/api.md §Before sending: the
    * preview): its encoded size and the links it would be due on, each with its bytes and credits.
-   * Nothing is numbered, stored or sent.
+   * Nothing is numbered, stored or sent. An issuer-signed kind (a warning) needs the issuer's
+   * authenticator, as submit() does.
    */
-  preview(draft: Draft): DraftPreview {
-    return this.#own.preview(draft);
+  preview(draft: Draft, auth?: Authenticator): DraftPreview {
+    return this.#own.preview(draft, auth);
   }
 
   /** Wakes the dispatcher of each link the message is due on. */

@@ -99,9 +99,9 @@ export class OwnMessages {
    * with a placeholder sequence number of the same varint width as the next one, so its size is the
    * size the real one will have (unless something else takes numbers across a width meanwhile).
    */
-  preview(draft: Draft): DraftPreview {
+  preview(draft: Draft, auth?: Authenticator): DraftPreview {
     const seq = placeholderSeq(this.#o.sequence.next);
-    const { meta, frame } = this.#prepare(draft, undefined, undefined, seq);
+    const { meta, frame } = this.#prepare(draft, auth, undefined, seq);
     const now = this.#o.clock.now();
     const byId = new Map(this.#o.links.map((l) => [l.link.id, l]));
     const links: LinkPreview[] = [];

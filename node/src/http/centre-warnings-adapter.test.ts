@@ -151,10 +151,20 @@ it('shows the board 未叫应 first, and writes the record with a byte-order mar
     [11, 'acted', '甲一村责任人'],
   ]);
   expect((await service.unanswered()).map((c) => c.person)).toEqual([13]);
+  // 13's call waits for its kit's confirmation: its next step is the resend, a minute after the send.
+  expect(board?.nextStepAt).toBe(now + 60_000);
   const csv = (await service.callRecordCsv(view.id)) as string;
   expect(csv.startsWith('\uFEFF')).toBe(true);
   expect(csv).toContain('甲一村责任人');
   expect(await service.get(view.id)).toMatchObject({ calls: { acted: 1, evacuated: 7 } });
+  // Once everyone has answered, nothing is due any more.
+  await desk.ack({
+    kind: 'ack',
+    origin: 2102,
+    seq: 1,
+    body: { warning: { origin: 1, seq: 101 }, state: 'acknowledged', person: 13 },
+  } as Parameters<WarningDesk['ack']>[0]);
+  expect((await service.calls(view.id))?.nextStepAt).toBeUndefined();
 });
 
 it('imports valid CAP as a warning marked with its source, and refuses invalid CAP with its reasons', async () => {

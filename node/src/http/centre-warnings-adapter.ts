@@ -98,6 +98,11 @@ export class CentreWarnings implements WarningsService {
   }
 
   async preview(draft: WarningDraftInput): Promise<WarningPreview> {
+    if (!this.#o.desk.canIssue)
+      throw new KitError(
+        'WARNING_NO_ISSUER',
+        'this centre holds no issuer key: set keys.issuer_key_file (fieldnode keys new-issuer) to issue warnings',
+      );
     const composed = this.#compose(draft);
     const wireDraft = this.#o.desk.draftOf(composed);
     const { bytes, links } = this.#o.core.preview(wireDraft);
@@ -157,7 +162,7 @@ export class CentreWarnings implements WarningsService {
   async calls(id: string): Promise<CallBoardView | undefined> {
     const w = this.#o.desk.warning(id);
     if (w === undefined) return undefined;
-    const next = this.#o.desk.nextStepAt();
+    const next = this.#o.desk.nextStepAt(id);
     return {
       warning: this.#view(w),
       calls: this.#calls(id),

@@ -25,7 +25,12 @@ import { applyAck } from '../ack-to-board.js';
 import type { Call } from '../call.js';
 import { CallBoard, type PlacedTarget } from '../call-board.js';
 import { callTargets, kitServing, type ServingKit } from '../call-targets.js';
-import { DEFAULT_ESCALATION, type EscalationAction, type EscalationPolicy } from '../escalation.js';
+import {
+  DEFAULT_ESCALATION,
+  type EscalationAction,
+  type EscalationPolicy,
+  escalationDue,
+} from '../escalation.js';
 import { superiorsOf } from '../superiors.js';
 import '../warning-errors.js';
 import { type DeskRecord, type ImportedFrom, isDeskRecord } from './desk-journal.js';
@@ -304,9 +309,10 @@ export class WarningDesk {
     return this.#board.unanswered(this.#o.now());
   }
 
-  /** When the next escalation step falls due, unix ms. */
-  nextStepAt(): number | undefined {
-    return this.#board.due(this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
+  /** When the next escalation step of `warning` falls due, unix ms; undefined when none waits. */
+  nextStepAt(warning: string): number | undefined {
+    if (this.status(warning) !== 'active') return undefined;
+    return escalationDue(this.#board.calls(warning), this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
   }
 
   async close(): Promise<void> {

@@ -7,18 +7,42 @@
  *
  * The language is reactive state: a component that calls `t()` while it renders is drawn again
  * when the language changes.
+ *
+ * The strings of the warning views (lists, a warning's page, the centre's 叫应 board and its issue
+ * form: warnings-zh-CN.ts, warnings-en.ts) are a part of their own, loaded with those views by
+ * `loadWarningsStrings()` and in the language in force, so that the first view does not carry them
+ * (docs/ui.md §Sizes). A key of that part asked before it came reads as the key itself.
  */
 import type { Lang } from '../lib/county-clock.js';
 import { fill } from './fill.js';
-import { type Catalogue, type MessageKey, zhCN } from './zh-CN.js';
+import type { WarningsKey } from './warnings-zh-CN.js';
+import { type Catalogue, type MessageKey as MainKey, zhCN } from './zh-CN.js';
 
-export type { Lang, MessageKey };
+export type MessageKey = MainKey | WarningsKey;
+export type { Lang };
 export { fill };
 
 export const LANG_STORAGE_KEY = 'fieldnode.lang';
 
 let lang = $state<Lang>('zh-CN');
 let catalogue = $state.raw<Catalogue>(zhCN);
+/** The warning views' part, once they asked for it. */
+let part = $state.raw<Readonly<Record<string, string>>>({});
+let partWanted = false;
+
+async function partIn(l: Lang): Promise<Readonly<Record<string, string>>> {
+  return l === 'en'
+    ? (await import('./warnings-en.js')).warningsEn
+    : (await import('./warnings-zh-CN.js')).warningsZhCN;
+}
+
+/** Loads the warning views' strings in the language in force (and in any chosen later). */
+export async function loadWarningsStrings(): Promise<void> {
+  partWanted = true;
+  const l = lang;
+  const table = await partIn(l);
+  if (l === lang) part = table;
+}
 
 /** The language in force. */
 export function currentLang(): Lang {
@@ -31,6 +55,7 @@ export async function setLang(
   storage: Pick<Storage, 'setItem'> | undefined = safeStorage(),
 ): Promise<void> {
   const table = next === 'en' ? (await import('./en.js')).en : zhCN;
+  if (partWanted) part = await partIn(next);
   catalogue = table;
   lang = next;
   storage?.setItem(LANG_STORAGE_KEY, next);
@@ -47,12 +72,12 @@ export function rememberedLang(storage: Pick<Storage, 'getItem'> | undefined = s
 
 /** The string for `key` in the language in force, with `{name}` replaced from `params`. */
 export function t(key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
-  return fill(catalogue[key] ?? key, params);
+  return fill((catalogue as Readonly<Record<string, string>>)[key] ?? part[key] ?? key, params);
 }
 
 /** Whether `key` is in the catalogue (for keys made from data: an indicator, a hazard code). */
 export function has(key: string): key is MessageKey {
-  return key in catalogue;
+  return key in catalogue || key in part;
 }
 
 function safeStorage(): Storage | undefined {

@@ -26,19 +26,43 @@ import type {
   PublicStatusView,
   StatusView,
 } from '../../../node/src/http/status-view.js';
+import type {
+  AlarmView,
+  AnswerInput,
+  AnswerResult,
+  CallBoardView,
+  CallCounts,
+  CallView,
+  HereAnswerView,
+  PublicWarningView,
+  WarningAction,
+  WarningColour,
+  WarningDraftInput,
+  WarningPreview,
+  WarningStatus,
+  WarningView,
+} from '../../../node/src/http/warnings-service.js';
 
 export type {
+  AlarmView,
+  AnswerInput,
+  AnswerResult,
   ApiErrorBody,
   ApiEvent,
   ApiProblem,
   AreaTotalsView,
+  CallBoardView,
+  CallCounts,
+  CallView,
   CreditsView,
   DeliveryView,
+  HereAnswerView,
   LinkPreviewView,
   LinkView,
   OverdueReport,
   OverdueView,
   PublicStatusView,
+  PublicWarningView,
   ReportChange,
   ReportDraftInput,
   ReportPreview,
@@ -47,6 +71,12 @@ export type {
   StatusView,
   StepView,
   TotalsReport,
+  WarningAction,
+  WarningColour,
+  WarningDraftInput,
+  WarningPreview,
+  WarningStatus,
+  WarningView,
 };
 
 export interface SessionPerson {
@@ -81,6 +111,17 @@ export interface FiledReply extends FiledReport {
 export interface ReportPage {
   items: ReportSummary[];
   page: { page: number; perPage: number; total: number };
+}
+
+/** What the event stream says of warnings and the kit's alarm (docs/api.md §Events, §Warnings). */
+export type WarningEvent = Extract<ApiEvent, { type: 'warning' | 'public-warning' | 'calls' | 'alarm' }>;
+
+/** Everything the event stream may send. */
+export type StreamEvent = ApiEvent;
+
+/** GET /api/areas: the roster's names of areas, by code. */
+export interface AreasReply {
+  items: Array<{ code: number; name: string }>;
 }
 
 /** Either status: the full one for people signed in, the public one otherwise. */

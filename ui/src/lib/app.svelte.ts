@@ -1,24 +1,34 @@
 /**
  * The page's state and the parts that keep it live (docs/ui.md §Live updates, §Nothing typed is
  * lost): who is signed in, the kit's latest status, the event stream and whether it is cut, the
- * outbox, and the delivery states heard. Views read these fields, which are reactive; they change
+ * outboxes (reports, and answers to warnings), and the delivery states heard. What the stream says
+ * of warnings and the kit's alarm goes to warnings.svelte.ts (docs/ui.md §Warnings). Views read these fields, which are reactive; they change
  * them only through the functions here.
  */
 
 import { isTimeZone } from '../../../node/src/domain/county-time.js';
+import {
+  ANSWER_OUTBOX_KEY,
+  type AnswerEntry,
+  type AnswerOutbox,
+  type AnswerSent,
+  answerSent,
+} from './answer-outbox.js';
 import { ApiClient, ApiFailure } from './api-client.js';
 import type {
+  AnswerResult,
   AnyStatus,
-  ApiEvent,
   DeliveryView,
   ReportSummary,
   SessionReply,
   SignedIn,
+  StreamEvent,
 } from './api-types.js';
 import { DEFAULT_COUNTY_TIME_ZONE } from './county-clock.js';
 import { EventStream, type LinkState } from './event-stream.js';
-import { Outbox, type OutboxEntry, type SentRecord } from './outbox.js';
+import { Outbox, type OutboxEntry, reportSent, type SentRecord } from './outbox.js';
 import { randomKey } from './random-key.js';
+import { applyWarningEvent, loadWarnings } from './warnings.svelte.js';
 
 class AppState {
   /** Undefined until the kit said; then signed in or not. */
@@ -27,6 +37,9 @@ class AppState {
   link = $state.raw<LinkState>({ connected: false, lastHeardAt: undefined, attempts: 0 });
   outbox = $state.raw<OutboxEntry[]>([]);
   sent = $state.raw<SentRecord[]>([]);
+  /** Answers to warnings kept on the phone, and those the kit took. */
+  answers = $state.raw<AnswerEntry[]>([]);
+  answered = $state.raw<AnswerSent[]>([]);
   /** Keys being sent at this moment. */
   sending = $state.raw<ReadonlySet<string>>(new Set());
   /** Delivery states heard on the stream, by message id. */
@@ -65,6 +78,11 @@ export function isDrill(): boolean {
   return app.status?.node.drill === true;
 }
 
+/** Whether this node is the county's centre (it issues warnings and keeps the 叫应 board), as its status says. */
+export function isCentre(): boolean {
+  return app.status?.node.role === 'centre';
+}
+
 /** Whether the person signed in may do `permission` anywhere. */
 export function may(permission: string): boolean {
   return signedIn()?.permissions.some((p) => p.permission === permission) ?? false;
@@ -76,6 +94,18 @@ export const outbox = new Outbox({
   storage,
   person: () => signedIn()?.person.id,
   send: (entry) => api.write('POST', entry.path, entry.body, entry.key),
+  record: reportSent,
+  refreshSession: () => loadSession().then(() => undefined),
+  onChange: refreshOutbox,
+});
+
+/** The person's answers to warnings (docs/ui.md §Warnings): the same outbox, kept apart. */
+export const answers: AnswerOutbox = new Outbox({
+  storage,
+  storageKey: ANSWER_OUTBOX_KEY,
+  person: () => signedIn()?.person.id,
+  send: (entry: AnswerEntry) => api.write<AnswerResult>('POST', entry.path, entry.body, entry.key),
+  record: answerSent,
   refreshSession: () => loadSession().then(() => undefined),
   onChange: refreshOutbox,
 });
@@ -83,7 +113,18 @@ export const outbox = new Outbox({
 function refreshOutbox(): void {
   app.outbox = outbox.entries();
   app.sent = outbox.sent();
-  app.sending = new Set(app.outbox.filter((e) => outbox.sending(e.key)).map((e) => e.key));
+  app.answers = answers.entries();
+  app.answered = answers.sent();
+  app.sending = new Set(
+    [...app.outbox, ...app.answers]
+      .filter((e) => outbox.sending(e.key) || answers.sending(e.key))
+      .map((e) => e.key),
+  );
+}
+
+/** Sends whatever waits on the phone: reports and answers. */
+function flushAll(force: boolean): Promise<unknown> {
+  return Promise.all([outbox.flush(force), answers.flush(force)]);
 }
 
 let stream: EventStream | undefined;
@@ -106,7 +147,7 @@ function applySession(s: SessionReply): void {
   api.csrfToken = s.signedIn ? s.csrfToken : undefined;
   if (s.signedIn && s.person.id !== before) {
     refreshOutbox();
-    void outbox.flush(true);
+    void flushAll(true);
   }
 }
 
@@ -148,11 +189,12 @@ export async function loadStatus(): Promise<void> {
   }
 }
 
-function onEvent(e: ApiEvent): void {
+function onEvent(e: StreamEvent): void {
   switch (e.type) {
     case 'hello':
       // The kit is back (or was never away): what waited goes now, and what changed is read.
-      void loadSession().then(() => outbox.flush(true));
+      void loadSession().then(() => flushAll(true));
+      void loadWarnings(api);
       break;
     case 'status':
       applyStatus(e.status);
@@ -169,6 +211,12 @@ function onEvent(e: ApiEvent): void {
       break;
     case 'session-ended':
       applySession({ signedIn: false });
+      break;
+    case 'warning':
+    case 'public-warning':
+    case 'calls':
+    case 'alarm':
+      applyWarningEvent(e, api);
       break;
   }
 }
@@ -195,7 +243,7 @@ export async function startApp(): Promise<void> {
   });
   stream.start();
   await loadSession();
-  await loadStatus();
+  await Promise.all([loadStatus(), loadWarnings(api)]);
 }
 
 function safeStorage(): Pick<Storage, 'getItem' | 'setItem'> {

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket as WsClient } from 'ws';
-import type { ApiEvent } from './api-types.js';
+import type { StreamEvent } from './api-types.js';
 import { EventStream, type LinkState } from './event-stream.js';
 
 const servers: WebSocketServer[] = [];
@@ -45,7 +45,7 @@ describe('EventStream', () => {
     const first = await kit();
     const port = (first.address() as AddressInfo).port;
     const states: LinkState[] = [];
-    const events: ApiEvent[] = [];
+    const events: StreamEvent[] = [];
     stream = new EventStream({
       url: `ws://127.0.0.1:${port}/api/events`,
       onEvent: (e) => events.push(e),

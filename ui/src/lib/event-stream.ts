@@ -8,7 +8,7 @@
  * stream asks the kit's health route; no answer within `probeTimeoutMs` counts as a cut. The
  * browser's `online` event and the page coming back to the foreground try at once.
  */
-import type { ApiEvent } from './api-types.js';
+import type { StreamEvent } from './api-types.js';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
 
 export interface LinkState {
@@ -23,7 +23,7 @@ export interface LinkState {
 export interface EventStreamOptions {
   /** ws:// or wss:// URL of /api/events. */
   url: string;
-  onEvent: (event: ApiEvent) => void;
+  onEvent: (event: StreamEvent) => void;
   onState: (state: LinkState) => void;
   /** Asked when the socket has been quiet: resolves true when the kit answers. */
   probe?: () => Promise<boolean>;
@@ -104,9 +104,9 @@ export class EventStream {
     this.#socket = socket;
     socket.onmessage = (m) => {
       if (socket !== this.#socket) return;
-      let event: ApiEvent;
+      let event: StreamEvent;
       try {
-        event = JSON.parse(String(m.data)) as ApiEvent;
+        event = JSON.parse(String(m.data)) as StreamEvent;
       } catch {
         return;
       }

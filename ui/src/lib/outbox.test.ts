@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure, type WriteResult } from './api-client.js';
 import type { FiledReply } from './api-types.js';
-import { OUTBOX_STORAGE_KEY, Outbox, type OutboxEntry, type OutboxOptions } from './outbox.js';
+import { OUTBOX_STORAGE_KEY, Outbox, type OutboxEntry, type OutboxOptions, reportSent } from './outbox.js';
 
 class MapStorage {
   readonly map = new Map<string, string>();
@@ -48,6 +48,7 @@ function box(storage: MapStorage, send: OutboxOptions['send'], person: () => num
   const outbox = new Outbox({
     storage,
     send,
+    record: reportSent,
     person,
     now: () => 1_000,
     backoff: { random: () => 0 },

@@ -18,6 +18,11 @@
  *
  * Several tabs share the storage: every change reads it afresh, changes one entry, and writes it
  * back, so that one tab does not overwrite what another added.
+ *
+ * The same outbox keeps a person's answers to a warning (docs/ui.md §Warnings, Answer in two taps):
+ * an outbox is made for what it keeps (the body it posts, the labels of its entries, the reply the
+ * kit gives and what is remembered of a sent entry), each under a storage key of its own, so the
+ * reports' and the answers' lists stay apart while every rule above holds for both.
  */
 import { ApiFailure, type WriteResult } from './api-client.js';
 import type { ApiProblem, FiledReply, ReportDraftInput } from './api-types.js';
@@ -30,13 +35,13 @@ const SENT_KEPT = 30;
 /** What the entry is, for the lists: a report's stage, or a zero report. */
 export type OutboxLabel = 'initial' | 'update' | 'final' | 'zero';
 
-export interface OutboxEntry {
+export interface OutboxEntry<B = ReportDraftInput, L extends string = OutboxLabel> {
   /** Its idempotency key, sent with every attempt. */
   key: string;
-  label: OutboxLabel;
+  label: L;
   /** The route it is posted to. */
   path: string;
-  body: ReportDraftInput;
+  body: B;
   /** Who wrote it: only they may send it (a phone can be shared). */
   personId: number;
   /** When it was written, unix ms (the phone's clock). */
@@ -50,31 +55,61 @@ export interface OutboxEntry {
   error?: { code: string; message: string; problems: ApiProblem[]; network: boolean };
 }
 
-export interface SentRecord {
+/** What every sent record holds: its key, and whose it was. */
+export interface SentBase {
   key: string;
-  label: OutboxLabel;
   personId: number;
+  /** When the kit's answer came, unix ms. */
+  sentAt: number;
+}
+
+/** A report the kit took. */
+export interface SentRecord extends SentBase {
+  label: OutboxLabel;
   /** The message it travels as (`origin/seq`). */
   messageId: string;
   reportId: string;
   incidentId: string;
-  /** When the kit's answer came, unix ms. */
-  sentAt: number;
   /** The kit had it already (an earlier attempt got through). */
   replayed: boolean;
   /** Figures recorded without the reason their change needs. */
   unexplained: string[];
 }
 
-interface Stored {
-  entries: OutboxEntry[];
-  sent: SentRecord[];
+interface Stored<E, S> {
+  entries: E[];
+  sent: S[];
 }
 
-export interface OutboxOptions {
+/** What the kit's answer to a report leaves on the phone: its message, report and incident. */
+export function reportSent(entry: OutboxEntry, result: WriteResult<FiledReply>, sentAt: number): SentRecord {
+  const filed = result.body;
+  return {
+    key: entry.key,
+    label: entry.label,
+    personId: entry.personId,
+    messageId: filed.message.id,
+    reportId: filed.report.id,
+    incidentId: filed.report.incidentId,
+    sentAt,
+    replayed: result.replayed,
+    unexplained: filed.unexplained ?? [],
+  };
+}
+
+export interface OutboxOptions<
+  B = ReportDraftInput,
+  L extends string = OutboxLabel,
+  R = FiledReply,
+  S extends SentBase = SentRecord,
+> {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Where in the storage this outbox keeps its entries. Default OUTBOX_STORAGE_KEY (the reports'). */
+  storageKey?: string;
   /** Sends one entry; throws ApiFailure when the API refuses or cannot be reached. */
-  send: (entry: OutboxEntry) => Promise<WriteResult<FiledReply>>;
+  send: (entry: OutboxEntry<B, L>) => Promise<WriteResult<R>>;
+  /** What is remembered of an entry the kit took (reportSent for reports). */
+  record: (entry: OutboxEntry<B, L>, result: WriteResult<R>, sentAt: number) => S;
   /** Who is signed in now: only their entries are sent. */
   person: () => number | undefined;
   /** Reads the session again after a CSRF refusal. Default: nothing. */
@@ -89,23 +124,28 @@ export interface OutboxOptions {
   clearTimer?: (timer: unknown) => void;
 }
 
-export class Outbox {
-  readonly #o: OutboxOptions;
+export class Outbox<
+  B = ReportDraftInput,
+  L extends string = OutboxLabel,
+  R = FiledReply,
+  S extends SentBase = SentRecord,
+> {
+  readonly #o: OutboxOptions<B, L, R, S>;
   readonly #inFlight = new Set<string>();
   #timer: unknown;
   #flushing: Promise<void> | undefined;
   #again: 'plain' | 'force' | undefined;
   #next: Promise<void> | undefined;
 
-  constructor(options: OutboxOptions) {
+  constructor(options: OutboxOptions<B, L, R, S>) {
     this.#o = options;
   }
 
-  entries(): OutboxEntry[] {
+  entries(): OutboxEntry<B, L>[] {
     return this.#load().entries;
   }
 
-  sent(): SentRecord[] {
+  sent(): S[] {
     return this.#load().sent;
   }
 
@@ -115,8 +155,8 @@ export class Outbox {
   }
 
   /** Keeps a new entry (on the phone first), then tries to send it. */
-  add(entry: Omit<OutboxEntry, 'attempts' | 'state' | 'createdAt'>): OutboxEntry {
-    const full: OutboxEntry = { ...entry, createdAt: this.#now(), attempts: 0, state: 'waiting' };
+  add(entry: Omit<OutboxEntry<B, L>, 'attempts' | 'state' | 'createdAt'>): OutboxEntry<B, L> {
+    const full: OutboxEntry<B, L> = { ...entry, createdAt: this.#now(), attempts: 0, state: 'waiting' };
     this.#update((s) => {
       s.entries.push(full);
     });
@@ -174,7 +214,7 @@ export class Outbox {
     for (const entry of due) await this.#attempt(entry);
   }
 
-  async #attempt(entry: OutboxEntry): Promise<void> {
+  async #attempt(entry: OutboxEntry<B, L>): Promise<void> {
     this.#inFlight.add(entry.key);
     this.#o.onChange?.();
     try {
@@ -189,30 +229,17 @@ export class Outbox {
     }
   }
 
-  #done(entry: OutboxEntry, result: WriteResult<FiledReply>): void {
-    const filed = result.body;
+  #done(entry: OutboxEntry<B, L>, result: WriteResult<R>): void {
+    const record = this.#o.record(entry, result, this.#now());
     this.#update((s) => {
       s.entries = s.entries.filter((e) => e.key !== entry.key);
-      s.sent = [
-        {
-          key: entry.key,
-          label: entry.label,
-          personId: entry.personId,
-          messageId: filed.message.id,
-          reportId: filed.report.id,
-          incidentId: filed.report.incidentId,
-          sentAt: this.#now(),
-          replayed: result.replayed,
-          unexplained: filed.unexplained ?? [],
-        },
-        ...s.sent.filter((r) => r.key !== entry.key),
-      ].slice(0, SENT_KEPT);
+      s.sent = [record, ...s.sent.filter((r) => r.key !== entry.key)].slice(0, SENT_KEPT);
     });
   }
 
-  async #failed(entry: OutboxEntry, f: ApiFailure): Promise<void> {
+  async #failed(entry: OutboxEntry<B, L>, f: ApiFailure): Promise<void> {
     const error = { code: f.code, message: f.message, problems: f.problems, network: f.network };
-    let state: OutboxEntry['state'] = 'waiting';
+    let state: OutboxEntry<B, L>['state'] = 'waiting';
     let waitMs: number | undefined;
     if (f.status === 401) state = 'sign-in';
     else if (f.code === 'API_CSRF_WRONG' || f.code === 'API_CSRF_MISSING') {
@@ -248,11 +275,11 @@ export class Outbox {
     }, wait);
   }
 
-  #load(): Stored {
-    const raw = this.#o.storage.getItem(OUTBOX_STORAGE_KEY);
+  #load(): Stored<OutboxEntry<B, L>, S> {
+    const raw = this.#o.storage.getItem(this.#key());
     if (raw === null) return { entries: [], sent: [] };
     try {
-      const parsed = JSON.parse(raw) as Partial<Stored>;
+      const parsed = JSON.parse(raw) as Partial<Stored<OutboxEntry<B, L>, S>>;
       return {
         entries: Array.isArray(parsed.entries) ? parsed.entries : [],
         sent: Array.isArray(parsed.sent) ? parsed.sent : [],
@@ -263,11 +290,15 @@ export class Outbox {
     }
   }
 
-  #update(change: (s: Stored) => void): void {
+  #update(change: (s: Stored<OutboxEntry<B, L>, S>) => void): void {
     const s = this.#load();
     change(s);
-    this.#o.storage.setItem(OUTBOX_STORAGE_KEY, JSON.stringify(s));
+    this.#o.storage.setItem(this.#key(), JSON.stringify(s));
     this.#o.onChange?.();
+  }
+
+  #key(): string {
+    return this.#o.storageKey ?? OUTBOX_STORAGE_KEY;
   }
 
   #now(): number {

@@ -8,13 +8,16 @@
  * does not answer, or answers with a fault, leaves the line empty, and sending does not wait for
  * it. A refusal (400 REPORT_REJECTED) is the kit's own check of the draft, by the county's rules:
  * its problems are handed to the form, which opens the reason boxes the kit asks for.
+ *
+ * The warning form's preview (docs/ui.md §Warnings) is asked the same way: the previewer is made for
+ * the draft and the answer it carries, and the line of bytes, links and credits is the same.
  */
 import { ApiFailure } from './api-client.js';
 import type { ApiProblem, ReportDraftInput, ReportPreview } from './api-types.js';
 
 /** What the form shows under its preview: the kit's answer, its refusal, or nothing. */
-export type PreviewState =
-  | { kind: 'preview'; preview: ReportPreview }
+export type PreviewState<P = ReportPreview> =
+  | { kind: 'preview'; preview: P }
   | { kind: 'problems'; problems: ApiProblem[] }
   | undefined;
 
@@ -33,7 +36,7 @@ export type PreviewKey =
   | 'preview.down';
 
 /** The preview in one line: bytes, then each link by its class, with its credits where billed. */
-export function previewLine(p: ReportPreview, t: Translate): string {
+export function previewLine(p: Pick<ReportPreview, 'bytes' | 'links'>, t: Translate): string {
   const parts = [t('preview.bytes', { n: p.bytes })];
   if (p.links.length === 0) parts.push(t('preview.noRoute'));
   for (const l of p.links) {
@@ -47,11 +50,11 @@ export function previewLine(p: ReportPreview, t: Translate): string {
   return parts.join(' · ');
 }
 
-export interface PreviewerOptions {
-  /** Asks the kit (ApiClient.dryRun of POST /api/reports/preview). */
-  ask: (draft: ReportDraftInput) => Promise<ReportPreview>;
+export interface PreviewerOptions<D = ReportDraftInput, P = ReportPreview> {
+  /** Asks the kit (ApiClient.dryRun of POST /api/reports/preview, or /api/warnings/preview). */
+  ask: (draft: D) => Promise<P>;
   /** Told each new state; `undefined` clears the line. */
-  onState: (state: PreviewState) => void;
+  onState: (state: PreviewState<P>) => void;
   /** How long after the last change the kit is asked, ms. Default 600. */
   delayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -59,19 +62,19 @@ export interface PreviewerOptions {
 }
 
 /** Asks the kit for the preview of the latest draft, once typing pauses. */
-export class Previewer {
-  readonly #o: PreviewerOptions;
+export class Previewer<D = ReportDraftInput, P = ReportPreview> {
+  readonly #o: PreviewerOptions<D, P>;
   #timer: unknown;
   /** Counts questions: only the answer to the latest one is shown. */
   #asked = 0;
   #stopped = false;
 
-  constructor(options: PreviewerOptions) {
+  constructor(options: PreviewerOptions<D, P>) {
     this.#o = options;
   }
 
   /** The draft changed: ask about it after the pause; `undefined` (nothing to ask yet) clears the line. */
-  update(draft: ReportDraftInput | undefined): void {
+  update(draft: D | undefined): void {
     this.#cancel();
     const asked = ++this.#asked;
     if (draft === undefined) {
@@ -88,9 +91,9 @@ export class Previewer {
     this.#cancel();
   }
 
-  async #ask(draft: ReportDraftInput, asked: number): Promise<void> {
+  async #ask(draft: D, asked: number): Promise<void> {
     this.#timer = undefined;
-    let state: PreviewState;
+    let state: PreviewState<P>;
     try {
       state = { kind: 'preview', preview: await this.#o.ask(draft) };
     } catch (err) {

@@ -13,6 +13,11 @@ export type Route =
   | { view: 'message'; id: string }
   | { view: 'kept'; key: string }
   | { view: 'board' }
+  | { view: 'warnings' }
+  | { view: 'warning-new' }
+  | { view: 'warning'; id: string }
+  | { view: 'warning-calls'; id: string }
+  | { view: 'warning-change'; id: string; action: 'update' | 'cancel' }
   | { view: 'not-found' };
 
 let path = $state(typeof location === 'undefined' ? '/' : location.pathname);
@@ -28,6 +33,15 @@ export function parseRoute(p: string): Route {
   if (p === '/report/new') return { view: 'report-new' };
   if (p === '/reports') return { view: 'reports' };
   if (p === '/board') return { view: 'board' };
+  if (p === '/warnings') return { view: 'warnings' };
+  if (p === '/warnings/new') return { view: 'warning-new' };
+  const w = /^\/warnings\/(\d{1,10})\/(\d{1,10})(?:\/(calls|update|cancel))?$/.exec(p);
+  if (w) {
+    const id = `${w[1]}/${w[2]}`;
+    if (w[3] === 'calls') return { view: 'warning-calls', id };
+    if (w[3] === 'update' || w[3] === 'cancel') return { view: 'warning-change', id, action: w[3] };
+    return { view: 'warning', id };
+  }
   const u = /^\/report\/update\/(\d{1,10})\/(\d{1,10})$/.exec(p);
   if (u) return { view: 'report-update', incident: `${u[1]}/${u[2]}` };
   const m = /^\/messages\/(\d{1,10})\/(\d{1,10})$/.exec(p);
@@ -57,6 +71,11 @@ export function updatePath(incident: string): string {
 /** The page of a report kept on the phone, by its idempotency key, until it has a message id. */
 export function keptPath(key: string): string {
   return `/kept/${key}`;
+}
+
+/** A warning's page, by its id (`origin/seq`). */
+export function warningPath(id: string): string {
+  return `/warnings/${id}`;
 }
 
 /** The path of a message's delivery page. */

@@ -16,8 +16,9 @@
  *   received them holds.
  * - The warnings: issued by the county's weather office, an issuer the centre's configuration
  *   lists (`keys.issuers`, power `warning`), submitted to the centre's core signed with the
- *   issuer's key, stored synced, waiting for a route to the county's kits (none in this rig). The API has no warning route yet, so they
- *   weigh on the store and the status, not on any reply.
+ *   issuer's key, stored synced, waiting for a route to the county's kits (none in this rig). They
+ *   are submitted to the core, not issued through the warning desk, so they weigh on the store and
+ *   the status; the benchmark measures the report and status routes, not the warning routes.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';

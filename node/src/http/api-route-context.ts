@@ -20,7 +20,7 @@ export interface ApiRouteContext {
   pinDelay: PinDelay;
   /** Idempotency keys kept in memory: sign-in and sign-out. */
   memoryKeys: Idempotency;
-  /** Idempotency keys kept on disk: filing reports, which must happen once across restarts. */
+  /** Idempotency keys kept on disk: filing reports, issuing and answering warnings, which must happen once across restarts. */
   reportKeys: Idempotency;
   hub: EventHub;
   ready: () => boolean;

@@ -156,6 +156,10 @@ it('shows the board 未叫应 first, and writes the record with a byte-order mar
   const csv = (await service.callRecordCsv(view.id)) as string;
   expect(csv.startsWith('\uFEFF')).toBe(true);
   expect(csv).toContain('甲一村责任人');
+  // The draft is a drill: every row of its record says so.
+  const rows = csv.trim().split('\r\n').slice(1);
+  expect(rows.length).toBe(2);
+  for (const row of rows) expect(row.startsWith('演练,')).toBe(true);
   expect(await service.get(view.id)).toMatchObject({ calls: { acted: 1, evacuated: 7 } });
   // Once everyone has answered, nothing is due any more.
   await desk.ack({

@@ -180,6 +180,7 @@ export class CentreWarnings implements WarningsService {
       this.#o.desk.calls(id),
       { person: this.#names.person, area: (code) => this.#o.areas.label(code) },
       countyTime(this.#o.timeZone),
+      (w) => this.#o.desk.warning(w)?.message.flags.includes('exercise') === true,
     );
   }
 

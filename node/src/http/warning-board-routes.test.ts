@@ -91,11 +91,11 @@ describe('the record', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="warning-2107-501-calls.csv"');
-    expect(res.text.startsWith('\uFEFF预警 warning,姓名 name')).toBe(true);
+    expect(res.text.startsWith('\uFEFF演练 drill,预警 warning,姓名 name')).toBe(true);
     const rows = res.text.split('\r\n');
-    expect(rows[1]).toMatch(/^2107\/501,刘洋,青龙村,2107,已行动,\d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(rows[1]).toMatch(/^,2107\/501,刘洋,青龙村,2107,已行动,\d{4}-\d\d-\d\d \d\d:\d\d/);
     expect(rows[1]).toContain(',86,');
-    expect(rows[2]).toMatch(/^2107\/501,周平,白沙村,2107,已下发,/);
+    expect(rows[2]).toMatch(/^,2107\/501,周平,白沙村,2107,已下发,/);
     expect((await duty.request('GET', '/api/export/warnings/2107/9/calls.csv')).status).toBe(404);
   });
 });

@@ -207,6 +207,7 @@ export class MemoryWarnings implements W.WarningsService {
       calls.map((c) => ({ ...c, kit: c.kit })),
       { person: (p) => people.find((x) => x.id === p)?.name, area: (a) => this.#areas.name(a) ?? String(a) },
       countyTime(),
+      (w) => this.#copy(w)?.exercise === true,
     );
   }
 

@@ -35,9 +35,23 @@ it('writes one row per call with Beijing times, counts, the escalation and a neu
   expect(csv.startsWith(UTF8_BOM)).toBe(true);
   const rows = csv.slice(1).split('\r\n');
   expect(rows[1]).toBe(
-    '1/500,甲一村责任人,村 430121100201,2101,已行动,2026-07-14 03:00:00,2026-07-14 03:01:00,' +
+    ',1/500,甲一村责任人,村 430121100201,2101,已行动,2026-07-14 03:00:00,2026-07-14 03:01:00,' +
       "2026-07-14 03:07:00,2026-07-14 03:07:00,23,,再次告警 2026-07-14 03:06:00,'=转移至小学",
   );
-  expect(rows[2]).toBe('1/500,甲二村责任人,村 430121100202,2102,已下发,2026-07-14 03:00:00,,,,,,,');
+  expect(rows[2]).toBe(',1/500,甲二村责任人,村 430121100202,2102,已下发,2026-07-14 03:00:00,,,,,,,');
   expect(rows).toHaveLength(4); // header, two calls, and the empty string after the last CRLF
+  // A drill's record says so on every row.
+  const drill = callRecordCsv(
+    board.calls('1/500'),
+    { person: () => undefined, area: String },
+    countyTime('Asia/Shanghai'),
+    (w) => w === '1/500',
+  );
+  expect(
+    drill
+      .slice(1)
+      .split('\r\n')
+      .slice(1, 3)
+      .map((r) => r.split(',')[0]),
+  ).toEqual(['演练', '演练']);
 });

@@ -19,6 +19,7 @@ const STATE_ZH: Record<CallState, string> = {
 const STEP_ZH: Record<EscalationStep, string> = { resent: '重发', realarmed: '再次告警', superior: '报上级' };
 
 const HEADER = [
+  '演练 drill',
   '预警 warning',
   '姓名 name',
   '区域 area',
@@ -39,10 +40,19 @@ export interface CallRecordNames {
   area(code: AreaCode): string;
 }
 
-/** The record of `calls` (one warning's, or several), in the order given. */
-export function callRecordCsv(calls: readonly Call[], names: CallRecordNames, clock: CountyTime): string {
+/**
+ * The record of `calls` (one warning's, or several), in the order given. A drill's rows say 演练 in
+ * their first column, so a record of a drill is never taken for a real one (docs/warnings.md §The record).
+ */
+export function callRecordCsv(
+  calls: readonly Call[],
+  names: CallRecordNames,
+  clock: CountyTime,
+  isDrill: (warning: string) => boolean = () => false,
+): string {
   const time = (t: number | undefined) => (t === undefined ? '' : clock.formatLocal(t));
   const rows = calls.map((c) => [
+    isDrill(c.warning) ? '演练' : '',
     c.warning,
     neutraliseFormula(names.person(c.person) ?? `#${c.person}`) +
       (c.escalatedFrom === undefined ? '' : ` (上级 of #${c.escalatedFrom})`) +

@@ -24,6 +24,7 @@ import '../domain/warnings/warning-errors.js';
 import type { MessageOf } from '../wire/message.js';
 import { ApiError } from './api-errors.js';
 import type { FeedEvent } from './event-hub.js';
+import { linkPreviewViews } from './link-preview-view.js';
 import type { ApiPerson, PermissionScope } from './people-directory.js';
 import type { FilingMark } from './reports-service.js';
 import { warningWithinScope } from './warning-access.js';
@@ -31,7 +32,6 @@ import { inForce, publicWarningView } from './warning-public-view.js';
 import { boardOrder, callCounts, callView, type ViewNames, warningView } from './warning-views.js';
 import type {
   AlarmView,
-  AnswerInput,
   AnswerResult,
   CallBoardView,
   CallView,
@@ -122,17 +122,7 @@ export class CentreWarnings implements WarningsService {
         recordedAt: this.#o.now(),
       }),
       bytes,
-      links: links.map((l) => ({
-        link: l.link,
-        costClass: l.costClass,
-        up: l.up,
-        dueNow: l.dueNow,
-        dueAt: l.dueAt,
-        bytes: l.bytes,
-        frames: l.frames,
-        billed: l.billed,
-        credits: l.units,
-      })),
+      links: linkPreviewViews(links),
       cap: this.#cap(message),
       calls: this.#o.desk.targetsOf(composed.body).length,
     };

@@ -46,6 +46,7 @@ import { KINDS } from '../wire/kinds.js';
 import { decodeFrame, type MessageOf } from '../wire/message.js';
 import { ApiError } from './api-errors.js';
 import type { FeedEvent } from './event-hub.js';
+import { linkPreviewViews } from './link-preview-view.js';
 import { type ApiPerson, type PermissionScope, withinScope } from './people-directory.js';
 import { ReportIndex } from './report-index.js';
 import { summariesOf, summaryOf } from './report-summary.js';
@@ -143,17 +144,7 @@ export class ReportsAdapter implements ReportsService {
     const { bytes, links } = this.#o.core.preview(this.#messageOf(body, draft));
     return {
       bytes,
-      links: links.map((l) => ({
-        link: l.link,
-        costClass: l.costClass,
-        up: l.up,
-        dueNow: l.dueNow,
-        dueAt: l.dueAt,
-        bytes: l.bytes,
-        frames: l.frames,
-        billed: l.billed,
-        credits: l.units,
-      })),
+      links: linkPreviewViews(links),
     };
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { silentLogger } from '../../../base/logger.js';
-import { decodeFrame, encodeMessage, type Message, type MessageOf } from '../../../wire/message.js';
+import { decodeFrame, type MessageOf } from '../../../wire/message.js';
 import { KITS, PEOPLE, VILLAGE_A1, VILLAGE_A2 } from '../warnings-fixtures.js';
 import { DESK_CENTRE as CENTRE, deskSign, RecordingCore } from './desk-fixtures.js';
 import type { WarningDraft } from './warning-compose.js';

@@ -3,8 +3,8 @@
  * and cancels warnings signed with this centre's issuer key, opens a call for each person who must
  * answer, takes in the kits' receipts and answers, and carries out the escalation when its time
  * comes: send again toward a kit that has not confirmed, ask a kit to sound again, call the
- * superiors. Everything it acts on is journalled first (desk-journal.ts) and replayed at start, so
- * a restart keeps the board and never takes a step twice.
+ * superiors. Everything it acts on is journalled first (desk-journal.ts) and replayed at start into
+ * the same state (desk-state.ts), so a restart keeps the board and never takes a step twice.
  *
  * It reaches the air only through the core it is given (submit, sendToward), and reads no clock
  * but the one it is given.
@@ -16,14 +16,12 @@ import type { Draft } from '../../../core/core-types.js';
 import type { Destination } from '../../../wire/envelope.js';
 import { MAX_LIFETIME_MIN } from '../../../wire/envelope.js';
 import type { MessageRef } from '../../../wire/field-codecs.js';
-import type { AckBody } from '../../../wire/kinds/ack.js';
 import type { WarningBody } from '../../../wire/kinds/warning.js';
 import type { Authenticator, Message, MessageOf } from '../../../wire/message.js';
 import { decodeFrame } from '../../../wire/message.js';
 import type { Person, RosterId } from '../../roster/person.js';
-import { applyAck } from '../ack-to-board.js';
 import type { Call } from '../call.js';
-import { CallBoard, type PlacedTarget } from '../call-board.js';
+import type { PlacedTarget } from '../call-board.js';
 import { callTargets, kitServing, type ServingKit } from '../call-targets.js';
 import {
   DEFAULT_ESCALATION,
@@ -34,21 +32,10 @@ import {
 import { superiorsOf } from '../superiors.js';
 import '../warning-errors.js';
 import { type DeskRecord, type ImportedFrom, isDeskRecord } from './desk-journal.js';
-import { type Composed, composeWarning, type ThreadContext, type WarningDraft } from './warning-compose.js';
+import { DeskState, type DeskWarning, type DeskWarningStatus } from './desk-state.js';
+import { type Composed, composeWarning, type WarningDraft } from './warning-compose.js';
 
-export type DeskWarningStatus = 'active' | 'superseded' | 'cancelled' | 'expired';
-
-/** A warning this centre sent, as the desk keeps it. */
-export interface DeskWarning {
-  id: string;
-  message: MessageOf<'warning'>;
-  /** When the desk recorded it, unix ms. */
-  recordedAt: number;
-  by?: RosterId;
-  imported?: ImportedFrom;
-  /** The id of its thread's first warning. */
-  thread: string;
-}
+export type { DeskWarning, DeskWarningStatus };
 
 export interface WarningDeskOptions {
   nodeId: number;
@@ -91,11 +78,7 @@ const REALARM_LIFETIME_MIN = 30;
 export class WarningDesk {
   readonly #o: WarningDeskOptions;
   readonly #journal: JsonLinesFile<DeskRecord>;
-  readonly #board = new CallBoard();
-  readonly #warnings = new Map<string, DeskWarning>();
-  /** By thread: its current warning, and whether it is cancelled. */
-  readonly #threads = new Map<string, { head: string; cancelled: boolean }>();
-  readonly #confirmedBy = new Map<string, Set<number>>();
+  readonly #state: DeskState;
   #timer: unknown;
   #ticking: Promise<void> | undefined;
   #closed = false;
@@ -103,6 +86,7 @@ export class WarningDesk {
   private constructor(o: WarningDeskOptions, journal: JsonLinesFile<DeskRecord>) {
     this.#o = o;
     this.#journal = journal;
+    this.#state = new DeskState((p) => o.people().find((x) => x.id === p)?.areas[0]);
   }
 
   static async open(o: WarningDeskOptions): Promise<WarningDesk> {
@@ -110,13 +94,13 @@ export class WarningDesk {
     const desk = new WarningDesk(o, file as JsonLinesFile<DeskRecord>);
     let skipped = reading.unreadable.length;
     for (const record of reading.records) {
-      if (isDeskRecord(record) && desk.#apply(record)) continue;
+      if (isDeskRecord(record) && desk.#state.apply(record)) continue;
       skipped++;
     }
     if (skipped > 0)
       o.log.warn({ file: o.file, skipped }, 'warning desk: lines of its journal could not be read; skipped');
     o.log.info(
-      { warnings: desk.#warnings.size, unanswered: desk.#board.unanswered(o.now()).length },
+      { warnings: desk.#state.size, unanswered: desk.#state.board.unanswered(o.now()).length },
       'warning desk open',
     );
     desk.#arm(0);
@@ -134,15 +118,14 @@ export class WarningDesk {
    */
   compose(draft: WarningDraft): Composed & { dest?: Destination } {
     const issuer = this.#o.issuer?.id ?? 0;
-    const thread = draft.references === undefined ? undefined : this.#threadOf(draft.references);
+    const thread = draft.references === undefined ? undefined : this.#state.threadOf(draft.references);
     if (draft.references !== undefined && draft.action !== 'issue') {
       if (thread === undefined)
         throw new KitError(
           'WARNING_UNKNOWN',
           `no warning ${draft.references} was issued here to ${draft.action}`,
         );
-      const w = this.#warnings.get(draft.references) as DeskWarning;
-      if (this.#threads.get(w.thread)?.cancelled)
+      if (this.#state.threadCancelled(draft.references))
         throw new KitError(
           'WARNING_CLOSED',
           `the warning thread of ${draft.references} is cancelled already`,
@@ -199,7 +182,7 @@ export class WarningDesk {
         'this node holds no issuer key: set keys.issuer_key_file (fieldnode keys new-issuer) to issue warnings',
       );
     const ref = composed.body.references;
-    if (ref !== undefined && this.#threads.get(refId(ref))?.cancelled)
+    if (ref !== undefined && this.#state.threadCancelled(refId(ref)))
       throw new KitError('WARNING_CLOSED', `the warning thread ${refId(ref)} is cancelled already`);
     const id = await this.#o.core.submit(this.draftOf(composed), issuer.sign);
     return this.#recordSent(id, o);
@@ -210,7 +193,7 @@ export class WarningDesk {
    * A warning recorded already is returned as it is.
    */
   async #recordSent(id: string, o: { by?: RosterId; imported?: ImportedFrom }): Promise<DeskWarning> {
-    const known = this.#warnings.get(id);
+    const known = this.#state.warning(id);
     if (known !== undefined) return known;
     const frame = await this.#o.frame(id);
     const message = frame === undefined ? undefined : decodeFrame(frame).message;
@@ -225,9 +208,8 @@ export class WarningDesk {
       ...(o.imported === undefined ? {} : { imported: o.imported }),
       targets: this.targetsOf(message.body),
     };
-    await this.#journal.append(record);
-    this.#apply(record);
-    const w = this.#warnings.get(id) as DeskWarning;
+    await this.#keep(record);
+    const w = this.#state.warning(id) as DeskWarning;
     this.#o.log.info(
       { warning: id, action: message.body.action, calls: record.targets.length, exercise: isDrill(message) },
       `warning ${id} (${message.body.action}) sent: ${record.targets.length} persons to answer`,
@@ -259,9 +241,9 @@ export class WarningDesk {
 
   /** A delivery record changed (the core's 'state'): kits whose receipts name the warning have it. */
   async receipts(id: string, receivedBy: readonly number[] | undefined): Promise<void> {
-    if (receivedBy === undefined || !this.#warnings.has(id)) return;
-    const known = this.#confirmedBy.get(id);
-    const fresh = receivedBy.filter((k) => !known?.has(k));
+    if (receivedBy === undefined || this.#state.warning(id) === undefined) return;
+    const known = this.#state.confirmedBy(id);
+    const fresh = receivedBy.filter((k) => !known.has(k));
     if (fresh.length === 0) return;
     const at = this.#o.now();
     for (const kit of fresh) await this.#keep({ t: 'delivered', warning: id, kit, at });
@@ -272,7 +254,7 @@ export class WarningDesk {
   /** An ack delivered here: a kit's answers to a warning of this desk. */
   async ack(message: MessageOf<'ack'>): Promise<void> {
     const warning = refId(message.body.warning);
-    if (!this.#warnings.has(warning)) {
+    if (this.#state.warning(warning) === undefined) {
       this.#o.log.info(
         { warning, kit: message.origin },
         'warning desk: an answer to a warning not issued here',
@@ -285,34 +267,30 @@ export class WarningDesk {
   }
 
   warnings(): DeskWarning[] {
-    return [...this.#warnings.values()].sort((a, b) => b.recordedAt - a.recordedAt);
+    return this.#state.warnings();
   }
 
   warning(id: string): DeskWarning | undefined {
-    return this.#warnings.get(id);
+    return this.#state.warning(id);
   }
 
   status(id: string): DeskWarningStatus | undefined {
-    const w = this.#warnings.get(id);
-    if (w === undefined) return undefined;
-    const thread = this.#threads.get(w.thread);
-    if (thread?.cancelled) return 'cancelled';
-    if (thread?.head !== id) return 'superseded';
-    return this.#o.now() >= w.message.body.expires * 1000 ? 'expired' : 'active';
+    return this.#state.status(id, this.#o.now());
   }
 
   calls(id: string): Call[] {
-    return this.#board.calls(id);
+    return this.#state.board.calls(id);
   }
 
   unanswered(): Call[] {
-    return this.#board.unanswered(this.#o.now());
+    return this.#state.board.unanswered(this.#o.now());
   }
 
   /** When the next escalation step of `warning` falls due, unix ms; undefined when none waits. */
   nextStepAt(warning: string): number | undefined {
     if (this.status(warning) !== 'active') return undefined;
-    return escalationDue(this.#board.calls(warning), this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
+    return escalationDue(this.#state.board.calls(warning), this.#o.now(), this.#policy, this.#o.latencyMs)
+      .wakeAt;
   }
 
   async close(): Promise<void> {
@@ -329,59 +307,7 @@ export class WarningDesk {
   /** Journals a record, then applies it. */
   async #keep(record: DeskRecord): Promise<void> {
     await this.#journal.append(record);
-    this.#apply(record);
-  }
-
-  /** Applies one record to the desk's state; false for one that does not fit (a damaged journal). */
-  #apply(r: DeskRecord): boolean {
-    switch (r.t) {
-      case 'warning': {
-        let message: Message | undefined;
-        try {
-          message = decodeFrame(Buffer.from(r.frame, 'hex')).message;
-        } catch {
-          return false;
-        }
-        if (message?.kind !== 'warning') return false;
-        const ref = message.body.references;
-        const thread = ref === undefined ? r.id : refId(ref);
-        const w: DeskWarning = {
-          id: r.id,
-          message,
-          recordedAt: r.at,
-          thread,
-          ...(r.by === undefined ? {} : { by: r.by }),
-          ...(r.imported === undefined ? {} : { imported: r.imported }),
-        };
-        this.#warnings.set(r.id, w);
-        const before = this.#threads.get(thread);
-        if (before !== undefined)
-          this.#board.close(before.head, r.at, message.body.action === 'cancel' ? 'cancelled' : 'superseded');
-        this.#threads.set(thread, { head: r.id, cancelled: message.body.action === 'cancel' });
-        this.#board.open(
-          { id: r.id, sentAt: r.at, expiresAt: message.body.expires * 1000 },
-          message.body.action === 'cancel' ? [] : r.targets,
-        );
-        if (message.body.action === 'cancel') this.#board.close(r.id, r.at, 'cancelled');
-        return true;
-      }
-      case 'delivered': {
-        const set = this.#confirmedBy.get(r.warning) ?? new Set<number>();
-        set.add(r.kit);
-        this.#confirmedBy.set(r.warning, set);
-        this.#board.delivered(r.warning, r.kit, r.at);
-        return true;
-      }
-      case 'ack':
-        applyAck(this.#board, r.ack as AckBody, r.kit, r.at, (p) => this.#areaOf(p));
-        return true;
-      case 'step':
-        this.#board.record(r.action, r.at);
-        return true;
-      case 'superiors':
-        this.#board.callSuperiors(r.warning, r.from, r.targets, r.at);
-        return true;
-    }
+    this.#state.apply(record);
   }
 
   /** Wakes the escalation in `ms` (or sooner, when already due sooner). */
@@ -409,7 +335,7 @@ export class WarningDesk {
 
   async #tick(): Promise<void> {
     const now = this.#o.now();
-    const due = this.#board.due(now, this.#policy, this.#o.latencyMs);
+    const due = this.#state.board.due(now, this.#policy, this.#o.latencyMs);
     for (const action of due.actions) {
       if (this.#closed) return;
       try {
@@ -418,16 +344,16 @@ export class WarningDesk {
         this.#o.log.error({ err, action }, 'warning desk: an escalation step failed; it is tried again');
       }
     }
-    const next = this.#board.due(this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
+    const next = this.#state.board.due(this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
     this.#arm(next === undefined ? MAX_SLEEP_MS : Math.max(1000, next - this.#o.now()));
   }
 
   async #carryOut(action: EscalationAction): Promise<void> {
     const at = this.#o.now();
-    const w = this.#warnings.get(action.warning);
+    const w = this.#state.warning(action.warning);
     if (w === undefined) return;
     if (action.kind === 'superior') {
-      const call = this.#board.calls(action.warning).find((c) => c.person === action.person);
+      const call = this.#state.board.calls(action.warning).find((c) => c.person === action.person);
       if (call === undefined) return;
       const targets = superiorsOf(call.area, w.message.body, this.#o.people()).map((t) => ({
         ...t,
@@ -439,7 +365,7 @@ export class WarningDesk {
         `未叫应: person ${action.person} has not answered warning ${action.warning}; their superiors are called`,
       );
       // The superiors' kits may not hold the warning: a township gateway is outside a village's area.
-      const reached = new Set([...(this.#confirmedBy.get(action.warning) ?? []), call.kit]);
+      const reached = new Set([...this.#state.confirmedBy(action.warning), call.kit]);
       for (const kit of new Set(targets.map((t) => t.kit)))
         if (kit !== undefined && !reached.has(kit)) await this.#o.core.sendToward(action.warning, kit);
       this.#o.escalated?.(action, call);
@@ -478,29 +404,12 @@ export class WarningDesk {
     this.#o.changed?.(action.warning);
   }
 
-  #threadOf(reference: string): ThreadContext | undefined {
-    const w = this.#warnings.get(reference);
-    if (w === undefined) return undefined;
-    const thread = this.#threads.get(w.thread);
-    const head = thread === undefined ? undefined : this.#warnings.get(thread.head);
-    return threadContext(w.thread, head ?? w);
-  }
-
   #personNode(person: number): number | undefined {
     const p = this.#o.people().find((x) => x.id === person);
     if (p === undefined) return undefined;
     const area = p.areas[0];
     return (area === undefined ? undefined : kitServing(area, this.#o.kits)) ?? this.#o.nodeId;
   }
-
-  #areaOf(person: RosterId): number | undefined {
-    return this.#o.people().find((p) => p.id === person)?.areas[0];
-  }
-}
-
-function threadContext(thread: string, current: DeskWarning): ThreadContext {
-  const [origin, seq] = thread.split('/').map(Number) as [number, number];
-  return { first: { origin, seq }, current: current.message.body };
 }
 
 function refId(ref: MessageRef): string {

@@ -110,8 +110,15 @@ describe.skipIf(socat === undefined)('warnings across the demonstration county',
         }
         return soundedAt.size === KITS.length;
       },
-      300_000,
-    );
+      // A bound on eventual delivery, not a speed: a broadcast lost to a collision on the simulated
+      // channel waits for the next repeat, and a loaded machine slows the paced clock further.
+      600_000,
+    ).catch((err: unknown) => {
+      const missing = KITS.filter((id) => !soundedAt.has(id));
+      throw new Error(
+        `${String(err)}: silent kits ${missing.join(', ')} after ${(Date.now() - issued) / 1000} s`,
+      );
+    });
     console.log(
       `issue → alarm: ${[...soundedAt].map(([id, at]) => `${id} ${((at - issued) / 1000).toFixed(1)} s`).join(', ')}`,
     );
@@ -189,5 +196,5 @@ describe.skipIf(socat === undefined)('warnings across the demonstration county',
     );
     const alarm = await (await client(SILENT_KIT)).api.get<{ unanswered: string[] }>('/api/alarm');
     expect(alarm.body.unanswered).toEqual([]);
-  }, 900_000);
+  }, 1_800_000);
 });

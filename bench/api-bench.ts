@@ -7,6 +7,9 @@
  * - `GET /api/status`, `GET /api/reports?page=…` (pages of 20, cycled over the 10,000) and
  *   `POST /api/reports` (a 初报 phoned in, each with a fresh Idempotency-Key): replies per second
  *   and latency (p50, p99) of the replies that ended in an 8 s window after a 2 s warm-up;
+ * - `POST /api/reports` once more as an open loop at its target rate, 500 a second (api-load-child.ts):
+ *   the latency a filing gets at the rate the target names, where the closed loop above reads it at
+ *   the most the machine can answer, its mean latency then being 50 ÷ that rate (Little's law);
  * - each twice: alone, and with the store benchmark's admission load (store-durable.ts
  *   concurrentDurable, round after round) running beside it in a third process;
  * - the CPU time per reply of the server's process (every thread: the event loop, LevelDB's and
@@ -18,8 +21,9 @@
  * beside, the admission load in a third (api-admission-child.ts).
  *
  * JSON (last line): `statusPerSec, statusP99Ms, reportsGetPerSec, reportsGetP99Ms,
- * postReportsPerSec, postReportsP99Ms` with the admission load beside; `alone` the same without
- * it; `phases` every reading in full; `admission` what the load achieved beside the API; `cores`,
+ * postReportsPerSec, postReportsP99Ms` with the admission load beside, and
+ * `postReportsAtTargetRate` (`perSec, p50Ms, p99Ms, maxMs` of the open loop); `alone` the same
+ * without it; `phases` every reading in full; `admission` what the load achieved beside the API; `cores`,
  * `loadAverage`, `fill`.
  */
 import { fork } from 'node:child_process';
@@ -43,8 +47,13 @@ const ROUTES: Array<{ route: Route; name: string; targetPerSec: number; targetP9
   { route: 'reports-post', name: 'POST /api/reports', targetPerSec: 500, targetP99Ms: 50 },
 ];
 
+/** The filing's target rate, at which the open loop runs. */
+const POST_TARGET_PER_SEC = 500;
+
 export interface Reading extends PhaseResult {
   beside: boolean;
+  /** Set for the open loop: the rate its requests were started at. */
+  ratePerSec?: number;
   /** The server process's CPU time in the window per reply, ms. */
   serverCpuMs: number;
 }
@@ -76,6 +85,8 @@ export async function runApiBench(json: boolean): Promise<void> {
       try {
         for (const { route } of ROUTES)
           readings.push({ ...(await phase(clients, centre, { ...base, route })), beside });
+        const atRate = { ...base, route: 'reports-post' as const, ratePerSec: POST_TARGET_PER_SEC };
+        readings.push({ ...(await phase(clients, centre, atRate)), beside, ratePerSec: POST_TARGET_PER_SEC });
       } finally {
         await admission?.stop();
       }
@@ -205,7 +216,7 @@ function send(
  */
 function ceilings(readings: Reading[], cores: number): string[] {
   return ROUTES.map(({ route, name, targetPerSec }) => {
-    const r = readings.find((x) => x.route === route && !x.beside) as Reading;
+    const r = readings.find((x) => x.route === route && !x.beside && x.ratePerSec === undefined) as Reading;
     const loop = 1000 / r.serverCpuMs;
     const machine = (cores * 1000) / (r.serverCpuMs + r.clientCpuMs);
     const bound = Math.min(loop, machine);
@@ -230,8 +241,10 @@ function report(
   rounds: AdmissionRound[],
   more: { loadBefore: number[]; fill: Record<string, number> },
 ): void {
-  const find = (route: Route, beside: boolean) =>
-    readings.find((r) => r.route === route && r.beside === beside) as Reading;
+  const find = (route: Route, beside: boolean, paced = false) =>
+    readings.find(
+      (r) => r.route === route && r.beside === beside && (r.ratePerSec !== undefined) === paced,
+    ) as Reading;
   const headline = (beside: boolean) => ({
     statusPerSec: round(find('status', beside).perSec),
     statusP99Ms: round(find('status', beside).p99, 1),
@@ -239,6 +252,12 @@ function report(
     reportsGetP99Ms: round(find('reports-get', beside).p99, 1),
     postReportsPerSec: round(find('reports-post', beside).perSec),
     postReportsP99Ms: round(find('reports-post', beside).p99, 1),
+    postReportsAtTargetRate: {
+      perSec: round(find('reports-post', beside, true).perSec),
+      p50Ms: round(find('reports-post', beside, true).p50, 1),
+      p99Ms: round(find('reports-post', beside, true).p99, 1),
+      maxMs: round(find('reports-post', beside, true).max, 1),
+    },
   });
   const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
   const result = {
@@ -247,6 +266,7 @@ function report(
     phases: readings.map((r) => ({
       route: r.route,
       beside: r.beside,
+      ...(r.ratePerSec === undefined ? {} : { ratePerSec: r.ratePerSec }),
       perSec: round(r.perSec),
       p50Ms: round(r.p50, 2),
       p90Ms: round(r.p90, 2),
@@ -292,7 +312,7 @@ function report(
     readings.map((r) => {
       const target = ROUTES.find((x) => x.route === r.route);
       return {
-        route: target?.name ?? r.route,
+        route: `${target?.name ?? r.route}${r.ratePerSec === undefined ? '' : ` at ${r.ratePerSec}/s, open loop`}`,
         'admission load': r.beside ? 'beside' : 'none',
         'replies/s': round(r.perSec),
         'p50 ms': round(r.p50, 1),

@@ -5,6 +5,12 @@
  * for the warm-up and then the measured window, saying when the window opens and closes (the
  * parent reads its own CPU time then); then it answers the requests per second and the latencies
  * (from writing the request to the end of the reply) of the requests that ended in the window.
+ *
+ * Told a rate, it runs an open loop instead: requests start on a schedule of `ratePerSec`, whatever
+ * the replies do, and each latency runs from the request's scheduled start (a request that waits
+ * for a free connection waits on the clock), so that a slow reply cannot hide the ones it held up.
+ * That reads the latency a route gives at a stated rate, where the closed loop reads it at the
+ * most the machine can answer (docs/api.md §Measured).
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -24,6 +30,8 @@ export interface Phase {
   pages: number;
   /** The area POSTed reports are for. */
   area: number;
+  /** An open loop at this rate; absent, each connection keeps one request in flight. */
+  ratePerSec?: number;
 }
 
 export interface PhaseResult {
@@ -121,23 +129,51 @@ async function run(p: Phase): Promise<PhaseResult> {
       req.end(body);
     });
   };
+  const record = (reply: { status: number } | { error: string }, latency: number) => {
+    if ('error' in reply) {
+      failures++;
+      failureCodes[reply.error] = (failureCodes[reply.error] ?? 0) + 1;
+    } else {
+      statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+      latencies.push(latency);
+    }
+  };
   /** Requests one after another until the window closes; the replies that end in it are counted. */
   const loop = async () => {
     while (performance.now() < close) {
       const t = performance.now();
       const reply = await one();
       const end = performance.now();
-      if (end < open || end > close) continue;
-      if ('error' in reply) {
-        failures++;
-        failureCodes[reply.error] = (failureCodes[reply.error] ?? 0) + 1;
-      } else {
-        statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
-        latencies.push(end - t);
-      }
+      if (end >= open && end <= close) record(reply, end - t);
     }
   };
-  await Promise.all([closed, ...Array.from({ length: p.connections }, loop)]);
+  /** Requests on a schedule until the window closes; those scheduled in it are counted, all awaited. */
+  const paced = (rate: number) =>
+    new Promise<void>((resolve) => {
+      const interval = 1000 / rate;
+      const inFlight = new Set<Promise<void>>();
+      let k = 0;
+      const tick = () => {
+        const now = performance.now();
+        for (let due = start + k * interval; due <= now && due < close; due = start + ++k * interval) {
+          const scheduled = due;
+          const sent = one().then((reply) => {
+            if (scheduled >= open) record(reply, performance.now() - scheduled);
+          });
+          inFlight.add(sent);
+          void sent.finally(() => inFlight.delete(sent));
+        }
+        if (start + k * interval >= close) {
+          clearInterval(timer);
+          void Promise.all(inFlight).then(() => resolve());
+        }
+      };
+      const timer = setInterval(tick, 1);
+    });
+  await Promise.all([
+    closed,
+    ...(p.ratePerSec === undefined ? Array.from({ length: p.connections }, loop) : [paced(p.ratePerSec)]),
+  ]);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>

@@ -10,6 +10,8 @@
  * command itself is loaded, only when asked for.
  */
 
+import { RADIO_COMMANDS } from './radio-help.js';
+
 export interface OptionHelp {
   /** E.g. '--secret'. */
   readonly flag: string;
@@ -283,6 +285,7 @@ export const COMMANDS: readonly CommandHelp[] = [
       'the enrolment check.',
     options: [CONFIG, DATA_DIR],
   },
+  ...RADIO_COMMANDS,
   {
     path: ['sim'],
     usage: 'DEVICE',

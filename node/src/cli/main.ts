@@ -11,6 +11,7 @@ import { commandHelp, commandPath, helpRequest, helpText, usageLine } from './he
 import { COMMANDS } from './help-table.js';
 import { keysCommand } from './keys-command.js';
 import { packageVersion } from './package-info.js';
+import { radioCommand } from './radio-command.js';
 import { simCommand } from './sim-command.js';
 import { startCommand } from './start-command.js';
 import { statusCommand } from './status-command.js';
@@ -50,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'sim':
       return simCommand(rest);
+    case 'radio':
+      return radioCommand(rest);
     default: {
       const known = COMMANDS.filter((c) => c.path.length === 1).map((c) => c.path[0]);
       throw new KitError(

@@ -3,7 +3,7 @@
  * "Send path"), in its order: `PhoneAPI::handleToRadioPacket` (the last-20-ids filter, then the
  * rate limits), `MeshService::handleToRadio` (from, next_hop and relay_node cleared, id 0
  * replaced, rx_time), `MeshService::sendToMesh` with `Router::sendLocal` (a packet to our own
- * number stays here; AdminModule's reboot), router-checks.ts, the mesh side, and the QueueStatus
+ * number stays here, for the AdminModule), router-checks.ts, the mesh side, and the QueueStatus
  * that always follows (firmware v2.6.11 src/mesh/PhoneAPI.cpp, MeshService.cpp, Router.cpp).
  */
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
@@ -149,7 +149,7 @@ export class ClientSendPath {
     else h.meshSide.sendToMesh(nak);
   }
 
-  /** A client packet to our own number: the admin module's reboot is what the simulator models. */
+  /** A client packet to our own number: admin messages go to the device's AdminModule. */
   #handleLocal(p: MeshPacket): void {
     const h = this.#host;
     if (p.payloadVariant.case !== 'decoded' || p.payloadVariant.value.portnum !== SimPortNum.ADMIN_APP)
@@ -161,10 +161,7 @@ export class ClientSendPath {
       h.log('WARN', 'AdminModule', 'Error decoding AdminMessage');
       return;
     }
-    if (admin.payloadVariant.case === 'rebootSeconds') {
-      h.log('INFO', 'AdminModule', `Reboot in ${admin.payloadVariant.value} seconds`);
-      h.scheduleReboot(admin.payloadVariant.value);
-    }
+    h.admin.handle(admin);
   }
 
   /** `NodeInfoModule::sendOurNodeInfo(NODENUM_BROADCAST, true, 0, true)` through `sendToMesh`. */

@@ -4,7 +4,7 @@
  * src/mesh/PhoneAPI.cpp, NodeDB.cpp, Channels.cpp, main.cpp getDeviceMetadata). Configs the
  * simulator has no fields for are sent empty, as variants of the right type.
  */
-import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { clone, create, type MessageInitShape } from '@bufbuild/protobuf';
 import {
   type ChannelMessage,
   type ConfigMessage,
@@ -121,7 +121,8 @@ export function channel(s: DeviceSettings, index: number): ChannelMessage {
 /**
  * `STATE_SEND_CONFIG` for `config_state` 1..10 (`AdminMessage.ConfigType` MIN+1..MAX+1), in the
  * order device, position, power, network, display, lora, bluetooth, security, sessionkey
- * (always empty), device_ui (a no-op case: an empty variant).
+ * (always empty), device_ui (a no-op case: an empty variant). Position and power are sent as the
+ * last `set_config` left them.
  */
 export function config(s: DeviceSettings, configState: number): ConfigMessage {
   return create(Schemas.Config, { payloadVariant: configVariant(s, configState) });
@@ -142,9 +143,9 @@ function configVariant(s: DeviceSettings, configState: number): ConfigInit {
         },
       };
     case 2:
-      return { case: 'position', value: {} };
+      return { case: 'position', value: clone(Schemas.PositionConfig, s.position) };
     case 3:
-      return { case: 'power', value: {} };
+      return { case: 'power', value: clone(Schemas.PowerConfig, s.power) };
     case 4:
       return { case: 'network', value: {} };
     case 5:

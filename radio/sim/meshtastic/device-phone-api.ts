@@ -11,6 +11,7 @@ import { MAX_NUM_CHANNELS, NONCE_ONLY_CONFIG, NONCE_ONLY_NODES } from '../../src
 import { ClientSendPath } from './client-send-path.js';
 import * as dump from './config-dump-messages.js';
 import type { FileInput } from './device-settings.js';
+import { applyMisreports } from './misreport.js';
 import type { PhoneApiHost } from './phone-api-host.js';
 import { decodeToRadioOnDevice } from './to-radio-decode.js';
 
@@ -183,6 +184,7 @@ export class DevicePhoneApi {
         return dump.fromRadio({ case: 'metadata', value: dump.metadata(h.profile, s) });
       case 'SEND_CHANNELS': {
         const out = dump.fromRadio({ case: 'channel', value: dump.channel(s, this.#configState) });
+        applyMisreports(out, h.misreports);
         this.#configState++;
         if (this.#configState >= MAX_NUM_CHANNELS) {
           h.log('DEBUG', 'SerialConsole', `Send channels ${this.#configState}`);
@@ -193,6 +195,7 @@ export class DevicePhoneApi {
       }
       case 'SEND_CONFIG': {
         const out = dump.fromRadio({ case: 'config', value: dump.config(s, this.#configState) });
+        applyMisreports(out, h.misreports);
         this.#configState++;
         if (this.#configState > CONFIG_TYPES) {
           this.#state = 'SEND_MODULECONFIG';

@@ -1,9 +1,12 @@
 /**
  * The stored state of a simulated Meshtastic device that its config dump reports
- * (docs/meshtastic.md §1.4): identity, channels, the LoRa, device and security configs, the
- * NodeDB of other nodes and the files in its flash. Input fields are optional and documented with
- * their defaults; `resolveDeviceSettings` turns them into one complete, checked value.
+ * (docs/meshtastic.md §1.4): identity, channels, the LoRa, device, position, power and security
+ * configs, the NodeDB of other nodes and the files in its flash. Input fields are optional and
+ * documented with their defaults; `resolveDeviceSettings` turns them into one complete, checked
+ * value. Admin messages change it (admin-module.ts, docs/profiles.md §The simulator).
  */
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { Config } from '@meshtastic/protobufs';
 import {
   BROADCAST_NUM,
   ChannelRole,
@@ -90,6 +93,14 @@ export interface DeviceSettingsInput {
   files?: FileInput[];
   /** Unix seconds at simulated time 0, as if from GPS; absent means the device has no valid time. */
   rtcEpochSec?: number;
+  /**
+   * `Config.PositionConfig`, kept whole as a `set_config` writes it. Default: GPS enabled, a
+   * position every 900 s, smart broadcast on, a GPS fix every 120 s (the firmware's defaults as
+   * `installDefaultConfig` sets them [U exact values]).
+   */
+  position?: MessageInitShape<typeof Config.Config_PositionConfigSchema>;
+  /** `Config.PowerConfig`, kept whole. Default: all zero (power saving off, no shutdown on battery). */
+  power?: MessageInitShape<typeof Config.Config_PowerConfigSchema>;
 }
 
 export interface ResolvedChannel {
@@ -131,6 +142,8 @@ export interface DeviceSettings {
   nodes: ResolvedNode[];
   files: FileInput[];
   rtcEpochSec: number | undefined;
+  position: Config.PositionConfig;
+  power: Config.PowerConfig;
 }
 
 const DEFAULT_FILES: FileInput[] = [
@@ -139,6 +152,14 @@ const DEFAULT_FILES: FileInput[] = [
   { fileName: '/prefs/db.proto', sizeBytes: 1410 },
   { fileName: '/prefs/module.proto', sizeBytes: 102 },
 ];
+
+/** GpsMode ENABLED; the intervals of `installDefaultConfig` (firmware NodeDB.cpp). */
+const DEFAULT_POSITION = {
+  gpsMode: 1,
+  positionBroadcastSecs: 900,
+  positionBroadcastSmartEnabled: true,
+  gpsUpdateInterval: 120,
+};
 
 const suffix = (num: number): string => (num >>> 0).toString(16).padStart(8, '0').slice(-4);
 
@@ -219,5 +240,7 @@ export function resolveDeviceSettings(
     nodes,
     files: input.files ?? DEFAULT_FILES,
     rtcEpochSec: input.rtcEpochSec,
+    position: create(Config.Config_PositionConfigSchema, input.position ?? DEFAULT_POSITION),
+    power: create(Config.Config_PowerConfigSchema, input.power ?? {}),
   };
 }

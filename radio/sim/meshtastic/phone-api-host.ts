@@ -4,12 +4,19 @@
  * globals, MeshService, NodeDB, the router, `millis()` and the log (docs/meshtastic.md §1.4,
  * §1.7, §1.8).
  */
+import type { AdminMessage } from '../../src/meshtastic/codec.js';
 import type { DeviceSettings } from './device-settings.js';
 import type { DeviceProfile } from './firmware-profile.js';
 import type { MeshSide } from './mesh-side.js';
+import type { Misreport } from './misreport.js';
 import type { ToPhoneQueues } from './to-phone-queues.js';
 
 export type DeviceLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** The device's AdminModule as the phone API reaches it (admin-module.ts). */
+export interface AdminHandler {
+  handle(message: AdminMessage): void;
+}
 
 /** What a phone API needs from its device: the firmware's MeshService, NodeDB, router, clock and log. */
 export interface PhoneApiHost {
@@ -32,6 +39,10 @@ export interface PhoneApiHost {
   log(level: DeviceLogLevel, thread: string, message: string): void;
   /** `AdminModule`: reboot in `seconds`; a negative value cancels. */
   scheduleReboot(seconds: number): void;
+  /** The device's AdminModule, for admin messages to our own number (admin-module.ts). */
+  readonly admin: AdminHandler;
+  /** Fields the config dump reports wrongly (misreport.ts); none on a sound device. */
+  readonly misreports: readonly Misreport[];
   /** Something is ready for `getFromRadio` (the firmware's `fromNum` observers). */
   wake(): void;
 }

@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { isKitError } from '../../../node/src/base/errors.js';
 import { needsSystemTool } from '../../../node/src/link/needs-system-tool.js';
 import { SOCAT } from '../../../node/src/link/system-tool.js';
-import { ModemPreset, RegionCode } from '../../src/meshtastic/constants.js';
+import { DeviceRole, ModemPreset, RebroadcastMode, RegionCode } from '../../src/meshtastic/constants.js';
 import { HostProbe, until } from './host-probe.js';
 import { meshtasticSimCommand, parseSimArgs, startMeshtasticSim } from './sim-command.js';
 
@@ -45,6 +45,14 @@ describe('parseSimArgs', () => {
         'eu_868',
         '--preset',
         'LONG_SLOW',
+        '--role',
+        'router',
+        '--rebroadcast',
+        'CORE_PORTNUMS_ONLY',
+        '--misreport',
+        'lora.hop_limit=7',
+        '--misreport',
+        'device.role=CLIENT',
         '--debug-text',
         '--seed',
         '9',
@@ -55,6 +63,12 @@ describe('parseSimArgs', () => {
       firmware: '2.7',
       region: RegionCode.EU_868,
       preset: ModemPreset.LONG_SLOW,
+      role: DeviceRole.ROUTER,
+      rebroadcastMode: RebroadcastMode.CORE_PORTNUMS_ONLY,
+      misreport: [
+        { field: 'lora.hop_limit', section: 'lora', localName: 'hopLimit', value: 7 },
+        { field: 'device.role', section: 'device', localName: 'role', value: DeviceRole.CLIENT },
+      ],
       debugText: true,
       lonely: false,
       seed: 9,
@@ -71,6 +85,8 @@ describe('parseSimArgs', () => {
     expect(usageError(['--tcp', '70000'])).toBe(true);
     expect(usageError(['--tcp', '1', '--link', '/x'])).toBe(true);
     expect(usageError(['--pty', '--region', 'MARS'])).toBe(true);
+    expect(usageError(['--pty', '--role', 'KING'])).toBe(true);
+    expect(usageError(['--pty', '--misreport', 'lora.hop_limt=7'])).toBe(true);
     expect(usageError(['--pty', '--firmware', '2.5'])).toBe(true);
     expect(usageError(['--pty', '--node-num', '0'])).toBe(true);
     expect(usageError(['--pty', '--bogus'])).toBe(true);

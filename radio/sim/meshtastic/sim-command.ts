@@ -10,9 +10,10 @@
 import { parseArgs } from 'node:util';
 import { KitError } from '../../../node/src/base/errors.js';
 import { RealClock } from '../../../node/src/link/clock.js';
-import { ModemPreset, RegionCode } from '../../src/meshtastic/constants.js';
+import { DeviceRole, ModemPreset, RebroadcastMode, RegionCode } from '../../src/meshtastic/constants.js';
 import { nodeId } from './config-dump-messages.js';
 import { deviceProfile } from './firmware-profile.js';
+import { type Misreport, parseMisreport } from './misreport.js';
 import { PtyDevice } from './pty-device.js';
 import { ScriptedMeshSide } from './scripted-mesh-side.js';
 import { SimulatedDevice } from './simulated-device.js';
@@ -28,6 +29,10 @@ export const SIM_USAGE = `Usage: fieldnode sim meshtastic (--tcp PORT | --pty [-
   --firmware V        2.6 or 2.7, or a full tag such as 2.7.4.c1f4f79 (default 2.6)
   --region NAME       LoRa region, e.g. CN, US, EU_868 (default CN)
   --preset NAME       modem preset, e.g. LONG_FAST, LONG_SLOW (default LONG_FAST)
+  --role NAME         device role at power-up, e.g. CLIENT, ROUTER (default CLIENT)
+  --rebroadcast NAME  rebroadcast mode at power-up, e.g. ALL, CORE_PORTNUMS_ONLY (default ALL)
+  --misreport F=V     the config dump reports field F (lora.hop_limit, device.rebroadcast_mode, …)
+                      as V, whatever was written: a read-back fault (repeatable)
   --debug-text        print the firmware's log lines on the serial port, as real devices do
   --lonely            no echo peer
   --seed N            seed of the simulation's randomness (default 1)
@@ -39,6 +44,12 @@ export interface SimArgs {
   firmware: string;
   region: number;
   preset: number;
+  /** Default CLIENT. */
+  role?: number;
+  /** Default ALL. */
+  rebroadcastMode?: number;
+  /** Default none. */
+  misreport?: Misreport[];
   debugText: boolean;
   lonely: boolean;
   seed: number;
@@ -73,6 +84,9 @@ const OPTIONS = {
   firmware: { type: 'string' },
   region: { type: 'string' },
   preset: { type: 'string' },
+  role: { type: 'string' },
+  rebroadcast: { type: 'string' },
+  misreport: { type: 'string', multiple: true },
   'debug-text': { type: 'boolean' },
   lonely: { type: 'boolean' },
   seed: { type: 'string' },
@@ -114,6 +128,15 @@ export function parseSimArgs(args: string[]): SimArgs {
     firmware,
     region: named(RegionCode, v.region ?? 'CN', 'region'),
     preset: named(ModemPreset, v.preset ?? 'LONG_FAST', 'modem preset'),
+    role: named(DeviceRole, v.role ?? 'CLIENT', 'device role'),
+    rebroadcastMode: named(RebroadcastMode, v.rebroadcast ?? 'ALL', 'rebroadcast mode'),
+    misreport: (v.misreport ?? []).map((m) => {
+      try {
+        return parseMisreport(m);
+      } catch (cause) {
+        throw new KitError('CLI_USAGE', `bad --misreport: ${(cause as Error).message}`, { cause });
+      }
+    }),
     debugText: v['debug-text'] === true,
     lonely: v.lonely === true,
     seed: v.seed === undefined ? 1 : integer(v.seed, 'seed', 0xffffffff),
@@ -156,9 +179,12 @@ export async function startMeshtasticSim(a: SimArgs, tuning: SimTuning = {}): Pr
     }),
     bootText: !tcp,
     debugText: a.debugText ? { periodicMs: 15_000 } : false,
+    misreport: a.misreport ?? [],
     settings: {
       region: a.region,
       modemPreset: a.preset,
+      role: a.role ?? DeviceRole.CLIENT,
+      rebroadcastMode: a.rebroadcastMode ?? RebroadcastMode.ALL,
       nodes: a.lonely ? [] : [{ num: ECHO_PEER, longName: 'Echo peer', shortName: 'ECHO', lastHeard: 0 }],
     },
   });

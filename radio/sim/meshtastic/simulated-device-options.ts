@@ -11,6 +11,7 @@ import type { DebugTextOptions } from './device-output.js';
 import type { DeviceSettingsInput } from './device-settings.js';
 import type { DeviceProfile } from './firmware-profile.js';
 import type { MeshSide } from './mesh-side.js';
+import type { Misreport } from './misreport.js';
 import type { DeviceLogLevel } from './phone-api-host.js';
 import type { ToPhoneOutcome } from './to-phone-queues.js';
 
@@ -44,6 +45,13 @@ export interface SimulatedDeviceOptions {
   idleTimeoutMs?: number;
   /** How long a reboot keeps the device down, simulated ms. Default 3000. */
   rebootDelayMs?: number;
+  /**
+   * Seconds from `commit_edit_settings` (or a `set_config` that needs it) to the reboot:
+   * the firmware's DEFAULT_REBOOT_SECONDS (admin-module.ts). Default 7.
+   */
+  adminRebootSeconds?: number;
+  /** Fields the config dump reports wrongly, as a read-back fault (misreport.ts). Default none. */
+  misreport?: readonly Misreport[];
   /**
    * Refuse client packets locally as the firmware's router does before the radio (router-checks.ts:
    * TOO_LARGE, NO_CHANNEL, PKI_FAILED with their NAKs; hop limit and DM channel defaults). Set

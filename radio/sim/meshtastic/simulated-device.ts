@@ -16,6 +16,7 @@ import { type Clock, RealClock, type Timer } from '../../../node/src/link/clock.
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { create, type MeshPacket, Schemas } from '../../src/meshtastic/codec.js';
 import { SESSION_IDLE_TIMEOUT_MS } from '../../src/meshtastic/constants.js';
+import { SimAdminModule } from './admin-module.js';
 import { packetIdGenerator } from './client-packet-rules.js';
 import { ESP32_ROM_TEXT, PERIODIC_LINE } from './console-text.js';
 import { type DebugTextOptions, DeviceOutput } from './device-output.js';
@@ -67,6 +68,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
   #closeReason: HostCloseReason = 'disconnect';
   #pumpQueued = false;
   readonly #host: PhoneApiHost;
+  readonly #admin: SimAdminModule;
   readonly #timers = new Map<'idle' | 'boot' | 'admin' | 'periodic', Timer>();
 
   constructor(options: SimulatedDeviceOptions) {
@@ -96,6 +98,15 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       uptimeMs: () => this.#clock.now() - this.#bootAtMs,
       rtcSec: () => this.#deviceTimeSec(),
     });
+    this.#admin = new SimAdminModule(
+      {
+        profile: this.profile,
+        settings: this.settings,
+        log: (level, thread, message) => this.log(level, thread, message),
+        scheduleReboot: (seconds) => this.#scheduleReboot(seconds),
+      },
+      options.adminRebootSeconds === undefined ? {} : { rebootSeconds: options.adminRebootSeconds },
+    );
     this.#host = {
       profile: this.profile,
       settings: this.settings,
@@ -108,6 +119,8 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
       nextPacketId: () => this.#nextId(),
       log: (level, thread, message) => this.log(level, thread, message),
       scheduleReboot: (seconds) => this.#scheduleReboot(seconds),
+      admin: this.#admin,
+      misreports: options.misreport ?? [],
       wake: () => this.#schedulePump(),
     };
   }
@@ -217,6 +230,7 @@ export class SimulatedDevice extends EventEmitter<SimulatedDeviceEvents> {
     this.#meshSide.reset();
     this.#queues.clear();
     this.#reader.reset();
+    this.#admin.reset();
     this.#phone = undefined;
     this.emit('rebooting');
     if (this.profile.transport === 'tcp') {

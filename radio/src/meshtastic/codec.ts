@@ -5,7 +5,7 @@
  * the cause.
  */
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from '@bufbuild/protobuf';
-import { Channel, Config, Mesh, ModuleConfig } from '@meshtastic/protobufs';
+import { Admin, Channel, Config, Mesh, ModuleConfig } from '@meshtastic/protobufs';
 import { KitError } from '../../../node/src/base/errors.js';
 
 export type ToRadio = Mesh.ToRadio;
@@ -23,7 +23,12 @@ export type LogRecord = Mesh.LogRecord;
 export type ChannelMessage = Channel.Channel;
 export type ConfigMessage = Config.Config;
 export type LoRaConfig = Config.LoRaConfig;
+export type DeviceConfig = Config.DeviceConfig;
+export type PositionConfig = Config.PositionConfig;
+export type PowerConfig = Config.PowerConfig;
+export type ChannelSettings = Channel.ChannelSettings;
 export type ModuleConfigMessage = ModuleConfig.ModuleConfig;
+export type AdminMessage = Admin.AdminMessage;
 
 /** The schemas, re-exported so callers need only this module. */
 export const Schemas = {
@@ -49,6 +54,9 @@ export const Schemas = {
   LoRaConfig: Config.Config_LoRaConfigSchema,
   DeviceConfig: Config.Config_DeviceConfigSchema,
   SecurityConfig: Config.Config_SecurityConfigSchema,
+  PositionConfig: Config.Config_PositionConfigSchema,
+  PowerConfig: Config.Config_PowerConfigSchema,
+  AdminMessage: Admin.AdminMessageSchema,
   ModuleConfig: ModuleConfig.ModuleConfigSchema,
 } as const;
 

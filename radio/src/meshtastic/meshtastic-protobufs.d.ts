@@ -179,7 +179,19 @@ declare module '@meshtastic/protobufs' {
   namespace Admin {
     type AdminMessage = Message<'meshtastic.AdminMessage'> & {
       sessionPasskey: Uint8Array;
-      payloadVariant: Oneof<{ rebootSeconds: number; shutdownSeconds: number }>;
+      payloadVariant: Oneof<{
+        getChannelRequest: number;
+        getChannelResponse: Channel.Channel;
+        getConfigRequest: number;
+        getConfigResponse: Config.Config;
+        setOwner: Mesh.User;
+        setChannel: Channel.Channel;
+        setConfig: Config.Config;
+        beginEditSettings: boolean;
+        commitEditSettings: boolean;
+        rebootSeconds: number;
+        shutdownSeconds: number;
+      }>;
     };
     const AdminMessageSchema: GenMessage<AdminMessage>;
   }
@@ -211,8 +223,22 @@ declare module '@meshtastic/protobufs' {
       debugLogApiEnabled: boolean;
       isManaged: boolean;
     };
-    type PositionConfig = Message<'meshtastic.Config.PositionConfig'>;
-    type PowerConfig = Message<'meshtastic.Config.PowerConfig'>;
+    type PositionConfig = Message<'meshtastic.Config.PositionConfig'> & {
+      positionBroadcastSecs: number;
+      positionBroadcastSmartEnabled: boolean;
+      fixedPosition: boolean;
+      gpsUpdateInterval: number;
+      positionFlags: number;
+      gpsMode: number;
+    };
+    type PowerConfig = Message<'meshtastic.Config.PowerConfig'> & {
+      isPowerSaving: boolean;
+      onBatteryShutdownAfterSecs: number;
+      waitBluetoothSecs: number;
+      sdsSecs: number;
+      lsSecs: number;
+      minWakeSecs: number;
+    };
     type NetworkConfig = Message<'meshtastic.Config.NetworkConfig'>;
     type DisplayConfig = Message<'meshtastic.Config.DisplayConfig'>;
     type BluetoothConfig = Message<'meshtastic.Config.BluetoothConfig'>;
@@ -235,6 +261,8 @@ declare module '@meshtastic/protobufs' {
     const Config_LoRaConfigSchema: GenMessage<LoRaConfig>;
     const Config_DeviceConfigSchema: GenMessage<DeviceConfig>;
     const Config_SecurityConfigSchema: GenMessage<SecurityConfig>;
+    const Config_PositionConfigSchema: GenMessage<PositionConfig>;
+    const Config_PowerConfigSchema: GenMessage<PowerConfig>;
   }
 
   namespace Channel {

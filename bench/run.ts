@@ -21,6 +21,7 @@ const suites: Record<string, (json: boolean) => Promise<void>> = {
   node: async (json) => (await import('./node-bench.js')).runNodeBench(json),
   api: async (json) => (await import('./api-bench.js')).runApiBench(json),
   ui: async (json) => (await import('./ui-bench.js')).runUiBench(json),
+  kits: async (json) => (await import('./kits-bench.js')).runKitsBench(json),
 };
 
 const args = process.argv.slice(2);

@@ -185,6 +185,26 @@ export interface NodeApp {
    * refused it; its log says which.
    */
   release(item: ReleaseItem): Promise<string[]>;
+  /**
+   * The control socket's further commands: `backup` at every node, and the kit commands at a centre
+   * (node/src/composition/control-commands.ts; docs/operating.md §Backup and restore). Each takes a
+   * request's fields and resolves to its reply.
+   */
+  commands?(): Readonly<Record<string, (request: Record<string, unknown>) => Promise<unknown>>>;
+}
+
+/**
+ * The kit's power supply, as its power reader gives it (docs/api.md §Status): the API's PowerStatus
+ * has this shape. A reader that has nothing to say returns undefined.
+ */
+export interface NodePower {
+  source: 'mains' | 'solar' | 'battery' | 'unknown';
+  batteryPercent?: number;
+  batteryVolts?: number;
+  charging?: boolean;
+  minutesLeft?: number;
+  /** When it was read, unix ms. */
+  at: number;
 }
 
 export type CreateNode = (
@@ -196,6 +216,11 @@ export type CreateNode = (
      * §The data directory belongs to one node). Default false: such a directory is refused.
      */
     adopt?: boolean;
+    /**
+     * The kit's power reader (a Pi's battery monitor): the status shows it and the kit's health
+     * messages carry it to the centre (docs/kits.md). Default: none, power `unknown`.
+     */
+    power?: () => NodePower | undefined;
     /**
      * How long receipts that go back over a satellite hop are held to share one billed message,
      * ms, by priority of the most urgent message they confirm (docs/store-and-forward.md

@@ -9,11 +9,13 @@
  * the owner and the pid file are written last, once the node is built.
  */
 import { join } from 'node:path';
-import type { CreateNode, NodeApp, NodeStatus } from './app-contract.js';
+import type { CreateNode, NodeApp, NodePower, NodeStatus } from './app-contract.js';
 import { isKitError } from './base/errors.js';
 import type { Logger } from './base/logger.js';
+import { packageVersion } from './cli/package-info.js';
 import type { MtStatus } from './composition/built-link.js';
 import { configuredLink } from './composition/configured-link.js';
+import { controlCommands } from './composition/control-commands.js';
 import { KeptPayloads, keptStatus } from './composition/kept-payloads.js';
 import { type NodeKeyFiles, nodeKeysFrom, readNodeKeyFiles } from './composition/node-keys.js';
 import { type NodeWeb, openNodeWeb } from './composition/node-web.js';
@@ -39,6 +41,7 @@ import { CreatedPaths } from './daemon/created-paths.js';
 import { checkNotInUse, checkOwner, checkWritable, nodeName } from './daemon/data-dir-check.js';
 import { LinkSupervisor } from './daemon/link-supervisor.js';
 import { pidFilePath, readPidFile, removePidFile, writePidFile } from './daemon/pid-file.js';
+import { HealthReporter } from './domain/kits/health-reporter.js';
 import { areaContains } from './domain/roster/area-code.js';
 import { DeliveriesJournal } from './store/deliveries-journal.js';
 import type { ForeignPayloadRecord } from './store/foreign-payload-file.js';
@@ -47,14 +50,14 @@ import type { Destination } from './wire/envelope.js';
 
 export const createNode: CreateNode = async (
   config: Config,
-  { log, adopt = false, satelliteReceiptHoldMs },
+  { log, adopt = false, satelliteReceiptHoldMs, power },
 ) => {
   // Every key file is read and checked (readable, mode 0600, this node's, checks passing) before
   // anything is made on disk, so a start that fails on a key leaves nothing behind.
   const keyFiles = await readNodeKeyFiles(config);
   const data = await openDataDir(config, log, adopt);
   try {
-    const app = await buildNode(config, log, keyFiles, data, satelliteReceiptHoldMs);
+    const app = await buildNode(config, log, keyFiles, data, satelliteReceiptHoldMs, power);
     await data.commit();
     return app;
   } catch (err) {
@@ -167,6 +170,7 @@ async function buildNode(
   keyFiles: NodeKeyFiles,
   data: OpenDataDir,
   satelliteReceiptHoldMs?: readonly [number, number, number, number],
+  power?: () => NodePower | undefined,
 ): Promise<NodeApp & { core: NodeCore }> {
   const { identity, store } = data;
   const me = config.node.id;
@@ -296,6 +300,18 @@ async function buildNode(
   };
 
   let web: NodeWeb | undefined;
+  // A kit tells the centre how it is, every kits.health_interval_s (docs/kits.md).
+  const health =
+    isCentre(me) || config.kits.healthIntervalMs <= 0
+      ? undefined
+      : new HealthReporter({
+          intervalMs: config.kits.healthIntervalMs,
+          status: () => app.status(),
+          ...(power === undefined ? {} : { power }),
+          submit: (draft) => core.submit(draft),
+          now: () => clock.now(),
+          log: log.child({ mod: 'health' }),
+        });
   const app: NodeApp & { core: NodeCore } = {
     core,
     // Every route of the API opens once the node has recovered (docs/api.md §Readiness).
@@ -307,6 +323,7 @@ async function buildNode(
       await core.start();
       timePoller.start();
       await supervisor.start();
+      health?.start();
       await refreshQueue();
       queueTimer = setInterval(() => void refreshQueue(), 2000);
       queueTimer.unref();
@@ -315,6 +332,7 @@ async function buildNode(
     async stop() {
       // No one asks anything of a node that is stopping.
       await web?.stop();
+      await health?.stop();
       clearInterval(queueTimer);
       timePoller.stop();
       clock.stop();
@@ -360,6 +378,16 @@ async function buildNode(
     // The duty officer's release of a payload kept from a device not enrolled (docs/centre-doors.md
     // §Releasing a kept frame): the core checks it again, all but the enrolment.
     release: (item) => core.release(item),
+    // backup, and the kit commands at a centre (docs/operating.md §Backup and restore).
+    commands: () =>
+      controlCommands({
+        config,
+        store,
+        version: packageVersion(),
+        kits: () => web?.kits,
+        now: () => clock.now(),
+        log,
+      }),
   };
   // Listening now, before the node is started: a port already taken fails the start before
   // anything else is made, and health says "starting" while the store recovers.
@@ -373,6 +401,7 @@ async function buildNode(
     log,
     made: (path) => data.track(path),
     ...(issuer === undefined ? {} : { issuer }),
+    ...(power === undefined ? {} : { power }),
   });
   return app;
 }

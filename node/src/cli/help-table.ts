@@ -10,6 +10,7 @@
  * command itself is loaded, only when asked for.
  */
 
+import { KITS_COMMANDS } from './kits-help.js';
 import { RADIO_COMMANDS } from './radio-help.js';
 
 export interface OptionHelp {
@@ -286,6 +287,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     options: [CONFIG, DATA_DIR],
   },
   ...RADIO_COMMANDS,
+  ...KITS_COMMANDS,
   {
     path: ['sim'],
     usage: 'DEVICE',

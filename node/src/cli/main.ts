@@ -53,6 +53,13 @@ export async function main(argv: string[]): Promise<number> {
       return simCommand(rest);
     case 'radio':
       return radioCommand(rest);
+    // Loaded when asked for, as demo is: they open a store or read an incident book.
+    case 'backup':
+      return (await import('./backup-command.js')).backupCommand(rest);
+    case 'restore':
+      return (await import('./backup-command.js')).restoreCommand(rest);
+    case 'kits':
+      return (await import('./kits-command.js')).kitsCommand(rest);
     default: {
       const known = COMMANDS.filter((c) => c.path.length === 1).map((c) => c.path[0]);
       throw new KitError(

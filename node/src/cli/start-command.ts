@@ -200,6 +200,7 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps, o: Daemon
         socketPath: config.control.socket,
         status: () => running.status(),
         release: (item) => running.release(item),
+        ...(running.commands === undefined ? {} : { commands: running.commands() }),
         log: childLogger(log, 'control'),
       });
       await control.start();

@@ -22,6 +22,7 @@ import type { WarningsService } from '../http/warnings-service.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { Authenticator, Message } from '../wire/message.js';
 import { soundersFromConfig } from './alarm-sounders.js';
+import { deskCore, type KitSuccession, servingKits, withFormerKits } from './kit-succession.js';
 
 export const WARNING_DESK_FILE = 'warning-desk.jsonl';
 export const KIT_WARNINGS_FILE = 'kit-warnings.jsonl';
@@ -38,11 +39,17 @@ export interface NodeWarningsOptions {
   emit: (event: FeedEvent) => void;
   /** Told of each file this start makes. */
   tracked: (path: string) => string;
+  /** At the centre: who answers for a lost kit now (the kit board); the desk follows it (kit-succession.ts). */
+  succession?: KitSuccession;
   log: Logger;
 }
 
 export interface NodeWarnings {
   readonly service: WarningsService;
+  /** The centre's alarm, which the kit board sounds too (docs/kits.md §When the centre is alerted). */
+  readonly alarm?: CentreAlarm;
+  /** A kit was revoked or replaced: the desk places no more calls on a revoked kit. */
+  kitsChanged?(): void;
   close(): Promise<void>;
 }
 
@@ -56,24 +63,27 @@ async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings>
   const sounders = await soundersFromConfig(config.alarm, { log });
   const alarm = new CentreAlarm({ sounders, log });
   await alarm.start();
-  const kits = config.keys.nodes.flatMap((n) =>
+  const enrolled = config.keys.nodes.flatMap((n) =>
     n.area === undefined || config.centreNodes.includes(n.id) ? [] : [{ id: n.id, area: n.area }],
   );
+  const succession = o.succession;
+  const serving = succession ? servingKits(enrolled, succession) : { kits: enrolled, refresh: () => {} };
   let service: CentreWarnings | undefined;
   const desk = await WarningDesk.open({
     nodeId: config.node.id,
     file: o.tracked(join(config.dataDir, WARNING_DESK_FILE)),
-    core,
+    core: succession ? deskCore(core, succession) : core,
     frame: (id) => store.getFrame(id),
     ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
     people: o.people,
-    kits,
+    kits: serving.kits,
     policy: {
       answerWithinMs: config.warnings.answerWithinMs,
       resendsBeforeSuperior: config.warnings.resendsBeforeSuperior,
     },
     // Never send again before a confirmation could have come back by the slowest route to the kit.
-    latencyMs: (kit) => core.confirmationWaitToward(kit) ?? config.routing.latencyBoundMs.p0,
+    latencyMs: (kit) =>
+      core.confirmationWaitToward(succession?.successorOf(kit) ?? kit) ?? config.routing.latencyBoundMs.p0,
     now: o.now,
     drill: config.node.drill,
     changed: (id) => service?.changed(id),
@@ -103,7 +113,7 @@ async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings>
   });
   const onState = (meta: { id: string; receivedBy?: number[] }) => {
     desk
-      .receipts(meta.id, meta.receivedBy)
+      .receipts(meta.id, succession ? withFormerKits(meta.receivedBy, succession) : meta.receivedBy)
       .catch((err: unknown) => log.error({ err }, 'recording a receipt failed'));
   };
   const onDelivered = (m: Message) => {
@@ -114,6 +124,8 @@ async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings>
   core.on('delivered', onDelivered);
   return {
     service,
+    alarm,
+    kitsChanged: serving.refresh,
     async close() {
       core.off('state', onState);
       core.off('delivered', onDelivered);

@@ -17,18 +17,26 @@ import { countyReportRules } from '../config/county-section.js';
 import type { Config } from '../config/schema.js';
 import type { NodeCore } from '../core/node-core.js';
 import { AUDIT_FILE_NAME, AuditLog } from '../domain/audit/audit-log.js';
+import { incidentArea } from '../domain/reports/incident.js';
 import { IncidentBook } from '../domain/reports/incident-book.js';
 import { FileIncidentLedger } from '../domain/reports/incident-file.js';
+import { incidentsGeoJson } from '../domain/reports/incidents-geojson.js';
 import { Roster } from '../domain/roster/roster.js';
 import { ROSTER_FILE_NAME } from '../domain/roster/roster-file.js';
 import { type ApiServer, createApiServer } from '../http/api-server.js';
 import { COOKIE_KEY_FILE } from '../http/cookie-key.js';
 import { EventFeed } from '../http/event-hub.js';
 import { IDEMPOTENCY_FILE } from '../http/idempotency-journal.js';
+import type { KitsService } from '../http/kits-service.js';
+import { type MapService, openMapService } from '../http/map-service.js';
+import { withinScope } from '../http/people-directory.js';
 import { ReportsAdapter } from '../http/reports-adapter.js';
 import { rosterPeople } from '../http/roster-people.js';
+import type { PowerStatus } from '../http/status-view.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { Authenticator } from '../wire/message.js';
+import { type NodeHazards, openNodeHazards } from './node-hazards.js';
+import { type NodeKits, openNodeKits } from './node-kits.js';
 import { type NodeWarnings, openNodeWarnings } from './node-warnings.js';
 
 export const INCIDENTS_FILE_NAME = 'incidents.jsonl';
@@ -45,10 +53,14 @@ export interface NodeWebOptions {
   made: (path: string) => void;
   /** The issuer this node signs warnings as (keys.issuer_key_file); absent: it issues none. */
   issuer?: { id: number; name?: string; sign: Authenticator };
+  /** The kit's power supply, from its power reader; absent: not measured (docs/api.md §Status). */
+  power?: () => PowerStatus | undefined;
 }
 
 export interface NodeWeb {
   readonly api: ApiServer;
+  /** The centre's kit board and lost-kit workflow (docs/kits.md); none at a kit. */
+  readonly kits?: KitsService;
   /** The node has recovered and started: every route opens. */
   markReady(): void;
   /** Stops the API first, then closes the incident book and the audit log. */
@@ -73,6 +85,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
   });
   let book: IncidentBook | undefined;
   let warnings: NodeWarnings | undefined;
+  let kits: NodeKits | undefined;
+  let hazards: NodeHazards | undefined;
+  let map: MapService | undefined;
   try {
     const roster = await Roster.open({
       config: config.roster,
@@ -113,6 +128,24 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
         .recordDelivered(message)
         .catch((err: unknown) => log.error({ err }, 'recording a delivered report failed'));
     });
+    // The centre's kit board, before the warnings: the desk follows a lost kit to its replacement.
+    if (config.node.role === 'centre')
+      kits = await openNodeKits({
+        config,
+        core,
+        book: incidents,
+        people: () => roster.list(),
+        areas: roster.areas,
+        audit,
+        ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
+        alarm: () => warnings?.alarm,
+        unanswered: async () => (await warnings?.service.unanswered()) ?? [],
+        now,
+        emit: (event) => feed.emit(event),
+        kitsChanged: () => warnings?.kitsChanged?.(),
+        tracked,
+        log,
+      });
     warnings = await openNodeWarnings({
       config,
       core,
@@ -120,10 +153,38 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       people: () => roster.list(),
       areas: roster.areas,
       ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
+      ...(kits === undefined ? {} : { succession: kits.board }),
       now,
       emit: (event) => feed.emit(event),
       tracked,
       log,
+    });
+    hazards = await openNodeHazards({
+      config,
+      core,
+      store,
+      people: () => roster.list(),
+      areas: roster.areas,
+      now,
+      emit: (event) => feed.emit(event),
+      tracked,
+      log,
+    });
+    map = await openMapService({
+      config: config.map,
+      areaName: (code) => roster.areas.name(code),
+      // The centre's map shows the incidents its reports locate (docs/map.md §What it shows).
+      ...(config.node.role === 'centre'
+        ? {
+            incidents: async (scope) =>
+              incidentsGeoJson(
+                (await incidents.list()).filter((i) => withinScope(scope, incidentArea(i))),
+                incidents.rules,
+                { exercise: config.node.drill },
+              ),
+          }
+        : {}),
+      log: log.child({ mod: 'map' }),
     });
     const api = createApiServer({
       config: http,
@@ -134,6 +195,10 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       message: (id) => store.getMeta(id),
       reports,
       ...(warnings === undefined ? {} : { warnings: warnings.service }),
+      ...(kits === undefined ? {} : { kits: kits.service }),
+      ...(o.power === undefined ? {} : { power: o.power }),
+      hazards: hazards.service,
+      map,
       people: rosterPeople(roster),
       audit,
       events: feed,
@@ -145,16 +210,23 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     await api.start();
     return {
       api,
+      ...(kits === undefined ? {} : { kits: kits.service }),
       markReady: () => api.markReady(),
       async stop() {
         await api.stop();
+        await hazards?.close();
+        await map?.close();
         await warnings?.close();
+        await kits?.close();
         await incidents.close();
         await audit.close();
       },
     };
   } catch (err) {
+    await hazards?.close().catch(() => {});
+    await map?.close().catch(() => {});
     await warnings?.close().catch(() => {});
+    await kits?.close().catch(() => {});
     await book?.close().catch(() => {});
     await audit.close().catch(() => {});
     throw err;

@@ -22,7 +22,9 @@ import { ALARM_KEYS, parseAlarmSection } from './alarm-section.js';
 import { COUNTY_KEYS, parseCountySection } from './county-section.js';
 import { HTTP_KEYS, parseHttpSection } from './http-section.js';
 import { parseKeys } from './keys-section.js';
+import { KITS_KEYS, parseKitsSection } from './kits-section.js';
 import { LOG_KEYS, parseLogSection } from './log-section.js';
+import { MAP_KEYS, parseMapSection } from './map-section.js';
 import { Problems, Section } from './reader.js';
 import type { Config, NodeConfig } from './schema.js';
 import { CONTROL_SOCKET_STAGING_BYTES, DEFAULTS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
@@ -68,8 +70,10 @@ const ROOT_KEYS = [
   'store',
   'http',
   'roster',
+  'map',
   'alarm',
   'warnings',
+  'kits',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -218,7 +222,9 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     ? parseRosterSection(root.section('roster', ROSTER_SECTION_KEYS))
     : EMPTY_ROSTER;
   const alarm = parseAlarmSection(root.section('alarm', ALARM_KEYS), opts.baseDir);
+  const map = parseMapSection(root.section('map', MAP_KEYS), opts.baseDir);
   const warnings = parseWarningsSection(root.section('warnings', WARNINGS_KEYS));
+  const kits = parseKitsSection(root.section('kits', KITS_KEYS));
 
   const config: Config = {
     node,
@@ -240,8 +246,10 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     deliveries: journal === undefined ? {} : { journal: resolve(opts.baseDir, journal) },
     ...(http === undefined ? {} : { http }),
     roster,
+    map,
     alarm,
     warnings,
+    kits,
   };
 
   if (p.list.length > 0) {

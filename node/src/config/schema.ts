@@ -13,6 +13,8 @@ import type { RosterConfig } from '../domain/roster/roster-config.js';
 import type { AlarmConfig } from '../domain/warnings/alarm/alarm-config.js';
 import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
+import type { KitsConfig } from './kits-section.js';
+import type { MapConfig } from './map-section.js';
 import type { WarningsConfig } from './warnings-section.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
@@ -428,8 +430,12 @@ export interface Config {
   readonly http?: HttpConfig;
   /** The people of this node's areas and their areas' names (docs/domain-model.md §The roster). */
   readonly roster: RosterConfig;
+  /** The area outlines, points and tiles the map is drawn from (docs/map.md). */
+  readonly map: MapConfig;
   /** How the kit sounds a warning, and with what (docs/warnings.md §The alarm at the kit). */
   readonly alarm: AlarmConfig;
   /** Escalation, answer bundling and the CAP sender (docs/warnings.md §Escalation). */
   readonly warnings: WarningsConfig;
+  /** Kit health: how often a kit tells the centre, and when the centre is alerted (docs/kits.md). */
+  readonly kits: KitsConfig;
 }

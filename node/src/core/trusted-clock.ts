@@ -160,7 +160,9 @@ export class TrustedClock extends EventEmitter<TrustedClockEvents> {
 
   /** Unix ms. */
   now(): number {
-    return this.#nowAt(this.#t.now(), this.#system());
+    // Whole milliseconds, as Date.now(): the monotonic clock's fraction would otherwise leak into
+    // every time stamp written from here (a journal's reader takes only whole ms).
+    return Math.floor(this.#nowAt(this.#t.now(), this.#system()));
   }
 
   /** The time is right: a device time held, or the system clock trusted here (docs/time.md §Two kinds of trust). */

@@ -41,8 +41,17 @@ export interface ControlServerOptions {
    * request. Without it, `release` is an unknown command, as on a daemon older than it.
    */
   release?: (item: ReleaseItem) => Promise<string[] | undefined>;
+  /**
+   * Further commands the daemon offers (NodeApp.commands: `backup`, and the centre's `kits`,
+   * `revoke`, `replace`: docs/operating.md §Backup and restore, docs/kits.md), each given the
+   * request's fields, checked by the command itself, and answering its reply. Default: none.
+   */
+  commands?: Readonly<Record<string, ControlCommand>>;
   log: Logger;
 }
+
+/** A control socket command: the request's fields in, the reply out; a KitError is an error reply with its code. */
+export type ControlCommand = (request: Record<string, unknown>) => Promise<unknown>;
 
 /** Owns the listening socket and its open connections, and removes the socket file on close. */
 export class ControlServer {
@@ -160,8 +169,12 @@ export class ControlServer {
     const release = this.opts.release;
     if (cmd === 'release' && release !== undefined)
       return this.release(release, request as Record<string, unknown>);
+    const commands = this.opts.commands ?? {};
+    if (typeof cmd === 'string' && cmd !== 'status' && Object.hasOwn(commands, cmd))
+      return this.command(cmd, commands[cmd] as ControlCommand, request as Record<string, unknown>);
     if (cmd !== 'status') {
-      const known = release === undefined ? 'status' : 'status, release';
+      const names = ['status', ...(release === undefined ? [] : ['release']), ...Object.keys(commands)];
+      const known = names.join(', ');
       return replyError('UNKNOWN_COMMAND', `unknown cmd ${show(cmd)}; known: ${known}`);
     }
     try {
@@ -169,6 +182,23 @@ export class ControlServer {
     } catch (err) {
       this.opts.log.warn({ err }, 'status failed; the control client gets an error');
       return replyError('INTERNAL', (err as Error).message);
+    }
+  }
+
+  private async command(
+    name: string,
+    run: ControlCommand,
+    request: Record<string, unknown>,
+  ): Promise<unknown> {
+    try {
+      return await run(request);
+    } catch (err) {
+      if (!isKitError(err))
+        this.opts.log.warn({ err, cmd: name }, 'a control command failed; the client gets an error');
+      return replyError(
+        isKitError(err) ? err.code : 'INTERNAL',
+        err instanceof Error ? err.message : String(err),
+      );
     }
   }
 
@@ -327,6 +357,29 @@ export function requestRelease(
     return Array.isArray(outcome) && outcome.every((o) => typeof o === 'string')
       ? { ok: true, outcome: outcome as string[] }
       : { ok: true };
+  });
+}
+
+export type CommandQuery =
+  | { ok: true; reply: object }
+  | Unanswered
+  /** The daemon answered with an error: its code (UNKNOWN_COMMAND for a daemon without the command, or the command's own). */
+  | { ok: false; reason: 'refused'; code: string; detail: string };
+
+/**
+ * Sends one of the daemon's further commands (ControlServerOptions.commands) and reads its reply.
+ * Resolves to a value; never rejects.
+ */
+export function requestCommand(
+  socketPath: string,
+  request: { cmd: string } & Record<string, unknown>,
+  opts: QueryOptions = {},
+): Promise<CommandQuery> {
+  return ask(socketPath, JSON.stringify(request), opts.timeoutMs ?? 10_000, (reply): CommandQuery => {
+    const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
+    if (error !== undefined)
+      return { ok: false, reason: 'refused', code: String(error.code), detail: String(error.message) };
+    return { ok: true, reply };
   });
 }
 

@@ -28,7 +28,16 @@ import { stringify } from 'yaml';
 import { CONTROL_SOCKET_STAGING_BYTES, MAX_UNIX_SOCKET_PATH_BYTES } from '../config/schema.js';
 import { type CountyIdentities, DEMO_ISSUER } from './county-keys.js';
 import type { CountyMesh } from './county-mesh.js';
-import { CENTRE, DEMO_NODES, type DemoNodePlan, GATEWAY, GATEWAY_IMEI, meshNodes } from './county-plan.js';
+import {
+  CENTRE,
+  DEMO_MAP_POINTS,
+  DEMO_NODES,
+  DEMO_OUTLINES,
+  type DemoNodePlan,
+  GATEWAY,
+  GATEWAY_IMEI,
+  meshNodes,
+} from './county-plan.js';
 import { rosterSection } from './county-roster.js';
 import type { CountySatellite } from './county-satellite.js';
 import type { DemoPaths } from './demo-paths.js';
@@ -143,6 +152,7 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
     ...(socket === undefined ? {} : { control: { socket } }),
     http: httpSection(node, w.web),
     roster: rosterSection(),
+    map: mapSection(),
     ...(node.role === 'centre' ? { deliveries: { journal: rel(join(dataDir, 'deliveries.jsonl')) } } : {}),
     // No loudspeaker on a laptop: every alarm is recorded where the guide and the tests read it.
     alarm: { sounders: [{ type: 'recorded', file: rel(join(dataDir, ALARM_EVENTS_FILE)) }] },
@@ -229,6 +239,16 @@ function centreLinks(w: CountyWiring): Record<string, unknown>[] {
       imeis: { [GATEWAY_IMEI]: GATEWAY },
     },
   ];
+}
+
+/** The county's outlines and places, the same at every node (docs/map.md §Configuring it). */
+function mapSection(): Record<string, unknown> {
+  return {
+    areas: Object.fromEntries(
+      DEMO_OUTLINES.map((a) => [String(a.code), { outline: a.ring.map((p) => [...p]) }]),
+    ),
+    points: DEMO_MAP_POINTS.map((p) => ({ ...p, at: [...p.at] })),
+  };
 }
 
 /** The push receiver's URL, for the simulated RockBLOCK cloud. */

@@ -137,6 +137,81 @@ export const DEMO_AREAS: readonly NamedArea[] = [
   { code: 439901101203, name: '柳溪村' },
 ];
 
+/**
+ * The county's map (docs/map.md; docs/demo-county.md §The map): an outline of the county, its
+ * township and its three villages, as the `map:` section writes them (rings of [lon, lat],
+ * WGS-84), and the points worth showing. The shapes are made up like the county, drawn in the hills
+ * of eastern Hunan to give the map a plausible scale: 柳溪村 lies east, behind the hill
+ * (DEMO_LORA_LINKS).
+ */
+export const DEMO_OUTLINES: ReadonlyArray<{ code: number; ring: ReadonlyArray<readonly [number, number]> }> =
+  [
+    {
+      code: DEMO_COUNTY_AREA,
+      ring: [
+        [113.8, 28.2],
+        [114.05, 28.18],
+        [114.1, 28.35],
+        [113.95, 28.45],
+        [113.78, 28.38],
+      ],
+    },
+    {
+      code: DEMO_TOWNSHIP_AREA,
+      ring: [
+        [113.86, 28.255],
+        [114.025, 28.25],
+        [114.03, 28.36],
+        [113.87, 28.365],
+      ],
+    },
+    {
+      code: 439901101201,
+      ring: [
+        [113.87, 28.27],
+        [113.92, 28.265],
+        [113.925, 28.33],
+        [113.885, 28.35],
+      ],
+    },
+    {
+      code: 439901101202,
+      ring: [
+        [113.92, 28.265],
+        [113.97, 28.26],
+        [113.975, 28.34],
+        [113.925, 28.33],
+      ],
+    },
+    {
+      code: 439901101203,
+      ring: [
+        [113.97, 28.26],
+        [114.015, 28.255],
+        [114.02, 28.35],
+        [113.975, 28.34],
+      ],
+    },
+  ];
+
+/** The places on the county's map: its nodes, shelters and a reservoir above the villages. */
+export const DEMO_MAP_POINTS: ReadonlyArray<{
+  name: string;
+  kind: 'shelter' | 'kit' | 'landmark';
+  at: readonly [number, number];
+  area?: number;
+}> = [
+  { name: '县应急指挥中心', kind: 'kit', at: [113.84, 28.22], area: DEMO_COUNTY_AREA },
+  { name: '青山镇卫星网关', kind: 'kit', at: [113.95, 28.325], area: DEMO_TOWNSHIP_AREA },
+  { name: '青龙村应急点', kind: 'kit', at: [113.897, 28.3], area: 439901101201 },
+  { name: '白石村应急点', kind: 'kit', at: [113.948, 28.298], area: 439901101202 },
+  { name: '柳溪村应急点', kind: 'kit', at: [113.995, 28.303], area: 439901101203 },
+  { name: '青龙村小学安置点', kind: 'shelter', at: [113.902, 28.292], area: 439901101201 },
+  { name: '白石村村委会安置点', kind: 'shelter', at: [113.952, 28.291], area: 439901101202 },
+  { name: '柳溪村祠堂安置点', kind: 'shelter', at: [113.99, 28.312], area: 439901101203 },
+  { name: '青山水库', kind: 'landmark', at: [113.96, 28.345], area: DEMO_TOWNSHIP_AREA },
+];
+
 /** The people, one per node, each signing in where DemoNodePlan.person names them. */
 export const DEMO_PEOPLE: readonly Person[] = [
   { id: 1, name: '王芳（演练）', roles: ['duty-officer', 'admin'], areas: [DEMO_COUNTY_AREA] },

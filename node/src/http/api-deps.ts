@@ -8,8 +8,11 @@ import type { Logger } from '../base/logger.js';
 import type { AuditSink } from '../domain/audit/audit-entry.js';
 import type { MessageMeta } from '../store/records.js';
 import type { ApiEventFeed } from './event-hub.js';
+import type { HazardsService } from './hazards-service.js';
 import type { HttpConfig } from './http-config.js';
 import type { IdempotencyJournalOptions } from './idempotency-journal.js';
+import type { KitsService } from './kits-service.js';
+import type { MapService } from './map-service.js';
 import type { PeopleDirectory } from './people-directory.js';
 import type { PinDelayOptions } from './pin-delay.js';
 import type { ReportsService } from './reports-service.js';
@@ -38,6 +41,12 @@ export interface ApiServerDeps {
    * Absent: no warning route is registered, and each answers 404 API_NOT_FOUND.
    */
   warnings?: WarningsService;
+  /** The hazards workflow (hazards-adapter.ts). Absent: no hazard route is registered. */
+  hazards?: HazardsService;
+  /** The map (map-service.ts). Absent: no map route is registered. */
+  map?: MapService;
+  /** The centre's kit board and lost-kit workflow (kits-adapter.ts). Absent: no kit route is registered. */
+  kits?: KitsService;
   people: PeopleDirectory;
   /** Where every domain action through the API is recorded (docs/domain-model.md §The audit log). */
   audit: AuditSink;

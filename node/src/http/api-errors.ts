@@ -128,6 +128,12 @@ const STATUS: Partial<Record<KitErrorCode, number>> = {
   WARNING_NO_ISSUER: 409,
   WARNING_CLOSED: 409,
   WARNING_NOT_HERE: 409,
+  // A lost kit (docs/api.md §Kits): the request names no kit, or the kit's state refuses it.
+  KIT_UNKNOWN: 404,
+  KIT_REPLACEMENT_INVALID: 400,
+  KIT_REVOKED: 409,
+  KIT_NOT_REVOKED: 409,
+  KIT_NO_ISSUER: 409,
   // The node's, and worth saying plainly.
   STORE_FULL: 507,
 };

@@ -15,6 +15,8 @@
  *   force, so a public page drops a cancelled one.
  * - `calls`: the calls of a warning moved (the centre's 叫应 board); to streams whose person may see
  *   the board.
+ * - `kit`: a kit's state at the centre changed (its health, an alert, a revocation); to streams
+ *   whose person may see the kit board (`kit.view`).
  * - `alarm`: the kit's alarm changed; to every stream, since a phone at the kit that is not signed
  *   in must still show it.
  * - `session-ended`: the stream's session ended (signed out, expired, the person removed); the
@@ -29,6 +31,8 @@ import type { NodeStatus } from '../app-contract.js';
 import type { Logger } from '../base/logger.js';
 import type { MessageMeta } from '../store/records.js';
 import { type DeliveryView, deliveryView } from './delivery-view.js';
+import type { HazardApiView, PublicHazardView } from './hazards-service.js';
+import type { KitView } from './kits-service.js';
 import { type PermissionScope, withinScope } from './people-directory.js';
 import type { ReportSummary } from './reports-service.js';
 import {
@@ -51,7 +55,9 @@ export type FeedEvent =
   | { type: 'report'; report: ReportSummary }
   | { type: 'warning'; warning: WarningView }
   | { type: 'calls'; warning: string; calls: CallView[] }
-  | { type: 'alarm'; alarm: AlarmView };
+  | { type: 'alarm'; alarm: AlarmView }
+  | { type: 'hazard'; hazard: HazardApiView; public?: PublicHazardView }
+  | { type: 'kit'; kit: KitView };
 
 /** Where the hub hears about changes: subscribe returns the unsubscribe. */
 export interface ApiEventFeed {
@@ -80,6 +86,9 @@ export type ApiEvent =
   | { type: 'public-warning'; at: number; warning: PublicWarningView; inForce: boolean }
   | { type: 'calls'; at: number; warning: string; calls: CallView[] }
   | { type: 'alarm'; at: number; alarm: AlarmView }
+  | { type: 'hazard'; at: number; hazard: HazardApiView }
+  | { type: 'public-hazard'; at: number; id: string; hazard?: PublicHazardView }
+  | { type: 'kit'; at: number; kit: KitView }
   | { type: 'session-ended'; at: number; reason: 'signed-out' | 'expired' };
 
 /** Who a stream belongs to, checked again at every event. */
@@ -93,6 +102,10 @@ export interface StreamViewer {
   warningScope?(): PermissionScope;
   /** Whether the person may see the 叫应 board. Default: no. */
   seesCalls?(): boolean;
+  /** Where the person may see hazards (`hazard.view`). Default: nowhere. */
+  hazardScope?(): PermissionScope;
+  /** Whether the person may see the kit board (kit.view). Default: no. */
+  seesKits?(): boolean;
 }
 
 export interface EventHubOptions {
@@ -198,6 +211,11 @@ export class EventHub {
           this.#send(s, { type: 'report', at, report: e.report });
     } else if (e.type === 'warning') {
       this.#onWarning(e.warning, at);
+    } else if (e.type === 'hazard') {
+      this.#onHazard(e.hazard, e.public, at);
+    } else if (e.type === 'kit') {
+      for (const s of this.#signedIn())
+        if (s.viewer?.seesKits?.() === true) this.#send(s, { type: 'kit', at, kit: e.kit });
     } else if (e.type === 'calls') {
       for (const s of this.#signedIn())
         if (s.viewer?.seesCalls?.() === true)
@@ -223,6 +241,25 @@ export class EventHub {
         inForce: inForce(warning, at),
       };
       this.#send(s, pub);
+    }
+  }
+
+  /**
+   * A hazard changed: its full view where the person may see its area (docs/hazards.md); every
+   * other stream hears its public view, or that it left the public map (`hazard` absent).
+   */
+  #onHazard(hazard: HazardApiView, pub: PublicHazardView | undefined, at: number): void {
+    for (const s of this.#live()) {
+      const scope = s.viewer?.hazardScope?.();
+      if (scope !== undefined && withinScope(scope, hazard.area))
+        this.#send(s, { type: 'hazard', at, hazard });
+      else
+        this.#send(s, {
+          type: 'public-hazard',
+          at,
+          id: hazard.id,
+          ...(pub === undefined ? {} : { hazard: pub }),
+        });
     }
   }
 

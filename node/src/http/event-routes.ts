@@ -68,6 +68,16 @@ export function eventRoutes(
                 const now = ctx.deps.people.find(person.id);
                 return now !== undefined && seesCallBoard(ctx.deps.people, now);
               },
+              hazardScope: () => {
+                const now = ctx.deps.people.find(person.id);
+                return now === undefined
+                  ? { all: false, areas: [] }
+                  : ctx.deps.people.scope(now, 'hazard.view');
+              },
+              seesKits: () => {
+                const now = ctx.deps.people.find(person.id);
+                return now !== undefined && ctx.deps.people.scope(now, 'kit.view').all;
+              },
             };
       ctx.hub.add(socket, viewer);
     },

@@ -48,6 +48,9 @@ export interface MessageStoreOptions {
   level?: LevelFactory;
 }
 
+/** The store's entries from one snapshot (MessageStore.snapshot()): raw key and value bytes. */
+export type StoreSnapshot = AsyncIterable<[Uint8Array, Uint8Array]> & { close(): Promise<void> };
+
 export class MessageStore {
   /** The store's directory. */
   readonly dir: string;
@@ -108,6 +111,20 @@ export class MessageStore {
   /** Resolves once everything staged so far is on disk (or failed, which was reported). */
   settled(): Promise<void> {
     return this.#commit.idle();
+  }
+
+  /**
+   * Every entry of the store as LevelDB holds it, its sublevel's prefix in the key: read from one
+   * LevelDB snapshot, taken under the store's lock once everything staged before is on disk, so it
+   * is one point in time while writes go on (docs/operating.md §Backup and restore). Read it to the
+   * end, or close it.
+   */
+  snapshot(): Promise<StoreSnapshot> {
+    return this.exclusive(async () => {
+      await this.#commit.idle();
+      // classic-level takes the snapshot synchronously, here, under the lock.
+      return this.#db.iterator({ keyEncoding: 'view', valueEncoding: 'view' }) as unknown as StoreSnapshot;
+    });
   }
 
   /** Whether a tombstone (staged or on disk) says the id was stored here. */

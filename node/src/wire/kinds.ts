@@ -6,6 +6,7 @@ import { type AckBody, ackFields, checkAck } from './kinds/ack.js';
 import { type BeaconBody, beaconFields, checkBeacon } from './kinds/beacon.js';
 import { type ControlBody, controlFields } from './kinds/control.js';
 import { type HazardBody, hazardFields } from './kinds/hazard.js';
+import { checkHealth, type HealthBody, healthFields } from './kinds/health.js';
 import { type PositionBody, positionFields } from './kinds/position.js';
 import { type ReceiptBody, receiptFields } from './kinds/receipt.js';
 import { checkReport, type ReportBody, reportFields } from './kinds/report.js';
@@ -33,6 +34,7 @@ export interface BodyByKind {
   receipt: ReceiptBody;
   control: ControlBody;
   beacon: BeaconBody;
+  health: HealthBody;
 }
 
 export type KindName = keyof BodyByKind;
@@ -63,6 +65,7 @@ export const KINDS: {
   receipt: { code: 10, fields: receiptFields, auth: 'mac' },
   control: { code: 11, fields: controlFields, auth: 'signature' },
   beacon: { code: 12, fields: beaconFields, auth: 'mac', check: checkBeacon },
+  health: { code: 13, fields: healthFields, auth: 'mac', check: checkHealth },
 };
 
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];

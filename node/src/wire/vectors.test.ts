@@ -10,6 +10,8 @@ import { verifyHopTag } from '../crypto/hop-tag.js';
 import { ReplayWindow } from '../crypto/replay-window.js';
 import { packBatches } from './batch.js';
 import { FIXTURE_ISSUER_PUBLIC, fixtureRelayKey } from './fixtures/fixture-keys.js';
+import { hazardFrames } from './fixtures/hazard-messages.js';
+import { kitHealthFrames } from './fixtures/kit-health-messages.js';
 import { referenceFrames } from './fixtures/reference-frames.js';
 import { VILLAGE_KIT } from './fixtures/reference-messages.js';
 import { C1, C2, securityFrames } from './fixtures/security-messages.js';
@@ -46,6 +48,8 @@ function computedVectors(): Map<string, string> {
   expect(batch.containers).toHaveLength(1);
   out.set('B1', hex(batch.containers[0]!));
   for (const f of securityFrames()) out.set(f.id, hex(f.frame));
+  for (const f of hazardFrames()) out.set(f.id, hex(f.frame));
+  for (const f of kitHealthFrames()) out.set(f.id, hex(f.frame));
   return out;
 }
 

@@ -82,7 +82,7 @@ describe('fieldnode COMMAND --help', () => {
       code: 2,
       stdout: '',
       stderr:
-        'fieldnode: CLI_USAGE: unknown command "fly"; the commands are version, help, keys, wire, start, demo, status, audit, foreign, radio, sim\n' +
+        'fieldnode: CLI_USAGE: unknown command "fly"; the commands are version, help, keys, wire, start, demo, status, audit, foreign, radio, backup, restore, kits, sim\n' +
         'see `fieldnode --help`\n',
     });
   });

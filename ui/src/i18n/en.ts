@@ -22,6 +22,9 @@ export const en: Catalogue = {
   'nav.reports': 'Updates',
   'nav.warnings': 'Warnings',
   'nav.board': 'Board',
+  'nav.hazards': 'Hazards',
+  'nav.map': 'Map',
+  'nav.kits': 'Kits',
   'nav.skip': 'Skip to the content',
 
   'lang.switch': '中文',

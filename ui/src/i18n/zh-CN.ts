@@ -21,6 +21,9 @@ export const zhCN = {
   'nav.reports': '续报',
   'nav.warnings': '预警',
   'nav.board': '报表板',
+  'nav.hazards': '隐患',
+  'nav.map': '地图',
+  'nav.kits': '设备',
   'nav.skip': '跳到正文',
 
   'lang.switch': 'English',

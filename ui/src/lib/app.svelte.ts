@@ -46,6 +46,11 @@ class AppState {
   messages = $state.raw<ReadonlyMap<string, DeliveryView>>(new Map());
   /** Counts reports heard on the stream, so lists know to read again. */
   reportsHeard = $state(0);
+  /** Counts hazard changes heard on the stream (docs/ui.md §Hazards), so its views read again. */
+  hazardsHeard = $state(0);
+  /** The latest kit the centre's stream says changed (docs/ui.md §Kits at the centre), and a count to wake its view. */
+  lastKit = $state.raw<Extract<StreamEvent, { type: 'kit' }>['kit'] | undefined>(undefined);
+  kitsHeard = $state(0);
   lastReport = $state.raw<ReportSummary | undefined>(undefined);
   /**
    * The county's zone, as the kit's status says it (`county.time_zone`: docs/ui.md §Language and
@@ -211,6 +216,14 @@ function onEvent(e: StreamEvent): void {
       break;
     case 'session-ended':
       applySession({ signedIn: false });
+      break;
+    case 'hazard':
+    case 'public-hazard':
+      app.hazardsHeard++;
+      break;
+    case 'kit':
+      app.lastKit = e.kit;
+      app.kitsHeard++;
       break;
     case 'warning':
     case 'public-warning':

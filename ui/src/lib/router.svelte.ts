@@ -18,6 +18,11 @@ export type Route =
   | { view: 'warning'; id: string }
   | { view: 'warning-calls'; id: string }
   | { view: 'warning-change'; id: string; action: 'update' | 'cancel' }
+  | { view: 'hazards' }
+  | { view: 'hazard-new' }
+  | { view: 'hazard'; id: string }
+  | { view: 'map' }
+  | { view: 'kits' }
   | { view: 'not-found' };
 
 let path = $state(typeof location === 'undefined' ? '/' : location.pathname);
@@ -35,6 +40,12 @@ export function parseRoute(p: string): Route {
   if (p === '/board') return { view: 'board' };
   if (p === '/warnings') return { view: 'warnings' };
   if (p === '/warnings/new') return { view: 'warning-new' };
+  if (p === '/hazards') return { view: 'hazards' };
+  if (p === '/hazards/new') return { view: 'hazard-new' };
+  if (p === '/map') return { view: 'map' };
+  if (p === '/kits') return { view: 'kits' };
+  const h = /^\/hazards\/(\d{1,10})\/(\d{1,10})$/.exec(p);
+  if (h) return { view: 'hazard', id: `${h[1]}/${h[2]}` };
   const w = /^\/warnings\/(\d{1,10})\/(\d{1,10})(?:\/(calls|update|cancel))?$/.exec(p);
   if (w) {
     const id = `${w[1]}/${w[2]}`;

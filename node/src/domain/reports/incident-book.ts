@@ -25,6 +25,7 @@ import {
   isOpenedId,
   openedIncidentId,
   type ReportVersion,
+  reportingNode,
   versionId,
 } from './incident.js';
 import {
@@ -198,6 +199,27 @@ export class IncidentBook {
 
   setType(id: IncidentId, type: IncidentType): Promise<Incident> {
     return this.#update(id, (i) => withType(i, type), { type }, 'incident type set');
+  }
+
+  /**
+   * A lost kit's open incidents go to the kit that replaces it (docs/kits.md §Open items): every
+   * incident not yet closed by its 核报 that `from` reports now names `to` as its reporting kit, so
+   * the overdue list and the reminders name `to`. Resolves to the incidents moved, once kept.
+   */
+  handOver(from: number, to: number): Promise<Incident[]> {
+    return this.#change(async () => {
+      const moved = (await this.list())
+        .filter((i) => !isClosed(i) && reportingNode(i) === from)
+        .map((i) => ({ ...i, node: to }));
+      if (moved.length === 0) return { value: moved };
+      const kept = this.#ledger.apply({ put: moved }).then(() => {
+        this.#log.info(
+          { from, to, incidents: moved.map((i) => i.id) },
+          'open incidents handed to another kit',
+        );
+      });
+      return { value: moved, kept };
+    });
   }
 
   async calendar(now: number = this.#now()): Promise<DeadlineEntry[]> {

@@ -46,7 +46,10 @@ export interface Incident {
   readonly hazard?: number;
   /** The area named when the incident was opened, before any report. */
   readonly area?: number;
-  /** The kit that opened it and will report it, for an incident opened before its 初报. */
+  /**
+   * The kit that reports it when that is not the 初报's origin: the kit that opened it before its
+   * 初报, or the kit that took it over from a lost one (docs/kits.md §Open items).
+   */
   readonly node?: number;
   /** When the disaster began, unix ms: the 初报 is due from here (its reports carry it: incident-facts.ts). */
   readonly startedAt?: number;
@@ -136,9 +139,12 @@ export function incidentArea(incident: Incident): number | undefined {
   return incident.area;
 }
 
-/** The kit to remind of what is due: the one that filed the 初报, or that opened the incident. */
+/**
+ * The kit to remind of what is due: the one named as reporting it (the kit that opened it, or took
+ * it over from a lost kit), else the one that filed the 初报.
+ */
 export function reportingNode(incident: Incident): number | undefined {
-  return initialRefOf(incident.id)?.origin ?? incident.node;
+  return incident.node ?? initialRefOf(incident.id)?.origin;
 }
 
 /** The time a version's figures stand at: its `asOf`, else its creation. Unix ms. */

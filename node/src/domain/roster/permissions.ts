@@ -18,6 +18,10 @@ export const PERMISSIONS = [
   'report.view',
   /** Report a hazard (隐患) found in an area. */
   'hazard.file',
+  /** See the hazards (隐患) of an area: the ledger and the hazard map. */
+  'hazard.view',
+  /** Verify a hazard on site, and close it (销号) once handled. */
+  'hazard.verify',
   /** Answer a warning addressed to one's role (叫应). */
   'warning.answer',
   /** Issue, update or cancel a warning (later). */
@@ -28,6 +32,10 @@ export const PERMISSIONS = [
   'roster.manage',
   /** Read the audit log. */
   'audit.view',
+  /** See the kits' health at the centre: last heard, battery, links, clock, queue, alerts. */
+  'kit.view',
+  /** Revoke a lost or stolen kit, and name the kit that replaces it. */
+  'kit.revoke',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -36,24 +44,33 @@ export type Scope = 'own' | 'all';
 
 type Grants = Readonly<Partial<Record<Permission, Scope>>>;
 
-const FIELD: Grants = { 'report.view': 'own', 'hazard.file': 'own', 'warning.answer': 'own' };
+const FIELD: Grants = {
+  'report.view': 'own',
+  'hazard.file': 'own',
+  'hazard.view': 'own',
+  'warning.answer': 'own',
+};
 
 export const GRANTS: Readonly<Record<RoleCode, Grants>> = {
   'info-officer': { ...FIELD, 'report.file': 'own' },
   'grid-member': FIELD,
   'flood-responsible': FIELD,
-  'village-committee': { ...FIELD, 'roster.view': 'own' },
+  'village-committee': { ...FIELD, 'roster.view': 'own', 'hazard.verify': 'own' },
   'team-leader': FIELD,
   // The county centre's desk: takes reports phoned in, sees everything, issues warnings.
   'duty-officer': {
     'report.file': 'all',
     'report.view': 'all',
     'warning.issue': 'all',
+    'hazard.view': 'all',
+    'hazard.verify': 'all',
     'roster.view': 'all',
     'audit.view': 'all',
+    'kit.view': 'all',
+    'kit.revoke': 'all',
   },
   // Keeps the roster, and sees who did what; files and reads no reports by this role alone.
-  admin: { 'roster.view': 'all', 'roster.manage': 'all', 'audit.view': 'all' },
+  admin: { 'roster.view': 'all', 'roster.manage': 'all', 'audit.view': 'all', 'kit.view': 'all' },
 };
 
 /** Where a person may do something: everywhere, or within these areas (none: nowhere). */

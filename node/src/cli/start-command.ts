@@ -27,6 +27,7 @@ import { AdjustableLogLevel } from '../daemon/adjustable-log-level.js';
 import { ControlServer } from '../daemon/control-socket.js';
 import { SdNotifier, type SdNotifierOptions } from '../daemon/sd-notify.js';
 import { childLogger, createRootLogger } from '../log.js';
+import { type KitPower, startKitPower } from '../power/kit-power.js';
 import { parseOptions } from './args.js';
 import { reloadConfig } from './config-reload.js';
 import { runningLine } from './running-line.js';
@@ -190,9 +191,25 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps, o: Daemon
   let app: NodeApp | undefined;
   let control: ControlServer | undefined;
   let code = 0;
+  let power: KitPower | undefined;
+  let powerExit = 0;
   try {
     const createNode = deps.createNode ?? (await loadCreateNode());
-    app = await createNode(config, { log, ...(o.adopt ? { adopt: true } : {}) });
+    // The battery is read before the node is built: a low one builds it in its low-power mode.
+    power = await startKitPower(config, childLogger(log, 'power'), {
+      supervised: (deps.config?.env ?? process.env).INVOCATION_ID !== undefined,
+      stop: (exitCode, why) => {
+        if (requested !== undefined) return;
+        powerExit = exitCode;
+        requestStop('SIGTERM', why);
+      },
+    });
+    const kitPower = power.power;
+    app = await createNode(power.config, {
+      log,
+      ...(o.adopt ? { adopt: true } : {}),
+      ...(kitPower === undefined ? {} : { power: kitPower }),
+    });
     await app.start(startAbort.signal);
     if (requested === undefined) {
       const running = app;
@@ -225,12 +242,15 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps, o: Daemon
   }
 
   notifier.stopWatchdog();
+  await power?.monitor?.stop();
   if (requested !== undefined) await notifier.stopping();
   code = Math.max(
     code,
     await closeQuietly(log, 'control socket', control),
     await closeQuietly(log, 'node', app),
   );
+  // A stop for the battery says so in its exit code (docs/pi-kit.md §The service).
+  if (powerExit !== 0) code = powerExit;
   await reloads;
   signals.off('SIGTERM', onSignal);
   signals.off('SIGINT', onSignal);

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { HTTP_DEFAULTS, type HttpConfig, normaliseOrigin } from '../http/http-config.js';
 import type { Section } from './reader.js';
 
-export const HTTP_KEYS = ['listen', 'public_origins', 'session', 'trusted_proxies'];
+export const HTTP_KEYS = ['listen', 'public_origins', 'session', 'trusted_proxies', 'captive_portal'];
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -46,11 +46,13 @@ export function parseHttpSection(s: Section): HttpConfig {
     if (typeof value === 'string' && isIP(value) !== 0) trustedProxies.push(value);
     else s.problem(path.slice(path.indexOf('trusted_proxies')), 'expected an IP address');
   }
+  const captivePortal = s.bool('captive_portal');
   return {
     listen: { host, port },
     publicOrigins,
     session: { idleMs: idleS * 1000, absoluteMs: absoluteS * 1000 },
     trustedProxies,
+    ...(captivePortal === true ? { captivePortal } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ import { parseKeys } from './keys-section.js';
 import { KITS_KEYS, parseKitsSection } from './kits-section.js';
 import { LOG_KEYS, parseLogSection } from './log-section.js';
 import { MAP_KEYS, parseMapSection } from './map-section.js';
+import { POWER_KEYS, parsePowerSection } from './power-section.js';
 import { Problems, Section } from './reader.js';
 import type { Config, NodeConfig } from './schema.js';
 import { CONTROL_SOCKET_STAGING_BYTES, DEFAULTS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
@@ -74,6 +75,7 @@ const ROOT_KEYS = [
   'alarm',
   'warnings',
   'kits',
+  'power',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -225,6 +227,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const map = parseMapSection(root.section('map', MAP_KEYS), opts.baseDir);
   const warnings = parseWarningsSection(root.section('warnings', WARNINGS_KEYS));
   const kits = parseKitsSection(root.section('kits', KITS_KEYS));
+  const power = root.has('power') ? parsePowerSection(root.section('power', POWER_KEYS)) : undefined;
 
   const config: Config = {
     node,
@@ -250,6 +253,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     alarm,
     warnings,
     kits,
+    ...(power === undefined ? {} : { power }),
   };
 
   if (p.list.length > 0) {

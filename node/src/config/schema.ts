@@ -15,6 +15,7 @@ import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 import type { KitsConfig } from './kits-section.js';
 import type { MapConfig } from './map-section.js';
+import type { PowerConfig } from './power-section.js';
 import type { WarningsConfig } from './warnings-section.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
@@ -438,4 +439,6 @@ export interface Config {
   readonly warnings: WarningsConfig;
   /** Kit health: how often a kit tells the centre, and when the centre is alerted (docs/kits.md). */
   readonly kits: KitsConfig;
+  /** The kit's battery: where it is read, the low-power mode, the clean stop (docs/pi-kit.md §Power). Optional. */
+  readonly power?: PowerConfig;
 }

@@ -19,6 +19,7 @@ import './api-audit-actions.js';
 import { installGuards } from './api-guards.js';
 import type { ApiRouteContext } from './api-route-context.js';
 import { boardRoutes } from './board-routes.js';
+import { installCaptivePortal } from './captive-portal-redirects.js';
 import { loadCookieKey } from './cookie-key.js';
 import { docRoutes } from './doc-routes.js';
 import { installErrorReplies } from './error-replies.js';
@@ -175,6 +176,12 @@ async function buildApp(
   await app.register(fastifyCookie, { secret: cookieKey, hook: 'onRequest' });
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 } });
   installErrorReplies(app, ctx.log);
+  // Before the guards, which would refuse the phones' probes for their foreign Host.
+  if (deps.config.captivePortal === true)
+    installCaptivePortal(app, {
+      uiUrl: () => `${[...origins().origins][0]}/`,
+      hostAllowed: (host) => origins().hostAllowed(host),
+    });
   installGuards(app, {
     cookieKey,
     sessions: ctx.sessions,

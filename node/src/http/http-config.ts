@@ -36,6 +36,11 @@ export interface HttpConfig {
    * front of the centre), for the client address the PIN delay counts by. Default none.
    */
   readonly trustedProxies: readonly string[];
+  /**
+   * Answer phones' connectivity probes and foreign names with a redirect to the UI, for a kit whose
+   * Wi-Fi DNS points every name at it (docs/pi-kit.md §The captive portal). Default false.
+   */
+  readonly captivePortal?: boolean;
 }
 
 /** Defaults, in the file's units. */

@@ -25,6 +25,16 @@ describe('http section', () => {
     expect(config.http?.session).toEqual({ idleMs: 600_000, absoluteMs: 3_600_000 });
   });
 
+  it('takes an HTTPS pair relative to the file, and refuses half of one', () => {
+    expect(load({ tls: { cert_file: 'kit.crt', key_file: '/etc/fieldnode/kit.key' } }).http?.tls).toEqual({
+      certFile: '/tmp/kit.crt',
+      keyFile: '/etc/fieldnode/kit.key',
+    });
+    expect(() => load({ tls: { cert_file: 'kit.crt' } })).toThrow(
+      'http.tls.key_file: required with tls: its private key, PEM',
+    );
+  });
+
   it('refuses a LAN address without origins, origins with paths, bad proxies and a host name, all at once', () => {
     expect(() =>
       load({

@@ -9,14 +9,15 @@
  * a surprise at the first report.
  */
 import { isIP } from 'node:net';
-import { HTTP_DEFAULTS, type HttpConfig, normaliseOrigin } from '../http/http-config.js';
+import { resolve } from 'node:path';
+import { HTTP_DEFAULTS, type HttpConfig, type HttpTlsConfig, normaliseOrigin } from '../http/http-config.js';
 import type { Section } from './reader.js';
 
-export const HTTP_KEYS = ['listen', 'public_origins', 'session', 'trusted_proxies', 'captive_portal'];
+export const HTTP_KEYS = ['listen', 'public_origins', 'session', 'trusted_proxies', 'captive_portal', 'tls'];
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export function parseHttpSection(s: Section): HttpConfig {
+export function parseHttpSection(s: Section, baseDir: string): HttpConfig {
   const listen = s.section('listen', ['host', 'port']);
   const host =
     listen.str('host', undefined, (h) =>
@@ -47,13 +48,25 @@ export function parseHttpSection(s: Section): HttpConfig {
     else s.problem(path.slice(path.indexOf('trusted_proxies')), 'expected an IP address');
   }
   const captivePortal = s.bool('captive_portal');
+  const tls = s.has('tls') ? parseTls(s.section('tls', ['cert_file', 'key_file']), baseDir) : undefined;
   return {
     listen: { host, port },
     publicOrigins,
     session: { idleMs: idleS * 1000, absoluteMs: absoluteS * 1000 },
     trustedProxies,
     ...(captivePortal === true ? { captivePortal } : {}),
+    ...(tls === undefined ? {} : { tls }),
   };
+}
+
+/** Both files or neither: a certificate without its key serves nothing. */
+function parseTls(s: Section, baseDir: string): HttpTlsConfig | undefined {
+  const cert = s.str('cert_file');
+  const key = s.str('key_file');
+  if (cert === undefined) s.problem('cert_file', 'required with tls: the certificate chain, PEM');
+  if (key === undefined) s.problem('key_file', 'required with tls: its private key, PEM');
+  if (cert === undefined || key === undefined) return undefined;
+  return { certFile: resolve(baseDir, cert), keyFile: resolve(baseDir, key) };
 }
 
 /** The origin as browsers send it, or why the text is not one. */

@@ -219,7 +219,7 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const retentionS =
     root.section('store', ['retention_s']).num('retention_s', 60, Infinity) ?? DEFAULTS.storeRetentionS;
 
-  const http = root.has('http') ? parseHttpSection(root.section('http', HTTP_KEYS)) : undefined;
+  const http = root.has('http') ? parseHttpSection(root.section('http', HTTP_KEYS), opts.baseDir) : undefined;
   const roster = root.has('roster')
     ? parseRosterSection(root.section('roster', ROSTER_SECTION_KEYS))
     : EMPTY_ROSTER;

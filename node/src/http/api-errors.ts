@@ -47,6 +47,8 @@ declare module '../base/errors.js' {
     API_INTERNAL: true;
     /** The API's own files in the data directory (the cookie key, the idempotency journal) cannot be used. */
     API_FILE_UNUSABLE: true;
+    /** The configured HTTPS certificate and key cannot be read, or are not a pair. */
+    API_TLS_UNUSABLE: true;
     /** The warnings workflow refused a draft (POST /api/warnings, its preview); `problems` says why. */
     WARNING_REJECTED: true;
     /** A CAP message that cannot be imported (POST /api/import/cap); `problems` gives every reason. */

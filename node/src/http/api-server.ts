@@ -38,6 +38,7 @@ import { reportRoutes } from './report-routes.js';
 import { apiSchemaCompiler } from './schema-compiler.js';
 import { sessionRoutes } from './session-routes.js';
 import { SessionStore } from './sessions.js';
+import { readTlsFiles, type TlsFiles } from './tls-files.js';
 import { uiAssets } from './ui-assets.js';
 import { warningRoutes } from './warning-routes.js';
 
@@ -120,7 +121,8 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
           }
         },
       };
-      app = await buildApp(deps, ctx, cookieKey, () => {
+      const tls = deps.config.tls === undefined ? undefined : await readTlsFiles(deps.config.tls);
+      app = await buildApp(deps, ctx, cookieKey, tls, () => {
         if (origins === undefined) throw new TypeError('a request before the API listens');
         return origins;
       });
@@ -144,9 +146,13 @@ async function buildApp(
   deps: ApiServerDeps,
   ctx: ApiRouteContext,
   cookieKey: Buffer,
+  tls: TlsFiles | undefined,
   origins: () => OriginCheck,
 ): Promise<FastifyInstance> {
+  // With `https`, Fastify's types say an https.Server; every route here is written against the
+  // request and reply, which are the same either way.
   const app = Fastify({
+    ...(tls === undefined ? {} : { https: tls }),
     logger: false,
     bodyLimit: BODY_LIMIT,
     requestTimeout: 30_000,
@@ -167,7 +173,7 @@ async function buildApp(
         `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     },
-  });
+  }) as unknown as FastifyInstance;
   const catalogue = new RouteCatalogue();
   app.addHook('onRoute', (route) => catalogue.add(route));
   app.setValidatorCompiler(apiSchemaCompiler());

@@ -41,6 +41,18 @@ export interface HttpConfig {
    * Wi-Fi DNS points every name at it (docs/pi-kit.md §The captive portal). Default false.
    */
   readonly captivePortal?: boolean;
+  /**
+   * Serve HTTPS instead of HTTP with this certificate and key (PEM files, read at start), for a
+   * kit whose phones should not send a PIN in clear (docs/pi-kit.md §HTTPS). Default: plain HTTP.
+   */
+  readonly tls?: HttpTlsConfig;
+}
+
+export interface HttpTlsConfig {
+  /** The certificate chain, PEM: the kit's own first. */
+  readonly certFile: string;
+  /** Its private key, PEM, mode 0600. */
+  readonly keyFile: string;
 }
 
 /** Defaults, in the file's units. */

@@ -13,6 +13,7 @@
 import type { CoreLink } from '../node/src/core/node-core.js';
 import type { Route } from '../node/src/core/routing-table.js';
 import { createFakeLinkPair } from '../node/src/link/fake-link.js';
+import type { RouterFirmware } from '../radio/sim/meshtastic/mesh-router.js';
 import { FieldNodes } from './mesh-fieldnode.js';
 import { CENTRE, GATEWAY, HOUR_MS, KITS, offers, reportDraft } from './mesh-scenario.js';
 import { meshWorld, type SideResult } from './mesh-world.js';
@@ -44,8 +45,11 @@ const route = (target: Route['target'], link: string, nextHop: string): Route =>
  * Runs the hour and goes on until every report is delivered and its receipt is back at its kit,
  * or its lifetime has ended.
  */
-export async function runFieldnodeSide(opts: { speedup: number }): Promise<FieldnodeRun> {
-  const world = await meshWorld(opts.speedup);
+export async function runFieldnodeSide(opts: {
+  speedup: number;
+  routerFirmware: RouterFirmware;
+}): Promise<FieldnodeRun> {
+  const world = await meshWorld(opts);
   const nodes = new FieldNodes({ speedup: opts.speedup, centre: CENTRE });
   const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'] });
   try {

@@ -2,11 +2,14 @@
  * One run's simulated world for the mesh benchmark: the county's 20 radios on one
  * LONG_FAST medium (mesh-scenario.ts) on a PacedClock, a simulated device and a MeshtasticLink on
  * every radio that has a host (the kits and the gateway; the relays have none), and the relay
- * outage on its schedule. Both sides of the benchmark build the same world from the same seed,
- * and differ only in what the hosts do.
+ * outage on its schedule. Every side of the benchmark builds the same world from the same seed,
+ * and they differ only in what the hosts do. The radios run one firmware line's routers, 2.6 and
+ * later (next-hop routing of direct messages) or before 2.6 (flooding everything), as a county
+ * upgrading its radios might have either (docs/meshtastic.md §5.2).
  */
 
 import { MeshNetwork } from '../radio/sim/meshtastic/mesh-network.js';
+import type { RouterFirmware } from '../radio/sim/meshtastic/mesh-router.js';
 import { PacedClock } from '../radio/sim/meshtastic/paced-clock.js';
 import type { LinkQuality } from '../radio/sim/meshtastic/rf-medium.js';
 import { type SimRadio, simRadio } from '../radio/sim/meshtastic/sim-radio.js';
@@ -37,13 +40,24 @@ export interface MeshWorld {
   close(): Promise<void>;
 }
 
-export async function meshWorld(speedup: number): Promise<MeshWorld> {
+export interface MeshWorldOptions {
+  /** How much faster than wall time the mesh runs. */
+  speedup: number;
+  /** The routers every radio runs. */
+  routerFirmware: RouterFirmware;
+  /** The hop limit the hosts' links send with. Defaults to the radio's configured one (3). */
+  hopLimit?: number;
+}
+
+export async function meshWorld(opts: MeshWorldOptions): Promise<MeshWorld> {
+  const { speedup } = opts;
   const clock = new PacedClock(speedup);
   const network = new MeshNetwork({
     nodes: meshNodes(),
     links: meshLinks(),
     preset: ModemPreset.LONG_FAST,
     region: RegionCode.CN,
+    routerFirmware: opts.routerFirmware,
     seed: SEED,
     clock,
   });
@@ -59,7 +73,16 @@ export async function meshWorld(speedup: number): Promise<MeshWorld> {
   };
   try {
     for (const h of hosts) {
-      radios.set(h.id, await simRadio({ network, node: h.radio, speedup, linkId: `mesh@${h.id}` }));
+      radios.set(
+        h.id,
+        await simRadio({
+          network,
+          node: h.radio,
+          speedup,
+          linkId: `mesh@${h.id}`,
+          ...(opts.hopLimit !== undefined && { link: { hopLimit: opts.hopLimit } }),
+        }),
+      );
     }
     await Promise.all([...radios.values()].map((r) => r.link.start()));
     for (const [id, r] of radios) {

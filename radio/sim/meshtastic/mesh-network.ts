@@ -14,7 +14,7 @@
 import { type Clock, VirtualClock } from '../../../node/src/link/clock.js';
 import { seededRandom } from '../../../node/src/link/seeded-random.js';
 import { ModemPreset } from '../../src/meshtastic/constants.js';
-import { MeshRouter, type MeshRouterOptions, type RouterEvent } from './mesh-router.js';
+import { MeshRouter, type MeshRouterOptions, type RouterEvent, type RouterFirmware } from './mesh-router.js';
 import { linksFromPositions, type PathLossOptions, type Position } from './path-loss.js';
 import { type LinkQuality, type MediumEvent, RfMedium } from './rf-medium.js';
 
@@ -43,6 +43,11 @@ export interface MeshNetworkOptions {
   preset?: number;
   /** RegionCode for nodes that do not set one. */
   region?: number;
+  /**
+   * Router firmware for nodes that do not set one (next-hop-routing.ts): '2.6+' (the default)
+   * routes direct messages by next hop, 'pre-2.6' floods everything (docs/meshtastic.md §5.2).
+   */
+  routerFirmware?: RouterFirmware;
   /** Seed of the run's one PRNG. */
   seed: number;
   /** Defaults to a new VirtualClock. */
@@ -73,6 +78,7 @@ export class MeshNetwork {
       const { num, position: _position, ...rest } = spec;
       const router = new MeshRouter({
         ...(opts.region !== undefined && { region: opts.region }),
+        ...(opts.routerFirmware !== undefined && { routerFirmware: opts.routerFirmware }),
         ...rest,
         nodeNum: num,
         medium: this.medium,

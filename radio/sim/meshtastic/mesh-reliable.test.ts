@@ -104,15 +104,24 @@ describe('real ACK (§2.5)', () => {
     ]);
   });
 
-  it('the destination does not re-ACK repeats: with its ACK lost the sender ends in MAX_RETRANSMIT', () => {
-    const { clock, network, phone, txOf } = net([1, 2], [{ a: 1, b: 2, oneWay: true }]);
-    const p = clientPacket({ to: 2, wantAck: true });
-    network.router(1).sendToMesh(p);
-    clock.advance(120_000);
-    expect(txOf(1, p.id)).toHaveLength(3);
-    expect(txOf(2).length).toBe(1); // one ACK, never repeated
-    expect(received(phone(2), p.id)).toHaveLength(1); // PacketHistory hides the repeats
-    expect(answers(phone(1), p.id).map((a) => a.routing)).toEqual([RoutingError.MAX_RETRANSMIT]);
+  it('shouldFilterReceived: the destination answers each repeat heard straight from the sender with a fresh 0-hop ACK; with every ACK lost the sender still ends in MAX_RETRANSMIT', () => {
+    for (const routerFirmware of ['2.6+', 'pre-2.6'] as const) {
+      const { clock, network, phone, txOf } = net(
+        [
+          { num: 1, routerFirmware },
+          { num: 2, routerFirmware },
+        ],
+        [{ a: 1, b: 2, oneWay: true }],
+      );
+      const p = clientPacket({ to: 2, wantAck: true });
+      network.router(1).sendToMesh(p);
+      clock.advance(120_000);
+      expect(txOf(1, p.id)).toHaveLength(3);
+      // The first ACK with the response hop limit of a neighbour (2), each re-ACK with 0.
+      expect(txOf(2).map((e) => e.hopLimit)).toEqual([2, 0, 0]);
+      expect(received(phone(2), p.id)).toHaveLength(1); // PacketHistory hides the repeats
+      expect(answers(phone(1), p.id).map((a) => a.routing)).toEqual([RoutingError.MAX_RETRANSMIT]);
+    }
   });
 
   it('PacketHistory suppresses most duplicates but not all: a repeat after the entry expired reaches the phone again', () => {

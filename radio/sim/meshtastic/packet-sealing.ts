@@ -62,8 +62,16 @@ export type Sealed =
     }
   | { ok: false; error: number };
 
-/** The on-air bytes of `p`, a packet we originate (from = self, hop_start set), or the Routing error. */
-export function sealPacket(p: MeshPacket, ctx: SealingContext): Sealed {
+/**
+ * The on-air bytes of `p`, a packet we originate (from = self, hop_start set), or the Routing error.
+ * `hop` are the next-hop header bytes (§5.2): by default no next hop and us as the relayer, as
+ * 2.6 firmware sends; pre-2.6 firmware sends both as 0.
+ */
+export function sealPacket(
+  p: MeshPacket,
+  ctx: SealingContext,
+  hop: { nextHop: number; relayNode: number } = { nextHop: 0, relayNode: lastByte(ctx.self) },
+): Sealed {
   const broadcast = p.to === BROADCAST_NUM;
   let payload: Uint8Array;
   let hash: number;
@@ -107,8 +115,8 @@ export function sealPacket(p: MeshPacket, ctx: SealingContext): Sealed {
     viaMqtt: p.viaMqtt,
     hopStart: p.hopStart,
     channelHash: hash,
-    nextHop: 0,
-    relayNode: lastByte(ctx.self),
+    nextHop: hop.nextHop,
+    relayNode: hop.relayNode,
   };
   return { ok: true, bytes: encodeAirPacket({ header, payload }), phyBytes: MESH_HEADER_LEN + dataLen };
 }

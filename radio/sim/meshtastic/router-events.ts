@@ -12,16 +12,19 @@ export interface RouterEvent {
   type:
     | 'tx' // a packet went on air
     | 'relay-queued'
-    | 'relay-cancelled' // heard someone else relay it first
-    | 'relay-dropped' // queue full, duty cycle, or CORE_PORTNUMS_ONLY
+    | 'relay-cancelled' // heard someone else relay it first, or (reason 'answered') its ACK or reply
+    | 'relay-dropped' // queue full, duty cycle, CORE_PORTNUMS_ONLY, or (2.6+) not its next hop
     | 'duplicate' // heard again, ignored
-    | 'retransmit'
+    | 'retransmit' // a radio's own retransmission, of its packet or one it relays to a next hop
+    | 'next-hop-learnt' // from an ACK or reply (§5.2); `nextHop` is the byte, `from` the destination
     | 'evicted' // pushed out of a full TX queue
     | 'to-phone';
   /** The packet's original sender and id. */
   from: number;
   id: number;
   hopLimit?: number;
+  /** The next_hop byte a packet went on air or was queued with (0: none, §5.2). */
+  nextHop?: number;
   relay?: boolean;
   reason?: string;
   packet?: MeshPacket;

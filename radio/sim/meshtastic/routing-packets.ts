@@ -7,7 +7,8 @@
  * `from = to = own node` and a fresh id, as in the §1.11 golden vector "NAK MAX_RETRANSMIT,
  * generated locally"; like every packet `allocAckNak` makes it also has priority ACK, and like
  * everything `Router::handleReceived` hands the phone, rx_time (0 when the device has no time).
- * The phone API's router-checks.ts makes its NAKs the same way.
+ * The phone API's router-checks.ts makes its NAKs the same way. Also the hop limit the firmware
+ * gives the ACKs, NAKs and responses it sends over the mesh.
  */
 import {
   create,
@@ -58,4 +59,21 @@ export function routingErrorOf(data: Data): number | undefined {
     // A ROUTING_APP payload that does not decode is nobody's ACK; the caller treats it as data.
     return undefined;
   }
+}
+
+/**
+ * `RoutingModule::getHopLimitForResponse` (docs/meshtastic.md §2.5): the hop limit of an ACK,
+ * NAK or response to a packet that arrived with `hopStart`/`hopLimit`. The hops the request used
+ * plus two of margin when that stays under the configured limit; as many as the request used
+ * when it used more than the limit; otherwise the configured limit (3 by default). So an ACK to a
+ * neighbour gets 2 hops, one to a node 1 or more hops away the full 3.
+ */
+export function hopLimitForResponse(hopStart: number, hopLimit: number, configured: number): number {
+  if (hopStart !== 0) {
+    // A request whose hop_limit grew on the way (modified firmware) counts as having used the limit.
+    const used = hopStart < hopLimit ? configured : hopStart - hopLimit;
+    if (used > configured) return used;
+    if (used + 2 < configured) return used + 2;
+  }
+  return configured;
 }

@@ -2,8 +2,10 @@
  * The hazards workflow of a node, built and wired to its core (docs/hazards.md): the hazard ledger
  * in its journal, the photos kept here, the HazardsService the API serves, and the hazard messages
  * the core delivers here recorded in the ledger (a kit's reports and changes at the centre, the
- * centre's changes at the kit that reported). Every change is told to the event streams, with the
- * public view of the hazard for pages not signed in.
+ * centre's changes at the kit that reported, or at the kit that replaced a lost one: docs/kits.md
+ * §Open items). Every change is told to the event streams, with the public view of the hazard for
+ * pages not signed in, and only for a hazard of this node's own kind (a drill's on a drill node, the
+ * real ones elsewhere), as the public list shows them.
  */
 import { join } from 'node:path';
 import type { Logger } from '../base/logger.js';
@@ -20,6 +22,7 @@ import { HazardsAdapter, publicHazardView } from '../http/hazards-adapter.js';
 import type { PublicHazardView } from '../http/hazards-service.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { Message } from '../wire/message.js';
+import type { KitSuccession } from './kit-succession.js';
 
 export const HAZARDS_FILE = 'hazards.jsonl';
 
@@ -31,6 +34,8 @@ export interface NodeHazardsOptions {
   areas: AreaDirectory;
   now: () => number;
   emit: (event: FeedEvent) => void;
+  /** At the centre: who answers for a lost kit now (the kit board); changes follow it (kit-succession.ts). */
+  succession?: Pick<KitSuccession, 'successorOf'>;
   /** Told of each file this start makes. */
   tracked: (path: string) => string;
   log: Logger;
@@ -46,6 +51,7 @@ export async function openNodeHazards(o: NodeHazardsOptions): Promise<NodeHazard
   const { config, core, store } = o;
   const me = config.node.id;
   const log = o.log.child({ mod: 'hazards' });
+  const succession = o.succession;
   const kitArea = (node: number) =>
     node === me ? config.node.area : config.keys.nodes.find((k) => k.id === node)?.area;
   let service: HazardsAdapter | undefined;
@@ -57,7 +63,8 @@ export async function openNodeHazards(o: NodeHazardsOptions): Promise<NodeHazard
     now: o.now,
     changed: (hazard) => {
       const view = service?.get(hazard.id);
-      if (view !== undefined) o.emit({ type: 'hazard', hazard: view, ...publicOf(hazard) });
+      if (view !== undefined)
+        o.emit({ type: 'hazard', hazard: view, ...publicOf(hazard, config.node.drill === true) });
     },
     log,
   });
@@ -76,6 +83,7 @@ export async function openNodeHazards(o: NodeHazardsOptions): Promise<NodeHazard
       nodeId: me,
       centre: config.node.role === 'centre',
       centreNodes: config.centreNodes,
+      ...(succession === undefined ? {} : { successorOf: (kit: number) => succession.successorOf(kit) }),
       ...(config.node.area === undefined ? {} : { area: config.node.area }),
       drill: config.node.drill,
       // Read at each call: the roster may change while the node runs.
@@ -103,7 +111,9 @@ export async function openNodeHazards(o: NodeHazardsOptions): Promise<NodeHazard
   };
 }
 
-function publicOf(hazard: HazardView): { public?: PublicHazardView } {
+/** The public view of a hazard the public list would show (hazards-adapter.ts publicList). */
+function publicOf(hazard: HazardView, drill: boolean): { public?: PublicHazardView } {
+  if (hazard.exercise !== drill) return {};
   const pub = publicHazardView(hazard);
   return pub === undefined ? {} : { public: pub };
 }

@@ -165,6 +165,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       store,
       people: () => roster.list(),
       areas: roster.areas,
+      ...(kits === undefined ? {} : { succession: kits.board }),
       now,
       emit: (event) => feed.emit(event),
       tracked,

@@ -3,8 +3,10 @@
  * core (docs/hazards.md; docs/api.md §Hazards): a draft or a change is checked by the hazards
  * domain (node/src/domain/hazards/hazard-draft.ts), submitted to NodeCore as a hazard message
  * (stored, synced, routed), and recorded in the ledger. A kit's messages go to the centre; a change
- * made at the centre goes to the kit that reported the hazard. On a drill node every hazard and
- * change goes as an exercise; a change carries the exercise flag of its hazard.
+ * made at the centre goes to the kit that reported the hazard, or, when that kit was lost, to the
+ * kit that replaced it (docs/kits.md §Open items; `successorOf`), naming the hazard's area, since
+ * the replacement holds neither the opening report nor the lost kit's area. On a drill node every
+ * hazard and change goes as an exercise; a change carries the exercise flag of its hazard.
  *
  * Finding a write a restart cut short works as for reports (reports-adapter.ts): the mark is the
  * store's sequence counter, and a retry reads this node's hazard messages numbered above it for
@@ -55,6 +57,11 @@ export interface HazardsAdapterOptions {
   nodeId: number;
   /** This node is the county's centre: its changes go to the kit that reported the hazard. */
   centre: boolean;
+  /**
+   * At the centre: the kit that answers now for a kit that was lost (the kit board's `successorOf`,
+   * node/src/composition/kit-succession.ts). Default: every kit answers for itself.
+   */
+  successorOf?: (kit: number) => number;
   /** The centre's nodes: a hazard reported at one of them has no kit to tell. */
   centreNodes: readonly number[];
   /** This kit's own area. */
@@ -187,11 +194,15 @@ export class HazardsAdapter implements HazardsService {
         });
       throw rejected(checked.problems);
     }
-    const dest: Draft['dest'] =
-      fromCentre && !this.#o.centreNodes.includes(hazard.node)
-        ? { to: 'node', node: hazard.node }
-        : { to: 'centre' };
-    const made = await this.#o.core.submit(this.#draftOf(checked.body, hazard.exercise, dest));
+    const toKit = fromCentre && !this.#o.centreNodes.includes(hazard.node);
+    // A revoked kit is never delivered to again: its replacement carries the hazard on.
+    const kit = toKit ? (this.#o.successorOf?.(hazard.node) ?? hazard.node) : undefined;
+    const dest: Draft['dest'] = kit === undefined ? { to: 'centre' } : { to: 'node', node: kit };
+    const body =
+      kit !== undefined && kit !== hazard.node && hazard.area !== undefined
+        ? { ...checked.body, area: hazard.area }
+        : checked.body;
+    const made = await this.#o.core.submit(this.#draftOf(body, hazard.exercise, dest));
     await this.#recordLocal(made);
     return { hazard: this.#viewOf(id), message: made };
   }

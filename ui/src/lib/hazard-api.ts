@@ -24,13 +24,39 @@ export interface HazardListBody {
   page: { page: number; perPage: number; total: number };
 }
 
-/** What a person may see: every hazard of their areas when signed in with hazard.view, else the public ones. */
+/** The most the list route gives a page. */
+const PER_PAGE = 500;
+/** How many of the latest closed hazards the map draws, grey, beside every open one. */
+export const MAP_CLOSED = 100;
+
+/**
+ * What a person may see: signed in with hazard.view, every hazard of their areas still open (every
+ * page of them: the ledger's newest page may be all closed ones) and the latest closed ones; else
+ * the public ones.
+ */
 export async function loadMapHazards(
   api: Pick<ApiClient, 'get'>,
   full: boolean,
 ): Promise<Array<HazardApiView | PublicHazardView>> {
-  if (full) return (await api.get<HazardListBody>('/api/hazards?per_page=500')).items;
-  return (await api.get<{ items: PublicHazardView[] }>('/api/public/hazards')).items;
+  if (!full) return (await api.get<{ items: PublicHazardView[] }>('/api/public/hazards')).items;
+  const [open, closed] = await Promise.all([
+    everyPage(api, 'open=true'),
+    api.get<HazardListBody>(`/api/hazards?status=closed&per_page=${MAP_CLOSED}`),
+  ]);
+  // A hazard closed between two reads is in both: keep one.
+  const byId = new Map<string, HazardApiView>();
+  for (const h of [...open, ...closed.items]) byId.set(h.id, h);
+  return [...byId.values()];
+}
+
+/** Every page of `/api/hazards?{query}`, until the total is read or a page comes back empty. */
+async function everyPage(api: Pick<ApiClient, 'get'>, query: string): Promise<HazardApiView[]> {
+  const items: HazardApiView[] = [];
+  for (let page = 1; ; page++) {
+    const body = await api.get<HazardListBody>(`/api/hazards?${query}&per_page=${PER_PAGE}&page=${page}`);
+    items.push(...body.items);
+    if (body.items.length === 0 || page * PER_PAGE >= body.page.total) return items;
+  }
 }
 
 /** The map's outlines and points; an empty map from a kit that has no map routes. */

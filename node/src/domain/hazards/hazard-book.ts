@@ -6,8 +6,9 @@
  *
  * A change that arrived from elsewhere is applied only if `accepts` agrees (the centre checks that
  * the person who made it may: docs/hazards.md §Who may do what); one it refuses is kept, shown
- * refused, and changes nothing. The decision is kept with the message, so a restart, or a roster
- * changed since, does not change what the ledger shows.
+ * refused, and changes nothing. An opening report from the air that claims more than `reported` is
+ * kept as the report it is, its status refused (hazard-acceptance.ts). The decision is kept with
+ * the message, so a restart, or a roster changed since, does not change what the ledger shows.
  *
  * A record is taken in memory first and then written; a journal that cannot be written is logged
  * as an error and the hazard stands until the node restarts (its message is in the store and goes
@@ -17,6 +18,7 @@
 import type { Logger } from '../../base/logger.js';
 import type { MessageOf } from '../../wire/message.js';
 import { type HazardEntry, type HazardView, hazardIdOf } from './hazard.js';
+import { openingAcceptance } from './hazard-acceptance.js';
 import { HazardJournal, type HazardRecord, ledgerForm } from './hazard-journal.js';
 import { hazardState } from './hazard-state.js';
 
@@ -83,8 +85,11 @@ export class HazardBook {
     const entry = entryOf(message, this.#o.now());
     const hazardId = hazardIdOf(entry);
     if (this.#ids.has(id)) return { hazard: this.#view(hazardId) as HazardView, added: false };
-    if (!o.local && message.body.previous !== undefined) {
-      const refused = this.#o.accepts?.(entry, this.#view(hazardId));
+    if (!o.local) {
+      const refused =
+        message.body.previous === undefined
+          ? openingAcceptance(entry)
+          : this.#o.accepts?.(entry, this.#view(hazardId));
       if (refused !== undefined) entry.refused = refused;
     }
     this.#take(entry);

@@ -9,9 +9,11 @@
  *
  * - An upload must be a JPEG, PNG or WebP by its bytes (photo-type.ts) and at most `maxPhotoBytes`.
  * - A token belongs to the person who uploaded; another person's filing cannot take it.
- * - Photos staged and never filed are removed `stagedForMs` after their upload, at the next open.
+ * - Photos staged and never filed are removed `stagedForMs` after their upload, at the next open
+ *   and at the next upload, so a kit that runs for weeks does not fill up with abandoned uploads.
  * - All photos together stay under `maxTotalBytes`: a kit's card is shared with the store, which
- *   must never run out of room for messages because of pictures.
+ *   must never run out of room for messages because of pictures. An upload reserves its bytes
+ *   before it writes, so uploads at the same moment cannot all pass the same room check.
  * - Files are made mode 0600 in directories of mode 0700: a photo may show people and homes.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -139,12 +141,20 @@ export class HazardPhotoStore {
         'HAZARD_PHOTO_TOO_LARGE',
         `the photo is ${bytes.length} bytes, more than the ${this.maxPhotoBytes} a photo may be: take it at a lower resolution`,
       );
+    await this.#sweep();
     this.#room(bytes.length);
+    // Reserved now, before any await: the next upload's room check counts this one.
+    this.#used += bytes.length;
     const token = randomBytes(16).toString('hex');
     const path = join(this.#o.dir, STAGED, `${person}-${token}.${PHOTO_EXTENSIONS[type]}`);
-    await mkdir(join(this.#o.dir, STAGED), { recursive: true, mode: 0o700 });
-    await writePrivate(path, bytes);
-    this.#used += bytes.length;
+    try {
+      await mkdir(join(this.#o.dir, STAGED), { recursive: true, mode: 0o700 });
+      await writePrivate(path, bytes);
+    } catch (err) {
+      this.#used -= bytes.length;
+      await unlink(path).catch(() => {});
+      throw err;
+    }
     this.#staged.set(token, { token, type, bytes: bytes.length, person, path, at: this.#o.now() });
     return { token, type, bytes: bytes.length };
   }
@@ -165,12 +175,19 @@ export class HazardPhotoStore {
         'HAZARD_PHOTO_UNKNOWN',
         `no photo ${token.slice(0, 8)}… uploaded by you waits here: upload it again`,
       );
-    const bytes = await readFile(staged.path);
-    const dir = join(this.#o.dir, dirNameOf(hazard));
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const file = `${n}.${PHOTO_EXTENSIONS[staged.type]}`;
-    await rename(staged.path, join(dir, file));
+    // Taken out of the staged photos while it moves, so a sweep meanwhile cannot remove it.
     this.#staged.delete(token);
+    let bytes: Buffer;
+    const file = `${n}.${PHOTO_EXTENSIONS[staged.type]}`;
+    try {
+      bytes = await readFile(staged.path);
+      const dir = join(this.#o.dir, dirNameOf(hazard));
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await rename(staged.path, join(dir, file));
+    } catch (err) {
+      this.#staged.set(token, staged);
+      throw err;
+    }
     return {
       file,
       type: staged.type,
@@ -187,6 +204,19 @@ export class HazardPhotoStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  /** Removes the staged photos past their time, and gives their room back. */
+  async #sweep(): Promise<void> {
+    const oldest = this.#o.now() - (this.#o.stagedForMs ?? 24 * 3600_000);
+    const expired = [...this.#staged.values()].filter((s) => s.at < oldest);
+    if (expired.length === 0) return;
+    for (const s of expired) {
+      this.#staged.delete(s.token);
+      this.#used -= s.bytes;
+    }
+    await Promise.all(expired.map((s) => unlink(s.path).catch(() => {})));
+    this.#o.log.info({ removed: expired.length }, 'hazard photos uploaded and never filed: removed');
   }
 
   #room(bytes: number): void {

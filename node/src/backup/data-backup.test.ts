@@ -225,6 +225,13 @@ describe('backup and restore of a data directory', () => {
     expect(manifest.keys).toMatchObject([
       { setting: 'keys.kit_key_file', from: keyFile, path: 'keys/kit.key' },
     ]);
+    // Two keys, the second of which will be in the way when restored.
+    await writeFile(join(root, 'other.key'), 'fieldnode-kit-key 1\nnode 2108\n', { mode: 0o600 });
+    const twoKeys = join(root, 'two-keys');
+    await backupOf(node.store, twoKeys, [
+      { setting: 'keys.kit_key_file', path: join(root, 'other.key') },
+      { setting: 'keys.relay_keys_file', path: keyFile },
+    ]);
     await node.close();
 
     const left = await restoreBackup({ from: out, dataDir: join(root, 'r1'), log: silentLogger });
@@ -240,5 +247,15 @@ describe('backup and restore of a data directory', () => {
     ).toMatchObject({ code: 'KEYS_EXISTS' });
     // The failed restore took its data directory away again.
     await expect(stat(join(root, 'r3'))).rejects.toThrow();
+    // A data directory that was there before, empty (a mount point), stays, emptied of what the
+    // failed restore wrote into it; so does the key directory it found, less the keys it wrote.
+    const mount = join(root, 'mnt');
+    await mkdir(mount, { mode: 0o700 });
+    expect(
+      await kitFailure(restoreBackup({ from: twoKeys, dataDir: mount, keysTo, log: silentLogger })),
+    ).toMatchObject({ code: 'KEYS_EXISTS' });
+    expect((await stat(mount)).isDirectory()).toBe(true);
+    expect(await readdir(mount)).toEqual([]);
+    expect((await readdir(keysTo)).sort()).toEqual(['kit.key']);
   });
 });

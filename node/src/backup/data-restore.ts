@@ -5,7 +5,9 @@
  * new LevelDB, the other files as they were, mode 0600 in directories of 0700. A restore never
  * writes over anything: the data directory must not exist or be empty, and key files (when the
  * backup has them and the operator names where they go) are never written over an existing file.
- * A restore that fails removes the data directory it made.
+ * A restore that fails removes what it made, and only that: the data directory when it made it,
+ * else (an empty directory given, such as a mount point) what it wrote inside, and the key files it
+ * wrote.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
@@ -55,10 +57,15 @@ export async function restoreBackup(o: RestoreOptions): Promise<Restored> {
   // Every byte checked before one is written.
   for (const f of [manifest.store, ...manifest.files, ...manifest.keys]) await checkFile(from, f);
   await checkEmpty(dataDir);
-  let made = false;
+  // What this restore made, for a failure to take away: the topmost directory it created (when the
+  // data directory existed, empty, nothing above it), what it wrote inside, and its key files.
+  let madeDir: string | undefined;
+  let existed = false;
+  const keys: string[] = [];
+  let madeKeysDir: string | undefined;
   try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    made = true;
+    madeDir = await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    existed = madeDir === undefined;
     const storeDir = join(dataDir, 'store');
     await mkdir(storeDir, { mode: 0o700 });
     const entries = await writeStoreEntries(storeDir, dumpEntries(join(from, manifest.store.path)));
@@ -72,9 +79,8 @@ export async function restoreBackup(o: RestoreOptions): Promise<Restored> {
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
       await writeNew(target, await readFile(join(from, ...f.path.split('/'))));
     }
-    const keys: string[] = [];
     if (o.keysTo !== undefined) {
-      await mkdir(o.keysTo, { recursive: true, mode: 0o700 });
+      madeKeysDir = await mkdir(o.keysTo, { recursive: true, mode: 0o700 });
       for (const k of manifest.keys) {
         const target = join(resolve(o.keysTo), basename(k.from));
         try {
@@ -100,9 +106,32 @@ export async function restoreBackup(o: RestoreOptions): Promise<Restored> {
     );
     return { manifest, entries, files: manifest.files.length, keys, keysLeft };
   } catch (err) {
-    if (made) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    await undo(dataDir, madeDir, existed, madeKeysDir === undefined ? keys : [madeKeysDir], o.log);
     throw err;
   }
+}
+
+/**
+ * Takes away what a failed restore made. A data directory that existed before (empty: checked) is
+ * kept, only emptied: it may be a mount point, which `rm -rf` would take from under its mount.
+ */
+async function undo(
+  dataDir: string,
+  madeDir: string | undefined,
+  existed: boolean,
+  keys: readonly string[],
+  log: Logger,
+): Promise<void> {
+  const targets = [...keys];
+  if (madeDir !== undefined) targets.push(madeDir);
+  else if (existed) targets.push(...(await readdir(dataDir).catch(() => [])).map((e) => join(dataDir, e)));
+  for (const t of targets)
+    await rm(t, { recursive: true, force: true }).catch((err: unknown) =>
+      log.warn(
+        { err, path: t },
+        'restore failed, and what it made could not all be removed: remove it by hand',
+      ),
+    );
 }
 
 async function checkFile(from: string, f: BackupFile): Promise<void> {

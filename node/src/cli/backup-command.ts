@@ -22,6 +22,20 @@ import { MessageStore } from '../store/message-store.js';
 import { dataDir as dataDirOf, parseOptions } from './args.js';
 import { packageVersion } from './package-info.js';
 
+/**
+ * How far a restore moves the node's sequence on unless told (docs/operating.md §Backup and
+ * restore): more than a node realistically numbers between its last backup and its restore. A
+ * centre numbers about one message (a receipt) per message it takes in, plus its warnings and
+ * control messages; a county of a hundred kits each sending the 1,024 a day a kit's sequence epoch
+ * allows (docs/security.md §A lost store) is 100,000 a day at the very worst, so a day's backup has
+ * a whole day of that; a kit numbers its own 1,024 a day for about three months. The cost is
+ * small: the sequence is a varint (docs/wire-format.md §3.1) of 2 bytes from 128, 3 from 16,384 and 4
+ * from 2,097,152, so the skip adds nothing to a node between 16,384 and 1,997,152, one byte per
+ * message to one below 16,384 or near 2,097,152, and two only to a node that had sent fewer than
+ * 128. A skip that falls short costs far more: every message numbered again is refused as a replay.
+ */
+export const DEFAULT_SEQ_SKIP = 100_000;
+
 /** A backup of a busy centre takes a while: the daemon is given this long to answer. */
 const BACKUP_WAIT_MS = 30 * 60_000;
 
@@ -180,8 +194,8 @@ export async function restoreCommand(args: string[]): Promise<number> {
   ];
   lines.push(
     seq === undefined
-      ? `  seq     as the backup left it: if the node sent messages after ${new Date(m.madeAt).toISOString()}, restore again with --seq-skip N`
-      : `  seq     moved on from ${seq.from} to ${seq.to} (--seq-skip ${skip}): its next message is ${seq.to + 1}`,
+      ? `  seq     as the backup left it (--seq-skip 0): if the node sent any message after ${new Date(m.madeAt).toISOString()}, every node that heard it refuses the next ones as replays`
+      : `  seq     moved on from ${seq.from} to ${seq.to} (${values['seq-skip'] === undefined ? 'the default skip' : '--seq-skip'} ${skip}): its next message is ${seq.to + 1}`,
   );
   if (restored.keys.length > 0) lines.push(`  keys    written: ${restored.keys.join(', ')}`);
   if (restored.keysLeft.length > 0)
@@ -199,9 +213,9 @@ export async function restoreCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** --seq-skip: how many sequence numbers to pass over, 0 to 1,000,000; 0 when not given. */
+/** --seq-skip: how many sequence numbers to pass over, 0 to 1,000,000; DEFAULT_SEQ_SKIP when not given. */
 function seqSkip(text: string | undefined): number {
-  if (text === undefined) return 0;
+  if (text === undefined) return DEFAULT_SEQ_SKIP;
   const n = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
   if (!(n >= 0 && n <= 1_000_000))
     throw new KitError(

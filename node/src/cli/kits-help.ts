@@ -61,7 +61,7 @@ export const KITS_COMMANDS = [
       {
         flag: '--seq-skip',
         value: 'N',
-        text: "move the node's sequence on by N past the backup's, so that messages it\nsent after the backup are not numbered again (refused as replays)",
+        text: "move the node's sequence on by N past the backup's (default 100000), so\nthat messages it sent after the backup are not numbered again (refused as\nreplays); 0 keeps the backup's, only for a node known silent since",
       },
       JSON_OPTION,
     ],
@@ -97,7 +97,8 @@ export const KITS_COMMANDS = [
     about:
       'NEW must be enrolled (keys.nodes) for the same area as KIT, and KIT revoked. Its open\n' +
       "incidents then name NEW, the area's roster goes to NEW in a signed control message, and\n" +
-      'the warning desk follows KIT to NEW (docs/kits.md §Open items).',
+      'the warning desk follows KIT to NEW (docs/kits.md §Open items). An area of more than 64\n' +
+      'people is refused before anything changes: one roster message carries 64 at most.',
     options: [
       { flag: '--by', value: 'NEW', text: 'the kit that carries on' },
       {

@@ -8,13 +8,14 @@
  *   message the backup's snapshot held, as the running node had them, and the identity is the same.
  * - With no daemon, the command makes it itself; restored, the store's every entry (messages,
  *   records, indexes, counters) and every file are the same as the node's.
- * - `--seq-skip N` moves the restored node's sequence on by N; a restore never writes over a node's
- *   data directory.
+ * - A restore moves the node's sequence on by DEFAULT_SEQ_SKIP unless told, by `--seq-skip N`, N
+ *   (0 keeps the backup's); a restore never writes over a node's data directory.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { DEFAULT_SEQ_SKIP } from '../../src/cli/backup-command.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { readStoreEntries } from '../../src/store/store-entries.js';
 import { type RunningFieldnode, runFieldnode, startFieldnode } from '../fieldnode-binary.js';
@@ -44,6 +45,15 @@ const kitYaml = () =>
   `keys: { kit_key_file: ${keys}/kit-2107.key }\nkits: { health_interval_s: 1 }\n`;
 
 const seqOf = (id: string) => Number(id.split('/')[1]);
+
+async function readKvOf(storeDir: string, key: string): Promise<unknown> {
+  const store = await MessageStore.open(storeDir);
+  try {
+    return await store.getKv(key);
+  } finally {
+    await store.close();
+  }
+}
 
 async function entries(storeDir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -120,8 +130,13 @@ it('made with no daemon running, restored: every store entry and file the same; 
   expect(made.code).toBe(0);
   expect(made.stdout).toContain('made by this command (no daemon running)');
 
+  // --seq-skip 0, by choice: the store exactly as the backup held it, its sequence too.
   const restoredDir = join(dir, 'restored');
-  expect((await runFieldnode(['restore', out, '--data-dir', restoredDir], { cwd: dir })).code).toBe(0);
+  const exact = await runFieldnode(['restore', out, '--data-dir', restoredDir, '--seq-skip', '0'], {
+    cwd: dir,
+  });
+  expect(exact.code).toBe(0);
+  expect(exact.stdout).toContain('seq     as the backup left it (--seq-skip 0)');
   const node = await entries(join(dir, 'data', 'store'));
   expect(node.size).toBeGreaterThan(5);
   expect(await entries(join(restoredDir, 'store'))).toEqual(node);
@@ -145,6 +160,21 @@ it('made with no daemon running, restored: every store entry and file the same; 
   } finally {
     await nodeStore.close();
     await skippedStore.close();
+  }
+  // Not told, a restore moves the sequence on by the default: a restored node never numbers a
+  // message again that it may have sent after the backup.
+  const plain = join(dir, 'plain');
+  const byDefault = await runFieldnode(['restore', out, '--data-dir', plain], { cwd: dir });
+  expect(byDefault.code).toBe(0);
+  const plainStore = await MessageStore.open(join(plain, 'store'));
+  try {
+    const was = (await readKvOf(join(dir, 'data', 'store'), 'seq')) as number;
+    expect(await plainStore.getKv<number>('seq')).toBe(was + DEFAULT_SEQ_SKIP);
+    expect(byDefault.stdout).toContain(
+      `seq     moved on from ${was} to ${was + DEFAULT_SEQ_SKIP} (the default skip ${DEFAULT_SEQ_SKIP})`,
+    );
+  } finally {
+    await plainStore.close();
   }
   const bad = await runFieldnode(['restore', out, '--data-dir', join(dir, 'x'), '--seq-skip', 'lots'], {
     cwd: dir,

@@ -8,7 +8,7 @@
  *   a minute more (half an interval, for intervals under two minutes). The interval is the one its latest health message named (a kit says when to
  *   expect it next); before any, the county's configured one. One lost health message is not a
  *   silence; two in a row are. A kit never heard since it was enrolled is not alerted on: it may not
- *   be out yet. A revoked kit is not watched.
+ *   be out yet. A revoked kit is not watched, nor one no longer enrolled (removed from keys.nodes).
  * - **Battery**: the latest health message says the kit runs on its battery (or cannot tell) and
  *   is not charging, and its charge is at the low mark or below, or the trend through its recent
  *   charges (battery-trend.ts) or its own estimate of the minutes left reaches the cut-off within
@@ -36,6 +36,11 @@ export interface KitFacts {
   /** Its health messages, oldest first; the last is the latest. */
   samples: readonly HealthSample[];
   revoked: boolean;
+  /**
+   * Not among the kits the centre enrolls now (removed from keys.nodes, known only from its journal
+   * or as another kit's successor): kept for its history, not watched. Default false.
+   */
+  unenrolled?: boolean;
 }
 
 export interface AlertPolicy {
@@ -88,13 +93,13 @@ export function allowedSilenceMs(facts: Pick<KitFacts, 'samples'>, policy: Alert
 
 /** When the kit would become silent if nothing more came, unix ms; undefined when it is not watched. */
 export function silentFrom(facts: KitFacts, policy: AlertPolicy): number | undefined {
-  if (facts.revoked || facts.lastHeard === undefined) return undefined;
+  if (!watched(facts) || facts.lastHeard === undefined) return undefined;
   return facts.lastHeard + allowedSilenceMs(facts, policy);
 }
 
 /** The alerts that stand for the kit at `now`. */
 export function kitAlerts(facts: KitFacts, now: number, policy: AlertPolicy): AlertFinding[] {
-  if (facts.revoked) return [];
+  if (!watched(facts)) return [];
   const found: AlertFinding[] = [];
   const from = silentFrom(facts, policy);
   if (from !== undefined && now >= from && facts.lastHeard !== undefined)
@@ -102,6 +107,11 @@ export function kitAlerts(facts: KitFacts, now: number, policy: AlertPolicy): Al
   const battery = batteryFinding(facts.samples, policy);
   if (battery) found.push(battery);
   return found;
+}
+
+/** Whether the centre watches the kit at all: enrolled, and not revoked. */
+function watched(facts: KitFacts): boolean {
+  return !facts.revoked && facts.unenrolled !== true;
 }
 
 /** When a reading was true: the kit's own time when it trusted its clock, else when it arrived. */

@@ -87,13 +87,17 @@ const health = (seq: number, at: number, body: Partial<MessageOf<'health'>['body
   body: { ...K1.body, intervalS: 300, ...body },
 });
 
+/** A report from 2107 made at `at` (unix ms), its clock trusted. */
+const report = (seq: number, at: number, more: Partial<Message> = {}): Message =>
+  ({ ...R1, seq, createdAt: Math.floor(at / 1000), ...more }) as Message;
+
 describe('the kit board', () => {
   it('hears every message from a kit, keeps its health messages in its own order, and ignores strangers', async () => {
     const { board } = await open();
     await board.heard(health(310, T0 + 5 * MIN), T0 + 5 * MIN);
     await board.heard(health(309, T0), T0 + 6 * MIN); // late, by satellite
     await board.heard(health(309, T0), T0 + 7 * MIN); // a duplicate changes nothing
-    await board.heard({ ...R1, seq: 311 }, T0 + 8 * MIN);
+    await board.heard(report(311, T0 + 8 * MIN), T0 + 8 * MIN);
     await board.heard({ ...R1, origin: 9999 }, T0 + 9 * MIN);
     const kit = board.kit(2107);
     expect(kit?.samples.map((s) => s.msg)).toEqual(['2107/309', '2107/310']);
@@ -119,7 +123,7 @@ describe('the kit board', () => {
     wake(); // a minute on: still silent, not raised again
     expect(alerts).toHaveLength(1);
     now += 5 * MIN;
-    await board.heard({ ...R1, seq: 320 }, now);
+    await board.heard(report(320, now), now);
     expect(board.kit(2107)?.alerts).toEqual([]);
     const lines = readFileSync(file, 'utf8')
       .trim()
@@ -134,7 +138,7 @@ describe('the kit board', () => {
     expect(first.alerts.map((a) => a.alert.kind)).toEqual(['battery']);
     first.wakeUntil(T0 + 10 * MIN);
     // The gateway is heard once, just before 2107 falls silent.
-    await first.board.heard({ ...R1, origin: 3001, seq: 1 }, now);
+    await first.board.heard(report(1, now, { origin: 3001 }), now);
     first.wake();
     expect(first.alerts.map((a) => [a.kit, a.alert.kind])).toEqual([
       [2107, 'battery'],
@@ -173,6 +177,63 @@ describe('the kit board', () => {
     expect(board.successorOf(2107)).toBe(2111);
     expect(board.successorOf(2111)).toBe(2111);
     expect(board.formerOf(2111)).toEqual([2107]);
+  });
+
+  it('counts a kit heard when it made the message, by its trusted clock: a late old message does not silence its alarm', async () => {
+    const { board, alerts, wakeUntil } = await open();
+    await board.heard(health(309, T0), T0);
+    wakeUntil(T0 + 11 * MIN);
+    expect(alerts.map((a) => a.alert.kind)).toEqual(['silent']);
+    // A report it made five minutes in, relayed to the centre twenty minutes later: alive then, not now.
+    now = T0 + 25 * MIN;
+    await board.heard(report(310, T0 + 5 * MIN), now);
+    expect(board.kit(2107)?.lastHeard).toEqual({ at: T0 + 5 * MIN, msg: '2107/310', kind: 'report' });
+    expect(board.kit(2107)?.alerts.map((a) => a.kind)).toEqual(['silent']);
+    // Its clock not trusted, the same report counts from when it arrived: nothing better is known.
+    await board.heard(report(311, T0 + 5 * MIN, { clockUntrusted: true }), now);
+    expect(board.kit(2107)?.lastHeard?.at).toBe(now);
+    expect(board.kit(2107)?.alerts).toEqual([]);
+    // A trusted clock a little ahead of the centre's never puts the word after its arrival.
+    await board.heard(health(312, now + 30 * MIN), now + MIN);
+    expect(board.kit(2107)?.lastHeard?.at).toBe(now + MIN);
+    // The journal keeps when the late report was made, so a restart rebuilds the same.
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === '2107/310')).toMatchObject({
+      at: T0 + 25 * MIN,
+      said: T0 + 5 * MIN,
+    });
+  });
+
+  it('watches only the kits enrolled now: one removed from keys.nodes keeps its history and sounds nothing', async () => {
+    // 4000 was enrolled once and fell silent with its alert standing; 2107 was replaced by 5000,
+    // which is not enrolled here either. Neither is in keys.nodes now.
+    writeFileSync(
+      file,
+      [
+        { t: 'heard', kit: 4000, at: T0 - 60 * MIN, msg: '4000/9', kind: 'report' },
+        { t: 'alert', kit: 4000, alert: 'silent', at: T0 - 30 * MIN, on: true },
+        { t: 'heard', kit: 5000, at: T0 - 60 * MIN, msg: '5000/1', kind: 'report' },
+        { t: 'revoked', kit: 2107, at: T0 - 50 * MIN, by: 'system', control: '1/5' },
+        { t: 'replaced', kit: 2107, by: 5000, at: T0 - 40 * MIN, who: 'system', incidents: [] },
+      ]
+        .map((l) => `${JSON.stringify(l)}\n`)
+        .join(''),
+    );
+    const { board, alerts, wakeUntil } = await open();
+    for (const id of [4000, 5000]) {
+      const kit = board.kit(id);
+      expect(kit?.enrolled, String(id)).toBe(false);
+      expect(kit?.alerts, String(id)).toEqual([]);
+      expect(kit?.silentFrom, String(id)).toBeUndefined();
+    }
+    expect(board.kit(4000)?.lastHeard?.msg).toBe('4000/9');
+    // A word from a kit no longer enrolled is history too; hours on, nothing sounds.
+    await board.heard({ ...R1, origin: 4000, seq: 10, createdAt: Math.floor(now / 1000) }, now);
+    wakeUntil(T0 + 5 * 60 * MIN);
+    expect(alerts).toEqual([]);
+    expect(board.kit(4000)?.alerts).toEqual([]);
+    // The enrolled kits are watched as ever: the gateway, never heard, is not; 2111 neither.
+    expect(board.kit(2111)?.silentFrom).toBeUndefined();
   });
 
   it('rewrites a long journal at open with what it keeps: the latest samples, every revocation', async () => {

@@ -6,6 +6,11 @@
  * rebuilds it; alerts decided by kit-alerts.ts, raised once and cleared once, each raise handed to
  * `onAlert` (the centre's alarm).
  *
+ * A message counts as hearing the kit when it was made, by the kit's clock when the kit trusted it
+ * (never later than it arrived), else when it arrived: an old message relayed late (a destroyed
+ * kit's, days in a relay's store) says the kit was alive then, and does not silence its alarm now.
+ * Only kits enrolled now (keys.nodes) are watched: one removed since keeps its history, no alerts.
+ *
  * The board wakes when the next silence would begin, not on a poll. A centre that was down heard
  * nothing meanwhile, so a kit's silence counts from the later of its last word and the board's
  * opening: a restarted centre does not call every kit silent at once.
@@ -25,7 +30,14 @@ import {
   kitAlerts,
   silentFrom,
 } from './kit-alerts.js';
-import { compacted, HEARD_EVERY_MS, isKitRecord, type KitRecord, SAMPLES_KEPT } from './kit-journal.js';
+import {
+  compacted,
+  HEARD_EVERY_MS,
+  isKitRecord,
+  type KitRecord,
+  SAMPLES_KEPT,
+  saidAt,
+} from './kit-journal.js';
 
 /** A kit the centre enrolled (keys.nodes). */
 export interface EnrolledKit {
@@ -44,7 +56,10 @@ export interface KitState {
   role?: string;
   /** Whether it is in the centre's configuration now (a kit removed since still shows its history). */
   enrolled: boolean;
-  /** When anything last came from it, and what. */
+  /**
+   * When anything last came from it, and what: `at` is when the kit made it, by its own clock when
+   * it trusted it (never later than its arrival), else when the centre took it in.
+   */
   lastHeard?: { at: number; msg: string; kind: string };
   /** Its latest health message. */
   health?: HealthSample;
@@ -148,6 +163,9 @@ export class KitBoard {
     const kit = this.#kits.get(message.origin);
     if (kit === undefined || this.#closed) return;
     const msg = `${message.origin}/${message.seq}`;
+    // Alive when it made the message, if its clock says so truly; else when it reached us.
+    const made = message.createdAt * 1000;
+    const said = message.clockUntrusted || made >= at ? undefined : made;
     let record: KitRecord | undefined;
     if (message.kind === 'health') {
       const h = message as MessageOf<'health'>;
@@ -162,9 +180,17 @@ export class KitBoard {
         body: h.body,
       };
     } else if (kit.written === undefined || at - kit.written >= HEARD_EVERY_MS) {
-      record = { t: 'heard', kit: kit.id, at, msg, kind: message.kind };
+      record = {
+        t: 'heard',
+        kit: kit.id,
+        at,
+        msg,
+        kind: message.kind,
+        ...(said === undefined ? {} : { said }),
+      };
     }
-    if (record === undefined) kit.lastHeard = later(kit.lastHeard, { at, msg, kind: message.kind });
+    if (record === undefined)
+      kit.lastHeard = later(kit.lastHeard, { at: said ?? at, msg, kind: message.kind });
     else this.#apply(record);
     this.#evaluate(kit);
     this.#o.changed?.(kit.id);
@@ -277,11 +303,11 @@ export class KitBoard {
     const kit = this.#kit(r.kit);
     switch (r.t) {
       case 'heard':
-        kit.lastHeard = later(kit.lastHeard, { at: r.at, msg: r.msg, kind: r.kind });
+        kit.lastHeard = later(kit.lastHeard, { at: saidAt(r), msg: r.msg, kind: r.kind });
         kit.written = Math.max(kit.written ?? 0, r.at);
         return;
       case 'health': {
-        kit.lastHeard = later(kit.lastHeard, { at: r.at, msg: r.msg, kind: 'health' });
+        kit.lastHeard = later(kit.lastHeard, { at: saidAt(r), msg: r.msg, kind: 'health' });
         kit.written = Math.max(kit.written ?? 0, r.at);
         if (kit.samples.some((s) => s.msg === r.msg)) return;
         const { t: _t, kit: _k, ...sample } = r;
@@ -352,6 +378,8 @@ export class KitBoard {
       ...(since === undefined ? {} : { lastHeard: since }),
       samples: kit.samples,
       revoked: kit.revoked !== undefined,
+      // Met in its journal or as a successor, but not in keys.nodes now: history, not watched.
+      unenrolled: kit.enrolled === undefined,
     };
   }
 

@@ -4,7 +4,7 @@
  * each, replayed at open to rebuild it. What it keeps:
  *
  * - `heard`: something came from a kit (at most one line a minute per kit: the minute is what a
- *   restart may lose of "last heard");
+ *   restart may lose of "last heard"), when it arrived and, when earlier, when the kit made it;
  * - `health`: a kit's health message, whole;
  * - `revoked` and `replaced`: what the duty officer did about a lost kit, for good;
  * - `alert`: an alert raised or cleared, so that a restart does not sound again what already sounded.
@@ -25,7 +25,16 @@ export const SAMPLES_KEPT = 96;
 export const HEARD_EVERY_MS = 60_000;
 
 export type KitRecord =
-  | { t: 'heard'; kit: number; at: number; msg: string; kind: string }
+  | {
+      t: 'heard';
+      kit: number;
+      /** When the centre took it in (its clock). */
+      at: number;
+      msg: string;
+      kind: string;
+      /** When the kit made it, by its trusted clock, when that is earlier than `at` (saidAt). */
+      said?: number;
+    }
   | {
       t: 'health';
       kit: number;
@@ -62,7 +71,7 @@ export function isKitRecord(r: unknown): r is KitRecord {
   if (!isNum(o.kit) || !isNum(o.at)) return false;
   switch (o.t) {
     case 'heard':
-      return isStr(o.msg) && isStr(o.kind);
+      return isStr(o.msg) && isStr(o.kind) && (o.said === undefined || isNum(o.said));
     case 'health':
       return (
         isStr(o.msg) &&
@@ -84,6 +93,16 @@ export function isKitRecord(r: unknown): r is KitRecord {
 }
 
 /**
+ * When the kit was last known alive by this line: when it made the message, by its own clock when
+ * it trusted it (never later than the centre took it in), else when the centre took it in
+ * (docs/kits.md §Last heard). An old message relayed late says the kit was alive then, not now.
+ */
+export function saidAt(r: Extract<KitRecord, { t: 'heard' | 'health' }>): number {
+  if (r.t === 'heard') return Math.min(r.at, r.said ?? r.at);
+  return r.clockUntrusted ? r.at : Math.min(r.at, r.createdAt);
+}
+
+/**
  * What a rewrite keeps of `records`, in their order: the latest `heard` or `health` line of each
  * kit and its last SAMPLES_KEPT health lines, every revocation and replacement, and the latest
  * alert line of each kit and kind when it raised the alert.
@@ -91,7 +110,13 @@ export function isKitRecord(r: unknown): r is KitRecord {
 export function compacted(records: readonly KitRecord[]): KitRecord[] {
   const keep = new Set<number>();
   const samples = new Map<number, number[]>();
+  /** Per kit, the line of its latest word (by when it was said, not the order it came in). */
   const latestWord = new Map<number, number>();
+  const latest = (kit: number, i: number) => {
+    const was = latestWord.get(kit);
+    const said = (j: number) => saidAt(records[j] as Extract<KitRecord, { t: 'heard' | 'health' }>);
+    if (was === undefined || said(i) >= said(was)) latestWord.set(kit, i);
+  };
   const latestAlert = new Map<string, number>();
   records.forEach((r, i) => {
     switch (r.t) {
@@ -99,11 +124,11 @@ export function compacted(records: readonly KitRecord[]): KitRecord[] {
         const list = samples.get(r.kit) ?? [];
         list.push(i);
         samples.set(r.kit, list);
-        latestWord.set(r.kit, i);
+        latest(r.kit, i);
         break;
       }
       case 'heard':
-        latestWord.set(r.kit, i);
+        latest(r.kit, i);
         break;
       case 'alert':
         latestAlert.set(`${r.kit}/${r.alert}`, i);

@@ -14,7 +14,10 @@ declare module '../../base/errors.js' {
     KIT_NOT_REVOKED: true;
     /** This centre holds no issuer key with the `control` power: it cannot sign a revocation. */
     KIT_NO_ISSUER: true;
-    /** The kit named as a replacement cannot be one (another area, a centre, replaced already…). */
+    /**
+     * The kit named as a replacement cannot be one (another area, a centre, replaced already…), or
+     * its area's roster is larger than one control message carries.
+     */
     KIT_REPLACEMENT_INVALID: true;
     /** A handover file cannot be read, or is not for this kit. */
     KIT_HANDOVER_INVALID: true;

@@ -51,7 +51,7 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function centreSide(o: { issuer?: boolean } = {}) {
+async function centreSide(o: { issuer?: boolean; people?: Person[] } = {}) {
   dir = await mkdtemp(join(tmpdir(), 'lost-kits-'));
   const c = await county(net, [LOST, NEW]);
   const board = await KitBoard.open({
@@ -85,7 +85,7 @@ async function centreSide(o: { issuer?: boolean } = {}) {
         ? { missing: 'no issuer key here has the control power' }
         : { id: FIXTURE_ISSUER_ID, sign: issuerSigned },
     handOver: async (from, to) => (await book.handOver(from, to)).map((i) => i.id),
-    roster: (area) => airRoster(area, people),
+    roster: (area) => airRoster(area, o.people ?? people),
     audit: {
       append: async (d) => {
         audit.push(d);
@@ -177,6 +177,39 @@ describe('a lost kit, revoked and replaced', () => {
       ['kit.revoked', `node:${LOST}`, DUTY_OFFICER],
       ['kit.replaced', `node:${LOST}`, DUTY_OFFICER],
     ]);
+    await board.close();
+  });
+
+  it('refuses, before anything changes, a replacement whose area has more people than one roster message carries', async () => {
+    net = new TestNetwork();
+    provisionIssuer(net);
+    // 65 people answer for the village: one more than a control message's roster holds.
+    const many: Person[] = Array.from({ length: 65 }, (_, i) => ({
+      id: 100 + i,
+      name: `村民${i + 1}`,
+      roles: ['flood-responsible'],
+      areas: [VILLAGE],
+    }));
+    const { c, board, book, lost, audit } = await centreSide({ people: many });
+    const first = await c.kit(LOST).core.submit(report(120));
+    await eventually('the 初报 at the centre', async () => (await book.list()).some((i) => i.id === first));
+    await lost.revoke(LOST, DUTY_OFFICER);
+    const submitted = c.centre.store;
+    const before = (await submitted.openIds()).length;
+
+    expect(await kitFailure(lost.replace(LOST, NEW, DUTY_OFFICER))).toMatchObject({
+      code: 'KIT_REPLACEMENT_INVALID',
+      message: expect.stringMatching(
+        /area 430121101201 has 65 persons .* more than the 64 .* nothing was changed/,
+      ),
+    });
+    // Nothing moved: the incident is still the lost kit's own (no other kit named), no roster went
+    // out, nothing recorded.
+    expect((await book.get(first)).node).toBeUndefined();
+    expect(board.kit(LOST)?.replacedBy).toBeUndefined();
+    expect(board.successorOf(LOST)).toBe(LOST);
+    expect((await submitted.openIds()).length).toBe(before);
+    expect(audit.map((a) => a.action)).toEqual(['kit.revoked']);
     await board.close();
   });
 

@@ -11,7 +11,8 @@
  * - **Replace**: a kit enrolled for the same area (keys.nodes) takes over. The lost kit's open
  *   incidents name it from then on (IncidentBook.handOver); every warning in force whose calls on the
  *   lost kit are unanswered is sent to it, so its people hear and answer it there; the area's roster
- *   goes to it in a signed control message (with the standing revocations again); the kit board and
+ *   goes to it in a signed control message (with the standing revocations again), and an area of
+ *   more people than one message carries is refused before anything changes; the kit board and
  *   the warning desk follow the lost kit to it (kit-board.ts successorOf). What the new kit itself needs to carry on, the
  *   open incidents, is the handover file (kit-handover.ts).
  *
@@ -30,6 +31,11 @@ import './kits-errors.js';
 
 /** The most node ids one control message may revoke (docs/wire-format.md §4.5). */
 export const MAX_REVOKE_NODES = 64;
+/**
+ * The most persons one control message's roster may carry (docs/wire-format.md §4.5). A roster
+ * replaces the kit's whole, so it cannot be sent in parts: a larger area's is refused, not cut.
+ */
+export const MAX_ROSTER_PERSONS = 64;
 /** A revocation must reach kits that are away for days: it lives a week. */
 export const REVOCATION_LIFETIME_MIN = 7 * 24 * 60;
 /** The roster sent to a replacement kit lives a day. */
@@ -141,20 +147,14 @@ export class LostKits {
       const problem = replacementProblem(lost, by, next);
       if (problem !== undefined) throw new KitError('KIT_REPLACEMENT_INVALID', problem);
       const issuer = this.#issuer();
+      // Checked before anything changes: a refusal leaves the incidents and calls where they were.
+      const roster = lost.area === undefined ? undefined : this.#rosterFor(lost.area, by);
       const incidents = await this.#o.handOver(kit, by);
       // The warnings the lost kit's people have not answered: the new kit sounds them for its area.
       const warnings = (await this.#o.openWarnings?.(kit)) ?? [];
       for (const id of warnings) await this.#o.sendToward?.(id, by);
       let control: string | undefined;
-      if (lost.area !== undefined) {
-        const roster = this.#o.roster(lost.area);
-        if (roster.persons.length > 64) {
-          this.#o.log.warn(
-            { area: lost.area, persons: roster.persons.length },
-            'the area has more than 64 persons: the first 64 go on air',
-          );
-          roster.persons = roster.persons.slice(0, 64);
-        }
+      if (roster !== undefined) {
         control = await this.#o.submit(
           {
             kind: 'control',
@@ -208,6 +208,20 @@ export class LostKits {
         `no kit ${kit} is enrolled here: the kits are keys.nodes of this centre's configuration`,
       );
     return state;
+  }
+
+  /**
+   * The area's roster as one control message carries it.
+   * @throws KitError KIT_REPLACEMENT_INVALID when it has more persons than one message carries.
+   */
+  #rosterFor(area: number, by: number): AirRoster {
+    const roster = this.#o.roster(area);
+    if (roster.persons.length > MAX_ROSTER_PERSONS)
+      throw new KitError(
+        'KIT_REPLACEMENT_INVALID',
+        `area ${area} has ${roster.persons.length} persons on the roster, more than the ${MAX_ROSTER_PERSONS} one control message carries (docs/wire-format.md §4.5), and a roster sent again replaces the kit's whole, so it cannot go in parts: nothing was changed. Bring the people of area ${area} (roster.people whose areas lie within it) to ${MAX_ROSTER_PERSONS} or fewer, then name kit ${by} again`,
+      );
+    return roster;
   }
 
   #issuer(): { id: number; sign: Authenticator } {

@@ -16,6 +16,7 @@ import { loadConfig } from '../node/src/config/load.js';
 import { NODE_ROLES } from '../node/src/config/schema.js';
 import { kitFailure } from '../node/test/kit-errors.js';
 import { USB_FINGERPRINTS } from '../radio/src/transports/usb-fingerprints.js';
+import { parseUnitFile, values } from './systemd/unit-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const profiles = join(here, 'profiles');
@@ -44,6 +45,40 @@ describe('an example configuration per role', () => {
       for (const path of serial) expect(path).toMatch(/^\/dev\/serial\/by-id\/usb-/);
     });
   }
+});
+
+describe('the kit on its Wi-Fi: the examples, the unit, the install and the docs agree', () => {
+  it('kit.yaml and team.yaml serve phones on port 80 of the access point, with the captive portal', async () => {
+    const unit = parseUnitFile(await readFile(join(here, 'systemd/fieldnode.service'), 'utf8'));
+    const install = await readFile(join(here, 'install/install.sh'), 'utf8');
+    const address = /^ADDRESS="([0-9.]+)"$/m.exec(install)?.[1];
+    expect(address).toBe('10.42.0.1');
+    const origin = `http://${address}`;
+    for (const role of ['kit', 'team'] as const) {
+      const config = await loadConfig(join(here, `${role}.yaml`), { env: {} });
+      expect({
+        role,
+        listen: config.http?.listen.port,
+        origins: config.http?.publicOrigins,
+        portal: config.http?.captivePortal,
+      }).toEqual({
+        role,
+        listen: 80,
+        origins: [origin],
+        portal: true,
+      });
+    }
+    // Port 80 is below 1024: the unprivileged daemon binds it only with this capability.
+    expect(values(unit, 'Service', 'AmbientCapabilities')).toContain('CAP_NET_BIND_SERVICE');
+    expect(values(unit, 'Service', 'CapabilityBoundingSet')).toContain('CAP_NET_BIND_SERVICE');
+    const piKit = await readFile(join(here, '../docs/pi-kit.md'), 'utf8');
+    expect(piKit).toContain('listen: { host: 0.0.0.0, port: 80 }');
+    expect(piKit).toContain(`public_origins: [${origin}]`);
+    expect(piKit).toContain('captive_portal: true');
+    const kitDoc = await readFile(join(here, '../docs/kit.md'), 'utf8');
+    expect(kitDoc).toContain(`${origin}/`);
+    expect(kitDoc).not.toMatch(/10\.42\.0\.1:\d/);
+  });
 });
 
 /** A copy of a profile whose key file is a fresh 0600 file in the test's directory. */

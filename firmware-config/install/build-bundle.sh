@@ -3,10 +3,11 @@
 # machine with Node and npm, from a checkout of fieldnode:
 #
 #   firmware-config/install/build-bundle.sh [--out DIR] [--node-version vX.Y.Z]
-#       [--node-tarball FILE] [--skip-build] [--dry-run]
+#       [--node-tarball FILE --node-shasums FILE] [--skip-build] [--dry-run]
 #
 # The bundle, fieldnode-VERSION-linux-arm64.tar.gz, holds node/ (the official Node runtime for
-# linux-arm64, checked against nodejs.org's SHASUMS256.txt), app/ (dist/, the built UI and
+# linux-arm64, checked against nodejs.org's SHASUMS256.txt, downloaded or given with the tarball
+# already fetched: the check is never skipped), app/ (dist/, the built UI and
 # `npm ci --omit=dev` node_modules, whose serialport and classic-level packages carry linux-arm64
 # prebuilds: nothing is compiled on the Pi), firmware-config/ and docs/. install.sh installs it
 # with no network. With --dry-run each step is printed and none is done: nothing is downloaded,
@@ -17,6 +18,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="$ROOT/bundle"
 NODE_VERSION="$(node --version 2>/dev/null || echo v20.19.5)"
 NODE_TARBALL=""
+NODE_SHASUMS=""
 SKIP_BUILD=0
 DRY_RUN=0
 
@@ -26,15 +28,30 @@ while [ $# -gt 0 ]; do
     --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
     --node-version) NODE_VERSION="${2:?--node-version needs vX.Y.Z}"; shift 2 ;;
     --node-tarball) NODE_TARBALL="${2:?--node-tarball needs a file}"; shift 2 ;;
+    --node-shasums) NODE_SHASUMS="${2:?--node-shasums needs the SHASUMS256.txt of the Node release}"; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
 done
 
 step() { echo "== $*"; }
 run() { if [ "$DRY_RUN" = 1 ]; then echo "[dry-run] $*"; else "$@"; fi; }
+# run_in DIR COMMAND...: the command in DIR, in a subshell (no quoting of DIR into a string).
+run_in() {
+  local dir="$1"; shift
+  if [ "$DRY_RUN" = 1 ]; then echo "[dry-run] (cd $dir && $*)"; else (cd "$dir" && "$@"); fi
+}
+# The tarball's SHA-256 must be the one its release's SHASUMS256.txt lists for its name.
+check_node() {
+  local tarball="$1" shasums="$2" want got
+  want="$(awk -v f="$NODE_DIST.tar.xz" '$2 == f { print $1 }' "$shasums")"
+  [ -n "$want" ] || die "$shasums lists no $NODE_DIST.tar.xz: give the SHASUMS256.txt of Node $NODE_VERSION"
+  got="$(sha256sum "$tarball" | cut -d' ' -f1)"
+  [ "$want" = "$got" ] || die "$tarball does not match the SHA-256 that $shasums lists for $NODE_DIST.tar.xz: fetch both again"
+  echo "checked $tarball against $shasums"
+}
 
 case "$NODE_VERSION" in
   v2[0-9].*|v[3-9][0-9].*) ;;
@@ -50,12 +67,18 @@ step "checking the tools"
 for tool in node npm tar xz sha256sum; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 if [ -z "$NODE_TARBALL" ]; then command -v curl >/dev/null || die "curl is not installed (or give --node-tarball FILE)"; fi
 if [ -n "$NODE_TARBALL" ] && [ ! -f "$NODE_TARBALL" ]; then die "no Node tarball at $NODE_TARBALL"; fi
+if [ -n "$NODE_TARBALL" ] && [ -z "$NODE_SHASUMS" ]; then
+  die "--node-tarball needs --node-shasums FILE, the SHASUMS256.txt of Node $NODE_VERSION, to check it against"
+fi
+if [ -n "$NODE_SHASUMS" ] && [ -z "$NODE_TARBALL" ]; then die "--node-shasums goes with --node-tarball"; fi
+if [ -n "$NODE_SHASUMS" ] && [ ! -f "$NODE_SHASUMS" ]; then die "no SHASUMS256 file at $NODE_SHASUMS"; fi
 
 step "building fieldnode $VERSION (dist/ and the UI)"
 if [ "$SKIP_BUILD" = 1 ]; then
   echo "skipped (--skip-build): using $ROOT/dist as it is"
 else
-  run bash -c "cd '$ROOT' && npm ci --no-audit --no-fund && npm run build"
+  run_in "$ROOT" npm ci --no-audit --no-fund
+  run_in "$ROOT" npm run build
 fi
 
 step "staging $STAGE"
@@ -65,9 +88,15 @@ run mkdir -p "$STAGE/node" "$STAGE/app" "$STAGE/docs"
 step "the Node runtime $NODE_VERSION for linux-arm64"
 if [ -z "$NODE_TARBALL" ]; then
   NODE_TARBALL="$OUT/$NODE_DIST.tar.xz"
+  NODE_SHASUMS="$OUT/SHASUMS256-$NODE_VERSION.txt"
   run curl -fsSL -o "$NODE_TARBALL" "$NODE_URL/$NODE_DIST.tar.xz"
-  run curl -fsSL -o "$OUT/SHASUMS256-$NODE_VERSION.txt" "$NODE_URL/SHASUMS256.txt"
-  run bash -c "cd '$OUT' && grep ' $NODE_DIST.tar.xz\$' 'SHASUMS256-$NODE_VERSION.txt' | sha256sum -c -"
+  run curl -fsSL -o "$NODE_SHASUMS" "$NODE_URL/SHASUMS256.txt"
+fi
+# A given tarball is there to check even in a dry run; a download is not.
+if [ "$DRY_RUN" = 1 ] && [ ! -f "$NODE_TARBALL" ]; then
+  echo "[dry-run] check $NODE_TARBALL against the $NODE_DIST.tar.xz line of $NODE_SHASUMS (SHA-256)"
+else
+  check_node "$NODE_TARBALL" "$NODE_SHASUMS"
 fi
 run tar -xJf "$NODE_TARBALL" -C "$STAGE/node" --strip-components=1
 
@@ -77,7 +106,7 @@ run cp -a "$ROOT/dist" "$STAGE/app/dist"
 run rm -rf "$STAGE/app/dist/bench"
 # --ignore-scripts: the packages' install scripts would look for a prebuild for this machine, not
 # the Pi; the prebuilds for every platform come in the packages themselves.
-run bash -c "cd '$STAGE/app' && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --os=linux --cpu=arm64"
+run_in "$STAGE/app" npm ci --omit=dev --ignore-scripts --no-audit --no-fund --os=linux --cpu=arm64
 
 step "checking the linux-arm64 prebuilds and the built UI"
 for d in node_modules/@serialport/bindings-cpp/prebuilds/linux-arm64 node_modules/classic-level/prebuilds/linux-arm64; do
@@ -95,5 +124,6 @@ run cp "$ROOT/docs/pi-kit.md" "$ROOT/docs/operating.md" "$STAGE/docs/"
 
 step "packing $OUT/$NAME.tar.gz"
 run tar -C "$OUT" -czf "$OUT/$NAME.tar.gz" "$NAME"
-run bash -c "cd '$OUT' && sha256sum '$NAME.tar.gz' > '$NAME.tar.gz.sha256'"
+if [ "$DRY_RUN" = 1 ]; then echo "[dry-run] (cd $OUT && sha256sum $NAME.tar.gz > $NAME.tar.gz.sha256)"
+else (cd "$OUT" && sha256sum "$NAME.tar.gz" >"$NAME.tar.gz.sha256"); fi
 step "done$([ "$DRY_RUN" = 1 ] && echo ': nothing was downloaded, built or written (--dry-run)')"

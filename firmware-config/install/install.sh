@@ -2,18 +2,27 @@
 # Installs fieldnode on a kit: Raspberry Pi OS bookworm, arm64 (docs/pi-kit.md §Install).
 #
 #   sudo ./install.sh --bundle DIR --config FILE [--time-zone ZONE] [--ssid NAME]
-#        [--wifi-psk-file FILE | --open-wifi] [--wifi-country CC] [--address IP] [--dry-run [--show]]
+#        [--wifi-psk-file FILE | --open-wifi] [--wifi-country CC] [--address IP]
+#        [--key-file FILE]... [--dry-run [--show]]
 #
 # DIR is an unpacked offline bundle (build-bundle.sh): node/ (the Node runtime), app/ (the
 # program, its production node_modules and the built UI), firmware-config/. Nothing is
 # downloaded. With --dry-run every action is printed and none is done: no file is written, no
 # user made, no service touched; the checks still run and still fail the plan. --show prints
-# the files a dry run would write, the Wi-Fi key masked.
+# the files a dry run would write, the Wi-Fi key masked. --key-file installs a key file (the
+# kit's key, the mesh channel's key) into /etc/fieldnode, mode 0600, owned by the daemon's user.
+#
+# FIELDNODE_INSTALL_ROOT=DIR installs under DIR instead of / (for tests and image builds): every
+# path written is under DIR, systemd-sysusers and systemd-tmpfiles get --root=DIR, the checks for
+# root and for the Pi only warn, and owners are set only where the user exists. The commands that
+# talk to a running system (systemctl, nmcli, timedatectl, runuser) still run: a test or an image
+# builder puts stand-ins for them on PATH.
 set -euo pipefail
 
+ROOT="${FIELDNODE_INSTALL_ROOT:-}"
+ROOT="${ROOT%/}"
 PREFIX=/opt/fieldnode
 CONF_DIR=/etc/fieldnode
-STATE_DIR=/var/lib/fieldnode
 NM_DIR=/etc/NetworkManager
 BUNDLE=""
 CONFIG=""
@@ -27,8 +36,9 @@ IFACE="wlan0"
 CHANNEL="6"
 DRY_RUN=0
 SHOW=0
+KEY_FILES=()
 
-usage() { sed -n '4,6p' "$0" | sed 's/^# \{0,3\}//'; }
+usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,3\}//'; }
 die() { echo "install.sh: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -43,6 +53,7 @@ while [ $# -gt 0 ]; do
     --address) ADDRESS="${2:?--address needs an IPv4 address}"; shift 2 ;;
     --interface) IFACE="${2:?--interface needs a Wi-Fi interface}"; shift 2 ;;
     --channel) CHANNEL="${2:?--channel needs a 2.4 GHz channel}"; shift 2 ;;
+    --key-file) KEY_FILES+=("${2:?--key-file needs a file}"); shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
     --show) SHOW=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -56,16 +67,20 @@ step() { echo "== $*"; }
 run() {
   if [ "$DRY_RUN" = 1 ]; then echo "[dry-run] $*"; else "$@"; fi
 }
-# put MODE OWNER:GROUP PATH < text
+# put MODE OWNER:GROUP PATH < text. PATH is as on the kit; it is written under $ROOT.
 put() {
   local mode="$1" owner="$2" path="$3"
+  local own=(-o "${owner%%:*}" -g "${owner##*:}")
+  # Under a test or image root the daemon's user may not exist on this machine.
+  if [ -n "$ROOT" ] && { [ "$(id -u)" != 0 ] || ! getent passwd "${owner%%:*}" >/dev/null \
+      || ! getent group "${owner##*:}" >/dev/null; }; then own=(); fi
   if [ "$DRY_RUN" = 1 ]; then
     echo "[dry-run] write $path (mode $mode, $owner)"
     if [ "$SHOW" != 1 ]; then cat >/dev/null
-    elif [[ "$path" == *.psk ]]; then cat >/dev/null; echo "    | ********"
+    elif [[ "$path" == *.psk ]] || [ "$owner" = fieldnode:fieldnode ]; then cat >/dev/null; echo "    | ********"
     else sed -e 's/^psk=.*/psk=********/' -e 's/^/    | /'; fi
   else
-    install -D -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" /dev/stdin "$path"
+    install -D -m "$mode" "${own[@]}" /dev/stdin "$ROOT$path"
   fi
 }
 warn() { echo "install.sh: warning: $*" >&2; }
@@ -76,7 +91,7 @@ step "checking the system and the bundle"
 [ -n "$CONFIG" ] || die "--config FILE is required: this kit's configuration (firmware-config/kit.yaml is an example)"
 [ -d "$BUNDLE" ] || die "no bundle at $BUNDLE: unpack fieldnode-bundle-*.tar.gz and name its directory"
 [ -f "$CONFIG" ] || die "no configuration at $CONFIG"
-[ "$DRY_RUN" = 1 ] || [ "$(id -u)" = 0 ] || die "run as root (sudo), or with --dry-run to see the plan"
+[ "$DRY_RUN" = 1 ] || [ -n "$ROOT" ] || [ "$(id -u)" = 0 ] || die "run as root (sudo), or with --dry-run to see the plan"
 if [ "$OPEN_WIFI" = 1 ] && [ -n "$PSK_FILE" ]; then die "--open-wifi and --wifi-psk-file contradict each other: choose one"; fi
 [ "${#SSID}" -le 32 ] || die "the SSID '$SSID' is longer than 32 bytes"
 case "$ADDRESS" in *[!0-9.]*|"") die "--address $ADDRESS is not an IPv4 address" ;; esac
@@ -85,7 +100,7 @@ case "$ADDRESS" in *[!0-9.]*|"") die "--address $ADDRESS is not an IPv4 address"
 ARCH="$(uname -m)"
 if [ "${VERSION_CODENAME:-}" != bookworm ] || [ "$ARCH" != aarch64 ]; then
   msg="this is ${PRETTY_NAME:-an unknown system} on $ARCH; the bundle is for Raspberry Pi OS bookworm on aarch64"
-  if [ "$DRY_RUN" = 1 ]; then warn "$msg"; else die "$msg"; fi
+  if [ "$DRY_RUN" = 1 ] || [ -n "$ROOT" ]; then warn "$msg"; else die "$msg"; fi
 fi
 for f in node/bin/node app/package.json app/dist/node/src/cli/bin.js app/dist/ui/index.html \
          firmware-config/systemd/fieldnode.service; do
@@ -100,49 +115,56 @@ if [ -n "$PSK_FILE" ]; then
   PSK_LEN="$(tr -d '\n' <"$PSK_FILE" | wc -c)"
   [ "$PSK_LEN" -ge 8 ] && [ "$PSK_LEN" -le 63 ] || die "the Wi-Fi key in $PSK_FILE must be 8 to 63 characters (WPA2)"
 fi
+for k in "${KEY_FILES[@]}"; do
+  [ -f "$k" ] || die "no key file at $k"
+  case "$(basename "$k")" in fieldnode.yaml|wifi.psk) die "the key file $k would replace /etc/fieldnode/$(basename "$k"): rename it" ;; esac
+done
+[ -e "$ROOT/usr/share/zoneinfo/$TIME_ZONE" ] || die "unknown time zone $TIME_ZONE (see timedatectl list-timezones)"
 FC="$BUNDLE/firmware-config"
 
 # --- the user, the directories -------------------------------------------------------------
 step "the fieldnode user and its directories (sysusers.d, tmpfiles.d)"
 put 0644 root:root /usr/lib/sysusers.d/fieldnode.conf <"$FC/systemd/fieldnode.sysusers.conf"
-run systemd-sysusers /usr/lib/sysusers.d/fieldnode.conf
+run systemd-sysusers ${ROOT:+--root="$ROOT"} /usr/lib/sysusers.d/fieldnode.conf
 put 0644 root:root /usr/lib/tmpfiles.d/fieldnode.conf <"$FC/systemd/fieldnode.tmpfiles.conf"
-run systemd-tmpfiles --create /usr/lib/tmpfiles.d/fieldnode.conf
+run systemd-tmpfiles ${ROOT:+--root="$ROOT"} --create /usr/lib/tmpfiles.d/fieldnode.conf
 
-# --- the program -------------------------------------------------------------------------
-step "the program under $PREFIX"
-run rm -rf "$PREFIX.new"
-run mkdir -p "$PREFIX.new"
-run cp -a "$BUNDLE/node" "$BUNDLE/app" "$BUNDLE/firmware-config" "$PREFIX.new/"
+# --- the program and the configuration ---------------------------------------------------
+step "the program under $PREFIX, the configuration in $CONF_DIR"
+run rm -rf "$ROOT$PREFIX.new"
+run mkdir -p "$ROOT$PREFIX.new"
+run cp -a "$BUNDLE/node" "$BUNDLE/app" "$BUNDLE/firmware-config" "$ROOT$PREFIX.new/"
+if [ -e "$ROOT$CONF_DIR/fieldnode.yaml" ]; then
+  echo "keeping $CONF_DIR/fieldnode.yaml (remove it first to install $CONFIG)"
+else
+  put 0640 root:fieldnode "$CONF_DIR/fieldnode.yaml" <"$CONFIG"
+fi
+# Key files are read by the daemon's user alone: its loader refuses a key others can read.
+for k in "${KEY_FILES[@]}"; do
+  put 0600 fieldnode:fieldnode "$CONF_DIR/$(basename "$k")" <"$k"
+done
+# The file must load with the program about to be installed, before the old one is swapped out:
+# the new tree's own loader reads it as the daemon's user. (Under a test root the paths the
+# configuration names are the kit's, so a stand-in runuser decides what runs.)
+CHECK="const { loadConfig } = await import(process.argv[1]);
+try { await loadConfig(process.argv[2]); } catch (e) { console.error(e.message); process.exit(1); }"
+if [ "$DRY_RUN" = 1 ]; then
+  echo "[dry-run] check that $CONF_DIR/fieldnode.yaml loads, as the fieldnode user, with $PREFIX.new/app's loader"
+else
+  runuser -u fieldnode -- "$ROOT$PREFIX.new/node/bin/node" --input-type=module -e "$CHECK" \
+    "$ROOT$PREFIX.new/app/dist/node/src/config/load.js" "$ROOT$CONF_DIR/fieldnode.yaml" \
+    || die "the configuration does not load: fix $CONF_DIR/fieldnode.yaml and run install.sh again (the program in $PREFIX is unchanged)"
+fi
 # The old tree is swapped out whole, so a failed copy never leaves a half-installed program.
-if [ -e "$PREFIX" ]; then run rm -rf "$PREFIX.old"; run mv "$PREFIX" "$PREFIX.old"; fi
-run mv "$PREFIX.new" "$PREFIX"
+if [ -e "$ROOT$PREFIX" ]; then run rm -rf "$ROOT$PREFIX.old"; run mv "$ROOT$PREFIX" "$ROOT$PREFIX.old"; fi
+run mv "$ROOT$PREFIX.new" "$ROOT$PREFIX"
 put 0755 root:root /usr/local/bin/fieldnode <<EOT
 #!/bin/sh
 exec $PREFIX/node/bin/node $PREFIX/app/dist/node/src/cli/bin.js "\$@"
 EOT
 
-# --- the configuration ---------------------------------------------------------------------
-step "the configuration in $CONF_DIR"
-if [ -e "$CONF_DIR/fieldnode.yaml" ]; then
-  echo "keeping $CONF_DIR/fieldnode.yaml (remove it first to install $CONFIG)"
-else
-  put 0640 root:fieldnode "$CONF_DIR/fieldnode.yaml" <"$CONFIG"
-fi
-# The file must load, with the program just installed, before the service is enabled: the
-# daemon's own loader reads it as the daemon's user.
-CHECK="const { loadConfig } = await import('$PREFIX/app/dist/node/src/config/load.js');
-try { await loadConfig(process.argv[1]); } catch (e) { console.error(e.message); process.exit(1); }"
-if [ "$DRY_RUN" = 1 ]; then
-  echo "[dry-run] check that $CONF_DIR/fieldnode.yaml loads, as the fieldnode user, with $PREFIX/app's loader"
-else
-  runuser -u fieldnode -- "$PREFIX/node/bin/node" --input-type=module -e "$CHECK" "$CONF_DIR/fieldnode.yaml" \
-    || die "the configuration does not load: fix $CONF_DIR/fieldnode.yaml and run install.sh again"
-fi
-
 # --- the time zone -------------------------------------------------------------------------
 step "the time zone for display: $TIME_ZONE (deadlines use county.time_zone either way)"
-[ -e "/usr/share/zoneinfo/$TIME_ZONE" ] || die "unknown time zone $TIME_ZONE (see timedatectl list-timezones)"
 run timedatectl set-timezone "$TIME_ZONE"
 
 # --- the Wi-Fi access point and the captive portal -----------------------------------------
@@ -158,15 +180,19 @@ if [ "$OPEN_WIFI" = 1 ]; then
 elif [ -n "$PSK_FILE" ]; then
   PSK="$(tr -d '\n' <"$PSK_FILE")"
   put 0600 root:root "$CONF_DIR/wifi.psk" <"$PSK_FILE"
-elif [ -s "$CONF_DIR/wifi.psk" ]; then
+elif [ -s "$ROOT$CONF_DIR/wifi.psk" ]; then
   echo "keeping the Wi-Fi key in $CONF_DIR/wifi.psk"
-  PSK="$(tr -d '\n' <"$CONF_DIR/wifi.psk")"
+  PSK="$(tr -d '\n' <"$ROOT$CONF_DIR/wifi.psk")"
 elif [ "$DRY_RUN" = 1 ]; then
   echo "[dry-run] generate a 16-character Wi-Fi key into $CONF_DIR/wifi.psk (mode 0600)"
   PSK="(generated)"
 else
-  # 16 characters without look-alikes (0/O, 1/l/I): read aloud and typed on a phone.
-  PSK="$(LC_ALL=C tr -dc 'A-HJ-NP-Za-km-z2-9' </dev/urandom | head -c 16)"
+  # 16 characters without look-alikes (0/O, 1/l/I): read aloud and typed on a phone. A bounded
+  # read, so no stage of the pipe is cut off by SIGPIPE (which pipefail would turn into a silent
+  # exit); 1024 random bytes leave about 220 such characters.
+  CHARS="$(head -c 1024 /dev/urandom | LC_ALL=C tr -dc 'A-HJ-NP-Za-km-z2-9')"
+  PSK="${CHARS:0:16}"
+  [ "${#PSK}" = 16 ] || die "could not generate a Wi-Fi key from /dev/urandom: give one with --wifi-psk-file"
   printf '%s\n' "$PSK" | put 0600 root:root "$CONF_DIR/wifi.psk"
   echo "generated the Wi-Fi key: it is in $CONF_DIR/wifi.psk"
 fi
@@ -188,7 +214,6 @@ fi
 render "$FC/network/fieldnode-captive.dnsmasq.conf.in" \
   | put 0644 root:root "$NM_DIR/dnsmasq-shared.d/fieldnode-captive.conf"
 run nmcli connection reload
-run nmcli connection up fieldnode-ap
 
 # --- logs and the service ------------------------------------------------------------------
 step "journald limits and the service"
@@ -196,7 +221,19 @@ put 0644 root:root /etc/systemd/journald.conf.d/fieldnode.conf <"$FC/systemd/jou
 run systemctl restart systemd-journald
 put 0644 root:root /etc/systemd/system/fieldnode.service <"$FC/systemd/fieldnode.service"
 run systemctl daemon-reload
-run systemctl enable --now fieldnode.service
+# Enabled, then restarted: `enable --now` leaves an upgraded kit running the old daemon.
+run systemctl enable fieldnode.service
+run systemctl restart fieldnode.service
+
+# --- the access point, last ----------------------------------------------------------------
+# Bringing it up takes wlan0 from any network it was a client of: an SSH session over Wi-Fi
+# drops here, after everything else is in place.
+step "the access point up"
+case "${SSH_CONNECTION:-}" in
+  "") ;;
+  *) warn "bringing up the access point on $IFACE: an SSH session over $IFACE drops now (use Ethernet or the access point)" ;;
+esac
+run nmcli connection up fieldnode-ap
 
 step "done$([ "$DRY_RUN" = 1 ] && echo ': nothing was changed (--dry-run)')"
 echo "next: systemctl status fieldnode; journalctl -u fieldnode -f; fieldnode status"

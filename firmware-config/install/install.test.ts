@@ -5,7 +5,8 @@
  * touches the network.
  */
 import { execFile } from 'node:child_process';
-import { access, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,7 @@ beforeEach(async () => {
   ])
     await mkdir(join(bundle, d), { recursive: true });
   await symlink(process.execPath, join(bundle, 'node/bin/node'));
-  await writeFile(join(bundle, 'app/package.json'), '{"name":"fieldnode"}\n');
+  await writeFile(join(bundle, 'app/package.json'), '{"name":"fieldnode","type":"module"}\n');
   await writeFile(join(bundle, 'app/dist/node/src/cli/bin.js'), '');
   await writeFile(join(bundle, 'app/dist/ui/index.html'), '<!doctype html>\n');
   await symlink(here('..'), join(bundle, 'firmware-config'));
@@ -105,19 +106,21 @@ describe('install.sh --dry-run', () => {
       '[dry-run] systemd-sysusers /usr/lib/sysusers.d/fieldnode.conf',
       '[dry-run] systemd-tmpfiles --create /usr/lib/tmpfiles.d/fieldnode.conf',
       `[dry-run] cp -a ${bundle}/node ${bundle}/app ${bundle}/firmware-config /opt/fieldnode.new/`,
+      '[dry-run] write /etc/fieldnode/fieldnode.yaml (mode 0640, root:fieldnode)',
+      '[dry-run] check that /etc/fieldnode/fieldnode.yaml loads, as the fieldnode user, with /opt/fieldnode.new',
       '[dry-run] mv /opt/fieldnode.new /opt/fieldnode',
       '[dry-run] write /usr/local/bin/fieldnode (mode 0755, root:root)',
-      '[dry-run] write /etc/fieldnode/fieldnode.yaml (mode 0640, root:fieldnode)',
-      '[dry-run] check that /etc/fieldnode/fieldnode.yaml loads, as the fieldnode user',
       '[dry-run] timedatectl set-timezone Asia/Shanghai',
       '[dry-run] generate a 16-character Wi-Fi key into /etc/fieldnode/wifi.psk (mode 0600)',
       '[dry-run] write /etc/NetworkManager/system-connections/fieldnode-ap.nmconnection (mode 0600, root:root)',
       '[dry-run] write /etc/NetworkManager/dnsmasq-shared.d/fieldnode-captive.conf (mode 0644, root:root)',
-      '[dry-run] nmcli connection up fieldnode-ap',
+      '[dry-run] nmcli connection reload',
       '[dry-run] write /etc/systemd/journald.conf.d/fieldnode.conf (mode 0644, root:root)',
       '[dry-run] write /etc/systemd/system/fieldnode.service (mode 0644, root:root)',
       '[dry-run] systemctl daemon-reload',
-      '[dry-run] systemctl enable --now fieldnode.service',
+      '[dry-run] systemctl enable fieldnode.service',
+      '[dry-run] systemctl restart fieldnode.service',
+      '[dry-run] nmcli connection up fieldnode-ap',
       '== done: nothing was changed (--dry-run)',
     ];
     let at = -1;
@@ -163,6 +166,23 @@ describe('install.sh --dry-run', () => {
       ]),
     );
     expect(out).not.toContain('correct horse');
+    // A key file is shown as its place and mode, never its content.
+    const key = join(dir, 'kit-2107.key');
+    await writeFile(key, 'the kit key itself\n');
+    const keyed = await install(
+      '--dry-run',
+      '--show',
+      '--bundle',
+      bundle,
+      '--config',
+      config,
+      '--key-file',
+      key,
+    );
+    expect(keyed.out).toContain(
+      '[dry-run] write /etc/fieldnode/kit-2107.key (mode 0600, fieldnode:fieldnode)',
+    );
+    expect(keyed.out).not.toContain('the kit key itself');
     expect(shown(out, '/etc/NetworkManager/dnsmasq-shared.d/fieldnode-captive.conf')).toContain(
       'address=/#/10.42.0.1',
     );
@@ -226,15 +246,159 @@ describe('install.sh --dry-run', () => {
   });
 });
 
+/** Stand-ins for the commands that talk to a running system: each logs its arguments. */
+const STUBS = [
+  'systemctl',
+  'nmcli',
+  'timedatectl',
+  'systemd-sysusers',
+  'systemd-tmpfiles',
+  'iw',
+  'raspi-config',
+];
+
+describe('install.sh for real, under FIELDNODE_INSTALL_ROOT', () => {
+  let root: string;
+  let log: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(async () => {
+    root = join(dir, 'root');
+    await mkdir(join(root, 'usr/share/zoneinfo/Asia'), { recursive: true });
+    await writeFile(join(root, 'usr/share/zoneinfo/Asia/Shanghai'), 'TZif2');
+    const bin = join(dir, 'bin');
+    await mkdir(bin);
+    log = join(dir, 'commands.log');
+    for (const name of STUBS)
+      await writeFile(join(bin, name), `#!/bin/sh\necho "${name} $*" >>'${log}'\n`, { mode: 0o755 });
+    // runuser -u USER -- COMMAND...: logs, then runs the command as this user.
+    await writeFile(
+      join(bin, 'runuser'),
+      `#!/bin/sh\necho "runuser $1 $2" >>'${log}'\nshift 3\nexec "$@"\n`,
+      { mode: 0o755 },
+    );
+    // The new tree's loader: a file naming the kit's node loads, anything else fails as the real
+    // loader would, with a message.
+    await mkdir(join(bundle, 'app/dist/node/src/config'), { recursive: true });
+    await writeFile(
+      join(bundle, 'app/dist/node/src/config/load.js'),
+      "import { readFileSync } from 'node:fs';\n" +
+        'export async function loadConfig(p) {\n' +
+        "  if (!readFileSync(p, 'utf8').includes('role: kit')) throw new Error(p + ': node.role is missing');\n" +
+        '}\n',
+    );
+    env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      FIELDNODE_INSTALL_ROOT: root,
+      SSH_CONNECTION: '10.42.0.20 50000 10.42.0.1 22',
+    };
+  });
+
+  async function installUnder(...args: string[]) {
+    return exec('bash', [INSTALL, ...args], { cwd: dir, env }).then(
+      ({ stdout, stderr }) => ({ code: 0, out: stdout, err: stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        out: e.stdout,
+        err: e.stderr,
+      }),
+    );
+  }
+  const mode = async (path: string) => ((await stat(join(root, path))).mode & 0o777).toString(8);
+
+  it('writes every file with its mode, generates a 16-character Wi-Fi key, enables then restarts the service, and brings the access point up last', async () => {
+    const key = join(dir, 'kit-2107.key');
+    await writeFile(key, 'a kit key\n');
+    const { code, out, err } = await installUnder('--bundle', bundle, '--config', config, '--key-file', key);
+    expect({ code, err: err.split('\n').filter((l) => l && !l.includes('warning: this is')) }).toEqual({
+      code: 0,
+      err: [
+        'install.sh: warning: bringing up the access point on wlan0: an SSH session over wlan0 drops now (use Ethernet or the access point)',
+      ],
+    });
+    expect(out).toContain('generated the Wi-Fi key');
+    const modes: Record<string, string> = {};
+    for (const path of [
+      'usr/lib/sysusers.d/fieldnode.conf',
+      'usr/lib/tmpfiles.d/fieldnode.conf',
+      'usr/local/bin/fieldnode',
+      'etc/fieldnode/fieldnode.yaml',
+      'etc/fieldnode/kit-2107.key',
+      'etc/fieldnode/wifi.psk',
+      'etc/NetworkManager/system-connections/fieldnode-ap.nmconnection',
+      'etc/NetworkManager/dnsmasq-shared.d/fieldnode-captive.conf',
+      'etc/systemd/journald.conf.d/fieldnode.conf',
+      'etc/systemd/system/fieldnode.service',
+    ])
+      modes[path] = await mode(path);
+    expect(modes).toEqual({
+      'usr/lib/sysusers.d/fieldnode.conf': '644',
+      'usr/lib/tmpfiles.d/fieldnode.conf': '644',
+      'usr/local/bin/fieldnode': '755',
+      'etc/fieldnode/fieldnode.yaml': '640',
+      'etc/fieldnode/kit-2107.key': '600',
+      'etc/fieldnode/wifi.psk': '600',
+      'etc/NetworkManager/system-connections/fieldnode-ap.nmconnection': '600',
+      'etc/NetworkManager/dnsmasq-shared.d/fieldnode-captive.conf': '644',
+      'etc/systemd/journald.conf.d/fieldnode.conf': '644',
+      'etc/systemd/system/fieldnode.service': '644',
+    });
+    // Owners: root's files are root's when the test runs as root (the daemon's user does not
+    // exist on this machine, so its files keep the runner's owner).
+    if (process.getuid?.() === 0) {
+      expect((await stat(join(root, 'etc/fieldnode/wifi.psk'))).uid).toBe(0);
+      expect((await stat(join(root, 'etc/systemd/system/fieldnode.service'))).uid).toBe(0);
+    }
+    const psk = await readFile(join(root, 'etc/fieldnode/wifi.psk'), 'utf8');
+    expect(psk).toMatch(/^[A-HJ-NP-Za-km-z2-9]{16}\n$/);
+    const profile = await readFile(
+      join(root, 'etc/NetworkManager/system-connections/fieldnode-ap.nmconnection'),
+      'utf8',
+    );
+    expect(profile).toContain(`psk=${psk.trim()}`);
+    expect(await readFile(join(root, 'etc/fieldnode/kit-2107.key'), 'utf8')).toBe('a kit key\n');
+    expect(await exists(join(root, 'opt/fieldnode/app/dist/node/src/cli/bin.js'))).toBe(true);
+    expect(await exists(join(root, 'opt/fieldnode.new'))).toBe(false);
+    const commands = (await readFile(log, 'utf8')).trim().split('\n');
+    expect(commands).toEqual([
+      `systemd-sysusers --root=${root} /usr/lib/sysusers.d/fieldnode.conf`,
+      `systemd-tmpfiles --root=${root} --create /usr/lib/tmpfiles.d/fieldnode.conf`,
+      'runuser -u fieldnode',
+      'timedatectl set-timezone Asia/Shanghai',
+      expect.stringMatching(/^(iw reg set|raspi-config nonint do_wifi_country) CN$/),
+      'nmcli connection reload',
+      'systemctl restart systemd-journald',
+      'systemctl daemon-reload',
+      'systemctl enable fieldnode.service',
+      'systemctl restart fieldnode.service',
+      'nmcli connection up fieldnode-ap',
+    ]);
+  });
+
+  it('an upgrade whose configuration does not load with the new program leaves the old program in place', async () => {
+    await mkdir(join(root, 'opt/fieldnode'), { recursive: true });
+    await writeFile(join(root, 'opt/fieldnode/old'), 'the running version\n');
+    await mkdir(join(root, 'etc/fieldnode'), { recursive: true });
+    await writeFile(join(root, 'etc/fieldnode/fieldnode.yaml'), 'node: { id: 2107 }\n');
+    const { code, err } = await installUnder('--bundle', bundle, '--config', config);
+    expect(code).not.toBe(0);
+    expect(err).toContain('node.role is missing');
+    expect(err).toContain('the configuration does not load');
+    expect(await readFile(join(root, 'opt/fieldnode/old'), 'utf8')).toBe('the running version\n');
+    expect((await readFile(log, 'utf8')).includes('systemctl')).toBe(false);
+  });
+});
+
 describe('build-bundle.sh --dry-run', () => {
   it('plans the linux-arm64 runtime (checked against SHASUMS256), npm ci --omit=dev, the prebuild checks, and writes nothing', async () => {
     const out = join(dir, 'out');
     const { stdout } = await exec('bash', [BUILD, '--dry-run', '--out', out, '--node-version', 'v20.19.5']);
     const plan = [
-      'npm ci --no-audit --no-fund && npm run build',
+      'npm ci --no-audit --no-fund)',
+      'npm run build)',
       '[dry-run] curl -fsSL -o',
       'https://nodejs.org/dist/v20.19.5/node-v20.19.5-linux-arm64.tar.xz',
-      "grep ' node-v20.19.5-linux-arm64.tar.xz$' 'SHASUMS256-v20.19.5.txt' | sha256sum -c -",
+      `[dry-run] check ${out}/node-v20.19.5-linux-arm64.tar.xz against the node-v20.19.5-linux-arm64.tar.xz line of ${out}/SHASUMS256-v20.19.5.txt`,
       'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --os=linux --cpu=arm64',
       'node_modules/@serialport/bindings-cpp/prebuilds/linux-arm64/*.node',
       'node_modules/classic-level/prebuilds/linux-arm64/*.node',
@@ -249,6 +413,45 @@ describe('build-bundle.sh --dry-run', () => {
       at = next;
     }
     expect(await exists(out)).toBe(false);
+  });
+
+  it('checks a tarball given with --node-tarball against its SHASUMS256 too, and refuses it without one', async () => {
+    const tarball = join(dir, 'node-v20.19.5-linux-arm64.tar.xz');
+    await writeFile(tarball, 'not really node\n');
+    const sum = createHash('sha256').update('not really node\n').digest('hex');
+    const shasums = join(dir, 'SHASUMS256.txt');
+    const build = (...args: string[]) =>
+      exec('bash', [
+        BUILD,
+        '--dry-run',
+        '--out',
+        join(dir, 'out'),
+        '--node-version',
+        'v20.19.5',
+        ...args,
+      ]).then(
+        ({ stdout }) => ({ code: 0, out: stdout, err: '' }),
+        (e: { code: number; stdout: string; stderr: string }) => ({
+          code: e.code,
+          out: e.stdout,
+          err: e.stderr,
+        }),
+      );
+    const alone = await build('--node-tarball', tarball);
+    expect(alone.code).not.toBe(0);
+    expect(alone.err).toContain('--node-tarball needs --node-shasums FILE');
+    await writeFile(
+      shasums,
+      `${'0'.repeat(64)}  node-v20.19.5-linux-arm64.tar.xz\n${sum}  node-v20.19.5-darwin-arm64.tar.xz\n`,
+    );
+    const wrong = await build('--node-tarball', tarball, '--node-shasums', shasums);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain('does not match the SHA-256');
+    await writeFile(shasums, `${sum}  node-v20.19.5-linux-arm64.tar.xz\n`);
+    const right = await build('--node-tarball', tarball, '--node-shasums', shasums);
+    expect(right).toMatchObject({ code: 0 });
+    expect(right.out).toContain(`checked ${tarball} against ${shasums}`);
+    expect(right.out).not.toContain('curl');
   });
 
   it('refuses a Node older than the engines field', async () => {

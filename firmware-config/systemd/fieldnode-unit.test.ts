@@ -60,7 +60,9 @@ describe('fieldnode.service', () => {
     expect(value(unit, 'Service', 'WorkingDirectory')).toBe('/var/lib/fieldnode');
     expect(value(unit, 'Service', 'SupplementaryGroups')?.split(/\s+/)).toContain('dialout');
     expect(values(unit, 'Service', 'DeviceAllow')).toEqual(
-      expect.arrayContaining(['char-ttyUSB rw', 'char-ttyACM rw']),
+      // USB radios and modems; the Pi's PL011 UART (ttyAMA) and its mini UART (ttyS0), which is
+      // /dev/serial0 on the GPIO pins while Bluetooth keeps the PL011.
+      expect.arrayContaining(['char-ttyUSB rw', 'char-ttyACM rw', 'char-ttyAMA rw', 'char-ttyS rw']),
     );
     expect(value(unit, 'Service', 'DevicePolicy')).toBe('closed');
   });

@@ -241,14 +241,16 @@ async function runDaemon(config: Config, log: Logger, deps: StartDeps, o: Daemon
     }
   }
 
-  notifier.stopWatchdog();
   await power?.monitor?.stop();
   if (requested !== undefined) await notifier.stopping();
+  // systemd keeps watching through the stop, which may take as long as WatchdogSec (an SBD
+  // session, docs/pi-kit.md §The service): the pings end only once the node has closed.
   code = Math.max(
     code,
     await closeQuietly(log, 'control socket', control),
     await closeQuietly(log, 'node', app),
   );
+  notifier.stopWatchdog();
   // A stop for the battery says so in its exit code (docs/pi-kit.md §The service).
   if (powerExit !== 0) code = powerExit;
   await reloads;

@@ -16,6 +16,8 @@ export const POWER_KEYS = [
   'low_percent',
   'low_exit_percent',
   'low_power_factor',
+  'mode_readings',
+  'mode_dwell_s',
   'cutoff_percent',
   'cutoff_volts',
   'cutoff_readings',
@@ -42,10 +44,17 @@ export interface PowerConfig {
   readonly curve: readonly CurvePoint[];
   /** On the battery at or below this charge, the node enters its low-power mode, %. Default 30. */
   readonly lowPercent: number;
-  /** It leaves that mode at or above this charge, or when charging, %. Default 40 (the hysteresis). */
+  /**
+   * It leaves that mode at or above this charge, or when charging, %. Default `lowPercent` + 10 (the
+   * hysteresis); at least `lowPercent` + LOW_EXIT_MARGIN.
+   */
   readonly lowExitPercent: number;
   /** In the low-power mode beacons and health messages come this many times less often. Default 4. */
   readonly lowPowerFactor: number;
+  /** Readings in a row that must call for the other mode before it changes. Default 3. */
+  readonly modeReadings: number;
+  /** The least time spent in a mode before it changes again, ms: each change is a restart. Default 10 min. */
+  readonly modeDwellMs: number;
   /** On the battery at or below this charge the daemon stops cleanly, %. Default 8. */
   readonly cutoffPercent: number;
   /** …or at or below this voltage, whatever the charge says. Optional. */
@@ -77,9 +86,20 @@ export const DEFAULT_POWER: PowerConfig = {
   lowPercent: 30,
   lowExitPercent: 40,
   lowPowerFactor: 4,
+  modeReadings: 3,
+  modeDwellMs: 600_000,
   cutoffPercent: 8,
   cutoffReadings: 2,
 };
+
+/**
+ * The least gap between entering and leaving the low-power mode, in points of charge: a cell's
+ * voltage sags a few points under the radio's transmit load and recovers at rest, and a gap
+ * smaller than that sag would switch the mode (a restart) on every transmission.
+ */
+export const LOW_EXIT_MARGIN = 5;
+/** The gap when `low_exit_percent` is not given. */
+const LOW_EXIT_DEFAULT_GAP = 10;
 
 export function parsePowerSection(s: Section): PowerConfig {
   const d = DEFAULT_POWER;
@@ -89,13 +109,15 @@ export function parsePowerSection(s: Section): PowerConfig {
     d.sysfsRoot;
   const pollS = s.num('poll_s', 1, 3600);
   const low = s.num('low_percent', 0, 100) ?? d.lowPercent;
-  const lowExit = s.num('low_exit_percent', 0, 100) ?? Math.max(low, d.lowExitPercent);
+  const lowExit = s.num('low_exit_percent', 0, 100) ?? Math.min(100, low + LOW_EXIT_DEFAULT_GAP);
+  const dwellS = s.num('mode_dwell_s', 0, 86_400);
   const cutoff = s.num('cutoff_percent', 0, 100) ?? d.cutoffPercent;
   const cutoffVolts = s.num('cutoff_volts', 0, 60);
-  if (lowExit < low)
+  if (lowExit < low + LOW_EXIT_MARGIN)
     s.problem(
-      'low_exit_percent',
-      `${lowExit} is below low_percent (${low}): the mode would flap; make it higher`,
+      s.has('low_exit_percent') ? 'low_exit_percent' : 'low_percent',
+      `low_exit_percent ${lowExit} is less than ${LOW_EXIT_MARGIN} points above low_percent (${low}): ` +
+        `the mode would flap, each change a restart; make low_exit_percent at least ${low + LOW_EXIT_MARGIN}`,
     );
   if (cutoff > low)
     s.problem(
@@ -112,6 +134,8 @@ export function parsePowerSection(s: Section): PowerConfig {
     lowPercent: low,
     lowExitPercent: lowExit,
     lowPowerFactor: s.num('low_power_factor', 1, 100) ?? d.lowPowerFactor,
+    modeReadings: s.int('mode_readings', 1, 100) ?? d.modeReadings,
+    modeDwellMs: dwellS === undefined ? d.modeDwellMs : Math.round(dwellS * 1000),
     cutoffPercent: cutoff,
     ...(cutoffVolts === undefined ? {} : { cutoffVolts }),
     cutoffReadings: s.int('cutoff_readings', 1, 100) ?? d.cutoffReadings,

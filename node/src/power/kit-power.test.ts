@@ -13,7 +13,18 @@ let config: Config;
 beforeEach(async () => {
   sysfs = await FakeSysfs.create();
   const base = defaultConfig();
-  config = { ...base, power: { ...DEFAULT_POWER, enabled: true, sysfsRoot: sysfs.root, pollMs: 60_000 } };
+  config = {
+    ...base,
+    power: {
+      ...DEFAULT_POWER,
+      enabled: true,
+      sysfsRoot: sysfs.root,
+      pollMs: 60_000,
+      // These tests are about what a change does; power-policy.test.ts is about when it comes.
+      modeReadings: 1,
+      modeDwellMs: 0,
+    },
+  };
 });
 afterEach(async () => {
   await sysfs.remove();

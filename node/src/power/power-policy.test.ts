@@ -1,7 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NodePower } from '../app-contract.js';
 import { DEFAULT_POWER } from '../config/power-section.js';
 import { PowerPolicy } from './power-policy.js';
+
+/** The thresholds alone: every reading may change the mode. */
+const INSTANT = { ...DEFAULT_POWER, modeReadings: 1, modeDwellMs: 0 };
+const MIN = 60_000;
 
 const battery = (batteryPercent: number, extra: Partial<NodePower> = {}): NodePower => ({
   source: 'battery',
@@ -13,7 +18,7 @@ const battery = (batteryPercent: number, extra: Partial<NodePower> = {}): NodePo
 
 describe('the low-power mode', () => {
   it('starts at low_percent and ends only at low_exit_percent: a wobbling voltage does not flap it', () => {
-    const policy = new PowerPolicy(DEFAULT_POWER); // low 30, exit 40
+    const policy = new PowerPolicy(INSTANT); // low 30, exit 40
     const modes = [50, 31, 30, 33, 29, 35, 39, 40, 36, 31].map((p) => {
       const d = policy.decide(battery(p));
       return d.modeChanged ? `${p}:${d.mode}` : d.mode;
@@ -42,6 +47,76 @@ describe('the low-power mode', () => {
     const policy = new PowerPolicy(DEFAULT_POWER, 'low');
     expect(policy.decide({ source: 'unknown', at: 0 })).toMatchObject({ mode: 'low', modeChanged: false });
     expect(policy.decide({ source: 'battery', at: 0 })).toMatchObject({ mode: 'low', cutoff: false });
+  });
+});
+
+describe('a flapping source', () => {
+  it('changes the mode only after mode_readings readings in a row and mode_dwell_s in the old mode', () => {
+    const policy = new PowerPolicy(DEFAULT_POWER); // 3 readings, 10 min
+    const solar = (at: number): NodePower => ({ source: 'solar', batteryPercent: 25, charging: true, at });
+    const low = (at: number) => battery(25, { at });
+    // The first reading sets the mode at once (the node is built in it) and starts the dwell.
+    expect(policy.decide(low(0))).toMatchObject({ mode: 'low', modeChanged: true });
+    // A HAT's current crossing the noise band every reading: never three in a row.
+    for (let at = 30_000; at < 30 * MIN; at += 60_000) {
+      expect(policy.decide(solar(at)).modeChanged).toBe(false);
+      expect(policy.decide(low(at + 30_000)).modeChanged).toBe(false);
+    }
+    // Three in a row, but inside the dwell of a fresh mode: still no change.
+    const fresh = new PowerPolicy(DEFAULT_POWER);
+    fresh.decide(low(0));
+    expect([1, 2, 3, 4].map((m) => fresh.decide(solar(m * MIN)).modeChanged)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    // Past the dwell, with the third and more in a row: it changes, once, and says why.
+    expect(fresh.decide(solar(10 * MIN))).toMatchObject({
+      mode: 'normal',
+      modeChanged: true,
+      reason: 'on solar power again (3 readings in a row)',
+    });
+    expect(fresh.decide(low(10 * MIN + 30_000)).modeChanged).toBe(false);
+  });
+
+  it('property: whatever the readings, the mode never changes twice within mode_dwell_s, nor without mode_readings readings calling for it', () => {
+    const reading = fc.record({
+      step: fc.integer({ min: 1_000, max: 5 * MIN }),
+      source: fc.constantFrom('battery' as const, 'solar' as const, 'mains' as const, 'unknown' as const),
+      percent: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+      charging: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(reading, { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 30 * MIN }),
+        (readings, modeReadings, modeDwellMs) => {
+          const policy = new PowerPolicy({ ...DEFAULT_POWER, modeReadings, modeDwellMs });
+          let at = 0;
+          let lastChange: number | undefined;
+          let sinceChange = 0;
+          for (const [i, r] of readings.entries()) {
+            at += r.step;
+            const d = policy.decide({
+              source: r.source,
+              charging: r.charging,
+              at,
+              ...(r.percent === undefined ? {} : { batteryPercent: r.percent }),
+            });
+            sinceChange += 1;
+            if (!d.modeChanged || i === 0) continue;
+            if (lastChange !== undefined && at - lastChange < modeDwellMs) return false;
+            if (sinceChange < modeReadings) return false;
+            lastChange = at;
+            sinceChange = 0;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

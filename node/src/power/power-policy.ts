@@ -5,6 +5,13 @@
  * clean stop comes at `cutoff_percent` (or `cutoff_volts`) on the battery, after `cutoff_readings`
  * such readings in a row, so that one bad read does not take the kit off the air. A reading
  * without a charge changes nothing.
+ *
+ * Each change of mode is a restart of the daemon, so a change needs `mode_readings` readings in a
+ * row that call for it and `mode_dwell_s` spent in the mode it leaves: an external source that
+ * flaps (a UPS HAT's current crossing the noise band under clouded solar) changes the mode at most
+ * once per dwell. The first reading, taken before the node is built, sets the mode at once and
+ * starts the dwell: the restart that followed a change is the change itself. The cut-off waits for
+ * neither: it has its own count.
  */
 import type { NodePower } from '../app-contract.js';
 import type { PowerConfig } from '../config/power-section.js';
@@ -23,12 +30,22 @@ export interface PowerDecision {
 
 type Thresholds = Pick<
   PowerConfig,
-  'lowPercent' | 'lowExitPercent' | 'cutoffPercent' | 'cutoffVolts' | 'cutoffReadings'
+  | 'lowPercent'
+  | 'lowExitPercent'
+  | 'cutoffPercent'
+  | 'cutoffVolts'
+  | 'cutoffReadings'
+  | 'modeReadings'
+  | 'modeDwellMs'
 >;
 
 export class PowerPolicy {
   private current: PowerMode;
   private atCutoff = 0;
+  /** When the current mode began (the reading's `at`); undefined before the first reading. */
+  private since: number | undefined;
+  /** Readings in a row calling for the other mode. */
+  private calling = 0;
 
   constructor(
     private readonly t: Thresholds,
@@ -46,6 +63,8 @@ export class PowerPolicy {
     const percent = power.batteryPercent;
     const before = this.current;
     let reason: string | undefined;
+    let wanted: PowerMode = this.current;
+    let why: string | undefined;
 
     const lowVolts =
       this.t.cutoffVolts !== undefined &&
@@ -61,15 +80,26 @@ export class PowerPolicy {
         : `battery at ${percent}%, at or below the cut-off of ${this.t.cutoffPercent}%`;
 
     if (this.current === 'normal' && onBattery && percent !== undefined && percent <= this.t.lowPercent) {
-      this.current = 'low';
-      reason ??= `on battery at ${percent}%, at or below ${this.t.lowPercent}%`;
+      wanted = 'low';
+      why = `on battery at ${percent}%, at or below ${this.t.lowPercent}%`;
     } else if (this.current === 'low' && !onBattery && power.source !== 'unknown') {
-      this.current = 'normal';
-      reason ??= `on ${power.source} power again`;
+      wanted = 'normal';
+      why = `on ${power.source} power again`;
     } else if (this.current === 'low' && percent !== undefined && percent >= this.t.lowExitPercent) {
-      this.current = 'normal';
-      reason ??= `battery at ${percent}%, at or above ${this.t.lowExitPercent}%`;
+      wanted = 'normal';
+      why = `battery at ${percent}%, at or above ${this.t.lowExitPercent}%`;
     }
+    this.calling = wanted === this.current ? 0 : this.calling + 1;
+    const first = this.since === undefined;
+    const dwelt = first || power.at - (this.since ?? power.at) >= this.t.modeDwellMs;
+    if (wanted !== this.current && (first || (this.calling >= this.t.modeReadings && dwelt))) {
+      this.current = wanted;
+      this.calling = 0;
+      this.since = power.at;
+      const readings = first || this.t.modeReadings < 2 ? '' : ` (${this.t.modeReadings} readings in a row)`;
+      reason ??= `${why}${readings}`;
+    }
+    this.since ??= power.at;
     return {
       mode: this.current,
       modeChanged: this.current !== before,

@@ -5,6 +5,7 @@
  * radio reads back wrong is a mismatch, never success; verify writes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { isKitError, type KitError } from '../../../node/src/base/errors.js';
 import { parseMisreport } from '../../sim/meshtastic/misreport.js';
 import type { SimulatedDevice } from '../../sim/meshtastic/simulated-device.js';
 import {
@@ -18,6 +19,7 @@ import { applyProfile, verifyProfile } from './profile-apply.js';
 import type { RadioConnection } from './radio-connection.js';
 import {
   COUNTY_KEY,
+  FAST,
   inProcessRadio,
   KIT_FIELDS,
   profileOf,
@@ -30,7 +32,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function rig(o: SimRadioOptions = {}): {
+function rig(
+  o: SimRadioOptions = {},
+  timings: Parameters<typeof inProcessRadio>[1] = {},
+): {
   device: SimulatedDevice;
   radio: RadioConnection;
   adminWrites: string[];
@@ -41,7 +46,7 @@ function rig(o: SimRadioOptions = {}): {
     if (thread === 'AdminModule') adminWrites.push(message);
   });
   device.start();
-  const radio = inProcessRadio(device);
+  const radio = inProcessRadio(device, timings);
   cleanups.push(
     () => device.stop(),
     () => radio.close(),
@@ -137,6 +142,40 @@ describe('applying a profile', () => {
       [],
     ]);
     expect(device.rebootCount).toBe(3);
+  });
+
+  it('a LoRa write after which the radio did not reboot is refused, not reported as applied', async () => {
+    // The radio saves at the commit and would reboot in an hour: the read-back shows the new
+    // values, which it does not run yet.
+    const { device, radio } = rig(
+      { adminRebootSeconds: 3600, settings: { region: RegionCode.US } },
+      { rebootSignMs: 300 },
+    );
+    const err = await applyProfile(radio, profileOf(KIT_FIELDS)).catch((e: unknown) => e);
+    expect(isKitError(err, 'MESH_PROFILE_NOT_REBOOTED')).toBe(true);
+    expect((err as Error).message).toContain(
+      "wrote position and lora, which take effect only at a reboot, but the radio's reboot count stayed 1",
+    );
+    expect(device.settings.region).toBe(RegionCode.CN);
+    expect(device.rebootCount).toBe(1);
+  });
+
+  it('a role change whose second write fails is half-applied, and says to run again', async () => {
+    const { device, radio } = rig(
+      {},
+      { rebootTimeoutMs: 500, session: { ...FAST.session, writeTimeoutMs: 300 } },
+    );
+    const err = await applyProfile(radio, profileOf({ ...KIT_FIELDS, 'device.role': 'ROUTER' }), {
+      // The radio loses power once it is back from the role's write.
+      progress: (p) => {
+        if (p.step === 'back' && p.index === 1) device.stop();
+      },
+    }).catch((e: unknown) => e);
+    expect(isKitError(err, 'MESH_PROFILE_HALF_APPLIED')).toBe(true);
+    expect((err as Error).message).toContain('half-applied');
+    expect((err as Error).message).toContain('Run `fieldnode radio apply` again');
+    expect((err as KitError).cause).toBeInstanceOf(Error);
+    expect(device.settings.role).toBe(DeviceRole.ROUTER);
   });
 
   it('a field read back wrong is a mismatch, and the report is not ok', async () => {

@@ -4,7 +4,14 @@
  * profile-writes.ts); wait for the reboot; read it back; and report each field as applied,
  * already so, or a mismatch. The report is built from the read-back alone: a field counts as
  * applied only when the radio, after its reboot, says it has the profile's value.
+ *
+ * Two failures are not reports but errors, since a read-back cannot show them: a write of sections
+ * that take effect only at a reboot (lora, position) after which the reboot count did not move
+ * (MESH_PROFILE_NOT_REBOOTED: the radio saved the values and still runs the old ones), and a role
+ * change whose second write failed (MESH_PROFILE_HALF_APPLIED: the new role may run with the
+ * rebroadcast mode it reset, docs/profiles.md §The role/rebroadcast trap).
  */
+import { KitError } from '../../../node/src/base/errors.js';
 import type { Logger } from '../../../node/src/base/logger.js';
 import type { DeviceInfo } from '../meshtastic/device-info.js';
 import type { RadioSettings } from '../meshtastic/radio-settings.js';
@@ -16,7 +23,15 @@ import {
 } from './meshtastic-profile.js';
 import { checkedSettings, readField, type VerifiedField, verifySettings } from './profile-read.js';
 import { firstWrite, type PlannedWrite, writeAfterRoleChange } from './profile-writes.js';
+import './profile-errors.js';
+import type { ProfileSection } from './meshtastic-profile.js';
 import type { RadioConnection, RebootSeen } from './radio-connection.js';
+
+/**
+ * Sections the firmware applies only by rebooting, whatever else the write holds: a write of one
+ * always reboots the radio (docs/profiles.md §Waiting for the reboot).
+ */
+export const REBOOTING_SECTIONS: readonly ProfileSection[] = ['lora', 'position'];
 
 export type ApplyStatus = 'applied' | 'already' | 'mismatch';
 
@@ -123,11 +138,31 @@ export async function applyProfile(
     writes.push(record);
     opts.progress?.({ step: 'back', index, record });
     current = snapshot;
+    const rebooting = plan.sections.filter((s) => REBOOTING_SECTIONS.includes(s));
+    if (rebooting.length > 0 && record.rebootCountAfter === record.rebootCountBefore)
+      throw new KitError(
+        'MESH_PROFILE_NOT_REBOOTED',
+        `the radio on ${radio.description}: wrote ${rebooting.join(' and ')}, which take effect only at a reboot, ` +
+          `but the radio's reboot count stayed ${record.rebootCountBefore}: it runs the old settings. ` +
+          'Power-cycle the radio, then run `fieldnode radio verify`',
+      );
   };
   const plan = firstWrite(profile, before);
   if (plan !== undefined) {
     await run(plan);
-    if (plan.purpose === 'role-change') await run(writeAfterRoleChange(profile, current.settings));
+    if (plan.purpose === 'role-change') {
+      try {
+        await run(writeAfterRoleChange(profile, current.settings));
+      } catch (err) {
+        throw new KitError(
+          'MESH_PROFILE_HALF_APPLIED',
+          `the radio on ${radio.description}: half-applied: the role was written, the settings after it were not ` +
+            `(${err instanceof Error ? err.message : String(err)}); the radio may run its new role with ` +
+            'the rebroadcast mode it reset. Run `fieldnode radio apply` again',
+          { cause: err },
+        );
+      }
+    }
   }
   const fields = compare(profile, before, current.settings);
   return { radio: identity(current.info), writes, fields, ok: fields.every((f) => f.status !== 'mismatch') };

@@ -22,6 +22,8 @@ export interface SimRadioOptions {
   firmware?: string;
   settings?: DeviceSettingsInput;
   misreport?: readonly Misreport[];
+  /** Seconds from a commit to the reboot. Default 0.03; an hour stands for a radio that never reboots. */
+  adminRebootSeconds?: number;
 }
 
 /** Timings that let a reboot take tens of milliseconds. */
@@ -44,20 +46,23 @@ export function simDevice(o: SimRadioOptions = {}): SimulatedDevice {
       native: transport === 'tcp',
     }),
     rebootDelayMs: 30,
-    adminRebootSeconds: 0.03,
+    adminRebootSeconds: o.adminRebootSeconds ?? 0.03,
     ...(o.settings === undefined ? {} : { settings: o.settings }),
     ...(o.misreport === undefined ? {} : { misreport: o.misreport }),
   });
 }
 
 /** A connection to `device` through in-process streams, one per open, as a port reopened. */
-export function inProcessRadio(device: SimulatedDevice): RadioConnection {
+export function inProcessRadio(
+  device: SimulatedDevice,
+  timings: Partial<Omit<RadioConnectionOptions, 'transport'>> = {},
+): RadioConnection {
   const transport = new StreamTransport(() => {
     const [deviceEnd, hostEnd] = createDuplexPair();
     device.attach(deviceEnd);
     return hostEnd;
   }, 'in-process simulator');
-  return new RadioConnection({ ...FAST, transport });
+  return new RadioConnection({ ...FAST, ...timings, transport });
 }
 
 /** A profile from `{ 'lora.region': 'CN', … }`: enum values by name. */

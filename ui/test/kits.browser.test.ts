@@ -59,6 +59,16 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
     await page.locator('input[name=pin]').fill(PIN);
     await page.locator('form button[type=submit]').click();
     await page.getByRole('button', { name: say(lang, 'session.signOut') }).waitFor();
+    // A duty officer has every tab; each stays a thumb's target (48 px) however narrow the phone.
+    const nav = page.getByRole('navigation').getByRole('link');
+    expect(await nav.count()).toBeGreaterThanOrEqual(7);
+    for (const box of await nav.evaluateAll((links) =>
+      links.map((l) => {
+        const r = l.getBoundingClientRect();
+        return { w: r.width, h: r.height, text: l.textContent };
+      }),
+    ))
+      expect(Math.min(box.w, box.h), `${box.text}: ${box.w} × ${box.h}`).toBeGreaterThanOrEqual(48);
     await page
       .getByRole('navigation')
       .getByRole('link', { name: say(lang, 'nav.kits') })

@@ -22,6 +22,7 @@ import { lstat, mkdir, open, readdir, readFile, realpath, rename } from 'node:fs
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
+import { syncDir, writeNewPrivateFile } from '../base/new-private-file.js';
 import type { MessageStore } from '../store/message-store.js';
 import './backup-errors.js';
 import {
@@ -90,7 +91,7 @@ export async function writeBackup(o: BackupOptions): Promise<BackupManifest> {
     keys,
   };
   const temp = join(out, `.${MANIFEST_FILE}.tmp`);
-  await writeSynced(temp, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  await writeNewPrivateFile(temp, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   await rename(temp, join(out, MANIFEST_FILE));
   await syncDir(out);
   o.log.info(
@@ -184,25 +185,6 @@ async function dataFiles(dataDir: string): Promise<string[]> {
 async function writePrivate(out: string, path: string, bytes: Uint8Array): Promise<BackupFile> {
   const full = join(out, ...path.split('/'));
   await mkdir(dirname(full), { recursive: true, mode: 0o700 });
-  await writeSynced(full, bytes);
+  await writeNewPrivateFile(full, bytes);
   return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-}
-
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

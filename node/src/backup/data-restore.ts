@@ -14,6 +14,7 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isKitError, KitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
+import { writeNewPrivateFile } from '../base/new-private-file.js';
 import { writeStoreEntries } from '../store/store-entries.js';
 import './backup-errors.js';
 import { type BackupFile, type BackupManifest, MANIFEST_FILE, parseManifest } from './backup-manifest.js';
@@ -77,14 +78,14 @@ export async function restoreBackup(o: RestoreOptions): Promise<Restored> {
     for (const f of manifest.files) {
       const target = join(dataDir, ...f.path.split('/'));
       await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-      await writeNew(target, await readFile(join(from, ...f.path.split('/'))));
+      await writeNewPrivateFile(target, await readFile(join(from, ...f.path.split('/'))));
     }
     if (o.keysTo !== undefined) {
       madeKeysDir = await mkdir(o.keysTo, { recursive: true, mode: 0o700 });
       for (const k of manifest.keys) {
         const target = join(resolve(o.keysTo), basename(k.from));
         try {
-          await writeNew(target, await readFile(join(from, ...k.path.split('/'))));
+          await writeNewPrivateFile(target, await readFile(join(from, ...k.path.split('/'))));
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'EEXIST')
             throw new KitError(
@@ -179,16 +180,6 @@ async function* dumpEntries(path: string): AsyncGenerator<[Uint8Array, Uint8Arra
   } catch (err) {
     if (isKitError(err)) throw err;
     throw new KitError('BACKUP_CORRUPT', `${path} cannot be read`, { cause: err });
-  } finally {
-    await file.close();
-  }
-}
-
-async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
   } finally {
     await file.close();
   }

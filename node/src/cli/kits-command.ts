@@ -5,9 +5,10 @@
  * `system`); on a new kit, `adopt` takes the handover file into its incident book before its first
  * start.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KitError } from '../base/errors.js';
+import { writeNewPrivateFile } from '../base/new-private-file.js';
 import { INCIDENTS_FILE_NAME } from '../composition/node-web.js';
 import { loadConfig } from '../config/load.js';
 import { type CommandQuery, requestCommand } from '../daemon/control-socket.js';
@@ -189,15 +190,9 @@ function noPositionals(cmd: string, positionals: string[]): void {
 }
 
 async function writeNew(path: string, text: string): Promise<void> {
-  const file = await open(path, 'wx', 0o600).catch((err: NodeJS.ErrnoException) => {
+  await writeNewPrivateFile(path, text).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EEXIST')
       throw new KitError('KEYS_EXISTS', `${path} exists: it is never written over; name a new file`);
     throw err;
   });
-  try {
-    await file.writeFile(text);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isKitError, KitError } from '../base/errors.js';
+import { syncDir } from '../base/new-private-file.js';
 
 /** What a private file is, for the messages that refuse it. */
 export interface PrivateFileSpec {
@@ -92,16 +93,6 @@ export async function writeNewPrivateFile(file: string, text: string): Promise<v
     await unlink(temp).catch(() => {});
   }
   await syncDir(dir); // make the new directory entry durable
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return; // directories cannot be opened for fsync there
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function hasCode(err: unknown, code: string): boolean {

@@ -30,11 +30,11 @@ import { hazardLedger } from '../domain/hazards/hazard-ledger.js';
 import type { HazardPhotoStore } from '../domain/hazards/hazard-photos.js';
 import { nextStatuses, wireStatus } from '../domain/hazards/hazard-status.js';
 import type { MessageStore } from '../store/message-store.js';
-import { messageId } from '../store/records.js';
 import type { HazardBody } from '../wire/kinds/hazard.js';
 import { KINDS } from '../wire/kinds.js';
 import { decodeFrame, type MessageOf } from '../wire/message.js';
 import { ApiError } from './api-errors.js';
+import { FilingsMade } from './filings-made.js';
 import type {
   HazardApiView,
   HazardChangeInput,
@@ -79,14 +79,13 @@ export interface HazardsAdapterOptions {
   log: Logger;
 }
 
-type Mark = { seq: number };
-
 export class HazardsAdapter implements HazardsService {
   readonly #o: HazardsAdapterOptions;
-  #marking: Promise<FilingMark> | undefined;
+  readonly #made: FilingsMade;
 
   constructor(o: HazardsAdapterOptions) {
     this.#o = o;
+    this.#made = new FilingsMade(o.store, o.nodeId);
   }
 
   get keepsPhotos(): boolean {
@@ -98,24 +97,14 @@ export class HazardsAdapter implements HazardsService {
   }
 
   mark(): Promise<FilingMark> {
-    this.#marking ??= this.#o.store.getKv<number>('seq').then(
-      (seq) => {
-        this.#marking = undefined;
-        return { seq: seq ?? 0 };
-      },
-      (err: unknown) => {
-        this.#marking = undefined;
-        throw err;
-      },
-    );
-    return this.#marking;
+    return this.#made.mark();
   }
 
   async file(draft: HazardDraftInput, by: ApiPerson, earlier?: FilingMark): Promise<HazardMade> {
     const tokens = [...new Set(draft.photos ?? [])];
     const exercise = this.#o.drill === true || draft.exercise === true;
     if (earlier !== undefined) {
-      const found = await this.#findMade(earlier as Mark, (m) => sameFiling(m, draft, by, exercise));
+      const found = await this.#findMade(earlier, (m) => sameFiling(m, draft, by, exercise));
       if (found !== undefined) {
         this.#o.log.info(
           { msgId: found },
@@ -169,7 +158,7 @@ export class HazardsAdapter implements HazardsService {
     const hazard = this.#o.book.get(id);
     if (hazard === undefined) throw new ApiError('HAZARD_UNKNOWN', `no hazard ${id} here`, { status: 404 });
     if (earlier !== undefined) {
-      const found = await this.#findMade(earlier as Mark, (m) => sameChange(m, id, input, by));
+      const found = await this.#findMade(earlier, (m) => sameChange(m, id, input, by));
       if (found !== undefined) {
         this.#o.log.info(
           { msgId: found },
@@ -343,12 +332,8 @@ export class HazardsAdapter implements HazardsService {
   }
 
   /** The id of a hazard message this node made after `mark` that `same` recognises, if any. */
-  async #findMade(mark: Mark, same: (m: MessageOf<'hazard'>) => boolean): Promise<string | undefined> {
-    const last = (await this.#o.store.getKv<number>('seq')) ?? mark.seq;
-    for (let seq = mark.seq + 1; seq <= last; seq++) {
-      const id = messageId(this.#o.nodeId, seq);
-      const meta = await this.#o.store.getMeta(id);
-      if (meta === undefined || !meta.local || meta.kindCode !== KINDS.hazard.code) continue;
+  async #findMade(mark: FilingMark, same: (m: MessageOf<'hazard'>) => boolean): Promise<string | undefined> {
+    for await (const id of this.#made.since(mark, KINDS.hazard.code)) {
       const message = await this.#message(id);
       if (message !== undefined && same(message)) {
         await this.#o.book.record(message, { local: true });

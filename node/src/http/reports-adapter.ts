@@ -40,12 +40,12 @@ import { quickReportCsv } from '../domain/reports/quick-report-csv.js';
 import { overdueList } from '../domain/reports/reminders.js';
 import type { ReportDraft } from '../domain/reports/report-validation.js';
 import type { MessageStore } from '../store/message-store.js';
-import { messageId } from '../store/records.js';
 import type { ReportBody } from '../wire/kinds/report.js';
 import { KINDS } from '../wire/kinds.js';
 import { decodeFrame, type MessageOf } from '../wire/message.js';
 import { ApiError } from './api-errors.js';
 import type { FeedEvent } from './event-hub.js';
+import { FilingsMade } from './filings-made.js';
 import { linkPreviewViews } from './link-preview-view.js';
 import { type ApiPerson, type PermissionScope, withinScope } from './people-directory.js';
 import { ReportIndex } from './report-index.js';
@@ -89,16 +89,14 @@ export interface ReportsAdapterOptions {
   log: Logger;
 }
 
-type Mark = { seq: number };
-
 export class ReportsAdapter implements ReportsService {
   readonly #o: ReportsAdapterOptions;
   #index: Promise<ReportIndex> | undefined;
-  /** The read of the sequence counter that filings asking for a mark now will share. */
-  #marking: Promise<FilingMark> | undefined;
+  readonly #made: FilingsMade;
 
   constructor(options: ReportsAdapterOptions) {
     this.#o = options;
+    this.#made = new FilingsMade(options.store, options.nodeId);
   }
 
   defaultArea(): number | undefined {
@@ -106,24 +104,12 @@ export class ReportsAdapter implements ReportsService {
   }
 
   filingMark(): Promise<FilingMark> {
-    // Filings that ask together share one read: a count read before a filing's message is made is
-    // below that message's number however early it was read, which is all a mark must be.
-    this.#marking ??= this.#o.store.getKv<number>('seq').then(
-      (seq) => {
-        this.#marking = undefined;
-        return { seq: seq ?? 0 };
-      },
-      (err: unknown) => {
-        this.#marking = undefined;
-        throw err;
-      },
-    );
-    return this.#marking;
+    return this.#made.mark();
   }
 
   async file(draft: ReportDraftInput, by: ApiPerson, earlier?: FilingMark): Promise<FiledReport> {
     if (earlier !== undefined) {
-      const found = await this.#findFiled(earlier as Mark, draft, by);
+      const found = await this.#findFiled(earlier, draft, by);
       if (found !== undefined) {
         this.#o.log.info(
           { msgId: found.report.id },
@@ -284,12 +270,12 @@ export class ReportsAdapter implements ReportsService {
     return message?.kind === 'report' ? message : undefined;
   }
 
-  async #findFiled(mark: Mark, draft: ReportDraftInput, by: ApiPerson): Promise<FiledReport | undefined> {
-    const last = (await this.#o.store.getKv<number>('seq')) ?? mark.seq;
-    for (let seq = mark.seq + 1; seq <= last; seq++) {
-      const id = messageId(this.#o.nodeId, seq);
-      const meta = await this.#o.store.getMeta(id);
-      if (meta === undefined || !meta.local || meta.kindCode !== KINDS.report.code) continue;
+  async #findFiled(
+    mark: FilingMark,
+    draft: ReportDraftInput,
+    by: ApiPerson,
+  ): Promise<FiledReport | undefined> {
+    for await (const id of this.#made.since(mark, KINDS.report.code)) {
       const message = await this.#report(id);
       if (message !== undefined && sameFiling(message, draft, by, this.#exercise(draft))) {
         const opened =

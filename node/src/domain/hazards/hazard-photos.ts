@@ -18,10 +18,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KitError } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
+import { writeNewPrivateFile } from '../../base/new-private-file.js';
 import './hazard-errors.js';
 import { PHOTO_EXTENSIONS, type PhotoType, photoTypeOf } from './photo-type.js';
 
@@ -149,7 +150,7 @@ export class HazardPhotoStore {
     const path = join(this.#o.dir, STAGED, `${person}-${token}.${PHOTO_EXTENSIONS[type]}`);
     try {
       await mkdir(join(this.#o.dir, STAGED), { recursive: true, mode: 0o700 });
-      await writePrivate(path, bytes);
+      await writeNewPrivateFile(path, bytes);
     } catch (err) {
       this.#used -= bytes.length;
       await unlink(path).catch(() => {});
@@ -233,16 +234,6 @@ export class HazardPhotoStore {
 function dirNameOf(hazard: string): string {
   if (!/^\d{1,10}\/\d{1,10}$/.test(hazard)) throw new RangeError(`not a hazard id: ${hazard}`);
   return hazard.replace('/', '-');
-}
-
-async function writePrivate(path: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }
 
 /** A directory's entries, or none where it was never made. */

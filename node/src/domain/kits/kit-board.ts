@@ -18,6 +18,7 @@
 
 import { JsonLinesFile } from '../../base/json-lines-file.js';
 import type { Logger } from '../../base/logger.js';
+import { RearmableTimer } from '../../base/rearmable-timer.js';
 import type { Message, MessageOf } from '../../wire/message.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { replacePrivateFile } from '../roster/replace-private-file.js';
@@ -117,11 +118,12 @@ export class KitBoard {
   readonly #kits = new Map<number, Kit>();
   /** A restarted centre heard nothing while it was down: silence counts from here at the least. */
   readonly #openedAt: number;
-  #timer: unknown;
+  readonly #timer: RearmableTimer;
   #closed = false;
 
   private constructor(o: KitBoardOptions, journal: JsonLinesFile<KitRecord>) {
     this.#o = o;
+    this.#timer = new RearmableTimer(o);
     this.#journal = journal;
     this.#openedAt = o.now();
     for (const k of o.kits) this.#kit(k.id).enrolled = k;
@@ -275,8 +277,7 @@ export class KitBoard {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer !== undefined)
-      (this.#o.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout)))(this.#timer);
+    this.#timer.cancel();
     await this.#journal.close();
   }
 
@@ -413,24 +414,11 @@ export class KitBoard {
       const from = silentFrom(this.#facts(kit), this.#o.policy);
       if (from !== undefined && from < next) next = from;
     }
-    const clear = this.#o.clearTimer ?? ((t: unknown) => clearTimeout(t as NodeJS.Timeout));
-    const set =
-      this.#o.setTimer ??
-      ((fn: () => void, ms: number) => {
-        const t = setTimeout(fn, ms);
-        t.unref();
-        return t;
-      });
-    if (this.#timer !== undefined) clear(this.#timer);
-    this.#timer = set(
-      () => {
-        this.#timer = undefined;
-        if (this.#closed) return;
-        for (const kit of this.#kits.values()) this.#evaluate(kit);
-        this.#arm();
-      },
-      Math.max(0, next - now),
-    );
+    this.#timer.arm(Math.max(0, next - now), () => {
+      if (this.#closed) return;
+      for (const kit of this.#kits.values()) this.#evaluate(kit);
+      this.#arm();
+    });
   }
 }
 

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncDir } from '../../base/new-private-file.js';
 
 /** Writes `text` to `file`, replacing it whole. @throws the file system's error as it is. */
 export async function replacePrivateFile(file: string, text: string): Promise<void> {
@@ -32,14 +33,4 @@ export async function replacePrivateFile(file: string, text: string): Promise<vo
     if (!renamed) await unlink(temp).catch(() => {});
   }
   await syncDir(dir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return; // directories cannot be opened for fsync there
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

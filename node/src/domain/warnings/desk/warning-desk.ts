@@ -12,6 +12,7 @@
 import { KitError } from '../../../base/errors.js';
 import { JsonLinesFile } from '../../../base/json-lines-file.js';
 import type { Logger } from '../../../base/logger.js';
+import { RearmableTimer } from '../../../base/rearmable-timer.js';
 import type { Draft } from '../../../core/core-types.js';
 import type { Destination } from '../../../wire/envelope.js';
 import { MAX_LIFETIME_MIN } from '../../../wire/envelope.js';
@@ -79,12 +80,13 @@ export class WarningDesk {
   readonly #o: WarningDeskOptions;
   readonly #journal: JsonLinesFile<DeskRecord>;
   readonly #state: DeskState;
-  #timer: unknown;
+  readonly #timer: RearmableTimer;
   #ticking: Promise<void> | undefined;
   #closed = false;
 
   private constructor(o: WarningDeskOptions, journal: JsonLinesFile<DeskRecord>) {
     this.#o = o;
+    this.#timer = new RearmableTimer(o);
     this.#journal = journal;
     this.#state = new DeskState((p) => o.people().find((x) => x.id === p)?.areas[0]);
   }
@@ -295,7 +297,7 @@ export class WarningDesk {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer !== undefined) (this.#o.clearTimer ?? clearTimeout)(this.#timer as NodeJS.Timeout);
+    this.#timer.cancel();
     await this.#ticking;
     await this.#journal.close();
   }
@@ -313,24 +315,11 @@ export class WarningDesk {
   /** Wakes the escalation in `ms` (or sooner, when already due sooner). */
   #arm(ms: number): void {
     if (this.#closed) return;
-    const clear = this.#o.clearTimer ?? ((t: unknown) => clearTimeout(t as NodeJS.Timeout));
-    const set =
-      this.#o.setTimer ??
-      ((fn: () => void, delay: number) => {
-        const t = setTimeout(fn, delay);
-        t.unref();
-        return t;
+    this.#timer.arm(Math.max(0, Math.min(ms, MAX_SLEEP_MS)), () => {
+      this.#ticking ??= this.#tick().finally(() => {
+        this.#ticking = undefined;
       });
-    if (this.#timer !== undefined) clear(this.#timer);
-    this.#timer = set(
-      () => {
-        this.#timer = undefined;
-        this.#ticking ??= this.#tick().finally(() => {
-          this.#ticking = undefined;
-        });
-      },
-      Math.max(0, Math.min(ms, MAX_SLEEP_MS)),
-    );
+    });
   }
 
   async #tick(): Promise<void> {

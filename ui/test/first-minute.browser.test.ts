@@ -30,8 +30,12 @@ const chromium = needsSystemTool(CHROMIUM);
 
 /** What a newcomer taps first in the hills: 山洪. */
 const FLASH_FLOOD = hazardCode('flashFlood');
-/** Filed to received at the kit: about a minute by the demonstration's timings, with room for a busy machine. */
-const DELIVERY_MS = 80_000;
+/**
+ * Filed to received at the kit: under a minute by the demonstration's timings on a quiet machine
+ * (49 s measured); a bound on eventual delivery, not a speed, since a loaded CI machine slows the
+ * simulated mesh and satellite (a clean-clone run missed 80 s).
+ */
+const DELIVERY_MS = 240_000;
 
 const zh = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) =>
   text('zh-CN', key, params);
@@ -121,7 +125,7 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
       DELIVERY_MS,
     );
     expect(delivery?.steps.find((s) => s.step === 'received')?.reached).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it.skipIf(chromium === undefined)(
     'in Chromium on a phone: sign in at the village, file a 初报, see it received, find it on the centre’s board',
@@ -216,6 +220,6 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
         await phone.close();
       }
     },
-    120_000,
+    300_000,
   );
 });

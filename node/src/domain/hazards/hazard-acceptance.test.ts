@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../base/logger.js';
-import { HAZARD_VILLAGE, Z1, Z2 } from '../../wire/fixtures/hazard-messages.js';
+import { HAZARD_VILLAGE, Z1, Z2, z1Change } from '../../wire/fixtures/hazard-messages.js';
 import { CENTRE_NODE } from '../../wire/fixtures/reference-messages.js';
 import type { MessageOf } from '../../wire/message.js';
 import type { Person } from '../roster/person.js';
@@ -47,41 +47,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A change of Z1 sent by the kit that reported it, naming person `by`. */
-function kitChange(
-  seq: number,
-  status: MessageOf<'hazard'>['body']['status'],
-  by: number,
-): MessageOf<'hazard'> {
-  return {
-    ...Z1,
-    seq,
-    createdAt: Z1.createdAt + 600,
-    body: {
-      hazard: Z1.body.hazard,
-      severity: 'low',
-      status,
-      reporter: by,
-      previous: { origin: Z1.origin, seq: Z1.seq },
-    },
-  };
-}
-
 describe('hazard changes from a kit at the centre', () => {
   it('refuses a kit that names the duty officer to verify or close its hazard', async () => {
     await book.record(Z1, { local: false });
-    const verified = await book.record(kitChange(400, 'monitoring', 9), { local: false });
+    const verified = await book.record(z1Change(400, 'monitoring', 9), { local: false });
     expect(verified.refused).toMatch(/person 9 does not belong to kit 2107/);
-    const closed = await book.record(kitChange(401, 'resolved', 9), { local: false });
+    const closed = await book.record(z1Change(401, 'resolved', 9), { local: false });
     expect(closed.refused).toMatch(/does not belong/);
     expect(book.get(Z1_ID)?.status).toBe('reported');
   });
 
   it('refuses a person of another village, or of the township, whom the village kit’s roster does not hold', async () => {
     await book.record(Z1, { local: false });
-    expect((await book.record(kitChange(400, 'monitoring', 7), { local: false })).refused).toBeDefined();
+    expect((await book.record(z1Change(400, 'monitoring', 7), { local: false })).refused).toBeDefined();
     // The township's permission reaches the village, but the kit was never sent this person.
-    expect((await book.record(kitChange(401, 'monitoring', 8), { local: false })).refused).toMatch(
+    expect((await book.record(z1Change(401, 'monitoring', 8), { local: false })).refused).toMatch(
       /person 8 does not belong/,
     );
     expect(book.get(Z1_ID)?.status).toBe('reported');
@@ -89,7 +69,7 @@ describe('hazard changes from a kit at the centre', () => {
 
   it('applies a change by the kit’s own village committee, and the centre’s own by the duty officer', async () => {
     await book.record(Z1, { local: false });
-    expect((await book.record(kitChange(400, 'monitoring', 5), { local: false })).refused).toBeUndefined();
+    expect((await book.record(z1Change(400, 'monitoring', 5), { local: false })).refused).toBeUndefined();
     expect(book.get(Z1_ID)?.status).toBe('verified');
     const centre: MessageOf<'hazard'> = {
       ...Z2,

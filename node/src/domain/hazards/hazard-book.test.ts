@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../base/logger.js';
-import { HAZARD_VILLAGE, Z1, Z2 } from '../../wire/fixtures/hazard-messages.js';
+import { HAZARD_VILLAGE, Z1, Z2, z1Change } from '../../wire/fixtures/hazard-messages.js';
 import { R1 } from '../../wire/fixtures/reference-messages.js';
-import { encodeMessage, type MessageOf } from '../../wire/message.js';
+import { encodeMessage } from '../../wire/message.js';
 import { HazardBook, type HazardBookOptions } from './hazard-book.js';
 
 let dir: string;
@@ -35,26 +35,6 @@ function options(o: Partial<HazardBookOptions> = {}): HazardBookOptions {
     now: () => 1_784_000_000_000,
     log: silentLogger,
     ...o,
-  };
-}
-
-/** A change of Z1 from the kit, by person `by`, to `status`. */
-function kitChange(
-  seq: number,
-  status: MessageOf<'hazard'>['body']['status'],
-  by: number,
-): MessageOf<'hazard'> {
-  return {
-    ...Z1,
-    seq,
-    createdAt: Z1.createdAt + 600,
-    body: {
-      hazard: Z1.body.hazard,
-      severity: 'low',
-      status,
-      reporter: by,
-      previous: { origin: Z1.origin, seq: Z1.seq },
-    },
   };
 }
 
@@ -93,7 +73,7 @@ describe('the hazard ledger on disk', () => {
     );
     await book.record(Z1, { local: true });
     await book.record(Z2, { local: false });
-    await book.record(kitChange(330, 'mitigated', 5), { local: true });
+    await book.record(z1Change(330, 'mitigated', 5), { local: true });
     expect(asked).toEqual([`${Z2.origin}/${Z2.seq}`]);
     expect(book.get(Z1_ID)).toMatchObject({
       status: 'handled',

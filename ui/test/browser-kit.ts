@@ -10,12 +10,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { ApiServerDeps } from '../../node/src/http/api-deps.js';
 import {
   MemoryAudit,
   MemoryReports,
   nodeStatus,
+  PIN,
   startTestApi,
   type TestApi,
 } from '../../node/src/http/api-fixtures.js';
@@ -50,6 +52,24 @@ export const SHOTS = fileURLToPath(new URL('../../test-results/ui/', import.meta
 /** A catalogue string in `lang`, placeholders filled. */
 export function text(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
   return fill((lang === 'en' ? en : zhCN)[key], params);
+}
+
+/** An area's own catalogue (which the app loads with the area's views), both languages. */
+export interface AreaCatalogue<K extends string> {
+  zh: Readonly<Record<K, string>>;
+  en: Readonly<Record<K, string>>;
+}
+
+/** A string of `area`'s catalogue or the base one in `lang`, placeholders filled. */
+export function areaText<K extends string>(
+  area: AreaCatalogue<K>,
+  lang: Lang,
+  key: MessageKey | K,
+  params?: Record<string, string | number>,
+): string {
+  const own = (lang === 'en' ? area.en : area.zh) as Readonly<Record<string, string>>;
+  const base = (lang === 'en' ? en : zhCN) as Readonly<Record<string, string>>;
+  return fill(own[key] ?? base[key] ?? key, params);
 }
 
 /** The kit: the UI behind the door, the API behind it, and what the test drives. */
@@ -212,4 +232,69 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Chromium at `viewport` on `url`, in `lang`: English is chosen the way a phone remembers it (its
+ * stored choice, then a reload), so the first screen a test sees is already in that language.
+ */
+export async function openAt(
+  executablePath: string,
+  viewport: Viewport,
+  url: string,
+  lang: Lang,
+): Promise<Phone> {
+  const phone = await openBrowser(executablePath, viewport);
+  await phone.page.goto(url);
+  if (lang === 'en') {
+    await phone.page.evaluate(() => localStorage.setItem('fieldnode.lang', 'en'));
+    await phone.page.reload();
+  }
+  return phone;
+}
+
+/**
+ * Signs `person` in through the sign-in form `within` shows (the page's header, or a dialog that
+ * offers its own), and waits until the page offers to sign out. `openForm` false: the form is
+ * already open.
+ */
+export async function signIn(
+  page: Page,
+  lang: Lang,
+  person: number | string,
+  options: { pin?: string; within?: Locator; openForm?: boolean } = {},
+): Promise<void> {
+  const scope = options.within ?? page;
+  if (options.openForm !== false)
+    await scope
+      .getByRole('button', { name: text(lang, 'session.signIn'), exact: true })
+      .first()
+      .click();
+  await scope.locator('input[name=person]').fill(String(person));
+  await scope.locator('input[name=pin]').fill(options.pin ?? PIN);
+  await scope.locator('form button[type=submit]').click();
+  await page.getByRole('button', { name: text(lang, 'session.signOut') }).waitFor();
+}
+
+/** A view as the tests keep it: no serious or critical axe-core finding, and its photograph. */
+export async function checkView(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  await screenshot(page, name);
+}
+
+/**
+ * Polls `check` every `everyMs` until it holds; after `ms`, fails naming `what` it waited for.
+ * Checks that ask a server over HTTP poll less often than checks of the page.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms = 15_000,
+  what = 'the condition',
+  everyMs = 50,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

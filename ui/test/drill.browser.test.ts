@@ -13,20 +13,21 @@ import { DEFAULT_HTTP_CONFIG } from '../../node/src/http/http-config.js';
 import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import {
+  checkView,
   DESKTOP,
   KitRig,
   type Lang,
   openBrowser,
   PHONE,
   type Phone,
-  screenshot,
-  seriousViolations,
+  signIn,
   text,
+  until,
   type Viewport,
 } from './browser-kit.js';
 
 const chromium = needsSystemTool(CHROMIUM);
-const PIN = '482913';
+const _PIN = '482913';
 
 /** The kit of the first slice, but a drill node: its status says so, as app.ts makes it. */
 class DrillRig extends KitRig {
@@ -49,14 +50,6 @@ class DrillRig extends KitRig {
   }
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(chromium === undefined)('a drill node in Chromium', () => {
   const rig = new DrillRig();
 
@@ -67,23 +60,6 @@ describe.skipIf(chromium === undefined)('a drill node in Chromium', () => {
   afterAll(async () => {
     await rig.stop();
   });
-
-  async function view(phone: Phone, name: string): Promise<void> {
-    expect(await seriousViolations(phone.page), name).toEqual([]);
-    await screenshot(phone.page, name);
-  }
-
-  async function signIn(phone: Phone, lang: Lang, person: number): Promise<void> {
-    const { page } = phone;
-    await page
-      .getByRole('button', { name: text(lang, 'session.signIn'), exact: true })
-      .first()
-      .click();
-    await page.locator('input[name=person]').fill(String(person));
-    await page.locator('input[name=pin]').fill(PIN);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('button', { name: text(lang, 'session.signOut') }).waitFor();
-  }
 
   /** The header's drill tag, the band under it, and the tab's title, in `lang`. */
   async function saysDrill(phone: Phone, lang: Lang): Promise<void> {
@@ -115,9 +91,9 @@ describe.skipIf(chromium === undefined)('a drill node in Chromium', () => {
         }
         // Signed out: the public status says drill, and so does the page.
         await saysDrill(phone, lang);
-        await view(phone, `${tag}-home-public`);
+        await checkView(phone.page, `${tag}-home-public`);
 
-        await signIn(phone, lang, 1);
+        await signIn(phone.page, lang, 1);
         await page.getByRole('button', { name: text(lang, 'home.newReport') }).click();
         const box = page.locator('input[name=exercise]');
         await box.waitFor();
@@ -127,7 +103,7 @@ describe.skipIf(chromium === undefined)('a drill node in Chromium', () => {
         await saysDrill(phone, lang);
         await page.getByRole('button', { name: text(lang, 'hazard.flashFlood'), exact: true }).click();
         await page.locator('input[name="indicators.affected"]').fill('12');
-        await view(phone, `${tag}-report-form`);
+        await checkView(phone.page, `${tag}-report-form`);
         const filedBefore = rig.reports.filed.length;
         await page
           .getByRole('button', { name: text(lang, 'form.send', { stage: text(lang, 'stage.initial') }) })
@@ -146,17 +122,17 @@ describe.skipIf(chromium === undefined)('a drill node in Chromium', () => {
         await page.getByRole('link', { name: text(lang, 'nav.reports') }).click();
         await page.locator(`[data-incident="${id}"]`).getByText(text(lang, 'reports.exercise')).waitFor();
         await page.locator('[data-drill-note]').getByText(text(lang, 'reports.drill')).waitFor();
-        await view(phone, `${tag}-reports`);
+        await checkView(phone.page, `${tag}-reports`);
 
         // The duty officer's board: the drill's report and totals, said to be a drill's.
         await page.getByRole('button', { name: text(lang, 'session.signOut') }).click();
-        await signIn(phone, lang, 3);
+        await signIn(phone.page, lang, 3);
         await page.getByRole('link', { name: text(lang, 'nav.board') }).click();
         await page.locator('[data-drill-note]').getByText(text(lang, 'board.drill')).waitFor();
         await page.locator(`tr[data-area="${VILLAGE}"]`).waitFor();
         await page.locator('tr[data-township="430121101"]').waitFor();
         await saysDrill(phone, lang);
-        await view(phone, `${tag}-board`);
+        await checkView(phone.page, `${tag}-board`);
 
         expect(phone.offLoopback).toEqual([]);
         expect(phone.pageErrors).toEqual([]);

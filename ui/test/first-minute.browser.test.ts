@@ -23,7 +23,7 @@ import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import { hazardCode } from '../../node/src/wire/codes/hazard-types.js';
 import type { DeliveryView, ReportSummary } from '../src/lib/api-types.js';
-import { openBrowser, PHONE, screenshot, seriousViolations, text } from './browser-kit.js';
+import { openBrowser, PHONE, screenshot, seriousViolations, text, until } from './browser-kit.js';
 import { type DemoProcess, startDemo } from './first-minute-county.js';
 
 const chromium = needsSystemTool(CHROMIUM);
@@ -41,14 +41,6 @@ const zh = (key: Parameters<typeof text>[1], params?: Record<string, string | nu
   text('zh-CN', key, params);
 
 /** Resolves once `check` holds; rejects naming `what` after `ms`. */
-async function eventually(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** The received step's line as the catalogue words it, with or without the node that said so. */
 function receivedLine(): RegExp {
   const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -104,25 +96,27 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
     const duty = new ApiClient(Number(new URL(centre.url).port));
     expect(await duty.signIn(centre.number, centre.pin)).toBe(200);
     let atCentre: ReportSummary | undefined;
-    await eventually(
-      'the report at the centre',
+    await until(
       async () => {
         const list = await duty.get<{ items: ReportSummary[] }>('/api/reports');
         atCentre = list.body.items.find((r) => r.id === id);
         return atCentre !== undefined;
       },
       DELIVERY_MS,
+      'the report at the centre',
+      250,
     );
     expect(atCentre).toMatchObject({ stage: 'initial', hazard: FLASH_FLOOD, area, exercise: true });
 
     let delivery: DeliveryView | undefined;
-    await eventually(
-      'the receipt back at the village',
+    await until(
       async () => {
         delivery = (await village.get<DeliveryView>(`/api/messages/${id}`)).body;
         return delivery.state === 'received';
       },
       DELIVERY_MS,
+      'the receipt back at the village',
+      250,
     );
     expect(delivery?.steps.find((s) => s.step === 'received')?.reached).toBe(true);
   }, 300_000);

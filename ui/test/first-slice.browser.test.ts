@@ -20,20 +20,14 @@ import {
   type Phone,
   screenshot,
   seriousViolations,
+  signIn,
   text,
+  until,
   type Viewport,
 } from './browser-kit.js';
 
 const chromium = needsSystemTool(CHROMIUM);
 const PIN = '482913';
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(chromium === undefined)('the UI in Chromium', () => {
   const rig = new KitRig();
@@ -54,18 +48,6 @@ describe.skipIf(chromium === undefined)('the UI in Chromium', () => {
   async function view(phone: Phone, name: string): Promise<void> {
     expect(await seriousViolations(phone.page), name).toEqual([]);
     shots.push(await screenshot(phone.page, name));
-  }
-
-  async function signIn(phone: Phone, lang: Lang, person: number): Promise<void> {
-    const { page } = phone;
-    await page
-      .getByRole('button', { name: text(lang, 'session.signIn'), exact: true })
-      .first()
-      .click();
-    await page.locator('input[name=person]').fill(String(person));
-    await page.locator('input[name=pin]').fill(PIN);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('button', { name: text(lang, 'session.signOut') }).waitFor();
   }
 
   const cases: Array<[Viewport, Lang]> = [
@@ -163,7 +145,7 @@ describe.skipIf(chromium === undefined)('the UI in Chromium', () => {
 
         // The duty officer's board, and the CSV behind its link.
         await page.getByRole('button', { name: text(lang, 'session.signOut') }).click();
-        await signIn(phone, lang, 3);
+        await signIn(phone.page, lang, 3);
         await page.getByRole('link', { name: text(lang, 'nav.board') }).click();
         await page.locator(`tr[data-area="${VILLAGE}"]`).waitFor();
         await page.locator('tr[data-township="430121101"]').waitFor();
@@ -194,7 +176,7 @@ describe.skipIf(chromium === undefined)('the UI in Chromium', () => {
     });
     try {
       await page.goto(`${rig.door.origin}/`);
-      await signIn(phone, 'zh-CN', 1);
+      await signIn(phone.page, 'zh-CN', 1);
       // The service worker has the app shell before the kit goes.
       await until(() =>
         page.evaluate(

@@ -10,12 +10,10 @@ import { silentLogger } from '../../node/src/base/logger.js';
 import { DEFAULT_HTTP_CONFIG } from '../../node/src/http/http-config.js';
 import { type MapService, openMapService } from '../../node/src/http/map-service.js';
 import { type HazardNetwork, startHazardNetwork } from '../../node/test/hazard-network.js';
-import { en } from '../src/i18n/en.js';
-import { fill } from '../src/i18n/fill.js';
 import { hazardsEn } from '../src/i18n/hazards-en.js';
 import { type HazardsKey, hazardsZhCN } from '../src/i18n/hazards-zh-CN.js';
-import { type MessageKey, zhCN } from '../src/i18n/zh-CN.js';
-import type { Lang } from './browser-kit.js';
+import type { MessageKey } from '../src/i18n/zh-CN.js';
+import { areaText, type Lang } from './browser-kit.js';
 import { type FrontDoor, startFrontDoor } from './front-door.js';
 
 /** A catalogue string in `lang`, of either part, placeholders filled. */
@@ -24,8 +22,7 @@ export function say(
   key: MessageKey | HazardsKey,
   params?: Record<string, string | number>,
 ): string {
-  const table: Record<string, string> = lang === 'en' ? { ...en, ...hazardsEn } : { ...zhCN, ...hazardsZhCN };
-  return fill(table[key] ?? key, params);
+  return areaText({ zh: hazardsZhCN, en: hazardsEn }, lang, key, params);
 }
 
 export const COUNTY = 430121;

@@ -10,32 +10,24 @@
  * axe-core finds nothing serious; each view is photographed into test-results/ui/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PIN } from '../../node/src/http/api-fixtures.js';
 import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import { HAZARD_PEOPLE } from '../../node/test/hazard-network.js';
 import {
+  checkView,
   DESKTOP,
   type Lang,
-  openBrowser,
+  openAt,
   PHONE,
   type Phone,
-  screenshot,
-  seriousViolations,
+  signIn,
+  until,
   type Viewport,
 } from './browser-kit.js';
 import { buildUi } from './build-ui.js';
 import { type HazardRig, say, startHazardRig, testPng } from './hazards-rig.js';
 
 const chromium = needsSystemTool(CHROMIUM);
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(chromium === undefined)('the hazard views and the map in Chromium', () => {
   let uiRoot: string;
@@ -52,31 +44,9 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
   });
 
   async function open(viewport: Viewport, origin: string, lang: Lang): Promise<Phone> {
-    const phone = await openBrowser(chromium as string, viewport);
+    const phone = await openAt(chromium as string, viewport, `${origin}/`, lang);
     phones.push(phone);
-    await phone.page.goto(`${origin}/`);
-    if (lang === 'en') {
-      await phone.page.evaluate(() => localStorage.setItem('fieldnode.lang', 'en'));
-      await phone.page.reload();
-    }
     return phone;
-  }
-
-  async function view(phone: Phone, name: string): Promise<void> {
-    expect(await seriousViolations(phone.page), name).toEqual([]);
-    await screenshot(phone.page, name);
-  }
-
-  async function signIn(phone: Phone, lang: Lang, person: number): Promise<void> {
-    const { page } = phone;
-    await page
-      .getByRole('button', { name: say(lang, 'session.signIn'), exact: true })
-      .first()
-      .click();
-    await page.locator('input[name=person]').fill(String(person));
-    await page.locator('input[name=pin]').fill(PIN);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('button', { name: say(lang, 'session.signOut') }).waitFor();
   }
 
   async function tab(phone: Phone, lang: Lang, key: 'nav.hazards' | 'nav.map'): Promise<void> {
@@ -108,10 +78,10 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
 
       // The village officer reports a landslide hazard on the kit's page.
       const officer = await open(kv, rig.kitDoor.origin, kl);
-      await signIn(officer, kl, 1);
+      await signIn(officer.page, kl, 1);
       await tab(officer, kl, 'nav.hazards');
       await officer.page.getByRole('heading', { name: say(kl, 'hz.title') }).waitFor();
-      await view(officer, `${tag}-ledger-empty`);
+      await checkView(officer.page, `${tag}-ledger-empty`);
       await officer.page.getByRole('button', { name: say(kl, 'hz.new') }).click();
       const form = officer.page.locator('form');
       await form.getByRole('button', { name: say(kl, 'hazard.landslide'), exact: true }).click();
@@ -131,7 +101,7 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
         buffer: testPng(),
       });
       await form.locator('.thumbs img').waitFor();
-      await view(officer, `${tag}-form`);
+      await checkView(officer.page, `${tag}-form`);
       await form.getByRole('button', { name: say(kl, 'hz.form.send'), exact: true }).click();
       await officer.page.waitForURL(/\/hazards\/2107\/\d+$/);
       const id = new URL(officer.page.url()).pathname.replace('/hazards/', '');
@@ -139,7 +109,7 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
       const photo = officer.page.locator('.photos img').first();
       await photo.waitFor();
       await until(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth > 0));
-      await view(officer, `${tag}-hazard`);
+      await checkView(officer.page, `${tag}-hazard`);
       expect(net.kit.book.get(id)).toMatchObject({
         hazard: 160,
         severity: 'high',
@@ -150,20 +120,20 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
 
       // At the centre the duty officer finds it, without its photo, and verifies it as critical.
       const duty = await open(cv, rig.centreDoor.origin, cl);
-      await signIn(duty, cl, 3);
+      await signIn(duty.page, cl, 3);
       await tab(duty, cl, 'nav.hazards');
       const row = duty.page.locator(`[data-hazard="${id}"]`);
       await row.waitFor({ timeout: 20_000 });
-      await view(duty, `${tag}-centre-ledger`);
+      await checkView(duty.page, `${tag}-centre-ledger`);
       await row.getByRole('link').click();
       await duty.page.getByText(say(cl, 'hz.page.photosElsewhere', { n: 1, node: 2107 })).waitFor();
       await duty.page.getByLabel(say(cl, 'hz.page.correctSeverity')).selectOption('critical');
       await duty.page.getByRole('button', { name: say(cl, 'hz.page.to.verified'), exact: true }).click();
       await duty.page.locator('[data-status="verified"]').waitFor();
-      await view(duty, `${tag}-centre-hazard`);
+      await checkView(duty.page, `${tag}-centre-hazard`);
       await tab(duty, cl, 'nav.map');
       await duty.page.locator(`g[data-hazard="${id}"]`).waitFor();
-      await view(duty, `${tag}-centre-map`);
+      await checkView(duty.page, `${tag}-centre-map`);
 
       // The phone hears the verification on its own and the officer says it is handled.
       await officer.page.locator('[data-status="verified"]').waitFor({ timeout: 20_000 });
@@ -178,7 +148,7 @@ describe.skipIf(chromium === undefined)('the hazard views and the map in Chromiu
       await marker.waitFor();
       expect(await marker.getAttribute('aria-label')).toContain(say(kl, 'hazard.landslide'));
       await visitor.page.getByText(say(kl, 'map.publicNote')).waitFor();
-      await view(visitor, `${tag}-public-map`);
+      await checkView(visitor.page, `${tag}-public-map`);
       const text = await visitor.page.evaluate(() => document.documentElement.outerHTML);
       for (const p of HAZARD_PEOPLE) expect(text).not.toContain(p.name);
       expect(text).not.toContain('后山裂缝');

@@ -29,12 +29,10 @@ import { KitsAdapter } from '../../node/src/http/kits-adapter.js';
 import { K1 } from '../../node/src/wire/fixtures/kit-health-messages.js';
 import { R1 } from '../../node/src/wire/fixtures/reference-messages.js';
 import type { MessageOf } from '../../node/src/wire/message.js';
-import { en } from '../src/i18n/en.js';
-import { fill } from '../src/i18n/fill.js';
 import { kitsEn } from '../src/i18n/kits-en.js';
 import { type KitsKey, kitsZhCN } from '../src/i18n/kits-zh-CN.js';
-import { type MessageKey, zhCN } from '../src/i18n/zh-CN.js';
-import type { Lang } from './browser-kit.js';
+import type { MessageKey } from '../src/i18n/zh-CN.js';
+import { areaText, type Lang } from './browser-kit.js';
 import { type FrontDoor, startFrontDoor } from './front-door.js';
 
 export const LOST = 2107;
@@ -44,8 +42,7 @@ export const DUTY_OFFICER = 3;
 
 /** A catalogue string in `lang`, of either part, placeholders filled. */
 export function say(lang: Lang, key: MessageKey | KitsKey, params?: Record<string, string | number>): string {
-  const table: Record<string, string> = lang === 'en' ? { ...en, ...kitsEn } : { ...zhCN, ...kitsZhCN };
-  return fill(table[key] ?? key, params);
+  return areaText({ zh: kitsZhCN, en: kitsEn }, lang, key, params);
 }
 
 export interface KitsRig {

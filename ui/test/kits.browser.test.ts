@@ -9,17 +9,16 @@
  * loopback; axe-core finds nothing serious; each view is photographed into test-results/ui/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PIN } from '../../node/src/http/api-fixtures.js';
 import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import {
+  checkView,
   DESKTOP,
   type Lang,
-  openBrowser,
+  openAt,
   PHONE,
   type Phone,
-  screenshot,
-  seriousViolations,
+  signIn,
   type Viewport,
 } from './browser-kit.js';
 import { buildUi } from './build-ui.js';
@@ -43,22 +42,10 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
   });
 
   async function open(viewport: Viewport, lang: Lang): Promise<Phone> {
-    const phone = await openBrowser(chromium as string, viewport);
+    const phone = await openAt(chromium as string, viewport, `${rig.door.origin}/`, lang);
     phones.push(phone);
-    await phone.page.goto(`${rig.door.origin}/`);
-    if (lang === 'en') {
-      await phone.page.evaluate(() => localStorage.setItem('fieldnode.lang', 'en'));
-      await phone.page.reload();
-    }
     const { page } = phone;
-    await page
-      .getByRole('button', { name: say(lang, 'session.signIn'), exact: true })
-      .first()
-      .click();
-    await page.locator('input[name=person]').fill(String(DUTY_OFFICER));
-    await page.locator('input[name=pin]').fill(PIN);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('button', { name: say(lang, 'session.signOut') }).waitFor();
+    await signIn(page, lang, DUTY_OFFICER);
     // A duty officer has every tab; each stays a thumb's target (48 px) however narrow the phone.
     const nav = page.getByRole('navigation').getByRole('link');
     expect(await nav.count()).toBeGreaterThanOrEqual(7);
@@ -75,11 +62,6 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
       .click();
     await page.getByRole('heading', { name: say(lang, 'kits.title') }).waitFor();
     return phone;
-  }
-
-  async function view(phone: Phone, name: string): Promise<void> {
-    expect(await seriousViolations(phone.page), name).toEqual([]);
-    await screenshot(phone.page, name);
   }
 
   it('phone, Chinese: the board, a silence arriving live, then the lost kit revoked and replaced', async () => {
@@ -99,7 +81,7 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
     expect((await card(SPARE).locator('[data-clock]').textContent())?.trim()).toBe(
       say(lang, 'kits.clockTrusted', { source: say(lang, 'kits.clockSource.gps') }),
     );
-    await view(phone, 'kits-phone-zh-board');
+    await checkView(phone.page, 'kits-phone-zh-board');
 
     // Kit 2107 is heard, announcing its next health message within a second; none comes.
     await rig.hear(LOST, 1, 50);
@@ -108,7 +90,7 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
     expect(await card(LOST).getAttribute('data-state')).toBe('alert');
     // Alerts first.
     expect(await page.locator('[data-kit]').first().getAttribute('data-kit')).toBe(String(LOST));
-    await view(phone, 'kits-phone-zh-silent');
+    await checkView(phone.page, 'kits-phone-zh-silent');
 
     // Revoke it: a confirmation first.
     await card(LOST)
@@ -117,7 +99,7 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
     await card(LOST)
       .getByText(say(lang, 'kits.revokeConfirm', { id: LOST }))
       .waitFor();
-    await view(phone, 'kits-phone-zh-confirm');
+    await checkView(phone.page, 'kits-phone-zh-confirm');
     await card(LOST)
       .getByRole('button', { name: say(lang, 'kits.revoke') })
       .click();
@@ -138,7 +120,7 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
     await card(SPARE).locator(`[data-replaces="${LOST}"]`).waitFor();
     const handover = card(LOST).getByRole('link', { name: say(lang, 'kits.handover') });
     expect(await handover.getAttribute('href')).toBe(`/api/kits/${LOST}/handover`);
-    await view(phone, 'kits-phone-zh-replaced');
+    await checkView(phone.page, 'kits-phone-zh-replaced');
     expect(phone.offLoopback).toEqual([]);
     expect(phone.pageErrors).toEqual([]);
   }, 90_000);
@@ -159,7 +141,7 @@ describe.skipIf(chromium === undefined)('the kit-health view in Chromium', () =>
       .locator('[data-kit]')
       .evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().top));
     expect(boxes[0]).toBe(boxes[1]);
-    await view(phone, 'kits-desktop-en-board');
+    await checkView(phone.page, 'kits-desktop-en-board');
     expect(phone.offLoopback).toEqual([]);
     expect(phone.pageErrors).toEqual([]);
   }, 90_000);

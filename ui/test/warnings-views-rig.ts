@@ -13,12 +13,10 @@ import { EventFeed } from '../../node/src/http/event-hub.js';
 import { DEFAULT_HTTP_CONFIG } from '../../node/src/http/http-config.js';
 import { warningPeople } from '../../node/src/http/warning-test-api.js';
 import { MemoryWarnings } from '../../node/src/http/warnings-fixtures.js';
-import { en } from '../src/i18n/en.js';
-import { fill } from '../src/i18n/fill.js';
 import { warningsEn } from '../src/i18n/warnings-en.js';
 import { type WarningsKey, warningsZhCN } from '../src/i18n/warnings-zh-CN.js';
-import { type MessageKey, zhCN } from '../src/i18n/zh-CN.js';
-import type { Lang } from './browser-kit.js';
+import type { MessageKey } from '../src/i18n/zh-CN.js';
+import { areaText, type Lang } from './browser-kit.js';
 import { type FrontDoor, startFrontDoor } from './front-door.js';
 
 /** A catalogue string in `lang`, of either part, placeholders filled. */
@@ -27,9 +25,7 @@ export function say(
   key: MessageKey | WarningsKey,
   params?: Record<string, string | number>,
 ): string {
-  const table: Record<string, string> =
-    lang === 'en' ? { ...en, ...warningsEn } : { ...zhCN, ...warningsZhCN };
-  return fill(table[key] ?? key, params);
+  return areaText({ zh: warningsZhCN, en: warningsEn }, lang, key, params);
 }
 
 /** One node: its API with the in-memory warnings, behind its own door. */

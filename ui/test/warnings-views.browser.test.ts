@@ -16,27 +16,20 @@ import { villageDraft } from '../../node/src/http/warning-test-api.js';
 import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import {
+  checkView,
   DESKTOP,
   type Lang,
   openBrowser,
   PHONE,
   type Phone,
-  screenshot,
-  seriousViolations,
+  signIn,
+  until,
   type Viewport,
 } from './browser-kit.js';
 import { buildUi } from './build-ui.js';
 import { say, startWarningNode, type WarningNode } from './warnings-views-rig.js';
 
 const chromium = needsSystemTool(CHROMIUM);
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
   let kit: WarningNode;
@@ -51,26 +44,9 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
     await Promise.all([kit?.stop(), centre?.stop()]);
   });
 
-  async function view(phone: Phone, name: string): Promise<void> {
-    expect(await seriousViolations(phone.page), name).toEqual([]);
-    await screenshot(phone.page, name);
-  }
-
   async function english(phone: Phone): Promise<void> {
     await phone.page.getByRole('button', { name: say('zh-CN', 'lang.switch') }).click();
     await until(() => phone.page.evaluate(() => document.documentElement.lang === 'en'));
-  }
-
-  async function signIn(phone: Phone, lang: Lang, person: number): Promise<void> {
-    const { page } = phone;
-    await page
-      .getByRole('button', { name: say(lang, 'session.signIn'), exact: true })
-      .first()
-      .click();
-    await page.locator('input[name=person]').fill(String(person));
-    await page.locator('input[name=pin]').fill(PIN);
-    await page.locator('form button[type=submit]').click();
-    await page.getByRole('button', { name: say(lang, 'session.signOut') }).waitFor();
   }
 
   const cases: Array<[Viewport, Lang]> = [
@@ -99,7 +75,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         const arm = alarm.getByRole('button', { name: new RegExp(say(lang, 'alarm.arm')) });
         await arm.waitFor();
         expect(await alarm.getAttribute('data-siren')).toBe('off');
-        await view(phone, `${tag}-alarm-arm`);
+        await checkView(phone.page, `${tag}-alarm-arm`);
         await arm.click();
         // The siren runs: the AudioContext the tap unlocked is running, with the kit's pattern.
         await until(async () => (await alarm.getAttribute('data-siren')) === (drill ? 'drill' : 'red'));
@@ -107,7 +83,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         expect((await alarm.locator('#alarm-headline').textContent())?.trim()).toBe(headline);
         expect(await alarm.getByText(say(lang, 'alarm.kitSpeaker')).isVisible()).toBe(true);
         expect(await alarm.locator('[data-drill-badge]').count()).toBe(drill ? 1 : 0);
-        await view(phone, `${tag}-alarm`);
+        await checkView(phone.page, `${tag}-alarm`);
 
         // Signed out, the alarm offers the sign-in on itself; the flood-responsible signs in there.
         await alarm.getByRole('button', { name: say(lang, 'alarm.signInToAnswer') }).click();
@@ -116,7 +92,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         await alarm.locator('form button[type=submit]').click();
         // Two taps: 收到, then its confirmation.
         await alarm.getByRole('button', { name: say(lang, 'answer.ack'), exact: true }).click();
-        await view(phone, `${tag}-alarm-confirm`);
+        await checkView(phone.page, `${tag}-alarm-confirm`);
         await alarm.getByRole('button', { name: say(lang, 'answer.ackConfirm') }).click();
         await alarm.waitFor({ state: 'detached' });
         await until(async () => {
@@ -135,12 +111,12 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         await page.getByRole('button', { name: '1', exact: true }).click();
         await page.getByRole('button', { name: '2', exact: true }).click();
         expect(await page.locator('[data-count]').textContent()).toBe('12');
-        await view(phone, `${tag}-warning-keypad`);
+        await checkView(phone.page, `${tag}-warning-keypad`);
         await page.getByRole('button', { name: say(lang, 'answer.send', { n: 12 }) }).click();
         await page.locator(`[data-here-person="5"][data-state="acted"]`).waitFor();
         const w = await kit.warnings.get(received.id);
         expect(w?.here?.persons.find((p) => p.person === 5)).toMatchObject({ state: 'acted', evacuated: 12 });
-        await view(phone, `${tag}-warning-answered`);
+        await checkView(phone.page, `${tag}-warning-answered`);
 
         expect(phone.offLoopback).toEqual([]);
         expect(phone.pageErrors).toEqual([]);
@@ -155,7 +131,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
       try {
         await page.goto(`${centre.door.origin}/`);
         if (lang === 'en') await english(phone);
-        await signIn(phone, lang, 3);
+        await signIn(phone.page, lang, 3);
         await page.getByRole('link', { name: say(lang, 'nav.warnings'), exact: true }).click();
         await page.locator('[data-unanswered-list]').waitFor();
         await page.getByRole('button', { name: say(lang, 'warn.new') }).click();
@@ -175,7 +151,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         expect(await preview.locator('[data-preview-calls]').textContent()).toMatch(/\d/);
         await preview.locator('summary').click();
         expect(await preview.locator('[data-cap]').textContent()).toContain('<alert');
-        await view(phone, `${tag}-issue-form`);
+        await checkView(phone.page, `${tag}-issue-form`);
         const before = (await centre.warnings.list({ scope: { all: true }, active: false })).length;
         await page.getByRole('button', { name: say(lang, 'wform.submit.issue') }).click();
 
@@ -194,7 +170,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         });
         expect(page.url()).toBe(`${centre.door.origin}/warnings/${issued.id}`);
         if (drill) await page.locator('[data-drill-note]').waitFor();
-        await view(phone, `${tag}-issued`);
+        await checkView(phone.page, `${tag}-issued`);
         await page.getByRole('button', { name: say(lang, 'calls.open') }).click();
         const board = await centre.warnings.calls(issued.id);
         const called = board?.calls.map((c) => c.person) ?? [];
@@ -211,7 +187,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
           .locator('[data-counts]')
           .getByText(say(lang, 'answer.evacuated', { n: 7 }))
           .waitFor();
-        await view(phone, `${tag}-board`);
+        await checkView(phone.page, `${tag}-board`);
         const exports = await page.evaluate(async () => {
           const links = [...document.querySelectorAll('a[download]')].map(
             (a) => (a as HTMLAnchorElement).href,
@@ -233,7 +209,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         const silent = called.filter((p) => p !== 5 && p !== 9);
         for (const p of silent) await page.locator(`[data-unanswered="${issued.id}|${p}"]`).waitFor();
         expect(await page.locator(`[data-unanswered="${issued.id}|5"]`).count()).toBe(0);
-        await view(phone, `${tag}-warnings`);
+        await checkView(phone.page, `${tag}-warnings`);
 
         // An update, then the cancel, from the warning's page.
         await page.goto(`${centre.door.origin}/warnings/${issued.id}`);
@@ -254,7 +230,7 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         await page.getByRole('button', { name: say(lang, 'wform.submit.cancel') }).click();
         await page.locator('[data-headline]').waitFor();
         await until(async () => (await centre.warnings.get(update?.id ?? ''))?.status === 'cancelled');
-        await view(phone, `${tag}-cancelled`);
+        await checkView(phone.page, `${tag}-cancelled`);
 
         expect(phone.offLoopback).toEqual([]);
         expect(phone.pageErrors).toEqual([]);

@@ -20,13 +20,14 @@ import { needsSystemTool } from '../../node/src/link/needs-system-tool.js';
 import { CHROMIUM } from '../../node/src/link/system-tool.js';
 import type { CallBoardView, PublicWarningView } from '../src/lib/api-types.js';
 import {
+  checkView,
   DESKTOP,
   type Lang,
-  openBrowser,
+  openAt,
   PHONE,
   type Phone,
-  screenshot,
-  seriousViolations,
+  signIn,
+  until,
   type Viewport,
 } from './browser-kit.js';
 import { type BannerRow, type DemoProcess, startDemo } from './first-minute-county.js';
@@ -38,14 +39,6 @@ const chromium = needsSystemTool(CHROMIUM);
  * demonstration's own timings, the satellite's hold and the mesh, with room for a busy machine.
  */
 const CROSSING_MS = 180_000;
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(chromium === undefined)('a warning across the county in Chromium', () => {
   let demo: DemoProcess;
@@ -68,20 +61,8 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
     return found;
   };
 
-  async function view(phone: Phone, name: string): Promise<void> {
-    expect(await seriousViolations(phone.page), name).toEqual([]);
-    await screenshot(phone.page, name);
-  }
-
-  async function open(viewport: Viewport, lang: Lang, url: string): Promise<Phone> {
-    const phone = await openBrowser(chromium as string, viewport);
-    await phone.page.goto(url);
-    if (lang === 'en') {
-      await phone.page.evaluate(() => localStorage.setItem('fieldnode.lang', 'en'));
-      await phone.page.reload();
-    }
-    return phone;
-  }
+  const open = (viewport: Viewport, lang: Lang, url: string): Promise<Phone> =>
+    openAt(chromium as string, viewport, url, lang);
 
   /** The header's 演练 DRILL tag: every node of the county is a drill node. */
   async function saysDrill(phone: Phone, lang: Lang): Promise<void> {
@@ -112,14 +93,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
       try {
         // The duty officer signs in at the centre and issues a red rainstorm warning to the village.
         const { page } = desk;
-        await page
-          .getByRole('button', { name: say(centreLang, 'session.signIn'), exact: true })
-          .first()
-          .click();
-        await page.locator('input[name=person]').fill(String(centre.number));
-        await page.locator('input[name=pin]').fill(centre.pin);
-        await page.locator('form button[type=submit]').click();
-        await page.getByRole('button', { name: say(centreLang, 'session.signOut') }).waitFor();
+        await signIn(page, centreLang, centre.number, { pin: centre.pin });
         await saysDrill(desk, centreLang);
         await page.getByRole('link', { name: say(centreLang, 'nav.warnings'), exact: true }).click();
         await page.getByRole('button', { name: say(centreLang, 'warn.new') }).click();
@@ -138,7 +112,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
         expect(await preview.locator('[data-drill-badge]').count()).toBe(1);
         await preview.locator('summary').click();
         expect(await preview.locator('[data-cap]').textContent()).toContain('<status>Exercise</status>');
-        await view(desk, `${tag}-centre-form`);
+        await checkView(desk.page, `${tag}-centre-form`);
         await page.getByRole('button', { name: say(centreLang, 'wform.submit.issue') }).click();
         await page.locator('[data-headline]').waitFor();
         const id = new URL(page.url()).pathname.replace('/warnings/', '');
@@ -150,7 +124,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
         await call.waitFor();
         expect(['sent', 'delivered']).toContain(await call.getAttribute('data-state'));
         await page.locator('[data-drill-note]').getByText(say(centreLang, 'calls.drill')).waitFor();
-        await view(desk, `${tag}-centre-board-sent`);
+        await checkView(desk.page, `${tag}-centre-board-sent`);
 
         // The kit's page, open and not signed in, fills with the alarm when the warning arrives.
         const alarm = phone.page.locator(`[data-alarm="${id}"]`);
@@ -158,10 +132,10 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
         await saysDrill(phone, kitLang);
         const arm = alarm.getByRole('button', { name: new RegExp(say(kitLang, 'alarm.arm')) });
         await arm.waitFor();
-        await view(phone, `${tag}-kit-alarm-arm`);
+        await checkView(phone.page, `${tag}-kit-alarm-arm`);
         await arm.click();
         // The siren runs in the browser, with the drill's pattern, as the kit's loudspeaker does.
-        await until('the siren', async () => (await alarm.getAttribute('data-siren')) === 'drill');
+        await until(async () => (await alarm.getAttribute('data-siren')) === 'drill', 30_000, 'the siren');
         expect(await alarm.locator('[data-drill-badge]').count()).toBe(1);
         const w = (await (
           await fetch(new URL('/api/public/warnings', kit.url))
@@ -170,7 +144,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
         expect((await alarm.locator('#alarm-headline').textContent())?.trim()).toBe(
           kitLang === 'en' ? headline?.en : headline?.zh,
         );
-        await view(phone, `${tag}-kit-alarm`);
+        await checkView(phone.page, `${tag}-kit-alarm`);
 
         // The village's responsible person signs in on the alarm and answers in two taps.
         await alarm.getByRole('button', { name: say(kitLang, 'alarm.signInToAnswer') }).click();
@@ -184,7 +158,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
           await alarm.getByRole('button', { name: say(kitLang, 'answer.acted'), exact: true }).click();
           for (const d of String(round.moved))
             await alarm.getByRole('button', { name: d, exact: true }).click();
-          await view(phone, `${tag}-kit-keypad`);
+          await checkView(phone.page, `${tag}-kit-keypad`);
           await alarm.getByRole('button', { name: say(kitLang, 'answer.send', { n: round.moved }) }).click();
         }
         await alarm.waitFor({ state: 'detached' });
@@ -194,7 +168,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
         await phone.page.locator(`[data-warning="${id}"] a`).click();
         await phone.page.locator(`[data-here-person="${person}"][data-state="${answered}"]`).waitFor();
         await phone.page.locator('[data-drill-note]').waitFor();
-        await view(phone, `${tag}-kit-warning`);
+        await checkView(phone.page, `${tag}-kit-warning`);
 
         // The answer crosses the mesh to the centre: its board moves without a reload.
         await page
@@ -206,7 +180,7 @@ describe.skipIf(chromium === undefined)('a warning across the county in Chromium
             .getByText(say(centreLang, 'answer.evacuated', { n: round.moved }))
             .waitFor();
         await saysDrill(desk, centreLang);
-        await view(desk, `${tag}-centre-board-answered`);
+        await checkView(desk.page, `${tag}-centre-board-answered`);
         const board = (await page.evaluate(
           async (path) => (await fetch(path)).json(),
           `/api/warnings/${id}/calls`,

@@ -8,12 +8,17 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KitError } from '../base/errors.js';
+import { silentLogger } from '../base/logger.js';
 import { writeNewPrivateFile } from '../base/new-private-file.js';
+import { REQUESTS_FILE } from '../composition/node-requests.js';
+import { SHELTERS_FILE } from '../composition/node-shelters.js';
+import { TEAMS_FILE } from '../composition/node-teams.js';
 import { INCIDENTS_FILE_NAME } from '../composition/node-web.js';
 import { loadConfig } from '../config/load.js';
 import { type CommandQuery, requestCommand } from '../daemon/control-socket.js';
 import { checkNotInUse } from '../daemon/data-dir-check.js';
 import { parseHandover } from '../domain/kits/kit-handover.js';
+import { adoptOpenItems } from '../domain/kits/kit-handover-items.js';
 import '../domain/kits/kits-errors.js';
 import { FileIncidentLedger } from '../domain/reports/incident-file.js';
 import type { KitView } from '../http/kits-service.js';
@@ -142,8 +147,19 @@ async function adopt(args: string[]): Promise<number> {
   } finally {
     await ledger.close();
   }
+  // The other workflows' open items into their books' journals (docs/kits.md §Open items).
+  const items = await adoptOpenItems(
+    h,
+    {
+      requests: join(config.dataDir, REQUESTS_FILE),
+      tasks: join(config.dataDir, TEAMS_FILE),
+      shelters: join(config.dataDir, SHELTERS_FILE),
+    },
+    silentLogger,
+  );
   process.stdout.write(
-    `kit ${h.to} took over ${h.incidents.length} open incidents of the lost kit ${h.from}: ${h.incidents.map((i) => i.id).join(', ') || 'none'}\n`,
+    `kit ${h.to} took over ${h.incidents.length} open incidents of the lost kit ${h.from}: ${h.incidents.map((i) => i.id).join(', ') || 'none'}\n` +
+      `and ${items.requests} messages of its open requests, ${items.tasks} of its open tasks, ${items.rollcalls} shelter counts\n`,
   );
   return 0;
 }

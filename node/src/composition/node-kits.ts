@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import type { NodeCore } from '../core/node-core.js';
 import type { AuditSink } from '../domain/audit/audit-entry.js';
 import { type KitAlert, KitBoard, type KitState } from '../domain/kits/kit-board.js';
+import { lostKitHooks, type OpenItemBooks, openItemsOf } from '../domain/kits/kit-handover-items.js';
 import { type ControlIssuer, LostKits } from '../domain/kits/lost-kits.js';
 import type { IncidentBook } from '../domain/reports/incident-book.js';
 import { airRoster } from '../domain/roster/air-roster.js';
@@ -39,6 +40,12 @@ export interface NodeKitsOptions {
   emit: (event: FeedEvent) => void;
   /** A kit was revoked or replaced (the warning desk stops placing calls on a revoked kit). */
   kitsChanged?: () => void;
+  /**
+   * The books that hold a lost kit's other open items (requests, team tasks, shelter counts), once
+   * their workflows are open: a replacement is told them and its handover file carries them
+   * (docs/kits.md §Open items). Default: none.
+   */
+  openItems?: OpenItemBooks;
   /** Told of each file this start makes. */
   tracked: (path: string) => string;
   log: Logger;
@@ -89,6 +96,7 @@ export async function openNodeKits(o: NodeKitsOptions): Promise<NodeKits> {
       ...new Set((await o.unanswered()).filter((c) => c.kit === kit).map((c) => c.warning)),
     ],
     sendToward: (id, node) => core.sendToward(id, node),
+    ...(o.openItems === undefined ? {} : lostKitHooks(o.openItems)),
     audit: o.audit,
     now: o.now,
     log,
@@ -98,6 +106,9 @@ export async function openNodeKits(o: NodeKitsOptions): Promise<NodeKits> {
     lost,
     areaName: (area) => o.areas.name(area),
     incidents: () => o.book.list(),
+    ...(o.openItems === undefined
+      ? {}
+      : { handedItems: (kit: number) => openItemsOf(o.openItems ?? {}, kit).handed }),
     now: o.now,
     emit: o.emit,
   });

@@ -37,6 +37,9 @@ import type { MessageStore } from '../store/message-store.js';
 import type { Authenticator } from '../wire/message.js';
 import { type NodeHazards, openNodeHazards } from './node-hazards.js';
 import { type NodeKits, openNodeKits } from './node-kits.js';
+import { type NodeRequests, openNodeRequests } from './node-requests.js';
+import { type NodeShelters, openNodeShelters } from './node-shelters.js';
+import { type NodeTeams, openNodeTeams } from './node-teams.js';
 import { type NodeWarnings, openNodeWarnings } from './node-warnings.js';
 
 export const INCIDENTS_FILE_NAME = 'incidents.jsonl';
@@ -87,6 +90,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
   let warnings: NodeWarnings | undefined;
   let kits: NodeKits | undefined;
   let hazards: NodeHazards | undefined;
+  let shelters: NodeShelters | undefined;
+  let requests: NodeRequests | undefined;
+  let teams: NodeTeams | undefined;
   let map: MapService | undefined;
   try {
     const roster = await Roster.open({
@@ -143,6 +149,12 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
         now,
         emit: (event) => feed.emit(event),
         kitsChanged: () => warnings?.kitsChanged?.(),
+        // Opened below, after the board: read when a kit is replaced (docs/kits.md §Open items).
+        openItems: {
+          requests: () => requests?.book,
+          tasks: () => teams?.tasks,
+          shelters: () => shelters?.book,
+        },
         tracked,
         log,
       });
@@ -166,6 +178,40 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       people: () => roster.list(),
       areas: roster.areas,
       ...(kits === undefined ? {} : { succession: kits.board }),
+      now,
+      emit: (event) => feed.emit(event),
+      tracked,
+      log,
+    });
+    requests = await openNodeRequests({
+      config,
+      core,
+      store,
+      people: () => roster.list(),
+      areas: roster.areas,
+      alarm: () => warnings?.alarm,
+      ...(kits === undefined ? {} : { succession: kits.board }),
+      now,
+      emit: (event) => feed.emit(event),
+      tracked,
+      log,
+    });
+    shelters = await openNodeShelters({
+      config,
+      core,
+      store,
+      areas: roster.areas,
+      emit: (event) => feed.emit(event),
+      tracked,
+      log,
+    });
+    teams = await openNodeTeams({
+      config,
+      core,
+      store,
+      people: () => roster.list(),
+      areas: roster.areas,
+      audit,
       now,
       emit: (event) => feed.emit(event),
       tracked,
@@ -199,6 +245,10 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       ...(kits === undefined ? {} : { kits: kits.service }),
       ...(o.power === undefined ? {} : { power: o.power }),
       hazards: hazards.service,
+      shelters: shelters.service,
+      requests: requests.service,
+      teams: teams.teams,
+      texts: teams.texts,
       map,
       people: rosterPeople(roster),
       audit,
@@ -216,6 +266,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       async stop() {
         await api.stop();
         await hazards?.close();
+        await shelters?.close();
+        await requests?.close();
+        await teams?.close();
         await map?.close();
         await warnings?.close();
         await kits?.close();
@@ -225,6 +278,9 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
     };
   } catch (err) {
     await hazards?.close().catch(() => {});
+    await shelters?.close().catch(() => {});
+    await requests?.close().catch(() => {});
+    await teams?.close().catch(() => {});
     await map?.close().catch(() => {});
     await warnings?.close().catch(() => {});
     await kits?.close().catch(() => {});

@@ -27,10 +27,13 @@ import { LOG_KEYS, parseLogSection } from './log-section.js';
 import { MAP_KEYS, parseMapSection } from './map-section.js';
 import { POWER_KEYS, parsePowerSection } from './power-section.js';
 import { Problems, Section } from './reader.js';
+import { parseRequestsSection, REQUESTS_KEYS } from './requests-section.js';
 import type { Config, NodeConfig } from './schema.js';
 import { CONTROL_SOCKET_STAGING_BYTES, DEFAULTS, MAX_UNIX_SOCKET_PATH_BYTES, NODE_ROLES } from './schema.js';
 import { parseArea, parseLinks, parseRoutes } from './sections.js';
+import { parseSheltersSection, SHELTERS_KEYS } from './shelters-section.js';
 import { SourcePositions } from './source-positions.js';
+import { parseTeamsSection, TEAMS_KEYS } from './teams-section.js';
 import { parseWarningsSection, WARNINGS_KEYS } from './warnings-section.js';
 
 export interface LoadConfigOptions {
@@ -76,6 +79,9 @@ const ROOT_KEYS = [
   'warnings',
   'kits',
   'power',
+  'teams',
+  'shelters',
+  'requests',
 ];
 
 /** Reads, checks and freezes the configuration in `file` (.yaml, .yml or .json). */
@@ -227,7 +233,14 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
   const map = parseMapSection(root.section('map', MAP_KEYS), opts.baseDir);
   const warnings = parseWarningsSection(root.section('warnings', WARNINGS_KEYS));
   const kits = parseKitsSection(root.section('kits', KITS_KEYS));
+  const teams = root.has('teams') ? parseTeamsSection(root.section('teams', TEAMS_KEYS)) : undefined;
   const power = root.has('power') ? parsePowerSection(root.section('power', POWER_KEYS)) : undefined;
+  const requests = root.has('requests')
+    ? parseRequestsSection(root.section('requests', REQUESTS_KEYS))
+    : undefined;
+  const shelters = root.has('shelters')
+    ? parseSheltersSection(root.section('shelters', SHELTERS_KEYS))
+    : undefined;
 
   const config: Config = {
     node,
@@ -254,6 +267,9 @@ export function parseConfig(raw: unknown, opts: ParseConfigOptions): Config {
     warnings,
     kits,
     ...(power === undefined ? {} : { power }),
+    ...(shelters === undefined ? {} : { shelters }),
+    ...(teams === undefined ? {} : { teams }),
+    ...(requests === undefined ? {} : { requests }),
   };
 
   if (p.list.length > 0) {

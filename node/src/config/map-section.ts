@@ -221,7 +221,7 @@ function ringOf(item: Section, path: string, value: unknown, close: boolean): Po
   return ring;
 }
 
-function positionOf(item: Section, path: string, value: unknown): Position | undefined {
+export function positionOf(item: Section, path: string, value: unknown): Position | undefined {
   if (
     !Array.isArray(value) ||
     value.length < 2 ||

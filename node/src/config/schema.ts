@@ -10,12 +10,15 @@
 
 import type { IssuerPower } from '../crypto/authenticate.js';
 import type { RosterConfig } from '../domain/roster/roster-config.js';
+import type { TeamsConfig } from '../domain/teams/team.js';
 import type { AlarmConfig } from '../domain/warnings/alarm/alarm-config.js';
 import type { HttpConfig } from '../http/http-config.js';
 import type { Destination, Priority } from '../wire/envelope.js';
 import type { KitsConfig } from './kits-section.js';
 import type { MapConfig } from './map-section.js';
 import type { PowerConfig } from './power-section.js';
+import type { RequestsConfig } from './requests-section.js';
+import type { SheltersConfig } from './shelters-section.js';
 import type { WarningsConfig } from './warnings-section.js';
 
 export const NODE_ROLES = ['kit', 'gateway', 'team', 'centre'] as const;
@@ -439,6 +442,12 @@ export interface Config {
   readonly warnings: WarningsConfig;
   /** Kit health: how often a kit tells the centre, and when the centre is alerted (docs/kits.md). */
   readonly kits: KitsConfig;
+  /** The shelter registry, and at the centre the evacuation lists (docs/shelters.md §The registry). Optional. */
+  readonly shelters?: SheltersConfig;
   /** The kit's battery: where it is read, the low-power mode, the clean stop (docs/pi-kit.md §Power). Optional. */
   readonly power?: PowerConfig;
+  /** The rescue teams and their position cadence (docs/teams.md). Optional: none. */
+  readonly teams?: TeamsConfig;
+  /** Requests and SOS: how often an unacknowledged SOS sounds again (docs/requests.md §SOS). Optional. */
+  readonly requests?: RequestsConfig;
 }

@@ -2,14 +2,18 @@
  * The demonstration county's configurations (docs/demo-county.md §How it is wired, §Safe
  * defaults): every node's passes the daemon's own checks, in both wirings and with or without
  * --lan; every node is a drill; nothing but a web port ever listens beyond loopback, and a web port does only with --lan,
- * naming the origins phones use (which the API requires off loopback).
+ * naming the origins phones use (which the API requires off loopback). Every workflow has what it
+ * needs to be tried (docs/demo-county.md): shelters everywhere, the rescue team with its kit, and
+ * at every village kit someone who may file a request or an SOS, whom the centre's duty officer may
+ * answer.
  */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { GRANTS } from '../domain/roster/permissions.js';
 import { type CountyUplink, type CountyWeb, DEMO_TIMINGS, nodeConfig } from './county-configs.js';
 import type { CountyMesh } from './county-mesh.js';
-import { DEMO_NODES, type DemoNodePlan, planOf } from './county-plan.js';
+import { DEMO_NODES, type DemoNodePlan, planOf, TEAM } from './county-plan.js';
 import { DemoPaths } from './demo-paths.js';
 
 const paths = new DemoPaths('/srv/county');
@@ -99,5 +103,33 @@ describe('the county’s configurations', () => {
     const kit = configOf(planOf(2103), satellite, web('127.0.0.1'));
     expect(kit.routing.beaconIntervalMs).toBe(300_000);
     expect(kit.routes).toEqual([expect.objectContaining({ dest: { to: 'centre' }, nextHop: '!de503001' })]);
+  });
+
+  it('has shelters, the rescue team with its kit, and requests filed at each village and answered at the centre', () => {
+    const configs = DEMO_NODES.map((n) => ({ node: n, config: configOf(n, udp, web('127.0.0.1')) }));
+    const may = (roles: readonly string[], permission: string) =>
+      roles.some((r) => (GRANTS as Record<string, Record<string, unknown>>)[r]?.[permission] !== undefined);
+    for (const { node, config } of configs) {
+      // The same three shelters everywhere; the evacuation lists, with names, at the centre only.
+      expect(config.shelters?.sites.map((s) => s.number)).toEqual([1, 2, 3]);
+      expect((config.shelters?.expected.length ?? 0) > 0).toBe(node.role === 'centre');
+      // The team is its kit, the same list everywhere.
+      expect(config.teams?.list).toEqual([
+        expect.objectContaining({ kit: TEAM, leader: planOf(TEAM).person }),
+      ]);
+    }
+    expect(planOf(TEAM).role).toBe('team');
+    const people = configs[0]?.config.roster.people ?? [];
+    for (const kit of DEMO_NODES.filter((n) => n.role === 'kit')) {
+      // Someone of the kit's village files its requests and SOS.
+      expect(
+        people.some((p) => p.areas.includes(kit.area as number) && may(p.roles, 'request.file')),
+        `a person who may file a request at kit ${kit.id}`,
+      ).toBe(true);
+    }
+    // The team's leader may send an SOS from the team's phone; the duty officer answers at the centre.
+    const leader = people.find((p) => p.id === planOf(TEAM).person);
+    expect(may(leader?.roles ?? [], 'request.file')).toBe(true);
+    expect(people.some((p) => may(p.roles, 'request.answer'))).toBe(true);
   });
 });

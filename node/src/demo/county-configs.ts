@@ -37,6 +37,8 @@ import {
   GATEWAY,
   GATEWAY_IMEI,
   meshNodes,
+  planOf,
+  TEAM,
 } from './county-plan.js';
 import { rosterSection } from './county-roster.js';
 import type { CountySatellite } from './county-satellite.js';
@@ -153,6 +155,9 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
     http: httpSection(node, w.web),
     roster: rosterSection(),
     map: mapSection(),
+    shelters: sheltersSection(node.role === 'centre'),
+    // The county's rescue team, the same at every node (docs/teams.md §The roster of a team).
+    teams: { list: [{ kit: TEAM, name: planOf(TEAM).name, leader: planOf(TEAM).person }] },
     ...(node.role === 'centre' ? { deliveries: { journal: rel(join(dataDir, 'deliveries.jsonl')) } } : {}),
     // No loudspeaker on a laptop: every alarm is recorded where the guide and the tests read it.
     alarm: { sounders: [{ type: 'recorded', file: rel(join(dataDir, ALARM_EVENTS_FILE)) }] },
@@ -249,6 +254,28 @@ function mapSection(): Record<string, unknown> {
     ),
     points: DEMO_MAP_POINTS.map((p) => ({ ...p, at: [...p.at] })),
   };
+}
+
+/**
+ * The county's shelters, numbered as the map lists them, the same at every node; the villages'
+ * evacuation lists (made-up names) at the centre only (docs/shelters.md §The registry).
+ */
+function sheltersSection(centre: boolean): Record<string, unknown> {
+  const sites = DEMO_MAP_POINTS.filter((p) => p.kind === 'shelter').map((p, i) => ({
+    number: i + 1,
+    name: p.name,
+    area: p.area,
+    at: [...p.at],
+    capacity: [120, 60, 80][i] ?? 50,
+  }));
+  const expected = [
+    { registration: 1201, name: '王大伯', area: 439901101201, flags: ['elderly'] },
+    { registration: 1202, name: '刘阿婆', area: 439901101201, flags: ['elderly', 'disabled'] },
+    { registration: 1203, name: '陈小明', area: 439901101201, flags: ['child'] },
+    { registration: 2201, name: '赵大姐', area: 439901101202 },
+    { registration: 3201, name: '孙老汉', area: 439901101203, flags: ['elderly'] },
+  ];
+  return { sites, ...(centre ? { expected } : {}) };
 }
 
 /** The push receiver's URL, for the simulated RockBLOCK cloud. */

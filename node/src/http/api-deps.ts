@@ -16,7 +16,11 @@ import type { MapService } from './map-service.js';
 import type { PeopleDirectory } from './people-directory.js';
 import type { PinDelayOptions } from './pin-delay.js';
 import type { ReportsService } from './reports-service.js';
+import type { RequestsService } from './request-service.js';
+import type { SheltersService } from './shelters-service.js';
 import type { PowerStatus } from './status-view.js';
+import type { TeamsService } from './team-service.js';
+import type { TextsService } from './text-service.js';
 import type { UiAssetsOptions } from './ui-assets.js';
 import type { WarningsService } from './warnings-service.js';
 
@@ -43,10 +47,18 @@ export interface ApiServerDeps {
   warnings?: WarningsService;
   /** The hazards workflow (hazards-adapter.ts). Absent: no hazard route is registered. */
   hazards?: HazardsService;
+  /** The requests and SOS workflow (request-adapter.ts). Absent: no request route is registered. */
+  requests?: RequestsService;
+  /** The shelters workflow (shelters-adapter.ts). Absent: no shelter route is registered. */
+  shelters?: SheltersService;
   /** The map (map-service.ts). Absent: no map route is registered. */
   map?: MapService;
   /** The centre's kit board and lost-kit workflow (kits-adapter.ts). Absent: no kit route is registered. */
   kits?: KitsService;
+  /** The rescue teams: tasks and positions (team-adapter.ts). Absent: no team route is registered. */
+  teams?: TeamsService;
+  /** Short texts (text-adapter.ts). Absent: no text route is registered. */
+  texts?: TextsService;
   people: PeopleDirectory;
   /** Where every domain action through the API is recorded (docs/domain-model.md §The audit log). */
   audit: AuditSink;

@@ -17,6 +17,8 @@
  *   the board.
  * - `kit`: a kit's state at the centre changed (its health, an alert, a revocation); to streams
  *   whose person may see the kit board (`kit.view`).
+ * - `team`: a task changed, a team member's position came, or a text was sent or received here
+ *   (docs/teams.md, docs/texts.md); to signed-in streams, since they carry names.
  * - `alarm`: the kit's alarm changed; to every stream, since a phone at the kit that is not signed
  *   in must still show it.
  * - `session-ended`: the stream's session ended (signed out, expired, the person removed); the
@@ -29,12 +31,14 @@
 import type { WebSocket } from 'ws';
 import type { NodeStatus } from '../app-contract.js';
 import type { Logger } from '../base/logger.js';
+import type { PublicShelterView } from '../domain/shelters/shelter.js';
 import type { MessageMeta } from '../store/records.js';
 import { type DeliveryView, deliveryView } from './delivery-view.js';
 import type { HazardApiView, PublicHazardView } from './hazards-service.js';
 import type { KitView } from './kits-service.js';
 import { type PermissionScope, withinScope } from './people-directory.js';
 import type { ReportSummary } from './reports-service.js';
+import type { RequestApiView } from './request-service.js';
 import {
   type PowerStatus,
   type PublicStatusView,
@@ -42,6 +46,7 @@ import {
   type StatusView,
   statusView,
 } from './status-view.js';
+import type { TeamEvent } from './team-service.js';
 import { warningWithinScope } from './warning-access.js';
 import { areaNameMap, inForce, publicWarningView } from './warning-public-view.js';
 import type { AlarmView, CallView, PublicWarningView, WarningView } from './warnings-service.js';
@@ -57,7 +62,10 @@ export type FeedEvent =
   | { type: 'calls'; warning: string; calls: CallView[] }
   | { type: 'alarm'; alarm: AlarmView }
   | { type: 'hazard'; hazard: HazardApiView; public?: PublicHazardView }
-  | { type: 'kit'; kit: KitView };
+  | { type: 'kit'; kit: KitView }
+  | { type: 'shelter'; shelter: PublicShelterView }
+  | { type: 'request'; request: RequestApiView }
+  | { type: 'team'; team: TeamEvent };
 
 /** Where the hub hears about changes: subscribe returns the unsubscribe. */
 export interface ApiEventFeed {
@@ -89,6 +97,9 @@ export type ApiEvent =
   | { type: 'hazard'; at: number; hazard: HazardApiView }
   | { type: 'public-hazard'; at: number; id: string; hazard?: PublicHazardView }
   | { type: 'kit'; at: number; kit: KitView }
+  | { type: 'shelter'; at: number; shelter: PublicShelterView }
+  | { type: 'request'; at: number; request: RequestApiView }
+  | ({ type: 'team'; at: number } & TeamEvent)
   | { type: 'session-ended'; at: number; reason: 'signed-out' | 'expired' };
 
 /** Who a stream belongs to, checked again at every event. */
@@ -213,6 +224,17 @@ export class EventHub {
       this.#onWarning(e.warning, at);
     } else if (e.type === 'hazard') {
       this.#onHazard(e.hazard, e.public, at);
+    } else if (e.type === 'request') {
+      // request.view is granted as report.view is (permissions.ts): the same scope (docs/requests.md).
+      for (const s of this.#signedIn())
+        if (inScope(s.viewer?.reportScope(), e.request.area))
+          this.#send(s, { type: 'request', at, request: e.request });
+    } else if (e.type === 'shelter') {
+      // Counts and places only, so every stream hears it (docs/shelters.md §Events).
+      for (const s of this.#live()) this.#send(s, { type: 'shelter', at, shelter: e.shelter });
+    } else if (e.type === 'team') {
+      // Tasks, positions and texts carry names: signed-in streams only (docs/teams.md, docs/texts.md).
+      for (const s of this.#signedIn()) this.#send(s, { type: 'team', at, ...e.team });
     } else if (e.type === 'kit') {
       for (const s of this.#signedIn())
         if (s.viewer?.seesKits?.() === true) this.#send(s, { type: 'kit', at, kit: e.kit });

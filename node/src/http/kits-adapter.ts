@@ -6,7 +6,7 @@
  */
 import type { AuditActor } from '../domain/audit/audit-entry.js';
 import type { KitBoard, KitState } from '../domain/kits/kit-board.js';
-import { handoverText } from '../domain/kits/kit-handover.js';
+import { type Handover, handoverText } from '../domain/kits/kit-handover.js';
 import type { LostKits } from '../domain/kits/lost-kits.js';
 import type { Incident } from '../domain/reports/incident.js';
 import { CLOCK_SOURCE_CODES, codeName, LINK_KIND_CODES, LINK_STATE_CODES } from '../wire/kinds/health.js';
@@ -20,6 +20,8 @@ export interface KitsAdapterOptions {
   areaName: (area: number) => string | undefined;
   /** The incidents the centre holds, for a handover file. */
   incidents: () => Promise<readonly Incident[]>;
+  /** The other workflows' open items of a lost kit, for a handover file (kit-handover-items.ts). Default: none. */
+  handedItems?: (kit: number) => Pick<Handover, 'requests' | 'tasks' | 'rollcalls'>;
   now: () => number;
   emit?: (event: FeedEvent) => void;
 }
@@ -75,6 +77,7 @@ export class KitsAdapter implements KitsService {
       ...(kit.area === undefined ? {} : { area: kit.area }),
       madeAt: this.#o.now(),
       incidents: [...incidents],
+      ...this.#o.handedItems?.(id),
     });
     return { name: `handover-${id}-to-${to}.jsonl`, text };
   }

@@ -17,6 +17,7 @@ import {
   requestReplyFields,
 } from './kinds/request.js';
 import { type RollcallBody, rollcallFields } from './kinds/rollcall.js';
+import { type TaskBody, taskFields } from './kinds/task.js';
 import { type TextBody, textFields } from './kinds/text.js';
 import { checkWarning, type WarningBody, warningFields } from './kinds/warning.js';
 import type { FieldMap } from './schema.js';
@@ -35,6 +36,7 @@ export interface BodyByKind {
   control: ControlBody;
   beacon: BeaconBody;
   health: HealthBody;
+  task: TaskBody;
 }
 
 export type KindName = keyof BodyByKind;
@@ -66,6 +68,7 @@ export const KINDS: {
   control: { code: 11, fields: controlFields, auth: 'signature' },
   beacon: { code: 12, fields: beaconFields, auth: 'mac', check: checkBeacon },
   health: { code: 13, fields: healthFields, auth: 'mac', check: checkHealth },
+  task: { code: 14, fields: taskFields, auth: 'mac' },
 };
 
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];

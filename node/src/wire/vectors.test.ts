@@ -14,7 +14,10 @@ import { hazardFrames } from './fixtures/hazard-messages.js';
 import { kitHealthFrames } from './fixtures/kit-health-messages.js';
 import { referenceFrames } from './fixtures/reference-frames.js';
 import { VILLAGE_KIT } from './fixtures/reference-messages.js';
+import { requestFrames } from './fixtures/request-messages.js';
 import { C1, C2, securityFrames } from './fixtures/security-messages.js';
+import { shelterFrames } from './fixtures/shelter-messages.js';
+import { teamFrames } from './fixtures/team-messages.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
 import { unwrapHopTagged } from './hop-tagged.js';
 import { decodeFrame } from './message.js';
@@ -50,6 +53,9 @@ function computedVectors(): Map<string, string> {
   for (const f of securityFrames()) out.set(f.id, hex(f.frame));
   for (const f of hazardFrames()) out.set(f.id, hex(f.frame));
   for (const f of kitHealthFrames()) out.set(f.id, hex(f.frame));
+  for (const f of requestFrames()) out.set(f.id, hex(f.frame));
+  for (const f of teamFrames()) out.set(f.id, hex(f.frame));
+  for (const f of shelterFrames()) out.set(f.id, hex(f.frame));
   return out;
 }
 

@@ -23,8 +23,11 @@ export const en: Catalogue = {
   'nav.warnings': 'Warnings',
   'nav.board': 'Board',
   'nav.hazards': 'Hazards',
+  'nav.requests': 'Requests',
   'nav.map': 'Map',
   'nav.kits': 'Kits',
+  'nav.teams': 'Teams',
+  'nav.shelters': 'Shelters',
   'nav.skip': 'Skip to the content',
 
   'lang.switch': '中文',

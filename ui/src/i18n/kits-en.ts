@@ -85,6 +85,7 @@ export const kitsEn: Readonly<Record<KitsKey, string>> = {
   'kits.msgKind.rollcall': 'a roll-call',
   'kits.msgKind.position': 'a position',
   'kits.msgKind.text': 'a text',
+  'kits.msgKind.task': 'a task',
   'kits.msgKind.receipt': 'a receipt',
   'kits.msgKind.control': 'a control message',
   'kits.msgKind.beacon': 'a beacon',

@@ -81,6 +81,7 @@ export const kitsZhCN = {
   'kits.msgKind.rollcall': '点名',
   'kits.msgKind.position': '位置',
   'kits.msgKind.text': '短信',
+  'kits.msgKind.task': '任务',
   'kits.msgKind.receipt': '回执',
   'kits.msgKind.control': '控制消息',
   'kits.msgKind.beacon': '信标',

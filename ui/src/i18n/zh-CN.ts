@@ -22,8 +22,11 @@ export const zhCN = {
   'nav.warnings': '预警',
   'nav.board': '报表板',
   'nav.hazards': '隐患',
+  'nav.requests': '请求',
   'nav.map': '地图',
   'nav.kits': '设备',
+  'nav.teams': '队伍消息',
+  'nav.shelters': '安置点',
   'nav.skip': '跳到正文',
 
   'lang.switch': 'English',

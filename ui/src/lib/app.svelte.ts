@@ -48,9 +48,20 @@ class AppState {
   reportsHeard = $state(0);
   /** Counts hazard changes heard on the stream (docs/ui.md §Hazards), so its views read again. */
   hazardsHeard = $state(0);
+  /**
+   * The latest request the stream says changed (a step made or delivered here, an SOS sounding or
+   * acknowledged: docs/requests.md §Live), and a count to wake the request views.
+   */
+  lastRequest = $state.raw<Extract<StreamEvent, { type: 'request' }>['request'] | undefined>(undefined);
+  requestsHeard = $state(0);
+  /** Counts shelter counts heard on the stream (docs/shelters.md §The view), so its view reads again. */
+  sheltersHeard = $state(0);
   /** The latest kit the centre's stream says changed (docs/ui.md §Kits at the centre), and a count to wake its view. */
   lastKit = $state.raw<Extract<StreamEvent, { type: 'kit' }>['kit'] | undefined>(undefined);
   kitsHeard = $state(0);
+  /** The latest task, position or text the stream brought (docs/teams.md §The views), and a count to wake its views. */
+  lastTeam = $state.raw<Extract<StreamEvent, { type: 'team' }> | undefined>(undefined);
+  teamsHeard = $state(0);
   lastReport = $state.raw<ReportSummary | undefined>(undefined);
   /**
    * The county's zone, as the kit's status says it (`county.time_zone`: docs/ui.md §Language and
@@ -200,6 +211,8 @@ function onEvent(e: StreamEvent): void {
       // The kit is back (or was never away): what waited goes now, and what changed is read.
       void loadSession().then(() => flushAll(true));
       void loadWarnings(api);
+      // What changed while the stream was cut came as no event: the request views read again.
+      app.requestsHeard++;
       break;
     case 'status':
       applyStatus(e.status);
@@ -221,9 +234,20 @@ function onEvent(e: StreamEvent): void {
     case 'public-hazard':
       app.hazardsHeard++;
       break;
+    case 'request':
+      app.lastRequest = e.request;
+      app.requestsHeard++;
+      break;
+    case 'shelter':
+      app.sheltersHeard++;
+      break;
     case 'kit':
       app.lastKit = e.kit;
       app.kitsHeard++;
+      break;
+    case 'team':
+      app.lastTeam = e;
+      app.teamsHeard++;
       break;
     case 'warning':
     case 'public-warning':

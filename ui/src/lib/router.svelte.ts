@@ -23,6 +23,12 @@ export type Route =
   | { view: 'hazard'; id: string }
   | { view: 'map' }
   | { view: 'kits' }
+  | { view: 'shelters' }
+  | { view: 'requests' }
+  | { view: 'request-new' }
+  | { view: 'request'; id: string }
+  | { view: 'teams' }
+  | { view: 'texts'; conversation?: string }
   | { view: 'not-found' };
 
 let path = $state(typeof location === 'undefined' ? '/' : location.pathname);
@@ -44,6 +50,15 @@ export function parseRoute(p: string): Route {
   if (p === '/hazards/new') return { view: 'hazard-new' };
   if (p === '/map') return { view: 'map' };
   if (p === '/kits') return { view: 'kits' };
+  if (p === '/teams') return { view: 'teams' };
+  if (p === '/texts') return { view: 'texts' };
+  const tx = /^\/texts\/(centre|node-\d{1,10}|area-\d{6,12})$/.exec(p);
+  if (tx) return { view: 'texts', conversation: tx[1] as string };
+  if (p === '/shelters') return { view: 'shelters' };
+  if (p === '/requests') return { view: 'requests' };
+  if (p === '/requests/new') return { view: 'request-new' };
+  const rq = /^\/requests\/(\d{1,10})\/(\d{1,10})$/.exec(p);
+  if (rq) return { view: 'request', id: `${rq[1]}/${rq[2]}` };
   const h = /^\/hazards\/(\d{1,10})\/(\d{1,10})$/.exec(p);
   if (h) return { view: 'hazard', id: `${h[1]}/${h[2]}` };
   const w = /^\/warnings\/(\d{1,10})\/(\d{1,10})(?:\/(calls|update|cancel))?$/.exec(p);

@@ -1,11 +1,16 @@
 /**
- * The handover file (kit-handover.ts; docs/kits.md §Open items): written and read back whole,
- * every way it can be wrong named with its line, and any text at all read with nothing but a
- * KitError (fast-check: the file comes from a USB stick).
+ * The handover file (kit-handover.ts; docs/kits.md §Open items): written and read back whole, with
+ * the open requests, tasks and shelter counts beside the incidents, every way it can be wrong named
+ * with its line, a message of one kind never taken as another's, and any text at all read with
+ * nothing but a KitError (fast-check: the file comes from a USB stick).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kitOutcome, mutatedBytes, onlyKitErrors } from '../../../test/kit-errors.js';
+import { Q1, Q2 } from '../../wire/fixtures/request-messages.js';
+import { S1 } from '../../wire/fixtures/shelter-messages.js';
+import { T1 } from '../../wire/fixtures/team-messages.js';
+import { encodeMessage, type Message } from '../../wire/message.js';
 import { R1_AT, r1Incident, reportMessage } from '../reports/incident-fixtures.js';
 import { type Handover, handoverText, parseHandover } from './kit-handover.js';
 
@@ -21,6 +26,18 @@ const handover: Handover = {
   incidents: [incident],
 };
 
+const frameOf = (m: Message) => Buffer.from(encodeMessage(m, { scheme: 'none' })).toString('hex');
+/** The same handover with a request and its reply (one refused), a task and a shelter's last count. */
+const full: Handover = {
+  ...handover,
+  requests: [
+    { at: R1_AT + 3600_000, frame: frameOf(Q1) },
+    { at: R1_AT + 5400_000, frame: frameOf(Q2), refused: 'for the test' },
+  ],
+  tasks: [{ at: R1_AT + 7200_000, frame: frameOf(T1) }],
+  rollcalls: [{ at: R1_AT + 9000_000, frame: frameOf(S1) }],
+};
+
 describe('the handover file', () => {
   it('reads back what was written', () => {
     const text = handoverText(handover);
@@ -32,6 +49,46 @@ describe('the handover file', () => {
       ...handover,
       incidents: [],
     });
+  });
+
+  it('reads back the open requests, tasks and shelter counts, each line tagged with what it is for', () => {
+    const text = handoverText(full);
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      incidents: 1,
+      requests: 2,
+      tasks: 1,
+      rollcalls: 1,
+    });
+    expect(lines.slice(2).map((l) => JSON.parse(l).t)).toEqual(['request', 'request', 'task', 'rollcall']);
+    expect(parseHandover(text, 'h')).toEqual(full);
+    // A file written before these were carried has no counts for them, and reads as it did.
+    const old = `${text.split('\n')[0]?.replace(/,"requests":2,"tasks":1,"rollcalls":1/, '')}\n${lines[1]}\n`;
+    expect(parseHandover(old, 'h')).toEqual(handover);
+  });
+
+  it('never takes a message of one kind for another’s, nor a frame that does not decode', () => {
+    const text = handoverText(full);
+    const lines = text.trim().split('\n');
+    // The task's frame under a request's tag: a kit would put a task into its request book.
+    const swapped = [...lines.slice(0, 4), lines[4]?.replace('"t":"task"', '"t":"request"'), lines[5]];
+    const head = (lines[0] as string).replace('"requests":2,"tasks":1', '"requests":3,"tasks":0');
+    expect(kitOutcome(() => parseHandover([head, ...swapped.slice(1)].join('\n'), 'h'))).toBe(
+      'KIT_HANDOVER_INVALID: h:5: frame: a request line holds a task',
+    );
+    const cut = lines.map((l, i) =>
+      i === 3 ? l.replace(/"frame":"([0-9a-f]{8})[0-9a-f]*"/, '"frame":"$1"') : l,
+    );
+    expect(kitOutcome(() => parseHandover(cut.join('\n'), 'h'))).toMatch(
+      /^KIT_HANDOVER_INVALID: h:4: frame: /,
+    );
+    expect(kitOutcome(() => parseHandover(text.replace('"t":"rollcall"', '"t":"hazard"'), 'h'))).toBe(
+      'KIT_HANDOVER_INVALID: h:6: t: expected request, task or rollcall, found "hazard"',
+    );
+    expect(kitOutcome(() => parseHandover(lines.slice(0, 5).join('\n'), 'h'))).toMatch(
+      /^KIT_HANDOVER_INVALID: h:1: the header says 1 incidents and 4 messages of open items, the file holds 4 lines/,
+    );
   });
 
   it('says what is wrong, and where', () => {
@@ -58,7 +115,7 @@ describe('the handover file', () => {
   });
 
   it('reads any bytes with nothing but a KitError (5,000 cases)', () => {
-    const valid = new TextEncoder().encode(handoverText(handover));
+    const valid = new TextEncoder().encode(handoverText(full));
     fc.assert(
       fc.property(mutatedBytes(fc.constant(valid)), (bytes) =>
         onlyKitErrors(() => parseHandover(new TextDecoder().decode(bytes), 'h')),

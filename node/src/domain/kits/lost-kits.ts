@@ -13,8 +13,12 @@
  *   lost kit are unanswered is sent to it, so its people hear and answer it there; the area's roster
  *   goes to it in a signed control message (with the standing revocations again), and an area of
  *   more people than one message carries is refused before anything changes; the kit board and
- *   the warning desk follow the lost kit to it (kit-board.ts successorOf). What the new kit itself needs to carry on, the
- *   open incidents, is the handover file (kit-handover.ts).
+ *   the warning desk follow the lost kit to it (kit-board.ts successorOf). The lost kit's open
+ *   requests, the open tasks of a lost team kit and the shelters whose latest count it made are
+ *   named in the result and the audit: their replies and steps follow the kit board to the new kit
+ *   (request-adapter.ts, request-acceptance.ts), the shelters' figures stay as they were counted.
+ *   What the new kit itself needs to carry on, the open incidents and those items' messages, is the
+ *   handover file (kit-handover.ts).
  *
  * Both are audited (`kit.revoked`, `kit.replaced`), by the person signed in or, from the command
  * line, `system`.
@@ -58,6 +62,12 @@ export interface LostKitsOptions {
    * desk's 未叫应 list). Default: none.
    */
   openWarnings?: (kit: number) => Promise<string[]>;
+  /** The open requests `kit` made (neither released nor declined), by id. Default: none. */
+  openRequests?: (kit: number) => Promise<string[]>;
+  /** The open tasks of team kit `kit`, by id. Default: none. */
+  openTasks?: (kit: number) => Promise<string[]>;
+  /** The shelters whose latest count `kit` made, by number. Default: none. */
+  countedShelters?: (kit: number) => Promise<number[]>;
   /** Sends a stored message toward a node now (NodeCore.sendToward); resolves to the links it went on. */
   sendToward?: (id: string, node: number) => Promise<string[]>;
   audit?: AuditSink;
@@ -78,6 +88,12 @@ export interface Replaced {
   incidents: string[];
   /** The warnings in force whose unanswered calls were on the lost kit, sent to the new one. */
   warnings: string[];
+  /** The lost kit's open requests: their replies go to the new kit, whose own steps stand for them. */
+  requests: string[];
+  /** The lost team kit's open tasks: the new kit takes their next steps. */
+  tasks: string[];
+  /** The shelters whose latest count the lost kit made: counted still, the new kit counts on. */
+  shelters: number[];
   /** The control message that took the area's roster to the new kit, when the area has one. */
   control?: string;
 }
@@ -153,6 +169,12 @@ export class LostKits {
       // The warnings the lost kit's people have not answered: the new kit sounds them for its area.
       const warnings = (await this.#o.openWarnings?.(kit)) ?? [];
       for (const id of warnings) await this.#o.sendToward?.(id, by);
+      // Named so the duty officer and the audit see what the new kit answers for now; the replies
+      // and steps follow the board's successorOf, and the new kit's book gets them from the
+      // handover file.
+      const requests = (await this.#o.openRequests?.(kit)) ?? [];
+      const tasks = (await this.#o.openTasks?.(kit)) ?? [];
+      const shelters = (await this.#o.countedShelters?.(kit)) ?? [];
       let control: string | undefined;
       if (roster !== undefined) {
         control = await this.#o.submit(
@@ -168,8 +190,8 @@ export class LostKits {
       }
       const after = await this.#o.board.recordReplaced(kit, by, who, incidents, control);
       this.#o.log.warn(
-        { kit, by, incidents, warnings, control },
-        `kit ${by} carries on for the lost kit ${kit}: ${incidents.length} open incidents handed over, ${warnings.length} unanswered warnings sent to it`,
+        { kit, by, incidents, warnings, requests, tasks, shelters, control },
+        `kit ${by} carries on for the lost kit ${kit}: ${incidents.length} open incidents handed over, ${warnings.length} unanswered warnings sent to it, ${requests.length} open requests, ${tasks.length} open tasks, ${shelters.length} shelters`,
       );
       await this.#audit({
         actor: who,
@@ -180,6 +202,9 @@ export class LostKits {
           incidents: incidents.slice(0, 20),
           handedOver: incidents.length,
           warnings: warnings.slice(0, 20),
+          requests: requests.slice(0, 20),
+          tasks: tasks.slice(0, 20),
+          shelters: shelters.slice(0, 20),
           ...(control === undefined ? {} : { control }),
           ...(who === 'system' ? { via: 'command line' } : {}),
         },
@@ -189,6 +214,9 @@ export class LostKits {
         replacement: this.#o.board.kit(by) as KitState,
         incidents,
         warnings,
+        requests,
+        tasks,
+        shelters,
         ...(control === undefined ? {} : { control }),
       };
     });

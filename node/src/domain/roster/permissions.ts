@@ -36,6 +36,22 @@ export const PERMISSIONS = [
   'kit.view',
   /** Revoke a lost or stolen kit, and name the kit that replaces it. */
   'kit.revoke',
+  /** Ask for help or supplies for an area, send an SOS, say what arrived (docs/requests.md). */
+  'request.file',
+  /** See the requests of an area and the centre's request board. */
+  'request.view',
+  /** Commit, dispatch or decline a request, and acknowledge an SOS (the centre's desk). */
+  'request.answer',
+  /** Count people in and out of a shelter (安置点), and check them in by registration id. */
+  'shelter.record',
+  /** See the shelters' figures, duplicate check-ins and the people still unaccounted for (names). */
+  'shelter.view',
+  /** See the rescue teams: their tasks and members' positions; take a task's steps at the team's kit. */
+  'team.view',
+  /** Assign a task to a rescue team (the centre). */
+  'team.task',
+  /** Send and read short texts (docs/texts.md). */
+  'text.send',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -49,14 +65,18 @@ const FIELD: Grants = {
   'hazard.file': 'own',
   'hazard.view': 'own',
   'warning.answer': 'own',
+  'request.file': 'own',
+  'request.view': 'own',
+  'shelter.record': 'own',
+  'text.send': 'own',
 };
 
 export const GRANTS: Readonly<Record<RoleCode, Grants>> = {
-  'info-officer': { ...FIELD, 'report.file': 'own' },
+  'info-officer': { ...FIELD, 'report.file': 'own', 'shelter.view': 'own' },
   'grid-member': FIELD,
   'flood-responsible': FIELD,
-  'village-committee': { ...FIELD, 'roster.view': 'own', 'hazard.verify': 'own' },
-  'team-leader': FIELD,
+  'village-committee': { ...FIELD, 'roster.view': 'own', 'hazard.verify': 'own', 'shelter.view': 'own' },
+  'team-leader': { ...FIELD, 'team.view': 'own' },
   // The county centre's desk: takes reports phoned in, sees everything, issues warnings.
   'duty-officer': {
     'report.file': 'all',
@@ -68,6 +88,12 @@ export const GRANTS: Readonly<Record<RoleCode, Grants>> = {
     'audit.view': 'all',
     'kit.view': 'all',
     'kit.revoke': 'all',
+    'request.view': 'all',
+    'request.answer': 'all',
+    'shelter.view': 'all',
+    'team.view': 'all',
+    'team.task': 'all',
+    'text.send': 'all',
   },
   // Keeps the roster, and sees who did what; files and reads no reports by this role alone.
   admin: { 'roster.view': 'all', 'roster.manage': 'all', 'audit.view': 'all', 'kit.view': 'all' },

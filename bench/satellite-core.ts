@@ -1,14 +1,17 @@
 /**
- * The gateway's side of the satellite benchmark's fieldnode run (docs/store-and-forward.md
- * §Satellite): what the core's dispatcher does for a link that declares `billing`, on the virtual
- * clock and without a store. Every message waits in memory; the core's own planner
- * (node/src/core/shared-message-plan.ts) decides which go now in one frame and when to look again,
- * the core's codec packs them (packShared), the core's budget (billing-budget.ts) is checked before
- * a send and counts what the link took and what it spent besides (mailbox checks, MT messages).
+ * A model of the gateway's side of the satellite benchmark's fieldnode run
+ * (docs/store-and-forward.md §Satellite benchmark), kept as a fast cross-check of the real gateway node
+ * (satellite-gateway-node.ts; bench/satellite-bench.test.ts compares them): what the core's
+ * dispatcher does for a link that declares `billing`, on the virtual clock and without a store. Every message waits in memory; the core's own planner
+ * (node/src/core/shared-message-plan.ts) decides which go now in one frame and when to look
+ * again, the core's codec packs them (packShared, in a shared-field batch: the centre reads it),
+ * the core's budget (billing-budget.ts) is checked before a send and counts what the link took and
+ * what it spent besides (mailbox checks, MT messages).
  * One frame is in flight at a time; when more must go now, the frame that waits is taken back and
  * packed again, as the dispatcher does. A failed send makes its messages due again a minute later
  * (as the store would after a backoff), their holds over.
  */
+import { billedUnits } from '../node/src/core/billing.js';
 import { BillingBudget } from '../node/src/core/billing-budget.js';
 import { newMeta } from '../node/src/core/new-meta.js';
 import {
@@ -87,11 +90,12 @@ export class BenchCore {
       bytes: w.uplink.frame.length,
       priority: w.uplink.priority,
       holdStart: w.holdStart,
+      frame: w.uplink.frame,
     }));
     const plan = planSharedMessage({
       candidates,
       now,
-      policy: { holdMs: DEFAULT_SHARED_HOLD_MS, maxBytes: this.#link.mtu, billing },
+      policy: { holdMs: DEFAULT_SHARED_HOLD_MS, maxBytes: this.#link.mtu, billing, sharedFields: true },
       budget: this.budget,
       anyway,
     });
@@ -110,7 +114,11 @@ export class BenchCore {
     for (const w of items) this.#waiting.splice(this.#waiting.indexOf(w), 1);
     const abort = new AbortController();
     this.#inFlight = { items, abort };
-    const frame = packShared(items.map((w) => ({ frame: w.uplink.frame, priority: w.uplink.priority })));
+    const frame = packShared(
+      items.map((w) => ({ frame: w.uplink.frame, priority: w.uplink.priority })),
+      { sharedFields: true },
+    );
+    const units = billedUnits(frame.length, billing);
     const priority = Math.min(...items.map((w) => w.uplink.priority)) as Priority;
     void this.#link
       .send(frame, {
@@ -122,7 +130,7 @@ export class BenchCore {
         this.#inFlight = undefined;
         const at = this.#clock.now();
         if (outcome.ok) {
-          this.budget.spend(plan.units, at);
+          this.budget.spend(units, at);
           for (const w of items) this.#delivered(w.uplink, at - w.madeAt);
         } else if (abort.signal.aborted) {
           this.#waiting.push(...items); // taken back: packed again at once

@@ -42,6 +42,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const VILLAGES = Array.from({ length: 30 }, (_, i) => 2101 + i);
 const TEAMS = [5001, 5002, 5003];
+/** Every kit whose messages the gateway relays: its mesh neighbours. */
+export const KIT_NODES: readonly number[] = [...VILLAGES, ...TEAMS];
 /** The largest MT message (§1.4). */
 export const MT_MAX = 270;
 
@@ -114,6 +116,16 @@ export class DayBuilder {
     const warnings = [3, 9, 15].map((h, i) => this.#warning(h * HOUR + this.#between(0, 30 * MIN), i));
     uplinks.sort((a, b) => a.at - b.at);
     return { uplinks, warnings };
+  }
+
+  /**
+   * A quiet day at the same gateway (the warnings-down runs): nothing to send but the answers,
+   * and `count` warnings queued at the centre at seeded times through the day, so that a warning
+   * whose ring alert is lost finds a kit with no session of its own coming.
+   */
+  buildQuiet(count = 6): Day {
+    const times = Array.from({ length: count }, () => this.#between(0, 24 * HOUR)).sort((a, b) => a - b);
+    return { uplinks: [], warnings: times.map((at, i) => this.#warning(at, i)) };
   }
 
   /** The 20 answers to a warning that reached the gateway at `arrivedAt`. */
@@ -257,12 +269,56 @@ export class CentreConfirmations {
 }
 
 /**
- * The naive centre's answer to one MO message: at once, a receipt to each origin whose messages
- * want one (through the gateway) and a custody receipt to the gateway for the others, as separate
- * messages packed into MT containers of at most 270 bytes: the reference the benchmark compares
- * with, where every fieldnode message travels alone in its own SBD message.
+ * The naive centre's answer to one MO message under fieldnode's receipt rules (the like-for-like
+ * reference): at once, one receipt MT message per message that wants one ('delivered', to its
+ * origin through the gateway), none for a message flagged noReceipt (docs/store-and-forward.md
+ * §Satellite: Iridium stored it, so it is done for its sender).
  */
 export function naiveConfirmationsFor(mo: Uint8Array, centreSeq: () => number, at: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const entry of unpackBatch(mo)) {
+    const env = decodeFrame(entry).envelope;
+    if (env.flags.includes('noReceipt')) continue;
+    const id = { origin: env.origin, seq: env.seq, priority: env.priority as Priority };
+    out.push(naiveReceipt(env.origin, [id], 'delivered', centreSeq(), at).frame);
+  }
+  return out;
+}
+
+function naiveReceipt(
+  node: number,
+  ids: Array<{ origin: number; seq: number; priority: Priority }>,
+  scope: 'delivered' | 'custody',
+  seq: number,
+  at: number,
+): { frame: Uint8Array; priority: Priority } {
+  const priority = Math.min(...ids.map((i) => i.priority)) as Priority;
+  const m: MessageOf<'receipt'> = {
+    kind: 'receipt',
+    origin: CENTRE_NODE,
+    seq,
+    createdAt: secondsAt(at),
+    clockUntrusted: false,
+    priority,
+    lifetimeMin: 60,
+    dest: { to: 'node', node },
+    flags: ['noReceipt'],
+    body: { ranges: rangesFromIds(ids), scope },
+  };
+  return { frame: encodeMessage(m, macAuthenticator(fixtureMacKey(node))), priority };
+}
+
+/**
+ * The naive centre's answer by the older receipt rule (kept as `naiveOldRuleCredits`): at once, a
+ * receipt to each origin whose messages want one (through the gateway) and a custody receipt to
+ * the gateway for the others (the positions flagged noReceipt too), as separate messages packed
+ * into MT containers of at most 270 bytes.
+ */
+export function naiveOldRuleConfirmationsFor(
+  mo: Uint8Array,
+  centreSeq: () => number,
+  at: number,
+): Uint8Array[] {
   const byOrigin = new Map<number, Array<{ origin: number; seq: number; priority: Priority }>>();
   const custody: Array<{ origin: number; seq: number; priority: Priority }> = [];
   for (const entry of unpackBatch(mo)) {
@@ -271,23 +327,7 @@ export function naiveConfirmationsFor(mo: Uint8Array, centreSeq: () => number, a
     if (env.flags.includes('noReceipt')) custody.push(id);
     else byOrigin.set(env.origin, [...(byOrigin.get(env.origin) ?? []), id]);
   }
-  const receipt = (node: number, ids: typeof custody, scope: 'delivered' | 'custody') => {
-    const priority = Math.min(...ids.map((i) => i.priority)) as Priority;
-    const m: MessageOf<'receipt'> = {
-      kind: 'receipt',
-      origin: CENTRE_NODE,
-      seq: centreSeq(),
-      createdAt: secondsAt(at),
-      clockUntrusted: false,
-      priority,
-      lifetimeMin: 60,
-      dest: { to: 'node', node },
-      flags: ['noReceipt'],
-      body: { ranges: rangesFromIds(ids), scope },
-    };
-    return { frame: encodeMessage(m, macAuthenticator(fixtureMacKey(node))), priority };
-  };
-  const items = [...byOrigin].map(([origin, ids]) => receipt(origin, ids, 'delivered'));
-  if (custody.length > 0) items.push(receipt(GATEWAY_NODE, custody, 'custody'));
+  const items = [...byOrigin].map(([origin, ids]) => naiveReceipt(origin, ids, 'delivered', centreSeq(), at));
+  if (custody.length > 0) items.push(naiveReceipt(GATEWAY_NODE, custody, 'custody', centreSeq(), at));
   return packBatches(items, MT_MAX).containers;
 }

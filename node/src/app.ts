@@ -429,5 +429,7 @@ function sharingOf(lc: IridiumSbdLinkConfig, dataDir: string, log: Logger): Shar
   return {
     holdMs: lc.holdMs === undefined ? DEFAULT_SHARED_HOLD_MS : [0, ...lc.holdMs],
     budget: openLinkBudget(lc.id, lc.budget, dataDir, linkLog),
+    // The centre reads shared-field batches unless the file says it is older (docs/wire-format.md §8.1).
+    sharedFields: lc.timing?.sharedBatches ?? true,
   };
 }

@@ -8,11 +8,14 @@
 /**
  * How long receipts that go back over a satellite hop are held, by the priority of the most urgent
  * message they confirm, ms: every MT message costs at least a credit and, through its ring alert,
- * a mailbox check, so the ranges of many MO messages share one. A P0's receipt waits a minute (the
- * P0 itself went at once); a routine one half an hour.
+ * a mailbox check, so the ranges of many MO messages share one. A P0's receipt waits 10 minutes
+ * (the P0 itself went at once; only its confirmation waits), every other half an hour: well inside
+ * the hour's confirmation wait below. Measured on the satellite benchmark's day
+ * (docs/store-and-forward.md §Satellite): 1 and 10 min cost 64 MT messages, these 27. Per-link
+ * configuration may say otherwise (`receipt_hold_s`).
  */
 export const SATELLITE_RECEIPT_HOLD_MS: readonly [number, number, number, number] = [
-  60_000, 600_000, 1_800_000, 1_800_000,
+  600_000, 1_800_000, 1_800_000, 1_800_000,
 ];
 
 /**
@@ -33,3 +36,12 @@ export const SATELLITE_REPLY_GRACE_MS = 300_000;
  * a message still unconfirmed then is sent again.
  */
 export const SATELLITE_CONFIRMATION_WAIT_MS = 3_600_000;
+
+/**
+ * The longest a kit's SBD link leaves its mailbox unchecked, ms: a ring alert can be missed
+ * (docs/iridium.md §1.3), and a kit with nothing to send would otherwise leave a warning waiting
+ * at the gateway until it next sends. Each check with nothing to carry costs a credit, so an hour
+ * costs at most 24 credits an idle day (docs/store-and-forward.md §Satellite); while a warning is
+ * active the link checks every 10 minutes anyway.
+ */
+export const SATELLITE_MAX_MAILBOX_SILENCE_MS = 3_600_000;

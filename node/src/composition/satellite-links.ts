@@ -84,6 +84,7 @@ export async function createRockblockLink(
     ...(client === undefined ? {} : { mt: client }),
     ...(mt.on ? {} : { mtOff: mt.reason }),
     ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
+    ...config.timing,
     log: linkLog,
   });
   // Every frame's meta.from is the IMEI of the signed push; imeis are the enrolled devices.
@@ -122,6 +123,7 @@ export async function createDirectIpLink(
     listen: config.listen,
     mt,
     ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
+    ...config.timing,
     log: linkLog,
   });
   // Every frame's meta.from is the IMEI of the MO header; imeis are the enrolled devices.
@@ -150,6 +152,15 @@ export async function createSbdLink(
         ringAlerts: config.ringAlerts,
         log: linkLog,
       }),
+    // The receipt holds, reply grace, confirmation wait and mailbox silence (satellite-timing.ts).
+    ...(config.timing?.receiptHoldMs ? { replyHoldMs: config.timing.receiptHoldMs } : {}),
+    ...(config.timing?.replyGraceMs === undefined ? {} : { replyGraceMs: config.timing.replyGraceMs }),
+    ...(config.timing?.confirmationWaitMs === undefined
+      ? {}
+      : { confirmationWaitMs: config.timing.confirmationWaitMs }),
+    ...(config.timing?.maxMailboxSilenceMs === undefined
+      ? {}
+      : { maxSilenceMs: config.timing.maxMailboxSilenceMs }),
     log: linkLog,
   });
   link.sbdEvents.on('alarm', (alarm) => linkLog.warn({ alarm }, 'satellite alarm'));

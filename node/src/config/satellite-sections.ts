@@ -7,9 +7,17 @@
 import { isIP } from 'node:net';
 import { FRAGMENT_HEADER_BYTES, MAX_REASSEMBLED_BYTES } from '../wire/fragment.js';
 import type { Section } from './reader.js';
+import { CENTRE_TIMING_KEYS, parseCentreTiming, parseKitTiming } from './satellite-timing.js';
 import type { HostPort } from './schema.js';
 
-export const ROCKBLOCK_KEYS = ['listen', 'path', 'mt_endpoint', 'verify_key_file', 'imeis'];
+export const ROCKBLOCK_KEYS = [
+  'listen',
+  'path',
+  'mt_endpoint',
+  'verify_key_file',
+  'imeis',
+  ...CENTRE_TIMING_KEYS,
+];
 export const DIRECTIP_KEYS = [
   'listen',
   'mt_gateway',
@@ -18,6 +26,7 @@ export const DIRECTIP_KEYS = [
   'proxy_protocol',
   'trusted_proxies',
   'imeis',
+  ...CENTRE_TIMING_KEYS,
 ];
 
 const IMEI = /^\d{15}$/;
@@ -114,6 +123,7 @@ export function parseIridiumSbd(s: Section) {
       ...(perIncident === undefined ? {} : { perIncident }),
     },
     ...(peerNode === undefined ? {} : { peerNode }),
+    timing: parseKitTiming(s),
   };
 }
 
@@ -161,7 +171,14 @@ export function parseRockblock(s: Section) {
     ...(mtEndpoint === undefined ? {} : { mtEndpoint }),
     ...(verifyKeyFile === undefined ? {} : { verifyKeyFile }),
     imeis: imeis(s),
+    ...centreTiming(s),
   };
+}
+
+/** The centre link's timing keys, when any is set (satellite-timing.ts). */
+function centreTiming(s: Section): { timing?: ReturnType<typeof parseCentreTiming> } {
+  const timing = parseCentreTiming(s);
+  return Object.keys(timing).length === 0 ? {} : { timing };
 }
 
 /** A list of IP addresses (no names, no ranges, no zone ids). */
@@ -192,6 +209,7 @@ export function parseDirectIp(s: Section) {
     proxyProtocol,
     trustedProxies,
     imeis: imeis(s),
+    ...centreTiming(s),
   };
 }
 

@@ -18,6 +18,7 @@ import type { KitsConfig } from './kits-section.js';
 import type { MapConfig } from './map-section.js';
 import type { PowerConfig } from './power-section.js';
 import type { RequestsConfig } from './requests-section.js';
+import type { CentreTiming, KitTiming } from './satellite-timing.js';
 import type { SheltersConfig } from './shelters-section.js';
 import type { WarningsConfig } from './warnings-section.js';
 
@@ -211,6 +212,8 @@ export interface IridiumSbdLinkConfig extends LinkConfigBase {
   readonly budget: { readonly perDay?: number; readonly perIncident?: number };
   /** The node id behind the satellite: the centre, by default the first of centre_nodes. */
   readonly peerNode?: number;
+  /** Receipt holds, reply grace, confirmation wait, mailbox silence, shared batches (satellite-timing.ts). */
+  readonly timing?: KitTiming;
 }
 
 /**
@@ -230,6 +233,8 @@ export interface RockblockLinkConfig extends LinkConfigBase {
   readonly verifyKeyFile?: string;
   /** IMEI → the node id of the kit behind it. */
   readonly imeis: Readonly<Record<string, number>>;
+  /** Receipt holds and confirmation wait (satellite-timing.ts). */
+  readonly timing?: CentreTiming;
 }
 
 /** The centre's Iridium ingress through DirectIP (docs/iridium.md §3). */
@@ -253,6 +258,8 @@ export interface DirectIpLinkConfig extends LinkConfigBase {
   readonly trustedProxies: readonly string[];
   /** IMEI → the node id of the kit behind it. */
   readonly imeis: Readonly<Record<string, number>>;
+  /** Receipt holds and confirmation wait (satellite-timing.ts). */
+  readonly timing?: CentreTiming;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   parseRockblock,
   ROCKBLOCK_KEYS,
 } from './satellite-sections.js';
+import { KIT_TIMING_KEYS } from './satellite-timing.js';
 import {
   DEFAULT_LINK_COST,
   DEFAULTS,
@@ -42,7 +43,7 @@ const LINK_COMMON_KEYS = ['id', 'type', 'enabled', 'cost', 'mtu'];
 const LINK_TYPE_KEYS: Readonly<Record<LinkType, readonly string[]>> = {
   udp: ['bind', 'peers'],
   meshtastic: ['port', 'host', 'tcp_port', 'portnum', 'channel', 'hop_limit', 'neighbours'],
-  'iridium-sbd': ['port', 'ring_alerts', 'hold_s', 'budget', 'peer_node'],
+  'iridium-sbd': ['port', 'ring_alerts', 'hold_s', 'budget', 'peer_node', ...KIT_TIMING_KEYS],
   rockblock: ROCKBLOCK_KEYS,
   directip: DIRECTIP_KEYS,
   beidou: BEIDOU_KEYS,

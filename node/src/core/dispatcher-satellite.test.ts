@@ -19,7 +19,7 @@ import type { LinkCapabilities, SendOptions, SendOutcome } from '../link/link.js
 import { failed, LinkBase } from '../link/link-base.js';
 import { MessageStore } from '../store/message-store.js';
 import { unpackBatch } from '../wire/batch.js';
-import type { EnvelopeFlag } from '../wire/envelope.js';
+import { type EnvelopeFlag, writeEnvelope } from '../wire/envelope.js';
 import { BillingBudget, type BudgetAlarm } from './billing-budget.js';
 import { Dispatcher } from './dispatcher.js';
 import { newMeta } from './new-meta.js';
@@ -222,11 +222,28 @@ async function heldRig(
     await rm(dir, { recursive: true, force: true });
   });
   let seq = 0;
-  const queue = async (priority: 0 | 1 | 2 | 3, size = 20, flags: EnvelopeFlag[] = []) => {
+  const queue = async (priority: 0 | 1 | 2 | 3, size = 20, flags: EnvelopeFlag[] = [], envelope = false) => {
     seq++;
     const meta = satMeta(seq, priority, flags, Date.now());
-    const frame = new Uint8Array(size).fill(seq);
+    let frame = new Uint8Array(size).fill(seq);
     frame[0] = 0x50 | (priority << 2);
+    if (envelope) {
+      // A real envelope (docs/wire-format.md §2) before the filler, as shared-field batches read one.
+      const head: number[] = [];
+      writeEnvelope(head, {
+        kindCode: 8,
+        auth: 'mac',
+        priority,
+        clockUntrusted: false,
+        flags,
+        origin: 5001,
+        seq,
+        createdAt: 1_790_000_000,
+        lifetimeMin: 60,
+        dest: { to: 'centre' },
+      });
+      frame = Uint8Array.from([...head, ...frame.subarray(head.length)]);
+    }
     await store.admit(meta, frame, { sync: false });
     dispatcher.kick();
     return meta.id;
@@ -275,6 +292,32 @@ describe('sharing a billed link', () => {
     await until('both sent', async () => (await r.store.getMeta('5001/1'))?.attempts.sat === 1);
     // Taken back is not an attempt: each was recorded once, for the frame that went.
     expect((await r.store.getMeta('5001/2'))?.attempts.sat).toBe(1);
+  });
+
+  it('packs a shared-field batch where the other end reads one, and the frames come out as stored', async () => {
+    const r = await heldRig({ holdMs: [0, 60_000, 60_000, 60_000], sharedFields: true });
+    const ids = [
+      await r.queue(2, 30, [], true),
+      await r.queue(2, 30, [], true),
+      await r.queue(0, 30, [], true),
+    ];
+    await until(
+      'the P0 goes with the rest',
+      () => r.link.sends.length === 1 && unpackBatch(r.link.sends[0]?.frame as Uint8Array).length === 3,
+    );
+    const frame = r.link.sends[0]?.frame as Uint8Array;
+    expect(frame[0]).toBe(0x04);
+    const stored = await Promise.all(
+      ids.map(async (id) => Buffer.from((await r.store.getFrame(id)) as Uint8Array).toString('hex')),
+    );
+    expect(
+      unpackBatch(frame)
+        .map((f) => Buffer.from(f).toString('hex'))
+        .sort(),
+    ).toEqual(stored.sort());
+    // Shorter than the plain batch of the same frames: 1 + 3 × (1 + 30) bytes.
+    expect(frame.length).toBeLessThan(94);
+    r.link.release();
   });
 
   it('waits for the frame in flight on a link that does not take sends back', async () => {

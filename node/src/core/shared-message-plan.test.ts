@@ -5,9 +5,11 @@
  * bytes).
  */
 import { describe, expect, it } from 'vitest';
+import { macAuthenticator } from '../crypto/authenticate.js';
 import { unpackBatch } from '../wire/batch.js';
+import { fixtureMacKey } from '../wire/fixtures/fixture-keys.js';
 import { referenceFrames } from '../wire/fixtures/reference-frames.js';
-import { decodeFrame } from '../wire/message.js';
+import { decodeFrame, encodeMessage, type Message } from '../wire/message.js';
 import { billedUnits } from './billing.js';
 import { BillingBudget } from './billing-budget.js';
 import {
@@ -176,5 +178,41 @@ describe('packShared', () => {
   it('keeps real messages decodable', () => {
     const frames = referenceFrames().map((r) => ({ frame: r.frame, priority: r.message.priority }));
     for (const entry of unpackBatch(packShared(frames))) expect(() => decodeFrame(entry)).not.toThrow();
+  });
+});
+
+describe('measuring a shared-field batch', () => {
+  // Eleven positions of one team, 20 min apart: 31 bytes each, 11 × 32 + 1 = 353 in a plain batch.
+  const positions = Array.from({ length: 11 }, (_, i) => {
+    const r4 = referenceFrames().find((f) => f.id === 'R4')?.message;
+    if (r4?.kind !== 'position') throw new Error('R4 is a position');
+    return { ...r4, seq: r4.seq + i, createdAt: r4.createdAt + i * 1200 };
+  });
+  const frames = positions.map((m: Message) => encodeMessage(m, macAuthenticator(fixtureMacKey(m.origin))));
+  const candidates = () =>
+    frames.map((f, i) => ({
+      id: `p${i}`,
+      bytes: f.length,
+      priority: 2 as Priority,
+      holdStart: -Infinity,
+      frame: f,
+    }));
+
+  it('lets every message ride that fits once written against the others, and bills what goes', () => {
+    const plain = planSharedMessage({ candidates: candidates(), now: 0, policy });
+    expect(plain.send.length).toBeLessThan(11); // the plain batch would be over 340 bytes
+    const shared = planSharedMessage({
+      candidates: candidates(),
+      now: 0,
+      policy: { ...policy, sharedFields: true },
+    });
+    expect(shared.send).toHaveLength(11);
+    const sent = packShared(
+      shared.send.map((c) => ({ frame: c.frame as Uint8Array, priority: c.priority })),
+      { sharedFields: true },
+    );
+    expect(shared.bytes).toBe(sent.length);
+    expect(shared.units).toBe(billedUnits(sent.length, billing));
+    expect(sent.length).toBeLessThanOrEqual(340);
   });
 });

@@ -32,6 +32,7 @@
  * send goes alone, fragmented, when its hold runs out.
  */
 import { batchOverhead } from '../wire/batch.js';
+import { packSharedFields } from '../wire/shared-batch.js';
 import { type Billing, billedUnits } from './billing.js';
 
 export type Priority = 0 | 1 | 2 | 3;
@@ -58,6 +59,8 @@ export interface ShareCandidate {
    * -Infinity when its hold is over for good (sent or refused on this link before).
    */
   readonly holdStart: number;
+  /** Its frame, so that a shared-field batch can be measured (policy.sharedFields). */
+  readonly frame?: Uint8Array;
 }
 
 /** What the budget says; billing-budget.ts implements it. */
@@ -74,6 +77,11 @@ export interface SharePolicy {
   readonly maxBytes: number;
   /** How the link bills a message; absent where it does not (a link that shares for its interval). */
   readonly billing?: Billing | undefined;
+  /**
+   * Several messages go in a shared-field batch where that is shorter (docs/wire-format.md §8.1):
+   * measure them so, for the candidates that carry their frames.
+   */
+  readonly sharedFields?: boolean;
 }
 
 export interface SharedMessagePlan {
@@ -100,6 +108,20 @@ export function sharedSize(items: readonly { bytes: number }[]): number {
   let bytes = 0;
   for (const i of items) bytes += i.bytes;
   return bytes + batchOverhead(items.map((i) => i.bytes));
+}
+
+/**
+ * Bytes of the frame that carries these messages under `policy`: the plain batch's, or the
+ * shared-field batch's where the policy says so, every frame is at hand and it is shorter.
+ * `exact` false measures the shared-field batch only when the plain one would not fit `maxBytes`
+ * (all that a fit needs to know).
+ */
+function packedSize(items: readonly ShareCandidate[], policy: SharePolicy, exact: boolean): number {
+  const plain = sharedSize(items);
+  if (!policy.sharedFields || items.length < 2 || (!exact && plain <= policy.maxBytes)) return plain;
+  const frames = items.map((i) => i.frame);
+  if (frames.some((f) => f === undefined)) return plain;
+  return Math.min(plain, packSharedFields(frames as Uint8Array[]).length);
 }
 
 /** Checks a policy's holds: four non-negative durations. */
@@ -154,20 +176,23 @@ export function planSharedMessage(input: {
     return { send: [], alone: oversized, bytes: oversized.bytes, units, refused: [] };
   }
   const packable = ordered.filter((c) => c.bytes <= maxBytes);
-  const full = packable.length > 0 && sharedSize(packable) >= maxBytes;
+  const full = packable.length > 0 && packedSize(packable, policy, false) >= maxBytes;
   const anyDue = packable.some(due);
   if (!anyDue && !full && !input.anyway) return none(nextDue());
 
   const chosen: ShareCandidate[] = [];
-  const fits = (c: ShareCandidate) => sharedSize([...chosen, c]) <= maxBytes;
+  const fits = (c: ShareCandidate) => packedSize([...chosen, c], policy, false) <= maxBytes;
   for (const c of packable) if ((!anyDue || due(c)) && fits(c)) chosen.push(c);
   for (const c of packable) if (!chosen.includes(c) && fits(c)) chosen.push(c);
   chosen.sort((a, b) => ordered.indexOf(a) - ordered.indexOf(b));
 
-  const kept = budget && policy.billing ? withinBudget(chosen, budget, policy.billing, now) : chosen;
+  const kept =
+    budget && policy.billing
+      ? withinBudget(chosen, budget, { ...policy, billing: policy.billing }, now)
+      : chosen;
   const refused = chosen.filter((c) => due(c) && !kept.includes(c));
   if (kept.length === 0) return { ...none(nextDue()), refused };
-  const bytes = sharedSize(kept);
+  const bytes = packedSize(kept, policy, true);
   return { send: kept, bytes, units: unitsOf(bytes), refused };
 }
 
@@ -175,19 +200,21 @@ export function planSharedMessage(input: {
 function withinBudget(
   chosen: readonly ShareCandidate[],
   budget: BudgetView,
-  billing: Billing,
+  policy: SharePolicy & { billing: Billing },
   now: number,
 ): ShareCandidate[] {
+  const { billing } = policy;
+  const sizeOf = (items: readonly ShareCandidate[]) => packedSize(items, policy, true);
   // The whole set only if it fits what is left: a P0 may go over the budget, but what rides with
   // it may not (it rides within what the P0 pays, and what is left).
   const routine = Math.max(...chosen.map((c) => c.priority), 1) as Priority;
-  if (budget.allows(billedUnits(sharedSize(chosen), billing), routine, now)) return [...chosen];
+  if (budget.allows(billedUnits(sizeOf(chosen), billing), routine, now)) return [...chosen];
   const keep = budget.p0OverBudget ? chosen.filter((c) => c.priority === 0) : [];
-  const paid = keep.length > 0 ? billedUnits(sharedSize(keep), billing) : 0;
+  const paid = keep.length > 0 ? billedUnits(sizeOf(keep), billing) : 0;
   const allowed = paid + budget.remaining(now);
   for (const c of chosen) {
     if (keep.includes(c)) continue;
-    if (billedUnits(sharedSize([...keep, c]), billing) <= allowed) keep.push(c);
+    if (billedUnits(sizeOf([...keep, c]), billing) <= allowed) keep.push(c);
   }
   return chosen.filter((c) => keep.includes(c));
 }

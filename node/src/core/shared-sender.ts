@@ -25,6 +25,7 @@ import type { MessageStore } from '../store/message-store.js';
 import type { MessageMeta } from '../store/records.js';
 import { packBatches } from '../wire/batch.js';
 import { fragmentFrame } from '../wire/fragment.js';
+import { packSharedFields } from '../wire/shared-batch.js';
 import { type Billing, billedUnits } from './billing.js';
 import { type BillingBudget, type BudgetAlarm, type BudgetCrossing, budgetAlarms } from './billing-budget.js';
 import { checkHolds, NO_HOLDS, planSharedMessage, type ShareCandidate } from './shared-message-plan.js';
@@ -39,6 +40,11 @@ export interface SharingOptions {
   holdMs?: readonly [number, number, number, number];
   /** Units allowed per rolling day and per incident; absent: no limit (what is spent is not kept). */
   budget?: BillingBudget;
+  /**
+   * The other end reads shared-field batches (docs/wire-format.md §8.1): several messages go in
+   * one when it is shorter. Default false: an older node keeps such a frame unread.
+   */
+  sharedFields?: boolean;
 }
 
 /** What the shared path reads of its dispatcher's options (DispatcherOptions extends it). */
@@ -183,11 +189,17 @@ export class SharedSender {
         bytes: frame.length,
         priority: meta.priority,
         holdStart: this.#holdStart(meta, now),
+        frame,
       }));
       const plan = planSharedMessage({
         candidates,
         now,
-        policy: { holdMs: this.#holdMs, maxBytes: link.mtu, billing },
+        policy: {
+          holdMs: this.#holdMs,
+          maxBytes: link.mtu,
+          billing,
+          ...(this.#o.sharing?.sharedFields ? { sharedFields: true } : {}),
+        },
         budget,
         anyway,
       });
@@ -302,7 +314,12 @@ export class SharedSender {
     this.#shared.set(hop, { ids, abort });
     const frames = alone
       ? fragmentFrame((picked[0] as (typeof picked)[number]).frame, link.mtu)
-      : [packShared(picked.map((p) => ({ frame: p.frame, priority: p.meta.priority })))];
+      : [
+          packShared(
+            picked.map((p) => ({ frame: p.frame, priority: p.meta.priority })),
+            { sharedFields: this.#o.sharing?.sharedFields === true },
+          ),
+        ];
     const priority = Math.min(...picked.map((p) => p.meta.priority)) as 0 | 1 | 2 | 3;
     const replies = picked.some((p) => awaitsReply(p.meta));
     const send = async () => {
@@ -361,12 +378,22 @@ export function awaitsReply(meta: MessageMeta): boolean {
   return meta.expect === 'confirmation' && meta.confirmWith === 'receipt';
 }
 
-/** One frame for messages that share it: a single message bare, several in one batch container. */
-export function packShared(items: ReadonlyArray<{ frame: Uint8Array; priority: 0 | 1 | 2 | 3 }>): Uint8Array {
+/**
+ * One frame for messages that share it: a single message bare, several in one batch container,
+ * or, where the other end reads it (`sharedFields`), in a shared-field batch
+ * (docs/wire-format.md §8.1) when that is shorter.
+ */
+export function packShared(
+  items: ReadonlyArray<{ frame: Uint8Array; priority: 0 | 1 | 2 | 3 }>,
+  options: { sharedFields?: boolean } = {},
+): Uint8Array {
   const first = items[0];
   if (first === undefined) throw new RangeError('packShared: no messages');
   if (items.length === 1) return first.frame;
   const { containers } = packBatches(items, Number.MAX_SAFE_INTEGER);
   if (containers.length !== 1) throw new Error('packShared: the messages did not fit one container');
-  return containers[0] as Uint8Array;
+  const plain = containers[0] as Uint8Array;
+  if (!options.sharedFields) return plain;
+  const shared = packSharedFields(items.map((i) => i.frame));
+  return shared.length < plain.length ? shared : plain;
 }

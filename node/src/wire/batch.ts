@@ -8,10 +8,12 @@
  * so several small messages are cheaper together than apart.
  */
 import { KitError } from '../base/errors.js';
+import { BATCH_TYPE, SHARED_BATCH_TYPE } from './container-types.js';
+import { unpackSharedFields } from './shared-batch.js';
 import { ByteReader, pushVarint, varintLength } from './varint.js';
 
 /** Container type byte of a batch (b0; top two bits 00 mark a container). */
-export const BATCH_TYPE = 0x02;
+export { BATCH_TYPE, SHARED_BATCH_TYPE };
 
 /** Anything that can be packed: its encoded frame and its priority (0 is the most urgent). */
 export interface Batchable {
@@ -67,7 +69,8 @@ export function packBatches<T extends Batchable>(items: readonly T[], capacity: 
   for (const item of ordered) {
     const length = item.frame.length;
     if (length === 0) throw new RangeError('packBatches: an item has an empty frame');
-    if (item.frame[0] === BATCH_TYPE) throw new RangeError('packBatches: an item is already a batch');
+    if (item.frame[0] === BATCH_TYPE || item.frame[0] === SHARED_BATCH_TYPE)
+      throw new RangeError('packBatches: an item is already a batch');
     if (length > capacity) {
       leftover.push(item);
       continue;
@@ -107,9 +110,9 @@ function encodeContainer(group: readonly Batchable[]): Uint8Array {
 }
 
 /**
- * Splits a batch container into its entries (views into `bytes`, no copy). Any other frame is
- * returned as `[bytes]`, untouched: messages, fragments, hop-tagged containers and unknown types
- * are not looked into.
+ * Splits a batch container into its entries (views into `bytes`, no copy), or a shared-field batch
+ * (§8.1, shared-batch.ts) into its frames, rebuilt. Any other frame is returned as `[bytes]`,
+ * untouched: messages, fragments, hop-tagged containers and unknown types are not looked into.
  *
  * @throws KitError WIRE_TRUNCATED (no bytes, no entry, or an entry runs past the end),
  *   WIRE_MALFORMED (zero-length entry, non-canonical length, nested batch), WIRE_TOO_LARGE
@@ -117,6 +120,7 @@ function encodeContainer(group: readonly Batchable[]): Uint8Array {
  */
 export function unpackBatch(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length === 0) throw new KitError('WIRE_TRUNCATED', 'frame: no bytes');
+  if (bytes[0] === SHARED_BATCH_TYPE) return unpackSharedFields(bytes);
   if (bytes[0] !== BATCH_TYPE) return [bytes];
   const reader = new ByteReader(bytes, 1);
   if (reader.remaining === 0)
@@ -129,7 +133,7 @@ export function unpackBatch(bytes: Uint8Array): Uint8Array[] {
     const length = reader.varint(`batch entry ${entries.length}'s length`);
     if (length === 0) throw new KitError('WIRE_MALFORMED', `batch entry ${entries.length}: length 0`);
     const entry = reader.take(length, `batch entry ${entries.length} (announced ${length} bytes)`);
-    if (entry[0] === BATCH_TYPE) {
+    if (entry[0] === BATCH_TYPE || entry[0] === SHARED_BATCH_TYPE) {
       throw new KitError('WIRE_MALFORMED', `batch entry ${entries.length}: a batch inside a batch`);
     }
     entries.push(entry);

@@ -40,7 +40,9 @@ describe('whyNotFieldnode', () => {
     expect(whyNotFieldnode(new Uint8Array())).toBe('empty');
     expect(whyNotFieldnode(new Uint8Array(MAX_HOP_TAGGED_BYTES + 1).fill(0x50))).toBe('too-large');
     expect(whyNotFieldnode(Uint8Array.of(0x80, 1, 2, 3))).toBe('unsupported-version');
-    expect(whyNotFieldnode(Uint8Array.of(0x04, 1, 2, 3))).toBe('reserved-container');
+    expect(whyNotFieldnode(Uint8Array.of(0x05, 1, 2, 3))).toBe('reserved-container');
+    // 0x04 is the shared-field batch (docs/wire-format.md §8.1): these bytes do not parse as one.
+    expect(whyNotFieldnode(Uint8Array.of(0x04, 1, 2, 3))).toBe('malformed');
     const frame = frames[0] as Uint8Array;
     expect(whyNotFieldnode(frame.subarray(0, frame.length - 1))).toBe('malformed');
     expect(whyNotFieldnode(Uint8Array.of(0x02))).toBe('malformed');

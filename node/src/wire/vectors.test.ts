@@ -21,6 +21,7 @@ import { teamFrames } from './fixtures/team-messages.js';
 import { fragmentFrame, Reassembler } from './fragment.js';
 import { unwrapHopTagged } from './hop-tagged.js';
 import { decodeFrame } from './message.js';
+import { packSharedFields } from './shared-batch.js';
 
 const doc = readFileSync(new URL('../../../docs/wire-format.md', import.meta.url), 'utf8');
 
@@ -50,6 +51,7 @@ function computedVectors(): Map<string, string> {
   );
   expect(batch.containers).toHaveLength(1);
   out.set('B1', hex(batch.containers[0]!));
+  out.set('B2', hex(packSharedFields(['R4', 'R1', 'R3'].map((id) => byId.get(id)!.frame))));
   for (const f of securityFrames()) out.set(f.id, hex(f.frame));
   for (const f of hazardFrames()) out.set(f.id, hex(f.frame));
   for (const f of kitHealthFrames()) out.set(f.id, hex(f.frame));

@@ -40,6 +40,13 @@ export interface CentreLinkOptions {
   /** The IMEIs a send without `to` goes to (the kits' modems); 15 digits each. */
   defaultImeis?: readonly string[];
   log?: Logger;
+  /**
+   * How long receipts to a kit wait to share an MT message, per priority, and how long the core
+   * waits for a kit's confirmation before sending again, ms. Defaults:
+   * satellite/src/satellite-confirmations.ts.
+   */
+  receiptHoldMs?: readonly [number, number, number, number];
+  confirmationWaitMs?: number;
 }
 
 export interface CentreSatelliteLinkOptions extends CentreLinkOptions {
@@ -62,6 +69,8 @@ export abstract class CentreSatelliteLink extends LinkBase {
   readonly #ingress: CentreIngress;
   readonly #listen: { host: string; port: number } | undefined;
   readonly #defaults: readonly string[];
+  readonly #receiptHoldMs: readonly [number, number, number, number];
+  readonly #confirmationWaitMs: number;
   /** Aborts the MT calls under way when the link stops. */
   readonly #aborts = new AbortController();
   #listening = false;
@@ -74,6 +83,8 @@ export abstract class CentreSatelliteLink extends LinkBase {
     this.#ingress = opts.ingress;
     this.#listen = opts.listen;
     this.#defaults = [...(opts.defaultImeis ?? [])];
+    this.#receiptHoldMs = opts.receiptHoldMs ?? SATELLITE_RECEIPT_HOLD_MS;
+    this.#confirmationWaitMs = opts.confirmationWaitMs ?? SATELLITE_CONFIRMATION_WAIT_MS;
     this.#ingress.accepting = false;
   }
 
@@ -86,8 +97,8 @@ export abstract class CentreSatelliteLink extends LinkBase {
     return iridiumCapabilities({
       side: 'centre',
       maxSendBytes: this.mtu,
-      confirmationWaitMs: SATELLITE_CONFIRMATION_WAIT_MS,
-      receiptHoldMs: SATELLITE_RECEIPT_HOLD_MS,
+      confirmationWaitMs: this.#confirmationWaitMs,
+      receiptHoldMs: this.#receiptHoldMs,
     });
   }
 

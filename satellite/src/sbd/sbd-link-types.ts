@@ -50,6 +50,11 @@ export interface SbdLinkOptions {
    */
   replyHoldMs?: readonly [number, number, number, number];
   replyGraceMs?: number;
+  /**
+   * The longest the mailbox goes unchecked, ms: a check goes when no session checked it for this
+   * long. Default 1 h (satellite/src/satellite-confirmations.ts); Infinity: never for that.
+   */
+  maxSilenceMs?: number;
   /** Sends pending at most (the send window the dispatcher sees). Default 64. */
   maxHeld?: number;
   /**
@@ -143,6 +148,7 @@ export function schedulerOptionsOf(o: SbdLinkOptions): SessionSchedulerOptions {
     'giveUpMs',
     'replyHoldMs',
     'replyGraceMs',
+    'maxSilenceMs',
     'random',
   ] as const)
     if (o[key] !== undefined) Object.assign(picked, { [key]: o[key] });

@@ -244,4 +244,20 @@ describe('SbdLink sessions (§7.1)', () => {
     await r.clock.run(10 * MIN);
     expect(r.sessions.map((s) => s.reason)).toEqual(['due', 'due', 'reply', 'reply']);
   });
+
+  it('checks the mailbox after maxSilenceMs with nothing to send, and so finds a warning whose ring was lost', async () => {
+    const r = await rig({ maxSilenceMs: 30 * MIN });
+    r.network.close(); // from now on no ring alert is heard
+    await r.clock.run(10 * MIN);
+    r.network.queueMt(r.modem.imei, Uint8Array.of(0x70, 9));
+    await r.clock.run(15 * MIN);
+    expect(r.frames).toHaveLength(0); // no ring, nothing to send: it waits
+    await r.clock.runUntil(() => r.frames.length === 1, 10 * MIN);
+    expect(r.clock.now()).toBeLessThanOrEqual(31 * MIN);
+    expect(r.sessions.map((s) => s.reason)).toEqual(['silence']);
+    await r.clock.run(29 * MIN);
+    expect(r.sessions).toHaveLength(1); // the next silence counts from that check
+    await r.clock.run(2 * MIN);
+    expect(r.sessions.map((s) => s.reason)).toEqual(['silence', 'silence']);
+  });
 });

@@ -11,8 +11,14 @@ const MIN = 60_000;
 const mo = (size: number) => new Uint8Array(size).fill(0x44);
 
 function scheduler(extra: ConstructorParameters<typeof SessionScheduler>[0] = {}) {
-  // The overdue-answer check has its own tests below; elsewhere it would only add sessions.
-  return new SessionScheduler({ random: () => 0.5, replyGraceMs: Number.POSITIVE_INFINITY, ...extra });
+  // The overdue-answer check and the silence bound have their own tests below; elsewhere they
+  // would only add sessions.
+  return new SessionScheduler({
+    random: () => 0.5,
+    replyGraceMs: Number.POSITIVE_INFINITY,
+    maxSilenceMs: Number.POSITIVE_INFINITY,
+    ...extra,
+  });
 }
 
 const ok = { mtQueued: 0, mtReceived: false, mtTooLarge: false };
@@ -177,5 +183,37 @@ describe('SessionScheduler: an answer that does not come', () => {
     const never = scheduler();
     never.succeeded(sendOne(never, 1, 0), ok, 0);
     expect(never.decide(24 * 60 * MIN).session).toBeUndefined();
+  });
+});
+
+describe('SessionScheduler: the longest mailbox silence', () => {
+  it('checks the mailbox when no session has for maxSilenceMs, counted from the last one', () => {
+    const s = scheduler({ maxSilenceMs: 60 * MIN });
+    // Nothing to send: the first check goes an hour after the link began deciding, not before.
+    expect(s.decide(0)).toEqual({ drop: [], wakeAt: 60 * MIN });
+    expect(s.decide(59 * MIN).session).toBeUndefined();
+    const check = s.decide(60 * MIN).session as SessionPlan;
+    expect(check).toEqual({ reason: 'silence', answerRing: false, credits: 1 });
+    s.succeeded(check, ok, 60 * MIN);
+    // An MO's session checks the mailbox too: the next silence counts from it.
+    s.add(mo(30), 2, false, 90 * MIN);
+    s.succeeded(s.decide(90 * MIN).session as SessionPlan, ok, 90 * MIN);
+    expect(s.decide(100 * MIN).wakeAt).toBe(150 * MIN);
+    expect(s.decide(149 * MIN).session).toBeUndefined();
+    expect((s.decide(150 * MIN).session as SessionPlan).reason).toBe('silence');
+  });
+
+  it('backs off a failed silence check like any session, and never checks with Infinity', () => {
+    const s = scheduler({ maxSilenceMs: 60 * MIN });
+    s.decide(0);
+    const check = s.decide(60 * MIN).session as SessionPlan;
+    s.failed(30_000, 60 * MIN);
+    const after = s.decide(60 * MIN);
+    expect(after.session).toBeUndefined();
+    expect(after.wakeAt).toBeGreaterThan(60 * MIN);
+    expect((s.decide(after.wakeAt as number).session as SessionPlan).reason).toBe(check.reason);
+    const never = scheduler();
+    expect(never.decide(0)).toEqual({ drop: [] });
+    expect(never.decide(7 * 24 * 60 * MIN)).toEqual({ drop: [] });
   });
 });

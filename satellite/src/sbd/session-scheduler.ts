@@ -12,9 +12,10 @@
  * says an MT message waits, when the last session left MT messages queued at the gateway, or,
  * while a warning is active, when no session has checked the mailbox for `warningCheckMs`, or when
  * the answer to what went up is overdue and nothing has come down since (its ring alert was
- * missed: §1.3; two checks, then the core's confirmation wait takes over). Never otherwise: an
- * empty mailbox check costs a credit (§7.3), and every session with an MO checks the mailbox
- * anyway.
+ * missed: §1.3; two checks, then the core's confirmation wait takes over), or when no session has
+ * checked the mailbox for `maxSilenceMs` (a warning whose ring alert was missed waits no longer
+ * than that at the gateway, even at a kit with nothing to send). Never otherwise: an empty
+ * mailbox check costs a credit (§7.3), and every session with an MO checks the mailbox anyway.
  *
  * Failures: a failed session backs off 30 s → 60 → … 10 min with jitter, at least the MO status's
  * own minimum (36: 180 s). A P0 frame or a ring alert that arrives during a long backoff does not
@@ -26,7 +27,11 @@
  */
 
 import { iridiumCredits } from '../iridium-limits.js';
-import { SATELLITE_RECEIPT_HOLD_MS, SATELLITE_REPLY_GRACE_MS } from '../satellite-confirmations.js';
+import {
+  SATELLITE_MAX_MAILBOX_SILENCE_MS,
+  SATELLITE_RECEIPT_HOLD_MS,
+  SATELLITE_REPLY_GRACE_MS,
+} from '../satellite-confirmations.js';
 import { DEFAULT_SBD_BACKOFF, type SbdBackoffOptions, sbdBackoffMs } from './sbd-backoff.js';
 
 export type Priority = 0 | 1 | 2 | 3;
@@ -45,6 +50,12 @@ export interface SessionSchedulerOptions {
    */
   replyHoldMs?: readonly [number, number, number, number];
   replyGraceMs?: number;
+  /**
+   * The longest the mailbox goes unchecked, ms: with nothing else to do, a check goes when no
+   * session has checked it for this long (counted from the first decide()). Default
+   * SATELLITE_MAX_MAILBOX_SILENCE_MS (satellite-confirmations.ts); Infinity never checks for it.
+   */
+  maxSilenceMs?: number;
   /** [0, 1) for the backoff jitter. Default Math.random. */
   random?: () => number;
 }
@@ -63,7 +74,7 @@ export interface PendingMo {
   readonly arrivedAt: number;
 }
 
-export type SessionReason = 'due' | 'ring' | 'mt-queued' | 'warning' | 'reply';
+export type SessionReason = 'due' | 'ring' | 'mt-queued' | 'warning' | 'reply' | 'silence';
 
 export interface SessionPlan {
   /** The MO to send, or none: a mailbox check. */
@@ -94,7 +105,10 @@ export class SessionScheduler {
   readonly #giveUpMs: number;
   readonly #replyHoldMs: readonly [number, number, number, number];
   readonly #replyGraceMs: number;
+  readonly #maxSilenceMs: number;
   readonly #random: () => number;
+  /** Clock ms of the first decide(): the silence counts from it until a session checks. */
+  #firstDecide: number | undefined;
   /**
    * The answers awaited, one per MO sent with `awaitsReply`: when it went, by when its answer
    * should have come (clock ms), and the mailbox checks made for it so far.
@@ -121,6 +135,7 @@ export class SessionScheduler {
     this.#giveUpMs = options.giveUpMs ?? 1_800_000;
     this.#replyHoldMs = options.replyHoldMs ?? SATELLITE_RECEIPT_HOLD_MS;
     this.#replyGraceMs = options.replyGraceMs ?? SATELLITE_REPLY_GRACE_MS;
+    this.#maxSilenceMs = options.maxSilenceMs ?? SATELLITE_MAX_MAILBOX_SILENCE_MS;
     this.#random = options.random ?? Math.random;
   }
 
@@ -173,9 +188,11 @@ export class SessionScheduler {
     const drop = this.#pending.filter((m) => this.#failures > 0 && now - m.arrivedAt >= this.#giveUpMs);
     for (const m of drop) this.release(m.id);
 
+    this.#firstDecide ??= now;
     const next = [...this.#pending].sort(byUrgency)[0];
     const warningAt = this.#warningAt();
     const replyBy = this.#replyBy();
+    const silentUntil = this.#silentUntil();
     const mailbox: SessionReason | undefined = this.#ring
       ? 'ring'
       : this.#followUp
@@ -184,7 +201,9 @@ export class SessionScheduler {
           ? 'warning'
           : replyBy !== undefined && replyBy <= now
             ? 'reply'
-            : undefined;
+            : silentUntil <= now
+              ? 'silence'
+              : undefined;
     const reason: SessionReason | undefined = next !== undefined ? 'due' : mailbox;
     // Only what has not been tried since the last failure cuts the backoff short: a P0 that keeps
     // failing backs off like anything else.
@@ -198,6 +217,7 @@ export class SessionScheduler {
       const times = [
         ...(warningAt !== undefined && warningAt > now ? [warningAt] : []),
         ...(replyBy !== undefined && replyBy > now ? [replyBy] : []),
+        ...(Number.isFinite(silentUntil) && silentUntil > now ? [silentUntil] : []),
         ...(reason !== undefined ? [startAt] : []),
         // A later P0 or ring may go sooner than the backoff; decide() is asked again on those.
       ];
@@ -233,13 +253,13 @@ export class SessionScheduler {
     // Loop while the gateway holds more, but not on an MT too big to ever arrive (each check
     // would cost a credit and bring nothing), nor when a check came back empty.
     this.#followUp = result.mtQueued > 0 && result.mtReceived && !result.mtTooLarge;
-    // Something came down: the centre has answered what went before it (it sends a gateway's
-    // receipts together), but not an MO sent less than its shortest receipt hold ago: that
-    // answer is most likely still held at the centre. A session that looked for an overdue answer
+    // Something came down: the centre has answered what went before it (it sends all it holds
+    // for a gateway in one receipt), but not an MO sent less than the shortest receipt hold, or
+    // the reply grace, ago: that MO most likely reached the centre after the receipt left. A session that looked for an overdue answer
     // in vain looks once more, two graces later (the receipt may have been held longer, or its MO
     // pushed late); after that the core's confirmation wait takes over.
     if (result.mtReceived) {
-      const answeredBefore = now - Math.min(...this.#replyHoldMs);
+      const answeredBefore = now - Math.min(...this.#replyHoldMs, this.#replyGraceMs);
       this.#replies = this.#replies.filter((r) => r.sentAt > answeredBefore);
     } else {
       for (const r of this.#replies) {
@@ -276,6 +296,11 @@ export class SessionScheduler {
   /** When the first awaited answer is overdue, if any is awaited. */
   #replyBy(): number | undefined {
     return this.#replies.length > 0 ? Math.min(...this.#replies.map((r) => r.by)) : undefined;
+  }
+
+  /** When the mailbox has gone unchecked for the longest allowed. */
+  #silentUntil(): number {
+    return (this.#lastCheck ?? this.#firstDecide ?? 0) + this.#maxSilenceMs;
   }
 
   #warningAt(): number | undefined {

@@ -56,7 +56,15 @@ export async function rig(
   const clock = new SteppingClock();
   const net = network ?? new SimulatedIridiumNetwork({ clock });
   const modem = new FakeSbdModem({ network: net, clock, momsn: 40 });
-  const link = new SbdLink({ id: 'sbd0', modem, clock, random: seededRandom(3), ...options });
+  // The mailbox-silence bound has its own tests; elsewhere it would only add sessions.
+  const link = new SbdLink({
+    id: 'sbd0',
+    modem,
+    clock,
+    random: seededRandom(3),
+    maxSilenceMs: Number.POSITIVE_INFINITY,
+    ...options,
+  });
   const r: Rig = {
     clock,
     network: net,

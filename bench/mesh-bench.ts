@@ -130,9 +130,15 @@ function printMesh(r: MeshRuns): void {
   const s = BASELINE_SETTINGS;
   printTable([
     row('sent as', 'DM to gateway', 'broadcast', 'DM to gateway', ''),
-    row('want_ack', 'on', 'off', 'on', ''),
-    row('hop limit', s.hopLimit, s.hopLimit, s.hopLimit, ''),
-    row('radio transmissions unanswered', s.radioTransmissions, 1, s.radioTransmissions, ''),
+    row('want_ack', 'off; on from a 9th send', 'off', 'on', ''),
+    row('hop limit', `${s.hopLimit}; receipts as heard`, s.hopLimit, s.hopLimit, ''),
+    row(
+      'radio transmissions unanswered',
+      `1; ${s.radioTransmissions} from a 9th send`,
+      1,
+      s.radioTransmissions,
+      '',
+    ),
     row('application retries', 'until receipt', s.applicationRetries, s.applicationRetries, ''),
     row('reports offered', f.offered, b.offered, d.offered, ''),
     row('reports delivered', f.delivered, b.delivered, d.delivered, ''),

@@ -2,10 +2,12 @@
  * The fieldnode side of the mesh benchmark: real cores with real LevelDB stores on the
  * 15 kits and the gateway, MeshtasticLinks on their simulated radios, and the county centre
  * behind the gateway on a lossless IP link. Each kit sends its reports to the centre as DMs to the
- * gateway's radio (want_ack: the radio retransmits until a neighbour relays); the gateway takes
- * custody and forwards them over IP; the centre's receipts come back the same way. A kit keeps a
- * report, and sends it again with backoff, until custody or its receipt comes; fieldnode's
- * default timings throughout (mesh-fieldnode.ts).
+ * gateway's radio, without want_ack for their first eight sends (the core confirms them
+ * itself: docs/store-and-forward.md §Airtime on the mesh); the gateway takes custody and forwards
+ * them over IP; the centre's receipts come back the same way, and the gateway's answers go no
+ * farther than each kit was heard from. A
+ * kit keeps a report, and sends it again with backoff, until custody or its receipt comes;
+ * fieldnode's default timings throughout (mesh-fieldnode.ts).
  *
  * A report counts as delivered when it is in the centre's inbox; its latency runs from the
  * moment the kit's core was given it.

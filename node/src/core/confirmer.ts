@@ -14,6 +14,11 @@ import { receiptDraft, splitToFit } from './receipt-frames.js';
 
 /** How many receipt delays a vouched receipt waits for a custody signal to ride with. */
 const VOUCHED_HOLD_DELAYS = 4;
+/**
+ * How many receipt delays a custody signal on a shared radio channel waits for the destination's
+ * word to take its place (docs/store-and-forward.md §Airtime on the mesh).
+ */
+export const CUSTODY_HOLD_DELAYS = 4;
 
 export interface ConfirmerIo {
   /** Bytes of the frame this receipt would be, sent over `via`. */
@@ -41,7 +46,13 @@ export class Confirmer {
         if (hold) return (options.satelliteReceiptHoldMs ?? hold)[r.priority];
         // Nothing waits on a vouched receipt but the origin's receipt wait: it rides with the
         // link's next custody signal (receipt-batcher.ts), or goes alone after a few delays.
-        return r.scope === 'vouched' ? VOUCHED_HOLD_DELAYS * delayMs : 0;
+        if (r.scope === 'vouched') return VOUCHED_HOLD_DELAYS * delayMs;
+        // On a radio channel custody waits as long: the destination's word, which takes its place
+        // (suppress), mostly comes back within it, and then one frame crosses the mesh, not two.
+        // The sender's confirmation wait is longer still (retransmit-timing.ts meshRoundTripMs).
+        if (r.scope === 'custody' && r.via && this.#arrival(r.via.link).shared)
+          return CUSTODY_HOLD_DELAYS * delayMs;
+        return 0;
       },
       now: () => options.clock.now(),
       log: options.log,

@@ -10,11 +10,12 @@
  * §Capabilities) is sent to differently (docs/store-and-forward.md §Satellite): by the shared path
  * this dispatcher owns and delegates to (shared-sender.ts), which records its outcomes here.
  */
-import { hasSendWindow, type SendOutcome } from '../link/link.js';
+import { hasSendWindow, type SendOptions, type SendOutcome } from '../link/link.js';
 import { addEvent, type MessageMeta } from '../store/records.js';
 import { fragmentFrame } from '../wire/fragment.js';
 import { wrapHopTagged } from '../wire/hop-tagged.js';
 import { type BackoffOptions, backoffMs } from './backoff.js';
+import { meshSendOptions } from './mesh-send-options.js';
 import {
   awaitsReply,
   SharedSender,
@@ -226,6 +227,7 @@ export class Dispatcher {
       priority: 0 | 1 | 2 | 3;
       awaitsReply: boolean;
       nextHop?: string;
+      shaping: Pick<SendOptions, 'linkAck' | 'reach'>;
     }> = [];
     // One read of the disk for the whole group, not two per message.
     for (const { id, meta, frame, err } of await store.getMessages(ids)) {
@@ -258,6 +260,7 @@ export class Dispatcher {
         priority: meta.priority,
         awaitsReply: awaitsReply(meta),
         ...(meta.nextHop[link.id] ? { nextHop: meta.nextHop[link.id] } : {}),
+        shaping: meshSendOptions(meta, link.id),
       });
     }
     const units = items.map((item) => ({
@@ -266,6 +269,7 @@ export class Dispatcher {
       priority: item.priority,
       awaitsReply: item.awaitsReply,
       ...(item.nextHop ? { to: item.nextHop } : {}),
+      shaping: item.shaping,
     }));
     for (const unit of units) {
       // After stop(), the rest stays in the outbox, due again at the next start.
@@ -277,6 +281,7 @@ export class Dispatcher {
           priority: unit.priority,
           ...(unit.awaitsReply ? { awaitsReply: true } : {}),
           ...(unit.to ? { to: unit.to } : {}),
+          ...unit.shaping,
         });
         if (!outcome.ok) break;
         bytes += frame.length;

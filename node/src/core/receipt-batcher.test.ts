@@ -293,15 +293,25 @@ describe('vouched echoes', () => {
     ]);
   });
 
-  it('an echo owed to another neighbour makes the frame go to everyone on the link', async () => {
+  it('an echo owed to another neighbour does not ride: the frame stays for its own neighbour alone', async () => {
     const { batcher, sent } = setup();
     batcher.queue('vouched', A, id(1), 2, meshA);
     await batcher.flush(true);
     batcher.queue('vouched', B, id(2), 2, meshB);
     await batcher.flush(true);
-    expect(sent[1]?.ids).toEqual([id(2), id(1)]);
-    expect(sent[1]?.node).toBeUndefined();
-    expect(sent[1]?.via).toStrictEqual({ link: 'mesh' });
+    expect(sent[1]?.ids).toEqual([id(2)]);
+    expect(sent[1]?.node).toBe(B);
+    expect(sent[1]?.via).toStrictEqual(meshB);
+    // A's id waits for the next frames to A, and rides in them as often as it would have.
+    for (const seq of [3, 4, 5]) {
+      batcher.queue('vouched', A, id(seq), 2, meshA);
+      await batcher.flush(true);
+    }
+    expect(sent.slice(2).map((r) => r.ids)).toEqual([
+      [id(3), id(1)],
+      [id(4), id(3), id(1)],
+      [id(5), id(4), id(3)],
+    ]);
   });
 
   it(`never puts more than ${MAX_IDS_PER_RECEIPT} ids in a frame, new ids first`, async () => {

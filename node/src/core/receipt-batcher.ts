@@ -7,8 +7,8 @@
  * when several neighbours are owed one, a single frame to everyone on the link answers them all
  * (each applies what it holds), which on a shared radio channel costs one signature instead of one
  * per neighbour. A vouched receipt ends its origin's wait for good, and nothing confirms it, so its
- * ids ride along in the next {@link VOUCHED_ECHOES} vouched frames of that link too: a few bytes per
- * origin, against the origin asking again a receipt wait later.
+ * ids ride along in the next {@link VOUCHED_ECHOES} vouched frames of that link to the same
+ * neighbour too: a few bytes per origin, against the origin asking again a receipt wait later.
  */
 import type { Logger } from '../base/logger.js';
 import { parseMessageId } from '../store/records.js';
@@ -235,20 +235,32 @@ export class ReceiptBatcher {
     }
   }
 
-  /** Adds the ids of earlier vouched frames to this one, and remembers this one's for the next. */
+  /**
+   * Adds the ids of earlier vouched frames to this one, and remembers this one's for the next. An
+   * earlier id rides only to a neighbour this frame goes to anyway: one owed to another would
+   * turn a frame for one neighbour into a frame to everyone on the link, which a radio mesh
+   * relays to its every corner (docs/store-and-forward.md §Airtime on the mesh). It waits for a
+   * frame to its own neighbour instead.
+   */
   #echo(key: string, r: PendingReceipt, owed: Map<string, Owed>): void {
     const fresh: Echo[] = [];
     for (const id of r.ids) {
       const o = owed.get(id);
       if (o) fresh.push({ id, ...o, left: VOUCHED_ECHOES });
     }
+    const addressed = new Set(fresh.map(hopKey));
     const earlier = (this.#echoes.get(key) ?? []).filter((e) => !r.ids.includes(e.id));
+    const rode = new Set<Echo>();
     for (const e of earlier) {
       if (r.ids.length >= MAX_IDS_PER_RECEIPT) break;
+      if (!addressed.has(hopKey(e))) continue;
       r.ids.push(e.id);
       owed.set(e.id, { node: e.node, to: e.to });
+      rode.add(e);
     }
-    const next = [...fresh, ...earlier.map((e) => ({ ...e, left: e.left - 1 }))].filter((e) => e.left > 0);
+    const next = [...fresh, ...earlier.map((e) => (rode.has(e) ? { ...e, left: e.left - 1 } : e))].filter(
+      (e) => e.left > 0,
+    );
     this.#echoes.set(key, next.slice(0, MAX_IDS_PER_RECEIPT));
   }
 

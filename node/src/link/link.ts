@@ -98,6 +98,23 @@ export interface SendOptions {
    * noReceipt), so nothing is looked for.
    */
   awaitsReply?: boolean;
+  /**
+   * 'none': the core needs no acknowledgement of its own from the link for this frame, because
+   * the core confirms it itself (the next hop's custody signal or receipt, and a resend when none
+   * comes) or nothing confirms it (a receipt, sent once). A link whose medium acknowledges by an
+   * answer sent back across a shared channel (a mesh radio's want_ack, whose ACK is relayed back
+   * hop by hop, and whose retransmissions are the radio's) then asks for none, and the outcome is
+   * ok once the link took the frame. Absent: the link acknowledges as it usually does
+   * (docs/store-and-forward.md §Airtime on the mesh).
+   */
+  linkAck?: 'none';
+  /**
+   * 'heard': the frame is for the next hop `to` (for a frame to everyone on the link, for the
+   * neighbours lately heard) and need travel no farther than that neighbour was last heard from.
+   * A mesh link then sends it with the hop limit that neighbour's latest frame used up to reach it
+   * (its hops away), or its usual one when it has heard none. Absent: the link's usual reach.
+   */
+  reach?: 'heard';
 }
 
 export interface LinkEvents {

@@ -7,12 +7,16 @@
  *
  * Sending (docs/meshtastic.md §2.1, §2.5, §8.5):
  * - no `to`: a broadcast (to 0xFFFFFFFF), without want_ack unless `broadcastWantAck`;
- * - `to`: a DM to that node, with want_ack. Addresses are Meshtastic node ids, `!` and 8 hex
- *   digits (`!0a0b0c0d`), the form inbound frames carry in `meta.from`; `to` also takes 1–8 hex
- *   digits after `!` in any case, or the node number in decimal (node-id.ts); anything else
- *   resolves DEVICE_ERROR, retry 'never';
+ * - `to`: a DM to that node, with want_ack unless SendOptions.linkAck is 'none' (the core
+ *   confirms it itself, and the radio's ACK would be relayed back across the mesh). Addresses are
+ *   Meshtastic node ids, `!` and 8 hex digits (`!0a0b0c0d`), the form inbound frames carry in
+ *   `meta.from`; `to` also takes 1–8 hex digits after `!` in any case, or the node number in
+ *   decimal (node-id.ts); anything else resolves DEVICE_ERROR, retry 'never';
  * - an explicit hop limit (option, else the radio's LoRa hop_limit, else 3), want_response
- *   false; SendOptions.priority 0 (life safety) goes as radio priority ALERT, 1 as HIGH;
+ *   false; with SendOptions.reach 'heard', no more than the hops the addressee's latest packet
+ *   took to reach us (for a broadcast, the farthest sender heard; heard-hops.ts, docs/store-and-
+ *   forward.md §Airtime on the mesh); SendOptions.priority 0 (life safety) goes as radio priority
+ *   ALERT, 1 as HIGH;
  * - frames over `mtu` (default 200, §8.5) are refused TOO_LARGE before anything is written;
  * - outcomes per send-outcome.ts; the wait for an ACK is longer than the firmware's own
  *   retransmissions for the radio's preset (retransmit-timing.ts), unless `timeouts.ackMs` is set.
@@ -64,6 +68,7 @@ import type { DeviceInfo, OwnPosition } from './device-info.js';
 import { DeviceSession } from './device-session.js';
 import type { ReceivedPacket, SessionCloseReason } from './device-session-types.js';
 import { gpsTimeOf } from './gps-time.js';
+import { HeardHops } from './heard-hops.js';
 import {
   type MeshtasticLinkOptions,
   type MeshtasticLinkTimeouts,
@@ -123,6 +128,7 @@ export class MeshtasticLink
   readonly #maxGpsAgeMs: number;
   readonly #randomInt: ((min: number, max: number) => number) | undefined;
   readonly #recent: RecentPackets;
+  readonly #heardHops = new HeardHops();
   /** The session on the open stream, from the transport's opening until the session ends. */
   #session: DeviceSession | undefined;
   /** The transport being closed after a session ended; the next opening waits for it. */
@@ -241,14 +247,15 @@ export class MeshtasticLink
     const broadcast = to === BROADCAST_NUM;
     const priority = (opts.priority !== undefined && RADIO_PRIORITY[opts.priority]) || this.#priority;
     const params = info.lora ? modulationOf(info.lora) : SLOWEST_PARAMS;
+    const wantAck = broadcast ? this.#broadcastWantAck : opts.linkAck !== 'none';
     const result = await session.send(
       {
         to,
         portnum: this.#portnum,
         payload,
         channel: this.#channel,
-        hopLimit: this.#hopLimitFor(info),
-        wantAck: !broadcast || this.#broadcastWantAck,
+        hopLimit: this.#hopLimitTo(info, broadcast ? undefined : to, opts.reach, wantAck),
+        wantAck,
         priority,
         ackTimeoutMs: this.#t.ackMs ?? defaultAckTimeoutMs(params, payload.length),
       },
@@ -356,6 +363,7 @@ export class MeshtasticLink
 
   #inbound(session: DeviceSession, p: ReceivedPacket): void {
     const own = session.info?.nodeNum;
+    if (p.hopsAway !== undefined && p.from !== own) this.#heardHops.heard(p.from, p.hopsAway);
     if (p.portnum !== this.#portnum || p.payload.length === 0 || own === undefined || p.from === own) return;
     if (p.to !== BROADCAST_NUM && p.to !== own) return;
     if (p.channel !== this.#channel && !(p.pkiEncrypted && p.to === own)) return;
@@ -373,6 +381,23 @@ export class MeshtasticLink
     if (p.hopsAway !== undefined) meta.hopsAway = p.hopsAway;
     if (p.rxTime !== undefined) meta.deviceRxTime = p.rxTime * 1000;
     this.received(new Uint8Array(p.payload), meta, p.receivedAt);
+  }
+
+  /**
+   * The hop limit of a frame to `to` (undefined: everyone) with `reach`. With want_ack the firmware
+   * raises a hop limit of 0 to its configured one (docs/meshtastic.md §8.5), so a neighbour heard
+   * straight is sent 1 then.
+   */
+  #hopLimitTo(
+    info: DeviceInfo,
+    to: number | undefined,
+    reach: SendOptions['reach'],
+    wantAck: boolean,
+  ): number {
+    const usual = this.#hopLimitFor(info);
+    const heard = reach === 'heard' ? this.#heardHops.hopsTo(to) : undefined;
+    if (heard === undefined) return usual;
+    return Math.min(usual, wantAck ? Math.max(1, heard) : heard);
   }
 
   #hopLimitFor(info: DeviceInfo): number {

@@ -106,14 +106,18 @@ export function defaultAckTimeoutMs(params: LoraParams, payloadBytes: number): n
 
 /** Application payload assumed for a round trip: a report one way, a custody signal back. */
 const ROUND_TRIP_PAYLOAD = 120;
-/** What a receiver waits to batch its confirmations (node/src/core/receipt-batcher.ts, custody). */
-const RECEIVER_BATCHING_MS = 4000;
+/**
+ * What a receiver holds its custody signal on a radio channel before it sends it: four receipt
+ * delays of 2 s (node/src/core/confirmer.ts CUSTODY_HOLD_DELAYS), for the destination's word to
+ * take its place (docs/store-and-forward.md §Airtime on the mesh).
+ */
+const RECEIVER_BATCHING_MS = 8000;
 
 /**
  * The least time a confirmation from `hops` relays away takes on this modulation: out and back,
  * each hop one transmission of a mid-sized frame plus the relay's mean contention delay (half the
  * widest window, §2.5, §5.1), plus the receiver's batching, with half again as margin. LONG_FAST,
- * 3 hops: 50 s; LONG_SLOW: about 3 min. The core sends nothing again sooner.
+ * 3 hops: 56 s; LONG_SLOW: about 3 min. The core sends nothing again sooner.
  */
 export function meshRoundTripMs(params: LoraParams, hops: number): number {
   const airtime = loraTimeOnAirMs(meshtasticPhyBytes(ROUND_TRIP_PAYLOAD), params);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { KitError } from '../base/errors.js';
 import { silentLogger } from '../base/logger.js';
 import { writeNewPrivateFile } from '../base/new-private-file.js';
+import { HAZARDS_FILE } from '../composition/node-hazards.js';
 import { REQUESTS_FILE } from '../composition/node-requests.js';
 import { SHELTERS_FILE } from '../composition/node-shelters.js';
 import { TEAMS_FILE } from '../composition/node-teams.js';
@@ -154,12 +155,13 @@ async function adopt(args: string[]): Promise<number> {
       requests: join(config.dataDir, REQUESTS_FILE),
       tasks: join(config.dataDir, TEAMS_FILE),
       shelters: join(config.dataDir, SHELTERS_FILE),
+      hazards: join(config.dataDir, HAZARDS_FILE),
     },
     silentLogger,
   );
   process.stdout.write(
     `kit ${h.to} took over ${h.incidents.length} open incidents of the lost kit ${h.from}: ${h.incidents.map((i) => i.id).join(', ') || 'none'}\n` +
-      `and ${items.requests} messages of its open requests, ${items.tasks} of its open tasks, ${items.rollcalls} shelter counts\n`,
+      `and ${items.requests} messages of its open requests, ${items.tasks} of its open tasks, ${items.rollcalls} shelter counts, ${items.hazards} of its open hazards\n`,
   );
   return 0;
 }

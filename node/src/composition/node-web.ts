@@ -154,6 +154,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
           requests: () => requests?.book,
           tasks: () => teams?.tasks,
           shelters: () => shelters?.book,
+          hazards: () => hazards?.book,
         },
         tracked,
         log,

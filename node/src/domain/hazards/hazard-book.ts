@@ -19,8 +19,9 @@ import type { Logger } from '../../base/logger.js';
 import type { MessageOf } from '../../wire/message.js';
 import { type HazardEntry, type HazardView, hazardIdOf } from './hazard.js';
 import { openingAcceptance } from './hazard-acceptance.js';
-import { HazardJournal, type HazardRecord, ledgerForm } from './hazard-journal.js';
+import { HazardJournal, type HazardRecord, hazardFrameHex, ledgerForm } from './hazard-journal.js';
 import { hazardState } from './hazard-state.js';
+import { statusRank } from './hazard-status.js';
 
 export type HazardPhotoRecord = Extract<HazardRecord, { t: 'photo' }>;
 
@@ -56,6 +57,8 @@ export class HazardBook {
   readonly #journal: HazardJournal;
   /** Message ids held, for dedup. */
   readonly #ids = new Set<string>();
+  /** Each message's frame without its trailer, by message id, as its journal line keeps it. */
+  readonly #frames = new Map<string, string>();
   readonly #entries = new Map<string, HazardEntry[]>();
   readonly #photos = new Map<string, HazardPhotoRecord[]>();
   readonly #views = new Map<string, HazardView>();
@@ -69,7 +72,8 @@ export class HazardBook {
   static async open(o: HazardBookOptions): Promise<HazardBook> {
     const { journal, reading } = await HazardJournal.open(o.file, o.log);
     const book = new HazardBook(o, journal);
-    for (const m of reading.messages) book.#take(entryOf(m.message, m.at, m.refused));
+    for (const m of reading.messages)
+      book.#take(entryOf(m.message, m.at, m.refused), hazardFrameHex(m.message));
     for (const p of reading.photos) book.#takePhoto(p);
     book.#log.info({ hazards: book.#entries.size, skipped: reading.skipped.length }, 'hazard ledger open');
     return book;
@@ -92,7 +96,7 @@ export class HazardBook {
           : this.#o.accepts?.(entry, this.#view(hazardId));
       if (refused !== undefined) entry.refused = refused;
     }
-    this.#take(entry);
+    this.#take(entry, frame);
     const hazard = this.#view(hazardId) as HazardView;
     const record: HazardRecord = {
       t: 'message',
@@ -155,13 +159,38 @@ export class HazardBook {
     return this.#entries.get(id) ?? [];
   }
 
+  /**
+   * The hazards `kit` reported that are still open (reported or verified: not yet made safe), each
+   * with its messages as the journal keeps them, for a lost kit's handover file (docs/kits.md
+   * §Open items). Handled and closed ones are not: what is left of them is the centre's closing.
+   */
+  openOf(
+    kit: number,
+  ): Array<{ hazard: HazardView; lines: Array<{ at: number; frame: string; refused?: string }> }> {
+    return this.list()
+      .filter((h) => h.node === kit && statusRank(h.status) < statusRank('handled'))
+      .reverse()
+      .map((hazard) => ({
+        hazard,
+        lines: [...this.entries(hazard.id)]
+          .sort((a, b) => a.receivedAt - b.receivedAt)
+          .flatMap((e) => {
+            const frame = this.#frames.get(e.id);
+            if (frame === undefined) return [];
+            const line = { at: e.receivedAt, frame };
+            return [e.refused === undefined ? line : { ...line, refused: e.refused }];
+          }),
+      }));
+  }
+
   close(): Promise<void> {
     return this.#journal.close();
   }
 
-  #take(entry: HazardEntry): void {
+  #take(entry: HazardEntry, frame: string): void {
     if (this.#ids.has(entry.id)) return;
     this.#ids.add(entry.id);
+    this.#frames.set(entry.id, frame);
     const hazardId = hazardIdOf(entry);
     const list = this.#entries.get(hazardId) ?? [];
     list.push(entry);

@@ -1,19 +1,22 @@
 /**
- * A lost kit's open requests, team tasks and shelter counts, from the centre's real books through
- * the handover file into a fresh kit's books (kit-handover-items.ts; docs/kits.md §Open items):
- * the new kit holds each open request as it stands and may release it, and the centre accepts
- * that from the successor; it holds the lost team kit's open task and may take its next step; and
- * its next shelter count goes on from the lost kit's figures. Real journals in temp directories.
+ * A lost kit's open requests, team tasks, shelter counts and hazards, from the centre's real books
+ * through the handover file into a fresh kit's books (kit-handover-items.ts; docs/kits.md §Open
+ * items): the new kit holds each open request as it stands and may release it, and the centre
+ * accepts that from the successor; it holds the lost team kit's open task and may take its next
+ * step; its next shelter count goes on from the lost kit's figures; and it holds the lost kit's
+ * open hazards, not its handled ones, in its village. Real journals in temp directories.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../base/logger.js';
+import { HAZARD_VILLAGE, Z1, Z2, z1Change } from '../../wire/fixtures/hazard-messages.js';
 import { Q1, Q2, Q3 } from '../../wire/fixtures/request-messages.js';
 import { S1 } from '../../wire/fixtures/shelter-messages.js';
 import { T1, T2 } from '../../wire/fixtures/team-messages.js';
 import type { MessageOf } from '../../wire/message.js';
+import { HazardBook } from '../hazards/hazard-book.js';
 import { requestAcceptance } from '../requests/request-acceptance.js';
 import { RequestBook } from '../requests/request-book.js';
 import { ShelterBook } from '../shelters/shelter-book.js';
@@ -39,6 +42,7 @@ async function books(accepts?: ReturnType<typeof requestAcceptance>) {
     requests: join(dir, 'requests.jsonl'),
     tasks: join(dir, 'teams.jsonl'),
     shelters: join(dir, 'shelters.jsonl'),
+    hazards: join(dir, 'hazards.jsonl'),
   };
   const open = async () => ({
     requests: await RequestBook.open({
@@ -50,6 +54,13 @@ async function books(accepts?: ReturnType<typeof requestAcceptance>) {
     }),
     tasks: await TaskBook.open({ file: files.tasks, changed: () => {}, log: silentLogger }),
     shelters: await ShelterBook.open({ file: files.shelters, sites: [], log: silentLogger }),
+    hazards: await HazardBook.open({
+      file: files.hazards,
+      nodeId: NEW,
+      kitArea: (n) => (n === LOST || n === NEW ? VILLAGE : undefined),
+      now: Date.now,
+      log: silentLogger,
+    }),
   });
   return { files, open };
 }
@@ -100,7 +111,12 @@ describe('a lost kit’s open requests, tasks and shelter counts', () => {
     });
     const h = parseHandover(text, 'handover.jsonl');
     const kit = await books();
-    expect(await adoptOpenItems(h, kit.files, silentLogger)).toEqual({ requests: 2, tasks: 2, rollcalls: 1 });
+    expect(await adoptOpenItems(h, kit.files, silentLogger)).toEqual({
+      requests: 2,
+      tasks: 2,
+      rollcalls: 1,
+      hazards: 0,
+    });
     // Adopting the same file again changes nothing: the books keep each message once.
     await adoptOpenItems(h, kit.files, silentLogger);
     const k = await kit.open();
@@ -118,6 +134,69 @@ describe('a lost kit’s open requests, tasks and shelter counts', () => {
       await b.requests.close();
       await b.tasks.close();
       await b.shelters.close();
+      await b.hazards.close();
+    }
+  });
+
+  it('hands an open hazard of the lost kit, with the centre’s verification, and not a handled one', async () => {
+    const centre = await books();
+    const c = await centre.open();
+    // Z1 reported by the lost kit, verified by the centre (Z2): open, someone must still make it safe.
+    await c.hazards.record(Z1, { local: false });
+    await c.hazards.record(Z2, { local: true });
+    // Another hazard of the lost kit, marked handled: what is left is the centre's closing.
+    const made: MessageOf<'hazard'> = { ...Z1, seq: 330, createdAt: Z1.createdAt + 60 };
+    const handled = z1Change(331, 'mitigated', 1);
+    await c.hazards.record(made, { local: false });
+    await c.hazards.record(
+      { ...handled, body: { ...handled.body, previous: { origin: LOST, seq: 330 } } },
+      {
+        local: false,
+      },
+    );
+    // One of another kit: not the lost kit's.
+    await c.hazards.record({ ...Z1, origin: 2108 }, { local: false });
+
+    const ofLost = openItemsOf({ hazards: () => c.hazards }, LOST);
+    const z1 = `${Z1.origin}/${Z1.seq}`;
+    expect(ofLost.hazards).toEqual([z1]);
+    expect(ofLost.handed.hazards).toHaveLength(2);
+
+    const h = parseHandover(
+      handoverText({
+        from: LOST,
+        to: NEW,
+        area: VILLAGE,
+        madeAt: Date.now(),
+        incidents: [],
+        hazards: ofLost.handed.hazards,
+      }),
+      'handover.jsonl',
+    );
+    const kit = await books();
+    expect(await adoptOpenItems(h, kit.files, silentLogger)).toMatchObject({ requests: 0, hazards: 2 });
+    const once = await readFile(kit.files.hazards, 'utf8');
+    // Adopting the same file again changes nothing: not a line more in the journal.
+    await adoptOpenItems(h, kit.files, silentLogger);
+    expect(await readFile(kit.files.hazards, 'utf8')).toBe(once);
+
+    const k = await kit.open();
+    expect(k.hazards.list().map((x) => x.id)).toEqual([z1]);
+    // As the centre holds it: the opening report's details, the verification's severity, its village.
+    expect(k.hazards.get(z1)).toMatchObject({
+      opened: true,
+      status: 'verified',
+      severity: 'critical',
+      node: LOST,
+      area: HAZARD_VILLAGE,
+      peopleAtRisk: 23,
+    });
+    expect(k.hazards.get(z1)?.steps).toHaveLength(2);
+    for (const b of [c, k]) {
+      await b.requests.close();
+      await b.tasks.close();
+      await b.shelters.close();
+      await b.hazards.close();
     }
   });
 
@@ -141,6 +220,7 @@ describe('a lost kit’s open requests, tasks and shelter counts', () => {
       await c.requests.close();
       await c.tasks.close();
       await c.shelters.close();
+      await c.hazards.close();
       return request.status;
     };
     // Without the board's word, another kit may not release a kit's request.

@@ -12,12 +12,18 @@
  * - Shelters: the latest roll-call of each shelter whose latest count the lost kit made. The
  *   centre's figures stay as counted; the new kit's next count goes on from these figures
  *   (present and arrived), not from zero, which would empty the shelter at the centre.
+ * - Open hazards: every hazard the lost kit reported that is not yet handled or closed (reported
+ *   or verified: it still needs someone on site), with every message the centre holds of it. At
+ *   the new kit it shows in its village with the opening report's details, and its people may
+ *   mark it handled or close it, which the centre accepts from the lost kit's successor.
  *
  * Each book's journal dedupes by message id at replay, so adopting the same file twice changes
  * nothing more.
  */
 import type { Logger } from '../../base/logger.js';
 import { decodeFrame, encodeMessage, type MessageOf } from '../../wire/message.js';
+import type { HazardBook } from '../hazards/hazard-book.js';
+import { HazardJournal } from '../hazards/hazard-journal.js';
 import type { RequestBook } from '../requests/request-book.js';
 import { RequestJournal } from '../requests/request-journal.js';
 import type { ShelterBook } from '../shelters/shelter-book.js';
@@ -31,26 +37,30 @@ export interface OpenItemBooks {
   requests?: () => RequestBook | undefined;
   tasks?: () => TaskBook | undefined;
   shelters?: () => ShelterBook | undefined;
+  hazards?: () => HazardBook | undefined;
 }
 
-export type HandedItems = Required<Pick<Handover, 'requests' | 'tasks' | 'rollcalls'>>;
+export type HandedItems = Required<Pick<Handover, 'requests' | 'tasks' | 'rollcalls' | 'hazards'>>;
 
 /** What the books hold of `kit`'s open items: the ids LostKits names, and the messages a handover file carries. */
 export function openItemsOf(
   books: OpenItemBooks,
   kit: number,
-): { requests: string[]; tasks: string[]; shelters: number[]; handed: HandedItems } {
+): { requests: string[]; tasks: string[]; shelters: number[]; hazards: string[]; handed: HandedItems } {
   const requests = books.requests?.()?.openOf(kit) ?? [];
   const tasks = books.tasks?.()?.openFor(kit) ?? [];
   const counts = books.shelters?.()?.lastCountedBy(kit) ?? [];
+  const hazards = books.hazards?.()?.openOf(kit) ?? [];
   return {
     requests: requests.map((r) => r.request.id),
     tasks: tasks.map((t) => t.task.id),
     shelters: counts.map((m) => m.body.shelter),
+    hazards: hazards.map((h) => h.hazard.id),
     handed: {
       requests: requests.flatMap((r) => r.lines),
       tasks: tasks.flatMap((t) => t.messages.map((m) => handed(m))),
       rollcalls: counts.map((m) => handed(m)),
+      hazards: hazards.flatMap((h) => h.lines),
     },
   };
 }
@@ -61,6 +71,7 @@ export function lostKitHooks(books: OpenItemBooks) {
     openRequests: async (kit: number) => openItemsOf(books, kit).requests,
     openTasks: async (kit: number) => openItemsOf(books, kit).tasks,
     countedShelters: async (kit: number) => openItemsOf(books, kit).shelters,
+    openHazards: async (kit: number) => openItemsOf(books, kit).hazards,
   };
 }
 
@@ -68,11 +79,12 @@ function handed(m: MessageOf<'task'> | MessageOf<'rollcall'>): HandedMessage {
   return { at: m.createdAt * 1000, frame: Buffer.from(encodeMessage(m, { scheme: 'none' })).toString('hex') };
 }
 
-/** Where the new kit's books keep their journals (node-requests.ts, node-teams.ts, node-shelters.ts). */
+/** Where the new kit's books keep their journals (node-requests.ts, node-teams.ts, node-shelters.ts, node-hazards.ts). */
 export interface OpenItemFiles {
   requests: string;
   tasks: string;
   shelters: string;
+  hazards: string;
 }
 
 /**
@@ -83,8 +95,9 @@ export async function adoptOpenItems(
   h: Handover,
   files: OpenItemFiles,
   log: Logger,
-): Promise<{ requests: number; tasks: number; rollcalls: number }> {
+): Promise<{ requests: number; tasks: number; rollcalls: number; hazards: number }> {
   const requests = h.requests ?? [];
+  const hazards = h.hazards ?? [];
   const tasks = h.tasks ?? [];
   const rollcalls = h.rollcalls ?? [];
   if (requests.length > 0) {
@@ -127,5 +140,32 @@ export async function adoptOpenItems(
       await journal.close();
     }
   }
-  return { requests: requests.length, tasks: tasks.length, rollcalls: rollcalls.length };
+  if (hazards.length > 0) {
+    const { journal, reading } = await HazardJournal.open(files.hazards, log);
+    // The hazard journal keeps every line it is given; the book dedupes at replay, and a message
+    // held already is not written again, so adopting twice leaves the file as it was.
+    const held = new Set(reading.messages.map((m) => `${m.message.origin}/${m.message.seq}`));
+    try {
+      for (const m of hazards) {
+        const message = decodeFrame(Buffer.from(m.frame, 'hex')).message;
+        // parseHandover checked each frame's kind; a line that is not a hazard is not written.
+        if (message?.kind !== 'hazard' || held.has(`${message.origin}/${message.seq}`)) continue;
+        held.add(`${message.origin}/${message.seq}`);
+        await journal.append({
+          t: 'message',
+          at: m.at,
+          frame: m.frame,
+          ...(m.refused === undefined ? {} : { refused: m.refused }),
+        });
+      }
+    } finally {
+      await journal.close();
+    }
+  }
+  return {
+    requests: requests.length,
+    tasks: tasks.length,
+    rollcalls: rollcalls.length,
+    hazards: hazards.length,
+  };
 }

@@ -11,7 +11,8 @@
  * as the books beside the store keep them (docs/conventions.md §Journals beside the store), tagged
  * with what it is for: `request` (an open request of the lost kit and every reply the centre
  * holds of it), `task` (an open task of a lost team kit, and its steps), `rollcall` (the last
- * count of each shelter the lost kit counted). Each frame is read back through the wire decoder
+ * count of each shelter the lost kit counted), `hazard` (an open hazard the lost kit reported, and
+ * every change of it the centre holds). Each frame is read back through the wire decoder
  * and must be of its tag's kind, so a damaged file can never put a message that was not sent
  * into a book. The header counts every kind the file holds; a count absent is 0, so a file with
  * none of them is the one written before they were carried, and reads the same everywhere:
@@ -43,6 +44,7 @@ const HANDED_KINDS = {
   request: ['request', 'request-reply'],
   task: ['task'],
   rollcall: ['rollcall'],
+  hazard: ['hazard'],
 } as const;
 
 export type HandedFor = keyof typeof HANDED_KINDS;
@@ -72,13 +74,16 @@ export interface Handover {
   tasks?: HandedMessage[];
   /** The last roll-call of each shelter the lost kit counted. */
   rollcalls?: HandedMessage[];
+  /** The lost kit's open hazards: each one's messages, the report first. */
+  hazards?: HandedMessage[];
 }
 
-const HANDED: readonly HandedFor[] = ['request', 'task', 'rollcall'];
+const HANDED: readonly HandedFor[] = ['request', 'task', 'rollcall', 'hazard'];
+/** Each tag's count in the header, and its list in a Handover. */
+const KEY = { request: 'requests', task: 'tasks', rollcall: 'rollcalls', hazard: 'hazards' } as const;
 const counted = (key: string, list: readonly HandedMessage[]) =>
   list.length === 0 ? {} : { [key]: list.length };
-const listOf = (h: Handover, t: HandedFor): HandedMessage[] =>
-  (t === 'request' ? h.requests : t === 'task' ? h.tasks : h.rollcalls) ?? [];
+const listOf = (h: Handover, t: HandedFor): HandedMessage[] => h[KEY[t]] ?? [];
 
 export function handoverText(h: Handover): string {
   const header = {
@@ -90,9 +95,7 @@ export function handoverText(h: Handover): string {
     madeAt: h.madeAt,
     incidents: h.incidents.length,
     // Only the kinds it holds: a file with none is the one an older fieldnode reads.
-    ...counted('requests', listOf(h, 'request')),
-    ...counted('tasks', listOf(h, 'task')),
-    ...counted('rollcalls', listOf(h, 'rollcall')),
+    ...Object.assign({}, ...HANDED.map((t) => counted(KEY[t], listOf(h, t)))),
   };
   const handed = HANDED.flatMap((t) =>
     listOf(h, t).map((m) =>
@@ -142,15 +145,15 @@ export function parseHandover(text: string, where: string): Handover {
     fail(1, `area: expected an area code, found ${show(h.area)}`);
   if (typeof h.madeAt !== 'number' || !Number.isFinite(h.madeAt))
     fail(1, `madeAt: expected unix ms, found ${show(h.madeAt)}`);
-  const counts: Record<HandedFor, number> = { request: 0, task: 0, rollcall: 0 };
-  const key = { request: 'requests', task: 'tasks', rollcall: 'rollcalls' } as const;
+  const counts: Record<HandedFor, number> = { request: 0, task: 0, rollcall: 0, hazard: 0 };
+  const key = KEY;
   for (const t of HANDED) {
     const v = h[key[t]] ?? 0;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
       fail(1, `${key[t]}: expected a count, found ${show(v)}`);
     counts[t] = v as number;
   }
-  const handedCount = counts.request + counts.task + counts.rollcall;
+  const handedCount = HANDED.reduce((n, t) => n + counts[t], 0);
   const count = lines.length - 1 - handedCount;
   if (count < 0)
     fail(
@@ -177,7 +180,7 @@ export function parseHandover(text: string, where: string): Handover {
       throw new KitError('KIT_HANDOVER_INVALID', err.message, { cause: err });
     }
   }
-  const handed: Record<HandedFor, HandedMessage[]> = { request: [], task: [], rollcall: [] };
+  const handed: Record<HandedFor, HandedMessage[]> = { request: [], task: [], rollcall: [], hazard: [] };
   for (let i = count + 1; i < lines.length; i++) {
     const [t, m] = handedLine(lines[i] as string, (what, cause) => fail(i + 1, what, cause));
     handed[t].push(m);
@@ -194,6 +197,7 @@ export function parseHandover(text: string, where: string): Handover {
     ...(handed.request.length === 0 ? {} : { requests: handed.request }),
     ...(handed.task.length === 0 ? {} : { tasks: handed.task }),
     ...(handed.rollcall.length === 0 ? {} : { rollcalls: handed.rollcall }),
+    ...(handed.hazard.length === 0 ? {} : { hazards: handed.hazard }),
   };
 }
 
@@ -211,7 +215,7 @@ function handedLine(
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const t = v.t;
   if (typeof t !== 'string' || !(HANDED as readonly string[]).includes(t))
-    return fail(`t: expected request, task or rollcall, found ${show(t)}`);
+    return fail(`t: expected request, task, rollcall or hazard, found ${show(t)}`);
   const tag = t as HandedFor;
   if (typeof v.at !== 'number' || !Number.isFinite(v.at))
     return fail(`at: expected unix ms, found ${show(v.at)}`);

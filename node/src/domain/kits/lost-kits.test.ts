@@ -86,11 +86,12 @@ async function centreSide(o: { issuer?: boolean; people?: Person[] } = {}) {
         : { id: FIXTURE_ISSUER_ID, sign: issuerSigned },
     handOver: async (from, to) => (await book.handOver(from, to)).map((i) => i.id),
     roster: (area) => airRoster(area, o.people ?? people),
-    // What the centre's request, task and shelter books hold of a kit (kit-handover-items.ts
+    // What the centre's request, task, shelter and hazard books hold of a kit (kit-handover-items.ts
     // reads them; its own test runs them through real books): here, of the lost kit only.
     openRequests: async (kit) => (kit === LOST ? ['2107/330'] : []),
     openTasks: async (kit) => (kit === LOST ? ['1/62'] : []),
     countedShelters: async (kit) => (kit === LOST ? [1] : []),
+    openHazards: async (kit) => (kit === LOST ? ['2107/320'] : []),
     audit: {
       append: async (d) => {
         audit.push(d);
@@ -159,7 +160,12 @@ describe('a lost kit, revoked and replaced', () => {
     const replaced = await lost.replace(LOST, NEW, DUTY_OFFICER);
     expect(replaced.incidents).toEqual([first]);
     // The other open items, named for the duty officer and the audit.
-    expect(replaced).toMatchObject({ requests: ['2107/330'], tasks: ['1/62'], shelters: [1] });
+    expect(replaced).toMatchObject({
+      requests: ['2107/330'],
+      tasks: ['1/62'],
+      shelters: [1],
+      hazards: ['2107/320'],
+    });
     expect((await book.get(first)).node).toBe(NEW);
     expect(board.successorOf(LOST)).toBe(NEW);
     expect(replaced.replacement.replaces).toBe(LOST);
@@ -184,7 +190,12 @@ describe('a lost kit, revoked and replaced', () => {
       ['kit.revoked', `node:${LOST}`, DUTY_OFFICER],
       ['kit.replaced', `node:${LOST}`, DUTY_OFFICER],
     ]);
-    expect(audit[1]?.details).toMatchObject({ requests: ['2107/330'], tasks: ['1/62'], shelters: [1] });
+    expect(audit[1]?.details).toMatchObject({
+      requests: ['2107/330'],
+      tasks: ['1/62'],
+      shelters: [1],
+      hazards: ['2107/320'],
+    });
     await board.close();
   });
 

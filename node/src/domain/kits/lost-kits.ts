@@ -14,9 +14,10 @@
  *   goes to it in a signed control message (with the standing revocations again), and an area of
  *   more people than one message carries is refused before anything changes; the kit board and
  *   the warning desk follow the lost kit to it (kit-board.ts successorOf). The lost kit's open
- *   requests, the open tasks of a lost team kit and the shelters whose latest count it made are
- *   named in the result and the audit: their replies and steps follow the kit board to the new kit
- *   (request-adapter.ts, request-acceptance.ts), the shelters' figures stay as they were counted.
+ *   requests, the open tasks of a lost team kit, the shelters whose latest count it made and its
+ *   open hazards are named in the result and the audit: their replies, steps and changes follow the
+ *   kit board to the new kit (request-adapter.ts, request-acceptance.ts, hazards-adapter.ts), the
+ *   shelters' figures stay as they were counted.
  *   What the new kit itself needs to carry on, the open incidents and those items' messages, is the
  *   handover file (kit-handover.ts).
  *
@@ -68,6 +69,8 @@ export interface LostKitsOptions {
   openTasks?: (kit: number) => Promise<string[]>;
   /** The shelters whose latest count `kit` made, by number. Default: none. */
   countedShelters?: (kit: number) => Promise<number[]>;
+  /** The hazards `kit` reported that are not yet handled or closed, by id. Default: none. */
+  openHazards?: (kit: number) => Promise<string[]>;
   /** Sends a stored message toward a node now (NodeCore.sendToward); resolves to the links it went on. */
   sendToward?: (id: string, node: number) => Promise<string[]>;
   audit?: AuditSink;
@@ -94,6 +97,8 @@ export interface Replaced {
   tasks: string[];
   /** The shelters whose latest count the lost kit made: counted still, the new kit counts on. */
   shelters: number[];
+  /** The lost kit's open hazards: the centre's changes go to the new kit, whose people may handle them. */
+  hazards: string[];
   /** The control message that took the area's roster to the new kit, when the area has one. */
   control?: string;
 }
@@ -175,6 +180,7 @@ export class LostKits {
       const requests = (await this.#o.openRequests?.(kit)) ?? [];
       const tasks = (await this.#o.openTasks?.(kit)) ?? [];
       const shelters = (await this.#o.countedShelters?.(kit)) ?? [];
+      const hazards = (await this.#o.openHazards?.(kit)) ?? [];
       let control: string | undefined;
       if (roster !== undefined) {
         control = await this.#o.submit(
@@ -190,8 +196,8 @@ export class LostKits {
       }
       const after = await this.#o.board.recordReplaced(kit, by, who, incidents, control);
       this.#o.log.warn(
-        { kit, by, incidents, warnings, requests, tasks, shelters, control },
-        `kit ${by} carries on for the lost kit ${kit}: ${incidents.length} open incidents handed over, ${warnings.length} unanswered warnings sent to it, ${requests.length} open requests, ${tasks.length} open tasks, ${shelters.length} shelters`,
+        { kit, by, incidents, warnings, requests, tasks, shelters, hazards, control },
+        `kit ${by} carries on for the lost kit ${kit}: ${incidents.length} open incidents handed over, ${warnings.length} unanswered warnings sent to it, ${requests.length} open requests, ${tasks.length} open tasks, ${shelters.length} shelters, ${hazards.length} open hazards`,
       );
       await this.#audit({
         actor: who,
@@ -205,6 +211,7 @@ export class LostKits {
           requests: requests.slice(0, 20),
           tasks: tasks.slice(0, 20),
           shelters: shelters.slice(0, 20),
+          hazards: hazards.slice(0, 20),
           ...(control === undefined ? {} : { control }),
           ...(who === 'system' ? { via: 'command line' } : {}),
         },
@@ -217,6 +224,7 @@ export class LostKits {
         requests,
         tasks,
         shelters,
+        hazards,
         ...(control === undefined ? {} : { control }),
       };
     });

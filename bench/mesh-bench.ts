@@ -32,7 +32,9 @@
  * Prints, per mesh, a table and where the airtime went (mesh-airtime.ts), or with --json one line:
  * the 2.6+ mesh's `{"fieldnode":{"deliveryRatio","latencyP50s","airtimePerDeliveredS"},
  * "baseline":{…},"fairBaseline":{…}}`, with `"firmware"` naming that mesh and `"pre26"` holding
- * the same three for the pre-2.6 mesh (when it ran).
+ * the same three for the pre-2.6 mesh (when it ran). Each mesh also runs the 叫应 storm
+ * (mesh-storm.ts), shown after its table and in the JSON as `"storm":{"answersOffered",
+ * "answersDelivered","maxChannelUtil1min","maxChannelUtil10min"}`.
  */
 import { performance } from 'node:perf_hooks';
 import type { RouterFirmware } from '../radio/sim/meshtastic/mesh-router.js';
@@ -40,6 +42,8 @@ import type { AirtimeShare } from './mesh-airtime.js';
 import { BASELINE_SETTINGS, runBaselineSide } from './mesh-baseline-side.js';
 import { type FieldnodeRun, runFieldnodeSide } from './mesh-fieldnode-side.js';
 import { KITS, OUTAGE, REPORTS_PER_KIT, SEED } from './mesh-scenario.js';
+import { runStorm, type StormRun } from './mesh-storm.js';
+import { printStorm, stormJson } from './mesh-storm-report.js';
 import { type SideResult, type SideSummary, summarise } from './mesh-world.js';
 import { printTable } from './table.js';
 
@@ -56,6 +60,8 @@ interface MeshRuns {
   fieldnode: FieldnodeRun;
   baseline: SideResult;
   fair: SideResult;
+  /** The 叫应 storm on the same mesh (mesh-storm.ts). */
+  storm: StormRun;
 }
 
 async function runMesh(routerFirmware: RouterFirmware): Promise<MeshRuns> {
@@ -65,7 +71,8 @@ async function runMesh(routerFirmware: RouterFirmware): Promise<MeshRuns> {
   const baseline = await runBaselineSide({ ...common, send: 'broadcast' });
   const fair = await runBaselineSide({ ...common, send: 'dm' });
   const wallS = Math.round((performance.now() - started) / 100) / 10;
-  return { firmware: routerFirmware, wallS, fieldnode, baseline, fair };
+  const storm = await runStorm({ speedup: SPEEDUP, routerFirmware });
+  return { firmware: routerFirmware, wallS, fieldnode, baseline, fair, storm };
 }
 
 /** `--firmware=2.6+` or `--firmware=pre-2.6` from the command line, else both. */
@@ -107,8 +114,9 @@ function jsonOf(runs: readonly MeshRuns[]): Record<string, unknown> {
   const pre = rest.find((r) => r.firmware === 'pre-2.6');
   return {
     ...threeSides(main),
+    storm: stormJson(main.storm),
     firmware: main.firmware,
-    ...(pre !== undefined && { pre26: threeSides(pre) }),
+    ...(pre !== undefined && { pre26: { ...threeSides(pre), storm: stormJson(pre.storm) } }),
   };
 }
 
@@ -172,6 +180,7 @@ function printMesh(r: MeshRuns): void {
   if (f.rejected.length > 0)
     process.stdout.write(`\nframes refused by the cores: ${f.rejected.join('; ')}\n`);
   process.stdout.write('\n');
+  printStorm(r.storm);
 }
 
 /** One row per (what, why) on any side, the fieldnode side's order first. */

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../node/src/base/logger.js';
 import { DEFAULTS } from '../node/src/config/schema.js';
-import { type CoreLink, NodeCore } from '../node/src/core/node-core.js';
+import { type CoreLink, NodeCore, type NodeCoreOptions } from '../node/src/core/node-core.js';
 import { type Route, RoutingTable } from '../node/src/core/routing-table.js';
 import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
@@ -40,6 +40,8 @@ export interface FieldNodesOptions {
   seed?: number;
   /** Retry backoff in simulated seconds. Default fieldnode's (DEFAULTS.retry). */
   retry?: { initialS: number; maxS: number; jitter: number };
+  /** The issuers every node knows (keys.issuers), for signed warnings and control messages. Default none. */
+  issuerKey?: KeyRing['issuerKey'];
 }
 
 export interface FieldNodeSpec {
@@ -47,6 +49,8 @@ export interface FieldNodeSpec {
   area?: number;
   links: CoreLink[];
   routes: Route[];
+  /** At the centre: the kits a broadcast is for, from the enrolment (as app.ts gives it). */
+  broadcastTargets?: NodeCoreOptions['broadcastTargets'];
 }
 
 export interface FieldNode {
@@ -86,7 +90,7 @@ export class FieldNodes {
       relayKey: (node) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node),
       revoked: () => false,
       issuerFloor: () => 0,
-      issuerKey: () => undefined,
+      issuerKey: (id) => this.#o.issuerKey?.(id),
       nodeKey: (node) => {
         const pair = this.#identities.get(node);
         return pair ? publicKeyFromRaw(pair.publicKey) : undefined;
@@ -132,6 +136,7 @@ export class FieldNodes {
       // Routes are configured: what is measured is the messages, not the routing chatter.
       beaconIntervalMs: 0,
       random: seededRandom((this.#o.seed ?? 1) + spec.id),
+      ...(spec.broadcastTargets !== undefined && { broadcastTargets: spec.broadcastTargets }),
     });
     const node: FieldNode = { id: spec.id, core, store, delivered: [], rejected: [] };
     core.on('delivered', (message, meta) => node.delivered.push({ message, meta, at: Date.now() }));

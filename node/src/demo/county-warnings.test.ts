@@ -137,7 +137,10 @@ describe.skipIf(socat === undefined)('warnings across the demonstration county',
       'four answers on the centre’s board',
       async () =>
         (await board()).filter((c) => c.state === 'acknowledged' || c.state === 'acted').length === 4,
-      300_000,
+      // A bound on eventual delivery, not a speed: an answer whose first send is lost waits for the
+      // kit's own resend (no radio ACKs on the mesh, docs/store-and-forward.md §Airtime on the mesh);
+      // a clean-clone CI run on a loaded machine took more than 300 s, a quiet run 114 s.
+      600_000,
     );
     console.log(`answer → board: ${((Date.now() - answered) / 1000).toFixed(1)} s for the last of four`);
     const calls = await board();
@@ -196,5 +199,5 @@ describe.skipIf(socat === undefined)('warnings across the demonstration county',
     );
     const alarm = await (await client(SILENT_KIT)).api.get<{ unanswered: string[] }>('/api/alarm');
     expect(alarm.body.unanswered).toEqual([]);
-  }, 1_800_000);
+  }, 2_400_000);
 });

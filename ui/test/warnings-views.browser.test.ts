@@ -133,7 +133,9 @@ describe.skipIf(chromium === undefined)('the warning views in Chromium', () => {
         if (lang === 'en') await english(phone);
         await signIn(phone.page, lang, 3);
         await page.getByRole('link', { name: say(lang, 'nav.warnings'), exact: true }).click();
-        await page.locator('[data-unanswered-list]').waitFor();
+        // The warnings view is a chunk of its own, loaded when first opened: on a machine loaded by
+        // the whole suite it once took more than playwright's default 30 s (5 s quiet).
+        await page.locator('[data-unanswered-list]').waitFor({ timeout: 90_000 });
         await page.getByRole('button', { name: say(lang, 'warn.new') }).click();
 
         // The form: 暴雨, level I (red follows), the village, the default roles, what to do.

@@ -88,6 +88,8 @@ function authText(d: DecodedFrame, check: TagCheck | undefined): string {
       return `Ed25519 signature ${trailer.slice(0, 16)}… (${AUTH_TRAILER_BYTES.signature} bytes), not checked here: the daemon checks it with the signer's public key`;
     case 'mac':
       return `MAC tag ${trailer}, ${tagVerdict(check)}`;
+    case 'relay-tags':
+      return `relay tags for ${(d.relayTags ?? []).map((t) => `node ${t.kit}`).join(', ')} (${d.trailer.length} bytes), not checked here: each kit checks its own with its relay key`;
   }
 }
 

@@ -34,6 +34,9 @@ function confirmer(sharedMedium: boolean) {
     clock: { now: () => Date.now(), trusted: () => true },
     log: silentLogger,
     receiptDelayMs: DELAY_MS,
+    // No relay keys here: receipts go with this node's own authentication.
+    nodeId: 1,
+    keys: { isCentre: () => false, relayKey: () => undefined },
   } as unknown as NodeCoreOptions;
   const sent: Array<{ draft: Draft<'receipt'>; at: number }> = [];
   const c = new Confirmer(options, {

@@ -5,8 +5,12 @@
  * hops and of vouched receipts, and cut into receipts that fit the link (receipt-frames.ts). The
  * core stores and routes each receipt like any message it makes.
  */
+import { relayTagsAuthenticator } from '../crypto/authenticate.js';
 import type { MessageMeta } from '../store/records.js';
+import { AUTH_TRAILER_BYTES } from '../wire/envelope.js';
 import type { SeqRange } from '../wire/kinds/receipt.js';
+import type { Authenticator } from '../wire/message.js';
+import { MAX_RELAY_TAGS, relayTagsTrailerBytes } from '../wire/relay-tags.js';
 import { type ArrivalLink, confirmationsFor, type PrevHop } from './confirmations.js';
 import type { Draft, NodeCoreOptions } from './core-types.js';
 import { type Hop, type PendingReceipt, ReceiptBatcher } from './receipt-batcher.js';
@@ -21,10 +25,13 @@ const VOUCHED_HOLD_DELAYS = 4;
 export const CUSTODY_HOLD_DELAYS = 4;
 
 export interface ConfirmerIo {
-  /** Bytes of the frame this receipt would be, sent over `via`. */
-  frameSize(draft: Draft<'receipt'>, via: Hop | undefined): number;
-  /** Stores and routes one receipt made here. */
-  submit(draft: Draft<'receipt'>, via: Hop | undefined): Promise<void>;
+  /** Bytes of the frame this receipt would be, sent over `via` (authenticated by `auth`, if given). */
+  frameSize(draft: Draft<'receipt'>, via: Hop | undefined, auth?: Authenticator): number;
+  /**
+   * Stores and routes one receipt made here. `auth`: relay tags for the kits it answers; without
+   * it, the node's usual authentication (addressing.ts).
+   */
+  submit(draft: Draft<'receipt'>, via: Hop | undefined, auth?: Authenticator): Promise<void>;
 }
 
 export class Confirmer {
@@ -103,7 +110,32 @@ export class Confirmer {
   /** One batch as one receipt, or several when one frame of the link is too small for it. */
   async #send(r: PendingReceipt): Promise<void> {
     const mtu = (r.via && this.#link(r.via.link)?.mtu) ?? Number.POSITIVE_INFINITY;
-    const size = (part: PendingReceipt) => this.#io.frameSize(receiptDraft(part), part.via);
-    for (const part of splitToFit(r, size, mtu)) await this.#io.submit(receiptDraft(part), part.via);
+    const auth = this.#relayTags(r);
+    const size = (part: PendingReceipt) => this.#io.frameSize(receiptDraft(part), part.via, auth);
+    for (const part of splitToFit(r, size, mtu)) await this.#io.submit(receiptDraft(part), part.via, auth);
+  }
+
+  /**
+   * Relay tags instead of this node's 64-byte signature (docs/wire-format.md §6.5), for a custody
+   * or vouched receipt whose every neighbour is a kit this node holds the relay key of, when they
+   * are shorter than the signature; undefined otherwise (a neighbour with no id here or no key
+   * here, a neighbouring relay, many kits at once: signed as before).
+   * The centre's receipt to one kit keeps the kit's MAC, which is shorter still.
+   */
+  #relayTags(r: PendingReceipt): Authenticator | undefined {
+    if (r.scope === 'delivered' || !r.via) return undefined;
+    const { keys, nodeId } = this.#o;
+    if (r.node !== undefined && keys.isCentre(nodeId)) return undefined;
+    const kits = r.node !== undefined ? [r.node] : (r.nodes ?? []);
+    if (kits.length === 0 || kits.length > MAX_RELAY_TAGS) return undefined;
+    // Ten bytes or so a kit: a frame that answers more than six is shorter signed.
+    if (relayTagsTrailerBytes(kits) >= AUTH_TRAILER_BYTES.signature) return undefined;
+    const relayKeys = new Map<number, Uint8Array>();
+    for (const kit of kits) {
+      const key = kit === nodeId || keys.isCentre(kit) ? undefined : keys.relayKey(kit);
+      if (key === undefined) return undefined;
+      relayKeys.set(kit, key);
+    }
+    return relayTagsAuthenticator(relayKeys);
   }
 }

@@ -48,7 +48,9 @@ export function checkInbound(input: InboundCheckInput): InboundCheck {
         ? 'issuer'
         : decoded.envelope.auth === 'signature'
           ? 'node'
-          : 'mac';
+          : decoded.envelope.auth === 'relay-tags'
+            ? 'relay-tag'
+            : 'mac';
     result = { checked: true, by, message };
   } else {
     result = checkAtHop(decoded, input.hopTag, timing);

@@ -12,6 +12,7 @@
  */
 
 import { EventEmitter } from 'node:events';
+import type { KeyRing } from '../crypto/authenticate.js';
 import type { InboundFrame } from '../link/link.js';
 import type { MessageMeta } from '../store/records.js';
 import type { Authenticator } from '../wire/message.js';
@@ -80,8 +81,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       onRevokedNode: (node) => log.warn({ node }, 'node revoked by the centre: its frames are refused'),
       log: log.child({ mod: 'signed' }),
     });
-    // The configured keys, as signed control messages amend them (signed-state.ts).
-    const keys = this.#signed.keys(options.keys);
+    // The configured keys, as signed control messages amend them (signed-state.ts), and whose they
+    // are: a relay-tagged receipt speaks to this node only through the tag for it (docs/wire-format.md §6.5).
+    const keys: KeyRing = { ...this.#signed.keys(options.keys), self: options.nodeId };
     this.#foreign = new ForeignPayloads({ log, now: () => clock.now() });
     this.#router = new MessageRouter({ ...options, keys, kick });
     this.#own = new OwnMessages({
@@ -95,9 +97,9 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       emit,
     });
     this.#confirmer = new Confirmer(options, {
-      frameSize: (draft, via) => this.#own.frameSize(draft, via),
-      submit: async (draft, via) => {
-        await this.#own.submit(draft, undefined, via);
+      frameSize: (draft, via, auth) => this.#own.frameSize(draft, via, auth),
+      submit: async (draft, via, auth) => {
+        await this.#own.submit(draft, auth, via);
       },
     });
     this.#expiry = new Expiry({

@@ -87,9 +87,9 @@ export class OwnMessages {
     return meta.id;
   }
 
-  /** Bytes of the frame `draft` would be if it were made now and sent over `via`. */
-  frameSize(draft: Draft, via: Via | undefined): number {
-    return this.#prepare(draft, undefined, via, this.#o.sequence.next).frame.length;
+  /** Bytes of the frame `draft` would be if it were made now and sent over `via` (authenticated by `auth`). */
+  frameSize(draft: Draft, via: Via | undefined, auth?: Authenticator): number {
+    return this.#prepare(draft, auth, via, this.#o.sequence.next).frame.length;
   }
 
   /**

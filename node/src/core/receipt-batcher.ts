@@ -33,6 +33,12 @@ export interface PendingReceipt {
   priority: 0 | 1 | 2 | 3;
   /** With a custody signal, the ids vouched for to the same link in the same frame. */
   vouchedIds?: string[];
+  /**
+   * A one-hop receipt: the neighbours it answers, when every one has a node id here (a frame to
+   * everyone on the link answers several). The relay tags it may carry instead of a signature
+   * are theirs (docs/wire-format.md §6.5).
+   */
+  nodes?: number[];
 }
 
 export interface ReceiptBatcherOptions {
@@ -218,6 +224,9 @@ export class ReceiptBatcher {
       const only = hops.size === 1 ? [...hops.values()][0] : undefined;
       const to = only?.to;
       r.node = only?.node;
+      const nodes = [...hops.values()].map((o) => o.node);
+      if (nodes.length > 0 && nodes.every((n) => n !== undefined)) r.nodes = nodes as number[];
+      else delete r.nodes;
       r.via = { link, ...(to !== undefined ? { to } : {}) };
       sends.push(r);
     }

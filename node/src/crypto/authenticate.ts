@@ -17,9 +17,11 @@ import { KitError } from '../base/errors.js';
 import { type Envelope, expiresAt } from '../wire/envelope.js';
 import { KINDS } from '../wire/kinds.js';
 import type { Authenticator, DecodedFrame, Message } from '../wire/message.js';
+import { encodeRelayTags } from '../wire/relay-tags.js';
 import { sign, verifySignature } from './ed25519.js';
 import { verifyHopTag } from './hop-tag.js';
 import { macTag, verifyMacTag } from './mac.js';
+import { receiptTag, verifyReceiptTag } from './receipt-tag.js';
 import type { ReplayWindow } from './replay-window.js';
 
 export type IssuerPower = 'warning' | 'control';
@@ -43,6 +45,12 @@ export interface KeyRing {
    * gateway those of the kits the centre gave it, the centre every kit's.
    */
   relayKey(nodeId: number): Uint8Array | undefined;
+  /**
+   * The node this ring belongs to (NodeCore sets it): a relay-tagged receipt (docs/wire-format.md
+   * §6.5) is checked only with the tag for it, under its own relay key. Without it no relay tag
+   * checks anything here.
+   */
+  self?: number;
   issuerKey(issuerId: number): IssuerKey | undefined;
   /** The Ed25519 identity key of a node, for messages it signs as itself. */
   nodeKey(nodeId: number): KeyObject | undefined;
@@ -63,6 +71,20 @@ export function macAuthenticator(key: Uint8Array): Authenticator {
 
 export function signatureAuthenticator(privateKey: KeyObject): Authenticator {
   return { scheme: 'signature', trailer: (bytes) => sign(privateKey, bytes) };
+}
+
+/**
+ * One receipt tag per kit, under each kit's relay key (docs/wire-format.md §6.5): for a custody or
+ * vouched receipt to kits this relay holds R for.
+ */
+export function relayTagsAuthenticator(kits: ReadonlyMap<number, Uint8Array>): Authenticator {
+  return {
+    scheme: 'relay-tags',
+    trailer: (bytes) =>
+      encodeRelayTags(bytes, [...kits.keys()], (kit, covered) =>
+        receiptTag(kits.get(kit) as Uint8Array, kit, covered),
+      ),
+  };
 }
 
 /** Which node's MAC key tags a message: the kit's, whichever end of the conversation it is. */
@@ -96,7 +118,12 @@ export function verifyFrame(frame: DecodedFrame, opts: VerifyOptions): Message {
     throw new KitError('WIRE_UNSUPPORTED_VERSION', `kind ${envelope.kindCode} is unknown to this version`);
   }
   if (checkAuthentication(frame, message, undefined, opts) === undefined) {
-    throw new KitError('AUTH_UNKNOWN_KEY', `no key for ${message.kind} ${id(envelope)}`);
+    throw new KitError(
+      'AUTH_UNKNOWN_KEY',
+      envelope.auth === 'relay-tags'
+        ? `${message.kind} ${id(envelope)} carries no relay tag for this node (${opts.keys.self ?? 'unnamed'}) that its own relay key could check: it says nothing here`
+        : `no key for ${message.kind} ${id(envelope)}`,
+    );
   }
   checkTime(frame, message, opts);
   const seen = opts.replay.accept(envelope.origin, envelope.seq);
@@ -111,8 +138,11 @@ export type HopCheck =
   | { checked: true; message: Message; by: CheckedBy }
   | { checked: false; reason: string };
 
-/** The key a frame was checked with: an issuer's, its origin's identity, the end-to-end tag, the hop tag. */
-export type CheckedBy = 'issuer' | 'node' | 'mac' | 'hop-tag';
+/**
+ * The key a frame was checked with: an issuer's, its origin's identity, the end-to-end tag, the hop
+ * tag, this node's receipt tag.
+ */
+export type CheckedBy = 'issuer' | 'node' | 'mac' | 'hop-tag' | 'relay-tag';
 
 /**
  * Checks a frame at a relay with whatever key this node holds (docs/wire-format.md §6.3, §6.4).
@@ -175,6 +205,7 @@ function checkAuthentication(
     }
     return 'node';
   }
+  if (envelope.auth === 'relay-tags') return checkRelayTag(frame, message, keys);
   if (envelope.auth !== 'mac')
     throw new KitError('AUTH_MISSING', `a ${message.kind} must carry a MAC tag or its node's signature`);
   const node = macKeyNode(envelope, keys);
@@ -201,6 +232,35 @@ function checkAuthentication(
     );
   }
   return 'hop-tag';
+}
+
+/**
+ * A relay-tagged receipt (docs/wire-format.md §6.5): only a custody or vouched receipt may carry
+ * relay tags, and it speaks to this node only through the tag for this node, under its own relay
+ * key. A tag for another kit says nothing here, even when this node holds that kit's key (a
+ * gateway, the centre): a kit could otherwise tell its gateway, in a relay's name, to drop what
+ * it holds. Undefined when the frame has no tag for this node.
+ */
+function checkRelayTag(frame: DecodedFrame, message: Message, keys: KeyRing): CheckedBy | undefined {
+  const { envelope } = frame;
+  const scope = message.kind === 'receipt' ? message.body.scope : undefined;
+  if (scope !== 'custody' && scope !== 'vouched') {
+    throw new KitError(
+      'AUTH_MISSING',
+      `${message.kind} ${id(envelope)} carries relay tags, which only a custody or vouched receipt may carry`,
+    );
+  }
+  const self = keys.self;
+  const entry = self === undefined ? undefined : frame.relayTags?.find((e) => e.kit === self);
+  const key = self === undefined ? undefined : keys.relayKey(self);
+  if (self === undefined || entry === undefined || key === undefined) return undefined;
+  if (!verifyReceiptTag(key, self, entry.covered, entry.tag)) {
+    throw new KitError(
+      'AUTH_TAG_INVALID',
+      `${message.kind} ${id(envelope)}: the receipt tag for node ${self} does not verify under its relay key`,
+    );
+  }
+  return 'relay-tag';
 }
 
 /** An issuer's signature, power, key lifetime and floor (docs/wire-format.md §6.2). */

@@ -22,10 +22,17 @@ export const WIRE_EPOCH = 1_704_067_200;
 export const U32 = 0xffff_ffff;
 export const MAX_LIFETIME_MIN = 2 ** 20;
 
-export const AUTH_SCHEMES = ['none', 'mac', 'signature'] as const;
+/** By their 2-bit code: `11` relay tags (docs/wire-format.md §6.5), which an older node refuses. */
+export const AUTH_SCHEMES = ['none', 'mac', 'signature', 'relay-tags'] as const;
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
-/** Bytes of the trailer each scheme appends. */
-export const AUTH_TRAILER_BYTES: Readonly<Record<AuthScheme, number>> = { none: 0, mac: 8, signature: 64 };
+/** The schemes whose trailer has a fixed size. */
+export type FixedTrailerScheme = Exclude<AuthScheme, 'relay-tags'>;
+/** Bytes of the trailer each fixed scheme appends (relay tags say their own length: relay-tags.ts). */
+export const AUTH_TRAILER_BYTES: Readonly<Record<FixedTrailerScheme, number>> = {
+  none: 0,
+  mac: 8,
+  signature: 64,
+};
 
 export type Priority = 0 | 1 | 2 | 3;
 
@@ -165,8 +172,7 @@ export function readEnvelope(reader: ByteReader): Envelope {
         : `message format ${format} is newer than v1`,
     );
   }
-  const auth = AUTH_SCHEMES[(b0 >> 4) & 3];
-  if (!auth) throw new KitError('WIRE_MALFORMED', 'auth scheme 3 is reserved');
+  const auth = AUTH_SCHEMES[(b0 >> 4) & 3] as AuthScheme;
   const kindCode = reader.u8('kind');
   const flagBits = b0 & 1 ? reader.varint('flags', U32) : 0;
   if (b0 & 1 && flagBits === 0) throw new KitError('WIRE_MALFORMED', 'flags announced but zero');

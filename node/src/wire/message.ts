@@ -11,6 +11,7 @@ import { isKitError, KitError, show } from '../base/errors.js';
 import { decodeItem, encodeItems, scanItem } from './cbor.js';
 import { AUTH_TRAILER_BYTES, type Envelope, readEnvelope, writeEnvelope } from './envelope.js';
 import { type BodyByKind, KINDS, type KindName, kindByCode } from './kinds.js';
+import { decodeRelayTags, type RelayTagEntry, relayTagsStart } from './relay-tags.js';
 import { type CodecContext, decodeFields, encodeFields, type FieldMap } from './schema.js';
 import { ByteReader } from './varint.js';
 
@@ -24,10 +25,13 @@ export type Message = {
 
 export type MessageOf<K extends KindName> = Extract<Message, { kind: K }>;
 
-/** What signs or tags the frame: the caller computes the trailer from the authenticated bytes. */
+/**
+ * What signs or tags the frame: the caller computes the trailer from the authenticated bytes (for
+ * relay tags, a trailer of its own length: relay-tags.ts encodeRelayTags).
+ */
 export type Authenticator =
   | { scheme: 'none' }
-  | { scheme: 'mac' | 'signature'; trailer: (authenticated: Uint8Array) => Uint8Array };
+  | { scheme: 'mac' | 'signature' | 'relay-tags'; trailer: (authenticated: Uint8Array) => Uint8Array };
 
 /** A frame taken apart but not yet verified. */
 export interface DecodedFrame {
@@ -40,6 +44,8 @@ export interface DecodedFrame {
   trailer: Uint8Array;
   /** Body items past the fields this version knows: a later version's fields, skipped. */
   unknownFields: number;
+  /** For the relay-tag scheme: the trailer's tags, one per kit (docs/wire-format.md §6.5). */
+  relayTags?: RelayTagEntry[];
 }
 
 export function encodeMessage(message: Message, auth: Authenticator): Uint8Array {
@@ -59,7 +65,7 @@ export function encodeMessage(message: Message, auth: Authenticator): Uint8Array
   authenticated.set(head, 0);
   authenticated.set(body, head.length);
   const trailer = auth.scheme === 'none' ? new Uint8Array(0) : auth.trailer(authenticated);
-  if (trailer.length !== AUTH_TRAILER_BYTES[auth.scheme]) {
+  if (auth.scheme !== 'relay-tags' && trailer.length !== AUTH_TRAILER_BYTES[auth.scheme]) {
     throw new TypeError(
       `a ${auth.scheme} trailer is ${AUTH_TRAILER_BYTES[auth.scheme]} bytes, got ${trailer.length}`,
     );
@@ -82,7 +88,11 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   const reader = new ByteReader(frame);
   const envelope = readEnvelope(reader);
   const bodyStart = reader.position;
-  const trailerBytes = AUTH_TRAILER_BYTES[envelope.auth];
+  // Relay tags say their own length in the last byte; every other scheme's trailer is fixed.
+  const tagsStart = envelope.auth === 'relay-tags' ? relayTagsStart(frame, bodyStart) : undefined;
+  const relayTags = tagsStart === undefined ? undefined : decodeRelayTags(frame, tagsStart);
+  const trailerBytes =
+    envelope.auth === 'relay-tags' ? frame.length - (tagsStart as number) : AUTH_TRAILER_BYTES[envelope.auth];
   const bodyEnd = frame.length - trailerBytes;
   if (bodyEnd < bodyStart) {
     const left = frame.length - bodyStart;
@@ -105,8 +115,16 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   );
   const authenticated = frame.subarray(0, bodyEnd);
   const trailer = frame.subarray(bodyEnd);
+  const tags = relayTags === undefined ? {} : { relayTags };
   if (!kind)
-    return { envelope, message: undefined, authenticated, trailer, unknownFields: bounds.length - 1 };
+    return {
+      envelope,
+      message: undefined,
+      authenticated,
+      trailer,
+      unknownFields: bounds.length - 1,
+      ...tags,
+    };
 
   const def = KINDS[kind];
   const known = fieldNames.length;
@@ -121,17 +139,26 @@ export function decodeFrame(frame: Uint8Array): DecodedFrame {
   if (problem) throw new KitError('WIRE_FIELD_INVALID', `${kind}: ${problem}`);
   const { kindCode: _code, auth: _auth, ...rest } = envelope;
   const message = { ...rest, kind, body } as Message;
-  return { envelope, message, authenticated, trailer, unknownFields: Math.max(0, bounds.length - 1 - known) };
+  return {
+    envelope,
+    message,
+    authenticated,
+    trailer,
+    unknownFields: Math.max(0, bounds.length - 1 - known),
+    ...tags,
+  };
 }
 
 const TRAILER_NAMES: Readonly<Record<Envelope['auth'], string>> = {
   none: 'trailer',
   mac: 'MAC tag',
   signature: 'signature',
+  'relay-tags': 'relay tags',
 };
 
 /** Where the body ends, for a message that says so: "where the 8-byte MAC tag begins". */
 function bodyEndText(bodyEnd: number, envelope: Envelope): string {
+  if (envelope.auth === 'relay-tags') return `offset ${bodyEnd}, where the relay tags begin`;
   const n = AUTH_TRAILER_BYTES[envelope.auth];
   return n === 0
     ? `the end of the frame, offset ${bodyEnd}`

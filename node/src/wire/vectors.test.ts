@@ -12,8 +12,9 @@ import { packBatches } from './batch.js';
 import { FIXTURE_ISSUER_PUBLIC, fixtureRelayKey } from './fixtures/fixture-keys.js';
 import { hazardFrames } from './fixtures/hazard-messages.js';
 import { kitHealthFrames } from './fixtures/kit-health-messages.js';
+import { G1, G2, NEIGHBOUR_KIT, receiptTagFrames } from './fixtures/receipt-tag-messages.js';
 import { referenceFrames } from './fixtures/reference-frames.js';
-import { VILLAGE_KIT } from './fixtures/reference-messages.js';
+import { GATEWAY_NODE, VILLAGE_KIT } from './fixtures/reference-messages.js';
 import { requestFrames } from './fixtures/request-messages.js';
 import { C1, C2, securityFrames } from './fixtures/security-messages.js';
 import { shelterFrames } from './fixtures/shelter-messages.js';
@@ -58,6 +59,7 @@ function computedVectors(): Map<string, string> {
   for (const f of requestFrames()) out.set(f.id, hex(f.frame));
   for (const f of teamFrames()) out.set(f.id, hex(f.frame));
   for (const f of shelterFrames()) out.set(f.id, hex(f.frame));
+  for (const f of receiptTagFrames()) out.set(f.id, hex(f.frame));
   return out;
 }
 
@@ -123,6 +125,24 @@ describe('docs/wire-format.md test vectors', () => {
     const opts = { keys: gateway, now: byId.get('R1')!.message.createdAt, clockTrusted: true };
     expect(checkAtHop(decodeFrame(frame), tag, opts)).toMatchObject({ checked: true, by: 'hop-tag' });
     expect(checkAtHop(decodeFrame(frame), undefined, opts)).toMatchObject({ checked: false });
+  });
+
+  it('G1 and G2 verify at each kit they carry a tag for, with its own relay key, and nowhere else', () => {
+    const at = (self: number, createdAt: number) => ({
+      keys: { ...fixtureKeyRing, self },
+      replay: new ReplayWindow(),
+      now: createdAt,
+      clockTrusted: true,
+    });
+    const g1 = decodeFrame(Buffer.from(documented.get('G1')!, 'hex'));
+    expect(verifyFrame(g1, at(VILLAGE_KIT, G1.createdAt))).toEqual(G1);
+    expect(() => verifyFrame(g1, at(NEIGHBOUR_KIT, G1.createdAt))).toThrow(/no relay tag for this node/);
+    const g2 = decodeFrame(Buffer.from(documented.get('G2')!, 'hex'));
+    expect(g2.relayTags?.map((t) => t.kit)).toEqual([VILLAGE_KIT, NEIGHBOUR_KIT]);
+    for (const kit of [VILLAGE_KIT, NEIGHBOUR_KIT])
+      expect(verifyFrame(g2, at(kit, G2.createdAt))).toEqual(G2);
+    // The gateway holds both kits' relay keys, and still takes neither tag as said to it.
+    expect(() => verifyFrame(g2, at(GATEWAY_NODE, G2.createdAt))).toThrow(/no relay tag for this node/);
   });
 
   it('the budget table states the sizes the code produces', () => {

@@ -115,12 +115,18 @@ export class InboundPayloads {
   /**
    * A payload could not be taken in. When the wire parsers say it is not a fieldnode frame, returns
    * why, for the caller to keep it as foreign; otherwise the frame is refused: logged and emitted as
-   * `rejected`. (Of the steps of taking a message in, only its decode throws the wire's shape
-   * codes that malformedVerdict reads: the entry's version was read before, by entryShape.)
+   * `rejected`, unless it was only not said to this node (a relay-tagged receipt to everyone with no
+   * tag for it: docs/wire-format.md §6.5). (Of the steps of taking a message in, only its decode
+   * throws the wire's shape codes that malformedVerdict reads: the entry's version was read before,
+   * by entryShape.)
    */
   #reject(inbound: InboundFrame, err: unknown): ForeignVerdict | undefined {
     const foreign = malformedVerdict(err);
     if (foreign) return foreign;
+    if (isKitError(err, 'AUTH_NO_TAG_HERE')) {
+      this.#o.log.debug({ link: inbound.link, from: inbound.meta?.from }, err.message);
+      return undefined;
+    }
     if (isKitError(err, 'CORE_UNKNOWN_SENDER')) {
       this.#o.log.warn({ link: inbound.link, from: inbound.meta?.from }, err.message);
       return { reason: 'unknown-sender', detail: err.message };

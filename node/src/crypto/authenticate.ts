@@ -118,11 +118,16 @@ export function verifyFrame(frame: DecodedFrame, opts: VerifyOptions): Message {
     throw new KitError('WIRE_UNSUPPORTED_VERSION', `kind ${envelope.kindCode} is unknown to this version`);
   }
   if (checkAuthentication(frame, message, undefined, opts) === undefined) {
+    if (envelope.auth !== 'relay-tags')
+      throw new KitError('AUTH_UNKNOWN_KEY', `no key for ${message.kind} ${id(envelope)}`);
+    const self = opts.keys.self;
+    const tagged = frame.relayTags?.some((t) => t.kit === self) === true;
+    // A frame to everyone on the link that answers other kits is overheard, not forged.
     throw new KitError(
-      'AUTH_UNKNOWN_KEY',
-      envelope.auth === 'relay-tags'
-        ? `${message.kind} ${id(envelope)} carries no relay tag for this node (${opts.keys.self ?? 'unnamed'}) that its own relay key could check: it says nothing here`
-        : `no key for ${message.kind} ${id(envelope)}`,
+      envelope.dest.to !== 'node' && !tagged ? 'AUTH_NO_TAG_HERE' : 'AUTH_UNKNOWN_KEY',
+      tagged
+        ? `${message.kind} ${id(envelope)} carries a relay tag for this node (${self}), but this node holds no relay key of its own to check it: give it its kit key`
+        : `${message.kind} ${id(envelope)} carries no relay tag for this node (${self ?? 'unnamed'}): it says nothing here`,
     );
   }
   checkTime(frame, message, opts);

@@ -21,6 +21,11 @@ declare module '../base/errors.js' {
     AUTH_EXPIRED: true;
     /** The origin, or the kit whose key tags the frame, was revoked by a signed control message. */
     AUTH_REVOKED: true;
+    /**
+     * A relay-tagged receipt to everyone on a link answers other kits and carries no tag for this
+     * node: not refused as a forgery, just not said to it (docs/wire-format.md §6.5).
+     */
+    AUTH_NO_TAG_HERE: true;
     /** An identity file exists but cannot be read or parsed. */
     KEYS_UNREADABLE: true;
     /** An identity file is readable by others than its owner. */

@@ -143,9 +143,16 @@ describe('relay-tagged receipts from a gateway to its kit', () => {
     const otherKit = tagged([[OTHER_KIT, relayKey(OTHER_KIT)]]);
     const flipped = tagged([[KIT, relayKey(KIT)]]);
     flipped[9] = (flipped[9] as number) ^ 0x01; // a byte of the time: covered by the tag
+    // A frame to everyone that answers only kit 2108: overheard here, not refused, not applied.
+    const overheard = encodeMessage(
+      { ...custody(), dest: { to: 'all' } },
+      relayTagsAuthenticator(new Map([[OTHER_KIT, relayKey(OTHER_KIT)]])),
+    );
     const kit = net.node(KIT);
-    for (const frame of [wrongKey, otherKit, flipped]) meshK.inject(frame, 'G');
+    for (const frame of [overheard, wrongKey, otherKit, flipped]) meshK.inject(frame, 'G');
     await eventually('three refusals', () => kit.rejected.length >= 3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(kit.rejected).toHaveLength(3);
     expect(kit.rejected.map((r) => r.split(':')[0]).sort()).toEqual([
       'AUTH_TAG_INVALID',
       'AUTH_TAG_INVALID',

@@ -78,6 +78,7 @@ export async function stormWarnings(
     policy: {
       answerWithinMs: o.settings?.answerWithinMs ?? DEFAULT_WARNINGS.answerWithinMs,
       resendsBeforeSuperior: DEFAULT_WARNINGS.resendsBeforeSuperior,
+      resendAfterMs: DEFAULT_WARNINGS.resendAfterMs,
     },
     latencyMs: (kit) => {
       const wait = centre.core.confirmationWaitToward(kit);

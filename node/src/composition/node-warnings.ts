@@ -80,6 +80,7 @@ async function openCentreWarnings(o: NodeWarningsOptions): Promise<NodeWarnings>
     policy: {
       answerWithinMs: config.warnings.answerWithinMs,
       resendsBeforeSuperior: config.warnings.resendsBeforeSuperior,
+      resendAfterMs: config.warnings.resendAfterMs,
     },
     // Never send again before a confirmation could have come back by the slowest route to the kit.
     latencyMs: (kit) =>

@@ -4,6 +4,8 @@
  * whole message frame inbound-payloads.ts hands on is decoded; a beacon goes to the routing
  * (beacons.ts); a frame no key here checks is relayed once from memory (unchecked-relay.ts);
  * a checked one is held against what the store already has (a duplicate is confirmed again, a
+ * broadcast asked for again from upstream after its repeats goes on once more (docs/store-and-
+ * forward.md §Broadcasts asked for again), a
  * different frame under a known id is refused and flagged as SEQUENCE_RESTARTED, a copy of a pruned
  * id is answered or refused), and otherwise stored with its delivery record and its routes, in one
  * synced admission staged under the store's lock. Only once that group is on disk is it confirmed
@@ -25,7 +27,7 @@ import { applyReceipt } from './apply-receipt.js';
 import type { Beacons } from './beacons.js';
 import { confirmsDuplicate, type PrevHop, sentToward } from './confirmations.js';
 import type { Confirmer } from './confirmer.js';
-import type { NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+import type { CoreLink, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
 import { checkInbound } from './inbound-check.js';
 import type { MessageRouter } from './message-router.js';
@@ -227,6 +229,12 @@ export class MessageIntake {
       return undefined;
     }
     this.#o.released.note(inbound, `${id}: already held here (${existing.state})`);
+    // Asked again from upstream after its repeats ended: the custodian goes once more downstream.
+    const downstream = reopenDownstream(existing, inbound.link, this.#o.links, this.#o.clock.now());
+    if (downstream) {
+      await store.save(downstream, existing, { sync: false });
+      return { duplicate: downstream, reopened: downstream, stored: store.durable(id) };
+    }
     // Seen before: the confirmation we sent may have been lost, so confirm again (when and to
     // whom: confirmations.ts), once the first copy is on disk.
     if (!confirmsDuplicate(existing, a.prevHop)) return undefined;
@@ -397,4 +405,47 @@ export class MessageIntake {
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * A broadcast relayed here whose repeats ended, arriving again over a link it was not sent on:
+ * its upstream is asking again (the centre's desk re-sending a warning a kit has not confirmed,
+ * docs/warnings.md §Escalation; docs/store-and-forward.md §Broadcasts asked for again), and this
+ * node, which holds it, is the only one that can put it on the downstream links again. It goes
+ * once more on each link it went out on, at most once per that link's confirmation wait since its
+ * last send there. A copy heard on a link it went out on is that medium's own repetition (a mesh
+ * flood, another relay's repeat) and reopens nothing, or every repeat would breed more. Returns
+ * the record to save, or undefined when nothing goes again.
+ */
+export function reopenDownstream(
+  existing: MessageMeta,
+  arrivalLink: string,
+  links: readonly CoreLink[],
+  now: number,
+): MessageMeta | undefined {
+  if (existing.local || existing.repeats === undefined || existing.state === 'failed') return undefined;
+  if (now >= existing.expiresAt * 1000) return undefined;
+  const sentOn = Object.keys(existing.attempts);
+  if (sentOn.includes(arrivalLink) || existing.out[arrivalLink] !== undefined) return undefined;
+  const due = sentOn.filter((l) => {
+    if (existing.out[l] !== undefined) return false;
+    const link = links.find((x) => x.link.id === l)?.link;
+    if (link === undefined) return false;
+    const last = Math.max(
+      0,
+      ...existing.events.filter((e) => e.state === 'sent' && e.link === l).map((e) => e.at),
+    );
+    return now - last >= link.capabilities.confirmationWaitMs;
+  });
+  if (due.length === 0) return undefined;
+  const meta = structuredClone(existing);
+  for (const l of due) meta.out[l] = now;
+  meta.done = false;
+  addEvent(meta, {
+    at: now,
+    state: meta.state,
+    link: arrivalLink,
+    detail: `asked again from upstream: sent once more on ${due.join(', ')}`,
+  });
+  return meta;
 }

@@ -109,9 +109,22 @@ describe('escalation', () => {
     board.record(first.actions[0] as never, T0 + MESH_LATENCY);
     expect(due(T0 + MESH_LATENCY + 1).actions).toEqual([]);
     board.record({ kind: 'resend', warning: W, kit: 2102, persons: [13] }, T0 + 2 * MESH_LATENCY);
-    // Two sends unconfirmed: the superiors are called one latency after the last.
+    // Two sends unconfirmed: the superiors are called one latency after the last, and the kit is
+    // sent to once more, the next time twice as long after.
     expect(due(T0 + 3 * MESH_LATENCY - 1).actions).toEqual([]);
-    expect(due(T0 + 3 * MESH_LATENCY).actions).toEqual([{ kind: 'superior', warning: W, person: 13 }]);
+    expect(due(T0 + 3 * MESH_LATENCY).actions).toEqual([
+      { kind: 'resend', warning: W, kit: 2102, persons: [13] },
+      { kind: 'superior', warning: W, person: 13 },
+    ]);
+    board.record({ kind: 'resend', warning: W, kit: 2102, persons: [13] }, T0 + 3 * MESH_LATENCY);
+    board.callSuperiors(W, 13, [], T0 + 3 * MESH_LATENCY);
+    expect(due(T0 + 5 * MESH_LATENCY - 1).actions).toEqual([]);
+    expect(due(T0 + 5 * MESH_LATENCY).actions).toContainEqual({
+      kind: 'resend',
+      warning: W,
+      kit: 2102,
+      persons: [13],
+    });
     expect(due(T0 + SATELLITE_LATENCY).actions).toContainEqual({
       kind: 'resend',
       warning: W,

@@ -5,9 +5,12 @@
  *
  * By state, never by a single timer:
  * - **Not delivered** (the kit has not confirmed): send again, by whatever link is up, once the
- *   route's expected latency has passed since the last send. A satellite link's latency is minutes;
- *   sending sooner would only pay twice. After `resendsBeforeSuperior` sends, the superiors are
- *   called as well. A person no kit serves goes to the superiors at once.
+ *   route's expected latency has passed since the last send, and never sooner than
+ *   `resendAfterMs`: the first hop's wait (IP's is nothing) says nothing of the mesh behind a
+ *   gateway, which a confirmation must cross too. A satellite link's latency is minutes; sending
+ *   sooner would only pay twice. After `resendsBeforeSuperior` sends, the superiors are called as
+ *   well, and the sends go on while the warning is in force, each wait twice the last. A person
+ *   no kit serves goes to the superiors at once.
  * - **Delivered, unanswered** after `answerWithinMs`: the kit sounds again (re-alarm); still
  *   unanswered `answerWithinMs` later, the superiors are called. A superior's call is a call like
  *   any other, so its own silence climbs on, up to the county.
@@ -20,10 +23,29 @@ export interface EscalationPolicy {
   answerWithinMs: number;
   /** Sends to a kit that has not confirmed delivery before its superiors are called too. */
   resendsBeforeSuperior: number;
+  /**
+   * The least time between two sends to a kit that has not confirmed, whatever its route's first
+   * hop says: what a confirmation needs to come back through the whole route (a gateway's mesh).
+   * Absent: the route's latency alone.
+   */
+  resendAfterMs?: number;
 }
 
+/**
+ * Two minutes between sends to a kit behind a mesh: the gateway's repeats, the kit's receipt and
+ * its relays on a busy channel (docs/warnings.md §Escalation).
+ */
+export const DEFAULT_RESEND_AFTER_MS = 2 * 60_000;
+
+/** The sends past the superiors wait at most 2^4 waits apart (32 min at the default floor). */
+const MAX_DOUBLINGS = 4;
+
 /** Five minutes to answer: everyone woken within 5 minutes (docs/domain.md §预警叫应). */
-export const DEFAULT_ESCALATION: EscalationPolicy = { answerWithinMs: 5 * 60_000, resendsBeforeSuperior: 2 };
+export const DEFAULT_ESCALATION: EscalationPolicy = {
+  answerWithinMs: 5 * 60_000,
+  resendsBeforeSuperior: 2,
+  resendAfterMs: DEFAULT_RESEND_AFTER_MS,
+};
 
 export type EscalationAction =
   /** Send the warning to `kit` again; the persons are those it has not reached. */
@@ -74,9 +96,14 @@ export function escalationDue(
         continue;
       }
       const sends = call.steps.filter((s) => s.step === 'resent').length;
-      const next = (lastStep(call, 'resent') ?? call.at.sent) + latencyMs(call.kit);
+      // Past the superiors, the kit is still sent to while the warning is in force, each wait
+      // twice the last: the kit may yet hear it, and it costs the mesh one broadcast at most.
+      const beyond = Math.max(0, sends - policy.resendsBeforeSuperior);
+      const wait =
+        Math.max(latencyMs(call.kit), policy.resendAfterMs ?? 0) * 2 ** Math.min(beyond, MAX_DOUBLINGS);
+      const next = (lastStep(call, 'resent') ?? call.at.sent) + wait;
       if (sends >= policy.resendsBeforeSuperior) superior(call, next);
-      else if (now >= next) toKit('resend', call, call.kit);
+      if (now >= next) toKit('resend', call, call.kit);
       else later(next);
       continue;
     }

@@ -169,6 +169,33 @@ it('escalates by state: resends to a kit that never confirmed, re-alarms one tha
   expect(desk.calls(w.id).filter((c) => c.person === 2)).toHaveLength(1);
 });
 
+it('sends again toward a kit behind a gateway no sooner than two minutes apart, though its first hop is IP with no wait, and calls no superior within seconds', async () => {
+  // The route's first hop is IP (a confirmation wait of nothing); the kit is behind a mesh.
+  const desk = await openDesk({ latencyMs: () => 0 });
+  const w = await issue(desk);
+  await desk.receipts(w.id, [2101]);
+  const superiorCalled = () => desk.calls(w.id).some((c) => c.escalatedFrom !== undefined);
+  for (let s = 0; s < 30; s++) {
+    now += 1000;
+    await tick(desk);
+  }
+  expect(core.sentToward).toEqual([]);
+  expect(superiorCalled()).toBe(false);
+  now += 1.5 * MIN; // 2 min after the send
+  await tick(desk);
+  expect(core.sentToward).toEqual([{ id: w.id, node: 2102 }]);
+  now += MIN;
+  await tick(desk);
+  expect(core.sentToward).toHaveLength(1);
+  now += MIN; // 4 min: the second send
+  await tick(desk);
+  expect(core.sentToward).toHaveLength(2);
+  expect(superiorCalled()).toBe(false);
+  now += 2 * MIN; // 6 min: two sends unconfirmed, the floor passed again
+  await tick(desk);
+  expect(desk.calls(w.id).find((c) => c.person === 2)?.escalatedFrom).toBe(13);
+});
+
 it('keeps the board across a restart and takes no step twice', async () => {
   const desk = await openDesk();
   const w = await issue(desk);

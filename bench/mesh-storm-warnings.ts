@@ -127,16 +127,17 @@ export async function stormWarnings(
       nodeId: k.id,
       area: villageOf(k.id),
       people: () => people,
-      sendAck: async (body, sending) => {
-        await kit.core.submit({
+      // As the daemon wires it (node/src/composition/node-warnings.ts): the ack's id, and below,
+      // the core's word that an ack of the kit is confirmed onward.
+      sendAck: (body, sending) =>
+        kit.core.submit({
           kind: 'ack',
           body,
           dest: { to: 'centre' },
           priority: sending.priority,
           lifetimeMin: sending.lifetimeMin,
           flags: sending.exercise ? ['exercise'] : [],
-        });
-      },
+        }),
       alarm,
       now,
       answerWindowMs: o.settings?.answerWindowMs ?? DEFAULT_WARNINGS.answerWindowMs,
@@ -145,6 +146,9 @@ export async function stormWarnings(
       log: silentLogger,
     });
     state.books.set(k.id, book);
+    kit.core.on('state', (meta) => {
+      if (meta.local && (meta.custodyBy !== undefined || meta.done)) book.ackOnward(meta.id);
+    });
     const answered = new Set<string>();
     kit.core.on('delivered', (m, _meta, standing) => {
       if (m.kind === 'control') {

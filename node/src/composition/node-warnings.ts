@@ -153,16 +153,16 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
     nodeId: config.node.id,
     ...(config.node.area === undefined ? {} : { area: config.node.area }),
     people: o.people,
-    sendAck: async (body, sending) => {
-      await core.submit({
+    // Resolves to the ack's id: the answers after it wait while it is in flight (onState below).
+    sendAck: (body, sending) =>
+      core.submit({
         kind: 'ack',
         body,
         dest: { to: 'centre' },
         priority: sending.priority,
         lifetimeMin: sending.lifetimeMin,
         flags: sending.exercise ? ['exercise'] : [],
-      });
-    },
+      }),
     alarm,
     now: o.now,
     answerWindowMs: config.warnings.answerWindowMs,
@@ -177,11 +177,18 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
         .catch((err: unknown) => log.error({ err }, 'keeping a warning failed'));
     else if (m.kind === 'control') book.control(m, standing);
   };
+  // One of this kit's messages confirmed onward (custody elsewhere, or ended): if it is an ack,
+  // the answers held behind it go (docs/warnings.md §Answers travel together).
+  const onState = (meta: { id: string; local: boolean; custodyBy?: number; done: boolean }) => {
+    if (meta.local && (meta.custodyBy !== undefined || meta.done)) book.ackOnward(meta.id);
+  };
   core.on('delivered', onDelivered);
+  core.on('state', onState);
   return {
     service,
     async close() {
       core.off('delivered', onDelivered);
+      core.off('state', onState);
       await book.close();
       await alarm.close();
     },

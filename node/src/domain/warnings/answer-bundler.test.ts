@@ -9,7 +9,7 @@ import { macAuthenticator } from '../../crypto/authenticate.js';
 import { fixtureMacKey } from '../../wire/fixtures/fixture-keys.js';
 import type { AckBody } from '../../wire/kinds/ack.js';
 import { decodeFrame, encodeMessage, type MessageOf } from '../../wire/message.js';
-import { AnswerBundler, type PersonAnswer } from './answer-bundler.js';
+import { AnswerBundler, DEFAULT_ANSWER_HOLD_MS, type PersonAnswer } from './answer-bundler.js';
 
 const WARNING = { origin: 1, seq: 500 };
 const answer = (person: number, extra: Partial<PersonAnswer> = {}): PersonAnswer => ({
@@ -111,6 +111,91 @@ describe('AnswerBundler', () => {
       [500, 2],
     ]);
     expect(timers.every((t) => t.cleared)).toBe(true);
+  });
+});
+
+describe('AnswerBundler under load: answers wait for the ack in flight', () => {
+  let clock: number;
+  let due: Array<{ at: number; fn: () => void; live: boolean }>;
+  let acks: Array<{ at: number; body: AckBody }>;
+  let b: AnswerBundler;
+  /** Runs the simulated time on to `t`, firing the timers due on the way in order. */
+  const runTo = async (t: number) => {
+    for (;;) {
+      const next = due.filter((d) => d.live && d.at <= t).sort((x, y) => x.at - y.at)[0];
+      if (next === undefined) break;
+      clock = next.at;
+      next.live = false;
+      next.fn();
+      await new Promise((r) => setImmediate(r));
+    }
+    clock = t;
+  };
+  beforeEach(() => {
+    clock = 0;
+    due = [];
+    acks = [];
+    b = new AnswerBundler({
+      send: async (body) => {
+        acks.push({ at: clock, body });
+        return `2101/${acks.length}`;
+      },
+      setTimer: (fn, ms) => {
+        due.push({ at: clock + ms, fn, live: true });
+        return due.length as unknown as ReturnType<typeof setTimeout>;
+      },
+      clearTimer: (t) => {
+        const d = due[(t as unknown as number) - 1];
+        if (d) d.live = false;
+      },
+    });
+  });
+  const persons = () => acks.map((a) => [a.body.person, ...(a.body.others ?? []).map((o) => o.person)]);
+
+  it('sends four answers 30 s apart in two acks while the first is unconfirmed: the first at once', async () => {
+    for (let p = 1; p <= 4; p++) {
+      await runTo((p - 1) * 30_000);
+      await b.add(answer(p));
+    }
+    expect(acks.map((a) => a.at)).toEqual([0]);
+    await runTo(200_000);
+    expect(persons()).toEqual([[1], [2, 3, 4]]);
+    // Held at most the hold (90 s) after the window that would have sent the second alone.
+    expect(acks[1]?.at).toBe(30_000 + DEFAULT_ANSWER_HOLD_MS);
+  });
+
+  it('sends what waited as soon as the ack in flight is confirmed onward', async () => {
+    await b.add(answer(1));
+    await runTo(30_000);
+    await b.add(answer(2));
+    await runTo(45_000);
+    await b.add(answer(3));
+    await runTo(50_000);
+    b.onward('2101/1');
+    await runTo(50_001);
+    expect(persons()).toEqual([[1], [2, 3]]);
+    expect(acks[1]?.at).toBe(50_000);
+    // Once every ack is confirmed and the window after it ends empty, the next answer goes at once.
+    b.onward('2101/2');
+    await runTo(70_000);
+    await b.add(answer(4));
+    expect(acks.map((a) => [a.at, a.body.person])).toEqual([
+      [0, 1],
+      [50_000, 2],
+      [70_000, 4],
+    ]);
+  });
+
+  it('sends what waits behind an ack in flight when the kit stops, confirmed or not', async () => {
+    await b.add(answer(1));
+    await runTo(30_000);
+    await b.add(answer(2));
+    await runTo(40_001);
+    expect(persons()).toEqual([[1]]);
+    await b.flush();
+    expect(persons()).toEqual([[1], [2]]);
+    await runTo(200_000);
+    expect(persons()).toEqual([[1], [2]]);
   });
 });
 

@@ -6,6 +6,12 @@
  *
  * A window stays open while it keeps bringing answers: each one that ends with answers waiting
  * sends them and opens the next. One that ends empty closes, and the next answer goes at once again.
+ *
+ * Under load the answers wait for the ack in flight: while an earlier ack of the warning is not yet
+ * confirmed onward (the caller learns it from its core and says `onward(id)`), answers whose window
+ * has ended wait, up to a hold, and then go together. Ten people answering 30 s apart on a busy
+ * channel so cost a few acks rather than ten, each of which the kit would send again until custody
+ * came back.
  * A person who answers twice within a window is sent once, with the further state and the larger
  * counts. A note rides only as an ack's own (the others carry none), so an answer with a note leads
  * a message of its own.
@@ -27,76 +33,164 @@ export interface PersonAnswer {
 }
 
 export interface AnswerBundlerOptions {
-  /** Sends one ack (the core's submit); a failure is the caller's to log, the answers are not retried here. */
-  send(body: AckBody): Promise<void>;
+  /**
+   * Sends one ack (the core's submit); a failure is the caller's to log, the answers are not
+   * retried here. When it resolves to the message's id, the ack counts as in flight until
+   * `onward(id)` says the core saw it confirmed onward, and the answers after it wait for that.
+   */
+  send(body: AckBody): Promise<unknown>;
   /** Default 10 s. */
   windowMs?: number;
+  /** The longest the answers wait for an ack in flight once their window has ended. Default 90 s. */
+  holdMs?: number;
   setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (t: ReturnType<typeof setTimeout>) => void;
 }
 
 export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
+/**
+ * How long answers wait for the previous ack of their warning to be confirmed onward, after their
+ * window: on a busy channel they then go together rather than one by one behind it. Well inside
+ * the five minutes a person has to answer, and inside the centre's wait before a re-alarm (five
+ * minutes and the route's latency), so a held answer is not the cause of one. A constant: no
+ * `warnings:` setting says it (docs/warnings.md §Answers travel together).
+ */
+export const DEFAULT_ANSWER_HOLD_MS = 90_000;
 
-interface Window {
+/** One warning's answers at this kit: the window, what waits, and the acks still in flight. */
+interface Line {
   waiting: Map<number, PersonAnswer>;
-  timer: ReturnType<typeof setTimeout>;
+  /** The window after an ack that went: answers in it wait for its end. */
+  window: ReturnType<typeof setTimeout> | undefined;
+  /** Set while answers whose window ended wait for an ack in flight, up to the hold. */
+  hold: ReturnType<typeof setTimeout> | undefined;
+  /** The hold ran out: the waiting answers go at the next look, in flight or not. */
+  held: boolean;
+  /** Acks of this warning not yet confirmed onward: a token while the core takes one, then its id. */
+  inFlight: Set<string | symbol>;
 }
 
 export class AnswerBundler {
   readonly #o: Required<AnswerBundlerOptions>;
-  /** Open windows, by warning "origin/seq". */
-  readonly #windows = new Map<string, Window>();
+  /** By warning "origin/seq". */
+  readonly #lines = new Map<string, Line>();
 
   constructor(options: AnswerBundlerOptions) {
     this.#o = {
       windowMs: DEFAULT_ANSWER_WINDOW_MS,
+      holdMs: DEFAULT_ANSWER_HOLD_MS,
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t),
       ...options,
     };
   }
 
-  /** Takes an answer: sent at once when no window of its warning is open, else held for the window's end. */
+  /**
+   * Takes an answer: sent at once when its warning has no window open and no ack in flight, else
+   * held for the window's end, or for the ack in flight (up to the hold).
+   */
   add(answer: PersonAnswer): Promise<void> {
     const key = `${answer.warning.origin}/${answer.warning.seq}`;
-    const open = this.#windows.get(key);
-    if (open !== undefined) {
-      open.waiting.set(answer.person, merged(open.waiting.get(answer.person), answer));
+    const line = this.#lines.get(key);
+    if (
+      line !== undefined &&
+      (line.window !== undefined || line.waiting.size > 0 || line.inFlight.size > 0)
+    ) {
+      line.waiting.set(answer.person, merged(line.waiting.get(answer.person), answer));
+      this.#look(key, line);
       return Promise.resolve();
     }
-    this.#open(key);
-    return this.#o.send(ackOf([answer]));
+    const fresh = line ?? {
+      waiting: new Map(),
+      window: undefined,
+      hold: undefined,
+      held: false,
+      inFlight: new Set(),
+    };
+    this.#lines.set(key, fresh);
+    this.#openWindow(key, fresh);
+    return this.#sendOne(key, fresh, ackOf([answer]));
+  }
+
+  /** The core saw ack `id` confirmed onward (custody elsewhere, or done): what waited behind it goes. */
+  onward(id: string): void {
+    for (const [key, line] of this.#lines)
+      if (line.inFlight.delete(id)) {
+        this.#look(key, line);
+        return;
+      }
   }
 
   /** Sends everything held at once and closes every window: the kit is stopping. */
   async flush(): Promise<void> {
-    const held = [...this.#windows.values()];
-    this.#windows.clear();
-    for (const w of held) this.#o.clearTimer(w.timer);
-    await Promise.all(held.flatMap((w) => this.#sendAll([...w.waiting.values()])));
+    const held = [...this.#lines.entries()];
+    this.#lines.clear();
+    for (const [, line] of held) {
+      if (line.window !== undefined) this.#o.clearTimer(line.window);
+      if (line.hold !== undefined) this.#o.clearTimer(line.hold);
+    }
+    await Promise.all(
+      held.flatMap(([key, line]) =>
+        this.#groups([...line.waiting.values()]).map((g) => this.#sendOne(key, line, ackOf(g))),
+      ),
+    );
   }
 
-  #open(key: string): void {
-    const timer = this.#o.setTimer(() => this.#windowEnded(key), this.#o.windowMs);
-    this.#windows.set(key, { waiting: new Map(), timer });
+  #openWindow(key: string, line: Line): void {
+    line.window = this.#o.setTimer(() => {
+      line.window = undefined;
+      this.#look(key, line);
+    }, this.#o.windowMs);
   }
 
-  #windowEnded(key: string): void {
-    const w = this.#windows.get(key);
-    this.#windows.delete(key);
-    if (w === undefined || w.waiting.size === 0) return;
-    this.#open(key);
-    void Promise.all(this.#sendAll([...w.waiting.values()]));
+  /**
+   * Sends what waits once its window has ended and no ack of its warning is in flight (or the hold
+   * ran out), opening the next window; forgets a line with nothing left.
+   */
+  #look(key: string, line: Line): void {
+    if (this.#lines.get(key) !== line || line.window !== undefined) return;
+    if (line.waiting.size === 0) {
+      if (line.inFlight.size === 0 && line.hold === undefined) this.#lines.delete(key);
+      return;
+    }
+    if (line.inFlight.size > 0 && !line.held) {
+      line.hold ??= this.#o.setTimer(() => {
+        line.hold = undefined;
+        line.held = true;
+        this.#look(key, line);
+      }, this.#o.holdMs);
+      return;
+    }
+    if (line.hold !== undefined) this.#o.clearTimer(line.hold);
+    line.hold = undefined;
+    line.held = false;
+    const answers = [...line.waiting.values()];
+    line.waiting.clear();
+    this.#openWindow(key, line);
+    for (const g of this.#groups(answers)) void this.#sendOne(key, line, ackOf(g));
+  }
+
+  /** Sends one ack, in flight from now until the core has it and, if it says its id, until onward. */
+  async #sendOne(key: string, line: Line, body: AckBody): Promise<void> {
+    const token = Symbol('ack being taken');
+    line.inFlight.add(token);
+    try {
+      const id = await this.#o.send(body);
+      if (typeof id === 'string') line.inFlight.add(id);
+    } finally {
+      line.inFlight.delete(token);
+      this.#look(key, line);
+    }
   }
 
   /** As few acks as carry `answers`: those with a note lead their own. */
-  #sendAll(answers: PersonAnswer[]): Promise<void>[] {
+  #groups(answers: PersonAnswer[]): PersonAnswer[][] {
     const noted = answers.filter((a) => a.note !== undefined);
     const plain = answers.filter((a) => a.note === undefined);
     const groups: PersonAnswer[][] = noted.map((a) => [a]);
     for (let i = 0; i < plain.length; i += MAX_OTHER_ANSWERS + 1)
       groups.push(plain.slice(i, i + MAX_OTHER_ANSWERS + 1));
-    return groups.map((g) => this.#o.send(ackOf(g)));
+    return groups;
   }
 }
 

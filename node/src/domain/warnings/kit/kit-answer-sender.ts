@@ -19,8 +19,11 @@ import { CALL_STATES } from '../call.js';
 import type { HeldAnswer } from './kit-warning-status.js';
 
 export interface KitAnswerSenderOptions {
-  /** Hands one ack to the core; rejects when the core refused it. */
-  send: (body: AckBody) => Promise<void>;
+  /**
+   * Hands one ack to the core; rejects when the core refused it. Resolving to the message's id
+   * lets the answers after it wait for `onward(id)` (answer-bundler.ts).
+   */
+  send: (body: AckBody) => Promise<unknown>;
   /** Records that these answers were handed to the core. */
   handedOver: (answers: number[]) => Promise<void>;
   /** The bundling window, ms. Default 10 s (answer-bundler.ts). */
@@ -113,19 +116,28 @@ export class KitAnswerSender {
     return { sending: this.#atOnce ? 'at-once' : 'bundled', handed };
   }
 
+  /** The core saw ack `id` confirmed onward (custody elsewhere, or done). */
+  onward(id: string): void {
+    this.#bundler.onward(id);
+  }
+
   /** Sends every answer held in a window now (the kit is stopping). */
   flush(): Promise<void> {
     return this.#bundler.flush();
   }
 
-  /** One ack: handed to the core, then its answers recorded as handed over. Never rejects. */
-  async #send(body: AckBody): Promise<void> {
+  /**
+   * One ack: handed to the core, then its answers recorded as handed over. Never rejects; resolves
+   * to the core's id of it when the caller gave one.
+   */
+  async #send(body: AckBody): Promise<unknown> {
     if (this.#adding) this.#atOnce = true;
     // Read now, before another answer of the same person can be kept: what this ack says covers.
     const covered = [...this.#pending.values()].filter((a) => coveredBy(a, body)).map((a) => a.n);
     const warning = `${body.warning.origin}/${body.warning.seq}`;
+    let id: unknown;
     try {
-      await this.#o.send(body);
+      id = await this.#o.send(body);
     } catch (err) {
       this.#o.log.warn(
         { err, warning, answers: covered },
@@ -142,6 +154,7 @@ export class KitAnswerSender {
         'answers sent, but not recorded as sent: they go again at the next start (the centre ignores a repeat)',
       );
     }
+    return id;
   }
 }
 

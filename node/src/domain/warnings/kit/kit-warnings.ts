@@ -50,9 +50,11 @@ export interface KitWarningsOptions {
   /**
    * Hands one ack to the core to send to the centre (`core.submit({ kind: 'ack', body, dest:
    * { to: 'centre' }, priority: o.priority, lifetimeMin: o.lifetimeMin, flags: o.exercise ?
-   * ['exercise'] : [] })`); rejects when the core refuses it.
+   * ['exercise'] : [] })`); rejects when the core refuses it. Resolving to the core's id of the
+   * ack lets the answers after it wait while it is in flight (call `ackOnward` when the core sees
+   * it confirmed onward); resolving to nothing keeps the plain window.
    */
-  sendAck: (body: AckBody, o: AckSending) => Promise<void>;
+  sendAck: (body: AckBody, o: AckSending) => Promise<unknown>;
   /** The alarm, or undefined when none is built. */
   alarm?: AlarmController;
   /** Unix ms. */
@@ -284,6 +286,14 @@ export class KitWarnings {
     return { sending };
   }
 
+  /**
+   * The core saw an ack of this kit confirmed onward (custody elsewhere, or done): the answers that
+   * waited behind it go now (docs/warnings.md §Answers travel together). Any other id is ignored.
+   */
+  ackOnward(id: string): void {
+    this.#sender.onward(id);
+  }
+
   /** Every warning held here, newest first. */
   list(): KitWarningRecord[] {
     const heads = threadHeads(this.#warnings.values());
@@ -379,7 +389,7 @@ export class KitWarnings {
     return new Map((this.#o.alarm?.status().warnings ?? []).map((e) => [e.warning, e.state]));
   }
 
-  #sendAck(body: AckBody): Promise<void> {
+  #sendAck(body: AckBody): Promise<unknown> {
     const w = this.#warnings.get(`${body.warning.origin}/${body.warning.seq}`);
     return this.#o.sendAck(body, ackSendingFor(w?.message, this.#o.now()));
   }

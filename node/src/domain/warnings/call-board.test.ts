@@ -168,6 +168,28 @@ describe('escalation', () => {
     expect(due(T0 + 12 * MIN).actions).toEqual([{ kind: 'superior', warning: W, person: 1 }]);
   });
 
+  it('waits past five minutes for answers on their way: as late as the kit’s acks arrive, and that long after the kit was last heard, never more than half the time to answer', () => {
+    board.delivered(W, 2101, T0 + MIN);
+    board.delivered(W, 2102, T0 + MIN);
+    board.answered(W, 2102, { person: 13, state: 'acknowledged' }, VILLAGE_A2, T0 + 2 * MIN);
+    const realarms = (now: number, lag: (kit: number) => number | undefined) =>
+      board.due(now, DEFAULT_ESCALATION, latency, lag).actions.filter((a) => a.kind === 'realarm');
+    const realarm = [{ kind: 'realarm', warning: W, kit: 2101, persons: [11] }];
+    // 2101's acks arrive a minute late: an answer made at minute 6 is here at minute 7.
+    const late = (kit: number) => (kit === 2101 ? MIN : undefined);
+    expect(realarms(T0 + 7 * MIN - 1, late)).toEqual([]);
+    expect(realarms(T0 + 7 * MIN, late)).toEqual(realarm);
+    // A neighbour's answer (uncalled) from 2101 at minute 6.5: the kit is answering, one lag more.
+    board.answered(W, 2101, { person: 12, state: 'acknowledged' }, VILLAGE_A1, T0 + 6.5 * MIN);
+    expect(realarms(T0 + 7.5 * MIN - 1, late)).toEqual([]);
+    expect(realarms(T0 + 7.5 * MIN, late)).toEqual(realarm);
+    // However late its acks, a silent person is re-alarmed 7.5 minutes after delivery at the latest.
+    expect(realarms(T0 + 8.5 * MIN - 1, () => 30 * MIN)).toEqual([]);
+    expect(realarms(T0 + 8.5 * MIN, () => 30 * MIN)).toEqual(realarm);
+    // Nothing known of its acks' lateness: five minutes, and no longer for being heard lately.
+    expect(realarms(T0 + 6.5 * MIN, () => undefined)).toEqual(realarm);
+  });
+
   it('stops when the warning is cancelled', () => {
     board.close(W, T0 + MIN, 'cancelled');
     expect(due(T0 + 60 * MIN)).toEqual({ actions: [], wakeAt: undefined });

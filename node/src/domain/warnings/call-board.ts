@@ -142,8 +142,13 @@ export class CallBoard {
   }
 
   /** The escalation due at `now` over the open warnings' calls (escalation.ts). */
-  due(now: number, policy: EscalationPolicy, latencyMs: (kit: number) => number): EscalationDue {
-    return escalationDue(this.#openCalls(now), now, policy, latencyMs);
+  due(
+    now: number,
+    policy: EscalationPolicy,
+    latencyMs: (kit: number) => number,
+    answerLagMs?: (kit: number) => number | undefined,
+  ): EscalationDue {
+    return escalationDue(this.#openCalls(now), now, policy, latencyMs, answerLagMs);
   }
 
   /** Calls of warnings neither closed nor expired at `now`. */

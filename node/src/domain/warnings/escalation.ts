@@ -14,6 +14,11 @@
  * - **Delivered, unanswered** after `answerWithinMs`: the kit sounds again (re-alarm); still
  *   unanswered `answerWithinMs` later, the superiors are called. A superior's call is a call like
  *   any other, so its own silence climbs on, up to the county.
+ * - **Answers on their way.** The re-alarm waits, past `answerWithinMs`, as long as the kit's
+ *   latest ack took to arrive (an answer made at the deadline is no sooner here), and while the kit
+ *   is being heard about the warning, that long after it was last heard (a kit that is answering is
+ *   not silent); never more than half of `answerWithinMs` beyond it, so a silent person is
+ *   re-alarmed within one and a half times the time to answer whatever the kit's clock or channel.
  */
 import type { RosterId } from '../roster/person.js';
 import { type Call, isUnanswered, lastStep } from './call.js';
@@ -64,12 +69,14 @@ export interface EscalationDue {
 /**
  * The steps due at `now` for `calls` (those of open warnings). `latencyMs(kit)`: the expected time
  * for the kit's route to bring a confirmation back, the least time between two sends to it.
+ * `answerLagMs(kit)`: how late the kit's latest ack arrived, when known.
  */
 export function escalationDue(
   calls: readonly Call[],
   now: number,
   policy: EscalationPolicy,
   latencyMs: (kit: number) => number,
+  answerLagMs: (kit: number) => number | undefined = () => undefined,
 ): EscalationDue {
   const grouped = new Map<string, Extract<EscalationAction, { persons: RosterId[] }>>();
   const superiors: EscalationAction[] = [];
@@ -88,6 +95,14 @@ export function escalationDue(
     if (now >= at) superiors.push({ kind: 'superior', warning: call.warning, person: call.person });
     else later(at);
   };
+  // When each kit was last heard about each warning: an answer, or its word that it holds it.
+  const heard = new Map<string, number>();
+  for (const call of calls) {
+    if (call.kit === undefined) continue;
+    const at = Math.max(call.at.delivered ?? 0, call.at.acknowledged ?? 0, call.at.acted ?? 0);
+    const key = `${call.warning} ${call.kit}`;
+    if (at > (heard.get(key) ?? 0)) heard.set(key, at);
+  }
   for (const call of calls) {
     if (!isUnanswered(call)) continue;
     if (call.state === 'sent') {
@@ -111,8 +126,14 @@ export function escalationDue(
     const realarmed = lastStep(call, 'realarmed');
     if (realarmed !== undefined) superior(call, realarmed + policy.answerWithinMs);
     else if (call.kit === undefined) superior(call, delivered + policy.answerWithinMs);
-    else if (now >= delivered + policy.answerWithinMs) toKit('realarm', call, call.kit);
-    else later(delivered + policy.answerWithinMs);
+    else {
+      const deadline = delivered + policy.answerWithinMs;
+      const lag = answerLagMs(call.kit) ?? 0;
+      const lastHeard = heard.get(`${call.warning} ${call.kit}`) ?? delivered;
+      const at = Math.min(Math.max(deadline + lag, lastHeard + lag), deadline + policy.answerWithinMs / 2);
+      if (now >= at) toKit('realarm', call, call.kit);
+      else later(at);
+    }
   }
   return { actions: [...grouped.values(), ...superiors], wakeAt };
 }

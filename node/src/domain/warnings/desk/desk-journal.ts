@@ -32,8 +32,11 @@ export type DeskRecord =
     }
   /** A kit confirmed it holds the warning (its node receipt). */
   | { t: 'delivered'; warning: string; kit: number; at: number }
-  /** An ack from a kit: a 'delivered', or one or more persons' answers. */
-  | { t: 'ack'; kit: number; at: number; ack: AckBody }
+  /**
+   * An ack from a kit: a 'delivered', or one or more persons' answers; `made`, unix ms, when the
+   * kit made it (absent when the kit's clock is not trusted, or in a journal of an earlier version).
+   */
+  | { t: 'ack'; kit: number; at: number; ack: AckBody; made?: number }
   /** A resend or a re-alarm carried out. */
   | { t: 'step'; action: Exclude<EscalationAction, { kind: 'superior' }>; at: number }
   /** A call's superiors called. */

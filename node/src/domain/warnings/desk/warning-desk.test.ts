@@ -196,6 +196,39 @@ it('sends again toward a kit behind a gateway no sooner than two minutes apart, 
   expect(desk.calls(w.id).find((c) => c.person === 2)?.escalatedFrom).toBe(13);
 });
 
+it('waits for the answers of a kit whose acks arrive late before re-alarming it, and remembers how late across a restart', async () => {
+  let desk = await openDesk();
+  const w = await issue(desk);
+  await desk.receipts(w.id, [2101, 2102]);
+  now += 1 * MIN;
+  // 2102's answer, made 2 min ago: its channel is busy. 2101 has said nothing of its own.
+  const ack = (origin: number, madeMsAgo: number, person: number): MessageOf<'ack'> => ({
+    kind: 'ack',
+    origin,
+    seq: 5,
+    createdAt: Math.floor((now - madeMsAgo) / 1000),
+    clockUntrusted: false,
+    priority: 0,
+    lifetimeMin: 360,
+    dest: { to: 'centre' },
+    flags: [],
+    body: { warning: { origin: 1, seq: 101 }, state: 'acknowledged', person },
+  });
+  await desk.ack(ack(2102, 2 * MIN, 12));
+  await desk.close();
+  desk = await openDesk();
+  // 13 at 2102 silent: five minutes after delivery and the 2 min its answers take, not sooner.
+  now += 5.9 * MIN; // 6.9 min after delivery
+  await tick(desk);
+  const realarmsTo = (kit: number) =>
+    core.submitted.filter((m) => m.kind === 'control' && m.dest.to === 'node' && m.dest.node === kit);
+  expect(realarmsTo(2101)).toHaveLength(1);
+  expect(realarmsTo(2102)).toEqual([]);
+  now += 0.1 * MIN;
+  await tick(desk);
+  expect(realarmsTo(2102)).toHaveLength(1);
+});
+
 it('keeps the board across a restart and takes no step twice', async () => {
   const desk = await openDesk();
   const w = await issue(desk);

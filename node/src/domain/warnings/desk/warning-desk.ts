@@ -263,7 +263,16 @@ export class WarningDesk {
       );
       return;
     }
-    await this.#keep({ t: 'ack', kit: message.origin, at: this.#o.now(), ack: message.body });
+    await this.#keep({
+      t: 'ack',
+      kit: message.origin,
+      at: this.#o.now(),
+      ack: message.body,
+      // When the kit made it, if its clock is trusted: how late its answers arrive (escalation.ts).
+      ...(message.clockUntrusted || !Number.isFinite(message.createdAt)
+        ? {}
+        : { made: message.createdAt * 1000 }),
+    });
     this.#o.changed?.(warning);
     this.#arm(0);
   }
@@ -291,8 +300,13 @@ export class WarningDesk {
   /** When the next escalation step of `warning` falls due, unix ms; undefined when none waits. */
   nextStepAt(warning: string): number | undefined {
     if (this.status(warning) !== 'active') return undefined;
-    return escalationDue(this.#state.board.calls(warning), this.#o.now(), this.#policy, this.#o.latencyMs)
-      .wakeAt;
+    return escalationDue(
+      this.#state.board.calls(warning),
+      this.#o.now(),
+      this.#policy,
+      this.#o.latencyMs,
+      this.#answerLag,
+    ).wakeAt;
   }
 
   async close(): Promise<void> {
@@ -301,6 +315,8 @@ export class WarningDesk {
     await this.#ticking;
     await this.#journal.close();
   }
+
+  readonly #answerLag = (kit: number): number | undefined => this.#state.answerLag(kit);
 
   get #policy(): EscalationPolicy {
     return this.#o.policy ?? DEFAULT_ESCALATION;
@@ -324,7 +340,7 @@ export class WarningDesk {
 
   async #tick(): Promise<void> {
     const now = this.#o.now();
-    const due = this.#state.board.due(now, this.#policy, this.#o.latencyMs);
+    const due = this.#state.board.due(now, this.#policy, this.#o.latencyMs, this.#answerLag);
     for (const action of due.actions) {
       if (this.#closed) return;
       try {
@@ -333,7 +349,12 @@ export class WarningDesk {
         this.#o.log.error({ err, action }, 'warning desk: an escalation step failed; it is tried again');
       }
     }
-    const next = this.#state.board.due(this.#o.now(), this.#policy, this.#o.latencyMs).wakeAt;
+    const next = this.#state.board.due(
+      this.#o.now(),
+      this.#policy,
+      this.#o.latencyMs,
+      this.#answerLag,
+    ).wakeAt;
     this.#arm(next === undefined ? MAX_SLEEP_MS : Math.max(1000, next - this.#o.now()));
   }
 

@@ -9,7 +9,7 @@
  *   `resendAfterMs`: the first hop's wait (IP's is nothing) says nothing of the mesh behind a
  *   gateway, which a confirmation must cross too. A satellite link's latency is minutes; sending
  *   sooner would only pay twice. After `resendsBeforeSuperior` sends, the superiors are called as
- *   well, and the sends go on while the warning is in force, each wait twice the last. A person
+ *   well, and the sends go on while the warning is in force, each two waits apart. A person
  *   no kit serves goes to the superiors at once.
  * - **Delivered, unanswered** after `answerWithinMs`: the kit sounds again (re-alarm); still
  *   unanswered `answerWithinMs` later, the superiors are called. A superior's call is a call like
@@ -42,8 +42,12 @@ export interface EscalationPolicy {
  */
 export const DEFAULT_RESEND_AFTER_MS = 2 * 60_000;
 
-/** The sends past the superiors wait at most 2^4 waits apart (32 min at the default floor). */
-const MAX_DOUBLINGS = 4;
+/**
+ * The sends past the superiors wait two waits apart (4 min at the default floor), not more: a far
+ * kit, three relays out on a busy channel, may hear one broadcast in five, and the sends are what
+ * reaches it (docs/warnings.md §Escalation).
+ */
+const MAX_DOUBLINGS = 1;
 
 /** Five minutes to answer: everyone woken within 5 minutes (docs/domain.md §预警叫应). */
 export const DEFAULT_ESCALATION: EscalationPolicy = {
@@ -111,8 +115,8 @@ export function escalationDue(
         continue;
       }
       const sends = call.steps.filter((s) => s.step === 'resent').length;
-      // Past the superiors, the kit is still sent to while the warning is in force, each wait
-      // twice the last: the kit may yet hear it, and it costs the mesh one broadcast at most.
+      // Past the superiors, the kit is still sent to while the warning is in force, two waits
+      // apart: the kit may yet hear it, and it costs the mesh one broadcast at most.
       const beyond = Math.max(0, sends - policy.resendsBeforeSuperior);
       const wait =
         Math.max(latencyMs(call.kit), policy.resendAfterMs ?? 0) * 2 ** Math.min(beyond, MAX_DOUBLINGS);

@@ -169,6 +169,81 @@ describe('the journal', () => {
     expect(before).toHaveLength(31);
   });
 
+  it('goes on appending while a compaction writes its snapshot, and keeps what was appended meanwhile', async () => {
+    const before = new FileIncidentLedger(path, { minCompactBytes: 1 << 30 });
+    for (let n = 0; n < 30; n++)
+      await before.apply({ put: [openIncident({ node: 2110, n, type: 'natural', startedAt: n })] });
+    await before.close();
+    // The snapshot's sync is held until the test lets it go: a slow disk under another writer.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let begun = () => {};
+    const snapshotting = new Promise<void>((r) => (begun = r));
+    const ledger = new FileIncidentLedger(path, {
+      minCompactBytes: 1,
+      open: async (p, flags, mode) => {
+        const h = await open(p, flags, mode);
+        if (flags !== 'w') return h;
+        return new Proxy(h, {
+          get(target, key) {
+            if (key === 'sync')
+              return async () => {
+                begun();
+                await held;
+                return target.sync();
+              };
+            const v = Reflect.get(target, key);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        });
+      },
+    });
+    // The journal outgrows the snapshot: this change starts a compaction once it is written.
+    await ledger.apply({ put: [r1Incident()] });
+    await snapshotting;
+    const late = openIncident({ node: 2111, n: 1, type: 'natural', startedAt: 1 });
+    const written = ledger.apply({ put: [late] }).then(() => 'written');
+    const wait = new Promise<string>((r) => setTimeout(() => r('held behind the compaction'), 2000));
+    expect(await Promise.race([written, wait])).toBe('written');
+    expect(ledger.writes.compactions).toBe(0);
+    release();
+    await ledger.flush();
+    expect(ledger.writes.compactions).toBe(1);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const header = JSON.parse(lines[0] as string) as { incidents: number };
+    expect(header.incidents).toBe(31); // the snapshot: all written before the compaction began
+    expect(JSON.parse(lines[32] as string)).toEqual({ put: [late], remove: [] }); // then the journal
+    expect(readdirSync(dir)).toEqual(['incidents.jsonl']);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const again = await new FileIncidentLedger(path).all();
+    expect(again).toHaveLength(32);
+    expect(again).toContainEqual(late);
+  });
+
+  it('keeps the old file and goes on appending when a compaction cannot write its snapshot', async () => {
+    const before = new FileIncidentLedger(path, { minCompactBytes: 1 << 30 });
+    for (let n = 0; n < 5; n++)
+      await before.apply({ put: [openIncident({ node: 2110, n, type: 'natural', startedAt: n })] });
+    await before.close();
+    const log = recordingLogger();
+    const ledger = new FileIncidentLedger(path, {
+      minCompactBytes: 1,
+      log: log.log,
+      open: async (p, flags, mode) => {
+        if (flags === 'w') throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        return open(p, flags, mode);
+      },
+    });
+    await ledger.apply({ put: [r1Incident()] });
+    await ledger.flush();
+    await ledger.apply({ put: [openIncident({ node: 2111, n: 1, type: 'natural', startedAt: 1 })] });
+    await ledger.flush();
+    expect(ledger.writes.compactions).toBe(0);
+    expect(log.lines.some((l) => l.msg.includes('could not compact'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['incidents.jsonl']);
+    expect(await new FileIncidentLedger(path).all()).toHaveLength(7);
+  });
+
   it('cuts off a torn last line, reports it, and keeps every change before it', async () => {
     const ledger = new FileIncidentLedger(path);
     await ledger.apply({ put: [opened] });

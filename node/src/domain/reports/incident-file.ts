@@ -12,10 +12,14 @@
  *   together share a sync. A change whose write fails is undone, and so is every change applied
  *   after it and not yet written, which may build on it: each of them is rejected.
  * - **Compaction**: once the journal holds more bytes than the snapshot (and at least
- *   `minCompactBytes`), the file is rewritten as a snapshot alone: to a temporary file of mode
- *   0600, synced, renamed over the old one, and the directory synced, so a power cut leaves the
- *   old file or the new one. It runs after the change that crossed the bound has resolved, so it
- *   delays only changes made while it runs, once per snapshot's worth of journal.
+ *   `minCompactBytes`), the file is rewritten as a snapshot: the incidents as written so far go to
+ *   a temporary file of mode 0600, a part at a time, synced (incident-snapshot-file.ts), **while
+ *   changes go on being appended to the old file**; then, between two appends, the lines appended
+ *   meanwhile are copied after the snapshot, the temporary file is synced again, renamed over the
+ *   old one, and the directory synced. A power cut leaves the old file (every change synced in it)
+ *   or the new one (the snapshot and the same changes). Changes wait only for that last step, a
+ *   few small syncs, not for the snapshot: written with appends held, it held filings some 300 ms
+ *   beside another writer on the disk (docs/api.md §Measured).
  * - **A torn last line** (bytes after the last newline: an append cut short by a crash, never
  *   synced) is cut off when the file is read, logged, and kept in `torn`; the changes before it
  *   stand.
@@ -29,7 +33,7 @@
  * was reported: a file that cannot be read back is refused with REPORT_LEDGER_CORRUPT, naming the
  * line, and nothing is written over it until a person has looked.
  */
-import { type FileHandle, open as openFile, readFile, rename } from 'node:fs/promises';
+import { type FileHandle, open as openFile, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KitError } from '../../base/errors.js';
 import { type Logger, silentLogger } from '../../base/logger.js';
@@ -37,6 +41,7 @@ import type { Incident, IncidentId } from './incident.js';
 import './incident-file-errors.js';
 import { applyChange, changeLine, readLedgerFile, snapshotText } from './incident-journal.js';
 import type { IncidentLedger, LedgerChange } from './incident-ledger.js';
+import { writeSnapshotFile } from './incident-snapshot-file.js';
 
 /** About this much goes out in one write; more waits for the next (bounds a torn tail). */
 const BATCH_BYTES = 256 * 1024;
@@ -89,6 +94,10 @@ export class FileIncidentLedger implements IncidentLedger {
   #file: FileHandle | undefined;
   #writing: Promise<void> | undefined;
   #torn: TornIncidentTail | undefined;
+  /** A compaction under way: its snapshot being written, the lines appended since it was taken. */
+  #compaction: Compaction | undefined;
+  /** Wakes a writer waiting for its compaction's snapshot when a change comes. */
+  #wake: (() => void) | undefined;
   #appends = 0;
   #compactions = 0;
 
@@ -133,6 +142,7 @@ export class FileIncidentLedger implements IncidentLedger {
       this.#pending.push({ line, change: own, resolve, reject });
       // A microtask later, so that changes made together go out together.
       this.#writing ??= Promise.resolve().then(() => this.#drain());
+      this.#wake?.();
     });
   }
 
@@ -202,18 +212,83 @@ export class FileIncidentLedger implements IncidentLedger {
     }
     for (;;) {
       while (this.#pending.length > 0) await this.#writeBatch(state);
-      if (state.journalBytes < state.compactAt) break;
-      try {
-        await this.#rewrite(state);
-      } catch (err) {
-        state.compactAt = state.journalBytes + Math.max(state.snapshotBytes, this.#minCompact);
-        this.#log.warn(
-          { err, file: this.#path, journalBytes: state.journalBytes },
-          'could not compact the incident file; changes are still appended, will try again later',
-        );
+      const compaction = this.#compaction;
+      if (compaction !== undefined) {
+        if (compaction.done) await this.#finishCompaction(state, compaction);
+        else {
+          // Appends go on while the snapshot is written: wait for whichever comes first.
+          await Promise.race([compaction.written, new Promise<void>((r) => (this.#wake = r))]);
+          this.#wake = undefined;
+        }
+        continue;
       }
+      if (state.journalBytes < state.compactAt) break;
+      this.#compaction = this.#startCompaction(state);
     }
     this.#writing = undefined;
+  }
+
+  /** Takes the snapshot (the incidents as written so far) and writes it beside the file. */
+  #startCompaction(state: State): Compaction {
+    const incidents = [...state.incidents.values()];
+    const c: Compaction = { since: [], sinceBytes: 0, done: false, written: Promise.resolve() };
+    c.written = writeSnapshotFile(this.#open, `${this.#path}.compact.tmp`, incidents).then(
+      (snapshot) => {
+        c.snapshot = snapshot;
+        c.done = true;
+      },
+      (err: unknown) => {
+        c.error = err;
+        c.done = true;
+      },
+    );
+    return c;
+  }
+
+  /**
+   * Copies the lines appended since the snapshot after it, syncs, renames the new file over the
+   * old and syncs the directory: between two appends, so nothing is appended to the old file after
+   * its lines were copied. Any failure leaves the old file, which holds every change.
+   */
+  async #finishCompaction(state: State, c: Compaction): Promise<void> {
+    this.#compaction = undefined;
+    const tmp = `${this.#path}.compact.tmp`;
+    try {
+      if (c.error !== undefined) throw c.error;
+      if (c.cancelled === true || c.snapshot === undefined) {
+        await c.snapshot?.file.close().catch(() => {});
+        return;
+      }
+      const { file, bytes } = c.snapshot;
+      try {
+        if (c.since.length > 0) {
+          await file.writeFile(c.since.join(''), 'utf8');
+          await file.datasync();
+        }
+      } finally {
+        await file.close();
+      }
+      await this.#closeFile();
+      await rename(tmp, this.#path);
+      await this.#syncDirectory();
+      this.#compactions++;
+      this.#log.debug(
+        { file: this.#path, incidents: state.incidents.size, journalBytes: state.journalBytes },
+        'incident file compacted',
+      );
+      state.snapshotBytes = bytes;
+      state.journalBytes = c.sinceBytes;
+      state.compactAt = Math.max(state.snapshotBytes, this.#minCompact);
+    } catch (err) {
+      await c.snapshot?.file.close().catch(() => {});
+      state.compactAt = state.journalBytes + Math.max(state.snapshotBytes, this.#minCompact);
+      this.#log.warn(
+        { err, file: this.#path, journalBytes: state.journalBytes },
+        'could not compact the incident file; changes are still appended, will try again later',
+      );
+    } finally {
+      await unlink(tmp).catch(() => {}); // gone once renamed; left by a failure otherwise
+    }
   }
 
   async #writeBatch(state: State): Promise<void> {
@@ -235,6 +310,8 @@ export class FileIncidentLedger implements IncidentLedger {
     } catch (cause) {
       state.rewrite = true;
       await this.#closeFile().catch(() => {});
+      // The file is rewritten before the next append: a compaction under way is moot.
+      if (this.#compaction !== undefined) this.#compaction.cancelled = true;
       // Those applied behind the batch may build on it: they go with it.
       const failed = [...batch, ...this.#pending.splice(0)];
       this.#inFlight = [];
@@ -251,7 +328,20 @@ export class FileIncidentLedger implements IncidentLedger {
     for (const p of batch) applyChange(state.incidents, p.change);
     this.#inFlight = [];
     state.journalBytes += bytes;
+    if (this.#compaction !== undefined) {
+      for (const p of batch) this.#compaction.since.push(p.line);
+      this.#compaction.sinceBytes += bytes;
+    }
     for (const p of batch) p.resolve();
+  }
+
+  async #syncDirectory(): Promise<void> {
+    const dir = await this.#open(dirname(this.#path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   async #closeFile(): Promise<void> {
@@ -274,12 +364,7 @@ export class FileIncidentLedger implements IncidentLedger {
       await file.close();
     }
     await rename(tmp, this.#path);
-    const dir = await this.#open(dirname(this.#path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await this.#syncDirectory();
     this.#compactions++;
     this.#log.debug(
       { file: this.#path, incidents: state.incidents.size, journalBytes: state.journalBytes },
@@ -290,6 +375,20 @@ export class FileIncidentLedger implements IncidentLedger {
     state.compactAt = Math.max(state.snapshotBytes, this.#minCompact);
     state.rewrite = false;
   }
+}
+
+/** A compaction under way (#startCompaction). */
+interface Compaction {
+  /** Lines appended (and synced) to the old file since the snapshot was taken, in order. */
+  readonly since: string[];
+  sinceBytes: number;
+  /** Settles (never rejects) once the snapshot is written and synced, or has failed. */
+  written: Promise<void>;
+  done: boolean;
+  snapshot?: { file: FileHandle; bytes: number };
+  error?: unknown;
+  /** A failed append made the file be rewritten whole: the snapshot is thrown away. */
+  cancelled?: boolean;
 }
 
 /** The newest staged value of incident `id` in `changes` (`incident` undefined: removed), if any. */

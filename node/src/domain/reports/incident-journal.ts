@@ -38,7 +38,19 @@ export interface LedgerFile {
 export function snapshotText(incidents: Iterable<Incident>): string {
   const lines: string[] = [];
   for (const i of incidents) lines.push(incidentToJson(i));
-  return `${JSON.stringify({ fieldnode: FIELDNODE, v: 2, incidents: lines.length })}\n${lines.map((l) => `${l}\n`).join('')}`;
+  return `${snapshotHeader(lines.length)}${lines.map((l) => `${l}\n`).join('')}`;
+}
+
+/** The header line of a version 2 file whose snapshot holds `count` incidents, with its newline. */
+export function snapshotHeader(count: number): string {
+  return `${JSON.stringify({ fieldnode: FIELDNODE, v: 2, incidents: count })}\n`;
+}
+
+/** The snapshot lines of `incidents`, each with its newline. */
+export function snapshotLines(incidents: readonly Incident[]): string {
+  let text = '';
+  for (const i of incidents) text += `${incidentToJson(i)}\n`;
+  return text;
 }
 
 /** One journal line: the change as JSON, with its newline. */

@@ -241,4 +241,56 @@ describe('durable idempotency records', () => {
     });
     await again.close();
   });
+  it('goes on appending while a compaction writes its file, and keeps what was appended meanwhile', async () => {
+    // The compaction's sync is held until the test lets it go: a slow disk under another writer.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let begun = () => {};
+    const compacting = new Promise<void>((r) => (begun = r));
+    let opened = 0;
+    const store = await open(
+      () => 1_000,
+      10,
+      async (p, flags, mode) => {
+        const handle = await openFile(p, flags, mode);
+        // The first file written whole is open()'s own rewrite; the next is the compaction's.
+        if (flags !== 'w' || opened++ === 0) return handle;
+        return new Proxy(handle, {
+          get(target, prop) {
+            if (prop === 'sync')
+              return async () => {
+                begun();
+                await held;
+                return target.sync();
+              };
+            const v = Reflect.get(target, prop);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        });
+      },
+    );
+    const tickets = claims(store, 123);
+    for (const t of tickets.slice(0, 121)) await store.finish(t, { status: 201, body: 'x' });
+    await compacting;
+    const [p, q] = tickets.slice(121) as [Ticket, Ticket];
+    const written = store.pending(p, { seq: 121 }).then(() => 'written');
+    const wait = new Promise<string>((r) => setTimeout(() => r('held behind the compaction'), 2000));
+    try {
+      expect(await Promise.race([written, wait])).toBe('written');
+    } finally {
+      release();
+    }
+    await store.finish(q, { status: 201, body: 'q' });
+    await store.close();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(13); // the 10 kept, then what came during the compaction
+    const again = await open(() => 1_000, 10);
+    expect(again.claim('report:1', 'key-00000120', 'f120').kind).toBe('replay');
+    expect(again.claim('report:1', 'key-00000121', 'f121')).toMatchObject({
+      kind: 'go',
+      earlier: { seq: 121 },
+    });
+    expect(again.claim('report:1', 'key-00000122', 'f122').kind).toBe('replay');
+    await again.close();
+  });
 });

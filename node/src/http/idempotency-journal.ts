@@ -13,10 +13,13 @@
  *   those finishing.
  * - **Rewriting** (to a temp file, synced, renamed over it, the directory synced) happens at open
  *   and whenever the owner finds the file holds more than twice the live records, so it stays near
- *   the size of what is kept: at most `max` records of the last 24 h. It takes its turn among the
- *   appends, and the records it writes are asked for when its turn comes, so that a record
- *   appended before it is in the new file too. A compaction that fails is logged and tried again
- *   later; the appends go on into the old file.
+ *   the size of what is kept: at most `max` records of the last 24 h. At open it is a turn among the
+ *   appends. A compaction is not: the records it writes are asked for when its turn comes (so that
+ *   a record appended before it is in the new file too) and written to the temp file and synced
+ *   while the appends go on into the old file; then, in a turn of its own, the lines asked to be
+ *   appended since are copied after them, synced, and the file renamed and the directory synced.
+ *   Appends wait only for that last turn, not for the whole file (docs/api.md §Measured). A
+ *   compaction that fails is logged and tried again later; the appends go on into the old file.
  * - A failed write or sync fails the appends it carried; the file is reopened for the next one,
  *   which begins with a newline, so that a line the failure left half-written stays apart and is
  *   dropped, with a warning, when the file is read.
@@ -77,6 +80,10 @@ export class IdempotencyJournal {
   #syncsCompleted = 0;
   /** A write failed: the file may end in part of a line, which the next write ends first. */
   #torn = false;
+  /** A compaction under way: its records being written beside the file, the lines appended since. */
+  #compaction: Compaction | undefined;
+  /** Wakes a writer waiting for its compaction's file when something is asked of it. */
+  #wake: (() => void) | undefined;
 
   constructor(path: string, log: Logger, options: IdempotencyJournalOptions = {}) {
     this.#path = path;
@@ -141,20 +148,39 @@ export class IdempotencyJournal {
     return this.#turn(() => this.#rewrite(records()));
   }
 
-  /** As rewrite(), but a failure is logged, not thrown: the file only grows until the next try. */
+  /**
+   * As rewrite(), but the appends go on while the records are written (see the module comment),
+   * and a failure is logged, not thrown: the file only grows until the next try.
+   */
   async compact(records: () => readonly string[]): Promise<void> {
-    try {
-      await this.rewrite(records);
-    } catch (err) {
-      this.#log.warn({ err, lines: this.#lines }, 'idempotency journal: could not compact; will try again');
-    }
+    let finished: Promise<void> | undefined;
+    await this.#turn(async () => {
+      const c: Compaction = { since: [], written: Promise.resolve(), done: false, finish: () => {} };
+      finished = new Promise<void>((resolve) => (c.finish = resolve));
+      const lines = records();
+      c.written = writeBeside(this.#open, this.#tempPath(), lines).then(
+        (file) => {
+          c.file = file;
+          c.lines = lines.length;
+          c.done = true;
+        },
+        (err: unknown) => {
+          c.error = err;
+          c.done = true;
+        },
+      );
+      this.#compaction = c;
+    });
+    await finished;
   }
 
+  /** Closes the file once what was asked before is done, a compaction under way included. */
   async close(): Promise<void> {
     await this.#turn(async () => {
       await this.#file?.close();
       this.#file = undefined;
     });
+    while (this.#writing !== undefined) await this.#writing;
   }
 
   #turn(run: () => Promise<void>): Promise<void> {
@@ -167,9 +193,70 @@ export class IdempotencyJournal {
   /** Starts the writer a microtask later, so that appends made together go out together. */
   #kick(): void {
     this.#writing ??= Promise.resolve().then(() => this.#drain());
+    this.#wake?.();
   }
 
   async #drain(): Promise<void> {
+    for (;;) {
+      await this.#drainQueue();
+      const c = this.#compaction;
+      if (c === undefined) break;
+      if (c.done) await this.#finishCompaction(c);
+      else {
+        // The appends go on while the compaction's file is written: wait for whichever comes first.
+        await Promise.race([c.written, new Promise<void>((r) => (this.#wake = r))]);
+        this.#wake = undefined;
+      }
+    }
+    this.#writing = undefined;
+  }
+
+  /**
+   * Copies the lines appended since the compaction's records were taken after them, syncs, renames
+   * the file over the journal and syncs the directory; any failure leaves the journal as it was.
+   */
+  async #finishCompaction(c: Compaction): Promise<void> {
+    this.#compaction = undefined;
+    const temp = this.#tempPath();
+    try {
+      if (c.error !== undefined) throw c.error;
+      const file = c.file as FileHandle;
+      try {
+        if (c.since.length > 0) {
+          await file.writeFile(c.since.join(''));
+          await file.datasync();
+        }
+      } finally {
+        await file.close();
+      }
+      await this.#file?.close();
+      this.#file = undefined;
+      this.#torn = false;
+      await rename(temp, this.#path);
+      await this.#syncDirectory();
+      this.#lines = (c.lines ?? 0) + c.since.length;
+    } catch (err) {
+      await unlink(temp).catch(() => {});
+      this.#log.warn({ err, lines: this.#lines }, 'idempotency journal: could not compact; will try again');
+    } finally {
+      c.finish();
+    }
+  }
+
+  #tempPath(): string {
+    return `${this.#path}.${process.pid}.compact.tmp`;
+  }
+
+  async #syncDirectory(): Promise<void> {
+    const dir = await this.#open(dirname(this.#path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0) {
       const first = this.#queue[0] as Turn;
       if (first.kind === 'other') {
@@ -201,9 +288,9 @@ export class IdempotencyJournal {
         continue;
       }
       this.#lines += batch.length;
+      if (this.#compaction !== undefined) for (const t of batch) this.#compaction.since.push(t.line);
       for (const t of batch) t.resolve();
     }
-    this.#writing = undefined;
   }
 
   async #rewrite(records: readonly string[]): Promise<void> {
@@ -224,13 +311,41 @@ export class IdempotencyJournal {
       await unlink(temp).catch(() => {});
       throw err;
     }
-    const dir = await this.#open(dirname(this.#path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await this.#syncDirectory();
     this.#lines = records.length;
+  }
+}
+
+/** A compaction under way (compact()). */
+interface Compaction {
+  /** Lines appended (and synced) to the journal since its records were taken, in order. */
+  readonly since: string[];
+  /** Settles (never rejects) once the records are written beside the journal and synced, or failed. */
+  written: Promise<void>;
+  done: boolean;
+  file?: FileHandle;
+  /** How many records it wrote. */
+  lines?: number;
+  error?: unknown;
+  /** Resolves compact(). */
+  finish: () => void;
+}
+
+/** Writes `records` (a line each) to `path`, mode 0600, synced; returns it open for appending more. */
+async function writeBeside(
+  open: (path: string, flags: string, mode?: number) => Promise<FileHandle>,
+  path: string,
+  records: readonly string[],
+): Promise<FileHandle> {
+  const file = await open(path, 'w', 0o600);
+  try {
+    await file.writeFile(records.length === 0 ? '' : `${records.join('\n')}\n`);
+    await file.sync();
+    return file;
+  } catch (err) {
+    await file.close().catch(() => {});
+    await unlink(path).catch(() => {});
+    throw err;
   }
 }
 

@@ -204,9 +204,12 @@ describe('the journal', () => {
     const late = openIncident({ node: 2111, n: 1, type: 'natural', startedAt: 1 });
     const written = ledger.apply({ put: [late] }).then(() => 'written');
     const wait = new Promise<string>((r) => setTimeout(() => r('held behind the compaction'), 2000));
-    expect(await Promise.race([written, wait])).toBe('written');
-    expect(ledger.writes.compactions).toBe(0);
-    release();
+    try {
+      expect(await Promise.race([written, wait])).toBe('written');
+      expect(ledger.writes.compactions).toBe(0);
+    } finally {
+      release();
+    }
     await ledger.flush();
     expect(ledger.writes.compactions).toBe(1);
     const lines = readFileSync(path, 'utf8').split('\n');

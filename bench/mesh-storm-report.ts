@@ -81,12 +81,28 @@ export function printStorm(r: StormRun): void {
       radio: x.name,
       'busiest 1 min %': pct(x.util1min),
       'busiest 10 min %': pct(x.util10min),
+      'from s': `${x.minuteFromS} / ${x.tenFromS}`,
       'its busiest minute, largest first': x.busiestMinute
         .slice(0, 3)
         .map((b) => `${b.carried} ${round1(b.airtimeMs / 1000)} s`)
         .join('; '),
     })),
   );
+  const ten = [...r.radios].sort((a, b) => b.util10min - a.util10min)[0];
+  if (ten !== undefined) {
+    process.stdout.write(
+      `\nwhat filled the busiest 10 minutes (${ten.name}, from ${ten.tenFromS} s after the issue)\n\n`,
+    );
+    printTable(
+      ten.busiestTen
+        .slice(0, 8)
+        .map((b) => ({
+          carried: b.carried,
+          'airtime s': round1(b.airtimeMs / 1000),
+          'share of 10 min %': pct(b.airtimeMs / 600_000),
+        })),
+    );
+  }
   process.stdout.write('\nthe storm airtime by purpose (summed over all radios)\n\n');
   const byPurpose = new Map<string, { tx: number; ms: number }>();
   for (const s of r.shares) {

@@ -43,6 +43,11 @@ export interface RadioUtilisation {
   util10min: number;
   /** Where that busiest minute's airtime came from, by what was carried, ms. */
   busiestMinute: Array<{ carried: string; airtimeMs: number }>;
+  /** When the busiest minute and ten minutes began, simulated seconds after the issue. */
+  minuteFromS: number;
+  tenFromS: number;
+  /** Where the busiest ten minutes' airtime came from, by what was carried, ms. */
+  busiestTen: Array<{ carried: string; airtimeMs: number }>;
 }
 
 export interface StormRun {
@@ -139,19 +144,27 @@ export async function runStorm(opts: {
         realarmsAtKits[r.outcome] = (realarmsAtKits[r.outcome] ?? 0) + 1;
     const radios = [...air.byRadio.entries()].map(([num, events]): RadioUtilisation => {
       const minute = busiestWindow(events, MIN);
-      // What was on air in that minute, each packet's part inside it (overlaps counted for each).
-      const byCarried = new Map<string, number>();
-      for (const e of events) {
-        const ms = Math.min(e.endMs, minute.endMs) - Math.max(e.startMs, minute.endMs - MIN);
-        if (ms > 0) byCarried.set(e.label(), (byCarried.get(e.label()) ?? 0) + ms);
-      }
+      const ten = busiestWindow(events, 10 * MIN);
+      // What was on air in a window, each packet's part inside it (overlaps counted for each).
+      const filled = (endMs: number, windowMs: number) => {
+        const byCarried = new Map<string, number>();
+        for (const e of events) {
+          const ms = Math.min(e.endMs, endMs) - Math.max(e.startMs, endMs - windowMs);
+          if (ms > 0) byCarried.set(e.label(), (byCarried.get(e.label()) ?? 0) + ms);
+        }
+        return [...byCarried]
+          .map(([carried, airtimeMs]) => ({ carried, airtimeMs }))
+          .sort((a, b) => b.airtimeMs - a.airtimeMs);
+      };
+      const fromS = (endMs: number, windowMs: number) => Math.round((endMs - windowMs - issuedAt) / 100) / 10;
       return {
         name: RADIO_NAMES.find((n) => radioOf(n) === num) ?? String(num),
         util1min: minute.utilisation,
-        util10min: busiestWindow(events, 10 * MIN).utilisation,
-        busiestMinute: [...byCarried]
-          .map(([carried, airtimeMs]) => ({ carried, airtimeMs }))
-          .sort((a, b) => b.airtimeMs - a.airtimeMs),
+        util10min: ten.utilisation,
+        busiestMinute: filled(minute.endMs, MIN),
+        minuteFromS: fromS(minute.endMs, MIN),
+        tenFromS: fromS(ten.endMs, 10 * MIN),
+        busiestTen: filled(ten.endMs, 10 * MIN),
       };
     });
     radios.sort((a, b) => b.util1min - a.util1min);

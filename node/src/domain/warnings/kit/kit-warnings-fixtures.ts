@@ -107,7 +107,14 @@ export interface KitRig {
 
 /** A kit with an empty book (or the journal in `dir`), the clock at T0 unless given. */
 export async function kitRig(
-  o: { dir?: string; clock?: SteppingClock; log?: Logger; refusing?: boolean } = {},
+  o: {
+    dir?: string;
+    clock?: SteppingClock;
+    log?: Logger;
+    refusing?: boolean;
+    deliveredSpreadMs?: number;
+    random?: () => number;
+  } = {},
 ): Promise<KitRig> {
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'fieldnode-kit-warnings-')));
   const file = join(dir, 'kit-warnings.jsonl');
@@ -134,6 +141,8 @@ export async function kitRig(
     setTimer: (fn, ms) => clock.after(ms, fn) as unknown as ReturnType<typeof setTimeout>,
     clearTimer: (t) => (t as unknown as Timer).cancel(),
     changed: (id) => changed.push(id),
+    ...(o.deliveredSpreadMs === undefined ? {} : { deliveredSpreadMs: o.deliveredSpreadMs }),
+    ...(o.random === undefined ? {} : { random: o.random }),
     log: o.log ?? silentLogger,
   });
   const rig: KitRig = {

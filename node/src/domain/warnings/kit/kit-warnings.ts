@@ -15,12 +15,14 @@ import { KitError } from '../../../base/errors.js';
 import type { Logger } from '../../../base/logger.js';
 import type { AckBody } from '../../../wire/kinds/ack.js';
 import { encodeMessage, type MessageOf } from '../../../wire/message.js';
+import { areaContains } from '../../roster/area-code.js';
 import type { Person, RosterId } from '../../roster/person.js';
 import type { AlarmController } from '../alarm/alarm-controller.js';
 import { alarmRule } from '../alarm/alarm-rule.js';
 import { ackOf, DEFAULT_ANSWER_WINDOW_MS } from '../answer-bundler.js';
 import '../warning-errors.js';
 import { type AckSending, ackSendingFor, KitAnswerSender, personAnswerOf } from './kit-answer-sender.js';
+import { KitDeliveredWord } from './kit-delivered-word.js';
 import { type KitRecord, type RealarmOutcome, warningFrameHex } from './kit-journal-records.js';
 import { realarmOutcome } from './kit-realarm.js';
 import { type KitRealarm, type KitWarningRecord, recordOf } from './kit-warning-record.js';
@@ -61,6 +63,13 @@ export interface KitWarningsOptions {
   now: () => number;
   /** The bundling window, ms. Default 10 s. */
   answerWindowMs?: number;
+  /**
+   * The spread of the kit's `delivered` after a warning that reaches beyond its area, ms
+   * (kit-delivered-word.ts). Default 30 s; 0 says it at once.
+   */
+  deliveredSpreadMs?: number;
+  /** In [0, 1), for the spread. Default Math.random. */
+  random?: () => number;
   /** Timers of the bundling window and of expiry. Default setTimeout (the expiry's unref'd). */
   setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (t: ReturnType<typeof setTimeout>) => void;
@@ -77,6 +86,7 @@ export class KitWarnings {
   readonly #log: Logger;
   readonly #journal: KitWarningsJournal;
   readonly #sender: KitAnswerSender;
+  readonly #word: KitDeliveredWord;
   readonly #warnings = new Map<string, HeldWarning>();
   readonly #answers = new Map<string, HeldAnswer[]>();
   readonly #realarms = new Map<string, KitRealarm[]>();
@@ -99,6 +109,13 @@ export class KitWarnings {
       ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),
       ...(o.clearTimer === undefined ? {} : { clearTimer: o.clearTimer }),
       log: this.#log,
+    });
+    this.#word = new KitDeliveredWord({
+      send: (id) => this.#sendDelivered(id),
+      ...(o.deliveredSpreadMs === undefined ? {} : { spreadMs: o.deliveredSpreadMs }),
+      ...(o.random === undefined ? {} : { random: o.random }),
+      ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),
+      ...(o.clearTimer === undefined ? {} : { clearTimer: o.clearTimer }),
     });
   }
 
@@ -184,17 +201,28 @@ export class KitWarnings {
    * Tells the centre that this kit holds a warning that calls someone here: the 叫应 board's
    * `delivered` (docs/warnings.md §States). The node receipt cannot say it when the warning came
    * through a gateway, whose own word ends the relay's work for every kit behind it, so the kit
-   * says it itself, once, in a small ack of its own. Not for a cancel, history, or a warning that
-   * calls no one here.
+   * says it itself, once, in a small ack of its own, spread over a few seconds when other kits
+   * heard the same broadcast, and not at all when an answer goes first (kit-delivered-word.ts).
+   * Not for a cancel, history, or a warning that calls no one here.
    */
   #confirmDelivered(message: MessageOf<'warning'>): void {
     if (message.body.action === 'cancel') return;
     if (targetsHere(message.body, this.#o.people(), this.#o.area).length === 0) return;
     if (message.body.expires * 1000 <= this.#o.now()) return;
-    const warning = { origin: message.origin, seq: message.seq };
+    const { area } = this.#o;
+    const shared =
+      area !== undefined &&
+      (message.body.circle !== undefined || message.body.areas.some((a) => !areaContains(area, a)));
+    this.#word.held(`${message.origin}/${message.seq}`, shared);
+  }
+
+  #sendDelivered(id: string): void {
+    const w = this.#warnings.get(id);
+    if (w === undefined) return;
+    const warning = { origin: w.message.origin, seq: w.message.seq };
     this.#sendAck({ warning, state: 'delivered' }).catch((err: unknown) =>
       this.#log.warn(
-        { err, warning: `${warning.origin}/${warning.seq}` },
+        { err, warning: id },
         'the centre was not told this kit holds the warning; an answer will tell it',
       ),
     );
@@ -281,6 +309,7 @@ export class KitWarnings {
     this.#o.alarm?.answered({ warning: id, person });
     this.#log.info({ warning: id, person, state: answer.state, n: answer.n }, `warning ${id} answered here`);
     this.#o.changed?.(id);
+    this.#word.answered(id);
     const { sending, handed } = this.#sender.add(answer);
     if (sending === 'at-once') await handed;
     return { sending };
@@ -323,6 +352,7 @@ export class KitWarnings {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#expiry !== undefined) (this.#o.clearTimer ?? clearTimeout)(this.#expiry);
+    this.#word.flush();
     await this.#sender.flush();
     await this.#background;
     await this.#journal.close();

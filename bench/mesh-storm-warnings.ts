@@ -141,6 +141,7 @@ export async function stormWarnings(
       alarm,
       now,
       answerWindowMs: o.settings?.answerWindowMs ?? DEFAULT_WARNINGS.answerWindowMs,
+      answerWithinMs: o.settings?.answerWithinMs ?? DEFAULT_WARNINGS.answerWithinMs,
       setTimer: timers.setTimer as unknown as (fn: () => void, ms: number) => ReturnType<typeof setTimeout>,
       clearTimer: timers.clearTimer,
       log: silentLogger,

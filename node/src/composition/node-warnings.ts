@@ -166,6 +166,7 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
     alarm,
     now: o.now,
     answerWindowMs: config.warnings.answerWindowMs,
+    answerWithinMs: config.warnings.answerWithinMs,
     changed: (id) => service?.changed(id),
     log,
   });

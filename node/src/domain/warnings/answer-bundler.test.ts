@@ -186,6 +186,38 @@ describe('AnswerBundler under load: answers wait for the ack in flight', () => {
     ]);
   });
 
+  it('holds the answers behind an unconfirmed ack until the time to answer ends, when that is later than the hold', async () => {
+    // The kit's time to answer ends 300 s after it took the warning (kit-warnings.ts).
+    const until = 300_000;
+    b = new AnswerBundler({
+      send: async (body) => {
+        acks.push({ at: clock, body });
+        return `2101/${acks.length}`;
+      },
+      holdFor: () => until - clock,
+      setTimer: (fn, ms) => {
+        due.push({ at: clock + ms, fn, live: true });
+        return due.length as unknown as ReturnType<typeof setTimeout>;
+      },
+    });
+    for (let p = 1; p <= 10; p++) {
+      await runTo((p - 1) * 30_000);
+      await b.add(answer(p));
+    }
+    await runTo(until - 1);
+    expect(persons()).toEqual([[1]]);
+    await runTo(until);
+    expect(persons()).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+    // An answer held near the end waits the hold (90 s), not less.
+    b.onward('2101/1');
+    await runTo(until + 20_000);
+    await b.add(answer(11));
+    await runTo(until + 20_000 + DEFAULT_ANSWER_HOLD_MS - 1);
+    expect(persons()).toHaveLength(2);
+    await runTo(until + 20_000 + DEFAULT_ANSWER_HOLD_MS);
+    expect(persons()).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10], [11]]);
+  });
+
   it('sends what waits behind an ack in flight when the kit stops, confirmed or not', async () => {
     await b.add(answer(1));
     await runTo(30_000);

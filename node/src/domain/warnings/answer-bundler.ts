@@ -11,7 +11,8 @@
  * confirmed onward (the caller learns it from its core and says `onward(id)`), answers whose window
  * has ended wait, up to a hold, and then go together. Ten people answering 30 s apart on a busy
  * channel so cost a few acks rather than ten, each of which the kit would send again until custody
- * came back.
+ * came back. The caller may make the hold longer (`holdFor`: the kit holds until its time to answer
+ * ends) and end it early (`release`: nobody is left to answer).
  * A person who answers twice within a window is sent once, with the further state and the larger
  * counts. A note rides only as an ack's own (the others carry none), so an answer with a note leads
  * a message of its own.
@@ -43,6 +44,11 @@ export interface AnswerBundlerOptions {
   windowMs?: number;
   /** The longest the answers wait for an ack in flight once their window has ended. Default 90 s. */
   holdMs?: number;
+  /**
+   * A longer hold for one warning's answers, ms from now, when the caller knows one (the kit: until
+   * the time to answer there ends); the hold is the larger of the two.
+   */
+  holdFor?: (warning: MessageRef) => number;
   setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (t: ReturnType<typeof setTimeout>) => void;
 }
@@ -79,6 +85,7 @@ export class AnswerBundler {
     this.#o = {
       windowMs: DEFAULT_ANSWER_WINDOW_MS,
       holdMs: DEFAULT_ANSWER_HOLD_MS,
+      holdFor: () => 0,
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t),
       ...options,
@@ -121,6 +128,18 @@ export class AnswerBundler {
       }
   }
 
+  /**
+   * Nobody is left to answer `warning` here: what waits behind an ack in flight goes once its
+   * window ends, without waiting out the hold.
+   */
+  release(warning: MessageRef): void {
+    const key = `${warning.origin}/${warning.seq}`;
+    const line = this.#lines.get(key);
+    if (line === undefined || line.waiting.size === 0) return;
+    line.held = true;
+    this.#look(key, line);
+  }
+
   /** Sends everything held at once and closes every window: the kit is stopping. */
   async flush(): Promise<void> {
     const held = [...this.#lines.entries()];
@@ -154,11 +173,15 @@ export class AnswerBundler {
       return;
     }
     if (line.inFlight.size > 0 && !line.held) {
-      line.hold ??= this.#o.setTimer(() => {
-        line.hold = undefined;
-        line.held = true;
-        this.#look(key, line);
-      }, this.#o.holdMs);
+      const warning = (line.waiting.values().next().value as PersonAnswer).warning;
+      line.hold ??= this.#o.setTimer(
+        () => {
+          line.hold = undefined;
+          line.held = true;
+          this.#look(key, line);
+        },
+        Math.max(this.#o.holdMs, this.#o.holdFor(warning)),
+      );
       return;
     }
     if (line.hold !== undefined) this.#o.clearTimer(line.hold);

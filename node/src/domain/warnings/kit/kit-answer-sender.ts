@@ -12,6 +12,7 @@
  * entry of the same warning and person that says at least as much.
  */
 import type { Logger } from '../../../base/logger.js';
+import type { MessageRef } from '../../../wire/field-codecs.js';
 import type { AckBody } from '../../../wire/kinds/ack.js';
 import type { MessageOf } from '../../../wire/message.js';
 import { AnswerBundler, type PersonAnswer } from '../answer-bundler.js';
@@ -28,6 +29,8 @@ export interface KitAnswerSenderOptions {
   handedOver: (answers: number[]) => Promise<void>;
   /** The bundling window, ms. Default 10 s (answer-bundler.ts). */
   windowMs?: number;
+  /** A longer hold for a warning's answers behind an ack in flight, ms from now (answer-bundler.ts). */
+  holdFor?: (warning: MessageRef) => number;
   setTimer?: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
   clearTimer?: (t: ReturnType<typeof setTimeout>) => void;
   log: Logger;
@@ -88,6 +91,7 @@ export class KitAnswerSender {
     this.#bundler = new AnswerBundler({
       send: (body) => this.#send(body),
       ...(o.windowMs === undefined ? {} : { windowMs: o.windowMs }),
+      ...(o.holdFor === undefined ? {} : { holdFor: o.holdFor }),
       ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),
       ...(o.clearTimer === undefined ? {} : { clearTimer: o.clearTimer }),
     });
@@ -119,6 +123,11 @@ export class KitAnswerSender {
   /** The core saw ack `id` confirmed onward (custody elsewhere, or done). */
   onward(id: string): void {
     this.#bundler.onward(id);
+  }
+
+  /** Everyone called here has answered `warning`: what waits for an ack in flight goes (answer-bundler.ts). */
+  release(warning: MessageRef): void {
+    this.#bundler.release(warning);
   }
 
   /** Sends every answer held in a window now (the kit is stopping). */

@@ -114,6 +114,8 @@ export async function kitRig(
     refusing?: boolean;
     deliveredSpreadMs?: number;
     random?: () => number;
+    /** The core's ids of the acks, so that answers wait for the one in flight (`ackOnward`). */
+    ackIds?: boolean;
   } = {},
 ): Promise<KitRig> {
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'fieldnode-kit-warnings-')));
@@ -135,6 +137,7 @@ export async function kitRig(
       // The kit's word that it holds a warning, apart from the answers the tests follow.
       if (body.state === 'delivered') held.push(`${body.warning.origin}/${body.warning.seq}`);
       else acks.push({ body, o: opts });
+      return o.ackIds ? `${KIT}/${acks.length}` : undefined;
     },
     alarm,
     now: () => clock.now(),

@@ -20,6 +20,7 @@ import type { Person, RosterId } from '../../roster/person.js';
 import type { AlarmController } from '../alarm/alarm-controller.js';
 import { alarmRule } from '../alarm/alarm-rule.js';
 import { ackOf, DEFAULT_ANSWER_WINDOW_MS } from '../answer-bundler.js';
+import { DEFAULT_ESCALATION } from '../escalation.js';
 import '../warning-errors.js';
 import { type AckSending, ackSendingFor, KitAnswerSender, personAnswerOf } from './kit-answer-sender.js';
 import { KitDeliveredWord } from './kit-delivered-word.js';
@@ -64,6 +65,11 @@ export interface KitWarningsOptions {
   /** The bundling window, ms. Default 10 s. */
   answerWindowMs?: number;
   /**
+   * The time a person has to answer, from the warning's arrival here, ms: answers behind an ack in
+   * flight wait at most until it ends (or the hold, if later). Default five minutes, as the desk's.
+   */
+  answerWithinMs?: number;
+  /**
    * The spread of the kit's `delivered` after a warning that reaches beyond its area, ms
    * (kit-delivered-word.ts). Default 30 s; 0 says it at once.
    */
@@ -106,6 +112,13 @@ export class KitWarnings {
       send: (body) => this.#sendAck(body),
       handedOver: (n) => this.#journal.append({ t: 'sent', n, at: this.#o.now() }),
       windowMs: o.answerWindowMs ?? DEFAULT_ANSWER_WINDOW_MS,
+      // Behind an ack in flight, the answers of the time to answer go together when it ends: the
+      // centre acts on them only then (docs/warnings.md §Answers travel together).
+      holdFor: (ref) => {
+        const w = this.#warnings.get(`${ref.origin}/${ref.seq}`);
+        if (w === undefined) return 0;
+        return w.receivedAt + (o.answerWithinMs ?? DEFAULT_ESCALATION.answerWithinMs) - this.#o.now();
+      },
       ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),
       ...(o.clearTimer === undefined ? {} : { clearTimer: o.clearTimer }),
       log: this.#log,
@@ -311,6 +324,11 @@ export class KitWarnings {
     this.#o.changed?.(id);
     this.#word.answered(id);
     const { sending, handed } = this.#sender.add(answer);
+    // Once everyone called here has answered, nobody is left to ride along: what waits goes.
+    const answered = new Set((this.#answers.get(id) ?? []).map((a) => a.person));
+    const called = targetsHere(w.message.body, this.#o.people(), this.#o.area);
+    if (called.length > 0 && called.every((t) => answered.has(t.person)))
+      this.#sender.release({ origin: w.message.origin, seq: w.message.seq });
     if (sending === 'at-once') await handed;
     return { sending };
   }

@@ -49,6 +49,17 @@ export function printStorm(r: StormRun): void {
       unit: '',
     },
     {
+      measure: 'answers made, not on the board, by kit',
+      value:
+        Object.keys(r.answersShort).length === 0
+          ? 'none'
+          : Object.entries(r.answersShort)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', '),
+      target: '',
+      unit: '',
+    },
+    {
       measure: "re-alarms at the kits' books",
       value:
         Object.entries(r.realarmsAtKits)
@@ -94,13 +105,11 @@ export function printStorm(r: StormRun): void {
       `\nwhat filled the busiest 10 minutes (${ten.name}, from ${ten.tenFromS} s after the issue)\n\n`,
     );
     printTable(
-      ten.busiestTen
-        .slice(0, 8)
-        .map((b) => ({
-          carried: b.carried,
-          'airtime s': round1(b.airtimeMs / 1000),
-          'share of 10 min %': pct(b.airtimeMs / 600_000),
-        })),
+      ten.busiestTen.slice(0, 8).map((b) => ({
+        carried: b.carried,
+        'airtime s': round1(b.airtimeMs / 1000),
+        'share of 10 min %': pct(b.airtimeMs / 600_000),
+      })),
     );
   }
   process.stdout.write('\nthe storm airtime by purpose (summed over all radios)\n\n');

@@ -62,6 +62,8 @@ export interface StormRun {
   kitsDelivered: number;
   /** Kits whose book never received the warning, by name. */
   kitsWithout: string[];
+  /** Answers made at a kit but not on the centre's board when the run ended, by kit name. */
+  answersShort: Record<string, number>;
   /** Escalation steps the desk took, by kind: how many, and the first one's simulated seconds after the issue. */
   steps: Record<string, { n: number; firstS: number }>;
   /** The re-alarms that reached the kits' books, by what the book did (every person it named had answered there: 'answered-here'). */
@@ -171,6 +173,18 @@ export async function runStorm(opts: {
     const counters = world.network.medium.counters();
     let airtimeMs = 0;
     for (const n of counters.byNode.values()) airtimeMs += n.airtimeMs;
+    const answersShort: Record<string, number> = {};
+    for (const k of KITS) {
+      const made = new Set(
+        (warnings.books.get(k.id)?.get(warning.id)?.persons ?? [])
+          .filter((p) => p.state !== 'unanswered')
+          .map((p) => p.person),
+      );
+      const onBoard = calls.filter(
+        (c) => c.kit === k.id && made.has(c.person) && (c.state === 'acknowledged' || c.state === 'acted'),
+      ).length;
+      if (made.size > onBoard) answersShort[k.name] = made.size - onBoard;
+    }
     const answersDelivered = calls.filter(
       (c) => (c.state === 'acknowledged' || c.state === 'acted') && c.kit !== undefined,
     ).length;
@@ -182,6 +196,7 @@ export async function runStorm(opts: {
       lastAnswerS: lastAnswerAt === undefined ? null : Math.round((lastAnswerAt - issuedAt) / 100) / 10,
       kitsDelivered,
       kitsWithout,
+      answersShort,
       steps,
       realarmsAtKits,
       radios,

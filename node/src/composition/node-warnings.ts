@@ -36,6 +36,8 @@ export interface NodeWarningsOptions {
   /** The issuer this node signs as (keys.issuer_key_file). */
   issuer?: { id: number; name?: string; sign: Authenticator };
   now: () => number;
+  /** In [0, 1), for the spread of a kit's word that it holds a warning; default Math.random. */
+  random?: () => number;
   emit: (event: FeedEvent) => void;
   /** Told of each file this start makes. */
   tracked: (path: string) => string;
@@ -165,6 +167,7 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
       }),
     alarm,
     now: o.now,
+    ...(o.random === undefined ? {} : { random: o.random }),
     answerWindowMs: config.warnings.answerWindowMs,
     answerWithinMs: config.warnings.answerWithinMs,
     changed: (id) => service?.changed(id),

@@ -294,3 +294,44 @@ describe('durable idempotency records', () => {
     await again.close();
   });
 });
+
+describe('the journal alone', () => {
+  it('writes an append made as open() resolves, with nothing appended after it', async () => {
+    const journal = new IdempotencyJournal(path, silentLogger);
+    await journal.open(() => true);
+    // Asked while the writer was ending its turn: a writer that had already looked at its queue
+    // would leave it there until some later append came, and this one would never resolve.
+    const written = journal.append(JSON.stringify({ k: 'only', f: 'f', t: 1_000 })).then(() => 'written');
+    const never = new Promise<string>((r) => setTimeout(() => r('left in the queue'), 5_000));
+    expect(await Promise.race([written, never])).toBe('written');
+    await journal.close();
+    expect(await readFile(path, 'utf8')).toContain('"k":"only"');
+  });
+
+  it('joins a compaction asked for while one is under way, and leaves one whole file', async () => {
+    const journal = new IdempotencyJournal(path, silentLogger);
+    await journal.open(() => true);
+    const line = (k: string) => JSON.stringify({ k, f: 'f', t: 1_000 });
+    for (let i = 0; i < 20; i++) await journal.append(line(`a${i}`));
+    let asked = 0;
+    const first = journal.compact(() => {
+      asked++;
+      return [line('kept-1')];
+    });
+    const second = journal.compact(() => {
+      asked++;
+      return [line('kept-2')];
+    });
+    await Promise.all([first, second]);
+    await journal.append(line('after'));
+    await journal.close();
+    // One compaction ran: a second in its place would have left the first unfinished, both
+    // writing the same temporary file.
+    expect(asked).toBe(1);
+    const keys = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { k: string }).k);
+    expect(keys).toEqual(['kept-1', 'after']);
+  });
+});

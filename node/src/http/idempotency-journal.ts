@@ -82,6 +82,8 @@ export class IdempotencyJournal {
   #torn = false;
   /** A compaction under way: its records being written beside the file, the lines appended since. */
   #compaction: Compaction | undefined;
+  /** compact() under way, from its call until its last turn: a call meanwhile joins it. */
+  #compacting: Promise<void> | undefined;
   /** Wakes a writer waiting for its compaction's file when something is asked of it. */
   #wake: (() => void) | undefined;
 
@@ -152,7 +154,16 @@ export class IdempotencyJournal {
    * As rewrite(), but the appends go on while the records are written (see the module comment),
    * and a failure is logged, not thrown: the file only grows until the next try.
    */
-  async compact(records: () => readonly string[]): Promise<void> {
+  compact(records: () => readonly string[]): Promise<void> {
+    // One at a time: a second would take the first's place and leave it unfinished, both writing
+    // the same temporary file. A call while one is under way joins it.
+    this.#compacting ??= this.#compactOnce(records).finally(() => {
+      this.#compacting = undefined;
+    });
+    return this.#compacting;
+  }
+
+  async #compactOnce(records: () => readonly string[]): Promise<void> {
     let finished: Promise<void> | undefined;
     await this.#turn(async () => {
       const c: Compaction = { since: [], written: Promise.resolve(), done: false, finish: () => {} };
@@ -200,6 +211,9 @@ export class IdempotencyJournal {
     for (;;) {
       await this.#drainQueue();
       const c = this.#compaction;
+      // What was asked while drainQueue() returned goes too: #kick() started no writer for it,
+      // and nothing may come between this look at the queue and the writer's end below.
+      if (c === undefined && this.#queue.length > 0) continue;
       if (c === undefined) break;
       if (c.done) await this.#finishCompaction(c);
       else {

@@ -182,7 +182,8 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
     else if (m.kind === 'control') book.control(m, standing);
   };
   // One of this kit's messages confirmed onward (custody elsewhere, or ended): if it is an ack,
-  // the answers held behind it go (docs/warnings.md §Answers travel together).
+  // the answers held behind it go (docs/warnings.md §Answers travel together). It may come before
+  // submit resolves with the id, on a fast link: the bundler remembers it for then.
   const onState = (meta: { id: string; local: boolean; custodyBy?: number; done: boolean }) => {
     if (meta.local && (meta.custodyBy !== undefined || meta.done)) book.ackOnward(meta.id);
   };

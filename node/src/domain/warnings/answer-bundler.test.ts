@@ -218,6 +218,48 @@ describe('AnswerBundler under load: answers wait for the ack in flight', () => {
     expect(persons()).toEqual([[1], [2, 3, 4, 5, 6, 7, 8, 9, 10], [11]]);
   });
 
+  it('does not count an ack in flight whose onward came before its send resolved (a fast link)', async () => {
+    b = new AnswerBundler({
+      send: async (body) => {
+        acks.push({ at: clock, body });
+        const id = `2101/${acks.length}`;
+        // The core's state event (custody back) comes before submit resolves with the id.
+        b.onward(id);
+        return id;
+      },
+      setTimer: (fn, ms) => {
+        due.push({ at: clock + ms, fn, live: true });
+        return due.length as unknown as ReturnType<typeof setTimeout>;
+      },
+    });
+    await b.add(answer(1));
+    await runTo(30_000);
+    await b.add(answer(2));
+    // Nothing is in flight: the next answer goes at once, not after the 90 s hold.
+    expect(acks.map((a) => [a.at, a.body.person])).toEqual([
+      [0, 1],
+      [30_000, 2],
+    ]);
+  });
+
+  it('stops counting an ack the core never says onward after twice the hold: later answers go at once', async () => {
+    await b.add(answer(1));
+    await runTo(2 * DEFAULT_ANSWER_HOLD_MS - 1);
+    await b.add(answer(2));
+    await runTo(2 * DEFAULT_ANSWER_HOLD_MS);
+    // The answer that waited behind it goes when it stops counting.
+    expect(acks.map((a) => [a.at, a.body.person])).toEqual([
+      [0, 1],
+      [2 * DEFAULT_ANSWER_HOLD_MS, 2],
+    ]);
+    // Ack 2 is never said onward either; once it stops counting and the window ends empty, an
+    // answer goes at once.
+    await runTo(10 * DEFAULT_ANSWER_HOLD_MS);
+    await b.add(answer(3));
+    expect(acks.map((a) => a.body.person)).toEqual([1, 2, 3]);
+    expect(acks[2]?.at).toBe(10 * DEFAULT_ANSWER_HOLD_MS);
+  });
+
   it('sends what waits behind an ack in flight when the kit stops, confirmed or not', async () => {
     await b.add(answer(1));
     await runTo(30_000);

@@ -13,6 +13,10 @@
  * channel so cost a few acks rather than ten, each of which the kit would send again until custody
  * came back. The caller may make the hold longer (`holdFor`: the kit holds until its time to answer
  * ends) and end it early (`release`: nobody is left to answer).
+ * The core may say an ack is onward before its `send` resolves with the id (a fast link): the ids
+ * said onward lately are remembered, so one arriving after its onward is not counted in flight. And
+ * an ack the core never says onward stops counting after twice the hold, so it cannot hold every
+ * later answer of its warning, nor keep its warning's line, for ever.
  * A person who answers twice within a window is sent once, with the further state and the larger
  * counts. A note rides only as an ack's own (the others carry none), so an answer with a note leads
  * a message of its own.
@@ -63,6 +67,19 @@ export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
  */
 export const DEFAULT_ANSWER_HOLD_MS = 90_000;
 
+/**
+ * How many ids said onward without an ack in flight to match are remembered, for a `send` still
+ * to resolve with one: the acks a kit has being taken at once are a few, so 64 is ample and small.
+ */
+export const RECENT_ONWARD_IDS = 64;
+
+/**
+ * An ack not said onward within this many holds of its send no longer counts as in flight: its
+ * confirmation was lost or never reported, and answers made after that go by the window alone.
+ * Two, not one: answers that came to wait behind it just before one hold had passed keep theirs.
+ */
+export const IN_FLIGHT_HOLDS = 2;
+
 /** One warning's answers at this kit: the window, what waits, and the acks still in flight. */
 interface Line {
   waiting: Map<number, PersonAnswer>;
@@ -74,12 +91,16 @@ interface Line {
   held: boolean;
   /** Acks of this warning not yet confirmed onward: a token while the core takes one, then its id. */
   inFlight: Set<string | symbol>;
+  /** For each id in flight, the timer that stops counting it after `IN_FLIGHT_HOLDS` holds. */
+  expiry: Map<string, ReturnType<typeof setTimeout>>;
 }
 
 export class AnswerBundler {
   readonly #o: Required<AnswerBundlerOptions>;
   /** By warning "origin/seq". */
   readonly #lines = new Map<string, Line>();
+  /** Ids said onward before any line held them, oldest first, at most `RECENT_ONWARD_IDS`. */
+  readonly #onwardEarly = new Set<string>();
 
   constructor(options: AnswerBundlerOptions) {
     this.#o = {
@@ -113,6 +134,7 @@ export class AnswerBundler {
       hold: undefined,
       held: false,
       inFlight: new Set(),
+      expiry: new Map(),
     };
     this.#lines.set(key, fresh);
     this.#openWindow(key, fresh);
@@ -123,9 +145,15 @@ export class AnswerBundler {
   onward(id: string): void {
     for (const [key, line] of this.#lines)
       if (line.inFlight.delete(id)) {
+        this.#stopExpiry(line, id);
         this.#look(key, line);
         return;
       }
+    // Perhaps an ack whose send has not resolved yet: remembered for when it does.
+    this.#onwardEarly.delete(id);
+    this.#onwardEarly.add(id);
+    if (this.#onwardEarly.size > RECENT_ONWARD_IDS)
+      this.#onwardEarly.delete(this.#onwardEarly.values().next().value as string);
   }
 
   /**
@@ -147,6 +175,8 @@ export class AnswerBundler {
     for (const [, line] of held) {
       if (line.window !== undefined) this.#o.clearTimer(line.window);
       if (line.hold !== undefined) this.#o.clearTimer(line.hold);
+      for (const t of line.expiry.values()) this.#o.clearTimer(t);
+      line.expiry.clear();
     }
     await Promise.all(
       held.flatMap(([key, line]) =>
@@ -174,14 +204,11 @@ export class AnswerBundler {
     }
     if (line.inFlight.size > 0 && !line.held) {
       const warning = (line.waiting.values().next().value as PersonAnswer).warning;
-      line.hold ??= this.#o.setTimer(
-        () => {
-          line.hold = undefined;
-          line.held = true;
-          this.#look(key, line);
-        },
-        Math.max(this.#o.holdMs, this.#o.holdFor(warning)),
-      );
+      line.hold ??= this.#o.setTimer(() => {
+        line.hold = undefined;
+        line.held = true;
+        this.#look(key, line);
+      }, this.#holdMs(warning));
       return;
     }
     if (line.hold !== undefined) this.#o.clearTimer(line.hold);
@@ -199,11 +226,34 @@ export class AnswerBundler {
     line.inFlight.add(token);
     try {
       const id = await this.#o.send(body);
-      if (typeof id === 'string') line.inFlight.add(id);
+      if (typeof id === 'string' && !this.#onwardEarly.delete(id)) {
+        line.inFlight.add(id);
+        // Never said onward (lost, or its end unreported): it stops counting after twice the hold,
+        // so answers that came to wait behind it within one hold still wait their whole hold.
+        this.#stopExpiry(line, id);
+        line.expiry.set(
+          id,
+          this.#o.setTimer(() => {
+            line.expiry.delete(id);
+            if (line.inFlight.delete(id)) this.#look(key, line);
+          }, IN_FLIGHT_HOLDS * this.#holdMs(body.warning)),
+        );
+      }
     } finally {
       line.inFlight.delete(token);
       this.#look(key, line);
     }
+  }
+
+  /** How long answers of `warning` wait behind an ack in flight, from now. */
+  #holdMs(warning: MessageRef): number {
+    return Math.max(this.#o.holdMs, this.#o.holdFor(warning));
+  }
+
+  #stopExpiry(line: Line, id: string): void {
+    const t = line.expiry.get(id);
+    if (t !== undefined) this.#o.clearTimer(t);
+    line.expiry.delete(id);
   }
 
   /** As few acks as carry `answers`: those with a note lead their own. */

@@ -146,7 +146,7 @@ export class CallBoard {
     now: number,
     policy: EscalationPolicy,
     latencyMs: (kit: number) => number,
-    answerLagMs?: (kit: number) => number | undefined,
+    answerLagMs?: (kit: number, warning: string) => number | undefined,
   ): EscalationDue {
     return escalationDue(this.#openCalls(now), now, policy, latencyMs, answerLagMs);
   }

@@ -34,18 +34,23 @@ export class DeskState {
   /** By thread: its current warning, and whether it is cancelled. */
   readonly #threads = new Map<string, { head: string; cancelled: boolean }>();
   readonly #confirmedBy = new Map<string, Set<number>>();
-  /** By kit: how long its latest ack took from being made there to reaching this desk, ms. */
-  readonly #answerLag = new Map<number, number>();
+  /**
+   * By "warning kit": how long the kit's latest ack of that warning took from being made there to
+   * reaching this desk, ms. Per warning: a kit back online with hours-old acks of one warning must
+   * not delay its re-alarms in the next.
+   */
+  readonly #answerLag = new Map<string, number>();
 
   /** `areaOf` places a person who answered uncalled: the first of their areas. */
   constructor(private readonly areaOf: (person: RosterId) => AreaCode | undefined) {}
 
   /**
-   * How long the latest ack from `kit` took to arrive, ms (docs/warnings.md §Escalation): an answer
-   * made there now is as late, whatever the route's usual wait says. Undefined when unknown.
+   * How long the latest ack from `kit` of `warning` took to arrive, ms (docs/warnings.md
+   * §Escalation): an answer made there now is as late, whatever the route's usual wait says.
+   * Undefined when unknown.
    */
-  answerLag(kit: number): number | undefined {
-    return this.#answerLag.get(kit);
+  answerLag(kit: number, warning: string): number | undefined {
+    return this.#answerLag.get(`${warning} ${kit}`);
   }
 
   /** Applies one record; false for one that does not fit (a damaged journal). */
@@ -62,8 +67,10 @@ export class DeskState {
       }
       case 'ack':
         applyAck(this.board, r.ack as AckBody, r.kit, r.at, this.areaOf);
-        if (typeof r.made === 'number' && Number.isFinite(r.made))
-          this.#answerLag.set(r.kit, Math.max(0, r.at - r.made));
+        if (typeof r.made === 'number' && Number.isFinite(r.made)) {
+          const warning = `${(r.ack as AckBody).warning.origin}/${(r.ack as AckBody).warning.seq}`;
+          this.#answerLag.set(`${warning} ${r.kit}`, Math.max(0, r.at - r.made));
+        }
         return true;
       case 'step':
         this.board.record(r.action, r.at);

@@ -229,6 +229,41 @@ it('waits for the answers of a kit whose acks arrive late before re-alarming it,
   expect(realarmsTo(2102)).toHaveLength(1);
 });
 
+it("does not hold a kit's re-alarms in a new warning for the lateness of an old warning's acks", async () => {
+  const desk = await openDesk();
+  const old = await issue(desk);
+  await desk.receipts(old.id, [2102]);
+  // 2102 comes back online with an answer to the old warning made two hours ago.
+  await desk.ack({
+    kind: 'ack',
+    origin: 2102,
+    seq: 5,
+    createdAt: Math.floor((now - 120 * MIN) / 1000),
+    clockUntrusted: false,
+    priority: 0,
+    lifetimeMin: 360,
+    dest: { to: 'centre' },
+    flags: [],
+    body: { warning: { origin: 1, seq: 101 }, state: 'acknowledged', person: 12 },
+  });
+  now += 10 * MIN;
+  const w = await issue(desk);
+  await desk.receipts(w.id, [2102]);
+  const seq = Number(w.id.split('/')[1]);
+  const realarms = () =>
+    core.submitted.filter(
+      (m) =>
+        m.kind === 'control' &&
+        m.dest.to === 'node' &&
+        m.dest.node === 2102 &&
+        (m as MessageOf<'control'>).body.realarm?.warning.seq === seq,
+    );
+  // 13 at 2102 is silent in the new warning: re-alarmed at five minutes, not held to seven and a half.
+  now += 5.1 * MIN;
+  await tick(desk);
+  expect(realarms()).toHaveLength(1);
+});
+
 it('keeps the board across a restart and takes no step twice', async () => {
   const desk = await openDesk();
   const w = await issue(desk);

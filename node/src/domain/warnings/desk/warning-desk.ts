@@ -316,7 +316,8 @@ export class WarningDesk {
     await this.#journal.close();
   }
 
-  readonly #answerLag = (kit: number): number | undefined => this.#state.answerLag(kit);
+  readonly #answerLag = (kit: number, warning: string): number | undefined =>
+    this.#state.answerLag(kit, warning);
 
   get #policy(): EscalationPolicy {
     return this.#o.policy ?? DEFAULT_ESCALATION;

@@ -72,4 +72,19 @@ describe('answers behind an unconfirmed ack', () => {
     await r.clock.run(60 * S);
     expect(persons(r)).toEqual([[2]]);
   });
+
+  it('wait no more than the time to answer when the clock that stamped the warning was hours ahead, then set back', async () => {
+    const r = await rig({ ackIds: true });
+    // The kit's clock read three hours ahead when the warning came, and was corrected back to T0.
+    await r.book.delivered(warning(10, { body: { roles: [FLOOD, GRID] } }), current, T0 + 3 * 60 * MIN);
+    await r.book.answer('1/10', 11, { state: 'acknowledged' });
+    await r.clock.run(30 * S);
+    // Uncalled: person 12 is still silent, so nothing releases the hold early.
+    await r.book.answer('1/10', 1, { state: 'acknowledged' });
+    // The hold is at most the five minutes to answer from when the answer came to wait, not 3 h.
+    await r.clock.run(5 * MIN - 1);
+    expect(persons(r)).toEqual([[11]]);
+    await r.clock.run(1);
+    expect(persons(r)).toEqual([[11], [1]]);
+  });
 });

@@ -19,7 +19,7 @@ import { areaContains } from '../../roster/area-code.js';
 import type { Person, RosterId } from '../../roster/person.js';
 import type { AlarmController } from '../alarm/alarm-controller.js';
 import { alarmRule } from '../alarm/alarm-rule.js';
-import { ackOf, DEFAULT_ANSWER_WINDOW_MS } from '../answer-bundler.js';
+import { ackOf, DEFAULT_ANSWER_HOLD_MS, DEFAULT_ANSWER_WINDOW_MS } from '../answer-bundler.js';
 import { DEFAULT_ESCALATION } from '../escalation.js';
 import '../warning-errors.js';
 import { type AckSending, ackSendingFor, KitAnswerSender, personAnswerOf } from './kit-answer-sender.js';
@@ -114,10 +114,14 @@ export class KitWarnings {
       windowMs: o.answerWindowMs ?? DEFAULT_ANSWER_WINDOW_MS,
       // Behind an ack in flight, the answers of the time to answer go together when it ends: the
       // centre acts on them only then (docs/warnings.md §Answers travel together).
+      // The wall clock may have been wrong when the warning came and corrected since: the hold is
+      // never more than the time to answer (or the 90 s), whatever the clock did meanwhile.
       holdFor: (ref) => {
         const w = this.#warnings.get(`${ref.origin}/${ref.seq}`);
         if (w === undefined) return 0;
-        return w.receivedAt + (o.answerWithinMs ?? DEFAULT_ESCALATION.answerWithinMs) - this.#o.now();
+        const within = o.answerWithinMs ?? DEFAULT_ESCALATION.answerWithinMs;
+        const left = w.receivedAt + within - this.#o.now();
+        return Math.min(Math.max(0, left), Math.max(within, DEFAULT_ANSWER_HOLD_MS));
       },
       ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),
       ...(o.clearTimer === undefined ? {} : { clearTimer: o.clearTimer }),

@@ -5,7 +5,7 @@
  * (beacons.ts); a frame no key here checks is relayed once from memory (unchecked-relay.ts);
  * a checked one is held against what the store already has (a duplicate is confirmed again, a
  * broadcast asked for again from upstream after its repeats goes on once more (docs/store-and-
- * forward.md §Broadcasts asked for again), a
+ * forward.md §Broadcasts asked for again; reopen-downstream.ts), a
  * different frame under a known id is refused and flagged as SEQUENCE_RESTARTED, a copy of a pruned
  * id is answered or refused), and otherwise stored with its delivery record and its routes, in one
  * synced admission staged under the store's lock. Only once that group is on disk is it confirmed
@@ -27,12 +27,13 @@ import { applyReceipt } from './apply-receipt.js';
 import type { Beacons } from './beacons.js';
 import { confirmsDuplicate, type PrevHop, sentToward } from './confirmations.js';
 import type { Confirmer } from './confirmer.js';
-import type { CoreLink, NodeCoreEvents, NodeCoreOptions } from './core-types.js';
+import type { NodeCoreEvents, NodeCoreOptions } from './core-types.js';
 import { knownHop, neighboursOn, reopenTowardCustodian } from './custody-chain.js';
 import { checkInbound } from './inbound-check.js';
 import type { MessageRouter } from './message-router.js';
 import { isBroadcast, newMeta } from './new-meta.js';
 import type { ReceiptScope } from './receipt-batcher.js';
+import { isThreadHead, reopenDownstream, threadRootOf, withThreadHead } from './reopen-downstream.js';
 import type { SavedReplayWindow } from './saved-replay-window.js';
 import type { SignedState } from './signed-state.js';
 import { UncheckedRelay } from './unchecked-relay.js';
@@ -211,7 +212,7 @@ export class MessageIntake {
     // Both copies checked: a different frame under a known id is the origin reusing its sequence
     // (its store was lost) or its key in other hands. Never let it confirm, or be confirmed as,
     // the message we hold.
-    if (!sameBytes(await store.getFrame(id), a.frame)) {
+    if (!sameMessage(await store.getFrame(id), a)) {
       this.#o.log.warn(
         { msgId: id, link: inbound.link, from: a.from, node: env.origin },
         `node ${env.origin} sent a different message under a sequence number it used before: its store was lost and it restarted its sequence, or its key is in other hands`,
@@ -230,7 +231,11 @@ export class MessageIntake {
     }
     this.#o.released.note(inbound, `${id}: already held here (${existing.state})`);
     // Asked again from upstream after its repeats ended: the custodian goes once more downstream.
-    const downstream = reopenDownstream(existing, inbound.link, this.#o.links, this.#o.clock.now());
+    const downstream = reopenDownstream(
+      existing,
+      { from: a.prevHop, threadHead: await this.#isThreadHead(a, existing), now: this.#o.clock.now() },
+      this.#o.links,
+    );
     if (downstream) {
       await store.save(downstream, existing, { sync: false });
       return { duplicate: downstream, reopened: downstream, stored: store.durable(id) };
@@ -241,6 +246,29 @@ export class MessageIntake {
     const reopened = reopenTowardCustodian(existing, this.#o.links, this.#o.clock.now());
     if (reopened) await store.save(reopened, existing, { sync: false });
     return { duplicate: existing, reopened, stored: store.durable(id) };
+  }
+
+  /** Whether a held broadcast is the newest of its warning thread here (always, for other kinds). */
+  async #isThreadHead(a: Arrival, existing: MessageMeta): Promise<boolean> {
+    const m = a.decoded.message;
+    if (m?.kind !== 'warning' || existing.repeats === undefined) return true;
+    const r = threadRootOf(m);
+    const rootId = messageId(r.origin, r.seq);
+    const root = rootId === existing.id ? existing : await this.#o.store.getMeta(rootId);
+    return isThreadHead(m, root);
+  }
+
+  /**
+   * A later warning of a thread whose first warning is held here becomes the thread's head on that
+   * record, so the earlier ones are not put on air again without it (reopen-downstream.ts).
+   */
+  async #markThreadHead(a: Arrival): Promise<void> {
+    const m = a.decoded.message;
+    if (m?.kind !== 'warning' || m.body.references === undefined) return;
+    const store = this.#o.store;
+    const root = await store.getMeta(messageId(m.body.references.origin, m.body.references.seq));
+    const marked = root && withThreadHead(root, m);
+    if (marked && root) await store.save(marked, root, { sync: false });
   }
 
   /**
@@ -298,6 +326,7 @@ export class MessageIntake {
     // Applied (and saved) before the message is: once stored, a retransmission is a duplicate
     // and would never apply it. A late one only tightens (signed-state.ts).
     if (message?.kind === 'control' && meta.forMe) await this.#o.signed.applyControl(message, meta);
+    await this.#markThreadHead(a);
     // Synced: custody and receipts go out only for what is on disk (awaited by the caller).
     return { meta, relay, stored: this.#o.store.admit(meta, a.frame, { sync: true }) };
   }
@@ -403,49 +432,26 @@ export class MessageIntake {
   }
 }
 
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+/**
+ * Whether a held frame and a checked arrival are one message. For a relay-tagged frame only the
+ * authenticated part (envelope and body) counts: each tag covers only the bytes before it, so
+ * anyone on air can strip the entries after a kit's or append one for a higher kit id and the
+ * kit's tag still checks. The tags are not part of the message, as a hop tag is not
+ * (docs/wire-format.md §6.5); comparing them would take such a copy for the origin's sequence
+ * restarted.
+ */
+function sameMessage(held: Uint8Array | undefined, a: Arrival): boolean {
+  if (held === undefined) return false;
+  if (a.decoded.envelope.auth !== 'relay-tags') return sameBytes(held, a.frame);
+  let heldPart: Uint8Array;
+  try {
+    heldPart = decodeFrame(held).authenticated;
+  } catch {
+    return false;
+  }
+  return sameBytes(heldPart, a.decoded.authenticated);
 }
 
-/**
- * A broadcast relayed here whose repeats ended, arriving again over a link it was not sent on:
- * its upstream is asking again (the centre's desk re-sending a warning a kit has not confirmed,
- * docs/warnings.md §Escalation; docs/store-and-forward.md §Broadcasts asked for again), and this
- * node, which holds it, is the only one that can put it on the downstream links again. It goes
- * once more on each link it went out on, at most once per that link's confirmation wait since its
- * last send there. A copy heard on a link it went out on is that medium's own repetition (a mesh
- * flood, another relay's repeat) and reopens nothing, or every repeat would breed more. Returns
- * the record to save, or undefined when nothing goes again.
- */
-export function reopenDownstream(
-  existing: MessageMeta,
-  arrivalLink: string,
-  links: readonly CoreLink[],
-  now: number,
-): MessageMeta | undefined {
-  if (existing.local || existing.repeats === undefined || existing.state === 'failed') return undefined;
-  if (now >= existing.expiresAt * 1000) return undefined;
-  const sentOn = Object.keys(existing.attempts);
-  if (sentOn.includes(arrivalLink) || existing.out[arrivalLink] !== undefined) return undefined;
-  const due = sentOn.filter((l) => {
-    if (existing.out[l] !== undefined) return false;
-    const link = links.find((x) => x.link.id === l)?.link;
-    if (link === undefined) return false;
-    const last = Math.max(
-      0,
-      ...existing.events.filter((e) => e.state === 'sent' && e.link === l).map((e) => e.at),
-    );
-    return now - last >= link.capabilities.confirmationWaitMs;
-  });
-  if (due.length === 0) return undefined;
-  const meta = structuredClone(existing);
-  for (const l of due) meta.out[l] = now;
-  meta.done = false;
-  addEvent(meta, {
-    at: now,
-    state: meta.state,
-    link: arrivalLink,
-    detail: `asked again from upstream: sent once more on ${due.join(', ')}`,
-  });
-  return meta;
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

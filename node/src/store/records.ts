@@ -64,6 +64,16 @@ export interface MessageMeta {
   doneAt?: number;
   /** Where it came from, for custody signals. */
   prevHop?: { link: string; from?: string; node?: number };
+  /**
+   * A relayed broadcast put on its downstream links again when asked for again from upstream: how
+   * many times, and when last, unix ms (core/reopen-downstream.ts).
+   */
+  reopens?: { count: number; lastAt: number };
+  /**
+   * The first warning of a thread, relayed or taken in here: the newest later warning of its thread
+   * taken in here since (core/reopen-downstream.ts), so a superseded one is never put back on air.
+   */
+  threadHead?: { origin: number; seq: number; createdAt: number };
   custodyBy?: number;
   /**
    * The hop tag the origin made for the frame (docs/wire-format.md §6.4): put back around it on

@@ -167,4 +167,52 @@ describe('relay-tagged receipts from a gateway to its kit', () => {
     meshK.inject(tagged([[KIT, relayKey(KIT)]]), 'G');
     await eventually('custody from the genuine tag', async () => (await state(KIT, id)) === 'custody');
   });
+  it('takes a tagged receipt with entries appended or stripped for the same message, not a restarted sequence', async () => {
+    const { meshK } = await network();
+    meshK.setFaults({ loss: 1 });
+    const kit = net.node(KIT);
+    const first = await kit.core.submit(report(4));
+    const second = await kit.core.submit(report(5));
+    await eventually(
+      'both sent toward the gateway',
+      async () => (await state(KIT, first)) === 'sent' && (await state(KIT, second)) === 'sent',
+    );
+    const ids = (id: string) => id.split('/').map(Number) as [number, number];
+    const custodyOf = (id: string, seq: number): MessageOf<'receipt'> => ({
+      kind: 'receipt',
+      origin: GATEWAY,
+      seq,
+      createdAt: Math.floor(Date.now() / 1000),
+      clockUntrusted: false,
+      priority: 1,
+      lifetimeMin: 60,
+      dest: { to: 'node', node: KIT },
+      flags: ['noReceipt'],
+      body: { ranges: [{ origin: ids(id)[0], from: ids(id)[1], to: ids(id)[1] }], scope: 'custody' },
+    });
+    const receipt = custodyOf(first, 60_000);
+    const tagged = (kits: number[]) =>
+      encodeMessage(receipt, relayTagsAuthenticator(new Map(kits.map((k) => [k, relayKey(k)]))));
+    // As the gateway sent it: tags for the kit and its neighbour.
+    meshK.inject(tagged([KIT, OTHER_KIT]), 'G');
+    await eventually('custody from the genuine receipt', async () => (await state(KIT, first)) === 'custody');
+    // Altered on air: the later entry stripped, or a junk entry for a higher kit id appended. The
+    // kit's own tag covers only what comes before it, so each still checks.
+    const stripped = tagged([KIT]);
+    const appended = tagged([KIT, OTHER_KIT, 9999]);
+    expect(decodeFrame(stripped).relayTags?.map((t) => t.kit)).toEqual([KIT]);
+    expect(decodeFrame(appended).relayTags?.map((t) => t.kit)).toEqual([KIT, OTHER_KIT, 9999]);
+    meshK.inject(stripped, 'G');
+    meshK.inject(appended, 'G');
+    // Then the gateway's next receipt: taken in after them under the store's lock.
+    meshK.inject(
+      encodeMessage(custodyOf(second, 60_001), relayTagsAuthenticator(new Map([[KIT, relayKey(KIT)]]))),
+      'G',
+    );
+    await eventually('custody of the next report', async () => (await state(KIT, second)) === 'custody');
+    await kit.store.exclusive(async () => {});
+    expect(kit.flagged.filter((f) => f.code === 'SEQUENCE_RESTARTED')).toEqual([]);
+    expect(kit.rejected.filter((r) => r.startsWith('AUTH_REPLAY'))).toEqual([]);
+    expect((await metaOf(kit, first))?.state).toBe('custody');
+  });
 });

@@ -151,8 +151,9 @@ it('shows the board 未叫应 first, and writes the record with a byte-order mar
     [11, 'acted', '甲一村责任人'],
   ]);
   expect((await service.unanswered()).map((c) => c.person)).toEqual([13]);
-  // 13's call waits for its kit's confirmation: its next step is the resend, a minute after the send.
-  expect(board?.nextStepAt).toBe(now + 60_000);
+  // 13's call waits for its kit's confirmation: its next step is the resend, no sooner than
+  // warnings.resend_after_s (2 min) after the send, though its route says a minute.
+  expect(board?.nextStepAt).toBe(now + 120_000);
   const csv = (await service.callRecordCsv(view.id)) as string;
   expect(csv.startsWith('\uFEFF')).toBe(true);
   expect(csv).toContain('甲一村责任人');

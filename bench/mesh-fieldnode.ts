@@ -11,12 +11,14 @@
  * against the mesh's time, not 50 times more patiently. Message lifetimes are whole wall minutes
  * (the wire format counts minutes), i.e. `speedup` simulated minutes each.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../node/src/base/logger.js';
 import { DEFAULTS } from '../node/src/config/schema.js';
 import { type CoreLink, NodeCore, type NodeCoreOptions } from '../node/src/core/node-core.js';
+import { REOPEN_FLOOR_MS } from '../node/src/core/reopen-downstream.js';
 import { type Route, RoutingTable } from '../node/src/core/routing-table.js';
 import type { KeyRing } from '../node/src/crypto/authenticate.js';
 import { generateSigningKeyPair, publicKeyFromRaw } from '../node/src/crypto/ed25519.js';
@@ -132,6 +134,7 @@ export class FieldNodes {
       log: silentLogger,
       receiptDelayMs: this.wallMs(RECEIPT_DELAY_MS),
       receiptWaitMs: this.wallMs(DEFAULTS.receiptWaitS * 1000),
+      reopenFloorMs: this.wallMs(REOPEN_FLOOR_MS),
       expiryScanMs: this.wallMs(EXPIRY_SCAN_MS),
       // Routes are configured: what is measured is the messages, not the routing chatter.
       beaconIntervalMs: 0,

@@ -70,6 +70,12 @@ export interface NodeCoreOptions {
    */
   receiptWaitMs?: number;
   /**
+   * The least time between two reopens of a relayed broadcast asked for again from upstream, ms
+   * (reopen-downstream.ts). Default REOPEN_FLOOR_MS, 120,000: the desk's own least time between
+   * sends; a simulation running faster than wall time scales it as it scales the other timings.
+   */
+  reopenFloorMs?: number;
+  /**
    * How long receipts sent over a link that declares a receipt hold (LinkCapabilities
    * receiptHoldMs: the satellite) are held, per priority of the most urgent message they confirm,
    * ms. Default: what the link declares (tests shorten it).

@@ -49,7 +49,7 @@ export interface ReleasedFrames {
 export interface MessageIntakeOptions
   extends Pick<
     NodeCoreOptions,
-    'nodeId' | 'area' | 'links' | 'routes' | 'clock' | 'store' | 'log' | 'broadcastTargets'
+    'nodeId' | 'area' | 'links' | 'routes' | 'clock' | 'store' | 'log' | 'broadcastTargets' | 'reopenFloorMs'
   > {
   /** The keys as signed control messages amend them (signed-state.ts). */
   keys: KeyRing;
@@ -233,7 +233,12 @@ export class MessageIntake {
     // Asked again from upstream after its repeats ended: the custodian goes once more downstream.
     const downstream = reopenDownstream(
       existing,
-      { from: a.prevHop, threadHead: await this.#isThreadHead(a, existing), now: this.#o.clock.now() },
+      {
+        from: a.prevHop,
+        threadHead: await this.#isThreadHead(a, existing),
+        now: this.#o.clock.now(),
+        ...(this.#o.reopenFloorMs !== undefined && { floorMs: this.#o.reopenFloorMs }),
+      },
       this.#o.links,
     );
     if (downstream) {

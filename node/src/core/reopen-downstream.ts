@@ -35,6 +35,8 @@ export interface ReopenAsk {
    */
   threadHead: boolean;
   now: number;
+  /** The least time between two reopens, ms; default REOPEN_FLOOR_MS (NodeCoreOptions.reopenFloorMs). */
+  floorMs?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export function reopenDownstream(
   if (sentOn.includes(from.link) || existing.out[from.link] !== undefined) return undefined;
   const reopens = existing.reopens ?? { count: 0, lastAt: 0 };
   if (reopens.count >= MAX_REOPENS) return undefined;
-  if (reopens.count > 0 && now - reopens.lastAt < REOPEN_FLOOR_MS) return undefined;
+  if (reopens.count > 0 && now - reopens.lastAt < (ask.floorMs ?? REOPEN_FLOOR_MS)) return undefined;
   const due = sentOn.filter((l) => {
     if (existing.out[l] !== undefined) return false;
     const link = links.find((x) => x.link.id === l)?.link;

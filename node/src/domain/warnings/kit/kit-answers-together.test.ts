@@ -4,24 +4,13 @@
  * together), in the real book with its journal in a temporary directory and its timers on a
  * stepping clock. Before, they went every 90 s (the hold), one ack each time.
  */
-import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLOOD, GRID, VILLAGE_A2 } from '../warnings-fixtures.js';
-import { current, type KitRig, kitRig, MIN, S, T0, warning } from './kit-warnings-fixtures.js';
+import { current, type KitRig, kitRigs, MIN, S, T0, warning } from './kit-warnings-fixtures.js';
 
-const rigs: KitRig[] = [];
-async function rig(o: Parameters<typeof kitRig>[0] = {}): Promise<KitRig> {
-  const r = await kitRig(o);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.book.close();
-    await r.alarm.close();
-    await rm(r.dir, { recursive: true, force: true });
-  }
-});
+const rigs = kitRigs();
+const rig = rigs.make;
+afterEach(rigs.closeAll);
 
 const persons = (r: KitRig) =>
   r.acks.map((a) => [a.body.person, ...(a.body.others ?? []).map((o) => o.person)]);

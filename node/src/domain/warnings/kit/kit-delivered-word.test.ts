@@ -5,24 +5,13 @@
  * at once, and not at all when an answer goes first; one for the kit's own area at once; a stop
  * sends the word still waiting.
  */
-import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOWNSHIP_A } from '../warnings-fixtures.js';
-import { current, type KitRig, kitRig, S, T0, warning } from './kit-warnings-fixtures.js';
+import { current, kitRigs, S, T0, warning } from './kit-warnings-fixtures.js';
 
-const rigs: KitRig[] = [];
-async function rig(o: Parameters<typeof kitRig>[0] = {}): Promise<KitRig> {
-  const r = await kitRig(o);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.book.close();
-    await r.alarm.close();
-    await rm(r.dir, { recursive: true, force: true });
-  }
-});
+const rigs = kitRigs();
+const rig = rigs.make;
+afterEach(rigs.closeAll);
 
 /** The township's warning: every village kit of it heard the same broadcast. */
 const township = (seq: number) => warning(seq, { body: { areas: [TOWNSHIP_A] } });

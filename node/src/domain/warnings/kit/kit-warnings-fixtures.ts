@@ -6,7 +6,7 @@
  * from the county of warnings-fixtures.ts: kit 2101 serves village A1, where person 11 is the
  * 防汛责任人 and person 12 the grid member.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '../../../base/logger.js';
@@ -167,4 +167,29 @@ export async function kitRig(
     restart: (r = {}) => kitRig({ dir, clock, ...r }),
   };
   return rig;
+}
+
+/**
+ * The kit rigs one test file makes: `make` as kitRig, and `closeAll` (for afterEach) closes each
+ * book and alarm and removes its directory.
+ */
+export function kitRigs(): {
+  make(o?: Parameters<typeof kitRig>[0]): Promise<KitRig>;
+  closeAll(): Promise<void>;
+} {
+  const rigs: KitRig[] = [];
+  return {
+    async make(o = {}) {
+      const r = await kitRig(o);
+      rigs.push(r);
+      return r;
+    },
+    async closeAll() {
+      for (const r of rigs.splice(0)) {
+        await r.book.close();
+        await r.alarm.close();
+        await rm(r.dir, { recursive: true, force: true });
+      }
+    },
+  };
 }

@@ -6,7 +6,7 @@
  * update supersedes; history never sounds; an expired warning cannot be answered; the centre's
  * re-alarm sounds again, but not a late one.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kitFailure } from '../../../../test/kit-errors.js';
 import { recordingLogger } from '../../../../test/recording-logger.js';
@@ -15,7 +15,7 @@ import {
   CENTRE,
   current,
   type KitRig,
-  kitRig,
+  kitRigs,
   MIN,
   realarm,
   S,
@@ -23,19 +23,9 @@ import {
   warning,
 } from './kit-warnings-fixtures.js';
 
-const rigs: KitRig[] = [];
-async function rig(o: Parameters<typeof kitRig>[0] = {}): Promise<KitRig> {
-  const r = await kitRig(o);
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.book.close();
-    await r.alarm.close();
-    await rm(r.dir, { recursive: true, force: true });
-  }
-});
+const rigs = kitRigs();
+const rig = rigs.make;
+afterEach(rigs.closeAll);
 
 const journal = async (r: KitRig) =>
   (await readFile(r.file, 'utf8'))

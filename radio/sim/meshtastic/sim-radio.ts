@@ -15,6 +15,7 @@
  */
 
 import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
+import { PACKET_HISTORY_MS } from '../../src/meshtastic/answered-packets.js';
 import {
   MeshtasticLink,
   type MeshtasticLinkOptions,
@@ -121,6 +122,9 @@ export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkT
     queuePollMs: scaled(1000, 10),
     // The QueueStatus comes at once from a live radio; the floor allows for a busy event loop.
     queueStatusMs: scaled(10_000, 1000),
+    // The radios' packet history forgets after 10 minutes of mesh time: a packet heard earlier is
+    // named as answered no more (answered-packets.ts).
+    answerFreshMs: scaled(PACKET_HISTORY_MS, 1),
     wakeDelayMs: 20,
   };
 }

@@ -110,6 +110,8 @@ export interface SessionSendRequest {
   wantAck: boolean;
   /** `MeshPacket.Priority`; default 0 (the firmware's choice). */
   priority?: number;
+  /** `Data.request_id`: the packet this one answers, 0 or absent for none (docs/meshtastic.md §5.2). */
+  requestId?: number;
   /** Wait for the Routing answer after the QueueStatus (want_ack only), ms. */
   ackTimeoutMs: number;
 }

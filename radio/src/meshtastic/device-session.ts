@@ -189,6 +189,7 @@ export class DeviceSession extends EventEmitter<DeviceSessionEvents> {
       hopLimit: req.hopLimit,
       wantAck: req.wantAck,
       priority: req.priority ?? 0,
+      requestId: req.requestId ?? 0,
     });
     const result = this.#tracker.track({
       id,

@@ -32,6 +32,12 @@ export interface MeshtasticLinkTimeouts {
   queuePollMs?: number;
   /** An incomplete frame with no new bytes is given up after this long. Default 1000. */
   partialFrameMs?: number;
+  /**
+   * A direct message names the last packet its destination sent us as the one it answers, when
+   * that packet was heard at most this long ago (answered-packets.ts). Default 600000, the
+   * firmware's packet-history lifetime.
+   */
+  answerFreshMs?: number;
 }
 
 export interface MeshtasticLinkOptions {
@@ -56,6 +62,12 @@ export interface MeshtasticLinkOptions {
    * MAX_RETRANSMIT. Default false: a broadcast is ok once the radio queued it.
    */
   broadcastWantAck?: boolean;
+  /**
+   * Name, in each direct message, the last packet its destination sent us as the one it answers
+   * (`Data.request_id`), so that radios on firmware 2.6 and later learn next-hop routes from
+   * fieldnode's own answers (answered-packets.ts). Default true.
+   */
+  answerHeardPackets?: boolean;
   /** Largest frame, 1–219 (the PKI DM limit, docs/meshtastic.md §2.4). Default 200 (§8.5). */
   mtu?: number;
   timeouts?: MeshtasticLinkTimeouts;

@@ -10,61 +10,26 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundFrame } from '../../../node/src/link/link.js';
-import { chainLinks, MeshNetwork } from '../../sim/meshtastic/mesh-network.js';
-import type { RouterEvent } from '../../sim/meshtastic/mesh-router.js';
-import { PacedClock } from '../../sim/meshtastic/paced-clock.js';
-import { type SimRadio, simRadio } from '../../sim/meshtastic/sim-radio.js';
-import { ModemPreset, RegionCode } from './constants.js';
+import { chainLinks } from '../../sim/meshtastic/mesh-network.js';
+import type { SimRadio } from '../../sim/meshtastic/sim-radio.js';
+import { closeMeshes, idealisedMesh, meshWait, until } from './test/idealised-mesh.js';
 
 const A = 0x0a000001;
 const B = 0x0b000002;
 const C = 0x0c000003;
-const SPEEDUP = 50;
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function until(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+afterEach(closeMeshes);
 
 /** C — A — B, with a link on A and on B; every router event recorded. */
 async function line() {
-  const clock = new PacedClock(SPEEDUP);
-  cleanups.push(() => clock.stop());
-  const network = new MeshNetwork({
-    nodes: [{ num: C }, { num: A }, { num: B }],
+  const { linked, events } = await idealisedMesh({
+    nodes: [C, A, B],
     links: chainLinks([C, A, B]),
-    preset: ModemPreset.LONG_FAST,
-    region: RegionCode.CN,
-    senseDelayMs: 0,
+    linked: [A, B],
     seed: 11,
-    clock,
   });
-  const events: RouterEvent[] = [];
-  for (const n of [A, B, C]) network.router(n).onEvent((e) => events.push(e));
-  const radios: SimRadio[] = [];
-  cleanups.push(async () => {
-    for (const r of radios) await r.close();
-  });
-  for (const [node, linkId] of [
-    [A, 'mesh-a'],
-    [B, 'mesh-b'],
-  ] as const) {
-    radios.push(await simRadio({ network, node, speedup: SPEEDUP, linkId, link: { hopLimit: 3 } }));
-  }
-  const [a, b] = radios as [SimRadio, SimRadio];
-  await Promise.all([a.link.start(), b.link.start()]);
-  const atA: InboundFrame[] = [];
-  const atB: InboundFrame[] = [];
-  a.link.on('frame', (f) => atA.push(f));
-  b.link.on('frame', (f) => atB.push(f));
+  const [a, b] = linked.map((l) => l.radio) as [SimRadio, SimRadio];
+  const [atA, atB] = linked.map((l) => l.frames) as [InboundFrame[], InboundFrame[]];
   /** A's own packets that went on air from `node`: its first transmission, or relays. */
   const txOfA = (node: number) => events.filter((e) => e.type === 'tx' && e.node === node && e.from === A);
   return { a, b, atA, atB, events, txOfA };
@@ -86,7 +51,7 @@ describe('reach: a frame for the next hop only', () => {
     const first = txOfA(A);
     expect(first.map((e) => e.hopLimit)).toEqual([0]);
     // Long enough for C to have relayed it (several contention windows on LONG_FAST, in mesh time).
-    await new Promise((r) => setTimeout(r, 20_000 / SPEEDUP));
+    await meshWait(20_000);
     expect(txOfA(C)).toEqual([]);
   });
 
@@ -122,7 +87,7 @@ describe('linkAck none: the core confirms the frame itself', () => {
     expect(outcome).toMatchObject({ ok: true, ref: expect.stringMatching(/:queued$/) });
     await until(() => atB.some((f) => f.bytes[0] === 0x44));
     // B's radio answers nothing: no packet of B's own goes on air.
-    await new Promise((r) => setTimeout(r, 20_000 / SPEEDUP));
+    await meshWait(20_000);
     expect(events.filter((e) => e.type === 'tx' && e.from === B)).toEqual([]);
   });
 

@@ -63,6 +63,7 @@ import type {
 import { describeState, failed, LinkBase } from '../../../node/src/link/link-base.js';
 import type { Transport } from '../transports/transport.js';
 import { openFailureReason } from '../transports/transport.js';
+import { AnsweredPackets } from './answered-packets.js';
 import { BROADCAST_NUM, MAX_NUM_CHANNELS, PortNum, Priority } from './constants.js';
 import type { DeviceInfo, OwnPosition } from './device-info.js';
 import { DeviceSession } from './device-session.js';
@@ -129,6 +130,8 @@ export class MeshtasticLink
   readonly #randomInt: ((min: number, max: number) => number) | undefined;
   readonly #recent: RecentPackets;
   readonly #heardHops = new HeardHops();
+  /** Undefined when `answerHeardPackets` is false. */
+  readonly #answered: AnsweredPackets | undefined;
   /** The session on the open stream, from the transport's opening until the session ends. */
   #session: DeviceSession | undefined;
   /** The transport being closed after a session ended; the next opening waits for it. */
@@ -152,6 +155,8 @@ export class MeshtasticLink
     this.#maxGpsAgeMs = opts.maxGpsAgeMs ?? 3_600_000;
     this.#randomInt = opts.randomInt;
     this.#recent = new RecentPackets(opts.recentPackets ?? 1024);
+    this.#answered =
+      opts.answerHeardPackets === false ? undefined : new AnsweredPackets(opts.timeouts?.answerFreshMs);
   }
 
   /**
@@ -257,6 +262,7 @@ export class MeshtasticLink
         hopLimit: this.#hopLimitTo(info, broadcast ? undefined : to, opts.reach, wantAck),
         wantAck,
         priority,
+        requestId: broadcast ? 0 : (this.#answered?.answerTo(to, this.now()) ?? 0),
         ackTimeoutMs: this.#t.ackMs ?? defaultAckTimeoutMs(params, payload.length),
       },
       opts.signal,
@@ -364,6 +370,7 @@ export class MeshtasticLink
   #inbound(session: DeviceSession, p: ReceivedPacket): void {
     const own = session.info?.nodeNum;
     if (p.hopsAway !== undefined && p.from !== own) this.#heardHops.heard(p.from, p.hopsAway);
+    if (p.to === own && p.from !== own) this.#answered?.heard(p.from, p.id, p.receivedAt);
     if (p.portnum !== this.#portnum || p.payload.length === 0 || own === undefined || p.from === own) return;
     if (p.to !== BROADCAST_NUM && p.to !== own) return;
     if (p.channel !== this.#channel && !(p.pkiEncrypted && p.to === own)) return;

@@ -42,6 +42,8 @@ export interface OutgoingPacket {
   wantAck: boolean;
   /** `MeshPacket.Priority`; 0 lets the firmware choose (DEFAULT, or RELIABLE with want_ack). */
   priority: number;
+  /** `Data.request_id`: the packet this one answers (§5.2 "Learning"); 0 or absent for none. */
+  requestId?: number;
 }
 
 /**
@@ -63,7 +65,12 @@ export const packetFrame = (p: OutgoingPacket): Uint8Array =>
             priority: p.priority,
             payloadVariant: {
               case: 'decoded',
-              value: { portnum: p.portnum, payload: p.payload, wantResponse: false },
+              value: {
+                portnum: p.portnum,
+                payload: p.payload,
+                wantResponse: false,
+                requestId: p.requestId ?? 0,
+              },
             },
           },
         },

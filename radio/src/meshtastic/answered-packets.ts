@@ -1,0 +1,58 @@
+/**
+ * The packet each sender last sent us, so that a direct message back to it names that packet as
+ * the one it answers (`Data.request_id`) and teaches the radios on the way next-hop routes
+ * (docs/meshtastic.md §5.2 "Learning"; docs/store-and-forward.md §Airtime on the mesh).
+ *
+ * Firmware 2.6 and later learns a destination's next hop only from an ACK or reply coming back:
+ * a decoded packet whose `request_id` names a packet the radio sent or relayed. fieldnode's frames
+ * go without want_ack (the radio's ACKs cost more airtime than they save), so no ACK ever comes
+ * back, and without this every report and every receipt would flood the whole mesh for ever. A
+ * receipt from the gateway naming the kit's report it answers is a reply in the firmware's sense:
+ * each radio that relayed the report learns to hand the gateway's traffic to whoever brought the
+ * receipt back, and the kit's next report goes next hop by next hop. The same holds the other way
+ * round for the kit's frames to the gateway.
+ *
+ * Only a packet heard within the firmware's history lifetime is named: an older one is no longer
+ * in any radio's packet history, so naming it would teach nothing. A bounded map, the sender
+ * heard longest ago forgotten first.
+ */
+
+/** `FLOOD_EXPIRE_TIME`: how long a radio's packet history keeps a packet (docs/meshtastic.md §2.7). */
+export const PACKET_HISTORY_MS = 600_000;
+
+export class AnsweredPackets {
+  readonly #capacity: number;
+  readonly #freshMs: number;
+  readonly #latest = new Map<number, { id: number; at: number }>();
+
+  /**
+   * `freshMs`: how long a packet may be named after it was heard (default the firmware's
+   * history lifetime; a simulation at speed-up shrinks it). `capacity`: how many senders are
+   * remembered (default 256).
+   */
+  constructor(freshMs = PACKET_HISTORY_MS, capacity = 256) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
+    if (!(freshMs >= 0)) throw new RangeError('freshMs must be a non-negative number');
+    this.#capacity = capacity;
+    this.#freshMs = freshMs;
+  }
+
+  /** Notes that `from` sent us packet `id` at `at` (Unix ms). Id 0 (none) is ignored. */
+  heard(from: number, id: number, at: number): void {
+    if (id === 0) return;
+    this.#latest.delete(from);
+    this.#latest.set(from, { id: id >>> 0, at });
+    if (this.#latest.size > this.#capacity) {
+      const oldest = this.#latest.keys().next().value;
+      if (oldest !== undefined) this.#latest.delete(oldest);
+    }
+  }
+
+  /** The packet a frame to `to` at `now` answers: the last one `to` sent us, if still fresh; else 0. */
+  answerTo(to: number, now: number): number {
+    const last = this.#latest.get(to);
+    if (last === undefined || now - last.at > this.#freshMs || now < last.at) return 0;
+    return last.id;
+  }
+}

@@ -28,21 +28,22 @@ function meta(opts: { dest?: Destination; receipt?: boolean; change?: Partial<Me
 }
 
 describe('meshSendOptions', () => {
-  it(`a report: no radio ACK for its first ${CHEAP_SENDS} sends (custody or the receipt confirms it), the usual reach`, () => {
+  it(`a report: no radio ACK for its first ${CHEAP_SENDS} sends (custody or the receipt confirms it), no farther than its next hop was heard`, () => {
     expect(CHEAP_SENDS).toBe(8);
+    const cheap = { linkAck: 'none', reach: 'heard' };
     const first = meta({ change: { nextHop: { mesh: '!0000abcd' }, out: { mesh: 1 } } });
-    expect(meshSendOptions(first, 'mesh')).toStrictEqual({ linkAck: 'none' });
+    expect(meshSendOptions(first, 'mesh')).toStrictEqual(cheap);
     const eighth = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 7 } } });
-    expect(meshSendOptions(eighth, 'mesh')).toStrictEqual({ linkAck: 'none' });
-    expect(meshSendOptions(meta({}), 'mesh')).toStrictEqual({ linkAck: 'none' });
+    expect(meshSendOptions(eighth, 'mesh')).toStrictEqual(cheap);
+    expect(meshSendOptions(meta({}), 'mesh')).toStrictEqual(cheap);
   });
 
-  it(`a report sent ${CHEAP_SENDS} times without an answer asks for the link’s acknowledgement again (the radio’s retransmissions)`, () => {
+  it(`a report sent ${CHEAP_SENDS} times without an answer asks for the link’s acknowledgement again (the radio’s retransmissions), with every path`, () => {
     const ninth = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 8 } } });
     expect(meshSendOptions(ninth, 'mesh')).toStrictEqual({});
     // Attempts on another link do not count.
     const elsewhere = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { sbd: 5 } } });
-    expect(meshSendOptions(elsewhere, 'mesh')).toStrictEqual({ linkAck: 'none' });
+    expect(meshSendOptions(elsewhere, 'mesh')).toStrictEqual({ linkAck: 'none', reach: 'heard' });
   });
 
   it('a receipt (custody, vouched or delivered) always answers a frame just heard: reach as heard', () => {

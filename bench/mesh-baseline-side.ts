@@ -52,6 +52,8 @@ export async function runBaselineSide(opts: {
     speedup: opts.speedup,
     routerFirmware: opts.routerFirmware,
     hopLimit: BASELINE_SETTINGS.hopLimit,
+    // A plain client's DM names no packet it answers: its radios learn next hops from ACKs only.
+    answerHeardPackets: false,
   });
   try {
     const { clock, startMs } = world;

@@ -47,6 +47,12 @@ export interface MeshWorldOptions {
   routerFirmware: RouterFirmware;
   /** The hop limit the hosts' links send with. Defaults to the radio's configured one (3). */
   hopLimit?: number;
+  /**
+   * Whether the hosts' links name, in each direct message, the packet it answers (the mesh link's
+   * `answerHeardPackets`, docs/meshtastic.md §8.5). Default true, as fieldnode sends; a plain
+   * client names nothing.
+   */
+  answerHeardPackets?: boolean;
 }
 
 export async function meshWorld(opts: MeshWorldOptions): Promise<MeshWorld> {
@@ -80,7 +86,10 @@ export async function meshWorld(opts: MeshWorldOptions): Promise<MeshWorld> {
           node: h.radio,
           speedup,
           linkId: `mesh@${h.id}`,
-          ...(opts.hopLimit !== undefined && { link: { hopLimit: opts.hopLimit } }),
+          link: {
+            ...(opts.hopLimit !== undefined && { hopLimit: opts.hopLimit }),
+            ...(opts.answerHeardPackets !== undefined && { answerHeardPackets: opts.answerHeardPackets }),
+          },
         }),
       );
     }

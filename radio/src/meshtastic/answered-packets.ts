@@ -1,21 +1,32 @@
 /**
  * The packet each sender last sent us, so that a direct message back to it names that packet as
- * the one it answers (`Data.request_id`) and teaches the radios on the way next-hop routes
- * (docs/meshtastic.md §5.2 "Learning"; docs/store-and-forward.md §Airtime on the mesh).
+ * the one it answers (`Data.request_id`) and teaches radios next-hop routes (docs/meshtastic.md
+ * §5.2 "Learning", §8.5; docs/store-and-forward.md §Airtime on the mesh).
  *
- * Firmware 2.6 and later learns a destination's next hop only from an ACK or reply coming back:
- * a decoded packet whose `request_id` names a packet the radio sent or relayed. fieldnode's frames
- * go without want_ack (the radio's ACKs cost more airtime than they save), so no ACK ever comes
- * back, and without this every report and every receipt would flood the whole mesh for ever. A
- * receipt from the gateway naming the kit's report it answers is a reply in the firmware's sense:
- * each radio that relayed the report learns to hand the gateway's traffic to whoever brought the
- * receipt back, and the kit's next report goes next hop by next hop. The same holds the other way
- * round for the kit's frames to the gateway.
+ * Firmware 2.6 and later learns a destination's next hop only from an ACK or reply coming back: a
+ * decoded packet whose `request_id` names a packet the radio sent or relayed. fieldnode's frames
+ * go without want_ack (the radio's ACKs cost more airtime than they save), so no ACK comes back,
+ * and without this a report would flood within its hop limit every time. A receipt from the
+ * gateway naming the kit's report it answers is a reply in the firmware's sense: the kit learns
+ * which neighbour brought it, and so do the relays on the way when they can read it (a direct
+ * message PKI-encrypted to its destination they cannot: then only the two ends learn their first
+ * hop). A frame from a kit can teach the gateway a route back only by naming a packet the gateway
+ * sent it within the radios' packet history, which a kit reporting every quarter hour seldom has.
  *
- * Only a packet heard within the firmware's history lifetime is named: an older one is no longer
- * in any radio's packet history, so naming it would teach nothing. A bounded map, the sender
- * heard longest ago forgotten first.
+ * Only a packet heard within that history's lifetime is named: an older one is in no radio's
+ * history, so naming it would teach nothing. A bounded map, the sender heard longest ago
+ * forgotten first.
  */
+
+/** What `request_id` adds to an encoded `Data`: its tag and a fixed32 (docs/meshtastic.md §2.4). */
+export const REQUEST_ID_BYTES = 5;
+
+/**
+ * The largest payload a frame may carry and still name a packet: a PKI direct message holds 219
+ * bytes of payload without it (docs/meshtastic.md §2.4). A larger frame names nothing rather than
+ * be refused TOO_LARGE.
+ */
+export const LARGEST_NAMING_PAYLOAD = 219 - REQUEST_ID_BYTES;
 
 /** `FLOOD_EXPIRE_TIME`: how long a radio's packet history keeps a packet (docs/meshtastic.md §2.7). */
 export const PACKET_HISTORY_MS = 600_000;

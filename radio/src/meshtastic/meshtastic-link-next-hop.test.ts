@@ -9,7 +9,8 @@
  * that goes by a learnt next hop by one only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnsweredPackets, PACKET_HISTORY_MS } from './answered-packets.js';
+import { chainLinks } from '../../sim/meshtastic/mesh-network.js';
+import { AnsweredPackets, LARGEST_NAMING_PAYLOAD, PACKET_HISTORY_MS } from './answered-packets.js';
 import { closeMeshes, idealisedMesh, meshWait, until } from './test/idealised-mesh.js';
 
 const K = 0x0a000011;
@@ -20,7 +21,7 @@ const G = 0x0d000044;
 afterEach(closeMeshes);
 
 /** The diamond, with links on K and G; every router event recorded. */
-async function diamond(answerHeardPackets: boolean) {
+async function diamond(answerHeardPackets: boolean, mtu?: number) {
   const { linked, events } = await idealisedMesh({
     nodes: [K, R1, R2, G],
     links: [
@@ -31,7 +32,7 @@ async function diamond(answerHeardPackets: boolean) {
     ],
     linked: [K, G],
     seed: 7,
-    link: { answerHeardPackets },
+    link: { answerHeardPackets, ...(mtu !== undefined && { mtu }) },
   });
   const [k, g] = linked;
   if (k === undefined || g === undefined) throw new Error('two linked radios expected');
@@ -90,6 +91,43 @@ describe('a direct message names the packet it answers', () => {
     const { secondRelays, learnt } = await reportAnswerReport(false, 'heard');
     expect(learnt).toEqual([]);
     expect(new Set(secondRelays)).toEqual(new Set([R1, R2]));
+  });
+});
+
+describe('what a frame names', () => {
+  it('a frame too long to name a packet within the PKI limit names none, and teaches nothing', async () => {
+    // A line K — R1 — G: one path, so that a long frame is not lost to the two relays of the
+    // diamond transmitting at once where K hears both.
+    const { linked, events } = await idealisedMesh({
+      nodes: [K, R1, G],
+      links: chainLinks([K, R1, G]),
+      linked: [K, G],
+      seed: 7,
+      link: { mtu: 219 },
+    });
+    const [k, g] = linked;
+    if (k === undefined || g === undefined) throw new Error('two linked radios expected');
+    const dm = { linkAck: 'none' } as const;
+    const learnt = () => events.filter((e) => e.type === 'next-hop-learnt' && e.node === K && e.from === G);
+    expect(await k.radio.link.send(Uint8Array.of(0x01), { to: g.radio.address, ...dm })).toMatchObject({
+      ok: true,
+    });
+    await until(() => g.frames.some((f) => f.bytes[0] === 0x01));
+    await meshWait(40_000);
+    const long = new Uint8Array(LARGEST_NAMING_PAYLOAD + 1).fill(0x02);
+    expect(await g.radio.link.send(long, { to: k.radio.address, ...dm })).toMatchObject({ ok: true });
+    await until(() => k.frames.some((f) => f.bytes[0] === 0x02));
+    expect(learnt()).toEqual([]);
+    // One byte shorter, it names K's packet: K learns.
+    expect(await k.radio.link.send(Uint8Array.of(0x03), { to: g.radio.address, ...dm })).toMatchObject({
+      ok: true,
+    });
+    await until(() => g.frames.some((f) => f.bytes[0] === 0x03));
+    await meshWait(40_000);
+    const fits = new Uint8Array(LARGEST_NAMING_PAYLOAD).fill(0x04);
+    expect(await g.radio.link.send(fits, { to: k.radio.address, ...dm })).toMatchObject({ ok: true });
+    await until(() => k.frames.some((f) => f.bytes[0] === 0x04));
+    await until(() => learnt().length === 1);
   });
 });
 

@@ -63,7 +63,7 @@ import type {
 import { describeState, failed, LinkBase } from '../../../node/src/link/link-base.js';
 import type { Transport } from '../transports/transport.js';
 import { openFailureReason } from '../transports/transport.js';
-import { AnsweredPackets } from './answered-packets.js';
+import { AnsweredPackets, LARGEST_NAMING_PAYLOAD } from './answered-packets.js';
 import { BROADCAST_NUM, MAX_NUM_CHANNELS, PortNum, Priority } from './constants.js';
 import type { DeviceInfo, OwnPosition } from './device-info.js';
 import { DeviceSession } from './device-session.js';
@@ -262,7 +262,10 @@ export class MeshtasticLink
         hopLimit: this.#hopLimitTo(info, broadcast ? undefined : to, opts.reach, wantAck),
         wantAck,
         priority,
-        requestId: broadcast ? 0 : (this.#answered?.answerTo(to, this.now()) ?? 0),
+        requestId:
+          broadcast || payload.length > LARGEST_NAMING_PAYLOAD
+            ? 0
+            : (this.#answered?.answerTo(to, this.now()) ?? 0),
         ackTimeoutMs: this.#t.ackMs ?? defaultAckTimeoutMs(params, payload.length),
       },
       opts.signal,

@@ -49,8 +49,8 @@ export interface MeshWorldOptions {
   hopLimit?: number;
   /**
    * Whether the hosts' links name, in each direct message, the packet it answers (the mesh link's
-   * `answerHeardPackets`, docs/meshtastic.md §8.5). Default true, as fieldnode sends; a plain
-   * client names nothing.
+   * `answerHeardPackets`, docs/meshtastic.md §8.5). Default: the link's own default (off); a
+   * plain client names nothing.
    */
   answerHeardPackets?: boolean;
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageMeta } from '../store/records.js';
 import type { Destination } from '../wire/envelope.js';
-import { CHEAP_SENDS, meshSendOptions, SHORT_SENDS } from './mesh-send-options.js';
+import { CHEAP_SENDS, meshSendOptions } from './mesh-send-options.js';
 import { newMeta } from './new-meta.js';
 
 function meta(opts: { dest?: Destination; receipt?: boolean; change?: Partial<MessageMeta> }): MessageMeta {
@@ -28,29 +28,13 @@ function meta(opts: { dest?: Destination; receipt?: boolean; change?: Partial<Me
 }
 
 describe('meshSendOptions', () => {
-  it(`a report: no radio ACK for its first ${CHEAP_SENDS} sends (custody or the receipt confirms it), no farther than its next hop was heard for the first ${SHORT_SENDS}`, () => {
+  it(`a report: no radio ACK for its first ${CHEAP_SENDS} sends (custody or the receipt confirms it), the usual reach`, () => {
     expect(CHEAP_SENDS).toBe(8);
-    expect(SHORT_SENDS).toBe(2);
-    const short = { linkAck: 'none', reach: 'heard' };
     const first = meta({ change: { nextHop: { mesh: '!0000abcd' }, out: { mesh: 1 } } });
-    expect(meshSendOptions(first, 'mesh')).toStrictEqual(short);
-    expect(meshSendOptions(meta({}), 'mesh')).toStrictEqual(short);
-    const second = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 1 } } });
-    expect(meshSendOptions(second, 'mesh')).toStrictEqual(short);
-    // Unanswered twice: the way the next hop was heard may not be the way to it. Every path.
-    const third = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 2 } } });
-    expect(meshSendOptions(third, 'mesh')).toStrictEqual({ linkAck: 'none' });
+    expect(meshSendOptions(first, 'mesh')).toStrictEqual({ linkAck: 'none' });
     const eighth = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 7 } } });
     expect(meshSendOptions(eighth, 'mesh')).toStrictEqual({ linkAck: 'none' });
-  });
-
-  it('a P0 message takes every path from its second send: an SOS risks one wait on a wrong guess of the way, not two', () => {
-    const first = meta({ change: { priority: 0, nextHop: { mesh: '!0000abcd' } } });
-    expect(meshSendOptions(first, 'mesh')).toStrictEqual({ linkAck: 'none', reach: 'heard' });
-    const second = meta({ change: { priority: 0, nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 1 } } });
-    expect(meshSendOptions(second, 'mesh')).toStrictEqual({ linkAck: 'none' });
-    const p1 = meta({ change: { priority: 1, nextHop: { mesh: '!0000abcd' }, attempts: { mesh: 1 } } });
-    expect(meshSendOptions(p1, 'mesh')).toStrictEqual({ linkAck: 'none', reach: 'heard' });
+    expect(meshSendOptions(meta({}), 'mesh')).toStrictEqual({ linkAck: 'none' });
   });
 
   it(`a report sent ${CHEAP_SENDS} times without an answer asks for the link’s acknowledgement again (the radio’s retransmissions)`, () => {
@@ -58,7 +42,7 @@ describe('meshSendOptions', () => {
     expect(meshSendOptions(ninth, 'mesh')).toStrictEqual({});
     // Attempts on another link do not count.
     const elsewhere = meta({ change: { nextHop: { mesh: '!0000abcd' }, attempts: { sbd: 5 } } });
-    expect(meshSendOptions(elsewhere, 'mesh')).toStrictEqual({ linkAck: 'none', reach: 'heard' });
+    expect(meshSendOptions(elsewhere, 'mesh')).toStrictEqual({ linkAck: 'none' });
   });
 
   it('a receipt (custody, vouched or delivered) always answers a frame just heard: reach as heard', () => {

@@ -103,7 +103,7 @@ describe('what a frame names', () => {
       links: chainLinks([K, R1, G]),
       linked: [K, G],
       seed: 7,
-      link: { mtu: 219 },
+      link: { mtu: 219, answerHeardPackets: true },
     });
     const [k, g] = linked;
     if (k === undefined || g === undefined) throw new Error('two linked radios expected');

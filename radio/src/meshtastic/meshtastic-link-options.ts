@@ -65,7 +65,8 @@ export interface MeshtasticLinkOptions {
   /**
    * Name, in each direct message, the last packet its destination sent us as the one it answers
    * (`Data.request_id`), so that radios on firmware 2.6 and later learn next-hop routes from
-   * fieldnode's own answers (answered-packets.ts). Default true.
+   * fieldnode's own answers (answered-packets.ts). Default false: measured, not yet trusted
+   * (docs/mesh-simulator.md §Next hops from fieldnode's own answers).
    */
   answerHeardPackets?: boolean;
   /** Largest frame, 1–219 (the PKI DM limit, docs/meshtastic.md §2.4). Default 200 (§8.5). */

@@ -130,7 +130,7 @@ export class MeshtasticLink
   readonly #randomInt: ((min: number, max: number) => number) | undefined;
   readonly #recent: RecentPackets;
   readonly #heardHops = new HeardHops();
-  /** Undefined when `answerHeardPackets` is false. */
+  /** Undefined unless `answerHeardPackets` is true. */
   readonly #answered: AnsweredPackets | undefined;
   /** The session on the open stream, from the transport's opening until the session ends. */
   #session: DeviceSession | undefined;
@@ -156,7 +156,7 @@ export class MeshtasticLink
     this.#randomInt = opts.randomInt;
     this.#recent = new RecentPackets(opts.recentPackets ?? 1024);
     this.#answered =
-      opts.answerHeardPackets === false ? undefined : new AnsweredPackets(opts.timeouts?.answerFreshMs);
+      opts.answerHeardPackets !== true ? undefined : new AnsweredPackets(opts.timeouts?.answerFreshMs);
   }
 
   /**

@@ -156,7 +156,7 @@ export class MeshtasticLink
     this.#randomInt = opts.randomInt;
     this.#recent = new RecentPackets(opts.recentPackets ?? 1024);
     this.#answered =
-      opts.answerHeardPackets !== true ? undefined : new AnsweredPackets(opts.timeouts?.answerFreshMs);
+      opts.answerHeardPackets === true ? new AnsweredPackets(opts.timeouts?.answerFreshMs) : undefined;
   }
 
   /**

@@ -16,6 +16,7 @@
 
 import { createDuplexPair } from '../../../node/src/link/duplex-pair.js';
 import { PACKET_HISTORY_MS } from '../../src/meshtastic/answered-packets.js';
+import { HEARD_HOPS_FRESH_MS } from '../../src/meshtastic/heard-hops.js';
 import {
   MeshtasticLink,
   type MeshtasticLinkOptions,
@@ -125,6 +126,8 @@ export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkT
     // The radios' packet history forgets after 10 minutes of mesh time: a packet heard earlier is
     // named as answered no more (answered-packets.ts).
     answerFreshMs: scaled(PACKET_HISTORY_MS, 1),
+    // A hop count heard is trusted for 10 minutes of mesh time, as on real radios (heard-hops.ts).
+    heardFreshMs: scaled(HEARD_HOPS_FRESH_MS, 1),
     wakeDelayMs: 20,
   };
 }

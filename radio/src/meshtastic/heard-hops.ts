@@ -5,34 +5,53 @@
  * and no more, so the radios beyond it do not relay it across the rest of the mesh.
  *
  * The latest packet, not the nearest ever: a path that grew (a relay off the air) must be
- * followed, and what is answered with a reach is an answer to a frame just heard. A bounded map,
- * oldest sender forgotten first.
+ * followed, and what is answered with a reach is an answer to a frame just heard. A count older
+ * than `freshMs` says nothing: in a flood the relays' batteries die and hills lose their
+ * neighbours, and a frame sent short on an hour-old count would be lost where the usual hop limit
+ * reaches. A bounded map, oldest sender forgotten first.
  */
+
+/** How long a hop count is trusted. The radios keep their own packet history as long (§2.7). */
+export const HEARD_HOPS_FRESH_MS = 600_000;
+
 export class HeardHops {
   readonly #capacity: number;
-  readonly #hops = new Map<number, number>();
+  readonly #freshMs: number;
+  readonly #hops = new Map<number, { hops: number; at: number }>();
 
-  /** `capacity`: how many senders are remembered. Default 256. */
-  constructor(capacity = 256) {
+  /** `capacity`: how many senders are remembered (default 256); `freshMs`: how long a count holds. */
+  constructor(capacity = 256, freshMs = HEARD_HOPS_FRESH_MS) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError('capacity must be a positive integer');
+    if (!(freshMs > 0)) throw new RangeError('freshMs must be positive');
     this.#capacity = capacity;
+    this.#freshMs = freshMs;
   }
 
-  /** Notes that `from`'s latest packet reached us through `hopsAway` relays. */
-  heard(from: number, hopsAway: number): void {
+  /** Notes that `from`'s latest packet, heard at `at` (ms), reached us through `hopsAway` relays. */
+  heard(from: number, hopsAway: number, at: number): void {
     if (!Number.isInteger(hopsAway) || hopsAway < 0) return;
     this.#hops.delete(from);
-    this.#hops.set(from, hopsAway);
+    this.#hops.set(from, { hops: hopsAway, at });
     if (this.#hops.size > this.#capacity) {
       const oldest = this.#hops.keys().next().value;
       if (oldest !== undefined) this.#hops.delete(oldest);
     }
   }
 
-  /** Hops to `to`; for everyone (undefined), the farthest sender remembered. Undefined if unknown. */
-  hopsTo(to: number | undefined): number | undefined {
-    if (to !== undefined) return this.#hops.get(to);
-    return this.#hops.size === 0 ? undefined : Math.max(...this.#hops.values());
+  /**
+   * Hops to `to` as heard within the fresh time before `now`; for everyone (undefined), the
+   * farthest sender heard so. Undefined if none is known.
+   */
+  hopsTo(to: number | undefined, now: number): number | undefined {
+    const fresh = (e: { hops: number; at: number } | undefined) =>
+      e !== undefined && now - e.at <= this.#freshMs ? e.hops : undefined;
+    if (to !== undefined) return fresh(this.#hops.get(to));
+    let farthest: number | undefined;
+    for (const e of this.#hops.values()) {
+      const h = fresh(e);
+      if (h !== undefined && (farthest === undefined || h > farthest)) farthest = h;
+    }
+    return farthest;
   }
 }

@@ -38,6 +38,12 @@ export interface MeshtasticLinkTimeouts {
    * firmware's packet-history lifetime.
    */
   answerFreshMs?: number;
+  /**
+   * A frame sent only as far as its destination was heard (SendOptions.reach 'heard') trusts a
+   * hop count heard at most this long ago, and goes with the usual hop limit after (heard-hops.ts).
+   * Default 600000.
+   */
+  heardFreshMs?: number;
 }
 
 export interface MeshtasticLinkOptions {

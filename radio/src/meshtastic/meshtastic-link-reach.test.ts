@@ -11,8 +11,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundFrame } from '../../../node/src/link/link.js';
 import { chainLinks } from '../../sim/meshtastic/mesh-network.js';
-import type { SimRadio } from '../../sim/meshtastic/sim-radio.js';
-import { closeMeshes, idealisedMesh, meshWait, until } from './test/idealised-mesh.js';
+import { type SimRadio, scaledTimeouts } from '../../sim/meshtastic/sim-radio.js';
+import { ModemPreset } from './constants.js';
+import type { MeshtasticLinkTimeouts } from './meshtastic-link-options.js';
+import { closeMeshes, idealisedMesh, meshWait, SPEEDUP, until } from './test/idealised-mesh.js';
 
 const A = 0x0a000001;
 const B = 0x0b000002;
@@ -21,12 +23,15 @@ const C = 0x0c000003;
 afterEach(closeMeshes);
 
 /** C — A — B, with a link on A and on B; every router event recorded. */
-async function line() {
+async function line(timeouts?: Partial<MeshtasticLinkTimeouts>) {
   const { linked, events } = await idealisedMesh({
     nodes: [C, A, B],
     links: chainLinks([C, A, B]),
     linked: [A, B],
     seed: 11,
+    ...(timeouts && {
+      link: { timeouts: { ...scaledTimeouts(SPEEDUP, ModemPreset.LONG_FAST), ...timeouts } },
+    }),
   });
   const [a, b] = linked.map((l) => l.radio) as [SimRadio, SimRadio];
   const [atA, atB] = linked.map((l) => l.frames) as [InboundFrame[], InboundFrame[]];
@@ -64,6 +69,19 @@ describe('reach: a frame for the next hop only', () => {
     });
     await until(() => atB.some((f) => f.bytes[0] === 0x23));
     expect(txOfA(A).map((e) => e.hopLimit)).toEqual([1]);
+  });
+
+  it('a hop count heard longer ago than the fresh time says nothing: the usual hop limit', async () => {
+    // Fresh for 100 ms of wall time, 5 s of mesh time.
+    const { a, b, atA, atB, txOfA } = await line({ heardFreshMs: 100 });
+    expect(await b.link.send(Uint8Array.of(0x13))).toMatchObject({ ok: true });
+    await until(() => atA.length === 1);
+    expect(atA[0]?.meta?.hopsAway).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const signal = { to: b.address, reach: 'heard', linkAck: 'none' } as const;
+    expect(await a.link.send(Uint8Array.of(0x24), signal)).toMatchObject({ ok: true });
+    await until(() => atB.some((f) => f.bytes[0] === 0x24));
+    expect(txOfA(A).map((e) => e.hopLimit)).toEqual([3]);
   });
 
   it('without reach, or to a node not yet heard, the usual hop limit: the radio beyond relays', async () => {

@@ -129,7 +129,7 @@ export class MeshtasticLink
   readonly #maxGpsAgeMs: number;
   readonly #randomInt: ((min: number, max: number) => number) | undefined;
   readonly #recent: RecentPackets;
-  readonly #heardHops = new HeardHops();
+  readonly #heardHops: HeardHops;
   /** Undefined unless `answerHeardPackets` is true. */
   readonly #answered: AnsweredPackets | undefined;
   /** The session on the open stream, from the transport's opening until the session ends. */
@@ -155,6 +155,7 @@ export class MeshtasticLink
     this.#maxGpsAgeMs = opts.maxGpsAgeMs ?? 3_600_000;
     this.#randomInt = opts.randomInt;
     this.#recent = new RecentPackets(opts.recentPackets ?? 1024);
+    this.#heardHops = new HeardHops(undefined, opts.timeouts?.heardFreshMs);
     this.#answered =
       opts.answerHeardPackets === true ? new AnsweredPackets(opts.timeouts?.answerFreshMs) : undefined;
   }
@@ -372,7 +373,7 @@ export class MeshtasticLink
 
   #inbound(session: DeviceSession, p: ReceivedPacket): void {
     const own = session.info?.nodeNum;
-    if (p.hopsAway !== undefined && p.from !== own) this.#heardHops.heard(p.from, p.hopsAway);
+    if (p.hopsAway !== undefined && p.from !== own) this.#heardHops.heard(p.from, p.hopsAway, p.receivedAt);
     if (p.to === own && p.from !== own) this.#answered?.heard(p.from, p.id, p.receivedAt);
     if (p.portnum !== this.#portnum || p.payload.length === 0 || own === undefined || p.from === own) return;
     if (p.to !== BROADCAST_NUM && p.to !== own) return;
@@ -405,7 +406,7 @@ export class MeshtasticLink
     wantAck: boolean,
   ): number {
     const usual = this.#hopLimitFor(info);
-    const heard = reach === 'heard' ? this.#heardHops.hopsTo(to) : undefined;
+    const heard = reach === 'heard' ? this.#heardHops.hopsTo(to, this.now()) : undefined;
     if (heard === undefined) return usual;
     return Math.min(usual, wantAck ? Math.max(1, heard) : heard);
   }

@@ -1,9 +1,10 @@
 /**
  * The beacon round (beacons.ts; docs/store-and-forward.md §Routing): a link slow to take its
  * beacon (a satellite card waiting out its interval) holds back neither the other links' beacons
- * nor the next round, whose routes would otherwise expire at the neighbours.
+ * nor the next round, whose routes would otherwise expire at the neighbours; and the rounds are
+ * jittered, so that nodes started together do not beacon together.
  */
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { silentLogger } from '../base/logger.js';
 import type { KeyRing } from '../crypto/authenticate.js';
 import { generateSigningKeyPair } from '../crypto/ed25519.js';
@@ -13,7 +14,10 @@ import type { CoreLink } from './core-types.js';
 import { RoutingTable } from './routing-table.js';
 
 let beacons: Beacons | undefined;
-afterEach(() => beacons?.stop());
+afterEach(() => {
+  beacons?.stop();
+  vi.useRealTimers();
+});
 
 /** A link that is up and records what it is given; `never` leaves every send pending. */
 function link(id: string, never = false): { core: CoreLink; sent: Uint8Array[] } {
@@ -28,6 +32,49 @@ function link(id: string, never = false): { core: CoreLink; sent: Uint8Array[] }
   } as unknown as Link;
   return { core: { link: l, costClass: 'mesh', neighbours: {} }, sent };
 }
+
+/** Beacons of node 3001 on one mesh link, with `random` for the jitter. */
+function meshBeacons(random: () => number): { beacons: Beacons; sent: Uint8Array[] } {
+  const mesh = link('mesh0');
+  let seq = 0;
+  const b = new Beacons({
+    nodeId: 3001,
+    links: [mesh.core],
+    routes: new RoutingTable(),
+    keys: { isCentre: () => false } as unknown as KeyRing,
+    identity: generateSigningKeyPair().privateKey,
+    clock: { now: () => Date.now(), trusted: () => true },
+    replay: { accept: () => true } as never,
+    nextSeq: async () => ++seq,
+    onNewPath: async () => {},
+    random,
+    log: silentLogger,
+  });
+  return { beacons: b, sent: mesh.sent };
+}
+
+it('spreads the first beacon over ten seconds and each round over a tenth of the interval either way', async () => {
+  vi.useFakeTimers();
+  const times = async (random: () => number) => {
+    const { beacons: b, sent } = meshBeacons(random);
+    beacons = b;
+    const at: number[] = [];
+    const start = Date.now();
+    b.start(300_000);
+    for (let t = 0; t < 1_000_000 && at.length < 3; t += 500) {
+      await vi.advanceTimersByTimeAsync(500);
+      while (at.length < sent.length) at.push(Date.now() - start);
+    }
+    b.stop();
+    return at;
+  };
+  // Least jitter: the first a second after the start, each round a tenth shorter.
+  expect(await times(() => 0)).toEqual([1000, 271_000, 541_000]);
+  // Most: the first ten seconds later, each round a tenth longer; never past 1.1 intervals.
+  expect(await times(() => 0.999_9)).toEqual([11_000, 341_000, 671_000]);
+  // In between, as drawn.
+  expect(await times(() => 0.5)).toEqual([6000, 306_000, 606_000]);
+});
 
 it('sends each link its beacon at once, and the next round on time, though one link never takes its own', async () => {
   const satellite = link('bd0', true);

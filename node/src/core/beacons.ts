@@ -29,8 +29,21 @@ export interface BeaconsOptions {
   nextSeq: () => Promise<number>;
   /** Called when a beacon brought a path the table did not have. */
   onNewPath: () => Promise<void>;
+  /** Uniform in [0, 1), for the jitter. Default Math.random. */
+  random?: () => number;
   log: Logger;
 }
+
+/**
+ * The first beacon waits up to this much more than its second, and every round is this fraction
+ * of the interval shorter or longer at random (RFC 5148, jitter for MANET control traffic).
+ * Nodes that booted together, as a township's kits do when the mains come back, would otherwise
+ * beacon in the same second every round for ever, each beacon a second of LONG_FAST airtime,
+ * and collide at every neighbour that hears two of them. A round at most a tenth longer stays well
+ * inside a route's life of three intervals.
+ */
+const FIRST_SPREAD_MAX_MS = 10_000;
+const ROUND_JITTER = 0.1;
 
 export class Beacons {
   readonly #o: BeaconsOptions;
@@ -41,11 +54,24 @@ export class Beacons {
     this.#o = options;
   }
 
-  /** Sends the first beacon soon (so neighbours learn a rebooted gateway quickly), then every `everyMs`. */
+  /**
+   * Sends the first beacon soon (so neighbours learn a rebooted gateway quickly), then about every
+   * `everyMs`, each with its jitter.
+   */
   start(everyMs: number): void {
     if (everyMs <= 0) return;
     this.#running = true;
-    this.#schedule(everyMs, Math.min(everyMs, 1000));
+    const spread = Math.min(everyMs / 4, FIRST_SPREAD_MAX_MS);
+    this.#schedule(everyMs, Math.min(everyMs, 1000) + Math.floor(this.#random() * spread));
+  }
+
+  #random(): number {
+    return (this.#o.random ?? Math.random)();
+  }
+
+  /** The wait before the next round: the interval, a tenth shorter or longer at random. */
+  #round(everyMs: number): number {
+    return Math.round(everyMs * (1 - ROUND_JITTER + 2 * ROUND_JITTER * this.#random()));
   }
 
   stop(): void {
@@ -93,7 +119,7 @@ export class Beacons {
       }
     });
     // The next round does not wait for this one's slowest link either.
-    if (this.#running) this.#schedule(everyMs, everyMs);
+    if (this.#running) this.#schedule(everyMs, this.#round(everyMs));
     await Promise.all(sends);
   }
 

@@ -6,7 +6,7 @@
  * sends on its interval and sooner when the power source changes, but not more than once a minute,
  * and logs a failure once.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recordingLogger } from '../../../test/recording-logger.js';
 import type { NodeStatus } from '../../app-contract.js';
 import { KitError } from '../../base/errors.js';
@@ -138,6 +138,40 @@ describe('the health reporter', () => {
     const count = sent.length;
     await sleep(150);
     expect(sent).toHaveLength(count);
+  });
+
+  it('spreads the first message of kits started together over a minute, and keeps that phase', async () => {
+    vi.useFakeTimers();
+    try {
+      const sentAt = async (random: () => number, intervalMs: number, count: number) => {
+        const at: number[] = [];
+        const start = Date.now();
+        const reporter = new HealthReporter({
+          intervalMs,
+          status: () => status(),
+          submit: async () => {
+            at.push(Date.now() - start);
+            return `2107/${at.length}`;
+          },
+          now: () => Date.now(),
+          random,
+          log: recordingLogger().log,
+        });
+        reporter.start();
+        for (let t = 0; t < 3 * intervalMs && at.length < count; t += 250)
+          await vi.advanceTimersByTimeAsync(250);
+        await reporter.stop();
+        return at;
+      };
+      const HOUR = 3_600_000;
+      expect(await sentAt(() => 0, HOUR, 2)).toEqual([10_000, 10_000 + HOUR]);
+      expect(await sentAt(() => 0.5, HOUR, 2)).toEqual([40_000, 40_000 + HOUR]);
+      expect(await sentAt(() => 0.999_9, HOUR, 1)).toEqual([69_994]);
+      // A short interval: a quarter of it at most.
+      expect(await sentAt(() => 0.5, 4000, 1)).toEqual([4500]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('logs a failure once, and when it sends again', async () => {

@@ -20,8 +20,16 @@ export interface HealthReporterOptions {
   /** Makes and stores the message (NodeCore.submit); resolves to its id. */
   submit: (draft: Draft<'health'>) => Promise<string>;
   now: () => number;
-  /** The first message goes this long after start(), ms: the links have come up by then. Default 10 s, or the interval when shorter. */
+  /**
+   * The first message goes this long after start(), ms: the links have come up by then. Default
+   * 10 s, or the interval when shorter, and up to a minute more at random (a quarter of the
+   * interval when shorter): a township's kits that the returning mains restart together would
+   * otherwise send their health in the same second every interval, to the same gateway, and
+   * collide there (RFC 5148's jitter). Given, it is exact.
+   */
   firstAfterMs?: number;
+  /** Uniform in [0, 1), for that spread. Default Math.random. */
+  random?: () => number;
   /** How often the power source is looked at for a change, ms. Default a minute, or the interval when shorter. */
   lookMs?: number;
   log: Logger;
@@ -29,6 +37,9 @@ export interface HealthReporterOptions {
 
 /** Sends sooner than the interval at most this often, on a change of power source. */
 const SOONEST_MS = 60_000;
+
+/** The most the first message's default wait is spread by. */
+const FIRST_SPREAD_MAX_MS = 60_000;
 
 export class HealthReporter {
   readonly #o: HealthReporterOptions;
@@ -46,7 +57,14 @@ export class HealthReporter {
   start(): void {
     if (this.#o.intervalMs <= 0) return;
     this.#running = true;
-    this.#arm(this.#o.firstAfterMs ?? Math.min(10_000, this.#o.intervalMs));
+    this.#arm(this.#o.firstAfterMs ?? this.#firstAfterMs());
+  }
+
+  /** The default first wait, spread; later messages keep the phase it sets. */
+  #firstAfterMs(): number {
+    const interval = this.#o.intervalMs;
+    const spread = Math.min(FIRST_SPREAD_MAX_MS, interval / 4);
+    return Math.min(10_000, interval) + Math.floor((this.#o.random ?? Math.random)() * spread);
   }
 
   /** Stops; a message being made is left to finish. */

@@ -33,13 +33,12 @@ function link(id: string, never = false): { core: CoreLink; sent: Uint8Array[] }
   return { core: { link: l, costClass: 'mesh', neighbours: {} }, sent };
 }
 
-/** Beacons of node 3001 on one mesh link, with `random` for the jitter. */
-function meshBeacons(random: () => number): { beacons: Beacons; sent: Uint8Array[] } {
-  const mesh = link('mesh0');
+/** Beacons of node 3001 on `links`, with `random` for the jitter when given. */
+function beaconsOn(links: CoreLink[], random?: () => number): Beacons {
   let seq = 0;
-  const b = new Beacons({
+  return new Beacons({
     nodeId: 3001,
-    links: [mesh.core],
+    links,
     routes: new RoutingTable(),
     keys: { isCentre: () => false } as unknown as KeyRing,
     identity: generateSigningKeyPair().privateKey,
@@ -47,16 +46,16 @@ function meshBeacons(random: () => number): { beacons: Beacons; sent: Uint8Array
     replay: { accept: () => true } as never,
     nextSeq: async () => ++seq,
     onNewPath: async () => {},
-    random,
+    ...(random === undefined ? {} : { random }),
     log: silentLogger,
   });
-  return { beacons: b, sent: mesh.sent };
 }
 
 it('spreads the first beacon over ten seconds and each round over a tenth of the interval either way', async () => {
   vi.useFakeTimers();
   const times = async (random: () => number) => {
-    const { beacons: b, sent } = meshBeacons(random);
+    const { core, sent } = link('mesh0');
+    const b = beaconsOn([core], random);
     beacons = b;
     const at: number[] = [];
     const start = Date.now();
@@ -79,19 +78,7 @@ it('spreads the first beacon over ten seconds and each round over a tenth of the
 it('sends each link its beacon at once, and the next round on time, though one link never takes its own', async () => {
   const satellite = link('bd0', true);
   const mesh = link('mesh0');
-  let seq = 0;
-  beacons = new Beacons({
-    nodeId: 3001,
-    links: [satellite.core, mesh.core],
-    routes: new RoutingTable(),
-    keys: { isCentre: () => false } as unknown as KeyRing,
-    identity: generateSigningKeyPair().privateKey,
-    clock: { now: () => Date.now(), trusted: () => true },
-    replay: { accept: () => true } as never,
-    nextSeq: async () => ++seq,
-    onNewPath: async () => {},
-    log: silentLogger,
-  });
+  beacons = beaconsOn([satellite.core, mesh.core]);
   beacons.start(50);
   // The card holds each beacon for ever; the mesh gets one every round all the same (with the
   // links taken one after the other, it would get none).

@@ -36,6 +36,8 @@ const FLASH_FLOOD = hazardCode('flashFlood');
  * simulated mesh and satellite (a clean-clone run missed 80 s).
  */
 const DELIVERY_MS = 240_000;
+/** A test's timeout: its two crossings in turn, each to its bound, and the steps around them. */
+const TEST_TIMEOUT_MS = 2 * DELIVERY_MS + 120_000;
 
 const zh = (key: Parameters<typeof text>[1], params?: Record<string, string | number>) =>
   text('zh-CN', key, params);
@@ -65,61 +67,63 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
     expect(ended.stdout).toContain('the demonstration county stopped');
   }, 40_000);
 
-  it('over plain HTTP, as a script would: filed at the village, received, and at the centre as a drill', async ({
-    expect,
-  }) => {
-    const { kit, centre } = demo.banner;
-    // The address the banner gives opens the page, and the kit says it is a drill to anyone.
-    const page = await fetch(kit.url);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    await page.arrayBuffer();
-    const pub = await fetch(new URL('/api/status/public', kit.url));
-    expect(((await pub.json()) as { node: { drill?: boolean } }).node.drill).toBe(true);
+  it(
+    'over plain HTTP, as a script would: filed at the village, received, and at the centre as a drill',
+    async ({ expect }) => {
+      const { kit, centre } = demo.banner;
+      // The address the banner gives opens the page, and the kit says it is a drill to anyone.
+      const page = await fetch(kit.url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      await page.arrayBuffer();
+      const pub = await fetch(new URL('/api/status/public', kit.url));
+      expect(((await pub.json()) as { node: { drill?: boolean } }).node.drill).toBe(true);
 
-    const village = new ApiClient(Number(new URL(kit.url).port));
-    expect(await village.signIn(kit.number, kit.pin)).toBe(200);
-    const session = await village.get<{ person: { id: number; areas: number[] } }>('/api/session');
-    expect(session.body.person.id).toBe(kit.number);
-    const area = session.body.person.areas[0];
+      const village = new ApiClient(Number(new URL(kit.url).port));
+      expect(await village.signIn(kit.number, kit.pin)).toBe(200);
+      const session = await village.get<{ person: { id: number; areas: number[] } }>('/api/session');
+      expect(session.body.person.id).toBe(kit.number);
+      const area = session.body.person.areas[0];
 
-    // The few fields a newcomer fills; no exercise flag: the drill node sets it whatever the draft says.
-    const filed = await village.post<{ report: ReportSummary; message: { id: string } }>('/api/reports', {
-      stage: 'initial',
-      hazard: FLASH_FLOOD,
-      indicators: { affected: 12 },
-    });
-    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
-    expect(filed.body.report).toMatchObject({ stage: 'initial', exercise: true, area });
-    const id = filed.body.message.id;
+      // The few fields a newcomer fills; no exercise flag: the drill node sets it whatever the draft says.
+      const filed = await village.post<{ report: ReportSummary; message: { id: string } }>('/api/reports', {
+        stage: 'initial',
+        hazard: FLASH_FLOOD,
+        indicators: { affected: 12 },
+      });
+      expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+      expect(filed.body.report).toMatchObject({ stage: 'initial', exercise: true, area });
+      const id = filed.body.message.id;
 
-    const duty = new ApiClient(Number(new URL(centre.url).port));
-    expect(await duty.signIn(centre.number, centre.pin)).toBe(200);
-    let atCentre: ReportSummary | undefined;
-    await until(
-      async () => {
-        const list = await duty.get<{ items: ReportSummary[] }>('/api/reports');
-        atCentre = list.body.items.find((r) => r.id === id);
-        return atCentre !== undefined;
-      },
-      DELIVERY_MS,
-      'the report at the centre',
-      250,
-    );
-    expect(atCentre).toMatchObject({ stage: 'initial', hazard: FLASH_FLOOD, area, exercise: true });
+      const duty = new ApiClient(Number(new URL(centre.url).port));
+      expect(await duty.signIn(centre.number, centre.pin)).toBe(200);
+      let atCentre: ReportSummary | undefined;
+      await until(
+        async () => {
+          const list = await duty.get<{ items: ReportSummary[] }>('/api/reports');
+          atCentre = list.body.items.find((r) => r.id === id);
+          return atCentre !== undefined;
+        },
+        DELIVERY_MS,
+        'the report at the centre',
+        250,
+      );
+      expect(atCentre).toMatchObject({ stage: 'initial', hazard: FLASH_FLOOD, area, exercise: true });
 
-    let delivery: DeliveryView | undefined;
-    await until(
-      async () => {
-        delivery = (await village.get<DeliveryView>(`/api/messages/${id}`)).body;
-        return delivery.state === 'received';
-      },
-      DELIVERY_MS,
-      'the receipt back at the village',
-      250,
-    );
-    expect(delivery?.steps.find((s) => s.step === 'received')?.reached).toBe(true);
-  }, 300_000);
+      let delivery: DeliveryView | undefined;
+      await until(
+        async () => {
+          delivery = (await village.get<DeliveryView>(`/api/messages/${id}`)).body;
+          return delivery.state === 'received';
+        },
+        DELIVERY_MS,
+        'the receipt back at the village',
+        250,
+      );
+      expect(delivery?.steps.find((s) => s.step === 'received')?.reached).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   it.skipIf(chromium === undefined)(
     'in Chromium on a phone: sign in at the village, file a 初报, see it received, find it on the centre’s board',
@@ -214,6 +218,6 @@ describe.concurrent('the first minute: `fieldnode demo`, and its banner’s guid
         await phone.close();
       }
     },
-    300_000,
+    TEST_TIMEOUT_MS,
   );
 });

@@ -58,8 +58,9 @@ describe.skipIf(chromium === undefined)('signing in, in Chromium', () => {
       const statusRead = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/status');
       release();
       await statusRead;
-      // The sign-in's own continuation runs after the status: give it its turn, then look.
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+      // The sign-in's own continuation runs after the status: it remembers the person on the phone
+      // and, in the same turn, decides where to go. Once the person is remembered, look.
+      await until(() => page.evaluate(() => localStorage.getItem('fieldnode.person') === '1'));
       expect(await page.evaluate(() => location.pathname)).toBe('/reports');
       await page.getByRole('heading', { name: text('zh-CN', 'reports.title') }).waitFor();
       expect(phone.pageErrors).toEqual([]);

@@ -89,6 +89,20 @@ export function navigate(to: string, replace = false): void {
   window.scrollTo(0, 0);
 }
 
+/** The page open now: taken before a request whose answer leads somewhere (see navigateFrom). */
+export function currentPath(): string {
+  return path;
+}
+
+/**
+ * Goes to `to` only while the page is still `from`, the page the request was made on: a person
+ * who opened another page while the kit answered keeps it (a slow kit at 3 a.m. must not undo
+ * their tap). Replacing, it would also overwrite that page's history entry.
+ */
+export function navigateFrom(from: string, to: string, replace = false): void {
+  if (path === from) navigate(to, replace);
+}
+
 /** The form of a 续报 with figures for an incident. */
 export function updatePath(incident: string): string {
   return `/report/update/${incident}`;

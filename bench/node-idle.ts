@@ -10,7 +10,7 @@
  * - Its radio: the county's mesh, every mesh node's simulated Meshtastic device on one simulated
  *   channel (node-idle-radios.ts), in a second process, on a pseudo-terminal (socat) or TCP.
  * - Ready: `GET /api/health` answers `ok`, then the control socket (`fieldnode status`) shows every
- *   link up; 5 s to settle; then CPU time (utime + stime, /proc/PID/stat) over 60 s of wall time,
+ *   link up; 12 s to settle (the first beacon, jittered, goes 1–11 s after the start); then CPU time (utime + stime, /proc/PID/stat) over 60 s of wall time,
  *   as a share of one core, and VmRSS and VmHWM (/proc/PID/status) at the end of the minute.
  *
  * Idle counts what the kit does by itself: its beacons, timers and housekeeping, its radio's
@@ -36,8 +36,11 @@ import type { RadiosReply, RadiosRequest } from './node-idle-radios.js';
 import { cpuMsOf, residentMemoryOf } from './proc-usage.js';
 import { DAEMON_NODE_FLAGS } from './store-bench.js';
 
-/** How long the kit is left alone after its links are up, then measured, ms. */
-export const SETTLE_MS = 5000;
+/**
+ * How long the kit is left alone after its links are up, then measured, ms: past its first beacon,
+ * which goes 1–11 s after the start (docs/store-and-forward.md §Routing).
+ */
+export const SETTLE_MS = 12_000;
 export const WINDOW_MS = 60_000;
 
 export interface KitIdle {

@@ -120,6 +120,7 @@ export class NodeCore extends EventEmitter<NodeCoreEvents> {
       replay: this.#replay,
       nextSeq: () => this.#sequence.takeAlone(),
       onNewPath: () => this.#router.rerouteWaiting(),
+      ...(options.random === undefined ? {} : { random: options.random }),
       log: log.child({ mod: 'beacons' }),
     });
     this.#intake = new MessageIntake({

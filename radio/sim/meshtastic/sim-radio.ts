@@ -126,7 +126,7 @@ export function scaledTimeouts(speedup: number, preset: number): MeshtasticLinkT
     // The radios' packet history forgets after 10 minutes of mesh time: a packet heard earlier is
     // named as answered no more (answered-packets.ts).
     answerFreshMs: scaled(PACKET_HISTORY_MS, 1),
-    // A hop count heard is trusted for 10 minutes of mesh time, as on real radios (heard-hops.ts).
+    // The link trusts a hop count for 10 minutes of mesh time, not of wall time (heard-hops.ts).
     heardFreshMs: scaled(HEARD_HOPS_FRESH_MS, 1),
     wakeDelayMs: 20,
   };

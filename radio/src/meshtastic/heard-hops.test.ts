@@ -33,6 +33,8 @@ describe('HeardHops', () => {
     // Heard again, it counts again.
     h.heard(1, 2, 1600);
     expect(h.hopsTo(1, 1700)).toBe(2);
+    // The clock stepped back: a count heard "later" than now says nothing either.
+    expect(h.hopsTo(1, 1599)).toBeUndefined();
     expect(new HeardHops().hopsTo(1, HEARD_HOPS_FRESH_MS)).toBeUndefined();
     expect(() => new HeardHops(1, 0)).toThrow(RangeError);
   });

@@ -44,8 +44,9 @@ export class HeardHops {
    * farthest sender heard so. Undefined if none is known.
    */
   hopsTo(to: number | undefined, now: number): number | undefined {
+    // A count from the future (the clock stepped back) is as unknown as an old one.
     const fresh = (e: { hops: number; at: number } | undefined) =>
-      e !== undefined && now - e.at <= this.#freshMs ? e.hops : undefined;
+      e !== undefined && now >= e.at && now - e.at <= this.#freshMs ? e.hops : undefined;
     if (to !== undefined) return fresh(this.#hops.get(to));
     let farthest: number | undefined;
     for (const e of this.#hops.values()) {

@@ -113,6 +113,8 @@ describe('the health reporter', () => {
       },
       now: () => now,
       firstAfterMs: 0,
+      // No jitter: each message the whole interval after the last.
+      random: () => 0,
       lookMs: 10,
       log: recordingLogger().log,
     });
@@ -140,7 +142,7 @@ describe('the health reporter', () => {
     expect(sent).toHaveLength(count);
   });
 
-  it('spreads the first message of kits started together over a minute, and keeps that phase', async () => {
+  it('spreads the first message of kits started together over a minute, and each later one up to a tenth sooner', async () => {
     vi.useFakeTimers();
     try {
       const sentAt = async (random: () => number, intervalMs: number, count: number) => {
@@ -165,7 +167,8 @@ describe('the health reporter', () => {
       };
       const HOUR = 3_600_000;
       expect(await sentAt(() => 0, HOUR, 2)).toEqual([10_000, 10_000 + HOUR]);
-      expect(await sentAt(() => 0.5, HOUR, 2)).toEqual([40_000, 40_000 + HOUR]);
+      // Drawn halfway: 30 s more for the first, then the interval less 5 %.
+      expect(await sentAt(() => 0.5, HOUR, 3)).toEqual([40_000, 40_000 + 0.95 * HOUR, 40_000 + 1.9 * HOUR]);
       expect(await sentAt(() => 0.999_9, HOUR, 1)).toEqual([69_994]);
       // A short interval: a quarter of it at most.
       expect(await sentAt(() => 0.5, 4000, 1)).toEqual([4500]);

@@ -28,7 +28,7 @@ export interface HealthReporterOptions {
    * collide there (RFC 5148's jitter). Given, it is exact.
    */
   firstAfterMs?: number;
-  /** Uniform in [0, 1), for that spread. Default Math.random. */
+  /** Uniform in [0, 1), for that spread and each interval's jitter. Default Math.random. */
   random?: () => number;
   /** How often the power source is looked at for a change, ms. Default a minute, or the interval when shorter. */
   lookMs?: number;
@@ -41,10 +41,20 @@ const SOONEST_MS = 60_000;
 /** The most the first message's default wait is spread by. */
 const FIRST_SPREAD_MAX_MS = 60_000;
 
+/**
+ * Each later message comes up to this fraction of the interval sooner, at random: two kits whose
+ * first messages fell within one airtime of each other must not stay together for ever. Only
+ * sooner, never later than the interval the message announced, so the centre's silence count is
+ * never wrong-footed by it (RFC 5148 §5.1 jitters periodic messages the same way).
+ */
+const ROUND_JITTER = 0.1;
+
 export class HealthReporter {
   readonly #o: HealthReporterOptions;
   #timer: NodeJS.Timeout | undefined;
   #lastSent: number | undefined;
+  /** How long after the last message the next one is due: the interval, jittered. */
+  #nextWait: number;
   #lastSource: string | undefined;
   #failing = false;
   #running = false;
@@ -52,6 +62,7 @@ export class HealthReporter {
 
   constructor(o: HealthReporterOptions) {
     this.#o = o;
+    this.#nextWait = o.intervalMs;
   }
 
   start(): void {
@@ -60,11 +71,11 @@ export class HealthReporter {
     this.#arm(this.#o.firstAfterMs ?? this.#firstAfterMs());
   }
 
-  /** The default first wait, spread; later messages keep the phase it sets. */
+  /** The default first wait, spread. */
   #firstAfterMs(): number {
     const interval = this.#o.intervalMs;
     const spread = Math.min(FIRST_SPREAD_MAX_MS, interval / 4);
-    return Math.min(10_000, interval) + Math.floor((this.#o.random ?? Math.random)() * spread);
+    return Math.min(10_000, interval) + Math.floor(this.#random() * spread);
   }
 
   /** Stops; a message being made is left to finish. */
@@ -87,7 +98,7 @@ export class HealthReporter {
     const body = healthBody(this.#o.status(), power, this.#o.intervalMs, now);
     try {
       const id = await this.#o.submit(healthDraft(body));
-      this.#lastSent = now;
+      this.#sent(now);
       this.#lastSource = body.power;
       if (this.#failing) this.#o.log.info({ msgId: id }, 'health message sent again');
       this.#failing = false;
@@ -97,9 +108,19 @@ export class HealthReporter {
       if (!this.#failing)
         this.#o.log.warn({ err }, 'health message not made; tried again at the next interval');
       this.#failing = true;
-      this.#lastSent = now;
+      this.#sent(now);
       return undefined;
     }
+  }
+
+  /** Notes a message made (or tried) at `now`, and draws the wait to the next. */
+  #sent(now: number): void {
+    this.#lastSent = now;
+    this.#nextWait = Math.round(this.#o.intervalMs * (1 - ROUND_JITTER * this.#random()));
+  }
+
+  #random(): number {
+    return (this.#o.random ?? Math.random)();
   }
 
   #arm(ms: number): void {
@@ -112,7 +133,7 @@ export class HealthReporter {
     if (!this.#running) return;
     const now = this.#o.now();
     const interval = this.#o.intervalMs;
-    const due = this.#lastSent === undefined || now - this.#lastSent >= interval;
+    const due = this.#lastSent === undefined || now - this.#lastSent >= this.#nextWait;
     const source = this.#o.power?.()?.source;
     const changed =
       source !== undefined &&
@@ -122,6 +143,6 @@ export class HealthReporter {
     if (due || changed) await this.sendNow();
     const sinceSent = this.#lastSent === undefined ? 0 : this.#o.now() - this.#lastSent;
     const look = this.#o.lookMs ?? Math.min(SOONEST_MS, interval);
-    this.#arm(Math.max(0, Math.min(look, interval - sinceSent)));
+    this.#arm(Math.max(0, Math.min(look, this.#nextWait - sinceSent)));
   }
 }

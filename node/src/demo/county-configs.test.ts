@@ -44,7 +44,7 @@ const web = (host: string, lanAddresses: string[] = []): CountyWeb => ({
   lanAddresses,
 });
 
-function configOf(node: DemoNodePlan, uplink: CountyUplink, w: CountyWeb): Config {
+function configOf(node: DemoNodePlan, uplink: CountyUplink, w: CountyWeb, timings = DEMO_TIMINGS): Config {
   const raw = nodeConfig(node, {
     paths,
     web: w,
@@ -52,7 +52,7 @@ function configOf(node: DemoNodePlan, uplink: CountyUplink, w: CountyWeb): Confi
     issuerPublicKey: ISSUER_KEY,
     mesh,
     uplink,
-    timings: DEMO_TIMINGS,
+    timings,
   });
   return parseConfig(raw, { baseDir: '/srv/county/nodes', env: {} });
 }
@@ -103,6 +103,12 @@ describe('the county’s configurations', () => {
     const kit = configOf(planOf(2103), satellite, web('127.0.0.1'));
     expect(kit.routing.beaconIntervalMs).toBe(300_000);
     expect(kit.routes).toEqual([expect.objectContaining({ dest: { to: 'centre' }, nextHop: '!de503001' })]);
+    // The receipt wait is the county's default, unless the timings shorten it (the tests' do).
+    expect(kit.routing.receiptWaitMs).toBe(600_000);
+    const quick = { ...DEMO_TIMINGS, receiptWaitS: 60 };
+    expect(configOf(planOf(2103), satellite, web('127.0.0.1'), quick).routing.receiptWaitMs).toBe(60_000);
+    const quickGateway = configOf(planOf(3001), satellite, web('127.0.0.1'), quick);
+    expect(quickGateway.routing).toMatchObject({ beaconIntervalMs: 3_600_000, receiptWaitMs: 60_000 });
   });
 
   it('has shelters, the rescue team with its kit, and requests filed at each village and answered at the centre', () => {

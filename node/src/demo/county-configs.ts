@@ -59,6 +59,11 @@ export interface CountyTimings {
   sessionMs?: readonly [number, number];
   /** The centre's `warnings.answer_within_s`: a delivered warning's wait for its person, s. */
   answerWithinS: number;
+  /**
+   * Every node's `routing.receipt_wait_s`: how long a message in custody elsewhere waits for the
+   * destination's word before it is sent again, s. Default the configuration's (10 minutes).
+   */
+  receiptWaitS?: number;
 }
 
 /** The demonstration's: a report reaches the centre, and its receipt the kit, within a minute. */
@@ -150,7 +155,7 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
     // Beacons go out on every link that is up, the billed satellite too (2 credits each at the
     // gateway, an MT message at the centre): once an hour there, not every 5 minutes. Routes are
     // configured; the kits' beacons stay at the default.
-    ...(billed(node, w) ? { routing: { beacon_interval_s: 3600 } } : {}),
+    ...routingSection(node, w),
     ...(socket === undefined ? {} : { control: { socket } }),
     http: httpSection(node, w.web),
     roster: rosterSection(),
@@ -163,6 +168,15 @@ export function nodeConfig(node: DemoNodePlan, w: CountyWiring): Record<string, 
     alarm: { sounders: [{ type: 'recorded', file: rel(join(dataDir, ALARM_EVENTS_FILE)) }] },
     ...(node.role === 'centre' ? { warnings: { answer_within_s: w.timings.answerWithinS } } : {}),
   };
+}
+
+/** Hourly beacons where they are billed, and the receipt wait the timings set. */
+function routingSection(node: DemoNodePlan, w: CountyWiring): { routing?: Record<string, number> } {
+  const routing: Record<string, number> = {
+    ...(billed(node, w) ? { beacon_interval_s: 3600 } : {}),
+    ...(w.timings.receiptWaitS === undefined ? {} : { receipt_wait_s: w.timings.receiptWaitS }),
+  };
+  return Object.keys(routing).length === 0 ? {} : { routing };
 }
 
 /**

@@ -19,6 +19,9 @@ export const TEST_TIMINGS: CountyTimings = {
   receiptHoldMs: [200, 200, 200, 200],
   sessionMs: [300, 800],
   answerWithinS: 4,
+  // A receipt lost on the mesh after its report was in the gateway's custody is asked for again
+  // after this, not after the 10 minutes a county waits (docs/store-and-forward.md §Confirmations).
+  receiptWaitS: 60,
 };
 
 /** Cheap PIN hashes: scrypt's least cost a stored hash may have (pin-hash.ts). */

@@ -21,7 +21,7 @@ const G = 0x0d000044;
 afterEach(closeMeshes);
 
 /** The diamond, with links on K and G; every router event recorded. */
-async function diamond(answerHeardPackets: boolean, mtu?: number) {
+async function diamond(answerHeardPackets: boolean) {
   const { linked, events } = await idealisedMesh({
     nodes: [K, R1, R2, G],
     links: [
@@ -32,7 +32,7 @@ async function diamond(answerHeardPackets: boolean, mtu?: number) {
     ],
     linked: [K, G],
     seed: 7,
-    link: { answerHeardPackets, ...(mtu !== undefined && { mtu }) },
+    link: { answerHeardPackets },
   });
   const [k, g] = linked;
   if (k === undefined || g === undefined) throw new Error('two linked radios expected');

@@ -16,6 +16,10 @@
  *   libuv's) and of the clients' process in the window, so that a reader can tell what one core
  *   could serve from what this machine, running both and the admission load, did serve.
  *
+ * The clients speak HTTP through a lean client of their own (lean-http-client.ts), so that they
+ * take as little as they can of the cores the server needs; `API_BENCH_CLIENT=node-http` runs them
+ * on node:http's Agent instead, for a reading beside the figures taken with it.
+ *
  * Three processes share the machine: the centre alone in one, started with the daemon's V8 flags
  * as `fieldnode start` runs (node-process.ts), the clients in another (api-load-child.ts), and,
  * beside, the admission load in a third (api-admission-child.ts).
@@ -46,6 +50,12 @@ const ROUTES: Array<{ route: Route; name: string; targetPerSec: number; targetP9
   { route: 'reports-get', name: 'GET /api/reports?page=…', targetPerSec: 5000, targetP99Ms: 20 },
   { route: 'reports-post', name: 'POST /api/reports', targetPerSec: 500, targetP99Ms: 50 },
 ];
+
+/**
+ * The clients' HTTP: the lean client, or node:http's Agent for a reading beside an older one
+ * (`API_BENCH_CLIENT=node-http`; docs/api.md §Measured).
+ */
+const CLIENT: 'lean' | 'node-http' = process.env.API_BENCH_CLIENT === 'node-http' ? 'node-http' : 'lean';
 
 /** The filing's target rate, at which the open loop runs. */
 const POST_TARGET_PER_SEC = 500;
@@ -79,6 +89,7 @@ export async function runApiBench(json: boolean): Promise<void> {
       windowMs: WINDOW_MS,
       pages: Math.floor(REPORTS / 20),
       area: VILLAGE,
+      client: CLIENT,
     };
     for (const beside of [false, true]) {
       const admission = beside ? await startAdmission(rounds) : undefined;
@@ -285,6 +296,7 @@ function report(
       p99Ms: round(mean(rounds.map((r) => r.p99)), 1),
     },
     connections: CONNECTIONS,
+    client: CLIENT,
     reports: REPORTS,
     warnings: WARNINGS,
     cores: availableParallelism(),
@@ -301,7 +313,8 @@ function report(
   }
   process.stdout.write(
     `api: a centre holding ${REPORTS} reports and ${WARNINGS} warnings, ${CONNECTIONS} keep-alive connections of a ` +
-      `signed-in duty officer on 127.0.0.1, ${WINDOW_MS / 1000} s after ${WARM_UP_MS / 1000} s of warm-up.\n` +
+      `signed-in duty officer on 127.0.0.1 (${CLIENT === 'lean' ? 'the lean client' : "node:http's Agent"}), ` +
+      `${WINDOW_MS / 1000} s after ${WARM_UP_MS / 1000} s of warm-up.\n` +
       `The centre runs alone in its process with the centre's V8 flags (${CENTRE_NODE_FLAGS.join(' ') || "V8's defaults"}; ` +
       'node/src/cli/node-flags.ts; `node dist/bench/api-flags.js` measures the kit’s). ' +
       `This machine has ${result.cores} cores for the server, the clients and (beside) the admission load together; ` +

@@ -11,9 +11,13 @@
  * for a free connection waits on the clock), so that a slow reply cannot hide the ones it held up.
  * That reads the latency a route gives at a stated rate, where the closed loop reads it at the
  * most the machine can answer (docs/api.md §Measured).
+ *
+ * The requests go through the lean client (lean-http-client.ts), which leaves the server more of
+ * the cores they share, or through node:http's Agent when the phase asks for it.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { LeanPool, type LeanReply, requestBytes } from './lean-http-client.js';
 
 export type Route = 'status' | 'reports-get' | 'reports-post';
 
@@ -32,6 +36,8 @@ export interface Phase {
   area: number;
   /** An open loop at this rate; absent, each connection keeps one request in flight. */
   ratePerSec?: number;
+  /** The clients' HTTP: the lean client (default) or node:http's Agent. */
+  client?: 'lean' | 'node-http';
 }
 
 export interface PhaseResult {
@@ -72,9 +78,10 @@ process.on('message', (m: { type: 'run'; phase: Phase } | { type: 'exit' }) => {
 });
 
 async function run(p: Phase): Promise<PhaseResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: p.connections, maxFreeSockets: p.connections });
+  const http = p.client === 'node-http' ? nodeHttp(p) : lean(p);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const failureCodes: Record<string, number> = {};
   let failures = 0;
   let page = 0;
   let n = 0;
@@ -95,9 +102,7 @@ async function run(p: Phase): Promise<PhaseResult> {
       resolve();
     }, p.warmUpMs + p.windowMs),
   );
-  const base = { host: '127.0.0.1', port: p.port, agent };
-  const failureCodes: Record<string, number> = {};
-  const one = (): Promise<{ status: number } | { error: string }> => {
+  const one = (): Promise<LeanReply> => {
     const headers: Record<string, string> = { cookie: p.cookie, accept: 'application/json' };
     let body: string | undefined;
     let path = '/api/status';
@@ -117,19 +122,10 @@ async function run(p: Phase): Promise<PhaseResult> {
       headers['x-csrf-token'] = p.csrf;
       headers['idempotency-key'] = randomUUID();
       headers['content-type'] = 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(body));
     }
-    return new Promise((resolve) => {
-      const req = request({ ...base, method, path, headers }, (res) => {
-        res.on('data', () => {});
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-        res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-      req.end(body);
-    });
+    return http.send(method, path, headers, body);
   };
-  const record = (reply: { status: number } | { error: string }, latency: number) => {
+  const record = (reply: LeanReply, latency: number) => {
     if ('error' in reply) {
       failures++;
       failureCodes[reply.error] = (failureCodes[reply.error] ?? 0) + 1;
@@ -174,7 +170,7 @@ async function run(p: Phase): Promise<PhaseResult> {
     closed,
     ...(p.ratePerSec === undefined ? Array.from({ length: p.connections }, loop) : [paced(p.ratePerSec)]),
   ]);
-  agent.destroy();
+  http.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
@@ -196,5 +192,40 @@ async function run(p: Phase): Promise<PhaseResult> {
     failures,
     failureCodes,
     clientCpuMs: requests > 0 ? (cpu.user + cpu.system) / 1000 / requests : NaN,
+  };
+}
+
+interface Client {
+  send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<LeanReply>;
+  close(): void;
+}
+
+function lean(p: Phase): Client {
+  const pool = new LeanPool('127.0.0.1', p.port, p.connections);
+  const host = `127.0.0.1:${p.port}`;
+  return {
+    send: (method, path, headers, body) =>
+      pool.request(requestBytes(method, path, { host, ...headers }, body)),
+    close: () => pool.destroy(),
+  };
+}
+
+function nodeHttp(p: Phase): Client {
+  const agent = new Agent({ keepAlive: true, maxSockets: p.connections, maxFreeSockets: p.connections });
+  const base = { host: '127.0.0.1', port: p.port, agent };
+  return {
+    send: (method, path, headers, body) =>
+      new Promise((resolve) => {
+        const all =
+          body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+        const req = request({ ...base, method, path, headers: all }, (res) => {
+          res.on('data', () => {});
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+          res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+        req.end(body);
+      }),
+    close: () => agent.destroy(),
   };
 }

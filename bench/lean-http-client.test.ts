@@ -1,0 +1,152 @@
+/**
+ * The API benchmark's lean client (lean-http-client.ts, lean-http-reply.ts; docs/api.md §Measured):
+ * replies framed by length, by chunks or not at all, cut anywhere, read in order; and the pool over
+ * a real node:http server on loopback, kept alive, queued and reconnected.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LeanPool, requestBytes } from './lean-http-client.js';
+import { ReplyFramingError, ReplyReader } from './lean-http-reply.js';
+
+type Framed = { status: number; body: string; framing: 'length' | 'chunked' | 'none' | 'interim' };
+
+function wire(r: Framed): string {
+  if (r.framing === 'interim') return 'HTTP/1.1 100 Continue\r\n\r\n';
+  const head = `HTTP/1.1 ${r.status} X\r\nX-Note: a\r\n`;
+  if (r.framing === 'none') return `${head}\r\n`;
+  if (r.framing === 'length') return `${head}Content-Length: ${Buffer.byteLength(r.body)}\r\n\r\n${r.body}`;
+  const chunks = r.body.length === 0 ? [] : [r.body.slice(0, 3), r.body.slice(3)].filter((c) => c !== '');
+  const data = chunks.map((c) => `${Buffer.byteLength(c).toString(16)};ext=1\r\n${c}\r\n`).join('');
+  return `${head}transfer-encoding: chunked\r\n\r\n${data}0\r\nTrailer-Field: t\r\n\r\n`;
+}
+
+const framed: fc.Arbitrary<Framed> = fc.oneof(
+  fc.record({
+    status: fc.integer({ min: 200, max: 599 }).filter((s) => s !== 204 && s !== 304),
+    body: fc.string(),
+    framing: fc.constantFrom('length' as const, 'chunked' as const),
+  }),
+  fc.record({
+    status: fc.constantFrom(204, 304),
+    body: fc.constant(''),
+    framing: fc.constant('none' as const),
+  }),
+  fc.record({ status: fc.constant(100), body: fc.constant(''), framing: fc.constant('interim' as const) }),
+);
+
+describe('ReplyReader', () => {
+  it('reads every final reply once, in order, wherever the bytes are cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(framed, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (replies, cuts) => {
+          const bytes = Buffer.from(replies.map(wire).join(''));
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const reader = new ReplyReader();
+          const read: number[] = [];
+          let from = 0;
+          for (const at of [...points, bytes.length]) {
+            read.push(...reader.push(bytes.subarray(from, at)));
+            from = at;
+          }
+          expect(read).toEqual(replies.filter((r) => r.framing !== 'interim').map((r) => r.status));
+          expect(reader.midReply).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('holds a reply cut short as unfinished', () => {
+    const reader = new ReplyReader();
+    expect(reader.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'))).toEqual([]);
+    expect(reader.midReply).toBe(true);
+    expect(reader.push(Buffer.from('cde'))).toEqual([200]);
+  });
+
+  it('refuses a reply it cannot frame, and what is not HTTP', () => {
+    expect(() => new ReplyReader().push(Buffer.from('HTTP/1.1 200 OK\r\nX: y\r\n\r\n'))).toThrow(
+      ReplyFramingError,
+    );
+    expect(() => new ReplyReader().push(Buffer.from('SSH-2.0-x\r\n\r\n'))).toThrow(/not an HTTP/);
+    expect(() =>
+      new ReplyReader().push(Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')),
+    ).toThrow(/chunk size/);
+  });
+
+  it('never throws anything but its framing error on random bytes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 6 }), (parts) => {
+        const reader = new ReplyReader();
+        try {
+          for (const p of parts) reader.push(Buffer.from(p));
+        } catch (err) {
+          expect(err).toBeInstanceOf(ReplyFramingError);
+        }
+      }),
+    );
+  });
+});
+
+describe('LeanPool', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  async function serve(handler: Parameters<typeof createServer>[1]): Promise<number> {
+    const listening = createServer({ keepAliveTimeout: 5000 }, handler);
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    return (listening.address() as AddressInfo).port;
+  }
+
+  it('keeps its connections alive, queues what finds none free, and reads each reply', async () => {
+    const sockets = new Set<unknown>();
+    const port = await serve((req, res) => {
+      sockets.add(req.socket);
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        // Chunked for one path, a length for the rest.
+        if (req.url === '/chunked') {
+          res.writeHead(202);
+          res.write('part one, ');
+          res.end('part two');
+        } else res.writeHead(201, { 'content-length': Buffer.byteLength(body) }).end(body);
+      });
+    });
+    const pool = new LeanPool('127.0.0.1', port, 2);
+    const asks = Array.from({ length: 9 }, (_, i) =>
+      pool.request(
+        i % 3 === 0
+          ? requestBytes('GET', '/chunked', { host: 'x' })
+          : requestBytes('POST', '/echo', { host: 'x' }, `body ${i} 中文`),
+      ),
+    );
+    const replies = await Promise.all(asks);
+    pool.destroy();
+    expect(replies).toEqual(Array.from({ length: 9 }, (_, i) => ({ status: i % 3 === 0 ? 202 : 201 })));
+    expect(sockets.size).toBe(2);
+  });
+
+  it('opens a new connection after the server closed one', async () => {
+    const port = await serve((_req, res) =>
+      res.writeHead(200, { connection: 'close', 'content-length': 2 }).end('ok'),
+    );
+    const pool = new LeanPool('127.0.0.1', port, 1);
+    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ status: 200 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ status: 200 });
+    pool.destroy();
+  });
+
+  it('ends a request whose connection the server drops mid-reply', async () => {
+    const port = await serve((req) => req.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab'));
+    const pool = new LeanPool('127.0.0.1', port, 1);
+    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ error: 'ECONNRESET' });
+    pool.destroy();
+  });
+});

@@ -36,6 +36,8 @@ export interface NodeWarningsOptions {
   /** The issuer this node signs as (keys.issuer_key_file). */
   issuer?: { id: number; name?: string; sign: Authenticator };
   now: () => number;
+  /** Whether the node's clock is trusted now: a kit's held answers go sooner without (kit-warnings.ts). */
+  clockTrusted?: () => boolean;
   /** In [0, 1), for the spread of a kit's word that it holds a warning; default Math.random. */
   random?: () => number;
   emit: (event: FeedEvent) => void;
@@ -170,6 +172,7 @@ async function openKitWarnings(o: NodeWarningsOptions): Promise<NodeWarnings> {
     ...(o.random === undefined ? {} : { random: o.random }),
     answerWindowMs: config.warnings.answerWindowMs,
     answerWithinMs: config.warnings.answerWithinMs,
+    ...(o.clockTrusted === undefined ? {} : { clockTrusted: o.clockTrusted }),
     changed: (id) => service?.changed(id),
     log,
   });

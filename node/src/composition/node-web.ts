@@ -168,6 +168,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
       ...(kits === undefined ? {} : { succession: kits.board }),
       now,
+      clockTrusted: () => o.status().clock.trusted,
       emit: (event) => feed.emit(event),
       tracked,
       log,

@@ -68,6 +68,17 @@ export const DEFAULT_ANSWER_WINDOW_MS = 10_000;
 export const DEFAULT_ANSWER_HOLD_MS = 90_000;
 
 /**
+ * How long before the time to answer ends at a kit whose clock is untrusted the answers held behind
+ * an ack in flight leave (a quarter of the time to answer where that is shorter). The centre's desk
+ * re-alarms a kit once its own five minutes have passed, counted from when it heard the kit hold
+ * the warning, and allows for the answers' way there only when it can measure it, from the times
+ * the kit's trusted clock put on them. A kit whose clock is untrusted gets no such allowance, and
+ * answers released at the very end would reach the desk just after it re-alarmed people who had
+ * answered (docs/warnings.md §Answers travel together).
+ */
+export const HELD_ANSWERS_LEAD_MS = 60_000;
+
+/**
  * How many ids said onward without an ack in flight to match are remembered, for a `send` still
  * to resolve with one: the acks a kit has being taken at once are a few, so 64 is ample and small.
  */

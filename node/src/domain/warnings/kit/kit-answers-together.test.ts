@@ -32,6 +32,33 @@ describe('answers behind an unconfirmed ack', () => {
     expect(persons(r)).toEqual([[1], [2, 11]]);
   });
 
+  it('go a minute before the end at a kit whose clock is untrusted', async () => {
+    const r = await rig({ ackIds: true, clockTrusted: () => false });
+    await r.book.delivered(warning(10, { body: { roles: [FLOOD, GRID] } }), current, T0);
+    await r.book.answer('1/10', 1, { state: 'acknowledged' });
+    await r.clock.run(30 * S);
+    await r.book.answer('1/10', 2, { state: 'acknowledged' });
+    // The centre cannot measure how late this kit's answers arrive: they leave so as to reach it
+    // before it re-alarms (HELD_ANSWERS_LEAD_MS).
+    await r.clock.run(4 * MIN - 30 * S - 1);
+    expect(persons(r)).toEqual([[1]]);
+    await r.clock.run(1);
+    expect(persons(r)).toEqual([[1], [2]]);
+  });
+
+  it('go a quarter of the time to answer before it ends, where that is shorter than a minute', async () => {
+    const r = await rig({ ackIds: true, answerWithinMs: 3 * MIN, clockTrusted: () => false });
+    await r.book.delivered(warning(10, { body: { roles: [FLOOD, GRID] } }), current, T0);
+    await r.book.answer('1/10', 1, { state: 'acknowledged' });
+    await r.clock.run(20 * S);
+    await r.book.answer('1/10', 2, { state: 'acknowledged' });
+    // Past its own 90 s hold (from 30 s), it waits on until 45 s before the three minutes end.
+    await r.clock.run(3 * MIN - 45 * S - 20 * S - 1);
+    expect(persons(r)).toEqual([[1]]);
+    await r.clock.run(1);
+    expect(persons(r)).toEqual([[1], [2]]);
+  });
+
   it('go as soon as everyone called here has answered', async () => {
     const r = await rig({ ackIds: true });
     await r.book.delivered(warning(10, { body: { roles: [FLOOD, GRID] } }), current, T0);

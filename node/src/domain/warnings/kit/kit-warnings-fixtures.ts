@@ -116,6 +116,10 @@ export async function kitRig(
     random?: () => number;
     /** The core's ids of the acks, so that answers wait for the one in flight (`ackOnward`). */
     ackIds?: boolean;
+    /** The county's time to answer, where not the default five minutes. */
+    answerWithinMs?: number;
+    /** Whether the kit's clock is trusted; default trusted. */
+    clockTrusted?: () => boolean;
   } = {},
 ): Promise<KitRig> {
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'fieldnode-kit-warnings-')));
@@ -146,6 +150,8 @@ export async function kitRig(
     changed: (id) => changed.push(id),
     ...(o.deliveredSpreadMs === undefined ? {} : { deliveredSpreadMs: o.deliveredSpreadMs }),
     ...(o.random === undefined ? {} : { random: o.random }),
+    ...(o.answerWithinMs === undefined ? {} : { answerWithinMs: o.answerWithinMs }),
+    ...(o.clockTrusted === undefined ? {} : { clockTrusted: o.clockTrusted }),
     log: o.log ?? silentLogger,
   });
   const rig: KitRig = {

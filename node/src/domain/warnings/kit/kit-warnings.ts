@@ -19,7 +19,12 @@ import { areaContains } from '../../roster/area-code.js';
 import type { Person, RosterId } from '../../roster/person.js';
 import type { AlarmController } from '../alarm/alarm-controller.js';
 import { alarmRule } from '../alarm/alarm-rule.js';
-import { ackOf, DEFAULT_ANSWER_HOLD_MS, DEFAULT_ANSWER_WINDOW_MS } from '../answer-bundler.js';
+import {
+  ackOf,
+  DEFAULT_ANSWER_HOLD_MS,
+  DEFAULT_ANSWER_WINDOW_MS,
+  HELD_ANSWERS_LEAD_MS,
+} from '../answer-bundler.js';
 import { DEFAULT_ESCALATION } from '../escalation.js';
 import '../warning-errors.js';
 import { type AckSending, ackSendingFor, KitAnswerSender, personAnswerOf } from './kit-answer-sender.js';
@@ -70,6 +75,11 @@ export interface KitWarningsOptions {
    */
   answerWithinMs?: number;
   /**
+   * Whether this node's clock is trusted now (its acks go out with the envelope's C flag clear):
+   * the centre can then measure how late its answers arrive and wait for them. Default: trusted.
+   */
+  clockTrusted?: () => boolean;
+  /**
    * The spread of the kit's `delivered` after a warning that reaches beyond its area, ms
    * (kit-delivered-word.ts). Default 30 s; 0 says it at once.
    */
@@ -113,14 +123,18 @@ export class KitWarnings {
       handedOver: (n) => this.#journal.append({ t: 'sent', n, at: this.#o.now() }),
       windowMs: o.answerWindowMs ?? DEFAULT_ANSWER_WINDOW_MS,
       // Behind an ack in flight, the answers of the time to answer go together when it ends: the
-      // centre acts on them only then (docs/warnings.md §Answers travel together).
+      // centre acts on them only then, allowing for how late this kit's answers arrive. It can
+      // measure that only from a trusted clock: without one they go a minute sooner, so that they
+      // reach it before it acts on the silence (HELD_ANSWERS_LEAD_MS; docs/warnings.md §Answers
+      // travel together).
       // The wall clock may have been wrong when the warning came and corrected since: the hold is
       // never more than the time to answer (or the 90 s), whatever the clock did meanwhile.
       holdFor: (ref) => {
         const w = this.#warnings.get(`${ref.origin}/${ref.seq}`);
         if (w === undefined) return 0;
         const within = o.answerWithinMs ?? DEFAULT_ESCALATION.answerWithinMs;
-        const left = w.receivedAt + within - this.#o.now();
+        const lead = (o.clockTrusted?.() ?? true) ? 0 : Math.min(HELD_ANSWERS_LEAD_MS, within / 4);
+        const left = w.receivedAt + within - lead - this.#o.now();
         return Math.min(Math.max(0, left), Math.max(within, DEFAULT_ANSWER_HOLD_MS));
       },
       ...(o.setTimer === undefined ? {} : { setTimer: o.setTimer }),

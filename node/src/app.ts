@@ -225,6 +225,7 @@ async function buildNode(
     links,
     routes: new RoutingTable(routes),
     keys,
+    ...(config.keys.untaggedKits ? { untaggedKits: new Set(config.keys.untaggedKits) } : {}),
     identity: identity.privateKey,
     ...(kitKey ? { macKey: kitKey } : {}),
     clock,

@@ -70,6 +70,21 @@ describe('key files by role', () => {
     expect(centre).toContain('keys.enrolment_secret_file: replaced by master_secret_file');
   });
 
+  it('a gateway may name kits too old for receipt tags, each a node id once, with its relay keys', async () => {
+    const gateway = await load(
+      'node: { id: 3001, role: gateway }\nkeys: { relay_keys_file: relay.keys, untagged_kits: [2101, 2102] }\n',
+    );
+    expect(gateway.keys.untaggedKits).toEqual([2101, 2102]);
+    const wrong = await problems(
+      'node: { id: 3001, role: gateway }\nkeys: { relay_keys_file: r, untagged_kits: [2101, 2101, 0, "x"] }\n',
+    );
+    expect(wrong).toContain('keys.untagged_kits[1]: 2101 is listed twice');
+    expect(wrong).toContain('keys.untagged_kits[2]: expected a node id from 1 to 4294967295, found 0');
+    expect(wrong).toContain('keys.untagged_kits[3]: expected a node id from 1 to 4294967295, found "x"');
+    const keyless = await problems('node: { id: 2107, role: kit }\nkeys: { untagged_kits: [2101] }\n');
+    expect(keyless).toContain('keys.untagged_kits: only a gateway tags its receipts');
+  });
+
   it('no rule by role runs when node.role itself is wrong', async () => {
     const text = await problems('node: { id: 9, role: kits }\nkeys: { master_secret_file: m }\n');
     expect(text).toContain('node.role: expected one of');

@@ -9,6 +9,7 @@
  *   fixture) is refused outside the test runner (node/src/crypto/repository-test-keys.ts).
  */
 import { resolve } from 'node:path';
+import { U32_MAX } from '../crypto/key-file-lines.js';
 import { repositoryTestKeysAllowed, repositoryTestPublicKey } from '../crypto/repository-test-keys.js';
 import type { Section } from './reader.js';
 import type { KeysConfig, NodeRole } from './schema.js';
@@ -22,6 +23,7 @@ const KEYS_KEYS = [
   'issuer_key_file',
   'issuers',
   'nodes',
+  'untagged_kits',
   'enrolment_secret_file',
 ];
 
@@ -107,6 +109,14 @@ export function parseKeys(root: Section, opts: KeysSectionOptions): KeysConfig {
     }
   });
 
+  const untagged = parseUntaggedKits(keys);
+  if (untagged.length > 0 && relay === undefined) {
+    keys.problem(
+      'untagged_kits',
+      'only a gateway tags its receipts, with the relay keys named in relay_keys_file, and this node names none',
+    );
+  }
+
   return {
     ...(master === undefined ? {} : { masterSecretFile: resolve(opts.baseDir, master) }),
     ...(kit === undefined ? {} : { kitKeyFile: resolve(opts.baseDir, kit) }),
@@ -114,5 +124,19 @@ export function parseKeys(root: Section, opts: KeysSectionOptions): KeysConfig {
     ...(issuerKey === undefined ? {} : { issuerKeyFile: resolve(opts.baseDir, issuerKey) }),
     issuers,
     nodes,
+    ...(untagged.length === 0 ? {} : { untaggedKits: untagged }),
   };
+}
+
+/** `untagged_kits`: node ids, each once. */
+function parseUntaggedKits(keys: Section): number[] {
+  const ids: number[] = [];
+  keys.list('untagged_kits').forEach(({ value }, i) => {
+    const at = `untagged_kits[${i}]`;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > U32_MAX)
+      keys.problem(at, `expected a node id from 1 to ${U32_MAX}, found ${JSON.stringify(value)}`);
+    else if (ids.includes(value)) keys.problem(at, `${value} is listed twice`);
+    else ids.push(value);
+  });
+  return ids;
 }

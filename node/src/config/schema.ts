@@ -152,6 +152,12 @@ export interface KeysConfig {
   readonly issuers: readonly IssuerConfig[];
   /** Identity public keys of other nodes (neighbours sign beacons and custody signals with them). */
   readonly nodes: readonly NodeKeyConfig[];
+  /**
+   * A gateway's kits that run a version older than receipt tags (docs/wire-format.md §6.5;
+   * docs/keys.md §Upgrading a county): its custody and vouched receipts to them are signed, which
+   * they can check, instead of tagged, which they refuse. Default: none (every kit takes tags).
+   */
+  readonly untaggedKits?: readonly number[];
 }
 
 interface LinkConfigBase {

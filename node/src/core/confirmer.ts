@@ -119,7 +119,7 @@ export class Confirmer {
    * Relay tags instead of this node's 64-byte signature (docs/wire-format.md §6.5), for a custody
    * or vouched receipt whose every neighbour is a kit this node holds the relay key of, when they
    * are shorter than the signature; undefined otherwise (a neighbour with no id here or no key
-   * here, a neighbouring relay, many kits at once: signed as before).
+   * here, a kit too old to check a tag, a neighbouring relay, many kits at once: signed as before).
    * The centre's receipt to one kit keeps the kit's MAC, which is shorter still.
    */
   #relayTags(r: PendingReceipt): Authenticator | undefined {
@@ -133,7 +133,7 @@ export class Confirmer {
     const relayKeys = new Map<number, Uint8Array>();
     for (const kit of kits) {
       const key = kit === nodeId || keys.isCentre(kit) ? undefined : keys.relayKey(kit);
-      if (key === undefined) return undefined;
+      if (key === undefined || this.#o.untaggedKits?.has(kit)) return undefined;
       relayKeys.set(kit, key);
     }
     return relayTagsAuthenticator(relayKeys);

@@ -44,6 +44,11 @@ export interface NodeCoreOptions {
   links: CoreLink[];
   routes: RoutingTable;
   keys: KeyRing;
+  /**
+   * Kits whose relay key this node holds but that run a version older than receipt tags: custody
+   * and vouched receipts to them are signed instead (docs/wire-format.md §6.5). Default: none.
+   */
+  untaggedKits?: ReadonlySet<number>;
   /** This node's identity key (signs what it sends to nodes it shares no MAC key with). */
   identity: KeyObject;
   /** This node's MAC key shared with the centre, when it is a kit. */

@@ -30,8 +30,11 @@ afterEach(async () => {
 
 const relayKey = (node: number) => deriveRelayKey(deriveNodeMacKey(SECRET, node), node);
 
-/** A gateway (every kit's relay key), the centre behind it on IP, and kit 2107 on the mesh. */
-async function network() {
+/**
+ * A gateway (every kit's relay key), the centre behind it on IP, and kit 2107 on the mesh; the
+ * gateway told that `untagged` kits are too old for tags (keys.untagged_kits).
+ */
+async function network(untagged: readonly number[] = []) {
   net = new TestNetwork();
   const mesh = createFakeMedium({ seed: 7, loss: 0 });
   const [ipG, ipC] = createFakeLinkPair({ ids: ['ip@G', 'ip@C'], from: ['G', 'C'], seed: 8 });
@@ -44,6 +47,7 @@ async function network() {
       { link: ipG, costClass: 'ip', neighbours: { C: 1 } },
     ],
     routes: [{ target: { to: 'centre' }, link: 'ip@G', nextHop: 'C', cost: 0, source: 'config' }],
+    ...(untagged.length === 0 ? {} : { core: { untaggedKits: new Set(untagged) } }),
   });
   const meshK = mesh.attach({ id: 'mesh@K', from: 'K' });
   await net.add({
@@ -113,6 +117,21 @@ describe('relay-tagged receipts from a gateway to its kit', () => {
     );
     expect(vouching.length).toBeGreaterThan(0);
     for (const r of vouching) expect(r.d.envelope.auth).toBe('relay-tags');
+    expect(net.node(KIT).rejected).toEqual([]);
+  });
+
+  it('a kit too old for tags gets the gateway’s signed receipts, and ends its copy on them', async () => {
+    const { ipG, ipC, heard } = await network([KIT]);
+    ipG.setUp(false);
+    ipC.setUp(false);
+    const id = await net.node(KIT).core.submit(report(6));
+    await eventually('custody at the kit', async () => (await state(KIT, id)) === 'custody');
+    const custody = receipts(heard).filter((r) => r.message.body.scope === 'custody');
+    expect(custody.length).toBeGreaterThan(0);
+    for (const r of custody) {
+      expect(r.d.envelope.auth).toBe('signature');
+      expect(r.d.relayTags).toBeUndefined();
+    }
     expect(net.node(KIT).rejected).toEqual([]);
   });
 

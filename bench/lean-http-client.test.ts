@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeanPool, requestBytes } from './lean-http-client.js';
-import { ReplyFramingError, ReplyReader } from './lean-http-reply.js';
+import { type Reply, ReplyFramingError, ReplyReader } from './lean-http-reply.js';
 
 type Framed = { status: number; body: string; framing: 'length' | 'chunked' | 'none' | 'interim' };
 
@@ -46,13 +46,17 @@ describe('ReplyReader', () => {
           const bytes = Buffer.from(replies.map(wire).join(''));
           const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
           const reader = new ReplyReader();
-          const read: number[] = [];
+          const read: Reply[] = [];
           let from = 0;
           for (const at of [...points, bytes.length]) {
-            read.push(...reader.push(bytes.subarray(from, at)));
+            const got = reader.push(bytes.subarray(from, at));
+            expect(got.error).toBeUndefined();
+            read.push(...got.replies);
             from = at;
           }
-          expect(read).toEqual(replies.filter((r) => r.framing !== 'interim').map((r) => r.status));
+          expect(read.map((r) => r.status)).toEqual(
+            replies.filter((r) => r.framing !== 'interim').map((r) => r.status),
+          );
           expect(reader.midReply).toBe(false);
         },
       ),
@@ -61,29 +65,43 @@ describe('ReplyReader', () => {
 
   it('holds a reply cut short as unfinished', () => {
     const reader = new ReplyReader();
-    expect(reader.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'))).toEqual([]);
+    const head = reader.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab'));
+    expect(head).toEqual({ replies: [] });
     expect(reader.midReply).toBe(true);
-    expect(reader.push(Buffer.from('cde'))).toEqual([200]);
+    expect(reader.push(Buffer.from('cde'))).toEqual({ replies: [{ status: 200, close: false }] });
   });
 
-  it('refuses a reply it cannot frame, and what is not HTTP', () => {
-    expect(() => new ReplyReader().push(Buffer.from('HTTP/1.1 200 OK\r\nX: y\r\n\r\n'))).toThrow(
-      ReplyFramingError,
+  it('says which replies close the connection, and takes chunked only as the last coding', () => {
+    const closing = Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    expect(new ReplyReader().push(closing)).toEqual({ replies: [{ status: 200, close: true }] });
+    const gzipped = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n',
     );
-    expect(() => new ReplyReader().push(Buffer.from('SSH-2.0-x\r\n\r\n'))).toThrow(/not an HTTP/);
-    expect(() =>
-      new ReplyReader().push(Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n')),
-    ).toThrow(/chunk size/);
+    expect(new ReplyReader().push(gzipped)).toEqual({ replies: [{ status: 200, close: false }] });
+    const unknown = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunkedx\r\n\r\n');
+    expect(new ReplyReader().push(unknown).error).toBeInstanceOf(ReplyFramingError);
   });
 
-  it('never throws anything but its framing error on random bytes', () => {
+  it('refuses a reply it cannot frame, and what is not HTTP, keeping the replies before it', () => {
+    const unframed = new ReplyReader().push(Buffer.from('HTTP/1.1 200 OK\r\nX: y\r\n\r\n'));
+    expect(unframed.error).toBeInstanceOf(ReplyFramingError);
+    expect(new ReplyReader().push(Buffer.from('SSH-2.0-x\r\n\r\n')).error?.message).toMatch(/not an HTTP/);
+    const after = new ReplyReader().push(
+      Buffer.from('HTTP/1.1 204 No\r\n\r\nHTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n'),
+    );
+    expect(after.replies).toEqual([{ status: 204, close: false }]);
+    expect(after.error?.message).toMatch(/chunk size/);
+  });
+
+  it('never throws on random bytes: what it cannot read is a framing error it returns', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 6 }), (parts) => {
         const reader = new ReplyReader();
-        try {
-          for (const p of parts) reader.push(Buffer.from(p));
-        } catch (err) {
-          expect(err).toBeInstanceOf(ReplyFramingError);
+        for (const p of parts) {
+          const read = reader.push(Buffer.from(p));
+          if (read.error === undefined) continue;
+          expect(read.error).toBeInstanceOf(ReplyFramingError);
+          break;
         }
       }),
     );
@@ -132,21 +150,24 @@ describe('LeanPool', () => {
     expect(sockets.size).toBe(2);
   });
 
-  it('opens a new connection after the server closed one', async () => {
-    const port = await serve((_req, res) =>
-      res.writeHead(200, { connection: 'close', 'content-length': 2 }).end('ok'),
-    );
+  it('sends the requests queued behind Connection: close replies on new connections, at once', async () => {
+    const sockets = new Set<unknown>();
+    const port = await serve((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200, { connection: 'close', 'content-length': 2 }).end('ok');
+    });
     const pool = new LeanPool('127.0.0.1', port, 1);
-    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ status: 200 });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ status: 200 });
+    const asks = [1, 2, 3].map(() => pool.request(requestBytes('GET', '/', { host: 'x' })));
+    expect(await Promise.all(asks)).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }]);
+    expect(sockets.size).toBe(3);
     pool.destroy();
   });
 
-  it('ends a request whose connection the server drops mid-reply', async () => {
+  it('ends a request whose connection the server ends mid-reply, and says so', async () => {
     const port = await serve((req) => req.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab'));
     const pool = new LeanPool('127.0.0.1', port, 1);
-    expect(await pool.request(requestBytes('GET', '/', { host: 'x' }))).toEqual({ error: 'ECONNRESET' });
+    const reply = await pool.request(requestBytes('GET', '/', { host: 'x' }));
+    expect(reply).toEqual({ error: 'BENCH_CLOSED_MID_REPLY' });
     pool.destroy();
   });
 });

@@ -5,7 +5,7 @@
  * connection is busy waits its turn, as node:http's Agent makes it wait.
  *
  * Why not node:http: the clients share the machine's two cores with the server they measure, and
- * node:http spends about 0.06–0.09 ms of CPU a request on its request and reply objects and
+ * node:http spends about 0.06–0.12 ms of CPU a request on its request and reply objects and
  * streams; that is CPU the server under test does not get. A load generator that costs the server
  * as little as possible is what wrk and autocannon are for; this one is ours so that the benchmark
  * needs nothing more installed. The server's side, and so what is measured, is the same with either:
@@ -52,18 +52,24 @@ class LeanConnection {
       this.#settle(reply);
     };
     socket.on('data', (bytes: Buffer) => {
-      let statuses: number[];
-      try {
-        statuses = this.#reader.push(bytes);
-      } catch (err) {
-        end({ error: (err as { code?: string }).code ?? 'BENCH_REPLY_FRAMING' });
-        return;
+      const read = this.#reader.push(bytes);
+      for (const reply of read.replies) {
+        // The server closes after this reply: the next request goes on a new connection, never
+        // written into this one before its end arrives.
+        if (reply.close && this.#socket === socket) {
+          this.#socket = undefined;
+          socket.destroy();
+        }
+        this.#settle({ status: reply.status });
       }
-      for (const status of statuses) this.#settle({ status });
+      if (read.error !== undefined) end({ error: read.error.code });
     });
-    // A closed connection ends the request on it; the next request opens a new one.
+    // A connection the server ends or that fails ends the request on it (the server's end before
+    // all of a reply came is told apart); the next request opens a new one.
+    const closed = () => end({ error: this.#reader.midReply ? 'BENCH_CLOSED_MID_REPLY' : 'BENCH_CLOSED' });
+    socket.on('end', closed);
+    socket.on('close', closed);
     socket.on('error', (err: NodeJS.ErrnoException) => end({ error: err.code ?? err.message }));
-    socket.on('close', () => end({ error: 'ECONNRESET' }));
     return socket;
   }
 

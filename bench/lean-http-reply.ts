@@ -3,7 +3,9 @@
  * (lean-http-client.ts, docs/api.md §Measured): fed the bytes as they come, it tells the status of
  * each reply they complete. It reads what a load generator needs and no more: the status line, the
  * body's framing (`Content-Length` or `Transfer-Encoding: chunked`, RFC 9112 §6) and the end of the
- * reply; headers and body are skipped, never copied out.
+ * reply, and whether the server closes the connection after it (`Connection: close`); headers and
+ * body are skipped, never copied out. Replies to HEAD, whose length says a body that is not sent,
+ * would be misread: the benchmark sends none.
  *
  * A reply whose framing it cannot tell (no length, not chunked, on a status that has a body) is an
  * error: the connection's next bytes could not be read, so it must be closed.
@@ -20,6 +22,18 @@ export class ReplyFramingError extends Error {
   readonly code = 'BENCH_REPLY_FRAMING';
 }
 
+/** One reply read whole: its status, and whether the server said it closes the connection after it. */
+export interface Reply {
+  status: number;
+  close: boolean;
+}
+
+/** What some bytes completed; `error` when what followed could not be read (the connection is done). */
+export interface ReplyRead {
+  replies: Reply[];
+  error?: ReplyFramingError;
+}
+
 type Body =
   | { kind: 'head' }
   | { kind: 'length'; left: number }
@@ -31,12 +45,22 @@ type Body =
 export class ReplyReader {
   #pending: Buffer = EMPTY;
   #state: Body = { kind: 'head' };
-  #status = 0;
+  #reply: Reply = { status: 0, close: false };
 
-  /** Feeds bytes as they came; returns the status of every reply they completed, in order. */
-  push(bytes: Buffer): number[] {
+  /** Feeds bytes as they came; returns every reply they completed, in order, and any framing error after them. */
+  push(bytes: Buffer): ReplyRead {
+    const done: Reply[] = [];
+    try {
+      this.#read(bytes, done);
+      return { replies: done };
+    } catch (err) {
+      if (!(err instanceof ReplyFramingError)) throw err;
+      return { replies: done, error: err };
+    }
+  }
+
+  #read(bytes: Buffer, done: Reply[]): void {
     this.#pending = this.#pending.length === 0 ? bytes : Buffer.concat([this.#pending, bytes]);
-    const done: number[] = [];
     let at = 0;
     for (;;) {
       const state = this.#state;
@@ -49,7 +73,7 @@ export class ReplyReader {
         }
         const body = this.#readHead(this.#pending.toString('latin1', at, end));
         at = end + HEAD_END.length;
-        if (body === 'none') done.push(this.#status);
+        if (body === 'none') done.push(this.#reply);
         else if (body !== 'interim') this.#state = body;
       } else if (state.kind === 'length' || state.kind === 'chunk-data') {
         const take = Math.min(state.left, this.#pending.length - at);
@@ -57,7 +81,7 @@ export class ReplyReader {
         state.left -= take;
         if (state.left > 0) break;
         if (state.kind === 'length') {
-          done.push(this.#status);
+          done.push(this.#reply);
           this.#state = { kind: 'head' };
         } else this.#state = { kind: 'chunk-size' };
       } else {
@@ -67,7 +91,7 @@ export class ReplyReader {
         at = end + CRLF.length;
         if (state.kind === 'trailers') {
           if (line === '') {
-            done.push(this.#status);
+            done.push(this.#reply);
             this.#state = { kind: 'head' };
           }
           continue;
@@ -80,7 +104,6 @@ export class ReplyReader {
       }
     }
     this.#pending = at >= this.#pending.length ? EMPTY : this.#pending.subarray(at);
-    return done;
   }
 
   /** Whether bytes of an unfinished reply are held (a connection closing now cut one short). */
@@ -93,13 +116,14 @@ export class ReplyReader {
     const status = /^HTTP\/1\.[01] (\d{3})/.exec(head);
     if (status === null)
       throw new ReplyFramingError(`not an HTTP/1.1 status line: ${JSON.stringify(head.slice(0, 40))}`);
-    this.#status = Number(status[1]);
-    if (this.#status < 200) return 'interim';
-    if (this.#status === 204 || this.#status === 304) return 'none';
-    if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) return { kind: 'chunk-size' };
+    const code = Number(status[1]);
+    this.#reply = { status: code, close: /\r\nconnection:[^\r]*\bclose\b/i.test(head) };
+    if (code < 200) return 'interim';
+    if (code === 204 || code === 304) return 'none';
+    // Chunked is the last coding named (RFC 9112 §6.3): the head here ends without its CRLF.
+    if (/\r\ntransfer-encoding:[^\r]*\bchunked[ \t]*(?:\r|$)/i.test(head)) return { kind: 'chunk-size' };
     const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
-    if (length === null)
-      throw new ReplyFramingError(`a ${this.#status} reply with neither a length nor chunks`);
+    if (length === null) throw new ReplyFramingError(`a ${code} reply with neither a length nor chunks`);
     const left = Number(length[1]);
     return left === 0 ? 'none' : { kind: 'length', left };
   }

@@ -399,6 +399,7 @@ async function buildNode(
     status: () => app.status(),
     // Deadlines and the overdue list run on the node's clock, as its messages are stamped.
     now: () => clock.now(),
+    clockTrusted: () => clock.trusted(),
     log,
     made: (path) => data.track(path),
     ...(issuer === undefined ? {} : { issuer }),

@@ -51,6 +51,8 @@ export interface NodeWebOptions {
   status: () => NodeStatus;
   /** The node's clock, unix ms: deadlines and the overdue list run on it. Default Date.now. */
   now?: () => number;
+  /** Whether that clock is trusted now (what clears the envelope's C flag). Default: trusted. */
+  clockTrusted?: () => boolean;
   log: Logger;
   /** Told of each file this start makes, so that a failed start removes it again. */
   made: (path: string) => void;
@@ -168,7 +170,7 @@ export async function openNodeWeb(o: NodeWebOptions): Promise<NodeWeb | undefine
       ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
       ...(kits === undefined ? {} : { succession: kits.board }),
       now,
-      clockTrusted: () => o.status().clock.trusted,
+      ...(o.clockTrusted === undefined ? {} : { clockTrusted: o.clockTrusted }),
       emit: (event) => feed.emit(event),
       tracked,
       log,

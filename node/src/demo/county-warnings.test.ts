@@ -189,18 +189,23 @@ describe.skipIf(socat === undefined)('warnings across the demonstration county',
     // A cancel ends the alarm everywhere: every kit holds the thread as cancelled.
     const cancel = await centre.api.post('/api/warnings', { action: 'cancel', references: warning.id });
     expect(cancel.status).toBe(201);
+    // The kits still without it, named if the wait runs out.
+    let without: number[] = [];
     await eventually(
       'the cancel at every kit',
       async () => {
+        without = [];
         for (const id of KITS) {
           const kit = await client(id);
           const w = await kit.api.get<{ status: string }>(`/api/warnings/${warning.id}`);
-          if (w.body.status !== 'cancelled') return false;
+          if (w.body.status !== 'cancelled') without.push(id);
         }
-        return true;
+        return without.length === 0;
       },
       300_000,
-    );
+    ).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}: kits ${without.join(', ')} still without it`);
+    });
     const alarm = await (await client(SILENT_KIT)).api.get<{ unanswered: string[] }>('/api/alarm');
     expect(alarm.body.unanswered).toEqual([]);
   }, 2_700_000); // above the sum of its bounds (2,460 s), so a slow run fails on a named wait

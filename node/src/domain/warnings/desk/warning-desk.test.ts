@@ -58,11 +58,16 @@ async function openDesk(
   return desk;
 }
 
-/** Lets the desk's escalation run at the current time, as its timer would. */
+/**
+ * Lets the desk's escalation run at the current time, as its timer would, and waits until it has
+ * run: a tick ends by arming the desk's timer again (its journal's synced appends take what they
+ * take on a busy machine; a fixed wait was once too short in CI).
+ */
 async function tick(desk: WarningDesk): Promise<void> {
   const due = timers.splice(0);
   for (const fn of due) fn();
-  await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 1000 && due.length > 0 && timers.length === 0; i++)
+    await new Promise((r) => setTimeout(r, 5));
   void desk;
 }
 

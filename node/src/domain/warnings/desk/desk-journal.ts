@@ -40,7 +40,9 @@ export type DeskRecord =
   /** A resend or a re-alarm carried out. */
   | { t: 'step'; action: Exclude<EscalationAction, { kind: 'superior' }>; at: number }
   /** A call's superiors called. */
-  | { t: 'superiors'; warning: string; from: RosterId; targets: PlacedTarget[]; at: number };
+  | { t: 'superiors'; warning: string; from: RosterId; targets: PlacedTarget[]; at: number }
+  /** A cancel sent again toward a kit that has not confirmed it (cancel-delivery.ts). */
+  | { t: 'cancel-resent'; cancel: string; kit: number; at: number };
 
 /** Whether a parsed line is a record this version knows (a line of a later version is skipped). */
 export function isDeskRecord(value: unknown): value is DeskRecord {
@@ -59,6 +61,8 @@ export function isDeskRecord(value: unknown): value is DeskRecord {
       return num('at') && typeof r.action === 'object' && r.action !== null;
     case 'superiors':
       return str('warning') && num('from') && Array.isArray(r.targets) && num('at');
+    case 'cancel-resent':
+      return str('cancel') && num('kit') && num('at');
     default:
       return false;
   }

@@ -1,7 +1,8 @@
 /**
  * What the warning desk's journal builds (docs/warnings.md §The board, "Kept across restarts"): the
  * warnings this centre sent, their threads (each thread's current warning, and whether it is
- * cancelled), the kits that confirmed each, and the 叫应 board. Nothing here reads a clock, a file
+ * cancelled), the kits that confirmed each, the 叫应 board, and each cancel's sends again toward
+ * the kits that have not confirmed it (cancel-delivery.ts). Nothing here reads a clock, a file
  * or the air: each record carries its time, so replaying the journal gives the same state, and the
  * desk (warning-desk.ts) journals a record before it applies it here.
  */
@@ -11,6 +12,7 @@ import type { AreaCode } from '../../roster/area-code.js';
 import type { RosterId } from '../../roster/person.js';
 import { applyAck } from '../ack-to-board.js';
 import { CallBoard } from '../call-board.js';
+import type { CancelToDeliver } from '../cancel-delivery.js';
 import type { DeskRecord, ImportedFrom } from './desk-journal.js';
 import type { ThreadContext } from './warning-compose.js';
 
@@ -40,6 +42,8 @@ export class DeskState {
    * not delay its re-alarms in the next.
    */
   readonly #answerLag = new Map<string, number>();
+  /** By cancel, by kit: when it was sent again toward that kit. */
+  readonly #cancelResent = new Map<string, Map<number, number[]>>();
 
   /** `areaOf` places a person who answered uncalled: the first of their areas. */
   constructor(private readonly areaOf: (person: RosterId) => AreaCode | undefined) {}
@@ -59,19 +63,26 @@ export class DeskState {
       case 'warning':
         return this.#sent(r);
       case 'delivered': {
-        const set = this.#confirmedBy.get(r.warning) ?? new Set<number>();
-        set.add(r.kit);
-        this.#confirmedBy.set(r.warning, set);
+        this.#confirm(r.warning, r.kit);
         this.board.delivered(r.warning, r.kit, r.at);
         return true;
       }
-      case 'ack':
+      case 'ack': {
         applyAck(this.board, r.ack as AckBody, r.kit, r.at, this.areaOf);
+        const warning = `${(r.ack as AckBody).warning.origin}/${(r.ack as AckBody).warning.seq}`;
+        // Any ack of a warning says the kit holds it: a cancel is confirmed by nothing else.
+        if (this.#warnings.has(warning)) this.#confirm(warning, r.kit);
         if (typeof r.made === 'number' && Number.isFinite(r.made)) {
-          const warning = `${(r.ack as AckBody).warning.origin}/${(r.ack as AckBody).warning.seq}`;
           this.#answerLag.set(`${warning} ${r.kit}`, Math.max(0, r.at - r.made));
         }
         return true;
+      }
+      case 'cancel-resent': {
+        const kits = this.#cancelResent.get(r.cancel) ?? new Map<number, number[]>();
+        kits.set(r.kit, [...(kits.get(r.kit) ?? []), r.at]);
+        this.#cancelResent.set(r.cancel, kits);
+        return true;
+      }
       case 'step':
         this.board.record(r.action, r.at);
         return true;
@@ -114,6 +125,32 @@ export class DeskState {
     return this.#confirmedBy.get(id) ?? new Set();
   }
 
+  /**
+   * Every cancel sent here with the kits it must still reach: those that held its thread (the kits
+   * of its warnings' calls, and those that confirmed one of them), but not this node, and not yet
+   * confirmed the cancel.
+   */
+  cancelsToDeliver(self: number): CancelToDeliver[] {
+    const cancels: CancelToDeliver[] = [];
+    for (const w of this.#warnings.values()) {
+      if (w.message.body.action !== 'cancel') continue;
+      const held = new Set<number>();
+      for (const earlier of this.#warnings.values()) {
+        if (earlier.thread !== w.thread || earlier.id === w.id) continue;
+        for (const call of this.board.calls(earlier.id)) if (call.kit !== undefined) held.add(call.kit);
+        for (const kit of this.confirmedBy(earlier.id)) held.add(kit);
+      }
+      const confirmed = this.confirmedBy(w.id);
+      const resent = this.#cancelResent.get(w.id);
+      const kits = [...held]
+        .filter((kit) => kit !== self && !confirmed.has(kit))
+        .map((kit) => ({ kit, resentAt: resent?.get(kit) ?? [] }));
+      if (kits.length > 0)
+        cancels.push({ cancel: w.id, sentAt: w.recordedAt, expiresAt: w.message.body.expires * 1000, kits });
+    }
+    return cancels;
+  }
+
   /** The thread an update or cancel of `reference` continues; undefined for a warning not sent here. */
   threadOf(reference: string): ThreadContext | undefined {
     const w = this.#warnings.get(reference);
@@ -122,6 +159,12 @@ export class DeskState {
     const current = (thread === undefined ? undefined : this.#warnings.get(thread.head)) ?? w;
     const [origin, seq] = w.thread.split('/').map(Number) as [number, number];
     return { first: { origin, seq }, current: current.message.body };
+  }
+
+  #confirm(warning: string, kit: number): void {
+    const set = this.#confirmedBy.get(warning) ?? new Set<number>();
+    set.add(kit);
+    this.#confirmedBy.set(warning, set);
   }
 
   #sent(r: Extract<DeskRecord, { t: 'warning' }>): boolean {

@@ -302,6 +302,45 @@ it('an update supersedes and a cancel closes the thread: their calls stop escala
   );
 });
 
+it('sends a cancel again toward each kit that held its thread until it confirms, every two waits, across a restart', async () => {
+  let desk = await openDesk();
+  const w = await issue(desk);
+  await desk.receipts(w.id, [2101, 2102]);
+  const cancel = await issue(desk, { action: 'cancel', references: w.id });
+  const seq = Number(cancel.id.split('/')[1]);
+  const confirm = (kit: number) =>
+    desk.ack({
+      kind: 'ack',
+      origin: kit,
+      seq: 7,
+      body: { warning: { origin: CENTRE, seq }, state: 'delivered' },
+    } as MessageOf<'ack'>);
+  await confirm(2101);
+  const sends = () => core.sentToward.filter((s) => s.id === cancel.id).map((s) => s.node);
+  now += 1.5 * MIN;
+  await tick(desk);
+  expect(sends()).toEqual([]);
+  now += 0.5 * MIN; // one wait (2 min) after the cancel: toward the kit that has not confirmed it
+  await tick(desk);
+  expect(sends()).toEqual([2102]);
+  now += 2 * MIN;
+  await tick(desk);
+  expect(sends()).toEqual([2102]);
+  // A restart remembers the send: the next is two waits after it, not at once.
+  await desk.close();
+  desks.length = 0;
+  desk = await openDesk();
+  await tick(desk);
+  expect(sends()).toEqual([2102]);
+  now += 2 * MIN;
+  await tick(desk);
+  expect(sends()).toEqual([2102, 2102]);
+  await confirm(2102);
+  now += 20 * MIN;
+  await tick(desk);
+  expect(sends()).toEqual([2102, 2102]);
+});
+
 it('finds every problem of a draft at once, and refuses to issue without an issuer key', async () => {
   const desk = await openDesk();
   const bad = desk.compose({

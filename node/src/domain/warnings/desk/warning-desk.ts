@@ -24,8 +24,10 @@ import type { Person, RosterId } from '../../roster/person.js';
 import type { Call } from '../call.js';
 import type { PlacedTarget } from '../call-board.js';
 import { callTargets, kitServing, type ServingKit } from '../call-targets.js';
+import { type CancelResend, cancelResendsDue } from '../cancel-delivery.js';
 import {
   DEFAULT_ESCALATION,
+  DEFAULT_RESEND_AFTER_MS,
   type EscalationAction,
   type EscalationPolicy,
   escalationDue,
@@ -342,21 +344,41 @@ export class WarningDesk {
   async #tick(): Promise<void> {
     const now = this.#o.now();
     const due = this.#state.board.due(now, this.#policy, this.#o.latencyMs, this.#answerLag);
-    for (const action of due.actions) {
+    const cancels = cancelResendsDue(this.#cancels(), now, this.#resendAfterMs);
+    for (const action of [...due.actions, ...cancels.actions]) {
       if (this.#closed) return;
       try {
-        await this.#carryOut(action);
+        if ('cancel' in action) await this.#resendCancel(action);
+        else await this.#carryOut(action);
       } catch (err) {
         this.#o.log.error({ err, action }, 'warning desk: an escalation step failed; it is tried again');
       }
     }
-    const next = this.#state.board.due(
-      this.#o.now(),
-      this.#policy,
-      this.#o.latencyMs,
-      this.#answerLag,
-    ).wakeAt;
-    this.#arm(next === undefined ? MAX_SLEEP_MS : Math.max(1000, next - this.#o.now()));
+    const later = this.#o.now();
+    const next = [
+      this.#state.board.due(later, this.#policy, this.#o.latencyMs, this.#answerLag).wakeAt,
+      cancelResendsDue(this.#cancels(), later, this.#resendAfterMs).wakeAt,
+    ].filter((t) => t !== undefined);
+    this.#arm(next.length === 0 ? MAX_SLEEP_MS : Math.max(1000, Math.min(...next) - later));
+  }
+
+  #cancels() {
+    return this.#state.cancelsToDeliver(this.#o.nodeId);
+  }
+
+  get #resendAfterMs(): number {
+    return this.#policy.resendAfterMs ?? DEFAULT_RESEND_AFTER_MS;
+  }
+
+  /** Sends a cancel again toward a kit that has not confirmed it (cancel-delivery.ts). */
+  async #resendCancel(action: CancelResend): Promise<void> {
+    const links = await this.#o.core.sendToward(action.cancel, action.kit);
+    await this.#keep({ t: 'cancel-resent', cancel: action.cancel, kit: action.kit, at: this.#o.now() });
+    this.#o.log.info(
+      { warning: action.cancel, kit: action.kit, links },
+      `cancel ${action.cancel} sent again toward kit ${action.kit}: it has not confirmed it`,
+    );
+    this.#o.changed?.(action.cancel);
   }
 
   async #carryOut(action: EscalationAction): Promise<void> {

@@ -61,4 +61,15 @@ describe('the kit says it holds a warning', () => {
     await stopping.book.close();
     expect(stopping.held).toEqual(['1/12']);
   });
+
+  it('for a cancel of a thread it held, so that the centre stops sending it; not for one of a thread it never had', async () => {
+    const r = await rig();
+    await r.book.delivered(warning(10), current, T0);
+    await r.book.delivered(warning(12, { action: 'cancel', issue: 10 }), current, T0 + 2 * S);
+    expect(r.held).toEqual(['1/10', '1/12']);
+    // A cancel of a warning this kit never had ends nothing here: it says nothing.
+    await r.book.delivered(warning(21, { action: 'cancel', issue: 20 }), current, T0 + 3 * S);
+    await r.clock.run(60 * S);
+    expect(r.held).toEqual(['1/10', '1/12']);
+  });
 });

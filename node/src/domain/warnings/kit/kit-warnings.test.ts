@@ -99,7 +99,7 @@ describe('a red warning', () => {
     expect(sent.sort()).toEqual([1, 2, 3, 4]);
   });
 
-  it('the kit tells the centre once that it holds a warning calling someone here; not a cancel, nor history', async () => {
+  it('the kit tells the centre once that it holds a warning calling someone here, or the cancel of one; not history', async () => {
     const r = await rig();
     await r.book.delivered(warning(10), current, T0);
     await r.book.delivered(warning(10), current, T0 + S);
@@ -111,7 +111,8 @@ describe('a red warning', () => {
     await r.book.delivered(warning(12, { action: 'cancel', issue: 10 }), current, T0 + 2 * S);
     // A warning for another village calls no one here.
     await r.book.delivered(warning(20, { body: { areas: [VILLAGE_B1] } }), current, T0 + 3 * S);
-    expect(r.held).toEqual(['1/10']);
+    // The cancel ends a thread this kit held: the centre sends it again until the kit says so.
+    expect(r.held).toEqual(['1/10', '1/12']);
   });
 
   it('a drill is answered with the exercise flag', async () => {

@@ -234,11 +234,17 @@ export class KitWarnings {
    * through a gateway, whose own word ends the relay's work for every kit behind it, so the kit
    * says it itself, once, in a small ack of its own, spread over a few seconds when other kits
    * heard the same broadcast, and not at all when an answer goes first (kit-delivered-word.ts).
-   * Not for a cancel, history, or a warning that calls no one here.
+   * Not for history, or a warning that calls no one here. A cancel calls no one: it is confirmed
+   * when this kit held an earlier warning of its thread, so that the centre sends it again until
+   * every kit whose alarm it ends has it (docs/warnings.md §A cancel reaches every kit).
    */
   #confirmDelivered(message: MessageOf<'warning'>): void {
-    if (message.body.action === 'cancel') return;
-    if (targetsHere(message.body, this.#o.people(), this.#o.area).length === 0) return;
+    if (message.body.action === 'cancel') {
+      const id = `${message.origin}/${message.seq}`;
+      const thread = threadKeyOf(message);
+      const heldBefore = [...this.#warnings.values()].some((w) => w.threadKey === thread && w.id !== id);
+      if (!heldBefore || message.body.expires * 1000 <= this.#o.now()) return;
+    } else if (targetsHere(message.body, this.#o.people(), this.#o.area).length === 0) return;
     if (message.body.expires * 1000 <= this.#o.now()) return;
     const { area } = this.#o;
     const shared =

@@ -6,7 +6,7 @@
  * sends the word still waiting.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TOWNSHIP_A } from '../warnings-fixtures.js';
+import { TOWNSHIP_A, VILLAGE_B1 } from '../warnings-fixtures.js';
 import { current, kitRigs, S, T0, warning } from './kit-warnings-fixtures.js';
 
 const rigs = kitRigs();
@@ -62,14 +62,27 @@ describe('the kit says it holds a warning', () => {
     expect(stopping.held).toEqual(['1/12']);
   });
 
-  it('for a cancel of a thread it held, so that the centre stops sending it; not for one of a thread it never had', async () => {
-    const r = await rig();
-    await r.book.delivered(warning(10), current, T0);
-    await r.book.delivered(warning(12, { action: 'cancel', issue: 10 }), current, T0 + 2 * S);
-    expect(r.held).toEqual(['1/10', '1/12']);
-    // A cancel of a warning this kit never had ends nothing here: it says nothing.
+  it('for a cancel of a thread it held or that calls someone here, so that the centre stops sending it', async () => {
+    // Said at once: the spread is not what this asks about.
+    const r = await rig({ deliveredSpreadMs: 0 });
+    await r.book.delivered(warning(10, { body: { areas: [VILLAGE_B1] } }), current, T0);
+    // Held here, though it calls no one here (another village's): the cancel ends it here.
+    await r.book.delivered(
+      warning(12, { action: 'cancel', issue: 10, body: { areas: [VILLAGE_B1] } }),
+      current,
+      T0 + 2 * S,
+    );
+    expect(r.held).toEqual(['1/12']);
+    // Never held here, but its thread calls this village's 防汛责任人: the centre sends it here.
     await r.book.delivered(warning(21, { action: 'cancel', issue: 20 }), current, T0 + 3 * S);
+    expect(r.held).toEqual(['1/12', '1/21']);
+    // Neither: it ends nothing here, and says nothing.
+    await r.book.delivered(
+      warning(31, { action: 'cancel', issue: 30, body: { areas: [VILLAGE_B1] } }),
+      current,
+      T0 + 4 * S,
+    );
     await r.clock.run(60 * S);
-    expect(r.held).toEqual(['1/10', '1/12']);
+    expect(r.held).toEqual(['1/12', '1/21']);
   });
 });

@@ -234,23 +234,32 @@ export class KitWarnings {
    * through a gateway, whose own word ends the relay's work for every kit behind it, so the kit
    * says it itself, once, in a small ack of its own, spread over a few seconds when other kits
    * heard the same broadcast, and not at all when an answer goes first (kit-delivered-word.ts).
-   * Not for history, or a warning that calls no one here. A cancel calls no one: it is confirmed
-   * when this kit held an earlier warning of its thread, so that the centre sends it again until
-   * every kit whose alarm it ends has it (docs/warnings.md §A cancel reaches every kit).
+   * Not for history, or a warning that calls no one here. A cancel calls no one itself: it is
+   * confirmed where its thread calls someone (the areas and roles it carries) or where this kit
+   * held an earlier warning of the thread, the kits the centre sends it again to until they say
+   * they have it (docs/warnings.md §A cancel reaches every kit).
    */
   #confirmDelivered(message: MessageOf<'warning'>): void {
-    if (message.body.action === 'cancel') {
-      const id = `${message.origin}/${message.seq}`;
-      const thread = threadKeyOf(message);
-      const heldBefore = [...this.#warnings.values()].some((w) => w.threadKey === thread && w.id !== id);
-      if (!heldBefore || message.body.expires * 1000 <= this.#o.now()) return;
-    } else if (targetsHere(message.body, this.#o.people(), this.#o.area).length === 0) return;
-    if (message.body.expires * 1000 <= this.#o.now()) return;
+    const { body } = message;
+    const callsHere = (b: typeof body) => targetsHere(b, this.#o.people(), this.#o.area).length > 0;
+    // A cancel calls no one itself: the thread it ends may.
+    const confirms =
+      body.action === 'cancel'
+        ? callsHere({ ...body, action: 'issue' }) || this.#heldThread(message)
+        : callsHere(body);
+    if (!confirms || body.expires * 1000 <= this.#o.now()) return;
     const { area } = this.#o;
     const shared =
       area !== undefined &&
       (message.body.circle !== undefined || message.body.areas.some((a) => !areaContains(area, a)));
     this.#word.held(`${message.origin}/${message.seq}`, shared);
+  }
+
+  /** Whether this kit held a warning of `cancel`'s thread before it. */
+  #heldThread(cancel: MessageOf<'warning'>): boolean {
+    const id = `${cancel.origin}/${cancel.seq}`;
+    const thread = threadKeyOf(cancel);
+    return [...this.#warnings.values()].some((w) => w.threadKey === thread && w.id !== id);
   }
 
   #sendDelivered(id: string): void {
